@@ -1,0 +1,42 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Dependency arrows point one way: till (CLI/UI) → TillLedger (SQLite) → TillCore (domain, no I/O).
+let package = Package(
+    name: "Till",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "till", targets: ["till"]),
+        .library(name: "TillCore", targets: ["TillCore"]),
+        .library(name: "TillLedger", targets: ["TillLedger"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+    ],
+    targets: [
+        .target(name: "TillCore"),
+        .target(
+            name: "TillLedger",
+            dependencies: [
+                "TillCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
+        .executableTarget(
+            name: "till",
+            dependencies: [
+                "TillCore", "TillLedger",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "TillCoreTests", dependencies: ["TillCore"]),
+        .testTarget(name: "TillLedgerTests", dependencies: ["TillCore", "TillLedger"]),
+        .testTarget(name: "TillCLITests", dependencies: ["till", "TillLedger", "TillCore"]),
+    ]
+)

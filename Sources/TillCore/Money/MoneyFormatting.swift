@@ -1,0 +1,30 @@
+extension Money {
+    /// `$1,234.56`, `-$5.00`.
+    public var formatted: String {
+        let negative = cents < 0
+        // Int64.min has no positive counterpart; work in UInt64.
+        let magnitude = cents.magnitude
+        let dollars = magnitude / 100
+        let remainder = magnitude % 100
+        let fraction = remainder < 10 ? "0\(remainder)" : "\(remainder)"
+        return (negative ? "-$" : "$") + Money.groupThousands(dollars) + "." + fraction
+    }
+
+    /// Plain decimal without symbol or grouping, for files: `1234.56`, `-5.00`.
+    public var decimalString: String {
+        let magnitude = cents.magnitude
+        let remainder = magnitude % 100
+        let fraction = remainder < 10 ? "0\(remainder)" : "\(remainder)"
+        return (cents < 0 ? "-" : "") + "\(magnitude / 100).\(fraction)"
+    }
+
+    static func groupThousands(_ value: UInt64) -> String {
+        let digits = Array(String(value))
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return out
+    }
+}

@@ -1,0 +1,112 @@
+/// How a customer pays. Card payments are taken on a separate card terminal:
+/// Till keeps only the last four digits and the authorisation code.
+public enum TenderKind: String, CaseIterable, Sendable, Codable {
+    case cash
+    case check
+    case moneyOrder = "money-order"
+    case card
+    case ach
+
+    /// The book a tender of this kind debits.
+    public var book: BookAccount {
+        switch self {
+        case .cash: .drawerCash
+        case .check: .checksOnHand
+        case .moneyOrder: .moneyOrdersOnHand
+        case .card: .cardClearing
+        case .ach: .achClearing
+        }
+    }
+}
+
+public struct Tender: Hashable, Sendable, Codable {
+    public var kind: TenderKind
+    /// What the tender pays toward the cart (for cash: tendered less change).
+    public var amount: Money
+    /// Cash handed over; change = tendered − amount. Equals `amount` for other kinds.
+    public var tendered: Money
+    /// Check number, money-order number, card authorisation code.
+    public var reference: String?
+    /// Last four digits of a card or bank account.
+    public var lastFour: String?
+
+    public init(kind: TenderKind, amount: Money, tendered: Money? = nil, reference: String? = nil, lastFour: String? = nil) {
+        self.kind = kind
+        self.amount = amount
+        self.tendered = tendered ?? amount
+        self.reference = reference
+        self.lastFour = lastFour
+    }
+
+    public var change: Money { (try? tendered - amount) ?? .zero }
+
+    public static func cash(_ amount: Money, tendered: Money? = nil) -> Tender {
+        Tender(kind: .cash, amount: amount, tendered: tendered)
+    }
+    public static func check(_ amount: Money, number: String) -> Tender {
+        Tender(kind: .check, amount: amount, reference: number)
+    }
+    public static func moneyOrder(_ amount: Money, number: String) -> Tender {
+        Tender(kind: .moneyOrder, amount: amount, reference: number)
+    }
+    public static func card(_ amount: Money, lastFour: String, authorization: String) -> Tender {
+        Tender(kind: .card, amount: amount, reference: authorization, lastFour: lastFour)
+    }
+    public static func ach(_ amount: Money, lastFour: String) -> Tender {
+        Tender(kind: .ach, amount: amount, lastFour: lastFour)
+    }
+
+    /// The rules every tender obeys before it is posted.
+    public func validate() throws(DomainError) {
+        guard amount.isPositive else {
+            throw DomainError(.invalidTender, "A \(kind.rawValue) tender must be more than $0.00")
+        }
+        guard tendered >= amount else {
+            throw DomainError(.invalidTender, "Tendered \(tendered.formatted) is less than the \(amount.formatted) applied")
+        }
+        if kind != .cash && tendered != amount {
+            throw DomainError(.invalidTender, "Change is given only for cash")
+        }
+        switch kind {
+        case .cash:
+            break
+        case .check, .moneyOrder:
+            guard let number = reference, !number.isEmpty, number.count <= 20, number.allSatisfy({ $0.isASCIIDigit }) else {
+                throw DomainError(.invalidTender, "A \(kind == .check ? "check" : "money order") needs its number (digits only)")
+            }
+        case .card:
+            guard let last = lastFour, last.count == 4, last.allSatisfy(\.isASCIIDigit) else {
+                throw DomainError(.invalidTender, "A card tender needs the card's last four digits")
+            }
+            guard let auth = reference, (1...12).contains(auth.count),
+                  auth.allSatisfy({ $0.isASCIIDigit || $0.isASCIILetter }) else {
+                throw DomainError(.invalidTender, "A card tender needs the card terminal's authorisation code")
+            }
+        case .ach:
+            guard let last = lastFour, last.count == 4, last.allSatisfy(\.isASCIIDigit) else {
+                throw DomainError(.invalidTender, "An e-check needs the bank account's last four digits")
+            }
+        }
+        for field in [reference, lastFour].compactMap({ $0 }) where CardNumber.looksLikeFullCardNumber(field) {
+            throw DomainError(.invalidTender, "That looks like a full card number: Till never stores one")
+        }
+    }
+}
+
+public enum CardNumber {
+    /// 13 to 19 digits passing the Luhn check (spaces and dashes ignored).
+    public static func looksLikeFullCardNumber(_ text: String) -> Bool {
+        let digits = text.filter { $0 != " " && $0 != "-" }
+        guard (13...19).contains(digits.count), digits.allSatisfy(\.isASCIIDigit) else { return false }
+        var sum = 0
+        for (index, character) in digits.reversed().enumerated() {
+            var value = character.asciiDigitValue ?? 0
+            if index % 2 == 1 {
+                value *= 2
+                if value > 9 { value -= 9 }
+            }
+            sum += value
+        }
+        return sum % 10 == 0
+    }
+}

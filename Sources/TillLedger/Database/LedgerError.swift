@@ -1,0 +1,51 @@
+import GRDB
+import TillCore
+
+/// An error from the ledger with a stable code and a message a person can act on.
+public struct LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case noLedger = "ledger.missing"
+        case locked = "ledger.locked"
+        case database = "ledger.database"
+        case dayNotOpen = "day.not-open"
+        case dayAlreadyOpen = "day.already-open"
+        case unknownAccount = "account.unknown"
+        case unknownOperator = "operator.unknown"
+        case operatorLocked = "operator.locked"
+        case wrongPIN = "operator.wrong-pin"
+        case notAuthorized = "operator.not-authorized"
+        case unknownTransaction = "transaction.unknown"
+        case invalid = "posting.invalid"
+        case importFailed = "import.failed"
+        case alreadyInitialized = "ledger.initialized"
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    init(domain: DomainError) {
+        self.init(.invalid, domain.message)
+    }
+
+    init(database error: DatabaseError, path: String) {
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            self.init(.locked, "The ledger is busy (another terminal is writing); nothing was changed, try again")
+        case .SQLITE_CONSTRAINT where (error.message ?? "").contains("append-only"):
+            self.init(.database, error.message ?? "the ledger is append-only")
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            self.init(.database, "\(path) is not a readable Till ledger (\(error.message ?? "corrupt"))")
+        case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM:
+            self.init(.database, "Cannot write the ledger at \(path): \(error.message ?? "permission denied")")
+        default:
+            self.init(.database, "Ledger error: \(error.message ?? "\(error.resultCode)")")
+        }
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,193 @@
+import GRDB
+import TillCore
+
+/// The ledger's schema as named, append-only migrations: a migration once shipped
+/// is never edited; a change is a new migration.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-ledger", migrate: createLedger)
+        return migrator
+    }
+
+    private static func createLedger(_ db: Database) throws {
+        try db.create(table: "settings", options: [.strict, .withoutRowID]) { t in
+            t.primaryKey("key", .text)
+            t.column("value", .text).notNull()
+        }
+        for (key, value) in SettingKey.defaults {
+            try db.execute(sql: "INSERT INTO settings(key, value) VALUES (?, ?)", arguments: [key.rawValue, value])
+        }
+
+        try db.create(table: "operators", options: [.strict]) { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("login", .text).notNull().unique()
+            t.column("display_name", .text).notNull()
+            t.column("role", .text).notNull()
+                .check(sql: "role IN ('cashier','csr','lead','supervisor')")
+            t.column("pin_hash", .blob).notNull()
+            t.column("pin_salt", .blob).notNull()
+            t.column("pin_rounds", .integer).notNull().check(sql: "pin_rounds >= 100000")
+            t.column("failed_attempts", .integer).notNull().defaults(to: 0)
+            t.column("locked_until", .text)
+            t.column("active", .integer).notNull().defaults(to: 1)
+            t.column("created_at", .text).notNull()
+        }
+
+        try db.create(table: "terminals", options: [.strict, .withoutRowID]) { t in
+            t.primaryKey("id", .text)
+            t.column("description", .text).notNull().defaults(to: "")
+            t.column("created_at", .text).notNull()
+        }
+
+        try db.create(table: "business_days", options: [.strict, .withoutRowID]) { t in
+            t.primaryKey("date", .text)
+            t.column("opened_by", .integer).notNull().references("operators")
+            t.column("opened_at", .text).notNull()
+            t.column("closed_by", .integer).references("operators")
+            t.column("closed_at", .text)
+        }
+        // One business day open at a time.
+        try db.execute(sql: """
+            CREATE UNIQUE INDEX business_days_one_open ON business_days((closed_at IS NULL)) WHERE closed_at IS NULL
+            """)
+
+        try db.create(table: "accounts", options: [.strict]) { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("number", .text).notNull().unique()
+            t.column("customer_name", .text).notNull()
+            t.column("service_address", .text).notNull()
+            t.column("mailing_address", .text).notNull().defaults(to: "")
+            t.column("phone", .text).notNull().defaults(to: "")
+            t.column("email", .text).notNull().defaults(to: "")
+            t.column("meter_number", .text).notNull().defaults(to: "")
+            t.column("class", .text).notNull().defaults(to: "residential")
+                .check(sql: "class IN ('residential','commercial')")
+            t.column("status", .text).notNull().defaults(to: "active")
+                .check(sql: "status IN ('active','locked-off','final','closed')")
+            t.column("cash_only_until", .text)
+            // Cached sums of postings, kept by triggers below and re-proved by `till verify`.
+            t.column("balance_cents", .integer).notNull().defaults(to: 0)
+            t.column("deposit_held_cents", .integer).notNull().defaults(to: 0)
+            t.column("created_at", .text).notNull()
+        }
+        try db.create(index: "accounts_meter", on: "accounts", columns: ["meter_number"])
+        try db.create(index: "accounts_phone", on: "accounts", columns: ["phone"])
+
+        try db.create(table: "book_accounts", options: [.strict, .withoutRowID]) { t in
+            t.primaryKey("code", .text)
+            t.column("name", .text).notNull()
+            t.column("kind", .text).notNull().check(sql: "kind IN ('asset','liability','revenue','expense')")
+            t.column("requires_customer", .integer).notNull()
+        }
+        for book in BookAccount.allCases {
+            try db.execute(sql: "INSERT INTO book_accounts VALUES (?, ?, ?, ?)",
+                           arguments: [book.rawValue, book.name, book.kind.rawValue, book.requiresCustomer])
+        }
+
+        try db.create(table: "drawer_sessions", options: [.strict]) { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("operator_id", .integer).notNull().references("operators")
+            t.column("terminal_id", .text).notNull().references("terminals")
+            t.column("business_date", .text).notNull().references("business_days")
+            t.column("opened_at", .text).notNull()
+            t.column("opening_float_cents", .integer).notNull()
+            t.column("closed_at", .text)
+        }
+
+        try db.create(table: "transactions", options: [.strict]) { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("kind", .text).notNull()
+            t.column("business_date", .text).notNull()
+            t.column("posted_at", .text).notNull()
+            t.column("operator_id", .integer).notNull().references("operators")
+            t.column("terminal_id", .text).notNull().references("terminals")
+            t.column("receipt_number", .integer)
+            t.column("idempotency_key", .text)
+            t.column("corrects_id", .integer).references("transactions")
+            t.column("override_operator_id", .integer).references("operators")
+            t.column("drawer_session_id", .integer).references("drawer_sessions")
+            t.column("due_date", .text)
+            t.column("memo", .text).notNull().defaults(to: "")
+        }
+        try db.create(index: "transactions_business_date", on: "transactions", columns: ["business_date", "kind"])
+        // Partial indexes: most transactions have no receipt, key or correction, and
+        // those NULLs would only cost index writes.
+        try db.execute(sql: """
+            CREATE UNIQUE INDEX transactions_receipt ON transactions(receipt_number) WHERE receipt_number IS NOT NULL;
+            CREATE UNIQUE INDEX transactions_idempotency ON transactions(idempotency_key) WHERE idempotency_key IS NOT NULL;
+            CREATE INDEX transactions_corrects ON transactions(corrects_id) WHERE corrects_id IS NOT NULL;
+            """)
+
+        try db.create(table: "postings", options: [.strict]) { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("transaction_id", .integer).notNull().references("transactions")
+            t.column("book", .text).notNull().references("book_accounts")
+            t.column("account_id", .integer).references("accounts")
+            t.column("amount_cents", .integer).notNull().check(sql: "amount_cents <> 0")
+        }
+        try db.create(index: "postings_transaction", on: "postings", columns: ["transaction_id"])
+        try db.execute(sql: """
+            CREATE INDEX postings_account ON postings(account_id, book, amount_cents) WHERE account_id IS NOT NULL
+            """)
+
+        try db.create(table: "tenders", options: [.strict]) { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("transaction_id", .integer).notNull().references("transactions")
+            t.column("kind", .text).notNull().check(sql: "kind IN ('cash','check','money-order','card','ach')")
+            t.column("amount_cents", .integer).notNull()
+            t.column("tendered_cents", .integer).notNull()
+            t.column("reference", .text)
+            t.column("last_four", .text)
+        }
+        try db.create(index: "tenders_transaction", on: "tenders", columns: ["transaction_id"])
+
+        // What each credit to a customer's receivable paid: oldest charge first.
+        try db.create(table: "allocations", options: [.strict]) { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("transaction_id", .integer).notNull().references("transactions")
+            t.column("credit_posting_id", .integer).notNull().references("postings")
+            t.column("charge_posting_id", .integer).notNull().references("postings")
+            t.column("amount_cents", .integer).notNull().check(sql: "amount_cents > 0")
+        }
+        try db.create(index: "allocations_credit", on: "allocations", columns: ["credit_posting_id"])
+        try db.create(index: "allocations_charge", on: "allocations", columns: ["charge_posting_id"])
+
+        try db.create(table: "audit_events", options: [.strict]) { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("at", .text).notNull()
+            t.column("operator_id", .integer).references("operators")
+            t.column("terminal_id", .text)
+            t.column("event", .text).notNull()
+            t.column("detail", .text).notNull().defaults(to: "")
+        }
+
+        try db.execute(sql: """
+            CREATE TRIGGER postings_cache_balance AFTER INSERT ON postings
+            WHEN NEW.account_id IS NOT NULL
+            BEGIN
+                UPDATE accounts SET
+                    balance_cents = balance_cents + CASE WHEN NEW.book = 'AR' THEN NEW.amount_cents ELSE 0 END,
+                    deposit_held_cents = deposit_held_cents - CASE WHEN NEW.book = 'DEPOSITS' THEN NEW.amount_cents ELSE 0 END
+                WHERE id = NEW.account_id;
+            END
+            """)
+        for table in AppendOnly.tables {
+            try db.execute(sql: AppendOnly.triggersSQL(for: table))
+        }
+    }
+}
+
+/// Tables that accept INSERT only; the triggers refuse UPDATE and DELETE.
+public enum AppendOnly {
+    public static let tables = ["transactions", "postings", "tenders", "allocations", "audit_events"]
+
+    static func triggersSQL(for table: String) -> String {
+        """
+        CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table)
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: \(table) rows are never changed'); END;
+        CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table)
+        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: \(table) rows are never deleted'); END;
+        """
+    }
+}

@@ -1,0 +1,42 @@
+import GRDB
+import TillCore
+
+extension Ledger {
+    /// The business date that is open now, if any. Postings carry this date, not the wall clock.
+    public func openBusinessDay() throws -> BusinessDate? {
+        try read { db in try Self.openDay(db) }
+    }
+
+    /// Opens `date` for business. Only a lead or supervisor may; one day is open at a time,
+    /// and a day once closed is never reopened.
+    public func openBusinessDay(_ date: BusinessDate, by operatorID: Int64, terminal: String) throws {
+        try writeImmediate { db in
+            guard let op = try Self.fetchOperator(db, id: operatorID) else {
+                throw LedgerError(.unknownOperator, "Unknown operator")
+            }
+            guard op.role >= .lead else {
+                throw LedgerError(.notAuthorized, "Only a lead or supervisor opens the business day")
+            }
+            if let open = try Self.openDay(db) {
+                throw LedgerError(.dayAlreadyOpen, "Business day \(open) is still open; close it first")
+            }
+            if let closed = try String.fetchOne(db, sql: "SELECT closed_at FROM business_days WHERE date = ?",
+                                                arguments: [date.description]) {
+                throw LedgerError(.invalid, "Business day \(date) was closed at \(closed) and stays closed")
+            }
+            if let later = try String.fetchOne(db, sql: "SELECT MAX(date) FROM business_days"), later > date.description {
+                throw LedgerError(.invalid, "Business day \(later) is already past; \(date) cannot be opened")
+            }
+            let now = timestamp()
+            try db.execute(sql: "INSERT INTO business_days(date, opened_by, opened_at) VALUES (?, ?, ?)",
+                           arguments: [date.description, operatorID, now])
+            try Audit.record(db, at: now, operatorID: operatorID, terminal: terminal,
+                             event: "day.opened", detail: date.description)
+        }
+    }
+
+    static func openDay(_ db: Database) throws -> BusinessDate? {
+        try String.fetchOne(db, sql: "SELECT date FROM business_days WHERE closed_at IS NULL")
+            .flatMap { try? BusinessDate($0) }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+import TillCore
+
+/// `till demo`: a realistic ledger for trying Till and for tests and benchmarks.
+/// Deterministic for a seed and a "today".
+public struct DemoOptions: Sendable {
+    public var accounts: Int
+    public var seed: UInt64
+    public var today: BusinessDate
+
+    public init(accounts: Int = 2_000, seed: UInt64 = 1, today: BusinessDate) {
+        self.accounts = accounts
+        self.seed = seed
+        self.today = today
+    }
+}
+
+public struct DemoOperator: Sendable {
+    public let login: String
+    public let name: String
+    public let role: Role
+    public let pin: String
+}
+
+public struct DemoSummary: Sendable {
+    public let accounts: Int
+    public let transactions: Int
+    public let receipts: Int
+    public let openDay: BusinessDate
+    public let nsfAccount: AccountNumber
+}
+
+extension Ledger {
+    public static let demoOperators = [
+        DemoOperator(login: "cashier", name: "Casey Cashier", role: .cashier, pin: "1111"),
+        DemoOperator(login: "csr", name: "Sam Service", role: .csr, pin: "2222"),
+        DemoOperator(login: "lead", name: "Lee Lead", role: .lead, pin: "3333"),
+        DemoOperator(login: "super", name: "Pat Supervisor", role: .supervisor, pin: "9999"),
+    ]
+
+    /// Creates a new ledger at `path` holding demo operators, accounts and 12 months of
+    /// bills and payments, with `today` open for business.
+    ///
+    /// The rows are written to a scratch file with journaling off (nothing to protect
+    /// in a file nobody uses yet), which is then moved into place and opened normally.
+    public static func createDemo(at path: String, _ options: DemoOptions,
+                                  progress: (String) -> Void = { _ in }) throws -> (Ledger, DemoSummary) {
+        guard options.accounts >= 10 else { throw LedgerError(.invalid, "A demo ledger needs at least 10 accounts") }
+        let fileManager = FileManager.default
+        guard !fileManager.fileExists(atPath: path) else {
+            throw LedgerError(.alreadyInitialized, "A ledger already exists at \(path); a demo needs a new file (choose another --db)")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                            attributes: [.posixPermissions: 0o700])
+        }
+        let scratch = path + ".building"
+        for suffix in ["", "-journal"] { try? fileManager.removeItem(atPath: scratch + suffix) }
+        defer { for suffix in ["", "-journal"] { try? fileManager.removeItem(atPath: scratch + suffix) } }
+        guard fileManager.createFile(atPath: scratch, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw LedgerError(.noLedger, "Cannot create a ledger at \(path)")
+        }
+
+        progress("operators")
+        let hashes = try demoOperators.map { try PINHash.make(pin: $0.pin) }
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144")
+        }
+        let summary: DemoSummary
+        do {
+            let queue = try DatabaseQueue(path: scratch, configuration: configuration)
+            try Schema.migrator.migrate(queue)
+            summary = try queue.write { db in
+                var ids: [String: Int64] = [:]
+                let now = Timestamp.string(Date())
+                for (demo, hash) in zip(demoOperators, hashes) {
+                    ids[demo.login] = try insertOperator(db, login: try OperatorLogin(demo.login), displayName: demo.name,
+                                                         role: demo.role, hash: hash, by: nil, at: now).id
+                }
+                var generator = DemoGenerator(options: options, cashier: ids["cashier"]!, supervisor: ids["super"]!)
+                return try generator.write(db, progress: progress)
+            }
+            try queue.close()
+        } catch let error as DatabaseError {
+            throw LedgerError(database: error, path: path)
+        }
+        try fileManager.moveItem(atPath: scratch, toPath: path)
+        return (try Ledger(path: path), summary)
+    }
+}

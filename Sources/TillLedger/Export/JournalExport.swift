@@ -1,0 +1,63 @@
+import GRDB
+import TillCore
+
+/// `till export journal --format hledger`: the books as a plain-text journal that
+/// hledger reads, so an accountant can check Till's figures with an independent tool.
+extension Ledger {
+    public func exportJournal(from: BusinessDate?, to: BusinessDate?, write: (String) throws -> Void) throws -> Int {
+        let utility = try setting(.utilityName)
+        try write("; \(utility) — Till ledger journal\n")
+        try write("; amounts in dollars; customer receivable postings carry a customer: tag\n")
+        try write("commodity $1000.00\n\n")
+        for book in BookAccount.allCases {
+            try write("account \(book.journalName)  ; code:\(book.rawValue)\n")
+        }
+        try write("\n")
+        return try read { db in
+            var conditions: [String] = []
+            var arguments: [any DatabaseValueConvertible] = []
+            if let from { conditions.append("t.business_date >= ?"); arguments.append(from.description) }
+            if let to { conditions.append("t.business_date <= ?"); arguments.append(to.description) }
+            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT t.id, t.business_date, t.kind, t.receipt_number, t.memo, o.login, t.terminal_id,
+                       p.book, p.amount_cents, a.number
+                FROM transactions t
+                JOIN postings p ON p.transaction_id = t.id
+                JOIN operators o ON o.id = t.operator_id
+                LEFT JOIN accounts a ON a.id = p.account_id
+                \(whereClause)
+                ORDER BY t.business_date, t.id, p.id
+                """, arguments: StatementArguments(arguments))
+            var current: Int64 = -1
+            var count = 0
+            while let row = try rows.next() {
+                let id: Int64 = row[0]
+                if id != current {
+                    if current != -1 { try write("\n") }
+                    current = id
+                    count += 1
+                    let receipt: Int64? = row[3]
+                    let memo: String = row[4]
+                    let title = [row[2] as String, receipt.map { "receipt \($0)" }, memo.isEmpty ? nil : memo]
+                        .compactMap { $0 }.joined(separator: " — ")
+                    try write("\(row[1] as String) * \(Self.journalText(title))\n")
+                    try write("    ; txn:\(id), operator:\(row[5] as String), terminal:\(Self.journalText(row[6]))\n")
+                }
+                guard let book = BookAccount(rawValue: row[7]) else { continue }
+                let amount = Money(cents: row[8])
+                let customer: String? = row[9]
+                let amountText = (amount.isNegative ? "-$" : "$") + Money(cents: Int64(amount.cents.magnitude)).decimalString
+                let line = "    \(book.journalName)".padding(toLength: 44, withPad: " ", startingAt: 0) + "  " + amountText
+                try write(line + (customer.map { "  ; customer:\($0)" } ?? "") + "\n")
+            }
+            if current != -1 { try write("\n") }
+            return count
+        }
+    }
+
+    /// Keeps descriptions on one line and free of the comment character.
+    private static func journalText(_ text: String) -> String {
+        String(text.map { $0 == "\n" || $0 == "\r" || $0 == ";" ? " " : $0 })
+    }
+}

@@ -1,0 +1,42 @@
+import GRDB
+import TillCore
+
+/// `till export postings --date D`: what the cash office posted to customer accounts on
+/// one business day, for the billing system. Columns are documented in docs/EXPORTS.md.
+extension Ledger {
+    public static let postingExportColumns = [
+        "business_date", "transaction_id", "receipt_number", "kind", "account_number", "book", "amount",
+        "tenders", "corrects_receipt", "operator", "terminal", "posted_at", "memo",
+    ]
+
+    public func exportPostings(date: BusinessDate, to write: (String) throws -> Void) throws -> Int {
+        try write(CSV.line(Self.postingExportColumns) + "\r\n")
+        return try read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT t.business_date, t.id, t.receipt_number, t.kind, a.number, p.book, p.amount_cents,
+                       (SELECT GROUP_CONCAT(x.kind || CASE WHEN x.reference IS NOT NULL AND x.kind IN ('check','money-order')
+                                                           THEN ' ' || x.reference ELSE '' END, ';')
+                          FROM tenders x WHERE x.transaction_id = t.id) AS tenders,
+                       c.receipt_number AS corrects_receipt, o.login, t.terminal_id, t.posted_at, t.memo
+                FROM transactions t
+                JOIN postings p ON p.transaction_id = t.id AND p.account_id IS NOT NULL
+                JOIN accounts a ON a.id = p.account_id
+                JOIN operators o ON o.id = t.operator_id
+                LEFT JOIN transactions c ON c.id = t.corrects_id
+                WHERE t.business_date = ? AND t.kind NOT IN ('bill', 'opening-balance')
+                ORDER BY t.id, p.id
+                """, arguments: [date.description])
+            var count = 0
+            while let row = try rows.next() {
+                let receipt: Int64? = row[2], corrects: Int64? = row[8]
+                try write(CSV.line([
+                    row[0], String(row[1] as Int64), receipt.map(String.init) ?? "", row[3], row[4], row[5],
+                    Money(cents: row[6]).decimalString, (row[7] as String?) ?? "", corrects.map(String.init) ?? "",
+                    row[9], row[10], row[11], row[12],
+                ]) + "\r\n")
+                count += 1
+            }
+            return count
+        }
+    }
+}

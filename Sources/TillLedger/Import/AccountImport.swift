@@ -1,0 +1,121 @@
+import Foundation
+import GRDB
+import TillCore
+
+/// `till import accounts FILE.csv` — see docs/CSV.md for the columns.
+extension Ledger {
+    public static let accountColumns = ["account_number", "customer_name", "service_address", "mailing_address", "phone",
+                                        "email", "meter_number", "class", "status", "cash_only_until", "deposit_held"]
+    static let requiredAccountColumns = ["account_number", "customer_name", "service_address"]
+
+    struct AccountRow {
+        var line: Int
+        var number: AccountNumber
+        var name: String, serviceAddress: String, mailingAddress: String
+        var phone: String, email: String, meter: String
+        var accountClass: AccountClass, status: AccountStatus
+        var cashOnlyUntil: BusinessDate?
+        var deposit: Money
+    }
+
+    public func importAccounts(csv bytes: [UInt8], fileName: String, by operatorID: Int64) throws -> ImportSummary {
+        let table: CSV.Table
+        do { table = try CSV.parse(bytes: bytes) } catch {
+            throw ImportError(file: fileName, problems: [.init(line: 1, reason: error.message)])
+        }
+        var problems: [ImportError.Problem] = []
+        for column in Self.requiredAccountColumns where !table.hasColumn(column) {
+            problems.append(.init(line: 1, reason: "missing column \(column)"))
+        }
+        for column in table.header where !Self.accountColumns.contains(column.lowercased()) {
+            problems.append(.init(line: 1, reason: "unknown column \(column)"))
+        }
+        if !problems.isEmpty { throw ImportError(file: fileName, problems: problems) }
+
+        let ceiling = Money(cents: Int64(try setting(.amountCeilingCents)) ?? Money.defaultCeiling.cents)
+        var rows: [AccountRow] = []
+        var seen: [String: Int] = [:]
+        for row in table.rows {
+            do {
+                let parsed = try Self.parseAccountRow(row, table, ceiling: ceiling)
+                if let first = seen[parsed.number.rawValue] {
+                    problems.append(.init(line: row.line, reason: "duplicate account \(parsed.number) (also on line \(first))"))
+                } else {
+                    seen[parsed.number.rawValue] = row.line
+                    rows.append(parsed)
+                }
+            } catch let error as DomainError {
+                problems.append(.init(line: row.line, reason: error.message))
+            } catch let error as MoneyError {
+                problems.append(.init(line: row.line, reason: "deposit_held: \(error.description)"))
+            }
+        }
+        if rows.isEmpty && problems.isEmpty { problems.append(.init(line: 1, reason: "no accounts in the file")) }
+        if !problems.isEmpty { throw ImportError(file: fileName, problems: problems) }
+
+        return try writeImmediate { db in
+            let exists = try db.cachedStatement(sql: "SELECT 1 FROM accounts WHERE number = ?")
+            for row in rows where try Bool.fetchOne(exists, arguments: [row.number.rawValue]) == true {
+                problems.append(.init(line: row.line, reason: "account \(row.number) is already in the ledger"))
+            }
+            if !problems.isEmpty { throw ImportError(file: fileName, problems: problems) }
+            let now = timestamp()
+            let day = try Self.openDay(db) ?? Timestamp.localDate(self.now())
+            try db.execute(sql: "INSERT OR IGNORE INTO terminals(id, created_at) VALUES ('import', ?)", arguments: [now])
+            var transactions = 0
+            for row in rows {
+                try db.execute(sql: """
+                    INSERT INTO accounts(number, customer_name, service_address, mailing_address, phone, email, meter_number,
+                        class, status, cash_only_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [row.number.rawValue, row.name, row.serviceAddress, row.mailingAddress, row.phone,
+                                     row.email, row.meter, row.accountClass.rawValue, row.status.rawValue,
+                                     row.cashOnlyUntil?.description, now])
+                let accountID = db.lastInsertedRowID
+                if row.deposit.isPositive {
+                    // A deposit already held: the money is in the bank, owed back to the customer.
+                    try db.execute(sql: """
+                        INSERT INTO transactions(kind, business_date, posted_at, operator_id, terminal_id, memo)
+                        VALUES ('opening-balance', ?, ?, ?, 'import', ?)
+                        """, arguments: [day.description, now, operatorID, "deposit held at import from \(fileName)"])
+                    let txn = db.lastInsertedRowID
+                    try db.execute(sql: "INSERT INTO postings(transaction_id, book, account_id, amount_cents) VALUES (?, 'BANK', NULL, ?), (?, 'DEPOSITS', ?, ?)",
+                                   arguments: [txn, row.deposit.cents, txn, accountID, -row.deposit.cents])
+                    transactions += 1
+                }
+            }
+            try Audit.record(db, at: now, operatorID: operatorID, terminal: "import", event: "import.accounts",
+                             detail: "\(rows.count) accounts from \(fileName)")
+            return ImportSummary(rows: rows.count, transactions: transactions)
+        }
+    }
+
+    private static func parseAccountRow(_ row: CSV.Row, _ table: CSV.Table, ceiling: Money) throws -> AccountRow {
+        guard row.fields.count == table.header.count else {
+            throw DomainError(.csv, "has \(row.fields.count) fields; the header has \(table.header.count)")
+        }
+        func field(_ name: String) -> String { (table.value(name, in: row) ?? "").trimmingCharacters(in: .whitespaces) }
+        func required(_ name: String) throws -> String {
+            let value = field(name)
+            if value.isEmpty { throw DomainError(.csv, "\(name) is empty") }
+            return value
+        }
+        let number = try AccountNumber(try required("account_number"))
+        let classText = field("class").lowercased()
+        guard let accountClass = classText.isEmpty ? .residential : AccountClass(rawValue: classText) else {
+            throw DomainError(.csv, "class \"\(field("class"))\" is not residential or commercial")
+        }
+        let statusText = field("status").lowercased()
+        guard let status = statusText.isEmpty ? .active : AccountStatus(rawValue: statusText) else {
+            throw DomainError(.csv, "status \"\(field("status"))\" is not active, locked-off, final or closed")
+        }
+        let cashOnly = field("cash_only_until")
+        let depositText = field("deposit_held")
+        return AccountRow(
+            line: row.line, number: number, name: try required("customer_name"),
+            serviceAddress: try required("service_address"), mailingAddress: field("mailing_address"),
+            phone: field("phone"), email: field("email"), meter: field("meter_number"),
+            accountClass: accountClass, status: status,
+            cashOnlyUntil: cashOnly.isEmpty ? nil : try BusinessDate(cashOnly),
+            deposit: depositText.isEmpty ? .zero : try Money.parse(depositText, ceiling: ceiling))
+    }
+}

@@ -1,0 +1,137 @@
+import GRDB
+import TillCore
+
+extension Ledger {
+    /// Posts one transaction atomically inside `BEGIN IMMEDIATE`: validates it whole
+    /// (balanced, accounts exist, the business day is open, amounts in range), assigns the
+    /// next receipt number, records who/when/where, writes postings and tenders, and
+    /// allocates receivable credits to open charges oldest-first. Idempotent by key.
+    public func post(_ request: PostingRequest) throws -> PostedTransaction {
+        do { try Balance.check(request.lines) } catch { throw LedgerError(domain: error) }
+        for tender in request.tenders {
+            do { try tender.validate() } catch { throw LedgerError(domain: error) }
+        }
+        return try writeImmediate { db in
+            if let key = request.idempotencyKey, let earlier = try Self.postedWithKey(key, db) {
+                return earlier
+            }
+            guard let day = try Self.openDay(db) else {
+                throw LedgerError(.dayNotOpen, "No business day is open: a lead or supervisor must open the day before anything is posted")
+            }
+            let ids = try Self.validate(request, db)
+            return try insert(request, businessDate: day, accountIDs: ids, db)
+        }
+    }
+
+    /// Payment convenience: turns the cart and tenders into posting lines and posts them.
+    public func post(_ payment: Payment, operatorID: Int64, terminal: String, idempotencyKey: String? = nil,
+                     drawerSession: Int64? = nil, memo: String = "") throws -> PostedTransaction {
+        let lines: [PostingLine]
+        do { lines = try payment.postingLines() } catch { throw LedgerError(domain: error) }
+        let isMisc = payment.lines.allSatisfy { if case .miscellaneous = $0 { true } else { false } }
+        return try post(PostingRequest(kind: isMisc ? .miscReceipt : .payment, lines: lines, tenders: payment.tenders,
+                                       operatorID: operatorID, terminal: terminal, idempotencyKey: idempotencyKey,
+                                       drawerSession: drawerSession, memo: memo))
+    }
+
+    private static func postedWithKey(_ key: String, _ db: Database) throws -> PostedTransaction? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, receipt_number, business_date FROM transactions WHERE idempotency_key = ?",
+                                         arguments: [key]) else { return nil }
+        let receipt: Int64? = row["receipt_number"]
+        return PostedTransaction(id: row["id"], receipt: receipt.map(ReceiptNumber.init),
+                                 businessDate: try BusinessDate(row["business_date"]), wasAlreadyPosted: true)
+    }
+
+    /// Resolves account numbers to row ids and checks everything the database knows.
+    private static func validate(_ request: PostingRequest, _ db: Database) throws -> [AccountNumber: Int64] {
+        guard try fetchOperator(db, id: request.operatorID) != nil else {
+            throw LedgerError(.unknownOperator, "Unknown operator #\(request.operatorID)")
+        }
+        if let approver = request.overrideBy, try fetchOperator(db, id: approver) == nil {
+            throw LedgerError(.unknownOperator, "Unknown approving operator #\(approver)")
+        }
+        if let corrected = request.corrects,
+           try Bool.fetchOne(db, sql: "SELECT 1 FROM transactions WHERE id = ?", arguments: [corrected]) != true {
+            throw LedgerError(.unknownTransaction, "Transaction #\(corrected) to be corrected does not exist")
+        }
+        let ceiling = try amountCeiling(db)
+        for line in request.lines where line.amount.cents.magnitude > ceiling.cents.magnitude {
+            throw LedgerError(.invalid, "\(line.amount.formatted) is over the limit of \(ceiling.formatted) for one posting")
+        }
+        var ids: [AccountNumber: Int64] = [:]
+        for number in Set(request.lines.compactMap(\.account)) {
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM accounts WHERE number = ?", arguments: [number.rawValue]) else {
+                throw LedgerError(.unknownAccount, "No account \(number)")
+            }
+            ids[number] = id
+        }
+        return ids
+    }
+
+    private func insert(_ request: PostingRequest, businessDate: BusinessDate, accountIDs: [AccountNumber: Int64],
+                        _ db: Database) throws -> PostedTransaction {
+        try db.execute(sql: "INSERT OR IGNORE INTO terminals(id, created_at) VALUES (?, ?)",
+                       arguments: [request.terminal, timestamp()])
+        var receipt: ReceiptNumber?
+        if request.kind.issuesReceipt {
+            // Inside BEGIN IMMEDIATE no other writer can take the same number, and a
+            // rollback gives it back: receipts stay gapless.
+            let last = try Int64.fetchOne(db, sql: "SELECT MAX(receipt_number) FROM transactions WHERE receipt_number IS NOT NULL") ?? 0
+            receipt = ReceiptNumber(last + 1)
+        }
+        try db.execute(sql: """
+            INSERT INTO transactions(kind, business_date, posted_at, operator_id, terminal_id, receipt_number,
+                idempotency_key, corrects_id, override_operator_id, drawer_session_id, due_date, memo)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [request.kind.rawValue, businessDate.description, timestamp(), request.operatorID,
+                             request.terminal, receipt?.value, request.idempotencyKey, request.corrects,
+                             request.overrideBy, request.drawerSession, request.dueDate?.description, request.memo])
+        let transactionID = db.lastInsertedRowID
+        let insertPosting = try db.cachedStatement(sql: "INSERT INTO postings(transaction_id, book, account_id, amount_cents) VALUES (?, ?, ?, ?)")
+        for line in request.lines {
+            try insertPosting.execute(arguments: [transactionID, line.book.rawValue,
+                                                  line.account.flatMap { accountIDs[$0] }, line.amount.cents])
+        }
+        let insertTender = try db.cachedStatement(sql: """
+            INSERT INTO tenders(transaction_id, kind, amount_cents, tendered_cents, reference, last_four) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for tender in request.tenders {
+            try insertTender.execute(arguments: [transactionID, tender.kind.rawValue, tender.amount.cents,
+                                                 tender.tendered.cents, tender.reference, tender.lastFour])
+        }
+        let touched = Set(request.lines.filter { $0.book == .receivable }.compactMap { $0.account.flatMap { accountIDs[$0] } })
+        for accountID in touched.sorted() {
+            try Self.allocate(accountID: accountID, transactionID: transactionID, db)
+        }
+        return PostedTransaction(id: transactionID, receipt: receipt, businessDate: businessDate, wasAlreadyPosted: false)
+    }
+
+    /// Matches the account's unapplied receivable credits with its open charges, oldest
+    /// charge first, and records the matches as allocations of `transactionID`.
+    static func allocate(accountID: Int64, transactionID: Int64, _ db: Database) throws {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT p.id, p.amount_cents,
+                   COALESCE(t.due_date, t.business_date) AS sort_date,
+                   p.amount_cents > 0 AS is_charge,
+                   COALESCE((SELECT SUM(a.amount_cents) FROM allocations a WHERE a.charge_posting_id = p.id), 0)
+                 + COALESCE((SELECT SUM(a.amount_cents) FROM allocations a WHERE a.credit_posting_id = p.id), 0) AS matched
+            FROM postings p JOIN transactions t ON t.id = p.transaction_id
+            WHERE p.account_id = ? AND p.book = 'AR'
+            """, arguments: [accountID])
+        var charges: [Allocation.OpenItem] = [], credits: [Allocation.OpenItem] = []
+        for row in rows {
+            let amount: Int64 = row["amount_cents"], matched: Int64 = row["matched"]
+            let remaining = Money(cents: amount.magnitude > matched ? Int64(amount.magnitude) - matched : 0)
+            guard remaining.isPositive else { continue }
+            let item = Allocation.OpenItem(postingID: row["id"], remaining: remaining, sortKey: row["sort_date"])
+            if row["is_charge"] { charges.append(item) } else { credits.append(item) }
+        }
+        guard !charges.isEmpty, !credits.isEmpty else { return }
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO allocations(transaction_id, credit_posting_id, charge_posting_id, amount_cents) VALUES (?, ?, ?, ?)
+            """)
+        for match in Allocation.match(credits: credits, charges: charges) {
+            try insert.execute(arguments: [transactionID, match.creditPostingID, match.chargePostingID, match.amount.cents])
+        }
+    }
+}

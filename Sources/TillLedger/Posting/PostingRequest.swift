@@ -1,0 +1,43 @@
+import TillCore
+
+/// Everything needed to post one transaction. `post(_:)` validates it whole
+/// before writing anything.
+public struct PostingRequest: Sendable {
+    public var kind: TransactionKind
+    public var lines: [PostingLine]
+    public var tenders: [Tender]
+    public var operatorID: Int64
+    public var terminal: String
+    /// A key the client makes once per intended transaction; posting it again returns the first result.
+    public var idempotencyKey: String?
+    public var corrects: Int64?
+    public var overrideBy: Int64?
+    public var drawerSession: Int64?
+    public var dueDate: BusinessDate?
+    public var memo: String
+
+    public init(kind: TransactionKind, lines: [PostingLine], tenders: [Tender] = [], operatorID: Int64,
+                terminal: String, idempotencyKey: String? = nil, corrects: Int64? = nil, overrideBy: Int64? = nil,
+                drawerSession: Int64? = nil, dueDate: BusinessDate? = nil, memo: String = "") {
+        self.kind = kind
+        self.lines = lines
+        self.tenders = tenders
+        self.operatorID = operatorID
+        self.terminal = terminal
+        self.idempotencyKey = idempotencyKey
+        self.corrects = corrects
+        self.overrideBy = overrideBy
+        self.drawerSession = drawerSession
+        self.dueDate = dueDate
+        self.memo = memo
+    }
+}
+
+/// What a posting produced.
+public struct PostedTransaction: Sendable, Equatable {
+    public let id: Int64
+    public let receipt: ReceiptNumber?
+    public let businessDate: BusinessDate
+    /// True when the idempotency key had been posted before and nothing new was written.
+    public let wasAlreadyPosted: Bool
+}

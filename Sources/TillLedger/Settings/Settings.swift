@@ -1,0 +1,80 @@
+import GRDB
+import TillCore
+
+/// Names of the rows of the `settings` table, and their defaults.
+public enum SettingKey: String, CaseIterable, Sendable {
+    case utilityName = "utility.name"
+    case utilityAddress = "utility.address"
+    case utilityPhone = "utility.phone"
+    case receiptWidth = "receipt.width"
+    case amountCeilingCents = "amount.ceiling_cents"
+    case pinAttemptsBeforeLock = "signin.attempts_before_lock"
+    case pinLockMinutes = "signin.lock_minutes"
+    case idleLockMinutes = "signin.idle_lock_minutes"
+    case standardFloatCents = "drawer.standard_float_cents"
+    case nsfFeeCents = "fees.nsf_cents"
+    case cashOnlyMonthsAfterNSF = "nsf.cash_only_months"
+    case cashierVoidOwnSession = "authority.cashier.void_own_session"
+    case csrLateFeeReversalCents = "authority.csr.late_fee_reversal_cents"
+    case leadAdjustmentCents = "authority.lead.adjustment_cents"
+    case overShortApprovalCents = "drawer.over_short_approval_cents"
+    case registerEntry = "payment.register_entry"
+    case theme = "ui.theme"
+
+    public static let defaults: [(SettingKey, String)] = [
+        (.utilityName, "Union Public Utility District"),
+        (.utilityAddress, "100 Main Street, Union"),
+        (.utilityPhone, "(555) 010-0100"),
+        (.receiptWidth, "40"),
+        (.amountCeilingCents, "99999999"),
+        (.pinAttemptsBeforeLock, "5"),
+        (.pinLockMinutes, "15"),
+        (.idleLockMinutes, "5"),
+        (.standardFloatCents, "20000"),
+        (.nsfFeeCents, "2500"),
+        (.cashOnlyMonthsAfterNSF, "12"),
+        (.cashierVoidOwnSession, "true"),
+        (.csrLateFeeReversalCents, "2500"),
+        (.leadAdjustmentCents, "25000"),
+        (.overShortApprovalCents, "500"),
+        (.registerEntry, "false"),
+        (.theme, "default"),
+    ]
+}
+
+extension Ledger {
+    public func setting(_ key: SettingKey) throws -> String {
+        try read { db in try Self.setting(key, db) }
+    }
+
+    public func setSetting(_ key: SettingKey, _ value: String, by operatorID: Int64) throws {
+        try writeImmediate { db in
+            try db.execute(sql: "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           arguments: [key.rawValue, value])
+            try Audit.record(db, at: timestamp(), operatorID: operatorID, terminal: nil,
+                             event: "setting.changed", detail: "\(key.rawValue)=\(value)")
+        }
+    }
+
+    static func setting(_ key: SettingKey, _ db: Database) throws -> String {
+        if let value = try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key.rawValue]) {
+            return value
+        }
+        return SettingKey.defaults.first { $0.0 == key }?.1 ?? ""
+    }
+
+    static func intSetting(_ key: SettingKey, _ db: Database) throws -> Int64 {
+        Int64(try setting(key, db)) ?? Int64(SettingKey.defaults.first { $0.0 == key }.flatMap { Int64($0.1) } ?? 0)
+    }
+
+    static func amountCeiling(_ db: Database) throws -> Money {
+        Money(cents: try intSetting(.amountCeilingCents, db))
+    }
+}
+
+enum Audit {
+    static func record(_ db: Database, at: String, operatorID: Int64?, terminal: String?, event: String, detail: String) throws {
+        try db.execute(sql: "INSERT INTO audit_events(at, operator_id, terminal_id, event, detail) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [at, operatorID, terminal, event, detail])
+    }
+}

@@ -1,0 +1,153 @@
+import GRDB
+import TillCore
+
+/// `till verify`: re-proves the ledger's invariants from the stored rows.
+public struct VerifyReport: Sendable {
+    public struct Check: Sendable {
+        public let name: String
+        /// nil when sound; otherwise the first fault found, in words.
+        public let fault: String?
+    }
+
+    public let checks: [Check]
+    public var isSound: Bool { checks.allSatisfy { $0.fault == nil } }
+    public var firstFault: String? { checks.lazy.compactMap(\.fault).first }
+}
+
+extension Ledger {
+    public func verify() throws -> VerifyReport {
+        try read { db in
+            var checks: [VerifyReport.Check] = []
+            func check(_ name: String, _ body: () throws -> String?) throws {
+                checks.append(.init(name: name, fault: try body()))
+            }
+            try check("SQLite integrity") { try Self.integrityFault(db) }
+            try check("foreign keys") {
+                guard let row = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") else { return nil }
+                return "a row of \(row[0] as String) (rowid \(row[1] as Int64? ?? 0)) points at a missing \(row[2] as String) row"
+            }
+            try check("every transaction balances") { try Self.unbalancedFault(db) }
+            try check("receipt numbers unique and gapless") { try Self.receiptFault(db) }
+            try check("tenders equal what they debit") { try Self.tenderFault(db) }
+            try check("cached balances equal the sum of postings") { try Self.cachedBalanceFault(db) }
+            try check("allocations within their postings") { try Self.allocationFault(db) }
+            return VerifyReport(checks: checks)
+        }
+    }
+
+    private static func integrityFault(_ db: Database) throws -> String? {
+        let lines = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+        return lines == ["ok"] ? nil : "SQLite integrity_check: " + lines.prefix(3).joined(separator: "; ")
+    }
+
+    private static func describe(_ db: Database, transaction id: Int64) throws -> String {
+        guard let row = try Row.fetchOne(db, sql: "SELECT kind, receipt_number, business_date FROM transactions WHERE id = ?",
+                                         arguments: [id]) else { return "transaction #\(id) (missing)" }
+        let receipt: Int64? = row["receipt_number"]
+        return "transaction #\(id) (\(row["kind"] as String)\(receipt.map { ", receipt \($0)" } ?? ""), \(row["business_date"] as String))"
+    }
+
+    private static func unbalancedFault(_ db: Database) throws -> String? {
+        if let row = try Row.fetchOne(db, sql: """
+            SELECT transaction_id, SUM(amount_cents) AS off FROM postings GROUP BY transaction_id
+            HAVING SUM(amount_cents) <> 0 ORDER BY transaction_id LIMIT 1
+            """) {
+            return "\(try describe(db, transaction: row["transaction_id"])) does not balance: debits and credits differ by \(Money(cents: row["off"]).formatted)"
+        }
+        if let id = try Int64.fetchOne(db, sql: """
+            SELECT t.id FROM transactions t WHERE (SELECT COUNT(*) FROM postings p WHERE p.transaction_id = t.id) < 2
+            ORDER BY t.id LIMIT 1
+            """) {
+            return "\(try describe(db, transaction: id)) has fewer than two postings"
+        }
+        if let id = try Int64.fetchOne(db, sql: """
+            SELECT p.transaction_id FROM postings p LEFT JOIN transactions t ON t.id = p.transaction_id
+            WHERE t.id IS NULL ORDER BY p.transaction_id LIMIT 1
+            """) {
+            return "postings point at transaction #\(id), which does not exist"
+        }
+        return nil
+    }
+
+    private static func receiptFault(_ db: Database) throws -> String? {
+        let receiptKinds = TransactionKind.allCases.filter(\.issuesReceipt).map { "'\($0.rawValue)'" }.joined(separator: ",")
+        if let id = try Int64.fetchOne(db, sql: """
+            SELECT id FROM transactions WHERE receipt_number IS NULL AND kind IN (\(receiptKinds)) ORDER BY id LIMIT 1
+            """) {
+            return "\(try describe(db, transaction: id)) has no receipt number"
+        }
+        if let dup = try Int64.fetchOne(db, sql: """
+            SELECT receipt_number FROM transactions WHERE receipt_number IS NOT NULL
+            GROUP BY receipt_number HAVING COUNT(*) > 1 ORDER BY receipt_number LIMIT 1
+            """) {
+            return "receipt \(dup) is used twice"
+        }
+        let row = try Row.fetchOne(db, sql: """
+            SELECT COUNT(*) AS n, MIN(receipt_number) AS first, MAX(receipt_number) AS last
+            FROM transactions WHERE receipt_number IS NOT NULL
+            """)!
+        let count: Int64 = row["n"]
+        guard count > 0 else { return nil }
+        let first: Int64 = row["first"], last: Int64 = row["last"]
+        if first != 1 { return "receipts start at \(first), not 1: receipts 1…\(first - 1) are missing" }
+        if last != count {
+            let missing = try Int64.fetchOne(db, sql: """
+                SELECT t.receipt_number + 1 FROM transactions t
+                WHERE t.receipt_number IS NOT NULL AND t.receipt_number < ?
+                  AND NOT EXISTS (SELECT 1 FROM transactions u WHERE u.receipt_number = t.receipt_number + 1)
+                ORDER BY t.receipt_number LIMIT 1
+                """, arguments: [last]) ?? 0
+            return "receipt \(missing) is missing (receipts run 1…\(last) but there are \(count))"
+        }
+        return nil
+    }
+
+    private static func tenderFault(_ db: Database) throws -> String? {
+        let tenderBooks = TenderKind.allCases.map { "'\($0.book.rawValue)'" }.joined(separator: ",")
+        guard let id = try Int64.fetchOne(db, sql: """
+            SELECT x.transaction_id FROM (
+                SELECT transaction_id, SUM(amount_cents) AS tendered FROM tenders GROUP BY transaction_id
+            ) x
+            WHERE x.tendered <> (SELECT COALESCE(SUM(p.amount_cents), 0) FROM postings p
+                                 WHERE p.transaction_id = x.transaction_id AND p.book IN (\(tenderBooks)))
+            ORDER BY x.transaction_id LIMIT 1
+            """) else { return nil }
+        return "\(try describe(db, transaction: id)): its tenders do not add up to what it debits to cash, checks, cards and clearing"
+    }
+
+    private static func cachedBalanceFault(_ db: Database) throws -> String? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT a.number, a.balance_cents, a.deposit_held_cents,
+                   COALESCE(s.receivable, 0) AS receivable, COALESCE(s.deposits, 0) AS deposits
+            FROM accounts a LEFT JOIN (
+                SELECT account_id,
+                       SUM(CASE WHEN book = 'AR' THEN amount_cents ELSE 0 END) AS receivable,
+                       -SUM(CASE WHEN book = 'DEPOSITS' THEN amount_cents ELSE 0 END) AS deposits
+                FROM postings WHERE account_id IS NOT NULL GROUP BY account_id
+            ) s ON s.account_id = a.id
+            WHERE a.balance_cents <> COALESCE(s.receivable, 0) OR a.deposit_held_cents <> COALESCE(s.deposits, 0)
+            ORDER BY a.id LIMIT 1
+            """) else { return nil }
+        let number: String = row["number"]
+        if (row["balance_cents"] as Int64) != (row["receivable"] as Int64) {
+            return "account \(number) shows a balance of \(Money(cents: row["balance_cents"]).formatted) but its postings sum to \(Money(cents: row["receivable"]).formatted)"
+        }
+        return "account \(number) shows a deposit of \(Money(cents: row["deposit_held_cents"]).formatted) but its postings sum to \(Money(cents: row["deposits"]).formatted)"
+    }
+
+    private static func allocationFault(_ db: Database) throws -> String? {
+        if let id = try Int64.fetchOne(db, sql: """
+            SELECT a.charge_posting_id FROM allocations a JOIN postings p ON p.id = a.charge_posting_id
+            GROUP BY a.charge_posting_id HAVING SUM(a.amount_cents) > MAX(p.amount_cents) LIMIT 1
+            """) {
+            return "charge posting #\(id) has more allocated to it than it charged"
+        }
+        if let id = try Int64.fetchOne(db, sql: """
+            SELECT a.credit_posting_id FROM allocations a JOIN postings p ON p.id = a.credit_posting_id
+            GROUP BY a.credit_posting_id HAVING SUM(a.amount_cents) > -MIN(p.amount_cents) LIMIT 1
+            """) {
+            return "credit posting #\(id) has allocated more than it credited"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import TillCore
+import TillLedger
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init", abstract: "Create an empty ledger and its first supervisor.")
+
+    @OptionGroup var ledger: LedgerOptions
+
+    @Option(help: "The first supervisor's operator id (asked for when omitted).")
+    var supervisor: String?
+
+    @Option(help: "The supervisor's display name.")
+    var name: String?
+
+    @Flag(help: "Read the PIN from the first line of standard input (for scripts); otherwise it is asked for twice.")
+    var pinStdin = false
+
+    func run() throws {
+        try reporting {
+            if FileManager.default.fileExists(atPath: ledger.resolvedPath),
+               try ledger.open().operatorCount() > 0 {
+                throw Failure(message: "A ledger with operators already exists at \(ledger.resolvedPath)")
+            }
+            let login = try OperatorLogin(try supervisor ?? PINInput.readLine(prompt: "Supervisor id: ", secret: false))
+            let pin: String
+            if pinStdin {
+                pin = try PINInput.readLine(prompt: "", secret: true)
+            } else {
+                pin = try PINInput.read(prompt: "New PIN for \(login): ")
+                if ProcessInfo.processInfo.environment["TILL_PIN"] == nil {
+                    let again = try PINInput.readLine(prompt: "PIN again: ", secret: true)
+                    guard again == pin else { throw Failure(message: "The PINs differ; nothing was created") }
+                }
+            }
+            try PINRule.validate(pin)
+            let book = try ledger.open(create: true)
+            try book.addOperator(login: login, displayName: name ?? login.rawValue, role: .supervisor, pin: pin, by: nil)
+            print("Created the ledger at \(book.path) with supervisor \(login).")
+        }
+    }
+}

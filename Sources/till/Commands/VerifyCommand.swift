@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import TillLedger
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Re-prove the ledger's invariants; exit 0 when sound, 1 naming the first fault.")
+
+    @OptionGroup var ledger: LedgerOptions
+
+    func run() throws {
+        try reporting {
+            let report = try ledger.open().verify()
+            for check in report.checks {
+                print("\(check.fault == nil ? "ok   " : "FAULT") \(check.name)\(check.fault.map { ": \($0)" } ?? "")")
+            }
+            if let fault = report.firstFault {
+                throw Failure(message: "ledger is NOT sound: \(fault)")
+            }
+            print("ledger is sound")
+        }
+    }
+}

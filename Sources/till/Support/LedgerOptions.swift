@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import TillCore
+import TillLedger
+
+/// `--db PATH`, shared by every subcommand.
+struct LedgerOptions: ParsableArguments {
+    @Option(name: .customLong("db"), help: ArgumentHelp(
+        "The ledger file (default: $TILL_DB, else $XDG_DATA_HOME/till/till.sqlite, else ~/.local/share/till/till.sqlite).",
+        valueName: "path"))
+    var path: String?
+
+    var resolvedPath: String { path ?? Ledger.defaultPath() }
+
+    func open(create: Bool = false) throws -> Ledger {
+        try Ledger(path: resolvedPath, create: create)
+    }
+}
+
+/// `--operator ID`; the PIN comes from $TILL_PIN or, when unset, the first line of standard input.
+struct OperatorOptions: ParsableArguments {
+    @Option(name: .customLong("operator"), help: "Operator id to act as. The PIN is read from $TILL_PIN or standard input, never from an argument.")
+    var login: String
+
+    func signIn(_ ledger: Ledger) throws -> Operator {
+        let pin = try PINInput.read(prompt: "PIN for \(login): ")
+        return try ledger.authenticate(try OperatorLogin(login), pin: pin, terminal: Terminal.id)
+    }
+}
+
+enum Terminal {
+    /// This terminal's id in the ledger: $TILL_TERMINAL, else "cli".
+    static var id: String {
+        let value = ProcessInfo.processInfo.environment["TILL_TERMINAL"] ?? ""
+        return value.isEmpty ? "cli" : value
+    }
+}
+
+/// A message for a person, on standard error, and a non-zero exit.
+struct Failure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+extension ParsableCommand {
+    /// Runs `body`, turning Till's errors into a clear message and exit status 1.
+    func reporting(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as LedgerError {
+            FileHandle.standardError.write(Data("till: \(error.message)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as DomainError {
+            FileHandle.standardError.write(Data("till: \(error.message)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as ImportError {
+            FileHandle.standardError.write(Data("till: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as Failure {
+            FileHandle.standardError.write(Data("till: \(error.message)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("till: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
