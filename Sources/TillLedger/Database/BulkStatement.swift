@@ -40,7 +40,7 @@ struct BulkStatement {
         guard code == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
         }
-        return db.lastInsertedRowID
+        return sqlite3_last_insert_rowid(db.sqliteConnection)
     }
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

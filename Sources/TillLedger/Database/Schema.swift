@@ -96,7 +96,7 @@ enum Schema {
         }
 
         try db.create(table: "transactions", options: [.strict]) { t in
-            t.autoIncrementedPrimaryKey("id")
+            t.primaryKey("id", .integer) // append-only: ids are never reused
             t.column("kind", .text).notNull()
             t.column("business_date", .text).notNull()
             t.column("posted_at", .text).notNull()
@@ -120,7 +120,7 @@ enum Schema {
             """)
 
         try db.create(table: "postings", options: [.strict]) { t in
-            t.autoIncrementedPrimaryKey("id")
+            t.primaryKey("id", .integer) // append-only: ids are never reused
             t.column("transaction_id", .integer).notNull().references("transactions")
             t.column("book", .text).notNull().references("book_accounts")
             t.column("account_id", .integer).references("accounts")
@@ -132,7 +132,7 @@ enum Schema {
             """)
 
         try db.create(table: "tenders", options: [.strict]) { t in
-            t.autoIncrementedPrimaryKey("id")
+            t.primaryKey("id", .integer) // append-only: ids are never reused
             t.column("transaction_id", .integer).notNull().references("transactions")
             t.column("kind", .text).notNull().check(sql: "kind IN ('cash','check','money-order','card','ach')")
             t.column("amount_cents", .integer).notNull()
@@ -144,7 +144,7 @@ enum Schema {
 
         // What each credit to a customer's receivable paid: oldest charge first.
         try db.create(table: "allocations", options: [.strict]) { t in
-            t.autoIncrementedPrimaryKey("id")
+            t.primaryKey("id", .integer) // append-only: ids are never reused
             t.column("transaction_id", .integer).notNull().references("transactions")
             t.column("credit_posting_id", .integer).notNull().references("postings")
             t.column("charge_posting_id", .integer).notNull().references("postings")
@@ -154,7 +154,7 @@ enum Schema {
         try db.create(index: "allocations_charge", on: "allocations", columns: ["charge_posting_id"])
 
         try db.create(table: "audit_events", options: [.strict]) { t in
-            t.autoIncrementedPrimaryKey("id")
+            t.primaryKey("id", .integer) // append-only: ids are never reused
             t.column("at", .text).notNull()
             t.column("operator_id", .integer).references("operators")
             t.column("terminal_id", .text)
@@ -162,20 +162,35 @@ enum Schema {
             t.column("detail", .text).notNull().defaults(to: "")
         }
 
-        try db.execute(sql: """
-            CREATE TRIGGER postings_cache_balance AFTER INSERT ON postings
-            WHEN NEW.account_id IS NOT NULL
-            BEGIN
-                UPDATE accounts SET
-                    balance_cents = balance_cents + CASE WHEN NEW.book = 'AR' THEN NEW.amount_cents ELSE 0 END,
-                    deposit_held_cents = deposit_held_cents - CASE WHEN NEW.book = 'DEPOSITS' THEN NEW.amount_cents ELSE 0 END
-                WHERE id = NEW.account_id;
-            END
-            """)
+        try db.execute(sql: balanceCacheTriggerSQL)
         for table in AppendOnly.tables {
             try db.execute(sql: AppendOnly.triggersSQL(for: table))
         }
     }
+}
+
+extension Schema {
+    /// Keeps `accounts.balance_cents` and `deposit_held_cents` equal to the sums of postings.
+    /// Part of migration v1-ledger: never edit; change it with a new migration.
+    static let balanceCacheTriggerSQL = """
+        CREATE TRIGGER postings_cache_balance AFTER INSERT ON postings
+        WHEN NEW.account_id IS NOT NULL
+        BEGIN
+            UPDATE accounts SET
+                balance_cents = balance_cents + CASE WHEN NEW.book = 'AR' THEN NEW.amount_cents ELSE 0 END,
+                deposit_held_cents = deposit_held_cents - CASE WHEN NEW.book = 'DEPOSITS' THEN NEW.amount_cents ELSE 0 END
+            WHERE id = NEW.account_id;
+        END
+        """
+
+    /// The same sums, recomputed in one statement (used after a bulk load).
+    static let recomputeBalancesSQL = """
+        UPDATE accounts SET
+            balance_cents = COALESCE((SELECT SUM(amount_cents) FROM postings p
+                                      WHERE p.account_id = accounts.id AND p.book = 'AR'), 0),
+            deposit_held_cents = -COALESCE((SELECT SUM(amount_cents) FROM postings p
+                                            WHERE p.account_id = accounts.id AND p.book = 'DEPOSITS'), 0)
+        """
 }
 
 /// Tables that accept INSERT only; the triggers refuse UPDATE and DELETE.

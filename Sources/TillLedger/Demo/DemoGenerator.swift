@@ -47,6 +47,7 @@ struct DemoGenerator {
     private var transactions = 0
     private var dayTakings: [BookAccount: Int64] = [:]
     private var daySequence = 0
+    private var dayTexts: [Int: String] = [:]
 
     var yesterday: Int { options.today.dayNumber - 1 }
     var nsfAccountIndex: Int { 1 }
@@ -216,7 +217,7 @@ struct DemoGenerator {
             let base = accounts[index].commercial ? random.int(8_000...60_000) : random.int(1_800...6_500)
             let water = Int64(base), sewer = Int64(base * random.int(45...70) / 100)
             let txn = try transaction(.bill, day: day, due: day.adding(days: 21),
-                                      memo: "Bill \(day): water and sewer", db, s)
+                                      memo: "Water and sewer", db, s)
             let charge = try posting(txn, .receivable, accounts[index].id, water + sewer, s)
             try posting(txn, .water, nil, -water, s)
             try posting(txn, .sewer, nil, -sewer, s)
@@ -307,12 +308,13 @@ struct DemoGenerator {
         }
         daySequence += 1
         let seconds = 8 * 3600 + (daySequence * 7) % (10 * 3600)
-        let time = "\(day)T\(Self.two(seconds / 3600)):\(Self.two(seconds / 60 % 60)):\(Self.two(seconds % 60)).000Z"
+        let dayText = text(day)
+        let time = dayText + "T" + Self.two(seconds / 3600) + ":" + Self.two(seconds / 60 % 60) + ":" + Self.two(seconds % 60) + ".000Z"
         transactions += 1
-        return try s.transaction.insert(.text(kind.rawValue), .text(day.description), .text(time),
+        return try s.transaction.insert(.text(kind.rawValue), .text(dayText), .text(time),
                                         .int(operatorID ?? (kind == .bill ? supervisor : cashier)),
                                         .text(kind == .bill ? "import" : terminal), receiptNumber.bulk, corrects.bulk,
-                                        (due?.description).bulk, .text(memo))
+                                        due.map { .text(text($0)) } ?? .null, .text(memo))
     }
 
     @discardableResult
@@ -346,6 +348,14 @@ struct DemoGenerator {
         }
         accounts[index].charges = reduce(accounts[index].charges)
         accounts[index].credits = reduce(accounts[index].credits)
+    }
+
+    /// Date text, made once per day rather than once per row.
+    private mutating func text(_ day: BusinessDate) -> String {
+        if let known = dayTexts[day.dayNumber] { return known }
+        let made = day.description
+        dayTexts[day.dayNumber] = made
+        return made
     }
 
     private func stamp(_ day: BusinessDate) -> String { "\(day)T07:00:00.000Z" }

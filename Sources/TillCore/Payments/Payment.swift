@@ -1,4 +1,4 @@
-import TillCore
+
 
 /// A payment at the counter: a cart of account lines and miscellaneous receipts,
 /// paid by one or more tenders. Turns into balanced posting lines.
