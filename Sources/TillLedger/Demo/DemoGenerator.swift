@@ -137,7 +137,7 @@ struct DemoGenerator {
             case ..<9_700:
                 state.profile = .behind
                 let k = random.int(0...99)
-                state.behind = k < 40 ? 1 : k < 65 ? 2 : k < 85 ? 3 : 4
+                state.behind = k < 35 ? 1 : k < 60 ? 2 : k < 80 ? 3 : k < 90 ? 4 : 5
             case ..<9_900: state.profile = .credit
             default: state.profile = .partial
             }
@@ -250,7 +250,7 @@ struct DemoGenerator {
         guard state.balance > 0 else { return }
         var amount = state.balance
         if state.profile == .partial { amount = max(500, state.balance / 2) }
-        if state.profile == .credit && bill == billDates.count - 2 { amount += Int64(random.int(2...10)) * 1_000 }
+        if state.profile == .credit && bill == billDates.count - 2 { amount += Int64(random.int(10...30)) * 1_000 }
         var kind: TenderKind
         let roll = random.int(0...99)
         kind = roll < 30 ? .cash : roll < 60 ? .check : roll < 85 ? .card : roll < 95 ? .ach : .moneyOrder

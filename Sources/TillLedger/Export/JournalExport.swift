@@ -48,7 +48,9 @@ extension Ledger {
                 let amount = Money(cents: row[8])
                 let customer: String? = row[9]
                 let amountText = (amount.isNegative ? "-$" : "$") + Money(cents: Int64(amount.cents.magnitude)).decimalString
-                let line = "    \(book.journalName)".padding(toLength: 44, withPad: " ", startingAt: 0) + "  " + amountText
+                // Amounts right-aligned, so a column of them reads like a ledger page.
+                let name = "    \(book.journalName)".padding(toLength: 44, withPad: " ", startingAt: 0)
+                let line = name + String(repeating: " ", count: max(2, 16 - amountText.count)) + amountText
                 try write(line + (customer.map { "  ; customer:\($0)" } ?? "") + "\n")
             }
             if current != -1 { try write("\n") }

@@ -1,0 +1,74 @@
+import Foundation
+import GRDB
+import TillCore
+@testable import TillLedger
+
+/// A real ledger file in a fresh temporary directory, with a supervisor, a cashier,
+/// three accounts with open charges, and the business day 2026-11-20 open.
+struct CounterFixture {
+    let directory: URL
+    let ledger: Ledger
+    let supervisor: Operator
+    let cashier: Operator
+    static let today = try! BusinessDate("2026-11-20")
+
+    static let accountsCSV = """
+        account_number,customer_name,service_address,mailing_address,phone,email,meter_number,class,status,cash_only_until,deposit_held
+        100001,"Smith, Jane",12 Oak St,,(555) 201-0001,jane@example.com,M10000001,residential,active,,
+        100002,José Núñez,40 Pine Ave,"PO Box 9, Union",(555) 201-0002,,M10000002,residential,active,2027-03-01,150.00
+        100003,Union Hardware,1 Main St,,(555) 201-0003,,M10000003,commercial,locked-off,,
+        """
+
+    static let chargesCSV = """
+        account_number,bill_date,due_date,revenue_code,amount,description
+        100001,2026-09-05,2026-09-26,water,40.00,
+        100001,2026-09-05,2026-09-26,sewer,20.00,
+        100001,2026-10-05,2026-10-26,water,30.00,
+        100002,2026-10-05,2026-10-26,water,55.25,
+        100003,2026-08-05,2026-08-26,water,200.00,
+        100003,2026-08-27,2026-08-27,late_fee,10.00,Late fee
+        """
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("till-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        ledger = try Ledger(path: directory.appendingPathComponent("till.sqlite").path, create: true)
+        supervisor = try ledger.addOperator(login: try OperatorLogin("super"), displayName: "Pat Supervisor",
+                                            role: .supervisor, pin: "9999", by: nil)
+        cashier = try ledger.addOperator(login: try OperatorLogin("cashier"), displayName: "Casey Cashier",
+                                         role: .cashier, pin: "1111", by: supervisor.id)
+        _ = try ledger.importAccounts(csv: Array(Self.accountsCSV.utf8), fileName: "accounts.csv", by: supervisor.id)
+        _ = try ledger.importCharges(csv: Array(Self.chargesCSV.utf8), fileName: "charges.csv", by: supervisor.id)
+        try ledger.openBusinessDay(Self.today, by: supervisor.id, terminal: "T1")
+    }
+
+    func account(_ number: String) throws -> AccountNumber { try AccountNumber(number) }
+
+    func balance(_ number: String) throws -> Money {
+        try ledger.writer.read { db in
+            Money(cents: try Int64.fetchOne(db, sql: "SELECT balance_cents FROM accounts WHERE number = ?", arguments: [number])!)
+        }
+    }
+
+    func count(_ table: String) throws -> Int {
+        try ledger.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)")! }
+    }
+
+    /// Pays `amount` cash on one account.
+    @discardableResult
+    func payCash(_ number: String, cents: Int64, key: String? = nil) throws -> PostedTransaction {
+        try ledger.post(Payment(lines: [.account(try account(number), Money(cents: cents))],
+                                tenders: [.cash(Money(cents: cents))]),
+                        operatorID: cashier.id, terminal: "T1", idempotencyKey: key)
+    }
+
+    /// Raw SQL with the append-only triggers dropped, as someone tampering with the file would.
+    func tamper(_ sql: String) throws {
+        try ledger.writer.writeWithoutTransaction { db in
+            for table in AppendOnly.tables {
+                try db.execute(sql: "DROP TRIGGER IF EXISTS \(table)_no_update; DROP TRIGGER IF EXISTS \(table)_no_delete")
+            }
+            try db.execute(sql: sql)
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+import Testing
+import TillCore
+@testable import TillLedger
+
+@Suite("Operators and PINs")
+struct OperatorTests {
+    @Test func pinsAreStoredOnlyAsSaltedSlowHashes() throws {
+        let f = try CounterFixture()
+        let rows = try f.ledger.writer.read { db in try Row.fetchAll(db, sql: "SELECT pin_hash, pin_salt, pin_rounds FROM operators") }
+        #expect(rows.count == 2)
+        for row in rows {
+            let hash: Data = row[0], salt: Data = row[1], rounds: Int = row[2]
+            #expect(hash.count == 32 && salt.count == 16)
+            #expect(rounds >= 100_000)
+            #expect(!String(decoding: hash, as: UTF8.self).contains("1111"))
+        }
+        let salts = Set(rows.map { $0[1] as Data })
+        #expect(salts.count == 2)
+    }
+
+    @Test func theRightPINSignsInAndIsAudited() throws {
+        let f = try CounterFixture()
+        let op = try f.ledger.authenticate(try OperatorLogin("cashier"), pin: "1111", terminal: "T1")
+        #expect(op.role == .cashier && op.displayName == "Casey Cashier")
+        let events = try f.ledger.writer.read { db in try String.fetchAll(db, sql: "SELECT event FROM audit_events WHERE event LIKE 'signin%'") }
+        #expect(events == ["signin"])
+    }
+
+    @Test func fiveWrongPINsLockTheOperator() throws {
+        let f = try CounterFixture()
+        let login = try OperatorLogin("cashier")
+        for attempt in 1...4 {
+            #expect(throws: LedgerError(.wrongPIN, "Wrong PIN for cashier (\(5 - attempt) tries left)")) {
+                try f.ledger.authenticate(login, pin: "0000", terminal: "T1")
+            }
+        }
+        #expect(throws: LedgerError(.operatorLocked, "Wrong PIN. Operator cashier is now locked for 15 minutes")) {
+            try f.ledger.authenticate(login, pin: "0000", terminal: "T1")
+        }
+        // Even the right PIN is refused while locked.
+        do {
+            _ = try f.ledger.authenticate(login, pin: "1111", terminal: "T1")
+            Issue.record("signed in while locked")
+        } catch let error as LedgerError {
+            #expect(error.code == .operatorLocked)
+        }
+        let events = try f.ledger.writer.read { db in try String.fetchAll(db, sql: "SELECT event FROM audit_events WHERE operator_id = ? ORDER BY id", arguments: [f.cashier.id]) }
+        #expect(events.filter { $0 == "signin.wrong-pin" }.count == 5)
+        #expect(events.contains("operator.locked"))
+        #expect(events.last == "signin.refused-locked")
+    }
+
+    @Test func unknownOperatorsAreRefused() throws {
+        let f = try CounterFixture()
+        #expect(throws: LedgerError(.unknownOperator, "No active operator nobody")) {
+            try f.ledger.authenticate(try OperatorLogin("nobody"), pin: "1234", terminal: "T1")
+        }
+    }
+
+    @Test func ledgerFileIsPrivateToItsOwner() throws {
+        let f = try CounterFixture()
+        let attributes = try FileManager.default.attributesOfItem(atPath: f.ledger.path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test func defaultPathFollowsXDG() {
+        #expect(Ledger.defaultPath(environment: ["HOME": "/home/x"]) == "/home/x/.local/share/till/till.sqlite")
+        #expect(Ledger.defaultPath(environment: ["HOME": "/home/x", "XDG_DATA_HOME": "/data"]) == "/data/till/till.sqlite")
+        #expect(Ledger.defaultPath(environment: ["TILL_DB": "/tmp/t.sqlite", "HOME": "/home/x"]) == "/tmp/t.sqlite")
+    }
+}
