@@ -1,1 +1,151 @@
+import Foundation
+import GRDB
 import Testing
+import TillCore
+import TillLedger
+
+@Suite("The till command line", .serialized)
+struct CLITests {
+    @Test func demoThenVerifyThenSummary() throws {
+        let db = try TillProcess.temporaryDirectory().appendingPathComponent("demo.sqlite").path
+        let demo = try TillProcess.till(["demo", "--db", db, "--accounts", "120", "--today", "2026-11-20"])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        #expect(demo.stdout.contains("business day 2026-11-20 is open"))
+        #expect(demo.stdout.contains("cashier   1111  cashier"))
+        #expect(demo.stdout.contains("super     9999  supervisor"))
+
+        let verify = try TillProcess.till(["verify", "--db", db])
+        #expect(verify.status == 0)
+        #expect(verify.stdout.hasSuffix("ledger is sound\n"))
+
+        let summary = try TillProcess.till(["--db", db])
+        #expect(summary.status == 0)
+        #expect(summary.stdout.contains("business day   2026-11-20 (open)"))
+        #expect(summary.stdout.contains("accounts       120"))
+
+        let again = try TillProcess.till(["demo", "--db", db])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("A ledger already exists at \(db)"))
+    }
+
+    @Test func theDatabaseComesFromTheEnvironmentToo() throws {
+        let db = try TillProcess.temporaryDirectory().appendingPathComponent("env.sqlite").path
+        #expect(try TillProcess.till(["demo", "--accounts", "20"], environment: ["TILL_DB": db]).status == 0)
+        #expect(try TillProcess.till(["verify"], environment: ["TILL_DB": db]).status == 0)
+        let missing = try TillProcess.till(["verify", "--db", db + ".nope"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("No ledger at \(db).nope: run `till init` or `till demo` first"))
+    }
+
+    @Test func initImportAndOperatorPINs() throws {
+        let directory = try TillProcess.temporaryDirectory()
+        let db = directory.appendingPathComponent("till.sqlite").path
+        let created = try TillProcess.till(["init", "--db", db, "--supervisor", "boss", "--pin-stdin"], stdin: "4321\n")
+        #expect(created.status == 0, "\(created.stderr)")
+        let mode = try FileManager.default.attributesOfItem(atPath: db)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+
+        let accounts = directory.appendingPathComponent("accounts.csv")
+        try "account_number,customer_name,service_address\n100001,Jane Smith,12 Oak St\n100002,Zoë Brontë,3 Elm St\n"
+            .write(to: accounts, atomically: true, encoding: .utf8)
+        let charges = directory.appendingPathComponent("charges.csv")
+        try "account_number,bill_date,due_date,revenue_code,amount\n100001,2026-10-05,2026-10-26,water,42.10\n"
+            .write(to: charges, atomically: true, encoding: .utf8)
+
+        let wrong = try TillProcess.till(["import", "accounts", "--db", db, "--operator", "boss", accounts.path],
+                                         environment: ["TILL_PIN": "0000"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("Wrong PIN for boss"))
+
+        // The PIN comes from standard input when TILL_PIN is unset.
+        let imported = try TillProcess.till(["import", "accounts", "--db", db, "--operator", "boss", accounts.path], stdin: "4321\n")
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout == "Imported 2 accounts from \(accounts.path).\n")
+        let billed = try TillProcess.till(["import", "charges", "--db", db, "--operator", "boss", charges.path],
+                                          environment: ["TILL_PIN": "4321"])
+        #expect(billed.status == 0, "\(billed.stderr)")
+
+        let bad = directory.appendingPathComponent("bad.csv")
+        try "account_number,bill_date,due_date,revenue_code,amount\n100001,2026-11-05,2026-11-26,water,1.001\n100009,2026-11-05,2026-11-26,water,5\n"
+            .write(to: bad, atomically: true, encoding: .utf8)
+        let refused = try TillProcess.till(["import", "charges", "--db", db, "--operator", "boss", bad.path],
+                                           environment: ["TILL_PIN": "4321"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("1 bad line; nothing was imported"))
+        #expect(refused.stderr.contains("line 2: amount: Amount has more than two decimal places"))
+
+        // A PIN is never an argument.
+        let pinArgument = try TillProcess.till(["import", "charges", "--db", db, "--operator", "boss", "--pin", "4321", charges.path])
+        #expect(pinArgument.status != 0)
+        #expect(try TillProcess.till(["verify", "--db", db]).status == 0)
+    }
+
+    @Test func verifyFailsNamingTheFirstFault() throws {
+        let db = try TillProcess.temporaryDirectory().appendingPathComponent("tamper.sqlite").path
+        #expect(try TillProcess.till(["demo", "--db", db, "--accounts", "30", "--today", "2026-11-20"]).status == 0)
+        let queue = try DatabaseQueue(path: db)
+        let target = try queue.write { db -> Int64 in
+            try db.execute(sql: "DROP TRIGGER postings_no_update")
+            let id = try Int64.fetchOne(db, sql: "SELECT transaction_id FROM postings WHERE book = 'CASH' ORDER BY id LIMIT 1")!
+            try db.execute(sql: "UPDATE postings SET amount_cents = amount_cents + 1 WHERE transaction_id = ? AND book = 'CASH'", arguments: [id])
+            return id
+        }
+        try queue.close()
+        let verify = try TillProcess.till(["verify", "--db", db])
+        #expect(verify.status == 1)
+        #expect(verify.stderr.contains("ledger is NOT sound: transaction #\(target) (payment, receipt"))
+        #expect(verify.stderr.contains("does not balance: debits and credits differ by $0.01"))
+    }
+
+    @Test func postingExportWritesTheDayToAFile() throws {
+        let directory = try TillProcess.temporaryDirectory()
+        let db = directory.appendingPathComponent("export.sqlite").path
+        #expect(try TillProcess.till(["demo", "--db", db, "--accounts", "200", "--today", "2026-11-20"]).status == 0)
+        let file = directory.appendingPathComponent("postings.csv").path
+        let export = try TillProcess.till(["export", "postings", "--db", db, "--date", "2026-11-19", "--output", file])
+        #expect(export.status == 0, "\(export.stderr)")
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let lines = text.split(separator: "\r\n")
+        #expect(lines.first == "business_date,transaction_id,receipt_number,kind,account_number,book,amount,tenders,corrects_receipt,operator,terminal,posted_at,memo")
+        #expect(lines.count > 1)
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("2026-11-19,") })
+        let badDate = try TillProcess.till(["export", "postings", "--db", db, "--date", "19/11/2026"])
+        #expect(badDate.status == 1)
+        #expect(badDate.stderr.contains("is not a date in the form YYYY-MM-DD"))
+    }
+
+    /// An accountant's independent check: hledger reads Till's journal and finds the same balances.
+    @Test func hledgerReadsTheJournalAndAgreesWithTheTrialBalance() throws {
+        let hledger = try #require(TillProcess.which("hledger"), "hledger is not installed: scripts/test installs it (apt-get install hledger)")
+        let directory = try TillProcess.temporaryDirectory()
+        let db = directory.appendingPathComponent("books.sqlite").path
+        #expect(try TillProcess.till(["demo", "--db", db, "--accounts", "150", "--today", "2026-11-20"]).status == 0)
+        let journal = directory.appendingPathComponent("till.journal").path
+        #expect(try TillProcess.till(["export", "journal", "--db", db, "--format", "hledger", "-o", journal]).status == 0)
+
+        let check = try TillProcess.run(hledger, ["-f", journal, "check"])
+        #expect(check.status == 0, "\(check.stderr)")
+        let balances = try TillProcess.run(hledger, ["-f", journal, "balance", "--flat", "--output-format=csv"])
+        #expect(balances.status == 0, "\(balances.stderr)")
+        var fromHledger: [String: Money] = [:]
+        for line in balances.stdout.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            guard fields.count == 2 else { continue }
+            fromHledger[fields[0]] = fields[1] == "0" ? .zero : try Money.parse(fields[1], ceiling: Money(cents: Int64.max), allowNegative: true)
+        }
+        #expect(fromHledger["total"] == .zero)
+        let summary = try Ledger(path: db).summary()
+        for (book, amount) in summary.bookBalances where !amount.isZero {
+            #expect(fromHledger[book.journalName] == amount, "\(book.journalName)")
+        }
+        #expect(fromHledger["assets:receivable:customers"] == summary.receivable)
+
+        // A date range exports only that range.
+        let october = directory.appendingPathComponent("october.journal").path
+        #expect(try TillProcess.till(["export", "journal", "--db", db, "--from", "2026-10-01", "--to", "2026-10-31", "-o", october]).status == 0)
+        let dates = try TillProcess.run(hledger, ["-f", october, "print", "--output-format=csv"])
+        #expect(dates.status == 0)
+        #expect(!dates.stdout.contains("2026-09-") && !dates.stdout.contains("2026-11-"))
+        #expect(dates.stdout.contains("2026-10-"))
+    }
+}

@@ -26,11 +26,10 @@ extension Ledger {
                     WHERE p.account_id = a.id AND p.book = 'AR' AND p.amount_cents > 0 AND t.due_date < ?
                       AND p.amount_cents > COALESCE((SELECT SUM(x.amount_cents) FROM allocations x WHERE x.charge_posting_id = p.id), 0))
                 """, arguments: [today]) ?? 0
-            let books = try Row.fetchAll(db, sql: "SELECT book, SUM(amount_cents) FROM postings GROUP BY book ORDER BY book")
-                .compactMap { row -> (BookAccount, Money)? in
-                    guard let book = BookAccount(rawValue: row[0]) else { return nil }
-                    return (book, Money(cents: row[1]))
-                }
+            let sums = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT book, SUM(amount_cents) FROM postings GROUP BY book")
+                .map { (row: Row) in (row[0] as String, row[1] as Int64) })
+            // In the chart's order: assets, liabilities, revenues, expenses.
+            let books = BookAccount.allCases.compactMap { book in sums[book.rawValue].map { (book, Money(cents: $0)) } }
             return LedgerSummary(
                 utilityName: try Self.setting(.utilityName, db),
                 openDay: day,

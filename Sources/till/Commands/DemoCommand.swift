@@ -19,9 +19,16 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "The business day to open (YYYY-MM-DD; default: today).")
     var today: String?
 
+    @Flag(help: "Do nothing when a ledger already exists (for setup scripts).")
+    var ifMissing = false
+
     func run() throws {
         try reporting {
             if FileManager.default.fileExists(atPath: ledger.resolvedPath) {
+                if ifMissing {
+                    print("Using the existing ledger at \(ledger.resolvedPath).")
+                    return
+                }
                 throw Failure(message: "A ledger already exists at \(ledger.resolvedPath); choose another --db for the demo")
             }
             let day = try today.map { try BusinessDate($0) } ?? LocalClock.today()
