@@ -148,4 +148,22 @@ struct CLITests {
         #expect(!dates.stdout.contains("2026-09-") && !dates.stdout.contains("2026-11-"))
         #expect(dates.stdout.contains("2026-10-"))
     }
+
+    /// The example files in docs/ import as documented.
+    @Test func theDocumentedExampleFilesImport() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let examples = root.appendingPathComponent("docs/examples")
+        let db = try TillProcess.temporaryDirectory().appendingPathComponent("docs.sqlite").path
+        #expect(try TillProcess.till(["init", "--db", db, "--supervisor", "boss", "--pin-stdin"], stdin: "4321\n").status == 0)
+        for kind in ["accounts", "charges"] {
+            let result = try TillProcess.till(["import", kind, "--db", db, "--operator", "boss",
+                                               examples.appendingPathComponent("\(kind).csv").path],
+                                              environment: ["TILL_PIN": "4321"])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        let summary = try TillProcess.till(["--db", db])
+        #expect(summary.stdout.contains("accounts       3"))
+        #expect(summary.stdout.contains("receivable     $1,326.75"))
+        #expect(try TillProcess.till(["verify", "--db", db]).status == 0)
+    }
 }
