@@ -19,40 +19,12 @@ extension Ledger {
     }
 
     public func importAccounts(csv bytes: [UInt8], fileName: String, by operatorID: Int64) throws -> ImportSummary {
-        let table: CSV.Table
-        do { table = try CSV.parse(bytes: bytes) } catch {
-            throw ImportError(file: fileName, problems: [.init(line: 1, reason: error.message)])
-        }
+        let file = try ImportFile(bytes: bytes, name: fileName, required: Self.requiredAccountColumns, allowed: Self.accountColumns)
+        let ceiling = try read { db in try Self.amountCeiling(db) }
+        let rows = try file.rows(noun: "accounts", parse: { try Self.parseAccountRow($0, file, ceiling: ceiling) },
+                                 identity: { $0.number.rawValue },
+                                 duplicate: { "duplicate account \($0.number) (also on line \($1))" })
         var problems: [ImportError.Problem] = []
-        for column in Self.requiredAccountColumns where !table.hasColumn(column) {
-            problems.append(.init(line: 1, reason: "missing column \(column)"))
-        }
-        for column in table.header where !Self.accountColumns.contains(column.lowercased()) {
-            problems.append(.init(line: 1, reason: "unknown column \(column)"))
-        }
-        if !problems.isEmpty { throw ImportError(file: fileName, problems: problems) }
-
-        let ceiling = Money(cents: Int64(try setting(.amountCeilingCents)) ?? Money.defaultCeiling.cents)
-        var rows: [AccountRow] = []
-        var seen: [String: Int] = [:]
-        for row in table.rows {
-            do {
-                let parsed = try Self.parseAccountRow(row, table, ceiling: ceiling)
-                if let first = seen[parsed.number.rawValue] {
-                    problems.append(.init(line: row.line, reason: "duplicate account \(parsed.number) (also on line \(first))"))
-                } else {
-                    seen[parsed.number.rawValue] = row.line
-                    rows.append(parsed)
-                }
-            } catch let error as DomainError {
-                problems.append(.init(line: row.line, reason: error.message))
-            } catch let error as MoneyError {
-                problems.append(.init(line: row.line, reason: "deposit_held: \(error.description)"))
-            }
-        }
-        if rows.isEmpty && problems.isEmpty { problems.append(.init(line: 1, reason: "no accounts in the file")) }
-        if !problems.isEmpty { throw ImportError(file: fileName, problems: problems) }
-
         return try writeImmediate { db in
             let exists = try db.cachedStatement(sql: "SELECT 1 FROM accounts WHERE number = ?")
             for row in rows where try Bool.fetchOne(exists, arguments: [row.number.rawValue]) == true {
@@ -89,17 +61,9 @@ extension Ledger {
         }
     }
 
-    private static func parseAccountRow(_ row: CSV.Row, _ table: CSV.Table, ceiling: Money) throws -> AccountRow {
-        guard row.fields.count == table.header.count else {
-            throw DomainError(.csv, "has \(row.fields.count) fields; the header has \(table.header.count)")
-        }
-        func field(_ name: String) -> String { (table.value(name, in: row) ?? "").trimmingCharacters(in: .whitespaces) }
-        func required(_ name: String) throws -> String {
-            let value = field(name)
-            if value.isEmpty { throw DomainError(.csv, "\(name) is empty") }
-            return value
-        }
-        let number = try AccountNumber(try required("account_number"))
+    private static func parseAccountRow(_ row: CSV.Row, _ file: ImportFile, ceiling: Money) throws -> AccountRow {
+        func field(_ name: String) -> String { file.field(name, in: row) }
+        let number = try AccountNumber(try file.required("account_number", in: row))
         let classText = field("class").lowercased()
         guard let accountClass = classText.isEmpty ? .residential : AccountClass(rawValue: classText) else {
             throw DomainError(.csv, "class \"\(field("class"))\" is not residential or commercial")
@@ -109,13 +73,12 @@ extension Ledger {
             throw DomainError(.csv, "status \"\(field("status"))\" is not active, locked-off, final or closed")
         }
         let cashOnly = field("cash_only_until")
-        let depositText = field("deposit_held")
         return AccountRow(
-            line: row.line, number: number, name: try required("customer_name"),
-            serviceAddress: try required("service_address"), mailingAddress: field("mailing_address"),
+            line: row.line, number: number, name: try file.required("customer_name", in: row),
+            serviceAddress: try file.required("service_address", in: row), mailingAddress: field("mailing_address"),
             phone: field("phone"), email: field("email"), meter: field("meter_number"),
             accountClass: accountClass, status: status,
             cashOnlyUntil: cashOnly.isEmpty ? nil : try BusinessDate(cashOnly),
-            deposit: depositText.isEmpty ? .zero : try Money.parse(depositText, ceiling: ceiling))
+            deposit: field("deposit_held").isEmpty ? .zero : try file.amount("deposit_held", in: row, ceiling: ceiling))
     }
 }

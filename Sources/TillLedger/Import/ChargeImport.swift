@@ -26,40 +26,12 @@ extension Ledger {
     }
 
     public func importCharges(csv bytes: [UInt8], fileName: String, by operatorID: Int64) throws -> ImportSummary {
-        let table: CSV.Table
-        do { table = try CSV.parse(bytes: bytes) } catch {
-            throw ImportError(file: fileName, problems: [.init(line: 1, reason: error.message)])
-        }
+        let file = try ImportFile(bytes: bytes, name: fileName, required: Self.requiredChargeColumns, allowed: Self.chargeColumns)
+        let ceiling = try read { db in try Self.amountCeiling(db) }
+        let rows = try file.rows(noun: "charges", parse: { try Self.parseChargeRow($0, file, ceiling: ceiling) },
+                                 identity: \.importKey,
+                                 duplicate: { "duplicate charge (same account, bill date and revenue code as line \($1))" })
         var problems: [ImportError.Problem] = []
-        for column in Self.requiredChargeColumns where !table.hasColumn(column) {
-            problems.append(.init(line: 1, reason: "missing column \(column)"))
-        }
-        for column in table.header where !Self.chargeColumns.contains(column.lowercased()) {
-            problems.append(.init(line: 1, reason: "unknown column \(column)"))
-        }
-        if !problems.isEmpty { throw ImportError(file: fileName, problems: problems) }
-
-        let ceiling = Money(cents: Int64(try setting(.amountCeilingCents)) ?? Money.defaultCeiling.cents)
-        var rows: [ChargeRow] = []
-        var seen: [String: Int] = [:]
-        for row in table.rows {
-            do {
-                let parsed = try Self.parseChargeRow(row, table, ceiling: ceiling)
-                if let first = seen[parsed.importKey] {
-                    problems.append(.init(line: row.line, reason: "duplicate charge (same account, bill date and revenue code as line \(first))"))
-                } else {
-                    seen[parsed.importKey] = row.line
-                    rows.append(parsed)
-                }
-            } catch let error as DomainError {
-                problems.append(.init(line: row.line, reason: error.message))
-            } catch let error as MoneyError {
-                problems.append(.init(line: row.line, reason: "amount: \(error.description)"))
-            }
-        }
-        if rows.isEmpty && problems.isEmpty { problems.append(.init(line: 1, reason: "no charges in the file")) }
-        if !problems.isEmpty { throw ImportError(file: fileName, problems: problems) }
-
         return try writeImmediate { db in
             var accountIDs: [AccountNumber: Int64] = [:]
             let findAccount = try db.cachedStatement(sql: "SELECT id FROM accounts WHERE number = ?")
@@ -109,26 +81,18 @@ extension Ledger {
         }
     }
 
-    private static func parseChargeRow(_ row: CSV.Row, _ table: CSV.Table, ceiling: Money) throws -> ChargeRow {
-        guard row.fields.count == table.header.count else {
-            throw DomainError(.csv, "has \(row.fields.count) fields; the header has \(table.header.count)")
-        }
-        func required(_ name: String) throws -> String {
-            let value = (table.value(name, in: row) ?? "").trimmingCharacters(in: .whitespaces)
-            if value.isEmpty { throw DomainError(.csv, "\(name) is empty") }
-            return value
-        }
-        let number = try AccountNumber(try required("account_number"))
-        let billDate = try BusinessDate(try required("bill_date"))
-        let dueDate = try BusinessDate(try required("due_date"))
+    private static func parseChargeRow(_ row: CSV.Row, _ file: ImportFile, ceiling: Money) throws -> ChargeRow {
+        let number = try AccountNumber(try file.required("account_number", in: row))
+        let billDate = try BusinessDate(try file.required("bill_date", in: row))
+        let dueDate = try BusinessDate(try file.required("due_date", in: row))
         guard dueDate >= billDate else { throw DomainError(.csv, "due_date \(dueDate) is before bill_date \(billDate)") }
-        let code = try required("revenue_code").lowercased()
+        let code = try file.required("revenue_code", in: row).lowercased()
         guard let revenue = revenueCodeNames[code] else {
             throw DomainError(.csv, "revenue_code \"\(code)\" is not one of \(revenueCodeNames.keys.sorted().joined(separator: ", "))")
         }
-        let amount = try Money.parse(try required("amount"), ceiling: ceiling)
+        let amount = try file.amount("amount", in: row, ceiling: ceiling)
         guard amount.isPositive else { throw DomainError(.csv, "amount must be more than $0.00") }
-        let description = (table.value("description", in: row) ?? "").trimmingCharacters(in: .whitespaces)
+        let description = file.field("description", in: row)
         return ChargeRow(line: row.line, number: number, billDate: billDate, dueDate: dueDate, revenue: revenue,
                          amount: amount, description: description.isEmpty ? "\(revenue.name) billed \(billDate)" : description)
     }

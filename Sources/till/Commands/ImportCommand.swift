@@ -10,33 +10,33 @@ struct ImportCommand: ParsableCommand {
 
     struct Accounts: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Import customer accounts; see docs/CSV.md.")
-        @OptionGroup var ledger: LedgerOptions
-        @OptionGroup var signIn: OperatorOptions
-        @Argument(help: "The CSV file.") var file: String
+        @OptionGroup var file: ImportFileOptions
 
         func run() throws {
-            try reporting {
-                let book = try ledger.open()
-                let op = try ImportCommand.supervisor(signIn, book)
-                let summary = try book.importAccounts(csv: try ImportCommand.bytes(file), fileName: file, by: op.id)
-                print("Imported \(summary.rows) accounts from \(file).")
-            }
+            try reporting { try file.run(noun: "accounts") { try $0.importAccounts(csv: $1, fileName: $2, by: $3) } }
         }
     }
 
     struct Charges: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Import open charges (bills, fees); see docs/CSV.md.")
+        @OptionGroup var file: ImportFileOptions
+
+        func run() throws {
+            try reporting { try file.run(noun: "charges") { try $0.importCharges(csv: $1, fileName: $2, by: $3) } }
+        }
+    }
+
+    struct ImportFileOptions: ParsableArguments {
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var signIn: OperatorOptions
         @Argument(help: "The CSV file.") var file: String
 
-        func run() throws {
-            try reporting {
-                let book = try ledger.open()
-                let op = try ImportCommand.supervisor(signIn, book)
-                let summary = try book.importCharges(csv: try ImportCommand.bytes(file), fileName: file, by: op.id)
-                print("Imported \(summary.rows) charges from \(file).")
-            }
+        /// Signs in a supervisor, reads the file and hands both to `importer`.
+        func run(noun: String, _ importer: (Ledger, [UInt8], String, Int64) throws -> ImportSummary) throws {
+            let book = try ledger.open()
+            let op = try ImportCommand.supervisor(signIn, book)
+            let summary = try importer(book, try ImportCommand.bytes(file), file, op.id)
+            print("Imported \(summary.rows) \(noun) from \(file).")
         }
     }
 

@@ -43,22 +43,11 @@ struct Failure: Error, CustomStringConvertible {
 }
 
 extension ParsableCommand {
-    /// Runs `body`, turning Till's errors into a clear message and exit status 1.
+    /// Runs `body`, turning Till's errors (each a message a person can act on) into
+    /// `till: <message>` on standard error and exit status 1.
     func reporting(_ body: () throws -> Void) throws {
         do {
             try body()
-        } catch let error as LedgerError {
-            FileHandle.standardError.write(Data("till: \(error.message)\n".utf8))
-            throw ExitCode(1)
-        } catch let error as DomainError {
-            FileHandle.standardError.write(Data("till: \(error.message)\n".utf8))
-            throw ExitCode(1)
-        } catch let error as ImportError {
-            FileHandle.standardError.write(Data("till: \(error.description)\n".utf8))
-            throw ExitCode(1)
-        } catch let error as Failure {
-            FileHandle.standardError.write(Data("till: \(error.message)\n".utf8))
-            throw ExitCode(1)
         } catch let error as ExitCode {
             throw error
         } catch {
