@@ -27,16 +27,20 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        .target(name: "TillUI", dependencies: ["TillCore"]),
+        .target(name: "TillApp", dependencies: ["TillCore", "TillLedger", "TillUI"]),
+        .target(name: "TillTerminal", dependencies: ["TillUI", "CNCurses"]),
         .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
         .executableTarget(
             name: "till",
             dependencies: [
-                "TillCore", "TillLedger",
+                "TillCore", "TillLedger", "TillUI", "TillApp", "TillTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "TillCoreTests", dependencies: ["TillCore"]),
         .testTarget(name: "TillLedgerTests", dependencies: ["TillCore", "TillLedger"]),
+        .testTarget(name: "TillUITests", dependencies: ["TillUI", "TillApp", "TillLedger", "TillCore"]),
         .testTarget(name: "TillCLITests", dependencies: ["till", "TillLedger", "TillCore"]),
     ]
 )

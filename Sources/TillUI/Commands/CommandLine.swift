@@ -1,0 +1,104 @@
+import TillCore
+
+/// The `:` command line for fast operators. Each command is a word and its arguments.
+public enum Command: Equatable, Sendable {
+    case account(String)
+    case pay(Money, TenderKind)
+    case lookup(String)
+    case drawer, help, lock, quit
+    case theme(String)
+
+    public static let summaries: [(usage: String, description: String)] = [
+        (":acct NUMBER", "Open an account by number (also :account)"),
+        (":pay AMOUNT TENDER", "Start a payment, e.g. :pay 45.00 cash (cash, check, money-order, card, ach)"),
+        (":find TEXT", "Search accounts (also :lookup)"),
+        (":drawer", "The cash drawer pane"),
+        (":theme NAME", "Switch theme: default, high-contrast, monochrome, green-screen"),
+        (":lock", "Lock the screen"),
+        (":help", "Help for the focused pane"),
+        (":quit", "Sign out and quit (also :q)"),
+    ]
+
+    /// Parses a command line (without the leading `:`), or says what is wrong with it.
+    public static func parse(_ line: String) -> Result<Command, CommandError> {
+        let words = line.split(separator: " ").map(String.init)
+        guard let verb = words.first?.lowercased() else { return .failure(.init("Type a command, e.g. :help")) }
+        let rest = Array(words.dropFirst())
+        switch verb {
+        case "acct", "account":
+            guard rest.count == 1 else { return .failure(.init("Usage: :acct NUMBER")) }
+            return .success(.account(rest[0]))
+        case "pay":
+            guard rest.count == 2 else { return .failure(.init("Usage: :pay AMOUNT TENDER, e.g. :pay 45.00 cash")) }
+            let amount: Money
+            do { amount = try Money.parse(rest[0]) } catch { return .failure(.init(error.description)) }
+            guard amount.isPositive else { return .failure(.init("A payment must be more than $0.00")) }
+            guard let tender = TenderKind(rawValue: rest[1].lowercased()) else {
+                return .failure(.init("Unknown tender \"\(rest[1])\": use cash, check, money-order, card or ach"))
+            }
+            return .success(.pay(amount, tender))
+        case "find", "lookup":
+            guard !rest.isEmpty else { return .failure(.init("Usage: :find TEXT")) }
+            return .success(.lookup(rest.joined(separator: " ")))
+        case "drawer": return .success(.drawer)
+        case "help", "h": return .success(.help)
+        case "lock": return .success(.lock)
+        case "quit", "q": return .success(.quit)
+        case "theme":
+            guard rest.count == 1 else { return .failure(.init("Usage: :theme NAME")) }
+            return .success(.theme(rest[0]))
+        default:
+            return .failure(.init("Unknown command :\(verb) — :help lists the commands"))
+        }
+    }
+}
+
+public struct CommandError: Error, Equatable, Sendable {
+    public let message: String
+    init(_ message: String) { self.message = message }
+}
+
+func commandKey(_ key: Key, _ state: inout AppState) -> [Effect] {
+    guard let line = state.command else { return [] }
+    switch key {
+    case .character(let c):
+        if line.count < 120 { state.command = line + String(c) }
+    case .backspace:
+        state.command = line.isEmpty ? nil : String(line.dropLast())
+    case .escape:
+        if line.isEmpty { state.command = nil } else {
+            state.confirmation = .init(question: "Discard the command \":\(line)\"? (y/n)", outcome: .discardCommand)
+        }
+    case .enter:
+        state.command = nil
+        switch Command.parse(line) {
+        case .failure(let error): state.message = AppState.Message(error.message, .error)
+        case .success(let command): return run(command, &state)
+        }
+    default:
+        break
+    }
+    return []
+}
+
+private func run(_ command: Command, _ state: inout AppState) -> [Effect] {
+    switch command {
+    case .account(let number): return [.loadAccount(number)]
+    case .pay(let amount, let tender):
+        state.payment.amount = amount
+        state.payment.tender = tender
+        if state.payment.account == nil { state.payment.account = state.account?.line.number }
+        focus(.payment, &state)
+        return []
+    case .lookup(let text):
+        state.query = text
+        state.searched = text
+        focus(.lookup, &state)
+        return [.search(text)]
+    case .drawer: return perform(.drawer, &state)
+    case .help: return perform(.help, &state)
+    case .lock: return perform(.lock, &state)
+    case .quit: return perform(.quit, &state)
+    case .theme(let name): return [.switchTheme(name)]
+    }
+}

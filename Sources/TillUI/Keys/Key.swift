@@ -1,0 +1,41 @@
+/// A key press as the UI sees it, whatever the terminal sent.
+public enum Key: Hashable, Sendable {
+    case character(Character)
+    case function(Int)
+    /// Alt (or Esc then) a key: the fallback for terminals whose function keys send odd sequences.
+    case alt(Character)
+    /// Ctrl with a letter, lower case: `.control("c")` is Ctrl-C.
+    case control(Character)
+    case enter, escape, tab, backTab, backspace, delete
+    case up, down, left, right, home, end, pageUp, pageDown
+
+    /// How help and the key bar name the key.
+    public var name: String {
+        switch self {
+        case .character(" "): "Space"
+        case .character(let c): String(c)
+        case .function(let n): "F\(n)"
+        case .alt(let c): "Alt-\(c)"
+        case .control(let c): "Ctrl-\(c.uppercased())"
+        case .enter: "Enter"
+        case .escape: "Esc"
+        case .tab: "Tab"
+        case .backTab: "Shift-Tab"
+        case .backspace: "Backspace"
+        case .delete: "Del"
+        case .up: "↑"
+        case .down: "↓"
+        case .left: "←"
+        case .right: "→"
+        case .home: "Home"
+        case .end: "End"
+        case .pageUp: "PgUp"
+        case .pageDown: "PgDn"
+        }
+    }
+
+    var printable: Character? {
+        if case .character(let c) = self { return c }
+        return nil
+    }
+}

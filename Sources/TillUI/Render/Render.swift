@@ -1,0 +1,104 @@
+import TillCore
+
+/// Draws the whole screen for `state`. Pure: the same state gives the same grid.
+public func render(_ state: AppState) -> Grid {
+    var grid = Grid(state.size)
+    let size = state.size
+    if state.isTooSmall {
+        let text = "Terminal too small: need \(AppState.minimumSize), have \(size)"
+        let lines = size.width >= DisplayWidth.of(text) ? [text] : ["Terminal too small:", "need \(AppState.minimumSize)", "have \(size)"]
+        for (offset, line) in lines.enumerated() {
+            grid.put(line, x: max(0, (size.width - DisplayWidth.of(line)) / 2), y: max(0, size.height / 2 - 1) + offset, role: .warning)
+        }
+        return grid
+    }
+    renderStatusLine(state, &grid)
+    if state.lock != nil {
+        renderLock(state, &grid)
+    } else if state.screen == .signIn {
+        renderSignIn(state, &grid)
+    } else {
+        renderPaneTabs(state, &grid)
+        renderPanes(state, &grid)
+    }
+    renderMessageLine(state, &grid)
+    renderKeyBar(activeBindings(state), &grid)
+    if state.helpOpen { renderHelp(state, &grid) }
+    return grid
+}
+
+func activeBindings(_ state: AppState) -> [KeyBinding] {
+    if state.lock != nil { return KeyMap.locked }
+    return state.screen == .signIn ? KeyMap.signIn : KeyMap.global
+}
+
+private func renderStatusLine(_ state: AppState, _ grid: inout Grid) {
+    let s = state.status
+    let sep = " \(state.glyphs.separator) "
+    var facts = [s.businessDate.map { "\($0)" } ?? "day not open", s.terminal]
+    if let op = state.session {
+        facts += ["\(op.login) (\(op.role.rawValue))", "drawer \(s.drawer)"]
+    } else {
+        facts.append("not signed in")
+    }
+    let right = sep + facts.joined(separator: sep) + sep + s.clock + " "
+    let width = state.size.width
+    // The utility's name gives way first: the facts a cashier needs stay whole.
+    let name = " " + DisplayWidth.truncate(s.utilityName, to: max(1, width - DisplayWidth.of(right) - 1))
+    grid.fill(x: 0, y: 0, width: width, role: .statusLine)
+    grid.put(name, x: 0, y: 0, role: .statusLine)
+    grid.put(DisplayWidth.truncate(right, to: width), x: max(0, width - DisplayWidth.of(right)), y: 0, role: .statusLine)
+}
+
+private func renderKeyBar(_ bindings: [KeyBinding], _ grid: inout Grid) {
+    let y = grid.size.height - 1
+    let slot = grid.size.width / 10
+    for number in 1...10 {
+        let label = bindings.first { $0.keys.contains(.function(number)) }?.label ?? ""
+        let x = (number - 1) * slot
+        let numberText = String(number)
+        grid.put(numberText, x: x, y: y, role: .fkeyNumber)
+        grid.put(DisplayWidth.pad(label, to: slot - numberText.count), x: x + numberText.count, y: y, role: .fkeyLabel)
+    }
+}
+
+private func renderMessageLine(_ state: AppState, _ grid: inout Grid) {
+    let y = grid.size.height - 2
+    let width = grid.size.width
+    if let confirmation = state.confirmation {
+        grid.fill(x: 0, y: y, width: width, role: .warning)
+        grid.put(" " + confirmation.question, x: 0, y: y, role: .warning)
+    } else if let command = state.command {
+        grid.fill(x: 0, y: y, width: width, role: .input)
+        grid.put(":" + command + "_", x: 0, y: y, role: .input)
+    } else if let message = state.message {
+        let role: Role = message.kind == .error ? .error : message.kind == .warning ? .warning : .normal
+        grid.put(" " + DisplayWidth.truncate(message.text, to: width - 2), x: 0, y: y, role: role)
+    } else if state.screen == .main && state.lock == nil {
+        grid.put(" Tab next pane · : command line · F1 or ? help", x: 0, y: y, role: .dim)
+    }
+}
+
+private func renderPaneTabs(_ state: AppState, _ grid: inout Grid) {
+    var x = 1
+    for pane in Pane.allCases {
+        let focused = pane == state.focus
+        let text = focused ? "[\(pane.title)]" : " \(pane.title) "
+        x += grid.put(text, x: x, y: 1, role: focused ? .focusedTitle : .title) + 1
+    }
+}
+
+private func renderPanes(_ state: AppState, _ grid: inout Grid) {
+    let top = 2, height = grid.size.height - 4
+    let leftWidth = max(34, grid.size.width * 2 / 5)
+    grid.box(x: 0, y: top, width: leftWidth, height: height, title: Pane.lookup.title,
+             focused: state.focus == .lookup, glyphs: state.glyphs)
+    renderLookup(state, &grid, x: 2, y: top + 1, width: leftWidth - 4, height: height - 2)
+    let detail = state.focus == .lookup ? state.detail : state.focus
+    let rightWidth = grid.size.width - leftWidth
+    grid.box(x: leftWidth, y: top, width: rightWidth, height: height, title: detail.title,
+             focused: state.focus == detail, glyphs: state.glyphs)
+    var pane = PaneCanvas(grid: grid, x: leftWidth + 2, y: top + 1, width: rightWidth - 4, height: height - 2)
+    renderDetail(detail, state, &pane)
+    grid = pane.grid
+}

@@ -1,0 +1,69 @@
+import TillCore
+
+/// Everything the screen shows. `update` changes it; `render` draws it.
+public struct AppState: Equatable, Sendable {
+    public enum Screen: Equatable, Sendable {
+        case signIn
+        case main
+    }
+
+    public enum Field: Equatable, Sendable { case login, pin }
+
+    /// A two-field form: sign-in, and unlocking a locked screen.
+    public struct Credentials: Equatable, Sendable {
+        public var login = ""
+        public var pin = ""
+        public var field: Field = .login
+        public var error: String?
+        public var isEmpty: Bool { login.isEmpty && pin.isEmpty }
+    }
+
+    /// A yes/no question on the message line, and what "yes" does.
+    public struct Confirmation: Equatable, Sendable {
+        public enum Outcome: Equatable, Sendable { case quit, clearSignIn, discardCommand, discardPayment }
+        public let question: String
+        public let outcome: Outcome
+    }
+
+    public struct Message: Equatable, Sendable {
+        public enum Kind: Sendable { case info, warning, error }
+        public let text: String
+        public let kind: Kind
+        public init(_ text: String, _ kind: Kind = .info) { self.text = text; self.kind = kind }
+    }
+
+    public var size: Size
+    public var glyphs: Glyphs
+    public var screen: Screen = .signIn
+    public var status: StatusInfo
+    public var session: OperatorInfo?
+    public var credentials = Credentials()
+    /// Non-nil while the screen is locked: the form that unlocks it.
+    public var lock: Credentials?
+    public var focus: Pane = .lookup
+    /// The pane shown beside Lookup (the last one focused other than Lookup).
+    public var detail: Pane = .account
+    public var helpOpen = false
+    public var helpScroll = 0
+    public var command: String?
+    public var confirmation: Confirmation?
+    public var message: Message?
+    public var idleLockMinutes: Int = 5
+
+    public var query = ""
+    /// The query the results are for; Enter opens a result only while the query is unchanged.
+    public var searched: String?
+    public var results: [AccountLine] = []
+    public var selected = 0
+    public var account: AccountView?
+    public var payment = PaymentDraft()
+
+    public init(size: Size, status: StatusInfo, glyphs: Glyphs = .unicode) {
+        self.size = size
+        self.status = status
+        self.glyphs = glyphs
+    }
+
+    public static let minimumSize = Size(width: 80, height: 24)
+    public var isTooSmall: Bool { size.width < Self.minimumSize.width || size.height < Self.minimumSize.height }
+}

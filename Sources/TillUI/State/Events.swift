@@ -1,0 +1,31 @@
+import TillCore
+
+/// What happens to the UI: a key, a resize, the clock, or a result the runtime brings back.
+public enum Event: Equatable, Sendable {
+    case key(Key)
+    case resize(Size)
+    /// Once a second or so: the clock text and how long since the last key.
+    case tick(clock: String, idleSeconds: Int)
+    case signedIn(OperatorInfo)
+    case signInFailed(String)
+    case unlocked(OperatorInfo)
+    case unlockFailed(String)
+    case status(StatusInfo)
+    case searchResults(query: String, [AccountLine])
+    case accountLoaded(AccountView)
+    case notice(AppState.Message)
+}
+
+/// What the UI asks the runtime to do. The runtime runs each and may answer with an `Event`.
+public enum Effect: Equatable, Sendable {
+    case authenticate(login: String, pin: String)
+    /// Unlock when `login` is the session's operator or a supervisor.
+    case unlock(login: String, pin: String, sessionLogin: String)
+    case audit(event: String, detail: String)
+    case search(String)
+    case loadAccount(String)
+    case refreshStatus
+    case switchTheme(String)
+    case signOut
+    case quit
+}

@@ -1,0 +1,82 @@
+import TillCore
+
+/// What the UI knows of the signed-in operator.
+public struct OperatorInfo: Equatable, Sendable {
+    public let id: Int64
+    public let login: String
+    public let name: String
+    public let role: Role_
+
+    public init(id: Int64, login: String, name: String, role: Role_) {
+        self.id = id
+        self.login = login
+        self.name = name
+        self.role = role
+    }
+}
+
+/// TillCore's operator role (named apart from the theme `Role`).
+public typealias Role_ = TillCore.Role
+
+/// The status line's facts, refreshed by the runtime.
+public struct StatusInfo: Equatable, Sendable {
+    public var utilityName: String
+    public var businessDate: BusinessDate?
+    public var terminal: String
+    public var drawer: String
+    public var clock: String
+
+    public init(utilityName: String, businessDate: BusinessDate?, terminal: String, drawer: String, clock: String) {
+        self.utilityName = utilityName
+        self.businessDate = businessDate
+        self.terminal = terminal
+        self.drawer = drawer
+        self.clock = clock
+    }
+}
+
+/// One line of lookup results.
+public struct AccountLine: Equatable, Sendable {
+    public let number: String
+    public let name: String
+    public let serviceAddress: String
+    public let status: String
+    public let balance: Money
+
+    public init(number: String, name: String, serviceAddress: String, status: String, balance: Money) {
+        self.number = number
+        self.name = name
+        self.serviceAddress = serviceAddress
+        self.status = status
+        self.balance = balance
+    }
+}
+
+/// The account pane's facts.
+public struct AccountView: Equatable, Sendable {
+    public let line: AccountLine
+    public let mailingAddress: String
+    public let phone: String
+    public let meter: String
+    public let depositHeld: Money
+    public let cashOnlyUntil: BusinessDate?
+
+    public init(line: AccountLine, mailingAddress: String, phone: String, meter: String, depositHeld: Money,
+                cashOnlyUntil: BusinessDate?) {
+        self.line = line
+        self.mailingAddress = mailingAddress
+        self.phone = phone
+        self.meter = meter
+        self.depositHeld = depositHeld
+        self.cashOnlyUntil = cashOnlyUntil
+    }
+}
+
+/// A payment being entered (the cart and tenders arrive with payment entry).
+public struct PaymentDraft: Equatable, Sendable {
+    public var account: String?
+    public var amount: Money?
+    public var tender: TenderKind?
+
+    public var isEmpty: Bool { account == nil && amount == nil && tender == nil }
+}

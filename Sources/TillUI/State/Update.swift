@@ -1,0 +1,157 @@
+import TillCore
+
+/// The UI's one state transition: pure, so any screen can be reached in a test
+/// and any bug replayed from a key log.
+public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
+    switch event {
+    case .key(let key):
+        return handle(key, &state)
+    case .resize(let size):
+        state.size = size
+        return []
+    case .tick(let clock, let idleSeconds):
+        state.status.clock = clock
+        if state.screen == .main, state.lock == nil, state.idleLockMinutes > 0, idleSeconds >= state.idleLockMinutes * 60 {
+            return lock(&state, reason: "idle \(state.idleLockMinutes) min")
+        }
+        return []
+    case .signedIn(let op):
+        state.session = op
+        state.screen = .main
+        state.credentials = AppState.Credentials()
+        state.focus = .lookup
+        state.message = AppState.Message("Signed in as \(op.name) (\(op.role.rawValue)). F1 or ? for help.")
+        return [.refreshStatus]
+    case .signInFailed(let reason):
+        state.credentials.pin = ""
+        state.credentials.field = .pin
+        state.credentials.error = reason
+        return []
+    case .unlocked(let op):
+        state.lock = nil
+        state.message = AppState.Message("Unlocked by \(op.name).")
+        return []
+    case .unlockFailed(let reason):
+        state.lock?.pin = ""
+        state.lock?.field = .pin
+        state.lock?.error = reason
+        return []
+    case .status(let status):
+        state.status = status
+        return []
+    case .searchResults(let query, let lines):
+        guard query == state.query else { return [] } // a newer search is on its way
+        state.results = lines
+        state.selected = 0
+        state.message = lines.isEmpty ? AppState.Message("No account matches \"\(query)\"", .warning) : nil
+        return []
+    case .accountLoaded(let view):
+        state.account = view
+        focus(.account, &state)
+        return []
+    case .notice(let message):
+        state.message = message
+        return []
+    }
+}
+
+private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
+    if let confirmation = state.confirmation { return answer(key, confirmation, &state) }
+    if state.isTooSmall {
+        // Only quitting works on a screen too small to show anything else.
+        if key == .function(10) || key == .alt("0") || key == .control("c") { return requestQuit(&state) }
+        return []
+    }
+    if state.helpOpen { return helpKey(key, &state) }
+    if state.lock != nil { return lockedKey(key, &state) }
+    switch state.screen {
+    case .signIn: return signInKey(key, &state)
+    case .main: break
+    }
+    if state.command != nil { return commandKey(key, &state) }
+    state.message = nil
+    if let effects = paneKey(key, &state) { return effects }
+    guard let action = KeyMap.action(for: key, in: KeyMap.global) else {
+        state.message = AppState.Message("\(key.name) does nothing here. F1 or ? lists the keys of this pane.", .warning)
+        return []
+    }
+    return perform(action, &state)
+}
+
+func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
+    switch action {
+    case .help: state.helpOpen = true; state.helpScroll = 0
+    case .lookup: focus(.lookup, &state)
+    case .pay:
+        if state.payment.account == nil, let account = state.account { state.payment.account = account.line.number }
+        focus(.payment, &state)
+    case .drawer: focus(.drawer, &state)
+    case .reprint: focus(.receipt, &state)
+    case .service: focus(.service, &state)
+    case .reports, .settle: focus(.reports, &state)
+    case .lock: return lock(&state, reason: "F9")
+    case .quit, .interrupt: return requestQuit(&state)
+    case .nextPane: focus(state.focus.next, &state)
+    case .previousPane: focus(state.focus.previous, &state)
+    case .commandLine: state.command = ""
+    case .back:
+        if state.focus != .lookup { focus(.lookup, &state) }
+    case .moveUp, .moveDown, .pageUp, .pageDown, .open, .search, .submit, .switchField:
+        break
+    }
+    return []
+}
+
+func focus(_ pane: Pane, _ state: inout AppState) {
+    state.focus = pane
+    if pane != .lookup { state.detail = pane }
+}
+
+private func lock(_ state: inout AppState, reason: String) -> [Effect] {
+    guard let session = state.session else { return [] }
+    state.lock = AppState.Credentials(login: session.login, pin: "", field: .pin, error: nil)
+    state.helpOpen = false
+    return [.audit(event: "screen.locked", detail: reason)]
+}
+
+func requestQuit(_ state: inout AppState) -> [Effect] {
+    if !state.payment.isEmpty {
+        state.confirmation = .init(question: "A payment is being entered. Quit and discard it? (y/n)", outcome: .quit)
+        return []
+    }
+    return state.session == nil ? [.quit] : [.signOut, .quit]
+}
+
+private func answer(_ key: Key, _ confirmation: AppState.Confirmation, _ state: inout AppState) -> [Effect] {
+    switch key {
+    case .character("y"), .character("Y"):
+        state.confirmation = nil
+        switch confirmation.outcome {
+        case .quit: return state.session == nil ? [.quit] : [.signOut, .quit]
+        case .clearSignIn: state.credentials = AppState.Credentials()
+        case .discardCommand: state.command = nil
+        case .discardPayment:
+            state.payment = PaymentDraft()
+            focus(.lookup, &state)
+        }
+        return []
+    case .character("n"), .character("N"), .escape:
+        state.confirmation = nil
+        return []
+    default:
+        return []
+    }
+}
+
+private func helpKey(_ key: Key, _ state: inout AppState) -> [Effect] {
+    switch key {
+    case .escape, .function(1), .alt("1"), .character("q"), .character("?"), .enter: state.helpOpen = false
+    case .down: state.helpScroll += 1
+    case .up: state.helpScroll = max(0, state.helpScroll - 1)
+    case .pageDown: state.helpScroll += 10
+    case .pageUp: state.helpScroll = max(0, state.helpScroll - 10)
+    case .function(10), .alt("0"), .control("c"): state.helpOpen = false; return requestQuit(&state)
+    default: break
+    }
+    return []
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import Glibc
+import TillApp
+import TillLedger
+import TillTerminal
+import TillUI
+
+/// `till` with no subcommand: the full-screen application.
+struct TerminalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ui", abstract: "Open the full-screen counter application (the default).")
+
+    @OptionGroup var ledger: LedgerOptions
+
+    @Option(help: "Theme: default, high-contrast, monochrome, green-screen, or a file name in themes/ (default: the ui.theme setting).")
+    var theme: String?
+
+    func run() throws {
+        try reporting {
+            guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+                throw Failure(message: "The counter screen needs a terminal; `till summary` prints the ledger's summary")
+            }
+            let book = try ledger.open()
+            let terminalID = ProcessInfo.processInfo.environment["TILL_TERMINAL"].flatMap { $0.isEmpty ? nil : $0 } ?? "T1"
+            Signals.install()
+            let screen = CursesScreen()
+            screen.start()
+            defer { screen.restore() }
+            let runtime = Runtime(ledger: book, terminal: terminalID, size: screen.size,
+                                  glyphs: screen.isUTF8 ? .unicode : .ascii, themes: .standard(), themeName: theme,
+                                  colors: screen.hasColors)
+            let signal = EventLoop(screen: screen, runtime: runtime).run()
+            if let signal {
+                screen.restore()
+                Glibc.exit(128 + signal)
+            }
+        }
+    }
+}
+
+/// Keys and the clock in, frames out, until the UI quits or a signal arrives.
+struct EventLoop {
+    let screen: CursesScreen
+    let runtime: Runtime
+
+    /// Returns the signal that ended the loop, if one did.
+    func run() -> Int32? {
+        var applied = runtime.theme
+        screen.apply(applied)
+        screen.draw(runtime.render())
+        var lastTick = Date()
+        while !runtime.shouldQuit {
+            if let signal = Signals.pending {
+                runtime.signOut(reason: "signal \(signal)")
+                return signal
+            }
+            switch screen.read(milliseconds: 250) {
+            case .key(let key): runtime.key(key)
+            case .resize(let size):
+                screen.invalidate()
+                runtime.resize(size)
+            case .timeout: break
+            }
+            if Date().timeIntervalSince(lastTick) >= 1 {
+                runtime.tick()
+                lastTick = Date()
+            }
+            if runtime.theme != applied {
+                applied = runtime.theme
+                screen.apply(applied)
+            }
+            screen.draw(runtime.render())
+        }
+        return nil
+    }
+}
