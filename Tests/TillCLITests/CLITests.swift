@@ -18,7 +18,7 @@ struct CLITests {
         #expect(verify.status == 0)
         #expect(verify.stdout.hasSuffix("ledger is sound\n"))
 
-        let summary = try TillProcess.till(["--db", db])
+        let summary = try TillProcess.till(["summary", "--db", db])
         #expect(summary.status == 0)
         #expect(summary.stdout.contains("business day   2026-11-20 (open)"))
         #expect(summary.stdout.contains("accounts       120"))
@@ -26,6 +26,14 @@ struct CLITests {
         let again = try TillProcess.till(["demo", "--db", db])
         #expect(again.status == 1)
         #expect(again.stderr.contains("A ledger already exists at \(db)"))
+    }
+
+    @Test func theCounterScreenNeedsATerminal() throws {
+        let db = try TillProcess.temporaryDirectory().appendingPathComponent("tty.sqlite").path
+        #expect(try TillProcess.till(["demo", "--db", db, "--accounts", "20"]).status == 0)
+        let ui = try TillProcess.till(["--db", db])
+        #expect(ui.status == 1)
+        #expect(ui.stderr == "till: The counter screen needs a terminal; `till summary` prints the ledger's summary\n")
     }
 
     @Test func theDatabaseComesFromTheEnvironmentToo() throws {
@@ -161,7 +169,7 @@ struct CLITests {
                                               environment: ["TILL_PIN": "4321"])
             #expect(result.status == 0, "\(result.stderr)")
         }
-        let summary = try TillProcess.till(["--db", db])
+        let summary = try TillProcess.till(["summary", "--db", db])
         #expect(summary.stdout.contains("accounts       3"))
         #expect(summary.stdout.contains("receivable     $1,326.75"))
         #expect(try TillProcess.till(["verify", "--db", db]).status == 0)

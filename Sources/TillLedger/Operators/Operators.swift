@@ -65,7 +65,7 @@ extension Ledger {
                                                      arguments: [stored.op.id]), lockedUntil > now {
                 try Audit.record(db, at: now, operatorID: stored.op.id, terminal: terminal,
                                  event: "signin.refused-locked", detail: "")
-                return .failure(LedgerError(.operatorLocked, "Operator \(login) is locked until \(lockedUntil.prefix(16).replacingOccurrences(of: "T", with: " ")) UTC after too many wrong PINs"))
+                return .failure(LedgerError(.operatorLocked, "Operator \(login) is locked until \(lockedUntil.dropFirst(11).prefix(5)) UTC (too many wrong PINs)"))
             }
             if matches {
                 try db.execute(sql: "UPDATE operators SET failed_attempts = 0, locked_until = NULL WHERE id = ?",

@@ -15,22 +15,24 @@ private func credentialRows(_ form: AppState.Credentials, _ grid: inout Grid, x:
     grid.put("PIN", x: x, y: y + 2, role: form.field == .pin ? .title : .normal)
     grid.put(DisplayWidth.pad(pinText, to: 20), x: x + 13, y: y + 2, role: .input)
     if let error = form.error {
-        grid.put(DisplayWidth.truncate(error, to: 44), x: x, y: y + 4, role: error == "Checking…" ? .dim : .error)
+        for (offset, line) in wrap(error, width: 56).prefix(2).enumerated() {
+            grid.put(line, x: x, y: y + 4 + offset, role: error == "Checking…" ? .dim : .error)
+        }
     }
 }
 
 func renderSignIn(_ state: AppState, _ grid: inout Grid) {
-    let origin = centeredBox(&grid, width: 50, height: 11, title: "Sign in", glyphs: state.glyphs)
+    let origin = centeredBox(&grid, width: 62, height: 12, title: "Sign in", glyphs: state.glyphs)
     credentialRows(state.credentials, &grid, x: origin.x + 3, y: origin.y + 2, glyphs: state.glyphs)
-    grid.put("Enter: next / sign in   F1 help   F10 quit", x: origin.x + 3, y: origin.y + 8, role: .dim)
+    grid.put("Enter: next / sign in   F1 help   F10 quit", x: origin.x + 3, y: origin.y + 9, role: .dim)
 }
 
 func renderLock(_ state: AppState, _ grid: inout Grid) {
     guard let form = state.lock, let session = state.session else { return }
-    let origin = centeredBox(&grid, width: 54, height: 13, title: "Screen locked", glyphs: state.glyphs)
+    let origin = centeredBox(&grid, width: 62, height: 14, title: "Screen locked", glyphs: state.glyphs)
     grid.put(DisplayWidth.truncate("\(session.name) (\(session.login)) is signed in.", to: 48), x: origin.x + 3, y: origin.y + 2)
     credentialRows(form, &grid, x: origin.x + 3, y: origin.y + 4, glyphs: state.glyphs)
-    grid.put("Your PIN unlocks, or a supervisor's id and PIN.", x: origin.x + 3, y: origin.y + 10, role: .dim)
+    grid.put("Your PIN unlocks, or a supervisor's id and PIN.", x: origin.x + 3, y: origin.y + 11, role: .dim)
 }
 
 /// Help, generated from the same key tables that drive dispatch and the key bar.
@@ -70,4 +72,20 @@ func renderHelp(_ state: AppState, _ grid: inout Grid) {
     }
     let footer = lines.count > rows ? "↑/↓ scroll · Esc closes" : "Esc closes"
     grid.put(footer, x: origin.x + 2, y: origin.y + height - 2, role: .dim)
+}
+
+/// Splits `text` into lines of at most `width` columns at spaces.
+func wrap(_ text: String, width: Int) -> [String] {
+    var lines: [String] = [], current = ""
+    for word in text.split(separator: " ") {
+        let candidate = current.isEmpty ? String(word) : current + " " + word
+        if DisplayWidth.of(candidate) > width && !current.isEmpty {
+            lines.append(current)
+            current = String(word)
+        } else {
+            current = candidate
+        }
+    }
+    if !current.isEmpty { lines.append(current) }
+    return lines.map { DisplayWidth.truncate($0, to: width) }
 }

@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+import TillApp
+import TillCore
+@testable import TillUI
+
+@Suite("The frame: panes, keys, help, command line, resize")
+struct FrameTests {
+    @Test func tabAndShiftTabMoveTheFocusAndItShowsWithoutColour() throws {
+        let f = try UIFixture()
+        f.signIn()
+        #expect(f.screen.line(2).hasPrefix("╔═ Lookup"))
+        f.press(.tab)
+        #expect(f.screen.line(1).contains("[Account]"))
+        #expect(f.screen.line(2).hasPrefix("┌─ Lookup"))
+        #expect(f.screen.line(2).contains("╔═ Account"))
+        f.press(.tab, .tab)
+        #expect(f.screen.line(1).contains("[Receipt]"))
+        f.press(.backTab, .backTab, .backTab)
+        #expect(f.screen.line(1).contains("[Lookup]"))
+        f.press(.backTab)
+        #expect(f.screen.line(1).contains("[Service]"))
+        f.press(.function(4))
+        #expect(f.screen.line(1).contains("[Drawer]"))
+    }
+
+    @Test func helpListsEveryKeyOfTheFocusedPaneFromTheKeyTable() throws {
+        let f = try UIFixture(size: Size(width: 132, height: 60))
+        f.signIn()
+        for pane in [Pane.lookup, .account, .payment] {
+            while f.runtime.state.focus != pane { f.press(.tab) }
+            f.press(.function(1))
+            let screen = f.screen
+            #expect(screen.contains("Help — \(pane.title)"))
+            for binding in KeyMap.pane(pane) + KeyMap.global {
+                #expect(screen.contains(binding.description), "\(binding.description)")
+                if !binding.keys.isEmpty { #expect(screen.contains(binding.keyNames)) }
+            }
+            for command in Command.summaries { #expect(screen.contains(command.usage)) }
+            f.press(.escape)
+            #expect(!f.text.contains("Help —"))
+        }
+    }
+
+    @Test func theKeyBarIsTheKeyTable() throws {
+        let f = try UIFixture()
+        f.signIn()
+        let bar = f.screen.line(23)
+        for binding in KeyMap.global {
+            guard let label = binding.label, case .function(let n) = binding.keys[0] else { continue }
+            #expect(bar.contains("\(n)\(label)"))
+        }
+        // And on the sign-in screen, only its own keys.
+        let signIn = try UIFixture().screen.line(23)
+        #expect(signIn.contains("1Help") && signIn.contains("10Quit") && !signIn.contains("Lookup"))
+    }
+
+    @Test func questionMarkIsHelpUnlessTypingASearch() throws {
+        let f = try UIFixture()
+        f.signIn()
+        f.type("?")
+        #expect(f.text.contains("Help — Lookup"))
+        f.press(.escape)
+        f.type("Smith?")
+        #expect(!f.text.contains("Help —"))
+        #expect(f.text.contains("Find Smith?_"))
+    }
+
+    @Test func aTerminalTooSmallSaysSoAndRecovers() throws {
+        let f = try UIFixture()
+        f.signIn()
+        f.runtime.resize(Size(width: 70, height: 20))
+        #expect(f.text.contains("Terminal too small: need 80x24, have 70x20"))
+        f.press(.tab) // ignored while too small
+        f.runtime.resize(Size(width: 132, height: 43))
+        #expect(f.screen.line(1).contains("[Lookup]"))
+        #expect(f.screen.line(42).contains("10Quit"))
+        #expect(f.screen.size == Size(width: 132, height: 43))
+    }
+
+    @Test func searchAndOpenAnAccountWithUnicodeNames() throws {
+        let f = try UIFixture()
+        f.signIn()
+        f.type("100002")
+        f.press(.enter)
+        #expect(f.text.contains("100002"))
+        f.press(.enter)
+        #expect(f.screen.line(1).contains("[Account]"))
+        #expect(f.text.contains("Account 100002"))
+        #expect(f.text.contains("Cash only until"))
+        var grid = Grid(Size(width: 10, height: 1))
+        grid.put("陈伟 Núñez", x: 0, y: 0)
+        #expect(grid.line(0) == "陈伟 Núñez")
+        #expect(grid[1, 0].text.isEmpty && grid[4, 0].text == " ")
+    }
+
+    @Test func commandLineCommands() throws {
+        let f = try UIFixture()
+        f.signIn()
+        func command(_ text: String) {
+            f.type(":")
+            f.type(text)
+            f.press(.enter)
+        }
+        command("frobnicate")
+        #expect(f.text.contains("Unknown command :frobnicate — :help lists the commands"))
+        command("acct 100010")
+        #expect(f.text.contains("Account 100010"))
+        command("pay 45.5 cash")
+        #expect(f.screen.line(1).contains("[Payment]"))
+        #expect(f.text.contains("$45.50"))
+        #expect(f.text.contains("100010"))
+        command("pay 12.345 check")
+        #expect(f.text.contains("Amount has more than two decimal places"))
+        command("acct 999999")
+        #expect(f.text.contains("No account 999999"))
+        command("drawer")
+        #expect(f.screen.line(1).contains("[Drawer]"))
+        command("help")
+        #expect(f.text.contains("Help — Drawer"))
+    }
+
+    @Test func escapeNeverLosesATypedCommandWithoutAsking() throws {
+        let f = try UIFixture()
+        f.signIn()
+        f.type(":acct 10")
+        f.press(.escape)
+        #expect(f.text.contains("Discard the command \":acct 10\"? (y/n)"))
+        f.press(.character("n"))
+        #expect(f.text.contains(":acct 10_"))
+        f.press(.escape, .character("y"))
+        #expect(!f.text.contains(":acct 10"))
+    }
+
+    @Test func quittingAsksFirstWhileAPaymentIsBeingEntered() throws {
+        let f = try UIFixture()
+        f.signIn()
+        f.type(":pay 10 cash")
+        f.press(.enter)
+        f.press(.control("c"))
+        #expect(f.text.contains("A payment is being entered. Quit and discard it? (y/n)"))
+        f.press(.character("n"))
+        #expect(!f.runtime.shouldQuit)
+        f.press(.function(10), .character("y"))
+        #expect(f.runtime.shouldQuit)
+    }
+
+    @Test func f10QuitsAndSignsOut() throws {
+        let f = try UIFixture()
+        f.signIn()
+        f.press(.alt("0"))
+        #expect(f.runtime.shouldQuit)
+        let last = try f.ledger.writer.read { db in try String.fetchOne(db, sql: "SELECT event FROM audit_events ORDER BY id DESC LIMIT 1") }
+        #expect(last == "signout")
+    }
+
+    @Test func aKeyThatDoesNothingSaysSo() throws {
+        let f = try UIFixture()
+        f.signIn()
+        f.press(.function(12))
+        #expect(f.text.contains("F12 does nothing here. F1 or ? lists the keys of this pane."))
+    }
+}
