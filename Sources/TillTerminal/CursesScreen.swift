@@ -16,6 +16,8 @@ public final class CursesScreen {
     private var previous: Grid?
     private var styles: [Role: (attributes: UInt32, pair: Int16)] = [:]
     private var open = false
+    /// Input read while telling Esc from Alt-key, kept for the next `read`.
+    private var pending: [Input] = []
 
     public init() {}
 
@@ -97,6 +99,7 @@ public final class CursesScreen {
 
     /// Waits up to `milliseconds` for a key.
     public func read(milliseconds: Int32) -> Input {
+        if !pending.isEmpty { return pending.removeFirst() }
         timeout(milliseconds)
         var value: wint_t = 0
         let result = get_wch(&value)
@@ -111,7 +114,16 @@ public final class CursesScreen {
             var next: wint_t = 0
             let second = get_wch(&next)
             if second == OK, next >= 32, next != 127, let scalar = UnicodeScalar(next) { return .key(.alt(Character(scalar))) }
-            if second == OK, next == 27 { return .key(.escape) }
+            // Anything else that arrived meanwhile (a resize, a special key) is not lost.
+            if second == CursesKey.codeYes {
+                if next == CursesKey.resize {
+                    pending.append(.resize(size))
+                } else if let key = CursesKey.special(next) {
+                    pending.append(.key(key))
+                }
+            } else if second == OK, let key = CursesKey.character(next) {
+                pending.append(.key(key))
+            }
             return .key(.escape)
         }
         return CursesKey.character(value).map(Input.key) ?? .timeout

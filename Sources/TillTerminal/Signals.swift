@@ -10,6 +10,12 @@ public enum Signals {
         for signalNumber in [SIGTERM, SIGHUP, SIGINT] {
             signal(signalNumber) { number in Signals.received = number }
         }
+        // A parent may have left these blocked (the mask is inherited): without SIGWINCH
+        // there is no resize, without SIGTERM and SIGHUP no clean exit.
+        var wanted = sigset_t()
+        sigemptyset(&wanted)
+        for signalNumber in [SIGTERM, SIGHUP, SIGINT, SIGWINCH] { sigaddset(&wanted, signalNumber) }
+        sigprocmask(SIG_UNBLOCK, &wanted, nil)
     }
 
     /// The signal that asked Till to stop, if one has arrived.
