@@ -175,3 +175,15 @@ struct CLITests {
         #expect(try TillProcess.till(["verify", "--db", db]).status == 0)
     }
 }
+
+@Suite("till bench")
+struct BenchSmokeTests {
+    /// The harness keeps working; timings are not asserted (they are in docs/PERFORMANCE.md).
+    @Test func renderBenchPrintsEveryFigure() throws {
+        let result = try TillProcess.till(["bench", "render", "--width", "120", "--height", "40", "--samples", "50"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("screen 120x40, 50 samples each (ms)"))
+        #expect(result.stdout.contains("render_full        p50 "))
+        #expect(result.stdout.contains("keystroke_to_grid  p50 "))
+    }
+}

@@ -161,3 +161,20 @@ struct FrameTests {
         #expect(f.text.contains("F12 does nothing here. F1 or ? lists the keys of this pane."))
     }
 }
+
+@Suite("docs/KEYS.md")
+struct KeysDocumentTests {
+    @Test func theKeysPageListsEveryBindingAndCommand() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/KEYS.md").path
+        let page = try String(contentsOfFile: path, encoding: .utf8)
+        let tables = KeyMap.global + KeyMap.signIn + Pane.allCases.flatMap(KeyMap.pane)
+        for binding in tables {
+            let keys = binding.keys.isEmpty ? "(type)" : binding.keyNames
+            #expect(page.contains("| \(keys) | \(binding.description) |"), "\(keys): \(binding.description)")
+        }
+        for command in Command.summaries {
+            #expect(page.contains("| \(command.usage) | \(command.description) |"), "\(command.usage)")
+        }
+    }
+}

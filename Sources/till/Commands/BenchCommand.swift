@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import TillCore
+import TillUI
+
+/// `till bench`: measured figures anyone can reproduce (see docs/PERFORMANCE.md).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Measure Till's speed.", subcommands: [Render.self])
+
+    struct Render: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time a full screen render and keystroke-to-grid (state update plus render).")
+
+        @Option(help: "Screen width.") var width = 200
+        @Option(help: "Screen height.") var height = 60
+        @Option(help: "Samples per figure.") var samples = 5_000
+
+        func run() throws {
+            var state = RenderBench.busyScreen(Size(width: width, height: height))
+            let full = RenderBench.measure(samples) { _ in _ = TillUI.render(state) }
+            // A keystroke in the search box: the update, then the whole frame again.
+            let keystroke = RenderBench.measure(samples) { i in
+                _ = update(&state, .key(i % 2 == 0 ? .character("a") : .backspace))
+                _ = TillUI.render(state)
+            }
+            print("screen \(width)x\(height), \(samples) samples each (ms)")
+            print("render_full        \(full.summary)")
+            print("keystroke_to_grid  \(keystroke.summary)")
+        }
+    }
+}
+
+enum RenderBench {
+    struct Figures {
+        let p50: Double, p99: Double, max: Double
+        var summary: String { String(format: "p50 %.3f  p99 %.3f  max %.3f", p50, p99, max) }
+    }
+
+    static func measure(_ samples: Int, _ body: (Int) -> Void) -> Figures {
+        for i in 0..<min(200, samples) { body(i) } // warm up
+        var times: [Double] = []
+        times.reserveCapacity(samples)
+        for i in 0..<samples {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body(i)
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+        }
+        times.sort()
+        return Figures(p50: times[samples / 2], p99: times[min(samples - 1, samples * 99 / 100)], max: times[samples - 1])
+    }
+
+    /// A signed-in counter with search results and an open account: every part of the frame drawn.
+    static func busyScreen(_ size: Size) -> AppState {
+        var state = AppState(size: size, status: StatusInfo(utilityName: "Union Public Utility District",
+                                                            businessDate: try? BusinessDate("2026-11-20"),
+                                                            terminal: "T1", drawer: "open #3", clock: "10:42"))
+        state.screen = .main
+        state.session = OperatorInfo(id: 1, login: "cashier", name: "Casey Cashier", role: .cashier)
+        state.query = "smi"
+        state.searched = "smi"
+        state.results = (0..<80).map { i in
+            AccountLine(number: String(100_001 + i), name: "Smith, José Núñez \(i)", serviceAddress: "\(i) Oak St",
+                        status: "active", balance: Money(cents: Int64(i * 1_234 - 5_000)))
+        }
+        let first = state.results[3]
+        state.account = AccountView(line: first, mailingAddress: "PO Box 9, Union", phone: "(555) 201-0001",
+                                    meter: "M10000001", depositHeld: Money(cents: 15_000), cashOnlyUntil: try? BusinessDate("2027-03-01"))
+        state.message = AppState.Message("Signed in as Casey Cashier (cashier).")
+        return state
+    }
+}
