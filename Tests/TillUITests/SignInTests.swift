@@ -35,13 +35,11 @@ struct SignInTests {
         for attempt in 1...4 {
             f.signIn("cashier", "0000")
             #expect(f.text.contains("Wrong PIN for cashier (\(5 - attempt) tries left)"))
-            f.press(.up) // back to the operator id
-            for _ in 0..<7 { f.press(.backspace) }
+            f.clearLogin()
         }
         f.signIn("cashier", "0000")
         #expect(f.text.contains("Wrong PIN. Operator cashier is now locked for 15 minutes"))
-        f.press(.up)
-        for _ in 0..<7 { f.press(.backspace) }
+        f.clearLogin()
         f.signIn("cashier", "1111")
         #expect(f.text.contains("Operator cashier is locked until"))
         #expect(f.text.contains("Sign in"))
@@ -82,12 +80,10 @@ struct SignInTests {
         let f = try UIFixture()
         f.signIn()
         f.press(.alt("9"))
-        f.press(.up)
-        for _ in 0..<7 { f.press(.backspace) }
+        f.clearLogin()
         f.signIn("csr", "2222")
         #expect(f.text.contains("Only cashier or a supervisor can unlock this screen"))
-        f.press(.up)
-        for _ in 0..<3 { f.press(.backspace) }
+        f.clearLogin()
         f.signIn("super", "9999")
         #expect(f.text.contains("Unlocked by Pat Supervisor."))
         let events = try f.ledger.writer.read { db in

@@ -32,6 +32,12 @@ final class UIFixture {
     func type(_ text: String) { for character in text { runtime.key(.character(character)) } }
     func press(_ keys: Key...) { for key in keys { runtime.key(key) } }
 
+    /// Goes back to the operator id field and erases it.
+    func clearLogin() {
+        press(.up)
+        for _ in 0..<32 { press(.backspace) }
+    }
+
     func signIn(_ login: String = "cashier", _ pin: String = "1111") {
         type(login)
         press(.enter)
