@@ -16,7 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
-        .target(name: "TillCore"),
+        .target(name: "TillCore", exclude: ["README.md"]),
         .target(
             name: "TillLedger",
             dependencies: [
@@ -25,18 +25,21 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
-        .target(name: "TillUI", dependencies: ["TillCore"]),
-        .target(name: "TillApp", dependencies: ["TillCore", "TillLedger", "TillUI"]),
-        .target(name: "TillTerminal", dependencies: ["TillUI", "CNCurses"]),
-        .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
+        .target(name: "TillUI", dependencies: ["TillCore"], exclude: ["README.md"]),
+        .target(name: "TillApp", dependencies: ["TillCore", "TillLedger", "TillUI"], exclude: ["README.md"]),
+        .target(name: "TillTerminal", dependencies: ["TillUI", "CNCurses"], exclude: ["README.md"]),
+        // The module map links ncursesw; its headers are on the standard include path.
+        .systemLibrary(name: "CNCurses", providers: [.apt(["libncursesw5-dev"])]),
         .executableTarget(
             name: "till",
             dependencies: [
                 "TillCore", "TillLedger", "TillUI", "TillApp", "TillTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         .testTarget(name: "TillCoreTests", dependencies: ["TillCore"]),
         .testTarget(name: "TillLedgerTests", dependencies: ["TillCore", "TillLedger"]),
