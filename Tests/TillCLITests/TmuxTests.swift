@@ -51,8 +51,10 @@ struct TmuxTests {
         }
 
         /// After Till exits: echo and canonical input are back, and the cursor shows.
+        /// The command is typed as `MO""DES` so that only its output, never the echoed
+        /// command line, matches the wait.
         func expectSaneTerminal() throws {
-            try typeLine("clear; stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(echo|icanon)' | tr '\\n' ' '; echo MODES")
+            try typeLine("clear; stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(echo|icanon)' | tr '\\n' ' '; echo MO\"\"DES")
             let text = try waitFor("MODES")
             #expect(text.contains("icanon echo MODES") || text.contains("echo icanon MODES"), "\(text)")
             #expect(try run(["display-message", "-p", "-t", "0", "#{cursor_flag}"]).stdout == "1\n")
