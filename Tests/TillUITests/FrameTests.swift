@@ -178,3 +178,43 @@ struct KeysDocumentTests {
         }
     }
 }
+
+@Suite("Lookup as you type")
+struct LookupAsYouTypeTests {
+    @Test func resultsNarrowOnEveryKeyWithoutEnter() throws {
+        let f = try UIFixture()
+        f.signIn()
+        f.type("1000")
+        let many = f.runtime.state.results.count
+        #expect(many > 10)
+        f.type("1")
+        #expect(f.runtime.state.results.count < many)
+        #expect(f.runtime.state.results.allSatisfy { $0.number.hasPrefix("10001") })
+        f.type("0")
+        #expect(f.runtime.state.results.first?.number == "100010")
+        f.press(.backspace, .backspace, .backspace, .backspace, .backspace, .backspace)
+        #expect(f.runtime.state.results.isEmpty)
+        #expect(f.text.contains("Account, meter, phone"))
+    }
+
+    @Test func resultsShowNumberNameAddressStatusAndBalance() throws {
+        let f = try UIFixture()
+        f.signIn()
+        let account = try #require(try f.ledger.account("100003"))
+        let surname = try #require(account.name.split(separator: " ").last)
+        f.type(String(surname))
+        let screen = f.text
+        #expect(screen.contains("100003"))
+        #expect(screen.contains(account.serviceAddress))
+        #expect(screen.contains(account.balance.formatted))
+        // ↓ and Enter open the highlighted one.
+        let lines = f.runtime.state.results
+        let index = try #require(lines.firstIndex { $0.number == "100003" })
+        for _ in 0..<index { f.press(.down) }
+        f.press(.enter)
+        #expect(f.text.contains("Account 100003"))
+        // Esc in Lookup clears the search.
+        f.press(.function(2), .escape)
+        #expect(f.runtime.state.query.isEmpty && f.runtime.state.results.isEmpty)
+    }
+}

@@ -7,6 +7,7 @@ enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-ledger", migrate: createLedger)
+        migrator.registerMigration("v2-account-search", migrate: createAccountSearch)
         return migrator
     }
 
@@ -170,6 +171,34 @@ enum Schema {
 }
 
 extension Schema {
+    /// Lookup at the counter: an FTS5 index over what a customer can tell the cashier
+    /// (account number, name, service address, phone, meter), with prefix indexes for
+    /// the first characters typed. Accents are folded: "nunez" finds "Núñez".
+    fileprivate static func createAccountSearch(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE VIRTUAL TABLE account_search USING fts5(
+                number, customer_name, service_address, phone, meter_number,
+                content = 'accounts', content_rowid = 'id',
+                tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');
+            INSERT INTO account_search(account_search) VALUES ('rebuild');
+            CREATE TRIGGER accounts_search_insert AFTER INSERT ON accounts BEGIN
+                INSERT INTO account_search(rowid, number, customer_name, service_address, phone, meter_number)
+                VALUES (new.id, new.number, new.customer_name, new.service_address, new.phone, new.meter_number);
+            END;
+            CREATE TRIGGER accounts_search_delete AFTER DELETE ON accounts BEGIN
+                INSERT INTO account_search(account_search, rowid, number, customer_name, service_address, phone, meter_number)
+                VALUES ('delete', old.id, old.number, old.customer_name, old.service_address, old.phone, old.meter_number);
+            END;
+            CREATE TRIGGER accounts_search_update
+            AFTER UPDATE OF number, customer_name, service_address, phone, meter_number ON accounts BEGIN
+                INSERT INTO account_search(account_search, rowid, number, customer_name, service_address, phone, meter_number)
+                VALUES ('delete', old.id, old.number, old.customer_name, old.service_address, old.phone, old.meter_number);
+                INSERT INTO account_search(rowid, number, customer_name, service_address, phone, meter_number)
+                VALUES (new.id, new.number, new.customer_name, new.service_address, new.phone, new.meter_number);
+            END;
+            """)
+    }
+
     /// Keeps `accounts.balance_cents` and `deposit_held_cents` equal to the sums of postings.
     /// Part of migration v1-ledger: never edit; change it with a new migration.
     static let balanceCacheTriggerSQL = """

@@ -88,13 +88,14 @@ extension Ledger {
                 let deferred = try Row.fetchAll(db, sql: """
                     SELECT type, name, sql FROM sqlite_master
                     WHERE sql IS NOT NULL AND ((type = 'index' AND tbl_name IN ('transactions', 'postings', 'tenders', 'allocations'))
-                                               OR name = 'postings_cache_balance')
+                                               OR name = 'postings_cache_balance' OR name LIKE 'accounts_search_%')
                     """)
                 for row in deferred { try db.execute(sql: "DROP \(row["type"] as String) \(row["name"] as String)") }
                 let summary = try generator.write(db, progress: progress)
                 progress("indexes and balances")
                 for row in deferred where (row["type"] as String) == "index" { try db.execute(sql: row["sql"]) }
                 try db.execute(sql: Schema.recomputeBalancesSQL)
+                try db.execute(sql: "INSERT INTO account_search(account_search) VALUES ('rebuild')")
                 for row in deferred where (row["type"] as String) == "trigger" { try db.execute(sql: row["sql"]) }
                 if let row = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") {
                     throw LedgerError(.database, "Demo build left a dangling reference in \(row[0] as String)")

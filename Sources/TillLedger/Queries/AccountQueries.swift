@@ -29,23 +29,25 @@ extension Ledger {
         }
     }
 
-    /// Exact account or meter number first, then account numbers, names and service
-    /// addresses starting with `text`. (Search-as-you-type over an index comes with lookup.)
+    /// What the cashier typed, matched as they type: an exact account or meter number
+    /// first, then accounts whose number, name, service address, phone or meter has
+    /// words starting with every word typed. No ranking work (it would cost most on the
+    /// shortest prefixes); matches come in account order and narrow with each key.
     public func searchAccounts(_ text: String, limit: Int = 50) throws -> [AccountRecord] {
-        let query = text.trimmingCharacters(in: .whitespaces)
-        guard !query.isEmpty else { return [] }
+        let words = AccountSearch.words(text)
+        guard !words.isEmpty else { return [] }
+        let exactText = text.trimmingCharacters(in: .whitespaces)
         return try read { db in
             let exact = try Row.fetchAll(db, sql: """
                 SELECT \(Self.selectedAccountColumns) FROM accounts WHERE number = ? OR meter_number = ? LIMIT ?
-                """, arguments: [query, query.uppercased(), limit]).map(Self.record)
-            let pattern = query.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
-            let prefix = try Row.fetchAll(db, sql: """
+                """, arguments: [exactText, exactText.uppercased(), limit]).map(Self.record)
+            let matches = try Row.fetchAll(db, sql: """
                 SELECT \(Self.selectedAccountColumns) FROM accounts
-                WHERE number LIKE ? OR customer_name LIKE ? OR service_address LIKE ? OR phone LIKE ?
-                ORDER BY customer_name, number LIMIT ?
-                """, arguments: [pattern, pattern, pattern, pattern, limit]).map(Self.record)
+                WHERE id IN (SELECT rowid FROM account_search WHERE account_search MATCH ? LIMIT ?)
+                ORDER BY id
+                """, arguments: [AccountSearch.matchExpression(words), limit]).map(Self.record)
             var seen = Set(exact.map(\.number))
-            return exact + prefix.filter { seen.insert($0.number).inserted }.prefix(max(0, limit - exact.count))
+            return exact + matches.filter { seen.insert($0.number).inserted }.prefix(max(0, limit - exact.count))
         }
     }
 
@@ -72,5 +74,17 @@ extension Ledger {
                       status: row["status"], balance: Money(cents: row["balance_cents"]),
                       depositHeld: Money(cents: row["deposit_held_cents"]),
                       cashOnlyUntil: (row["cash_only_until"] as String?).flatMap { try? BusinessDate($0) })
+    }
+}
+
+enum AccountSearch {
+    /// The words of a query, letters and digits only: "(555) 201-0001" is 555, 201, 0001.
+    static func words(_ text: String) -> [String] {
+        text.split { !($0.isLetter || $0.isNumber) }.map(String.init).filter { !$0.isEmpty }.prefix(8).map { $0 }
+    }
+
+    /// Every word as a quoted prefix: `"smi"* "oak"*`.
+    static func matchExpression(_ words: [String]) -> String {
+        words.map { "\"\($0)\"*" }.joined(separator: " ")
     }
 }

@@ -42,4 +42,21 @@ public enum DisplayWidth {
         let spaces = String(repeating: " ", count: max(0, width - of(cut)))
         return alignRight ? spaces + cut : cut + spaces
     }
+
+    /// Word-wraps `text` into lines of at most `width` columns (a word longer than a line is cut).
+    public static func wrap(_ text: String, to width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = [], current = ""
+        for word in text.split(separator: " ") {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if of(candidate) <= width {
+                current = candidate
+            } else {
+                if !current.isEmpty { lines.append(current) }
+                current = truncate(String(word), to: width)
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
 }

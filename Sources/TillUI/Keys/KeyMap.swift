@@ -47,8 +47,8 @@ public enum KeyMap {
     public static func pane(_ pane: Pane) -> [KeyBinding] {
         switch pane {
         case .lookup:
-            [KeyBinding([], nil, "Type an account number, meter number or the start of a name", .search),
-             KeyBinding([.enter], nil, "Search, or open the highlighted account", .open),
+            [KeyBinding([], nil, "Type any part of an account or meter number, name, address or phone: matches narrow as you type", .search),
+             KeyBinding([.enter], nil, "Open the highlighted account", .open),
              KeyBinding([.up, .down], nil, "Move through the results", .moveDown),
              KeyBinding([.pageUp, .pageDown], nil, "Page through the results", .pageDown),
              KeyBinding([.escape], nil, "Clear the search", .back)]

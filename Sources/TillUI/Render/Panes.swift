@@ -6,19 +6,33 @@ func renderLookup(_ state: AppState, _ grid: inout Grid, x: Int, y: Int, width: 
     let shown = state.query.count >= inputWidth ? String(state.query.suffix(inputWidth - 1)) : state.query
     grid.put(DisplayWidth.pad(shown + (state.focus == .lookup ? "_" : ""), to: inputWidth), x: x + 5, y: y, role: .input)
     guard !state.results.isEmpty else {
-        let hint = state.searched == nil ? "Account, meter, phone or name; Enter searches" : ""
-        grid.put(DisplayWidth.truncate(hint, to: width), x: x, y: y + 2, role: .dim)
+        let hint = state.searched == nil ? "Account, meter, phone, address or name: matches show as you type" : ""
+        var row = y + 2
+        for line in DisplayWidth.wrap(hint, to: width) {
+            grid.put(line, x: x, y: row, role: .dim)
+            row += 1
+        }
         return
     }
-    let rows = height - 2
-    let first = max(0, min(state.selected - rows + 1, state.results.count - rows))
-    for (offset, line) in state.results.dropFirst(first).prefix(rows).enumerated() {
+    // Two rows a result: number, name and balance; then service address and status.
+    let shownResults = max(1, (height - 2) / 2)
+    let first = max(0, min(state.selected - shownResults + 1, state.results.count - shownResults))
+    for (offset, line) in state.results.dropFirst(first).prefix(shownResults).enumerated() {
         let index = first + offset
         let balance = line.balance.formatted
-        let text = DisplayWidth.pad(line.number, to: 8) + " "
+        let top = DisplayWidth.pad(line.number, to: 8) + " "
             + DisplayWidth.pad(line.name, to: max(4, width - 10 - DisplayWidth.of(balance))) + " " + balance
-        let role: Role = index == state.selected ? .selection : (line.balance.isNegative ? .moneyNegative : .normal)
-        grid.put(DisplayWidth.pad(text, to: width), x: x, y: y + 2 + offset, role: role)
+        let status = line.status == "active" ? "" : " " + line.status
+        let bottom = "  " + DisplayWidth.pad(line.serviceAddress, to: max(4, width - 2 - DisplayWidth.of(status))) + status
+        let selected = index == state.selected
+        let role: Role = selected ? .selection : (line.balance.isNegative ? .moneyNegative : .normal)
+        grid.put(DisplayWidth.pad(top, to: width), x: x, y: y + 2 + offset * 2, role: role)
+        grid.put(DisplayWidth.pad(DisplayWidth.truncate(bottom, to: width), to: width), x: x, y: y + 3 + offset * 2,
+                 role: selected ? .selection : (status.isEmpty ? .dim : .warning))
+    }
+    if state.results.count > shownResults {
+        let more = " \(state.selected + 1)/\(state.results.count) "
+        grid.put(more, x: x + width - DisplayWidth.of(more), y: y + 1, role: .dim)
     }
 }
 
