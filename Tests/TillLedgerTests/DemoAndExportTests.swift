@@ -57,8 +57,10 @@ struct DemoAndExportTests {
         let (ledger, _) = try Self.demo(accounts: 50)
         let cashier = try ledger.authenticate(try OperatorLogin("cashier"), pin: "1111", terminal: "T1")
         let before = try ledger.summary().lastReceipt!
+        let drawer = try ledger.openDrawer(operatorID: cashier.id, terminal: "T1")
         let posted = try ledger.post(Payment(lines: [.account(try AccountNumber("100010"), Money(dollars: 25))],
-                                             tenders: [.cash(Money(dollars: 25))]), operatorID: cashier.id, terminal: "T1")
+                                             tenders: [.cash(Money(dollars: 25))]), operatorID: cashier.id, terminal: "T1",
+                                     drawerSession: drawer.id)
         #expect(posted.receipt == before.next)
         #expect(try ledger.verify().isSound)
     }
@@ -68,7 +70,7 @@ struct DemoAndExportTests {
         _ = try f.ledger.post(Payment(lines: [.account(try f.account("100001"), Money(dollars: 90)),
                                           .account(try f.account("100002"), Money(cents: 5_525))],
                                   tenders: [.check(Money(cents: 14_525), number: "2041")]),
-                          operatorID: f.cashier.id, terminal: "T1")
+                          operatorID: f.cashier.id, terminal: "T1", drawerSession: f.drawer)
         var text = ""
         let rows = try f.ledger.exportPostings(date: CounterFixture.today) { text += $0 }
         #expect(rows == 2)

@@ -10,6 +10,8 @@ struct CounterFixture {
     let ledger: Ledger
     let supervisor: Operator
     let cashier: Operator
+    /// The cashier's open drawer at T1.
+    let drawer: Int64
     static let today = try! BusinessDate("2026-11-20")
 
     static let accountsCSV = """
@@ -40,6 +42,7 @@ struct CounterFixture {
         _ = try ledger.importAccounts(csv: Array(Self.accountsCSV.utf8), fileName: "accounts.csv", by: supervisor.id)
         _ = try ledger.importCharges(csv: Array(Self.chargesCSV.utf8), fileName: "charges.csv", by: supervisor.id)
         try ledger.openBusinessDay(Self.today, by: supervisor.id, terminal: "T1")
+        drawer = try ledger.openDrawer(operatorID: cashier.id, terminal: "T1").id
     }
 
     func account(_ number: String) throws -> AccountNumber { try AccountNumber(number) }
@@ -59,7 +62,7 @@ struct CounterFixture {
     func payCash(_ number: String, cents: Int64, key: String? = nil) throws -> PostedTransaction {
         try ledger.post(Payment(lines: [.account(try account(number), Money(cents: cents))],
                                 tenders: [.cash(Money(cents: cents))]),
-                        operatorID: cashier.id, terminal: "T1", idempotencyKey: key)
+                        operatorID: cashier.id, terminal: "T1", idempotencyKey: key, drawerSession: drawer)
     }
 
     /// Raw SQL with the append-only triggers dropped, as someone tampering with the file would.

@@ -12,7 +12,7 @@ struct PostingTests {
         let posted = try f.ledger.post(
             Payment(lines: [.account(try f.account("100001"), Money(cents: 4_550))],
                     tenders: [.cash(Money(cents: 4_550), tendered: Money(dollars: 50))]),
-            operatorID: f.cashier.id, terminal: "T1")
+            operatorID: f.cashier.id, terminal: "T1", drawerSession: f.drawer)
         #expect(posted.receipt == ReceiptNumber(1))
         #expect(posted.businessDate == CounterFixture.today)
         #expect(!posted.wasAlreadyPosted)
@@ -32,7 +32,7 @@ struct PostingTests {
             Payment(lines: [.account(try f.account("100001"), Money(dollars: 90)),
                             .account(try f.account("100002"), Money(cents: 5_525))],
                     tenders: [.check(Money(dollars: 100), number: "2041"), .cash(Money(cents: 4_525), tendered: Money(dollars: 50))]),
-            operatorID: f.cashier.id, terminal: "T1")
+            operatorID: f.cashier.id, terminal: "T1", drawerSession: f.drawer)
         #expect(posted.receipt == ReceiptNumber(1))
         #expect(try f.balance("100001") == .zero)
         #expect(try f.balance("100002") == .zero)
@@ -99,7 +99,7 @@ struct PostingTests {
         #expect(throws: LedgerError.self) {
             try f.ledger.post(Payment(lines: [.account(try f.account("100001"), Money(dollars: 10))],
                                       tenders: [.card(Money(dollars: 10), lastFour: "1111", authorization: "4111111111111111")]),
-                              operatorID: f.cashier.id, terminal: "T1")
+                              operatorID: f.cashier.id, terminal: "T1", drawerSession: f.drawer)
         }
         try f.payCash("100002", cents: 1_000)
         let receipts = try f.ledger.writer.read { db in
@@ -134,7 +134,7 @@ struct PostingTests {
         let f = try CounterFixture()
         let posted = try f.ledger.post(Payment(lines: [.miscellaneous(.miscellaneous, Money(dollars: 5))],
                                                tenders: [.cash(Money(dollars: 5))]),
-                                       operatorID: f.cashier.id, terminal: "T1", memo: "Copy of bill")
+                                       operatorID: f.cashier.id, terminal: "T1", drawerSession: f.drawer, memo: "Copy of bill")
         #expect(posted.receipt == ReceiptNumber(1))
         let kind = try f.ledger.writer.read { db in try String.fetchOne(db, sql: "SELECT kind FROM transactions WHERE id = ?", arguments: [posted.id]) }
         #expect(kind == "misc-receipt")

@@ -7,6 +7,9 @@ public enum TenderKind: String, CaseIterable, Sendable, Codable {
     case card
     case ach
 
+    /// Cash, checks and money orders are kept in the cash drawer; card and e-check are not.
+    public var goesInDrawer: Bool { self == .cash || self == .check || self == .moneyOrder }
+
     /// The book a tender of this kind debits.
     public var book: BookAccount {
         switch self {
@@ -29,8 +32,12 @@ public struct Tender: Hashable, Sendable, Codable {
     public var reference: String?
     /// Last four digits of a card or bank account.
     public var lastFour: String?
+    /// The card's brand as the card terminal shows it (VISA, MC, AMEX, DISC).
+    public var brand: String?
 
-    public init(kind: TenderKind, amount: Money, tendered: Money? = nil, reference: String? = nil, lastFour: String? = nil) {
+    public init(kind: TenderKind, amount: Money, tendered: Money? = nil, reference: String? = nil, lastFour: String? = nil,
+                brand: String? = nil) {
+        self.brand = brand
         self.kind = kind
         self.amount = amount
         self.tendered = tendered ?? amount
@@ -49,8 +56,8 @@ public struct Tender: Hashable, Sendable, Codable {
     public static func moneyOrder(_ amount: Money, number: String) -> Tender {
         Tender(kind: .moneyOrder, amount: amount, reference: number)
     }
-    public static func card(_ amount: Money, lastFour: String, authorization: String) -> Tender {
-        Tender(kind: .card, amount: amount, reference: authorization, lastFour: lastFour)
+    public static func card(_ amount: Money, lastFour: String, authorization: String, brand: String? = nil) -> Tender {
+        Tender(kind: .card, amount: amount, reference: authorization, lastFour: lastFour, brand: brand)
     }
     public static func ach(_ amount: Money, lastFour: String) -> Tender {
         Tender(kind: .ach, amount: amount, lastFour: lastFour)
@@ -87,6 +94,9 @@ public struct Tender: Hashable, Sendable, Codable {
                 throw DomainError(.invalidTender, "An e-check needs the bank account's last four digits")
             }
         }
+        if let brand, !CardBrand.all.contains(brand) {
+            throw DomainError(.invalidTender, "Unknown card brand \(brand): use \(CardBrand.all.joined(separator: ", "))")
+        }
         for field in [reference, lastFour].compactMap({ $0 }) where CardNumber.looksLikeFullCardNumber(field) {
             throw DomainError(.invalidTender, "That looks like a full card number: Till never stores one")
         }
@@ -109,4 +119,8 @@ public enum CardNumber {
         }
         return sum % 10 == 0
     }
+}
+
+public enum CardBrand {
+    public static let all = ["VISA", "MC", "AMEX", "DISC", "CARD"]
 }

@@ -18,6 +18,8 @@ public struct LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case invalid = "posting.invalid"
         case importFailed = "import.failed"
         case alreadyInitialized = "ledger.initialized"
+        case noDrawer = "drawer.none"
+        case drawerAlreadyOpen = "drawer.already-open"
     }
 
     public let code: Code

@@ -8,6 +8,7 @@ enum Schema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-ledger", migrate: createLedger)
         migrator.registerMigration("v2-account-search", migrate: createAccountSearch)
+        migrator.registerMigration("v3-counter", migrate: createCounter)
         return migrator
     }
 
@@ -164,7 +165,7 @@ enum Schema {
         }
 
         try db.execute(sql: balanceCacheTriggerSQL)
-        for table in AppendOnly.tables {
+        for table in AppendOnly.v1Tables {
             try db.execute(sql: AppendOnly.triggersSQL(for: table))
         }
     }
@@ -199,6 +200,57 @@ extension Schema {
             """)
     }
 
+    /// The counter: notes, pending shut-offs, payment plans, card brands on tenders, and
+    /// the print log that the reprint queue is read from.
+    fileprivate static func createCounter(_ db: Database) throws {
+        try db.alter(table: "accounts") { t in
+            t.add(column: "shutoff_date", .text) // a shut-off notice is pending for this date
+        }
+        try db.alter(table: "tenders") { t in
+            t.add(column: "card_brand", .text)
+        }
+        try db.create(table: "account_notes", options: [.strict]) { t in
+            t.primaryKey("id", .integer) // append-only: ids are never reused
+            t.column("account_id", .integer).notNull().references("accounts")
+            t.column("at", .text).notNull()
+            t.column("operator_id", .integer).notNull().references("operators")
+            t.column("terminal_id", .text)
+            t.column("text", .text).notNull().check(sql: "length(text) BETWEEN 1 AND 500")
+        }
+        try db.create(index: "account_notes_account", on: "account_notes", columns: ["account_id"])
+        try db.create(table: "payment_plans", options: [.strict]) { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("account_id", .integer).notNull().references("accounts")
+            t.column("created_at", .text).notNull()
+            t.column("created_by", .integer).notNull().references("operators")
+            t.column("starts_on", .text).notNull() // business date from which payments count
+            t.column("installments", .integer).notNull().check(sql: "installments BETWEEN 1 AND 60")
+            t.column("installment_cents", .integer).notNull().check(sql: "installment_cents > 0")
+            t.column("first_due", .text).notNull()
+            t.column("status", .text).notNull().defaults(to: "active")
+                .check(sql: "status IN ('active','completed','broken','cancelled')")
+        }
+        try db.create(index: "payment_plans_account", on: "payment_plans", columns: ["account_id", "status"])
+        // Every attempt to print a receipt. A receipt with no successful print is in the
+        // reprint queue; one printed before prints again marked REPRINT.
+        try db.create(table: "receipt_prints", options: [.strict]) { t in
+            t.primaryKey("id", .integer) // append-only: ids are never reused
+            t.column("receipt_number", .integer).notNull()
+            t.column("at", .text).notNull()
+            t.column("operator_id", .integer).references("operators")
+            t.column("terminal_id", .text)
+            t.column("reprint", .integer).notNull()
+            t.column("outcome", .text).notNull().check(sql: "outcome IN ('printed','failed')")
+            t.column("detail", .text).notNull().defaults(to: "")
+        }
+        try db.create(index: "receipt_prints_receipt", on: "receipt_prints", columns: ["receipt_number", "outcome"])
+        for table in ["account_notes", "receipt_prints"] {
+            try db.execute(sql: AppendOnly.triggersSQL(for: table))
+        }
+        // Receipt printers are 32, 42 or 48 columns wide; 40 was never one of them.
+        try db.execute(sql: "UPDATE settings SET value = '42' WHERE key = 'receipt.width' AND value = '40'")
+    }
+
     /// Keeps `accounts.balance_cents` and `deposit_held_cents` equal to the sums of postings.
     /// Part of migration v1-ledger: never edit; change it with a new migration.
     static let balanceCacheTriggerSQL = """
@@ -224,7 +276,9 @@ extension Schema {
 
 /// Tables that accept INSERT only; the triggers refuse UPDATE and DELETE.
 public enum AppendOnly {
-    public static let tables = ["transactions", "postings", "tenders", "allocations", "audit_events"]
+    /// The tables migration v1-ledger made append-only (fixed: migrations are never edited).
+    static let v1Tables = ["transactions", "postings", "tenders", "allocations", "audit_events"]
+    public static let tables = v1Tables + ["account_notes", "receipt_prints"]
 
     static func triggersSQL(for table: String) -> String {
         """

@@ -50,6 +50,7 @@ extension Ledger {
         if let approver = request.overrideBy, try fetchOperator(db, id: approver) == nil {
             throw LedgerError(.unknownOperator, "Unknown approving operator #\(approver)")
         }
+        try validateDrawer(request, db)
         if let corrected = request.corrects,
            try Bool.fetchOne(db, sql: "SELECT 1 FROM transactions WHERE id = ?", arguments: [corrected]) != true {
             throw LedgerError(.unknownTransaction, "Transaction #\(corrected) to be corrected does not exist")
@@ -66,6 +67,28 @@ extension Ledger {
             ids[number] = id
         }
         return ids
+    }
+
+    /// Cash, checks and money orders go into a drawer: a payment taking them names the
+    /// operator's open drawer session at this terminal. Card and e-check need none (phone payments).
+    private static func validateDrawer(_ request: PostingRequest, _ db: Database) throws {
+        let needsDrawer = request.tenders.contains { $0.kind.goesInDrawer }
+        guard let session = request.drawerSession else {
+            if needsDrawer {
+                throw LedgerError(.noDrawer, "Cash, checks and money orders need an open drawer: open one first (F4); without a drawer only card and e-check are taken")
+            }
+            return
+        }
+        guard let row = try Row.fetchOne(db, sql: "SELECT operator_id, terminal_id, closed_at FROM drawer_sessions WHERE id = ?",
+                                         arguments: [session]) else {
+            throw LedgerError(.noDrawer, "Drawer session #\(session) does not exist")
+        }
+        guard (row["closed_at"] as String?) == nil else {
+            throw LedgerError(.noDrawer, "Drawer session #\(session) is closed: open a new drawer first")
+        }
+        guard row["operator_id"] == request.operatorID, row["terminal_id"] == request.terminal else {
+            throw LedgerError(.noDrawer, "Drawer session #\(session) belongs to another operator or terminal")
+        }
     }
 
     private func insert(_ request: PostingRequest, businessDate: BusinessDate, accountIDs: [AccountNumber: Int64],
@@ -93,11 +116,12 @@ extension Ledger {
                                                   line.account.flatMap { accountIDs[$0] }, line.amount.cents])
         }
         let insertTender = try db.cachedStatement(sql: """
-            INSERT INTO tenders(transaction_id, kind, amount_cents, tendered_cents, reference, last_four) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO tenders(transaction_id, kind, amount_cents, tendered_cents, reference, last_four, card_brand)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         for tender in request.tenders {
             try insertTender.execute(arguments: [transactionID, tender.kind.rawValue, tender.amount.cents,
-                                                 tender.tendered.cents, tender.reference, tender.lastFour])
+                                                 tender.tendered.cents, tender.reference, tender.lastFour, tender.brand])
         }
         let touched = Set(request.lines.filter { $0.book == .receivable }.compactMap { $0.account.flatMap { accountIDs[$0] } })
         for accountID in touched.sorted() {

@@ -23,10 +23,12 @@ extension Ledger {
         """
 
     public func account(_ number: String) throws -> AccountRecord? {
-        try read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.selectedAccountColumns) FROM accounts WHERE number = ?", arguments: [number])
-                .map(Self.record)
-        }
+        try read { db in try Self.accountRecord(number, db) }
+    }
+
+    static func accountRecord(_ number: String, _ db: Database) throws -> AccountRecord? {
+        try Row.fetchOne(db, sql: "SELECT \(selectedAccountColumns) FROM accounts WHERE number = ?", arguments: [number])
+            .map(record)
     }
 
     /// What the cashier typed, matched as they type: an exact account or meter number

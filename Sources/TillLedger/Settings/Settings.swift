@@ -20,12 +20,16 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case overShortApprovalCents = "drawer.over_short_approval_cents"
     case registerEntry = "payment.register_entry"
     case theme = "ui.theme"
+    case receiptFooter = "receipt.footer"
+    case printerKind = "printer.kind"
+    case printerTarget = "printer.target"
+    case reconnectFeeCents = "fees.reconnect_cents"
 
     public static let defaults: [(SettingKey, String)] = [
         (.utilityName, "Union Public Utility District"),
         (.utilityAddress, "100 Main Street, Union"),
         (.utilityPhone, "(555) 010-0100"),
-        (.receiptWidth, "40"),
+        (.receiptWidth, "42"),
         (.amountCeilingCents, "99999999"),
         (.pinAttemptsBeforeLock, "5"),
         (.pinLockMinutes, "15"),
@@ -39,6 +43,10 @@ public enum SettingKey: String, CaseIterable, Sendable {
         (.overShortApprovalCents, "500"),
         (.registerEntry, "false"),
         (.theme, "default"),
+        (.receiptFooter, "Thank you. Keep this receipt for your records."),
+        (.printerKind, "spool"),
+        (.printerTarget, ""),
+        (.reconnectFeeCents, "5000"),
     ]
 }
 

@@ -1,0 +1,110 @@
+import GRDB
+import TillCore
+
+/// Everything the account pane shows about one account, read in one snapshot.
+public struct AccountDetail: Sendable, Equatable {
+    public let record: AccountRecord
+    public let shutoffDate: BusinessDate?
+    public let openCharges: [OpenCharge]
+    public let aging: Aging
+    public let payments: [PaymentSummary]
+    public let notes: [AccountNote]
+    public let plan: PaymentPlan?
+    public let alerts: [AccountAlert]
+    /// The date aging and alerts were computed for: the open business day, else today.
+    public let asOf: BusinessDate
+}
+
+extension Ledger {
+    /// The account pane's facts: balance, aging, open charges, the last ten payments,
+    /// notes (newest first), a payment plan and the alerts the cashier must see.
+    public func accountDetail(_ number: String) throws -> AccountDetail? {
+        try read { db -> AccountDetail? in
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, shutoff_date FROM accounts WHERE number = ?",
+                                             arguments: [number]),
+                  let record = try Self.accountRecord(number, db) else { return nil }
+            let id: Int64 = row["id"]
+            let today = try Self.openDay(db) ?? Timestamp.localDate(now())
+            let charges = try Self.openCharges(accountID: id, db)
+            let aging: Aging
+            do { aging = try Aging(charges: charges, today: today) } catch let error as MoneyError { throw LedgerError(.invalid, error.description) }
+            let plan = try Self.activePlan(accountID: id, db)
+            let shutoff = (row["shutoff_date"] as String?).flatMap { try? BusinessDate($0) }
+            let fee = Money(cents: try Self.intSetting(.reconnectFeeCents, db))
+            return AccountDetail(
+                record: record, shutoffDate: shutoff, openCharges: charges, aging: aging,
+                payments: try Self.lastPayments(accountID: id, db), notes: try Self.notes(accountID: id, db), plan: plan,
+                alerts: AccountAlert.of(status: record.status, balance: record.balance, aging: aging, shutoffDate: shutoff,
+                                        cashOnlyUntil: record.cashOnlyUntil, plan: plan, reconnectFee: fee, today: today),
+                asOf: today)
+        }
+    }
+
+    /// Adds a note to an account, signed with the operator and the time.
+    public func addNote(_ text: String, account number: String, operatorID: Int64, terminal: String) throws {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { throw LedgerError(.invalid, "A note needs some text") }
+        guard trimmed.count <= 500 else { throw LedgerError(.invalid, "A note is at most 500 characters") }
+        try writeImmediate { db in
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM accounts WHERE number = ?", arguments: [number]) else {
+                throw LedgerError(.unknownAccount, "No account \(number)")
+            }
+            try db.execute(sql: "INSERT INTO account_notes(account_id, at, operator_id, terminal_id, text) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [id, timestamp(), operatorID, terminal, trimmed])
+            try Audit.record(db, at: timestamp(), operatorID: operatorID, terminal: terminal, event: "account.note",
+                             detail: number)
+        }
+    }
+
+    static func openCharges(accountID: Int64, _ db: Database) throws -> [OpenCharge] {
+        try Row.fetchAll(db, sql: """
+            SELECT t.business_date, COALESCE(t.due_date, t.business_date) AS due, t.memo,
+                   (SELECT q.book FROM postings q WHERE q.transaction_id = t.id AND q.book <> 'AR' LIMIT 1) AS book,
+                   p.amount_cents - COALESCE((SELECT SUM(a.amount_cents) FROM allocations a
+                                              WHERE a.charge_posting_id = p.id), 0) AS remaining
+            FROM postings p JOIN transactions t ON t.id = p.transaction_id
+            WHERE p.account_id = ? AND p.book = 'AR' AND p.amount_cents > 0
+            ORDER BY due, p.id
+            """, arguments: [accountID]).compactMap { row in
+            let remaining: Int64 = row["remaining"]
+            guard remaining > 0 else { return nil }
+            let book = (row["book"] as String?).flatMap(BookAccount.init(rawValue:)) ?? .miscellaneous
+            return OpenCharge(billDate: try BusinessDate(row["business_date"]), dueDate: try BusinessDate(row["due"]),
+                              book: book, description: row["memo"], remaining: Money(cents: remaining))
+        }
+    }
+
+    static func lastPayments(accountID: Int64, _ db: Database) throws -> [PaymentSummary] {
+        try Row.fetchAll(db, sql: """
+            SELECT t.receipt_number, t.business_date, -SUM(p.amount_cents) AS paid,
+                   (SELECT group_concat(kind, '+') FROM tenders WHERE transaction_id = t.id) AS tenders
+            FROM postings p JOIN transactions t ON t.id = p.transaction_id
+            WHERE p.account_id = ? AND p.book = 'AR' AND p.amount_cents < 0 AND t.kind = 'payment'
+            GROUP BY t.id ORDER BY t.id DESC LIMIT 10
+            """, arguments: [accountID]).map { row in
+            let receipt: Int64? = row["receipt_number"]
+            return PaymentSummary(receipt: receipt.map(ReceiptNumber.init), businessDate: try BusinessDate(row["business_date"]),
+                                             amount: Money(cents: row["paid"]), tenders: row["tenders"] ?? "")
+        }
+    }
+
+    static func notes(accountID: Int64, _ db: Database) throws -> [AccountNote] {
+        try Row.fetchAll(db, sql: """
+            SELECT n.at, o.login, n.text FROM account_notes n JOIN operators o ON o.id = n.operator_id
+            WHERE n.account_id = ? ORDER BY n.id DESC LIMIT 20
+            """, arguments: [accountID]).map { AccountNote(at: $0["at"], operatorLogin: $0["login"], text: $0["text"]) }
+    }
+
+    static func activePlan(accountID: Int64, _ db: Database) throws -> PaymentPlan? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT installments, installment_cents, first_due, starts_on FROM payment_plans
+            WHERE account_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1
+            """, arguments: [accountID]) else { return nil }
+        let paid = try Int64.fetchOne(db, sql: """
+            SELECT -COALESCE(SUM(p.amount_cents), 0) FROM postings p JOIN transactions t ON t.id = p.transaction_id
+            WHERE p.account_id = ? AND p.book = 'AR' AND p.amount_cents < 0 AND t.kind = 'payment' AND t.business_date >= ?
+            """, arguments: [accountID, row["starts_on"] as String]) ?? 0
+        return PaymentPlan(installments: row["installments"], installment: Money(cents: row["installment_cents"]),
+                           firstDue: try BusinessDate(row["first_due"]), paidSinceStart: Money(cents: paid))
+    }
+}
