@@ -29,21 +29,23 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .target(name: "TillUI", dependencies: ["TillCore"], exclude: ["README.md"]),
-        .target(name: "TillApp", dependencies: ["TillCore", "TillLedger", "TillUI"], exclude: ["README.md"]),
+        .target(name: "TillPrinting", dependencies: ["TillCore"], exclude: ["README.md"]),
+        .target(name: "TillApp", dependencies: ["TillCore", "TillLedger", "TillUI", "TillPrinting"], exclude: ["README.md"]),
         .target(name: "TillTerminal", dependencies: ["TillUI", "CNCurses"], exclude: ["README.md"]),
         // The module map links ncursesw; its headers are on the standard include path.
         .systemLibrary(name: "CNCurses", providers: [.apt(["libncursesw5-dev"])]),
         .executableTarget(
             name: "till",
             dependencies: [
-                "TillCore", "TillLedger", "TillUI", "TillApp", "TillTerminal",
+                "TillCore", "TillLedger", "TillUI", "TillApp", "TillTerminal", "TillPrinting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
         ),
         .testTarget(name: "TillCoreTests", dependencies: ["TillCore"]),
         .testTarget(name: "TillLedgerTests", dependencies: ["TillCore", "TillLedger"]),
-        .testTarget(name: "TillUITests", dependencies: ["TillUI", "TillApp", "TillLedger", "TillCore"]),
+        .testTarget(name: "TillUITests", dependencies: ["TillUI", "TillApp", "TillLedger", "TillCore", "TillPrinting"]),
+        .testTarget(name: "TillPrintingTests", dependencies: ["TillPrinting", "TillCore"]),
         .testTarget(name: "TillCLITests", dependencies: ["till", "TillLedger", "TillCore"]),
     ]
 )

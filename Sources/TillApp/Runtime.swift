@@ -1,6 +1,7 @@
 import Foundation
 import TillCore
 import TillLedger
+import TillPrinting
 import TillUI
 
 /// Runs the pure UI against a real ledger: feeds it events, carries out the effects
@@ -30,8 +31,10 @@ public final class Runtime {
         theme = choice.theme
         state = AppState(size: size, status: StatusInfo(utilityName: (try? ledger.setting(.utilityName)) ?? "Till",
                                                        businessDate: try? ledger.openBusinessDay(), terminal: terminal,
-                                                       drawer: "none", clock: Self.clock(now())), glyphs: glyphs)
+                                                       drawer: "none", clock: Self.clock(now())), glyphs: glyphs,
+                         nonce: UUID().uuidString)
         state.idleLockMinutes = Int((try? ledger.setting(.idleLockMinutes)) ?? "5") ?? 5
+        state.registerEntry = ((try? ledger.setting(.registerEntry)) ?? "false") == "true"
         if let warning = choice.warning { state.message = AppState.Message(warning, .warning) }
     }
 
@@ -60,62 +63,85 @@ public final class Runtime {
         while !queue.isEmpty {
             let next = queue.removeFirst()
             for effect in update(&state, next) {
-                if let result = run(effect) { queue.append(result) }
+                queue.append(contentsOf: run(effect))
             }
         }
     }
 
-    private func run(_ effect: Effect) -> Event? {
+    private func run(_ effect: Effect) -> [Event] {
         switch effect {
+        case .refreshAccount(let number):
+            return [attempt { try self.accountView(number).map(Event.accountRefreshed) ?? .notice(AppState.Message("No account \(number)", .error)) }]
+        case .addNote(let number, let text):
+            return [attempt {
+                try self.ledger.addNote(text, account: number, operatorID: self.state.session?.id ?? 0, terminal: self.terminal)
+                return try self.accountView(number).map(Event.accountRefreshed) ?? .notice(AppState.Message("No account \(number)", .error))
+            }, .notice(AppState.Message("Note added to \(number)"))]
+        case .openDrawer:
+            guard let op = state.session else { return [] }
+            return [attempt {
+                let drawer = try self.ledger.openDrawer(operatorID: op.id, terminal: self.terminal)
+                return .notice(AppState.Message("Drawer #\(drawer.id) open with a float of \(drawer.openingFloat.formatted)"))
+            }] + run(.refreshStatus)
+        case .postPayment(let submission):
+            return [post(submission)]
+        case .loadReceipt(let number):
+            return [attempt { try self.receiptLoaded(number) }]
+        case .printReceipt(let number):
+            let failure = printReceipt(number)
+            return [attempt { try self.receiptLoaded(number) },
+                    .notice(failure.map { AppState.Message("Receipt #\(number) not printed: \($0)", .error) }
+                            ?? AppState.Message("Receipt #\(number) printed"))]
+        case .printQueue:
+            let queue = (try? ledger.reprintQueue(terminal: terminal)) ?? []
+            let failures = queue.compactMap { number in printReceipt(number).map { "#\(number): \($0)" } }
+            return [attempt { try self.receiptLoaded(nil) },
+                    .notice(failures.isEmpty ? AppState.Message("Printed \(queue.count) waiting receipt(s)")
+                                             : AppState.Message("Not printed: " + failures.joined(separator: "; "), .error))]
         case .authenticate(let login, let pin):
             switch signIn(login, pin) {
-            case .success(let op): return .signedIn(op)
-            case .failure(let message): return .signInFailed(message.text)
+            case .success(let op): return [.signedIn(op)]
+            case .failure(let message): return [.signInFailed(message.text)]
             }
         case .unlock(let login, let pin, let sessionLogin):
             switch signIn(login, pin) {
-            case .failure(let message): return .unlockFailed(message.text)
+            case .failure(let message): return [.unlockFailed(message.text)]
             case .success(let op):
                 guard op.login == sessionLogin || op.role == .supervisor else {
-                    return .unlockFailed("Only \(sessionLogin) or a supervisor can unlock this screen")
+                    return [.unlockFailed("Only \(sessionLogin) or a supervisor can unlock this screen")]
                 }
                 try? ledger.audit("screen.unlocked", detail: "by \(op.login)", operatorID: state.session?.id, terminal: terminal)
-                return .unlocked(op)
+                return [.unlocked(op)]
             }
         case .audit(let event, let detail):
             try? ledger.audit(event, detail: detail, operatorID: state.session?.id, terminal: terminal)
-            return nil
+            return []
         case .search(let text):
-            return attempt { .searchResults(query: text, try self.ledger.searchAccounts(text).map(Self.line)) }
+            return [attempt { .searchResults(query: text, try self.ledger.searchAccounts(text).map(Self.line)) }]
         case .loadAccount(let number):
-            return attempt {
-                guard let record = try self.ledger.account(number) else {
-                    return .notice(AppState.Message("No account \(number)", .error))
-                }
-                return .accountLoaded(AccountView(line: Self.line(record), mailingAddress: record.mailingAddress,
-                                                  phone: record.phone, meter: record.meter,
-                                                  depositHeld: record.depositHeld, cashOnlyUntil: record.cashOnlyUntil))
-            }
+            return [attempt { try self.accountView(number).map(Event.accountLoaded) ?? .notice(AppState.Message("No account \(number)", .error)) }]
         case .refreshStatus:
-            return attempt {
+            return [attempt {
                 var status = self.state.status
                 status.businessDate = try self.ledger.openBusinessDay()
                 status.utilityName = try self.ledger.setting(.utilityName)
                 if let op = self.state.session {
-                    status.drawer = try self.ledger.drawerState(operatorID: op.id, terminal: self.terminal)
+                    let drawer = try self.ledger.currentDrawer(operatorID: op.id, terminal: self.terminal)
+                    status.drawer = drawer.map { "open #\($0.id)" } ?? "none"
+                    status.drawerSession = drawer?.id
                 }
                 return .status(status)
-            }
+            }, attempt { .receiptLoaded(nil, queue: try self.ledger.reprintQueue(terminal: self.terminal)) }]
         case .switchTheme(let name):
             let choice = themes.resolve(requested: name, colors: colors)
             theme = choice.theme
-            return .notice(AppState.Message(choice.warning ?? "Theme \(choice.theme.name)", choice.warning == nil ? .info : .warning))
+            return [.notice(AppState.Message(choice.warning ?? "Theme \(choice.theme.name)", choice.warning == nil ? .info : .warning))]
         case .signOut:
             try? ledger.audit("signout", operatorID: state.session?.id, terminal: terminal)
-            return nil
+            return []
         case .quit:
             shouldQuit = true
-            return nil
+            return []
         }
     }
 
@@ -133,6 +159,86 @@ public final class Runtime {
     /// Runs a ledger read, turning an error into a message on screen.
     private func attempt(_ body: () throws -> Event) -> Event {
         do { return try body() } catch { return .notice(AppState.Message("\(error)", .error)) }
+    }
+
+    private func accountView(_ number: String) throws -> AccountView? {
+        guard let detail = try ledger.accountDetail(number) else { return nil }
+        let record = detail.record
+        var view = AccountView(line: Self.line(record), mailingAddress: record.mailingAddress, phone: record.phone,
+                               meter: record.meter, depositHeld: record.depositHeld, cashOnlyUntil: record.cashOnlyUntil)
+        view.openCharges = detail.openCharges
+        view.aging = detail.aging
+        view.payments = detail.payments
+        view.notes = detail.notes
+        view.alerts = detail.alerts
+        return view
+    }
+
+    /// Posts the payment (once, whatever happens after), then prints its receipt. The
+    /// posting is committed before the printer is touched: a printer failure leaves the
+    /// payment posted and the receipt in the reprint queue.
+    private func post(_ submission: PaymentSubmission) -> Event {
+        guard let op = state.session else { return .paymentFailed("nobody is signed in") }
+        let posted: PostedTransaction
+        do {
+            posted = try ledger.post(Payment(lines: submission.lines, tenders: submission.tenders), operatorID: op.id,
+                                     terminal: terminal, idempotencyKey: submission.idempotencyKey,
+                                     drawerSession: submission.drawerSession, memo: submission.memo)
+        } catch {
+            return .paymentFailed("\(error)")
+        }
+        guard let receipt = posted.receipt else { return .paymentFailed("the ledger issued no receipt number") }
+        let change = (try? Money.sum(submission.tenders.map(\.change))) ?? .zero
+        let alreadyPrinted = posted.wasAlreadyPosted && ((try? ledger.hasPrinted(receipt)) ?? false)
+        let failure = alreadyPrinted ? nil : printReceipt(receipt)
+        return .paymentPosted(PostedPayment(receipt: receipt, change: change, printFailure: failure,
+                                            wasAlreadyPosted: posted.wasAlreadyPosted))
+    }
+
+    /// The printer from the settings; the default spool is `receipts/` beside the ledger file.
+    func printerConfig() -> Result<PrinterConfig, PrintError> {
+        let spool = ((ledger.path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("receipts")
+        return PrinterConfig.from(kind: (try? ledger.setting(.printerKind)) ?? "spool",
+                                  target: (try? ledger.setting(.printerTarget)) ?? "", defaultSpool: spool)
+    }
+
+    var receiptWidth: Int { Int((try? ledger.setting(.receiptWidth)) ?? "42") ?? 42 }
+
+    /// Prints a receipt (REPRINT if it printed before) and logs the attempt. Returns why it failed, or nil.
+    @discardableResult
+    func printReceipt(_ number: ReceiptNumber) -> String? {
+        let failure: String?
+        var reprint = false
+        do {
+            guard let receipt = try ledger.receipt(number) else { return "no receipt #\(number)" }
+            reprint = try ledger.hasPrinted(number)
+            let config = try printerConfig().get()
+            try Printer.print(PrintJob(number: number.value,
+                                       lines: ReceiptLayout.lines(receipt, width: receiptWidth, reprint: reprint),
+                                       openDrawer: receipt.opensDrawer, reprint: reprint), to: config)
+            failure = nil
+        } catch let error as PrintError {
+            failure = error.message
+        } catch {
+            failure = "\(error)"
+        }
+        do {
+            try ledger.recordPrint(number, reprint: reprint, failure: failure, operatorID: state.session?.id, terminal: terminal)
+        } catch {
+            return failure ?? "the print was not logged: \(error)"
+        }
+        return failure
+    }
+
+    private func receiptLoaded(_ number: ReceiptNumber?) throws -> Event {
+        let queue = try ledger.reprintQueue(terminal: terminal)
+        let last = try ledger.lastReceipt(terminal: terminal)
+        guard let number = number ?? last else { return .receiptLoaded(nil, queue: queue) }
+        guard let receipt = try ledger.receipt(number) else {
+            return .notice(AppState.Message("No receipt #\(number)", .error))
+        }
+        let lines = ReceiptLayout.lines(receipt, width: receiptWidth, reprint: try ledger.hasPrinted(number)).map(\.text)
+        return .receiptLoaded(ReceiptPreview(number: number, lines: lines), queue: queue)
     }
 
     static func line(_ record: AccountRecord) -> AccountLine {

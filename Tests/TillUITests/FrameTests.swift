@@ -107,9 +107,13 @@ struct FrameTests {
         command("acct 100010")
         #expect(f.text.contains("Account 100010"))
         command("pay 45.5 cash")
+        if f.runtime.state.confirmation != nil { f.press(.character("y")) } // more than is due: a credit
         #expect(f.screen.line(1).contains("[Payment]"))
         #expect(f.text.contains("$45.50"))
         #expect(f.text.contains("100010"))
+        // No drawer is open, so a cash tender is refused and says why.
+        f.type("c")
+        #expect(f.text.contains("No open drawer"))
         command("pay 12.345 check")
         #expect(f.text.contains("Amount has more than two decimal places"))
         command("acct 999999")
@@ -135,8 +139,11 @@ struct FrameTests {
     @Test func quittingAsksFirstWhileAPaymentIsBeingEntered() throws {
         let f = try UIFixture()
         f.signIn()
+        f.type(":acct 100010")
+        f.press(.enter)
         f.type(":pay 10 cash")
         f.press(.enter)
+        if f.runtime.state.confirmation != nil { f.press(.character("y")) } // more than is due: a credit
         f.press(.control("c"))
         #expect(f.text.contains("A payment is being entered. Quit and discard it? (y/n)"))
         f.press(.character("n"))

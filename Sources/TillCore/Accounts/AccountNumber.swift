@@ -32,7 +32,7 @@ public enum AccountClass: String, CaseIterable, Sendable, Codable {
 }
 
 extension Character {
-    var isASCIILetter: Bool {
+    public var isASCIILetter: Bool {
         guard let ascii = asciiValue else { return false }
         return (65...90).contains(ascii) || (97...122).contains(ascii)
     }

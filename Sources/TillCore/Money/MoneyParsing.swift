@@ -94,7 +94,7 @@ extension Money {
 }
 
 extension Character {
-    var isASCIIDigit: Bool { asciiDigitValue != nil }
+    public var isASCIIDigit: Bool { asciiDigitValue != nil }
     var asciiDigitValue: Int? {
         guard let ascii = asciiValue, ascii >= 48, ascii <= 57 else { return nil }
         return Int(ascii - 48)

@@ -97,6 +97,7 @@ extension Ledger {
                 try db.execute(sql: Schema.recomputeBalancesSQL)
                 try db.execute(sql: "INSERT INTO account_search(account_search) VALUES ('rebuild')")
                 for row in deferred where (row["type"] as String) == "trigger" { try db.execute(sql: row["sql"]) }
+                try addDemoStanding(db, options: options, supervisor: ids["super"]!)
                 if let row = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") {
                     throw LedgerError(.database, "Demo build left a dangling reference in \(row[0] as String)")
                 }
@@ -108,5 +109,19 @@ extension Ledger {
         }
         try fileManager.moveItem(atPath: scratch, toPath: path)
         return (try Ledger(path: path), summary)
+    }
+
+    /// Some of the accounts behind on their bills get a shut-off notice pending in ten
+    /// days, and some a three-month payment plan, so the account pane's alerts show.
+    private static func addDemoStanding(_ db: Database, options: DemoOptions, supervisor: Int64) throws {
+        try db.execute(sql: """
+            UPDATE accounts SET shutoff_date = ? WHERE status = 'active' AND balance_cents > 15000 AND id % 3 = 0
+            """, arguments: [options.today.adding(days: 10).description])
+        try db.execute(sql: """
+            INSERT INTO payment_plans(account_id, created_at, created_by, starts_on, installments, installment_cents, first_due)
+            SELECT id, ?, ?, ?, 3, (balance_cents / 3 + 99) / 100 * 100, ?
+            FROM accounts WHERE status = 'active' AND balance_cents > 15000 AND id % 3 = 1
+            """, arguments: ["\(options.today)T07:30:00.000Z", supervisor, options.today.description,
+                             options.today.adding(days: 14).description])
     }
 }

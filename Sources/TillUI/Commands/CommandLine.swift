@@ -85,10 +85,21 @@ private func run(_ command: Command, _ state: inout AppState) -> [Effect] {
     switch command {
     case .account(let number): return [.loadAccount(number)]
     case .pay(let amount, let tender):
-        state.payment.amount = amount
-        state.payment.tender = tender
-        if state.payment.account == nil { state.payment.account = state.account?.line.number }
-        focus(.payment, &state)
+        guard state.account != nil else {
+            state.message = AppState.Message("Open an account first (:acct NUMBER or F2), then :pay", .error)
+            return []
+        }
+        addOpenAccountToCart(&state)
+        if let index = state.payment.lines.firstIndex(where: { $0.accountNumber == state.account?.line.number }) {
+            state.payment.selected = index
+            state.payment.entry = amount.decimalString
+            state.payment.step = .lineAmount(index)
+            _ = paymentKey(.enter, &state)
+            if state.confirmation == nil, case .cart = state.payment.step {
+                state.payment.entry = ""
+                _ = paymentKey(.character(tender.key), &state)
+            }
+        }
         return []
     case .lookup(let text):
         state.query = text

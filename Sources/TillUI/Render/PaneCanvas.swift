@@ -3,6 +3,10 @@ struct PaneCanvas {
     var grid: Grid
     let x: Int, y: Int, width: Int, height: Int
     private(set) var row = 0
+    /// Rows scrolled off the top; lines written before them are skipped.
+    var skip = 0
+    /// Rows kept free at the bottom (for an input line).
+    var reserved = 0
 
     init(grid: Grid, x: Int, y: Int, width: Int, height: Int) {
         self.grid = grid
@@ -12,19 +16,36 @@ struct PaneCanvas {
         self.height = height
     }
 
-    mutating func line(_ text: String = "", _ role: Role = .normal) {
-        guard row < height else { return }
-        grid.put(DisplayWidth.truncate(text, to: width), x: x, y: y + row, role: role, limit: width)
-        row += 1
+    private var visibleRow: Int? {
+        let shown = row - skip
+        return shown >= 0 && shown < height - reserved ? shown : nil
     }
 
+    mutating func line(_ text: String = "", _ role: Role = .normal) {
+        defer { row += 1 }
+        guard let shown = visibleRow else { return }
+        grid.put(DisplayWidth.truncate(text, to: width), x: x, y: y + shown, role: role, limit: width)
+    }
+
+    /// A line at a fixed row counted from the bottom of the pane (0 is the last row).
+    mutating func bottomLine(_ offset: Int, _ text: String, _ role: Role = .normal) {
+        guard offset < height else { return }
+        let rowY = y + height - 1 - offset
+        if role == .input { grid.fill(x: x, y: rowY, width: width, role: role) }
+        grid.put(DisplayWidth.truncate(text, to: width), x: x, y: rowY, role: role, limit: width)
+    }
+
+    /// Lines written so far that did not fit.
+    var overflows: Bool { row - skip > height - reserved }
+
     /// A label and a value, the value right-aligned at the pane's edge.
-    mutating func field(_ label: String, _ value: String, _ role: Role = .normal) {
-        guard row < height else { return }
-        grid.put(DisplayWidth.truncate(label, to: width), x: x, y: y + row, limit: width)
+    mutating func field(_ label: String, _ value: String, _ role: Role = .normal, labelRole: Role = .normal) {
+        defer { row += 1 }
+        guard let shown = visibleRow else { return }
         let valueWidth = DisplayWidth.of(value)
-        grid.put(value, x: x + max(DisplayWidth.of(label) + 1, width - valueWidth), y: y + row, role: role, limit: width)
-        row += 1
+        let labelText = DisplayWidth.truncate(label, to: max(1, width - valueWidth - 1))
+        grid.put(labelText, x: x, y: y + shown, role: labelRole, limit: width)
+        grid.put(value, x: x + max(DisplayWidth.of(labelText) + 1, width - valueWidth), y: y + shown, role: role, limit: width)
     }
 
     mutating func gap() { row += 1 }

@@ -40,13 +40,19 @@ func renderDetail(_ pane: Pane, _ state: AppState, _ canvas: inout PaneCanvas) {
     switch pane {
     case .lookup, .account: renderAccount(state, &canvas)
     case .payment: renderPayment(state, &canvas)
-    case .receipt:
-        canvas.line("No receipt at this terminal yet.", .dim)
-        canvas.line("Receipts appear here as they print; F5 reprints, marked REPRINT.", .dim)
+    case .receipt: renderReceipt(state, &canvas)
     case .drawer:
         canvas.field("Drawer", state.status.drawer)
         canvas.gap()
-        canvas.line("Float, takes by tender, drops and the expected cash show here.", .dim)
+        if state.status.drawerSession == nil {
+            canvas.line("No drawer open for you at \(state.status.terminal).", .warning)
+            canvas.line("o opens one with the standard float.", .dim)
+            canvas.line("Without a drawer only card and e-check payments are taken.", .dim)
+        } else {
+            canvas.line("Cash, checks and money orders go in this drawer.", .dim)
+        }
+        canvas.gap()
+        canvas.line("Counts, drops and the X report show here.", .dim)
     case .reports:
         canvas.field("Business day", state.status.businessDate.map { "\($0) open" } ?? "not open",
                      state.status.businessDate == nil ? .warning : .normal)
@@ -64,35 +70,161 @@ func renderDetail(_ pane: Pane, _ state: AppState, _ canvas: inout PaneCanvas) {
 private func renderAccount(_ state: AppState, _ canvas: inout PaneCanvas) {
     guard let account = state.account else {
         canvas.line("No account open.", .dim)
-        canvas.line("F2 or Tab to Lookup, type, Enter; or :acct NUMBER.", .dim)
+        canvas.line("F2 or Tab to Lookup and type; or :acct NUMBER.", .dim)
         return
     }
+    canvas.skip = state.focus == .account ? state.accountScroll : 0
     let line = account.line
-    canvas.field("Account \(line.number)", line.status, line.status == "active" ? .normal : .warning)
+    canvas.field("Account \(line.number)", line.status, line.status == "active" ? .normal : .warning, labelRole: .title)
     canvas.line(line.name, .title)
     canvas.line("Service  \(line.serviceAddress)")
     if !account.mailingAddress.isEmpty { canvas.line("Mailing  \(account.mailingAddress)") }
     canvas.line("Phone    \(account.phone)    Meter \(account.meter)")
-    canvas.gap()
-    canvas.field("Balance due", line.balance.formatted, line.balance.isNegative ? .moneyNegative : .moneyPositive)
-    if line.balance.isNegative { canvas.line("Credit balance of \(Money(cents: -line.balance.cents).formatted)", .warning) }
-    if account.depositHeld.isPositive { canvas.field("Deposit held", account.depositHeld.formatted) }
-    if let until = account.cashOnlyUntil {
-        canvas.line("Cash only until \(until): no checks", .warning)
+    for alert in account.alerts { canvas.line("! " + alert.text, .warning) }
+    canvas.field("Balance due", line.balance.formatted, line.balance.isNegative ? .moneyNegative : .moneyPositive, labelRole: .title)
+    if let aging = account.aging {
+        let columns = [("Current", aging.current), ("30 days", aging.days30), ("60 days", aging.days60), ("90+", aging.days90)]
+        let cell = max(8, canvas.width / 4)
+        canvas.line(columns.map { DisplayWidth.pad($0.0, to: cell, alignRight: true) }.joined(), .dim)
+        canvas.line(columns.map { DisplayWidth.pad($0.1.formatted, to: cell, alignRight: true) }.joined())
     }
-    if line.status == "locked-off" { canvas.line("Service is locked off", .warning) }
+    if account.depositHeld.isPositive { canvas.field("Deposit held", account.depositHeld.formatted) }
+    canvas.gap()
+    canvas.line("Open charges", .title)
+    if account.openCharges.isEmpty { canvas.line("  none", .dim) }
+    for charge in account.openCharges {
+        let what = charge.description.isEmpty ? charge.book.name : charge.description
+        canvas.field("  due \(charge.dueDate) \(what)", charge.remaining.formatted)
+    }
+    canvas.gap()
+    canvas.line("Last payments", .title)
+    if account.payments.isEmpty { canvas.line("  none", .dim) }
+    for payment in account.payments {
+        let receipt = payment.receipt.map { "#\($0)" } ?? ""
+        canvas.field("  \(payment.businessDate) \(receipt) \(payment.tenders)", payment.amount.formatted)
+    }
+    canvas.gap()
+    canvas.line("Notes (n adds one)", .title)
+    if account.notes.isEmpty { canvas.line("  none", .dim) }
+    for note in account.notes {
+        canvas.line("  \(String(note.at.prefix(16).map { $0 == "T" ? " " : $0 })) \(note.operatorLogin): \(note.text)")
+    }
+    if canvas.overflows && state.focus == .account { canvas.bottomLine(0, "↓ more", .dim) }
 }
 
 private func renderPayment(_ state: AppState, _ canvas: inout PaneCanvas) {
     let draft = state.payment
-    guard !draft.isEmpty else {
-        canvas.line("No payment in progress.", .dim)
-        canvas.line("F3 on an open account starts one; :pay 45.00 cash too.", .dim)
+    if case .done(let posted) = draft.step {
+        canvas.line("Receipt #\(posted.receipt) posted", .title)
+        canvas.gap()
+        canvas.field("Paid", draft.cartTotal.formatted, .moneyPositive)
+        for tender in draft.tenders { canvas.field("  " + tenderText(tender), tender.tendered.formatted) }
+        canvas.gap()
+        canvas.field("CHANGE DUE", draft.change.formatted, .focusedTitle, labelRole: .focusedTitle)
+        canvas.gap()
+        if let failure = posted.printFailure {
+            canvas.line("Receipt not printed: \(failure)", .error)
+            canvas.line("It waits in the reprint queue: F5, then w.", .warning)
+        } else {
+            canvas.line("Receipt printed.", .dim)
+        }
+        canvas.bottomLine(0, "Enter: next customer", .dim)
         return
     }
-    canvas.field("Account", draft.account ?? "none yet — open one with F2")
-    canvas.field("Amount", draft.amount?.formatted ?? "—", .moneyPositive)
-    canvas.field("Tender", draft.tender?.rawValue ?? "—")
-    canvas.gap()
-    canvas.line("Esc discards the draft (asks first).", .dim)
+    guard !draft.lines.isEmpty || draft.step != .cart else {
+        canvas.line("No payment in progress.", .dim)
+        canvas.line("Find the account (F2), then F3 puts it in the cart.", .dim)
+        canvas.line("x adds a miscellaneous receipt (permit, copy fee).", .dim)
+        return
+    }
+    let (prompt, hint) = paymentPrompt(state)
+    let promptLines = DisplayWidth.wrap(prompt, to: canvas.width), hintLines = DisplayWidth.wrap(hint, to: canvas.width)
+    canvas.reserved = promptLines.count + hintLines.count + 1
+    canvas.line("Cart", .title)
+    for (index, line) in draft.lines.enumerated() {
+        let amount = line.amount?.formatted ?? "—"
+        let selected = index == draft.selected && draft.step == .cart
+        canvas.field((selected ? "> " : "  ") + line.label, amount, .moneyPositive, labelRole: selected ? .selection : .normal)
+        if let due = line.balanceDue {
+            canvas.line("    due \(due.formatted)" + (line.amount.map { amount in
+                let after = (try? due - amount) ?? due
+                return after.isNegative ? ", leaves a credit of \(Money(cents: -after.cents).formatted)" : ""
+            } ?? ""), .dim)
+        }
+    }
+    canvas.field("Cart total", draft.cartTotal.formatted, .moneyPositive, labelRole: .title)
+    if !draft.tenders.isEmpty {
+        canvas.line("Tenders", .title)
+        for tender in draft.tenders { canvas.field("  " + tenderText(tender), tender.tendered.formatted) }
+    }
+    canvas.field("Still to pay", draft.remaining.formatted, draft.remaining.isPositive ? .warning : .normal)
+    if draft.change.isPositive { canvas.field("CHANGE DUE", draft.change.formatted, .focusedTitle, labelRole: .focusedTitle) }
+    for (index, line) in hintLines.reversed().enumerated() { canvas.bottomLine(index, line, .dim) }
+    for (index, line) in promptLines.reversed().enumerated() { canvas.bottomLine(hintLines.count + index, line, .input) }
+}
+
+/// The question the payment pane is asking, and what keys answer it.
+private func paymentPrompt(_ state: AppState) -> (String, String) {
+    let draft = state.payment
+    let typed = draft.entry + "_"
+    switch draft.step {
+    case .cart:
+        return (draft.isCovered ? "Paid in full: Enter to confirm" : "Tender: " + tenderMenu,
+                "x receipt line · a amount · Del remove line · Backspace remove tender · Enter confirm")
+    case .lineAmount(let index):
+        let line = draft.lines.indices.contains(index) ? draft.lines[index] : nil
+        let due = line?.balanceDue.flatMap { $0.isPositive ? " (Enter = \($0.formatted) due)" : nil } ?? ""
+        return ("Amount\(due): \(typed)", state.registerEntry ? "Digits fill from the cents: 4550 is $45.50" : "e.g. 45.50 or $45.50 · Esc back")
+    case .miscCode:
+        let codes = PaymentDraft.revenueCodes.enumerated().map { "\($0.offset + 1) \($0.element.name)" }
+        return ("Revenue code: " + codes.joined(separator: " · "), "Press its number · Esc back")
+    case .miscDescription(let book):
+        return ("What for (\(book.name)): \(typed)", "e.g. Permit 2291 · Enter to go on")
+    case .tenderAmount(let kind):
+        let what = kind == .cash ? "Cash tendered" : "\(kind.title.capitalizedFirst) amount"
+        return ("\(what) (Enter = \(draft.remaining.formatted)): \(typed)", kind == .cash ? "Type what the customer hands over: change is worked out" : "Esc back")
+    case .tenderDetail(let field):
+        let kind = draft.pending?.kind ?? .check
+        switch field {
+        case .number: return ("\(kind.title.capitalizedFirst) number: \(typed)", "Digits only · Esc back")
+        case .brand: return ("Card brand: " + brandMenu, "From the card terminal's slip · Esc back")
+        case .lastFour: return ("Last four digits\(kind == .ach ? " of the bank account" : " of the card"): \(typed)",
+                                "Never the full number · Esc back")
+        case .authorization: return ("Authorisation code: \(typed)", "From the card terminal's slip · Esc back")
+        }
+    case .confirm:
+        return ("Post \(draft.cartTotal.formatted)\(draft.change.isPositive ? ", change \(draft.change.formatted)" : "")? Enter posts", "Esc goes back to change something")
+    case .done:
+        return ("", "")
+    }
+}
+
+func tenderText(_ tender: Tender) -> String {
+    switch tender.kind {
+    case .cash: tender.change.isPositive ? "Cash (change \(tender.change.formatted))" : "Cash"
+    case .check: "Check #\(tender.reference ?? "")"
+    case .moneyOrder: "Money order #\(tender.reference ?? "")"
+    case .card: "\(tender.brand ?? "CARD") ****\(tender.lastFour ?? "") AUTH \(tender.reference ?? "")"
+    case .ach: "E-check ****\(tender.lastFour ?? "")"
+    }
+}
+
+private func renderReceipt(_ state: AppState, _ canvas: inout PaneCanvas) {
+    canvas.reserved = 2
+    if !state.reprintQueue.isEmpty {
+        let numbers = state.reprintQueue.prefix(6).map { "#\($0)" }.joined(separator: " ")
+        canvas.line("\(state.reprintQueue.count) waiting to print: \(numbers) (w prints them)", .warning)
+    }
+    if let receipt = state.receipt {
+        for line in receipt.lines { canvas.line(line) }
+    } else {
+        canvas.line("No receipt at this terminal yet.", .dim)
+    }
+    canvas.bottomLine(1, "Receipt #: \(state.receiptEntry)_", .input)
+    canvas.bottomLine(0, "Type a number + Enter shows it · p or F5 prints it (REPRINT)", .dim)
+}
+
+extension String {
+    /// "money order" → "Money order".
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

@@ -68,6 +68,9 @@ private func renderMessageLine(_ state: AppState, _ grid: inout Grid) {
     if let confirmation = state.confirmation {
         grid.fill(x: 0, y: y, width: width, role: .warning)
         grid.put(" " + confirmation.question, x: 0, y: y, role: .warning)
+    } else if let note = state.noteDraft {
+        grid.fill(x: 0, y: y, width: width, role: .input)
+        grid.put(DisplayWidth.truncate("Note: " + note + "_", to: width), x: 0, y: y, role: .input)
     } else if let command = state.command {
         grid.fill(x: 0, y: y, width: width, role: .input)
         grid.put(":" + command + "_", x: 0, y: y, role: .input)

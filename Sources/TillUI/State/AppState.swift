@@ -20,12 +20,16 @@ public struct AppState: Equatable, Sendable {
 
     /// A yes/no question on the message line, and what "yes" does.
     public struct Confirmation: Equatable, Sendable {
-        public enum Outcome: Equatable, Sendable { case quit, clearSignIn, discardCommand, discardPayment }
+        public enum Outcome: Equatable, Sendable {
+            case quit, clearSignIn, discardCommand, discardPayment, discardNote
+            case acceptLineAmount(line: Int, amount: Money)
+            case acceptTenderOverage(kind: TenderKind, amount: Money)
+        }
         public let question: String
         public let outcome: Outcome
     }
 
-    public struct Message: Equatable, Sendable {
+    public struct Message: Error, Equatable, Sendable {
         public enum Kind: Sendable { case info, warning, error }
         public let text: String
         public let kind: Kind
@@ -57,11 +61,25 @@ public struct AppState: Equatable, Sendable {
     public var selected = 0
     public var account: AccountView?
     public var payment = PaymentDraft()
+    /// Unique to this run of Till: with `draftSerial` it makes each payment's idempotency key.
+    public var nonce: String
+    public var draftSerial = 0
+    /// Cash-register entry: typed digits fill from the cents (`4550` is $45.50).
+    public var registerEntry = false
+    public var accountScroll = 0
+    /// A note being typed for the open account.
+    public var noteDraft: String?
+    /// The receipt shown in the receipt pane, and the number being typed to show another.
+    public var receipt: ReceiptPreview?
+    public var receiptEntry = ""
+    /// Receipts of the open day at this terminal that have not printed.
+    public var reprintQueue: [ReceiptNumber] = []
 
-    public init(size: Size, status: StatusInfo, glyphs: Glyphs = .unicode) {
+    public init(size: Size, status: StatusInfo, glyphs: Glyphs = .unicode, nonce: String = "") {
         self.size = size
         self.status = status
         self.glyphs = glyphs
+        self.nonce = nonce
     }
 
     public static let minimumSize = Size(width: 80, height: 24)

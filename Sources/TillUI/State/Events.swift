@@ -13,6 +13,11 @@ public enum Event: Equatable, Sendable {
     case status(StatusInfo)
     case searchResults(query: String, [AccountLine])
     case accountLoaded(AccountView)
+    /// The account re-read after a change (a payment, a note), without moving the focus.
+    case accountRefreshed(AccountView)
+    case paymentPosted(PostedPayment)
+    case paymentFailed(String)
+    case receiptLoaded(ReceiptPreview?, queue: [ReceiptNumber])
     case notice(AppState.Message)
 }
 
@@ -24,6 +29,16 @@ public enum Effect: Equatable, Sendable {
     case audit(event: String, detail: String)
     case search(String)
     case loadAccount(String)
+    case refreshAccount(String)
+    case addNote(account: String, text: String)
+    case openDrawer
+    case postPayment(PaymentSubmission)
+    /// Shows a receipt in the receipt pane: nil is the last one taken at this terminal.
+    case loadReceipt(ReceiptNumber?)
+    /// Prints a receipt again (marked REPRINT if it printed before).
+    case printReceipt(ReceiptNumber)
+    /// Prints every receipt waiting in the reprint queue.
+    case printQueue
     case refreshStatus
     case switchTheme(String)
     case signOut

@@ -25,6 +25,8 @@ public struct StatusInfo: Equatable, Sendable {
     public var terminal: String
     public var drawer: String
     public var clock: String
+    /// The signed-in operator's open drawer session at this terminal.
+    public var drawerSession: Int64?
 
     public init(utilityName: String, businessDate: BusinessDate?, terminal: String, drawer: String, clock: String) {
         self.utilityName = utilityName
@@ -60,6 +62,11 @@ public struct AccountView: Equatable, Sendable {
     public let meter: String
     public let depositHeld: Money
     public let cashOnlyUntil: BusinessDate?
+    public var openCharges: [OpenCharge] = []
+    public var aging: Aging?
+    public var payments: [PaymentSummary] = []
+    public var notes: [AccountNote] = []
+    public var alerts: [AccountAlert] = []
 
     public init(line: AccountLine, mailingAddress: String, phone: String, meter: String, depositHeld: Money,
                 cashOnlyUntil: BusinessDate?) {
@@ -72,11 +79,28 @@ public struct AccountView: Equatable, Sendable {
     }
 }
 
-/// A payment being entered (the cart and tenders arrive with payment entry).
-public struct PaymentDraft: Equatable, Sendable {
-    public var account: String?
-    public var amount: Money?
-    public var tender: TenderKind?
+/// A receipt as it prints, line by line, for the receipt pane.
+public struct ReceiptPreview: Equatable, Sendable {
+    public let number: ReceiptNumber
+    public let lines: [String]
+    public init(number: ReceiptNumber, lines: [String]) {
+        self.number = number
+        self.lines = lines
+    }
+}
 
-    public var isEmpty: Bool { account == nil && amount == nil && tender == nil }
+/// What a posted payment gave back to the counter.
+public struct PostedPayment: Equatable, Sendable {
+    public let receipt: ReceiptNumber
+    public let change: Money
+    /// Nil when the receipt printed; otherwise why not (it waits in the reprint queue).
+    public let printFailure: String?
+    public let wasAlreadyPosted: Bool
+
+    public init(receipt: ReceiptNumber, change: Money, printFailure: String?, wasAlreadyPosted: Bool = false) {
+        self.receipt = receipt
+        self.change = change
+        self.printFailure = printFailure
+        self.wasAlreadyPosted = wasAlreadyPosted
+    }
 }

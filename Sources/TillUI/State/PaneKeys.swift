@@ -1,16 +1,94 @@
+import TillCore
+
 /// Keys the focused pane handles itself; nil lets the global table have the key.
 func paneKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     switch state.focus {
     case .lookup: return lookupKey(key, &state)
     case .payment:
+        if let effects = paymentKey(key, &state) { return effects }
         if key == .escape, !state.payment.isEmpty {
             state.confirmation = .init(question: "Discard the payment being entered? (y/n)", outcome: .discardPayment)
             return []
         }
         return nil
-    case .account:
+    case .account: return accountKey(key, &state)
+    case .receipt: return receiptKey(key, &state)
+    case .drawer:
+        guard key == .character("o") else { return nil }
+        guard state.status.drawerSession == nil else {
+            state.message = AppState.Message("Your drawer is already open (\(state.status.drawer))", .warning)
+            return []
+        }
+        return [.openDrawer]
+    case .reports, .service:
         return nil
-    case .receipt, .drawer, .reports, .service:
+    }
+}
+
+private func accountKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
+    if let draft = state.noteDraft {
+        switch key {
+        case .character(let c): if draft.count < 200 { state.noteDraft = draft + String(c) }
+        case .backspace: state.noteDraft = String(draft.dropLast())
+        case .escape:
+            if draft.isEmpty { state.noteDraft = nil } else {
+                state.confirmation = .init(question: "Discard the note being typed? (y/n)", outcome: .discardNote)
+            }
+        case .enter:
+            guard let account = state.account, !draft.trimmingSpacesAndTabs().isEmpty else {
+                state.message = AppState.Message("Type the note, then Enter (Esc to leave)", .warning)
+                return []
+            }
+            state.noteDraft = nil
+            return [.addNote(account: account.line.number, text: draft)]
+        default: return nil
+        }
+        return []
+    }
+    switch key {
+    case .character("n"):
+        guard state.account != nil else { return nil }
+        state.noteDraft = ""
+        return []
+    case .down: state.accountScroll += 1; return []
+    case .up: state.accountScroll = max(0, state.accountScroll - 1); return []
+    case .pageDown: state.accountScroll += 10; return []
+    case .pageUp: state.accountScroll = max(0, state.accountScroll - 10); return []
+    default: return nil
+    }
+}
+
+private func receiptKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
+    switch key {
+    case .character(let c) where c.isASCIIDigit:
+        if state.receiptEntry.count < 12 { state.receiptEntry.append(c) }
+        return []
+    case .backspace:
+        _ = state.receiptEntry.popLast()
+        return []
+    case .enter:
+        guard let value = Int64(state.receiptEntry) else {
+            state.message = AppState.Message("Type a receipt number, then Enter", .warning)
+            return []
+        }
+        state.receiptEntry = ""
+        return [.loadReceipt(ReceiptNumber(value))]
+    case .escape where !state.receiptEntry.isEmpty:
+        state.receiptEntry = ""
+        return []
+    case .character("p"):
+        guard let shown = state.receipt?.number else {
+            state.message = AppState.Message("No receipt shown: type its number and Enter", .warning)
+            return []
+        }
+        return [.printReceipt(shown)]
+    case .character("w"):
+        guard !state.reprintQueue.isEmpty else {
+            state.message = AppState.Message("No receipt is waiting to print")
+            return []
+        }
+        return [.printQueue]
+    default:
         return nil
     }
 }

@@ -47,7 +47,37 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         return []
     case .accountLoaded(let view):
         state.account = view
+        state.accountScroll = 0
         focus(.account, &state)
+        return []
+    case .accountRefreshed(let view):
+        if state.account?.line.number == view.line.number { state.account = view }
+        for index in state.payment.lines.indices {
+            if case .account(let line, _) = state.payment.lines[index].kind, line.number == view.line.number,
+               case .cart = state.payment.step {
+                state.payment.lines[index].kind = .account(view.line, cashOnlyUntil: view.cashOnlyUntil)
+            }
+        }
+        return []
+    case .paymentPosted(let posted):
+        let accounts = state.payment.lines.compactMap(\.accountNumber)
+        state.payment.step = .done(posted)
+        var text = posted.wasAlreadyPosted ? "Receipt #\(posted.receipt) was already posted: nothing posted twice."
+                                           : "Receipt #\(posted.receipt) posted."
+        if posted.change.isPositive { text += " Change due \(posted.change.formatted)." }
+        if let failure = posted.printFailure {
+            state.message = AppState.Message(text + " Printer: \(failure) — the receipt waits in the reprint queue (F5).", .warning)
+        } else {
+            state.message = AppState.Message(text + " Enter: next customer.")
+        }
+        return accounts.map { .refreshAccount($0) } + [.loadReceipt(posted.receipt), .refreshStatus]
+    case .paymentFailed(let reason):
+        state.payment.step = .confirm
+        state.message = AppState.Message("Not posted: \(reason)", .error)
+        return []
+    case .receiptLoaded(let preview, let queue):
+        if let preview { state.receipt = preview }
+        state.reprintQueue = queue
         return []
     case .notice(let message):
         state.message = message
@@ -83,10 +113,12 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
     case .help: state.helpOpen = true; state.helpScroll = 0
     case .lookup: focus(.lookup, &state)
     case .pay:
-        if state.payment.account == nil, let account = state.account { state.payment.account = account.line.number }
-        focus(.payment, &state)
+        addOpenAccountToCart(&state)
     case .drawer: focus(.drawer, &state)
-    case .reprint: focus(.receipt, &state)
+    case .reprint:
+        if state.focus == .receipt, let shown = state.receipt?.number { return [.printReceipt(shown)] }
+        focus(.receipt, &state)
+        return [.loadReceipt(nil)]
     case .service: focus(.service, &state)
     case .reports, .settle: focus(.reports, &state)
     case .lock: return lock(&state, reason: "F9")
@@ -96,7 +128,7 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
     case .commandLine: state.command = ""
     case .back:
         if state.focus != .lookup { focus(.lookup, &state) }
-    case .moveUp, .moveDown, .pageUp, .pageDown, .open, .search, .submit, .switchField:
+    default:
         break
     }
     return []
@@ -133,6 +165,12 @@ private func answer(_ key: Key, _ confirmation: AppState.Confirmation, _ state: 
         case .discardPayment:
             state.payment = PaymentDraft()
             focus(.lookup, &state)
+        case .discardNote:
+            state.noteDraft = nil
+        case .acceptLineAmount(let line, let amount):
+            setLineAmount(line, amount, &state)
+        case .acceptTenderOverage(let kind, let amount):
+            acceptTenderOverage(kind, amount, &state)
         }
         return []
     case .character("n"), .character("N"), .escape:

@@ -1,0 +1,106 @@
+import TillCore
+
+/// One printed line; `emphasis` prints bold.
+public struct PrintLine: Equatable, Sendable {
+    public let text: String
+    public let emphasis: Bool
+
+    public init(_ text: String, emphasis: Bool = false) {
+        self.text = text
+        self.emphasis = emphasis
+    }
+}
+
+/// Lays a receipt out for a 32, 42 or 48 column printer. Pure: the receipt pane
+/// previews exactly these lines, and the printers print them.
+public enum ReceiptLayout {
+    public static let widths = [32, 42, 48]
+
+    public static func lines(_ receipt: Receipt, width requested: Int, reprint: Bool = false) -> [PrintLine] {
+        let width = widths.contains(requested) ? requested : 42
+        var out: [PrintLine] = []
+        func center(_ text: String, emphasis: Bool = false) {
+            for line in wrap(text, width) {
+                let pad = max(0, (width - line.count) / 2)
+                out.append(PrintLine(String(repeating: " ", count: pad) + line, emphasis: emphasis))
+            }
+        }
+        func pair(_ left: String, _ right: String, emphasis: Bool = false) {
+            let room = max(1, width - right.count - 1)
+            let leftText = left.count > room ? String(left.prefix(room)) : left
+            out.append(PrintLine(leftText + String(repeating: " ", count: max(1, width - leftText.count - right.count)) + right,
+                                 emphasis: emphasis))
+        }
+        func text(_ value: String, emphasis: Bool = false) {
+            for line in wrap(value, width) { out.append(PrintLine(line, emphasis: emphasis)) }
+        }
+        let rule = PrintLine(String(repeating: "-", count: width))
+
+        center(receipt.header.utilityName.uppercased(), emphasis: true)
+        if !receipt.header.utilityAddress.isEmpty { center(receipt.header.utilityAddress) }
+        if !receipt.header.utilityPhone.isEmpty { center(receipt.header.utilityPhone) }
+        out.append(rule)
+        if reprint { center("*** REPRINT ***", emphasis: true) }
+        pair("Receipt #\(receipt.number)", receipt.postedAt, emphasis: true)
+        pair("Business date \(receipt.businessDate)", "Terminal \(receipt.terminal)")
+        text("Cashier \(receipt.cashier)")
+        out.append(rule)
+        for line in receipt.lines {
+            if let account = line.account {
+                text("Account \(account)", emphasis: true)
+                text(line.title)
+                if !line.serviceAddress.isEmpty { text(line.serviceAddress) }
+                if let previous = line.previousBalance { pair("  Previous balance", previous.formatted) }
+                pair("  Amount applied", line.applied.formatted)
+                if let new = line.newBalance {
+                    pair(new.isNegative ? "  New balance (credit)" : "  New balance", new.formatted)
+                }
+            } else {
+                pair(line.title, line.applied.formatted)
+            }
+        }
+        if !receipt.memo.isEmpty { text("Memo: \(receipt.memo)") }
+        out.append(rule)
+        pair("TOTAL", receipt.total.formatted, emphasis: true)
+        for tender in receipt.tenders {
+            pair(tenderLine(tender), tender.tendered.formatted)
+        }
+        if receipt.change.isPositive { pair("CHANGE", receipt.change.formatted, emphasis: true) }
+        out.append(rule)
+        if !receipt.header.footer.isEmpty { center(receipt.header.footer) }
+        if reprint { center("*** REPRINT ***", emphasis: true) }
+        return out
+    }
+
+    /// `VISA ****1234 AUTH 0A1B2C`, `Check #2041`, `Cash tendered`.
+    public static func tenderLine(_ tender: Tender) -> String {
+        switch tender.kind {
+        case .cash: "Cash tendered"
+        case .check: "Check #\(tender.reference ?? "")"
+        case .moneyOrder: "Money order #\(tender.reference ?? "")"
+        case .card: "\(tender.brand ?? "CARD") ****\(tender.lastFour ?? "") AUTH \(tender.reference ?? "")"
+        case .ach: "E-check ****\(tender.lastFour ?? "")"
+        }
+    }
+
+    /// Word wrap by characters (receipt text is folded to ASCII before printing).
+    static func wrap(_ text: String, _ width: Int) -> [String] {
+        var lines: [String] = [], current = ""
+        for word in text.split(separator: " ") {
+            var word = String(word)
+            while word.count > width {
+                if !current.isEmpty { lines.append(current); current = "" }
+                lines.append(String(word.prefix(width)))
+                word = String(word.dropFirst(width))
+            }
+            if current.isEmpty { current = word } else if current.count + 1 + word.count <= width {
+                current += " " + word
+            } else {
+                lines.append(current)
+                current = word
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+}
