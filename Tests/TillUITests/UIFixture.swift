@@ -17,10 +17,14 @@ final class UIFixture {
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("themes").path
 
     init(size: Size = Size(width: 80, height: 24), themes: [String] = [UIFixture.repositoryThemes],
-         themeName: String? = nil, colors: Bool = true) throws {
+         themeName: String? = nil, colors: Bool = true, ledger existing: Ledger? = nil) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("till-ui-\(UUID().uuidString)")
-        (ledger, _) = try Ledger.createDemo(at: directory.appendingPathComponent("ui.sqlite").path,
-                                            DemoOptions(accounts: 60, seed: 5, today: try BusinessDate("2026-11-20")))
+        if let existing {
+            ledger = existing
+        } else {
+            (ledger, _) = try Ledger.createDemo(at: directory.appendingPathComponent("ui.sqlite").path,
+                                                DemoOptions(accounts: 60, seed: 5, today: try BusinessDate("2026-11-20")))
+        }
         let clock = self.clock
         runtime = Runtime(ledger: ledger, terminal: "T1", size: size, themes: ThemeLibrary(directories: themes),
                           themeName: themeName, colors: colors, now: { clock.now })

@@ -92,7 +92,7 @@ extension Ledger {
         try Row.fetchAll(db, sql: """
             SELECT n.at, o.login, n.text FROM account_notes n JOIN operators o ON o.id = n.operator_id
             WHERE n.account_id = ? ORDER BY n.id DESC LIMIT 20
-            """, arguments: [accountID]).map { AccountNote(at: $0["at"], operatorLogin: $0["login"], text: $0["text"]) }
+            """, arguments: [accountID]).map { AccountNote(at: Timestamp.localMinute($0["at"]), operatorLogin: $0["login"], text: $0["text"]) }
     }
 
     static func activePlan(accountID: Int64, _ db: Database) throws -> PaymentPlan? {

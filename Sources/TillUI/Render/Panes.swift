@@ -74,6 +74,7 @@ private func renderAccount(_ state: AppState, _ canvas: inout PaneCanvas) {
         return
     }
     canvas.skip = state.focus == .account ? state.accountScroll : 0
+    canvas.reserved = state.focus == .account ? 1 : 0
     let line = account.line
     canvas.field("Account \(line.number)", line.status, line.status == "active" ? .normal : .warning, labelRole: .title)
     canvas.line(line.name, .title)
@@ -89,6 +90,14 @@ private func renderAccount(_ state: AppState, _ canvas: inout PaneCanvas) {
         canvas.line(columns.map { DisplayWidth.pad($0.1.formatted, to: cell, alignRight: true) }.joined())
     }
     if account.depositHeld.isPositive { canvas.field("Deposit held", account.depositHeld.formatted) }
+    canvas.line("Notes (n adds one)" + (account.notes.count > 3 ? ", newest 3 of \(account.notes.count)" : ""), .title)
+    if account.notes.isEmpty { canvas.line("  none", .dim) }
+    for note in account.notes.prefix(3) {
+        let stamp = String(note.at.prefix(16).map { $0 == "T" ? " " : $0 })
+        for text in DisplayWidth.wrap("\(stamp) \(note.operatorLogin): \(note.text)", to: canvas.width - 2) {
+            canvas.line("  " + text)
+        }
+    }
     canvas.gap()
     canvas.line("Open charges", .title)
     if account.openCharges.isEmpty { canvas.line("  none", .dim) }
@@ -103,13 +112,9 @@ private func renderAccount(_ state: AppState, _ canvas: inout PaneCanvas) {
         let receipt = payment.receipt.map { "#\($0)" } ?? ""
         canvas.field("  \(payment.businessDate) \(receipt) \(payment.tenders)", payment.amount.formatted)
     }
-    canvas.gap()
-    canvas.line("Notes (n adds one)", .title)
-    if account.notes.isEmpty { canvas.line("  none", .dim) }
-    for note in account.notes {
-        canvas.line("  \(String(note.at.prefix(16).map { $0 == "T" ? " " : $0 })) \(note.operatorLogin): \(note.text)")
+    if state.focus == .account {
+        canvas.bottomLine(0, canvas.overflows ? "↓ more · n adds a note · F3 pay" : "n adds a note · F3 pay", .dim)
     }
-    if canvas.overflows && state.focus == .account { canvas.bottomLine(0, "↓ more", .dim) }
 }
 
 private func renderPayment(_ state: AppState, _ canvas: inout PaneCanvas) {

@@ -111,7 +111,15 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
 func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
     switch action {
     case .help: state.helpOpen = true; state.helpScroll = 0
-    case .lookup: focus(.lookup, &state)
+    case .lookup:
+        // F2 starts a fresh search; Tab into Lookup keeps the last one.
+        if state.focus != .lookup {
+            state.query = ""
+            state.searched = nil
+            state.results = []
+            state.selected = 0
+        }
+        focus(.lookup, &state)
     case .pay:
         addOpenAccountToCart(&state)
     case .drawer: focus(.drawer, &state)
