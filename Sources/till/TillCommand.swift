@@ -8,7 +8,7 @@ struct TillCommand: ParsableCommand {
         discussion: "With no subcommand, Till opens the counter screen. See docs/CLI.md and docs/KEYS.md.",
         subcommands: [
             TerminalCommand.self, SummaryCommand.self, InitCommand.self, DemoCommand.self, ImportCommand.self,
-            VerifyCommand.self, ExportCommand.self, BenchCommand.self,
+            VerifyCommand.self, ExportCommand.self, BenchCommand.self, PayCommand.self, DrawerCommand.self,
         ],
         defaultSubcommand: TerminalCommand.self
     )

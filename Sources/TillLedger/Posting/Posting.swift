@@ -60,11 +60,19 @@ extension Ledger {
             throw LedgerError(.invalid, "\(line.amount.formatted) is over the limit of \(ceiling.formatted) for one posting")
         }
         var ids: [AccountNumber: Int64] = [:]
-        for number in Set(request.lines.compactMap(\.account)) {
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM accounts WHERE number = ?", arguments: [number.rawValue]) else {
+        let takesCheck = request.tenders.contains { $0.kind == .check }
+        let day = try openDay(db)
+        for number in Set(request.lines.compactMap(\.account)).sorted(by: { $0.rawValue < $1.rawValue }) {
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, cash_only_until FROM accounts WHERE number = ?",
+                                             arguments: [number.rawValue]) else {
                 throw LedgerError(.unknownAccount, "No account \(number)")
             }
-            ids[number] = id
+            // After a returned check an account pays cash (or money order, card) until a date.
+            if takesCheck, let until = (row["cash_only_until"] as String?).flatMap({ try? BusinessDate($0) }),
+               let day, until >= day {
+                throw LedgerError(.invalid, "No checks: account \(number) is cash only until \(until)")
+            }
+            ids[number] = row["id"]
         }
         return ids
     }

@@ -1,3 +1,5 @@
+import TillCore
+
 /// What a key does. One table per pane (and one global) drives dispatch, the
 /// function-key bar and the help overlay, so the three can never disagree.
 public enum Action: Hashable, Sendable {
@@ -5,6 +7,7 @@ public enum Action: Hashable, Sendable {
     case nextPane, previousPane, commandLine, back, interrupt
     case moveUp, moveDown, pageUp, pageDown, open, search
     case submit, switchField
+    case tender, addLine, editAmount, removeLine, removeTender, addNote, printReceipt, printQueue, openDrawer
 }
 
 public struct KeyBinding: Sendable {
@@ -53,10 +56,27 @@ public enum KeyMap {
              KeyBinding([.pageUp, .pageDown], nil, "Page through the results", .pageDown),
              KeyBinding([.escape], nil, "Clear the search", .back)]
         case .account:
-            [KeyBinding([.function(3)], nil, "Take a payment on this account", .pay)]
+            [KeyBinding([.function(3)], nil, "Put this account in the payment cart", .pay),
+             KeyBinding([.character("n")], nil, "Add a note to the account (Enter saves it with your id and the time)", .addNote),
+             KeyBinding([.up, .down, .pageUp, .pageDown], nil, "Scroll the account", .moveDown)]
         case .payment:
-            [KeyBinding([.escape], nil, "Leave the payment (asks before discarding a draft)", .back)]
-        case .receipt, .drawer, .reports, .service:
+            [KeyBinding([.enter], nil, "Take what the line asks (an empty amount is the balance due); on a paid cart, confirm; then post", .submit),
+             KeyBinding(TenderKind.allCases.map { .character($0.key) }, nil,
+                        "Tender: c cash, k check, m money order, d card, e e-check", .tender),
+             KeyBinding([.character("x")], nil, "Add a miscellaneous receipt line with a revenue code", .addLine),
+             KeyBinding([.character("a")], nil, "Change the amount of the selected line", .editAmount),
+             KeyBinding([.up, .down], nil, "Select a cart line", .moveDown),
+             KeyBinding([.delete], nil, "Remove the selected line (before any tender)", .removeLine),
+             KeyBinding([.backspace], nil, "Remove the last tender", .removeTender),
+             KeyBinding([.function(3)], nil, "Add the open account to the cart", .pay),
+             KeyBinding([.escape], nil, "Back one step; on the cart, leave (asks before discarding)", .back)]
+        case .receipt:
+            [KeyBinding([], nil, "Type a receipt number, then Enter to show it", .search),
+             KeyBinding([.character("p"), .function(5)], nil, "Print the shown receipt again, marked REPRINT", .printReceipt),
+             KeyBinding([.character("w")], nil, "Print every receipt waiting in the reprint queue", .printQueue)]
+        case .drawer:
+            [KeyBinding([.character("o")], nil, "Open your drawer with the standard float", .openDrawer)]
+        case .reports, .service:
             []
         }
     }

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import TillCore
+import TillLedger
+
+/// `till pay`: one payment from a script (an IVR, a web portal, a lockbox feed), with the
+/// same validation, drawer rule and idempotency as the counter screen.
+struct PayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pay", abstract: "Post one payment to an account and print its receipt number.",
+        discussion: """
+            TENDER is cash, check:NUMBER, moneyorder:NUMBER, card:LAST4:AUTH[:BRAND] or ach:LAST4.
+            Cash, checks and money orders need the operator's open drawer at this terminal ($TILL_TERMINAL).
+            The same --key twice posts once and prints the same receipt number.
+            """)
+
+    @OptionGroup var ledger: LedgerOptions
+    @OptionGroup var signIn: OperatorOptions
+    @Argument(help: "The account number.") var account: String
+    @Argument(help: "The amount, e.g. 45.50.") var amount: String
+    @Option(help: "How it is paid (see above).") var tender: String
+    @Option(help: "An idempotency key: a retry with the same key never posts twice.") var key: String?
+
+    func run() throws {
+        try reporting {
+            let book = try ledger.open()
+            let number = try AccountNumber(account)
+            let money = try Money.parse(amount, ceiling: Money(cents: Int64(try book.setting(.amountCeilingCents)) ?? Money.defaultCeiling.cents))
+            let tender = try Self.tender(tender, amount: money)
+            let op = try signIn.signIn(book)
+            let drawer = tender.kind.goesInDrawer ? try book.currentDrawer(operatorID: op.id, terminal: Terminal.id) : nil
+            if tender.kind.goesInDrawer && drawer == nil {
+                throw Failure(message: "\(tender.kind.rawValue) needs an open drawer: \(op.login) has none at terminal \(Terminal.id)")
+            }
+            let posted = try book.post(Payment(lines: [.account(number, money)], tenders: [tender]), operatorID: op.id,
+                                       terminal: Terminal.id, idempotencyKey: key, drawerSession: drawer?.id)
+            guard let receipt = posted.receipt else { throw Failure(message: "The ledger issued no receipt number") }
+            print(receipt)
+        }
+    }
+
+    /// Parses `cash`, `check:2041`, `moneyorder:77`, `card:1234:0A1B2C[:VISA]`, `ach:6789`.
+    static func tender(_ spec: String, amount: Money) throws -> Tender {
+        let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        let tender: Tender
+        switch (parts[0].lowercased(), parts.count) {
+        case ("cash", 1): tender = .cash(amount)
+        case ("check", 2): tender = .check(amount, number: parts[1])
+        case ("moneyorder", 2), ("money-order", 2): tender = .moneyOrder(amount, number: parts[1])
+        case ("card", 3): tender = .card(amount, lastFour: parts[1], authorization: parts[2].uppercased())
+        case ("card", 4): tender = .card(amount, lastFour: parts[1], authorization: parts[2].uppercased(), brand: parts[3].uppercased())
+        case ("ach", 2), ("echeck", 2): tender = .ach(amount, lastFour: parts[1])
+        default:
+            throw Failure(message: "Unknown tender \"\(CardNumber.looksLikeFullCardNumber(spec.filter(\.isNumber)) ? "(card number withheld)" : spec)\": use cash, check:NUMBER, moneyorder:NUMBER, card:LAST4:AUTH or ach:LAST4")
+        }
+        try tender.validate()
+        return tender
+    }
+}
+
+/// `till drawer open`: the minimal drawer open, for scripts and tests (the screen's F4 does the same).
+struct DrawerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "drawer", abstract: "Cash drawers.", subcommands: [Open.self])
+
+    struct Open: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Open the operator's drawer at this terminal with the standard float.")
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var signIn: OperatorOptions
+
+        func run() throws {
+            try reporting {
+                let book = try ledger.open()
+                let op = try signIn.signIn(book)
+                let drawer = try book.openDrawer(operatorID: op.id, terminal: Terminal.id)
+                print("Drawer #\(drawer.id) open for \(op.login) at \(Terminal.id) with a float of \(drawer.openingFloat.formatted).")
+            }
+        }
+    }
+}
