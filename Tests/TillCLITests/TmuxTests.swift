@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import TillCore
 
 /// The real binary in a real terminal (tmux), driven as a person would: type,
 /// read the screen, resize, quit, and check the terminal is sane afterwards.
@@ -145,5 +146,60 @@ struct TmuxTests {
         let queue = try DatabaseQueue(path: db)
         let last = try queue.read { db in try String.fetchOne(db, sql: "SELECT event || ' ' || detail FROM audit_events ORDER BY id DESC LIMIT 1") }
         #expect(last == "signout signal \(signal == "TERM" ? 15 : 1)")
+    }
+
+    @Test("a first cash payment with change and a receipt", arguments: [(80, 24), (120, 40)])
+    func aFirstCashPayment(width: Int, height: Int) throws {
+        let db = try Self.demoLedger()
+        let (number, name, balance) = try DatabaseQueue(path: db).read { db in
+            let row = try #require(try Row.fetchOne(db, sql: """
+                SELECT number, customer_name, balance_cents FROM accounts
+                WHERE status = 'active' AND balance_cents BETWEEN 2000 AND 40000 AND cash_only_until IS NULL
+                  AND customer_name IN (SELECT customer_name FROM accounts GROUP BY customer_name HAVING COUNT(*) = 1)
+                ORDER BY id LIMIT 1
+                """))
+            return (row[0] as String, row[1] as String, Money(cents: row[2]))
+        }
+        let tmux = try Session(width: width, height: height)
+        try tmux.typeLine("TILL_TERMINAL=T7 \(Self.binary) --db \(db)")
+        try tmux.waitFor("Operator id")
+        try tmux.run(["send-keys", "-t", "0", "-l", "cashier"])
+        try tmux.keys("Enter")
+        try tmux.run(["send-keys", "-t", "0", "-l", "1111"])
+        try tmux.keys("Enter")
+        try tmux.waitFor("cashier (cashier)")
+        try tmux.keys("F4")
+        try tmux.run(["send-keys", "-t", "0", "-l", "o"])
+        try tmux.waitFor("drawer open #")
+        // Part of the name: the surname and the first letters of the first name.
+        let surname = String(name.split(separator: ",")[0])
+        let first = String(name.split(separator: " ").last!.prefix(3))
+        try tmux.keys("F2")
+        try tmux.run(["send-keys", "-t", "0", "-l", "\(surname.lowercased()) \(first.lowercased())"])
+        try tmux.waitFor(number)
+        try tmux.keys("Enter")
+        try tmux.waitFor("Account \(number)")
+        try tmux.keys("F3")
+        try tmux.waitFor("Enter = \(balance.formatted) due")
+        try tmux.keys("Enter")
+        try tmux.run(["send-keys", "-t", "0", "-l", "c"])
+        try tmux.waitFor("Cash tendered")
+        try tmux.run(["send-keys", "-t", "0", "-l", "500"])
+        try tmux.keys("Enter")
+        let change = try Money(dollars: 500) - balance
+        let confirm = try tmux.waitFor("Enter posts")
+        #expect(confirm.contains("CHANGE DUE") && confirm.contains(change.formatted))
+        try tmux.keys("Enter")
+        let done = try tmux.waitFor("posted")
+        #expect(done.contains("Change due \(change.formatted)"))
+        let receipt = try #require(done.firstMatch(of: /Receipt #(\d+) posted/)).1
+        let spool = (db as NSString).deletingLastPathComponent + "/receipts/receipt-" + String(repeating: "0", count: max(0, 6 - receipt.count)) + receipt + ".txt"
+        let paper = try String(contentsOfFile: spool, encoding: .utf8)
+        #expect(paper.contains("Receipt #\(receipt)") && paper.contains("Account \(number)"))
+        #expect(paper.contains(balance.formatted) && paper.contains("$500.00") && paper.contains(change.formatted))
+        try tmux.keys("F10")
+        try tmux.waitFor("READY$")
+        let verify = try TillProcess.run(URL(fileURLWithPath: Self.binary), ["verify", "--db", db])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }
 }

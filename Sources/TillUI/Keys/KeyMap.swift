@@ -73,7 +73,8 @@ public enum KeyMap {
         case .receipt:
             [KeyBinding([], nil, "Type a receipt number, then Enter to show it", .search),
              KeyBinding([.character("p"), .function(5)], nil, "Print the shown receipt again, marked REPRINT", .printReceipt),
-             KeyBinding([.character("w")], nil, "Print every receipt waiting in the reprint queue", .printQueue)]
+             KeyBinding([.character("w")], nil, "Print every receipt waiting in the reprint queue", .printQueue),
+             KeyBinding([.up, .down, .pageUp, .pageDown], nil, "Scroll the receipt", .moveDown)]
         case .drawer:
             [KeyBinding([.character("o")], nil, "Open your drawer with the standard float", .openDrawer)]
         case .reports, .service:

@@ -49,7 +49,7 @@ func renderDetail(_ pane: Pane, _ state: AppState, _ canvas: inout PaneCanvas) {
             canvas.line("o opens one with the standard float.", .dim)
             canvas.line("Without a drawer only card and e-check payments are taken.", .dim)
         } else {
-            canvas.line("Cash, checks and money orders go in this drawer.", .dim)
+            canvas.line("Cash, checks and money orders go here.", .dim)
         }
         canvas.gap()
         canvas.line("Counts, drops and the X report show here.", .dim)
@@ -177,8 +177,10 @@ private func paymentPrompt(_ state: AppState) -> (String, String) {
         return (draft.isCovered ? "Paid in full: Enter to confirm" : "Tender: " + tenderMenu,
                 "x receipt line · a amount · Del remove line · Backspace remove tender · Enter confirm")
     case .lineAmount(let index):
-        let line = draft.lines.indices.contains(index) ? draft.lines[index] : nil
-        let due = line?.balanceDue.flatMap { $0.isPositive ? " (Enter = \($0.formatted) due)" : nil } ?? ""
+        var due = ""
+        if index < draft.lines.count, let owed = draft.lines[index].balanceDue, owed.isPositive {
+            due = " (Enter = \(owed.formatted) due)"
+        }
         return ("Amount\(due): \(typed)", state.registerEntry ? "Digits fill from the cents: 4550 is $45.50" : "e.g. 45.50 or $45.50 · Esc back")
     case .miscCode:
         let codes = PaymentDraft.revenueCodes.enumerated().map { "\($0.offset + 1) \($0.element.name)" }
@@ -221,12 +223,14 @@ private func renderReceipt(_ state: AppState, _ canvas: inout PaneCanvas) {
         canvas.line("\(state.reprintQueue.count) waiting to print: \(numbers) (w prints them)", .warning)
     }
     if let receipt = state.receipt {
+        canvas.skip = state.receiptScroll
         for line in receipt.lines { canvas.line(line) }
+        canvas.skip = 0
     } else {
         canvas.line("No receipt at this terminal yet.", .dim)
     }
     canvas.bottomLine(1, "Receipt #: \(state.receiptEntry)_", .input)
-    canvas.bottomLine(0, "Type a number + Enter shows it · p or F5 prints it (REPRINT)", .dim)
+    canvas.bottomLine(0, (canvas.overflows ? "↑↓ scroll · " : "") + "number+Enter shows · p reprints", .dim)
 }
 
 extension String {

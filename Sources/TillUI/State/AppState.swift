@@ -72,6 +72,7 @@ public struct AppState: Equatable, Sendable {
     /// The receipt shown in the receipt pane, and the number being typed to show another.
     public var receipt: ReceiptPreview?
     public var receiptEntry = ""
+    public var receiptScroll = 0
     /// Receipts of the open day at this terminal that have not printed.
     public var reprintQueue: [ReceiptNumber] = []
 

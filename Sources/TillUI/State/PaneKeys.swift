@@ -76,6 +76,10 @@ private func receiptKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     case .escape where !state.receiptEntry.isEmpty:
         state.receiptEntry = ""
         return []
+    case .down: state.receiptScroll += 1; return []
+    case .up: state.receiptScroll = max(0, state.receiptScroll - 1); return []
+    case .pageDown: state.receiptScroll += 10; return []
+    case .pageUp: state.receiptScroll = max(0, state.receiptScroll - 10); return []
     case .character("p"):
         guard let shown = state.receipt?.number else {
             state.message = AppState.Message("No receipt shown: type its number and Enter", .warning)

@@ -76,7 +76,10 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         state.message = AppState.Message("Not posted: \(reason)", .error)
         return []
     case .receiptLoaded(let preview, let queue):
-        if let preview { state.receipt = preview }
+        if let preview {
+            if preview.number != state.receipt?.number { state.receiptScroll = 0 }
+            state.receipt = preview
+        }
         state.reprintQueue = queue
         return []
     case .notice(let message):
