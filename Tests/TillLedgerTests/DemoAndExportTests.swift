@@ -69,7 +69,7 @@ struct DemoAndExportTests {
         let f = try CounterFixture()
         _ = try f.ledger.post(Payment(lines: [.account(try f.account("100001"), Money(dollars: 90)),
                                           .account(try f.account("100002"), Money(cents: 5_525))],
-                                  tenders: [.check(Money(cents: 14_525), number: "2041")]),
+                                  tenders: [.moneyOrder(Money(cents: 14_525), number: "2041")]),
                           operatorID: f.cashier.id, terminal: "T1", drawerSession: f.drawer)
         var text = ""
         let rows = try f.ledger.exportPostings(date: CounterFixture.today) { text += $0 }
@@ -77,8 +77,8 @@ struct DemoAndExportTests {
         let lines = text.split(separator: "\r\n").map(String.init)
         #expect(lines[0] == Ledger.postingExportColumns.joined(separator: ","))
         #expect(lines[1].hasPrefix("2026-11-20,"))
-        #expect(lines[1].contains(",1,payment,100001,AR,-90.00,check 2041,,cashier,T1,"))
-        #expect(lines[2].contains(",1,payment,100002,AR,-55.25,check 2041,,cashier,T1,"))
+        #expect(lines[1].contains(",1,payment,100001,AR,-90.00,money-order 2041,,cashier,T1,"))
+        #expect(lines[2].contains(",1,payment,100002,AR,-55.25,money-order 2041,,cashier,T1,"))
         var empty = ""
         #expect(try f.ledger.exportPostings(date: try BusinessDate("2026-11-19")) { empty += $0 } == 0)
     }

@@ -26,12 +26,37 @@ struct PostingTests {
         #expect(try f.ledger.verify().isSound)
     }
 
+    @Test func checksAreRefusedOnCashOnlyAccountsAndCashNeedsADrawer() throws {
+        let f = try CounterFixture()
+        #expect(throws: LedgerError(.invalid, "No checks: account 100002 is cash only until 2027-03-01")) {
+            try f.ledger.post(Payment(lines: [.account(try f.account("100002"), Money(dollars: 10))],
+                                      tenders: [.check(Money(dollars: 10), number: "2041")]),
+                              operatorID: f.cashier.id, terminal: "T1", drawerSession: f.drawer)
+        }
+        #expect(throws: LedgerError.self) {
+            try f.ledger.post(Payment(lines: [.account(try f.account("100001"), Money(dollars: 10))],
+                                      tenders: [.cash(Money(dollars: 10))]), operatorID: f.cashier.id, terminal: "T1")
+        }
+        // Another operator's drawer will not do either.
+        #expect(throws: LedgerError(.noDrawer, "Drawer session #\(f.drawer) belongs to another operator or terminal")) {
+            try f.ledger.post(Payment(lines: [.account(try f.account("100001"), Money(dollars: 10))],
+                                      tenders: [.cash(Money(dollars: 10))]), operatorID: f.supervisor.id, terminal: "T1",
+                              drawerSession: f.drawer)
+        }
+        // A phone payment by card needs no drawer.
+        let card = try f.ledger.post(Payment(lines: [.account(try f.account("100002"), Money(dollars: 10))],
+                                             tenders: [.card(Money(dollars: 10), lastFour: "4242", authorization: "A1")]),
+                                     operatorID: f.cashier.id, terminal: "PHONE")
+        #expect(card.receipt == ReceiptNumber(1))
+        #expect(try f.count("transactions") > 0)
+    }
+
     @Test func splitTenderPaymentForTwoAccounts() throws {
         let f = try CounterFixture()
         let posted = try f.ledger.post(
             Payment(lines: [.account(try f.account("100001"), Money(dollars: 90)),
                             .account(try f.account("100002"), Money(cents: 5_525))],
-                    tenders: [.check(Money(dollars: 100), number: "2041"), .cash(Money(cents: 4_525), tendered: Money(dollars: 50))]),
+                    tenders: [.moneyOrder(Money(dollars: 100), number: "2041"), .cash(Money(cents: 4_525), tendered: Money(dollars: 50))]),
             operatorID: f.cashier.id, terminal: "T1", drawerSession: f.drawer)
         #expect(posted.receipt == ReceiptNumber(1))
         #expect(try f.balance("100001") == .zero)

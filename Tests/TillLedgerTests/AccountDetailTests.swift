@@ -1,0 +1,63 @@
+import Foundation
+import GRDB
+import Testing
+import TillCore
+@testable import TillLedger
+
+@Suite("The account pane's facts")
+struct AccountDetailTests {
+    @Test func agingOpenChargesAndPayments() throws {
+        let f = try CounterFixture()
+        try f.payCash("100001", cents: 2_500)
+        let detail = try #require(try f.ledger.accountDetail("100001"))
+        #expect(detail.record.balance == Money(dollars: 65))
+        // Oldest first: the $25 paid off part of the September water charge.
+        #expect(detail.openCharges.map(\.remaining) == [Money(dollars: 15), Money(dollars: 20), Money(dollars: 30)])
+        #expect(detail.openCharges.first?.dueDate == (try BusinessDate("2026-09-26")))
+        #expect(detail.aging.days60 == Money(dollars: 35)) // billed 2026-09-05, 76 days before 2026-11-20
+        #expect(detail.aging.days30 == Money(dollars: 30))
+        #expect(detail.aging.current == .zero && detail.aging.days90 == .zero)
+        #expect(detail.aging.pastDue == Money(dollars: 65))
+        #expect(detail.payments.map(\.amount) == [Money(dollars: 25)])
+        #expect(detail.payments.first?.receipt == ReceiptNumber(1) && detail.payments.first?.tenders == "cash")
+    }
+
+    @Test func alertsFromStandingAndPolicy() throws {
+        let f = try CounterFixture()
+        let locked = try #require(try f.ledger.accountDetail("100003"))
+        #expect(locked.alerts == [.lockedOff(restoreAmount: Money(dollars: 260), reconnectFee: Money(dollars: 50))])
+        #expect(locked.alerts[0].text == "Service locked off: pay $260.00 to restore service (includes the $50.00 reconnect fee)")
+        let cashOnly = try #require(try f.ledger.accountDetail("100002"))
+        #expect(cashOnly.alerts == [.cashOnly(until: try BusinessDate("2027-03-01"))])
+        try f.ledger.writer.write { db in
+            try db.execute(sql: "UPDATE accounts SET shutoff_date = '2026-11-30' WHERE number = '100001'")
+            try db.execute(sql: """
+                INSERT INTO payment_plans(account_id, created_at, created_by, starts_on, installments, installment_cents, first_due)
+                SELECT id, '2026-11-01T00:00:00.000Z', 1, '2026-11-01', 3, 3000, '2026-11-10' FROM accounts WHERE number = '100001'
+                """)
+        }
+        try f.payCash("100001", cents: 4_000)
+        let behind = try #require(try f.ledger.accountDetail("100001"))
+        #expect(behind.alerts.contains(.shutoffPending(date: try BusinessDate("2026-11-30"), stopAmount: Money(dollars: 50))))
+        // $40 paid since the plan began covers one $30 installment and $10 of the next, due 2026-12-10.
+        #expect(behind.alerts.contains(.paymentPlan(nextDue: try BusinessDate("2026-12-10"), amount: Money(dollars: 20), missed: false)))
+    }
+
+    @Test func notesAreSignedAndNeverEmpty() throws {
+        let f = try CounterFixture()
+        try f.ledger.addNote("Customer disputes the October bill", account: "100001", operatorID: f.cashier.id, terminal: "T1")
+        #expect(throws: LedgerError(.invalid, "A note needs some text")) {
+            try f.ledger.addNote("   ", account: "100001", operatorID: f.cashier.id, terminal: "T1")
+        }
+        #expect(throws: LedgerError(.unknownAccount, "No account 999999")) {
+            try f.ledger.addNote("x", account: "999999", operatorID: f.cashier.id, terminal: "T1")
+        }
+        let notes = try #require(try f.ledger.accountDetail("100001")).notes
+        #expect(notes.map(\.text) == ["Customer disputes the October bill"])
+        #expect(notes.first?.operatorLogin == "cashier")
+        // Notes are part of the record: never edited.
+        #expect(throws: (any Error).self) {
+            try f.ledger.writer.write { db in try db.execute(sql: "UPDATE account_notes SET text = 'changed'") }
+        }
+    }
+}
