@@ -186,4 +186,23 @@ struct BenchSmokeTests {
         #expect(result.stdout.contains("render_full        p50 "))
         #expect(result.stdout.contains("keystroke_to_grid  p50 "))
     }
+
+    @Test func counterBenchWritesEveryFigureAndLeavesTheLedgerSound() throws {
+        let directory = try TillProcess.temporaryDirectory()
+        let db = directory.appendingPathComponent("bench.sqlite").path
+        #expect(try TillProcess.till(["demo", "--db", db, "--accounts", "300"]).status == 0)
+        let json = directory.appendingPathComponent("bench.json").path
+        let result = try TillProcess.till(["bench", "counter", "--db", db, "--queries", "20", "--posts", "10", "--json", json])
+        #expect(result.status == 0, "\(result.stderr)")
+        let figures = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        for name in ["lookup_query", "lookup_keystroke", "baseline_lookup_query", "account_view", "post_single", "post_split",
+                     "baseline_post_single"] {
+            let figure = try #require(figures[name] as? [String: Any], "\(name)")
+            #expect(Set(figure.keys) == ["p50", "p99", "max", "n"], "\(name)")
+            #expect((figure["n"] as? Int ?? 0) > 0, "\(name)")
+            #expect(result.stdout.contains(name))
+        }
+        #expect(figures["accounts"] as? Int == 300)
+        #expect(try TillProcess.till(["verify", "--db", db]).status == 0)
+    }
 }

@@ -17,7 +17,7 @@ public struct AccountRecord: Sendable, Equatable {
 }
 
 extension Ledger {
-    private static let selectedAccountColumns = """
+    static let selectedAccountColumns = """
         number, customer_name, service_address, mailing_address, phone, meter_number, status,
         balance_cents, deposit_held_cents, cash_only_until
         """
@@ -40,14 +40,10 @@ extension Ledger {
         guard !words.isEmpty else { return [] }
         let exactText = text.trimmingCharacters(in: .whitespaces)
         return try read { db in
-            let exact = try Row.fetchAll(db, sql: """
-                SELECT \(Self.selectedAccountColumns) FROM accounts WHERE number = ? OR meter_number = ? LIMIT ?
-                """, arguments: [exactText, exactText.uppercased(), limit]).map(Self.record)
-            let matches = try Row.fetchAll(db, sql: """
-                SELECT \(Self.selectedAccountColumns) FROM accounts
-                WHERE id IN (SELECT rowid FROM account_search WHERE account_search MATCH ? LIMIT ?)
-                ORDER BY id
-                """, arguments: [AccountSearch.matchExpression(words), limit]).map(Self.record)
+            let exact = try Row.fetchAll(db, sql: AccountSearch.exactSQL,
+                                         arguments: [exactText, exactText.uppercased(), limit]).map(Self.record)
+            let matches = try Row.fetchAll(db, sql: AccountSearch.matchSQL,
+                                           arguments: [AccountSearch.matchExpression(words), limit]).map(Self.record)
             var seen = Set(exact.map(\.number))
             return exact + matches.filter { seen.insert($0.number).inserted }.prefix(max(0, limit - exact.count))
         }
@@ -80,6 +76,16 @@ extension Ledger {
 }
 
 enum AccountSearch {
+    /// The two statements of a lookup, shared with the raw-SQLite baseline of `till bench`.
+    static let exactSQL = """
+        SELECT \(Ledger.selectedAccountColumns) FROM accounts WHERE number = ? OR meter_number = ? LIMIT ?
+        """
+    static let matchSQL = """
+        SELECT \(Ledger.selectedAccountColumns) FROM accounts
+        WHERE id IN (SELECT rowid FROM account_search WHERE account_search MATCH ? LIMIT ?)
+        ORDER BY id
+        """
+
     /// The words of a query, letters and digits only: "(555) 201-0001" is 555, 201, 0001.
     static func words(_ text: String) -> [String] {
         text.split { !($0.isLetter || $0.isNumber) }.map(String.init).filter { !$0.isEmpty }.prefix(8).map { $0 }

@@ -1,0 +1,40 @@
+import GRDB
+
+/// An account picked for a benchmark, with what a cashier might type to find it.
+public struct BenchAccount: Sendable {
+    public let id: Int64
+    public let number: String
+    public let name: String
+    public let address: String
+    public let meter: String
+    public let phone: String
+}
+
+extension Ledger {
+    /// `count` accounts picked by `next()` (a seeded generator), repeatable run to run.
+    public func benchSample(count: Int, next: () -> UInt64) throws -> [BenchAccount] {
+        try read { db in
+            let maxID = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM accounts") ?? 0
+            guard maxID > 0 else { throw LedgerError(.invalid, "The ledger has no accounts: benchmark a demo ledger") }
+            var result: [BenchAccount] = []
+            while result.count < count {
+                let id = Int64(next() % UInt64(maxID)) + 1
+                if let row = try Row.fetchOne(db, sql: """
+                    SELECT id, number, customer_name, service_address, meter_number, phone FROM accounts WHERE id = ?
+                    """, arguments: [id]) {
+                    result.append(BenchAccount(id: row[0], number: row[1], name: row[2], address: row[3], meter: row[4], phone: row[5]))
+                }
+            }
+            return result
+        }
+    }
+
+    /// The id of an active operator, by login.
+    public func operatorID(_ login: String) throws -> Int64? {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT id FROM operators WHERE login = ? AND active = 1", arguments: [login]) }
+    }
+
+    public func accountCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts") ?? 0 }
+    }
+}

@@ -1,0 +1,163 @@
+import ArgumentParser
+import Foundation
+import TillApp
+import TillCore
+import TillLedger
+import TillUI
+
+/// `till bench counter`: lookup as you type, account view and posting on an existing
+/// ledger, each beside the same SQL on a bare SQLite connection.
+struct CounterBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "counter",
+        abstract: "Time lookup, account view and posting on a ledger (it posts into it: use a demo ledger).")
+
+    @OptionGroup var ledger: LedgerOptions
+    @Option(help: "Queries typed key by key.") var queries = 200
+    @Option(help: "Payments posted for each posting figure.") var posts = 300
+    @Option(help: "Seed for choosing accounts.") var seed: UInt64 = 7
+    @Option(help: "Write the figures as JSON to this file.") var json: String?
+
+    func run() throws {
+        try reporting {
+            let book = try ledger.open()
+            var random = SplitMix(seed: seed)
+            let sample = try book.benchSample(count: max(queries, posts * 3)) { random.next() }
+            let typed = BenchAccounts.queries(sample.prefix(queries))
+            var figures: [(String, Samples)] = []
+
+            // 1. Lookup as you type: every prefix of every query.
+            let floor = try SQLiteFloor(path: book.path)
+            var query = Samples(), baseline = Samples(), keystroke = Samples()
+            for text in typed {
+                for end in text.indices {
+                    let prefix = String(text[...end])
+                    query.time { _ = try? book.searchAccounts(prefix) }
+                    baseline.time { floor.lookup(prefix) }
+                }
+            }
+            let runtime = Runtime(ledger: book, terminal: "BENCH", size: Size(width: 80, height: 24),
+                                  themes: ThemeLibrary(directories: []), themeName: "default", colors: true)
+            runtime.send(.signedIn(OperatorInfo(id: 1, login: "bench", name: "Bench", role: .cashier)))
+            for text in typed {
+                runtime.key(.escape)
+                for character in text {
+                    keystroke.time {
+                        runtime.key(.character(character))
+                        _ = runtime.render()
+                    }
+                }
+            }
+            figures += [("lookup_query", query), ("lookup_keystroke", keystroke), ("baseline_lookup_query", baseline)]
+
+            // 2. The account view.
+            var view = Samples()
+            for account in sample.prefix(queries) { view.time { _ = try? book.accountDetail(account.number) } }
+            figures.append(("account_view", view))
+
+            // 3. Posting, durably (synchronous = FULL), into the ledger's open day.
+            guard let cashier = try book.operatorID("cashier") else {
+                throw Failure(message: "No operator \"cashier\": benchmark a demo ledger")
+            }
+            let drawer = try book.currentDrawer(operatorID: cashier, terminal: "BENCH")
+                ?? book.openDrawer(operatorID: cashier, terminal: "BENCH")
+            var single = Samples(), split = Samples(), floorPost = Samples()
+            let day = try book.openBusinessDay() ?? BusinessDate(dayNumber: 0)
+            for index in 0..<posts {
+                let account = sample[index]
+                let payment = Payment(lines: [.account(try AccountNumber(account.number), Money(cents: 1_000))],
+                                      tenders: [.cash(Money(cents: 1_000))])
+                try single.timeThrowing {
+                    _ = try book.post(payment, operatorID: cashier, terminal: "BENCH",
+                                      idempotencyKey: "bench-\(seed)-\(index)-\(UUID().uuidString)", drawerSession: drawer.id)
+                }
+                try floorPost.timeThrowing {
+                    try floor.postMinimal(accountID: account.id, operatorID: cashier, terminal: "BENCH", day: day, cents: 1_000,
+                                          drawer: drawer.id, postedAt: "\(day)T12:00:00.000Z")
+                }
+                let three = sample[posts + index * 2 ..< posts + index * 2 + 2].map(\.number) + [account.number]
+                let splitPayment = Payment(lines: try three.map { .account(try AccountNumber($0), Money(cents: 2_000)) },
+                                           tenders: [.cash(Money(cents: 3_000), tendered: Money(cents: 5_000)),
+                                                     .moneyOrder(Money(cents: 2_000), number: "\(index + 1)"),
+                                                     .card(Money(cents: 1_000), lastFour: "4242", authorization: "B\(index)")])
+                try split.timeThrowing {
+                    _ = try book.post(splitPayment, operatorID: cashier, terminal: "BENCH",
+                                      idempotencyKey: "bench-split-\(seed)-\(index)-\(UUID().uuidString)", drawerSession: drawer.id)
+                }
+            }
+            figures += [("post_single", single), ("post_split", split), ("baseline_post_single", floorPost)]
+
+            let accounts = try book.accountCount()
+            print("ledger \(book.path): \(accounts) accounts; \(typed.count) queries, \(posts) payments per posting figure (ms)")
+            for (name, samples) in figures { print(name.padding(toLength: 22, withPad: " ", startingAt: 0) + samples.summary) }
+            print(String(format: "ratio lookup_query / baseline (p99)  %.2f", query.p99 / max(baseline.p99, 0.000_001)))
+            print(String(format: "ratio post_single / baseline (p99)   %.2f", single.p99 / max(floorPost.p99, 0.000_001)))
+            if let json {
+                var object = figures.map { "\"\($0.0)\": \($0.1.json)" }
+                object.append("\"accounts\": \(accounts)")
+                try ("{" + object.joined(separator: ", ") + "}\n").write(toFile: json, atomically: true, encoding: .utf8)
+            }
+        }
+    }
+}
+
+/// Timings in milliseconds.
+struct Samples {
+    private(set) var values: [Double] = []
+
+    mutating func time(_ body: () -> Void) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        values.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+    }
+
+    mutating func timeThrowing(_ body: () throws -> Void) throws {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        values.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+    }
+
+    private var sorted: [Double] { values.sorted() }
+    func percentile(_ p: Int) -> Double {
+        let s = sorted
+        guard !s.isEmpty else { return 0 }
+        return s[min(s.count - 1, s.count * p / 100)]
+    }
+    var p50: Double { percentile(50) }
+    var p99: Double { percentile(99) }
+    var max: Double { values.max() ?? 0 }
+    var summary: String { String(format: "p50 %.3f  p99 %.3f  max %.3f  n %d", p50, p99, max, values.count) }
+    var json: String { String(format: "{\"p50\": %.4f, \"p99\": %.4f, \"max\": %.4f, \"n\": %d}", p50, p99, max, values.count) }
+}
+
+/// A small deterministic generator, so a benchmark run can be repeated.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+enum BenchAccounts {
+    /// What a cashier types: a surname and the start of the first name, a street
+    /// address, an account number, a meter number, the last digits of a phone.
+    static func queries(_ accounts: ArraySlice<BenchAccount>) -> [String] {
+        accounts.enumerated().map { index, account in
+            switch index % 5 {
+            case 0:
+                let parts = account.name.split(separator: ",")
+                let first = parts.count > 1 ? " " + parts[1].trimmingCharacters(in: .whitespaces).prefix(3) : ""
+                return String(parts[0]).lowercased() + first.lowercased()
+            case 1: return account.address.lowercased()
+            case 2: return account.number
+            case 3: return account.meter.lowercased()
+            default: return String(account.phone.filter(\.isNumber).suffix(7))
+            }
+        }
+    }
+}
