@@ -15,7 +15,7 @@ private func credentialRows(_ form: AppState.Credentials, _ grid: inout Grid, x:
     grid.put("PIN", x: x, y: y + 2, role: form.field == .pin ? .title : .normal)
     grid.put(DisplayWidth.pad(pinText, to: 20), x: x + 13, y: y + 2, role: .input)
     if let error = form.error {
-        for (offset, line) in wrap(error, width: 56).prefix(2).enumerated() {
+        for (offset, line) in DisplayWidth.wrap(error, to: 56).prefix(2).enumerated() {
             grid.put(line, x: x, y: y + 4 + offset, role: error == "Checking…" ? .dim : .error)
         }
     }
@@ -36,12 +36,15 @@ func renderLock(_ state: AppState, _ grid: inout Grid) {
 }
 
 /// Help, generated from the same key tables that drive dispatch and the key bar.
-func helpLines(_ state: AppState) -> [(String, Role)] {
-    func rows(_ bindings: [KeyBinding]) -> [(String, Role)] {
-        bindings.map { binding in
-            let keys = binding.keys.isEmpty ? "(type)" : binding.keyNames
-            return (DisplayWidth.pad(keys, to: 22) + binding.description, .normal)
+func helpLines(_ state: AppState, width: Int = 200) -> [(String, Role)] {
+    /// A key column and its description, wrapped under itself when the screen is narrow.
+    func row(_ keys: String, _ description: String) -> [(String, Role)] {
+        DisplayWidth.wrap(description, to: max(10, width - 22)).enumerated().map { index, text in
+            (DisplayWidth.pad(index == 0 ? keys : "", to: 22) + text, .normal)
         }
+    }
+    func rows(_ bindings: [KeyBinding]) -> [(String, Role)] {
+        bindings.flatMap { binding in row(binding.keys.isEmpty ? "(type)" : binding.keyNames, binding.description) }
     }
     if state.lock != nil { return [("Screen locked", .title)] + rows(KeyMap.locked) }
     if state.screen == .signIn { return [("Sign in", .title)] + rows(KeyMap.signIn) }
@@ -54,7 +57,7 @@ func helpLines(_ state: AppState) -> [(String, Role)] {
     lines += rows(KeyMap.global)
     lines.append(("", .normal))
     lines.append(("Commands (type : first)", .title))
-    lines += Command.summaries.map { (DisplayWidth.pad($0.usage, to: 22) + $0.description, .normal) }
+    lines += Command.summaries.flatMap { row($0.usage, $0.description) }
     lines.append(("", .normal))
     lines.append(("Alt-digit works for any F-key (Alt-1 = F1 … Alt-0 = F10).", .dim))
     return lines
@@ -64,7 +67,7 @@ func renderHelp(_ state: AppState, _ grid: inout Grid) {
     let width = grid.size.width - 6, height = grid.size.height - 4
     let title = state.lock != nil ? "Help — locked" : state.screen == .signIn ? "Help — Sign in" : "Help — \(state.focus.title)"
     let origin = centeredBox(&grid, width: width, height: height, title: title, glyphs: state.glyphs)
-    let lines = helpLines(state)
+    let lines = helpLines(state, width: width - 4)
     let rows = height - 3
     let first = min(state.helpScroll, max(0, lines.count - rows))
     for (offset, line) in lines.dropFirst(first).prefix(rows).enumerated() {
@@ -72,20 +75,4 @@ func renderHelp(_ state: AppState, _ grid: inout Grid) {
     }
     let footer = lines.count > rows ? "↑/↓ scroll · Esc closes" : "Esc closes"
     grid.put(footer, x: origin.x + 2, y: origin.y + height - 2, role: .dim)
-}
-
-/// Splits `text` into lines of at most `width` columns at spaces.
-func wrap(_ text: String, width: Int) -> [String] {
-    var lines: [String] = [], current = ""
-    for word in text.split(separator: " ") {
-        let candidate = current.isEmpty ? String(word) : current + " " + word
-        if DisplayWidth.of(candidate) > width && !current.isEmpty {
-            lines.append(current)
-            current = String(word)
-        } else {
-            current = candidate
-        }
-    }
-    if !current.isEmpty { lines.append(current) }
-    return lines.map { DisplayWidth.truncate($0, to: width) }
 }
