@@ -31,7 +31,10 @@ public final class Ledger: Sendable {
         configuration.busyMode = .timeout(5)
         configuration.label = "till"
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Checkpoints never run inside a posting (they fsync the whole database file
+            // and made a posting's p99 six times its median): `checkpoint()` runs them
+            // between customers, and SQLite checkpoints when the last connection closes.
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0")
         }
         do {
             writer = try DatabasePool(path: path, configuration: configuration)
@@ -52,6 +55,12 @@ public final class Ledger: Sendable {
     }
 
     func now() -> Date { clock() }
+
+    /// Copies committed pages from the write-ahead log into the database file without
+    /// waiting for readers or writers (a passive checkpoint). The counter runs it when idle.
+    public func checkpoint() {
+        try? writer.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+    }
 
     func timestamp() -> String { Timestamp.string(clock()) }
 

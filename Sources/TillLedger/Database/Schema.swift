@@ -9,6 +9,7 @@ enum Schema {
         migrator.registerMigration("v1-ledger", migrate: createLedger)
         migrator.registerMigration("v2-account-search", migrate: createAccountSearch)
         migrator.registerMigration("v3-counter", migrate: createCounter)
+        migrator.registerMigration("v4-search-prefixes", migrate: widenSearchPrefixes)
         return migrator
     }
 
@@ -249,6 +250,21 @@ extension Schema {
         }
         // Receipt printers are 32, 42 or 48 columns wide; 40 was never one of them.
         try db.execute(sql: "UPDATE settings SET value = '42' WHERE key = 'receipt.width' AND value = '40'")
+    }
+
+    /// Prefix indexes for 1 to 6 characters. Measured on a million accounts: a common
+    /// 4-letter word typed in full ("blvd"), without a prefix index of its own, made FTS5
+    /// merge a 160,000-row doclist (6–12 ms a keystroke); with one it is about 1 ms.
+    /// The index grows by about 40 %. The triggers of v2 keep working: they name the table.
+    fileprivate static func widenSearchPrefixes(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP TABLE account_search;
+            CREATE VIRTUAL TABLE account_search USING fts5(
+                number, customer_name, service_address, phone, meter_number,
+                content = 'accounts', content_rowid = 'id',
+                tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3 4 5 6');
+            INSERT INTO account_search(account_search) VALUES ('rebuild');
+            """)
     }
 
     /// Keeps `accounts.balance_cents` and `deposit_held_cents` equal to the sums of postings.

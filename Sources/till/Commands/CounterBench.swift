@@ -29,13 +29,16 @@ struct CounterBench: ParsableCommand {
             // 1. Lookup as you type: every prefix of every query.
             let floor = try SQLiteFloor(path: book.path)
             var query = Samples(), baseline = Samples(), keystroke = Samples()
+            var slowest: [(Double, String)] = []
             for text in typed {
                 for end in text.indices {
                     let prefix = String(text[...end])
                     query.time { _ = try? book.searchAccounts(prefix) }
+                    slowest.append((query.values.last ?? 0, prefix))
                     baseline.time { floor.lookup(prefix) }
                 }
             }
+            slowest.sort { $0.0 > $1.0 }
             let runtime = Runtime(ledger: book, terminal: "BENCH", size: Size(width: 80, height: 24),
                                   themes: ThemeLibrary(directories: []), themeName: "default", colors: true)
             runtime.send(.signedIn(OperatorInfo(id: 1, login: "bench", name: "Bench", role: .cashier)))
@@ -90,6 +93,7 @@ struct CounterBench: ParsableCommand {
             let accounts = try book.accountCount()
             print("ledger \(book.path): \(accounts) accounts; \(typed.count) queries, \(posts) payments per posting figure (ms)")
             for (name, samples) in figures { print(name.padding(toLength: 22, withPad: " ", startingAt: 0) + samples.summary) }
+            print("slowest lookups: " + slowest.prefix(8).map { String(format: "\"%@\" %.2f", $0.1, $0.0) }.joined(separator: ", "))
             print(String(format: "ratio lookup_query / baseline (p99)  %.2f", query.p99 / max(baseline.p99, 0.000_001)))
             print(String(format: "ratio post_single / baseline (p99)   %.2f", single.p99 / max(floorPost.p99, 0.000_001)))
             if let json {
