@@ -46,6 +46,7 @@ struct CounterTests {
     @Test func lookupByPartOfANameAccountNumberAndMeter() throws {
         let f = try UIFixture()
         f.signIn()
+        #expect(f.text.contains("F1 or ? for help. F4 o: open drawer."))
         let account = try owingAccount(f)
         let surname = String(account.name.split(separator: ",").first ?? "")
         f.type(surname.lowercased())

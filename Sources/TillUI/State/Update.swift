@@ -38,6 +38,11 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         return []
     case .status(let status):
         state.status = status
+        // Right after sign-in, say how to open the drawer if there is none.
+        if status.drawerSession == nil, let message = state.message, message.text.hasPrefix("Signed in as"),
+           !message.text.contains("drawer") {
+            state.message = AppState.Message(message.text + " F4 o: open drawer.")
+        }
         return []
     case .searchResults(let query, let lines):
         guard query == state.query else { return [] } // a newer search is on its way
