@@ -35,6 +35,17 @@ struct LookupTests {
         #expect(try numbers(f, "   ").isEmpty)
     }
 
+    @Test func wordsLongerThanTheIndexedPrefixesStillNarrow() throws {
+        let f = try CounterFixture()
+        #expect(try numbers(f, "hardwa") == ["100003"])
+        #expect(try numbers(f, "hardware") == ["100003"])
+        #expect(try numbers(f, "union hardware") == ["100003"])
+        // "hardwax" shares the indexed six letters but is not a word of the account.
+        #expect(try numbers(f, "hardwax").isEmpty)
+        #expect(try numbers(f, "m100000031").isEmpty)
+        #expect(try numbers(f, "m10000003") == ["100003"])
+    }
+
     @Test func aNewOrRenamedAccountIsFoundAtOnce() throws {
         let f = try CounterFixture()
         let csv = """

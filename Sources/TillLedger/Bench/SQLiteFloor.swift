@@ -46,9 +46,10 @@ public final class SQLiteFloor {
         sqlite3_bind_text(exact, 2, trimmed.uppercased(), -1, SQLITE_TRANSIENT_)
         sqlite3_bind_int64(exact, 3, Int64(limit))
         rows += stepAll(exact)
+        let plan = AccountSearch.Plan(words: words, limit: limit)
         sqlite3_reset(match)
-        sqlite3_bind_text(match, 1, AccountSearch.matchExpression(words), -1, SQLITE_TRANSIENT_)
-        sqlite3_bind_int64(match, 2, Int64(limit))
+        sqlite3_bind_text(match, 1, plan.expression, -1, SQLITE_TRANSIENT_)
+        sqlite3_bind_int64(match, 2, Int64(plan.ftsLimit))
         rows += stepAll(match)
         return rows
     }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GRDB
 import TillCore
 
@@ -34,7 +37,8 @@ public final class Ledger: Sendable {
             // Checkpoints never run inside a posting (they fsync the whole database file
             // and made a posting's p99 six times its median): `checkpoint()` runs them
             // between customers, and SQLite checkpoints when the last connection closes.
-            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0")
+            // After a complete checkpoint the log restarts and is cut back to 32 MB.
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 33554432")
         }
         do {
             writer = try DatabasePool(path: path, configuration: configuration)
@@ -60,6 +64,17 @@ public final class Ledger: Sendable {
     /// waiting for readers or writers (a passive checkpoint). The counter runs it when idle.
     public func checkpoint() {
         try? writer.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+    }
+
+    /// The write-ahead log's size cap: a posting that finds it larger checkpoints after
+    /// its commit, so scripts that never idle (`till pay` in a loop) keep it bounded.
+    /// Above `journal_size_limit`, so a log cut back after a checkpoint is under it.
+    static let walCheckpointBytes: UInt64 = 64 << 20
+
+    func checkpointIfLarge() {
+        var info = stat()
+        guard stat(path + "-wal", &info) == 0, UInt64(info.st_size) > Self.walCheckpointBytes else { return }
+        checkpoint()
     }
 
     func timestamp() -> String { Timestamp.string(clock()) }

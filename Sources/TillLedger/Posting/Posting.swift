@@ -11,7 +11,7 @@ extension Ledger {
         for tender in request.tenders {
             do { try tender.validate() } catch { throw LedgerError(domain: error) }
         }
-        return try writeImmediate { db in
+        let posted = try writeImmediate { db in
             if let key = request.idempotencyKey, let earlier = try Self.postedWithKey(key, db) {
                 return earlier
             }
@@ -21,6 +21,8 @@ extension Ledger {
             let ids = try Self.validate(request, db)
             return try insert(request, businessDate: day, accountIDs: ids, db)
         }
+        checkpointIfLarge()
+        return posted
     }
 
     /// Payment convenience: turns the cart and tenders into posting lines and posts them.

@@ -64,6 +64,7 @@ struct CounterBench: ParsableCommand {
             }
             let drawer = try book.currentDrawer(operatorID: cashier, terminal: "BENCH")
                 ?? book.openDrawer(operatorID: cashier, terminal: "BENCH")
+            book.checkpoint() // as the counter does between customers
             var single = Samples(), split = Samples(), floorPost = Samples()
             let day = try book.openBusinessDay() ?? BusinessDate(dayNumber: 0)
             for index in 0..<posts {
@@ -89,6 +90,7 @@ struct CounterBench: ParsableCommand {
                 }
             }
             figures += [("post_single", single), ("post_split", split), ("baseline_post_single", floorPost)]
+            book.checkpoint()
 
             let accounts = try book.accountCount()
             print("ledger \(book.path): \(accounts) accounts; \(typed.count) queries, \(posts) payments per posting figure (ms)")

@@ -36,6 +36,7 @@ struct PayCommand: ParsableCommand {
                                        terminal: Terminal.id, idempotencyKey: key, drawerSession: drawer?.id)
             guard let receipt = posted.receipt else { throw Failure(message: "The ledger issued no receipt number") }
             print(receipt)
+            book.checkpoint()
         }
     }
 
