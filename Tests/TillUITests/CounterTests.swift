@@ -213,6 +213,29 @@ struct CounterTests {
         #expect(f.text.contains("Credit balance of $20.00"))
     }
 
+    @Test func escapeAsksBeforeDroppingWhatWasTyped() throws {
+        let f = try UIFixture()
+        f.signIn()
+        openDrawer(f)
+        let account = try owingAccount(f)
+        find(f, account)
+        f.press(.function(3), .enter)
+        f.type("k")
+        f.press(.enter)
+        f.type("2041")
+        f.press(.escape)
+        #expect(f.text.contains("Discard \"2041\"? (y/n)"))
+        f.press(.character("n"))
+        #expect(f.runtime.state.payment.entry == "2041")
+        f.press(.escape, .character("y"))
+        #expect(f.runtime.state.payment.step == .cart)
+        #expect(f.runtime.state.payment.tenders.isEmpty)
+        // With nothing typed, Esc simply backs out one step.
+        f.type("c")
+        f.press(.escape)
+        #expect(f.runtime.state.payment.step == .cart && f.runtime.state.confirmation == nil)
+    }
+
     @Test func tendersShortOfTheCartAreRefused() throws {
         let f = try UIFixture()
         f.signIn()

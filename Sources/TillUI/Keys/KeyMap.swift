@@ -69,7 +69,7 @@ public enum KeyMap {
              KeyBinding([.delete], nil, "Remove the selected line (before any tender)", .removeLine),
              KeyBinding([.backspace], nil, "Remove the last tender", .removeTender),
              KeyBinding([.function(3)], nil, "Add the open account to the cart", .pay),
-             KeyBinding([.escape], nil, "Back one step; on the cart, leave (asks before discarding)", .back)]
+             KeyBinding([.escape], nil, "Back one step (asks before dropping what was typed); on the cart, leave (asks before discarding)", .back)]
         case .receipt:
             [KeyBinding([], nil, "Type a receipt number, then Enter to show it", .search),
              KeyBinding([.character("p"), .function(5)], nil, "Print the shown receipt again, marked REPRINT", .printReceipt),

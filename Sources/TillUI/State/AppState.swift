@@ -21,7 +21,7 @@ public struct AppState: Equatable, Sendable {
     /// A yes/no question on the message line, and what "yes" does.
     public struct Confirmation: Equatable, Sendable {
         public enum Outcome: Equatable, Sendable {
-            case quit, clearSignIn, discardCommand, discardPayment, discardNote
+            case quit, clearSignIn, discardCommand, discardPayment, discardNote, discardEntry
             case acceptLineAmount(line: Int, amount: Money)
             case acceptTenderOverage(kind: TenderKind, amount: Money)
         }

@@ -163,7 +163,7 @@ private func startTender(_ kind: TenderKind, _ state: inout AppState) {
     state.payment.entry = ""
 }
 
-private func cancelTender(_ state: inout AppState) {
+func cancelTender(_ state: inout AppState) {
     state.payment.pending = nil
     state.payment.entry = ""
     state.payment.step = .cart
@@ -179,10 +179,12 @@ private func entryKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
         _ = state.payment.entry.popLast()
         return []
     case .escape:
-        if case .tenderDetail = state.payment.step { cancelTender(&state) } else {
-            state.payment.entry = ""
-            state.payment.step = .cart
+        // Never lose what was typed without asking.
+        if !state.payment.entry.isEmpty {
+            state.confirmation = .init(question: "Discard \"\(state.payment.entry)\"? (y/n)", outcome: .discardEntry)
+            return []
         }
+        leaveEntryStep(&state)
         return []
     case .enter:
         commitEntry(&state)
@@ -208,6 +210,14 @@ private func commitEntry(_ state: inout AppState) {
         commitTenderDetail(field, text, &state)
     default:
         break
+    }
+}
+
+/// Back from a typed step to the cart; a half-entered tender is dropped.
+func leaveEntryStep(_ state: inout AppState) {
+    if case .tenderDetail = state.payment.step { cancelTender(&state) } else {
+        state.payment.entry = ""
+        state.payment.step = .cart
     }
 }
 

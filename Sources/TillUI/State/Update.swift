@@ -183,6 +183,8 @@ private func answer(_ key: Key, _ confirmation: AppState.Confirmation, _ state: 
             focus(.lookup, &state)
         case .discardNote:
             state.noteDraft = nil
+        case .discardEntry:
+            leaveEntryStep(&state)
         case .acceptLineAmount(let line, let amount):
             setLineAmount(line, amount, &state)
         case .acceptTenderOverage(let kind, let amount):
