@@ -11,14 +11,15 @@ public struct BenchAccount: Sendable {
 }
 
 extension Ledger {
-    /// `count` accounts picked by `next()` (a seeded generator), repeatable run to run.
-    public func benchSample(count: Int, next: () -> UInt64) throws -> [BenchAccount] {
-        try read { db in
+    /// `count` accounts picked at random by `seed`, the same ones run to run.
+    public func benchSample(count: Int, seed: UInt64) throws -> [BenchAccount] {
+        var random = DemoRandom(seed: seed)
+        return try read { db in
             let maxID = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM accounts") ?? 0
             guard maxID > 0 else { throw LedgerError(.invalid, "The ledger has no accounts: benchmark a demo ledger") }
             var result: [BenchAccount] = []
             while result.count < count {
-                let id = Int64(next() % UInt64(maxID)) + 1
+                let id = Int64(random.next() % UInt64(maxID)) + 1
                 if let row = try Row.fetchOne(db, sql: """
                     SELECT id, number, customer_name, service_address, meter_number, phone FROM accounts WHERE id = ?
                     """, arguments: [id]) {

@@ -60,16 +60,6 @@ extension Ledger {
         }
     }
 
-    /// "none", or the open drawer session of this operator at this terminal.
-    public func drawerState(operatorID: Int64, terminal: String) throws -> String {
-        try read { db in
-            let open = try Int64.fetchOne(db, sql: """
-                SELECT id FROM drawer_sessions WHERE operator_id = ? AND terminal_id = ? AND closed_at IS NULL
-                """, arguments: [operatorID, terminal])
-            return open.map { "open #\($0)" } ?? "none"
-        }
-    }
-
     private static func record(_ row: Row) -> AccountRecord {
         AccountRecord(number: row["number"], name: row["customer_name"], serviceAddress: row["service_address"],
                       mailingAddress: row["mailing_address"], phone: row["phone"], meter: row["meter_number"],

@@ -18,9 +18,9 @@ struct BenchCommand: ParsableCommand {
 
         func run() throws {
             var state = RenderBench.busyScreen(Size(width: width, height: height))
-            let full = RenderBench.measure(samples) { _ in _ = TillUI.render(state) }
+            let full = Samples.measure(samples) { _ in _ = TillUI.render(state) }
             // A keystroke in the search box: the update, then the whole frame again.
-            let keystroke = RenderBench.measure(samples) { i in
+            let keystroke = Samples.measure(samples) { i in
                 _ = update(&state, .key(i % 2 == 0 ? .character("a") : .backspace))
                 _ = TillUI.render(state)
             }
@@ -32,24 +32,6 @@ struct BenchCommand: ParsableCommand {
 }
 
 enum RenderBench {
-    struct Figures {
-        let p50: Double, p99: Double, max: Double
-        var summary: String { String(format: "p50 %.3f  p99 %.3f  max %.3f", p50, p99, max) }
-    }
-
-    static func measure(_ samples: Int, _ body: (Int) -> Void) -> Figures {
-        for i in 0..<min(200, samples) { body(i) } // warm up
-        var times: [Double] = []
-        times.reserveCapacity(samples)
-        for i in 0..<samples {
-            let start = DispatchTime.now().uptimeNanoseconds
-            body(i)
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
-        }
-        times.sort()
-        return Figures(p50: times[samples / 2], p99: times[min(samples - 1, samples * 99 / 100)], max: times[samples - 1])
-    }
-
     /// A signed-in counter with search results and an open account: every part of the frame drawn.
     static func busyScreen(_ size: Size) -> AppState {
         var state = AppState(size: size, status: StatusInfo(utilityName: "Union Public Utility District",

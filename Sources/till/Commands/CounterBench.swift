@@ -21,8 +21,7 @@ struct CounterBench: ParsableCommand {
     func run() throws {
         try reporting {
             let book = try ledger.open()
-            var random = SplitMix(seed: seed)
-            let sample = try book.benchSample(count: max(queries, posts * 3)) { random.next() }
+            let sample = try book.benchSample(count: max(queries, posts * 3), seed: seed)
             let typed = BenchAccounts.queries(sample.prefix(queries))
             var figures: [(String, Samples)] = []
 
@@ -111,6 +110,15 @@ struct CounterBench: ParsableCommand {
 struct Samples {
     private(set) var values: [Double] = []
 
+    /// `count` samples of `body(i)` after a short warm-up.
+    static func measure(_ count: Int, _ body: (Int) -> Void) -> Samples {
+        for i in 0..<min(200, count) { body(i) }
+        var samples = Samples()
+        samples.values.reserveCapacity(count)
+        for i in 0..<count { samples.time { body(i) } }
+        return samples
+    }
+
     mutating func time(_ body: () -> Void) {
         let start = DispatchTime.now().uptimeNanoseconds
         body()
@@ -123,30 +131,16 @@ struct Samples {
         values.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
     }
 
-    private var sorted: [Double] { values.sorted() }
     func percentile(_ p: Int) -> Double {
-        let s = sorted
-        guard !s.isEmpty else { return 0 }
-        return s[min(s.count - 1, s.count * p / 100)]
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        return sorted[min(sorted.count - 1, sorted.count * p / 100)]
     }
     var p50: Double { percentile(50) }
     var p99: Double { percentile(99) }
     var max: Double { values.max() ?? 0 }
     var summary: String { String(format: "p50 %.3f  p99 %.3f  max %.3f  n %d", p50, p99, max, values.count) }
     var json: String { String(format: "{\"p50\": %.4f, \"p99\": %.4f, \"max\": %.4f, \"n\": %d}", p50, p99, max, values.count) }
-}
-
-/// A small deterministic generator, so a benchmark run can be repeated.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 enum BenchAccounts {
