@@ -88,17 +88,17 @@ public final class Runtime {
                 return .notice(AppState.Message("Drawer #\(drawer.id) open with a float of \(drawer.openingFloat.formatted)"))
             }] + run(.refreshStatus)
         case .postPayment(let submission):
-            return [post(submission)]
+            return post(submission)
         case .loadReceipt(let number):
             return [attempt { try self.receiptLoaded(number) }]
         case .printReceipt(let number):
-            let failure = printReceipt(number)
-            return [attempt { try self.receiptLoaded(number) },
+            let (failure, preview) = printReceipt(number)
+            return [.receiptLoaded(preview, queue: reprintQueue()),
                     .notice(failure.map { AppState.Message("Receipt #\(number) not printed: \($0)", .error) }
                             ?? AppState.Message("Receipt #\(number) printed"))]
         case .printQueue:
             let queue = (try? ledger.reprintQueue(terminal: terminal)) ?? []
-            let failures = queue.compactMap { number in printReceipt(number).map { "#\(number): \($0)" } }
+            let failures = queue.compactMap { number in printReceipt(number).failure.map { "#\(number): \($0)" } }
             return [attempt { try self.receiptLoaded(nil) },
                     .notice(failures.isEmpty ? AppState.Message("Printed \(queue.count) waiting receipt(s)")
                                              : AppState.Message("Not printed: " + failures.joined(separator: "; "), .error))]
@@ -181,22 +181,23 @@ public final class Runtime {
     /// Posts the payment (once, whatever happens after), then prints its receipt. The
     /// posting is committed before the printer is touched: a printer failure leaves the
     /// payment posted and the receipt in the reprint queue.
-    private func post(_ submission: PaymentSubmission) -> Event {
-        guard let op = state.session else { return .paymentFailed("nobody is signed in") }
+    private func post(_ submission: PaymentSubmission) -> [Event] {
+        guard let op = state.session else { return [.paymentFailed("nobody is signed in")] }
         let posted: PostedTransaction
         do {
             posted = try ledger.post(Payment(lines: submission.lines, tenders: submission.tenders), operatorID: op.id,
                                      terminal: terminal, idempotencyKey: submission.idempotencyKey,
                                      drawerSession: submission.drawerSession, memo: submission.memo)
         } catch {
-            return .paymentFailed("\(error)")
+            return [.paymentFailed("\(error)")]
         }
-        guard let receipt = posted.receipt else { return .paymentFailed("the ledger issued no receipt number") }
+        guard let receipt = posted.receipt else { return [.paymentFailed("the ledger issued no receipt number")] }
         let change = (try? Money.sum(submission.tenders.map(\.change))) ?? .zero
         let alreadyPrinted = posted.wasAlreadyPosted && ((try? ledger.hasPrinted(receipt)) ?? false)
-        let failure = alreadyPrinted ? nil : printReceipt(receipt)
-        return .paymentPosted(PostedPayment(receipt: receipt, change: change, printFailure: failure,
-                                            wasAlreadyPosted: posted.wasAlreadyPosted))
+        let (failure, preview) = alreadyPrinted ? (nil, nil) : printReceipt(receipt)
+        let shown = preview.map { Event.receiptLoaded($0, queue: reprintQueue()) } ?? attempt { try self.receiptLoaded(receipt) }
+        return [.paymentPosted(PostedPayment(receipt: receipt, change: change, printFailure: failure,
+                                             wasAlreadyPosted: posted.wasAlreadyPosted)), shown]
     }
 
     /// The printer from the settings; the default spool is `receipts/` beside the ledger file.
@@ -208,31 +209,38 @@ public final class Runtime {
 
     var receiptWidth: Int { Int((try? ledger.setting(.receiptWidth)) ?? "42") ?? 42 }
 
-    /// Prints a receipt (REPRINT if it printed before) and logs the attempt. Returns why it failed, or nil.
+    /// Prints a receipt (REPRINT if it printed before) and logs the attempt. Returns why it
+    /// failed (nil when it printed) and the receipt as the pane now shows it.
     @discardableResult
-    func printReceipt(_ number: ReceiptNumber) -> String? {
-        let failure: String?
-        var reprint = false
+    func printReceipt(_ number: ReceiptNumber) -> (failure: String?, preview: ReceiptPreview?) {
+        let receipt: Receipt?
+        let reprint: Bool
         do {
-            guard let receipt = try ledger.receipt(number) else { return "no receipt #\(number)" }
+            receipt = try ledger.receipt(number)
             reprint = try ledger.hasPrinted(number)
-            let config = try printerConfig().get()
+        } catch {
+            return ("\(error)", nil)
+        }
+        guard let receipt else { return ("no receipt #\(number)", nil) }
+        var failure: String?
+        do {
             try Printer.print(PrintJob(number: number.value,
                                        lines: ReceiptLayout.lines(receipt, width: receiptWidth, reprint: reprint),
-                                       openDrawer: receipt.opensDrawer, reprint: reprint), to: config)
-            failure = nil
-        } catch let error as PrintError {
-            failure = error.message
+                                       openDrawer: receipt.opensDrawer, reprint: reprint), to: try printerConfig().get())
         } catch {
-            failure = "\(error)"
+            failure = error.message
         }
         do {
             try ledger.recordPrint(number, reprint: reprint, failure: failure, operatorID: state.session?.id, terminal: terminal)
         } catch {
-            return failure ?? "the print was not logged: \(error)"
+            failure = failure ?? "the print was not logged: \(error)"
         }
-        return failure
+        // Once printed, the next print is a reprint: the preview shows what it would be.
+        let lines = ReceiptLayout.lines(receipt, width: receiptWidth, reprint: reprint || failure == nil).map(\.text)
+        return (failure, ReceiptPreview(number: number, lines: lines))
     }
+
+    private func reprintQueue() -> [ReceiptNumber] { (try? ledger.reprintQueue(terminal: terminal)) ?? [] }
 
     private func receiptLoaded(_ number: ReceiptNumber?) throws -> Event {
         let queue = try ledger.reprintQueue(terminal: terminal)

@@ -75,7 +75,7 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         } else {
             state.message = AppState.Message(text + " Enter: next customer.")
         }
-        return accounts.map { .refreshAccount($0) } + [.loadReceipt(posted.receipt), .refreshStatus]
+        return accounts.map { .refreshAccount($0) }
     case .paymentFailed(let reason):
         state.payment.step = .confirm
         state.message = AppState.Message("Not posted: \(reason)", .error)
