@@ -31,6 +31,14 @@ struct TmuxTests {
         func keys(_ keys: String...) throws { try run(["send-keys", "-t", "0"] + keys) }
         func typeLine(_ text: String) throws { try run(["send-keys", "-t", "0", "-l", text]); try keys("Enter") }
 
+        func signInAsCashier() throws {
+            try run(["send-keys", "-t", "0", "-l", "cashier"])
+            try keys("Enter")
+            try run(["send-keys", "-t", "0", "-l", "1111"])
+            try keys("Enter")
+            try waitFor("cashier (cashier)")
+        }
+
         func screen() throws -> String { try run(["capture-pane", "-p", "-t", "0"]).stdout }
 
         func resize(_ width: Int, _ height: Int) throws {
@@ -134,11 +142,7 @@ struct TmuxTests {
         let tmux = try Session(width: 80, height: 24)
         try tmux.typeLine("\(Self.binary) --db \(db)")
         try tmux.waitFor("Operator id")
-        try tmux.run(["send-keys", "-t", "0", "-l", "cashier"])
-        try tmux.keys("Enter")
-        try tmux.run(["send-keys", "-t", "0", "-l", "1111"])
-        try tmux.keys("Enter")
-        try tmux.waitFor("cashier (cashier)")
+        try tmux.signInAsCashier()
         let pkill = try TillProcess.run(URL(fileURLWithPath: "/usr/bin/pkill"), ["-\(signal)", "-f", "--", "--db \(db)"])
         #expect(pkill.status == 0)
         try tmux.waitFor("READY$")
@@ -163,11 +167,7 @@ struct TmuxTests {
         let tmux = try Session(width: width, height: height)
         try tmux.typeLine("TILL_TERMINAL=T7 \(Self.binary) --db \(db)")
         try tmux.waitFor("Operator id")
-        try tmux.run(["send-keys", "-t", "0", "-l", "cashier"])
-        try tmux.keys("Enter")
-        try tmux.run(["send-keys", "-t", "0", "-l", "1111"])
-        try tmux.keys("Enter")
-        try tmux.waitFor("cashier (cashier)")
+        try tmux.signInAsCashier()
         try tmux.keys("F4")
         try tmux.run(["send-keys", "-t", "0", "-l", "o"])
         try tmux.waitFor("drawer open #")

@@ -34,6 +34,17 @@ struct CounterTests {
         #expect(f.text.contains("Account \(account.number)"))
     }
 
+    /// Signed in with an open drawer, an owing account in the cart for its balance due.
+    @discardableResult
+    func balanceDueInCart(_ f: UIFixture) throws -> AccountRecord {
+        f.signIn()
+        openDrawer(f)
+        let account = try owingAccount(f)
+        find(f, account)
+        f.press(.function(3), .enter)
+        return account
+    }
+
     func spooled(_ f: UIFixture, _ receipt: ReceiptNumber) throws -> String {
         let path = (f.ledger.path as NSString).deletingLastPathComponent + String(format: "/receipts/receipt-%06lld.txt", receipt.value)
         return try String(contentsOfFile: path, encoding: .utf8)
@@ -95,11 +106,7 @@ struct CounterTests {
 
     @Test func splitCashAndCheck() throws {
         let f = try UIFixture()
-        f.signIn()
-        openDrawer(f)
-        let account = try owingAccount(f)
-        find(f, account)
-        f.press(.function(3), .enter)
+        let account = try balanceDueInCart(f)
         f.type("k")
         f.type("10")
         f.press(.enter)
@@ -215,11 +222,7 @@ struct CounterTests {
 
     @Test func escapeAsksBeforeDroppingWhatWasTyped() throws {
         let f = try UIFixture()
-        f.signIn()
-        openDrawer(f)
-        let account = try owingAccount(f)
-        find(f, account)
-        f.press(.function(3), .enter)
+        try balanceDueInCart(f)
         f.type("k")
         f.press(.enter)
         f.type("2041")
@@ -238,11 +241,7 @@ struct CounterTests {
 
     @Test func tendersShortOfTheCartAreRefused() throws {
         let f = try UIFixture()
-        f.signIn()
-        openDrawer(f)
-        let account = try owingAccount(f)
-        find(f, account)
-        f.press(.function(3), .enter)
+        try balanceDueInCart(f)
         f.type("c")
         f.type("1")
         f.press(.enter)
