@@ -18,7 +18,7 @@ extension Ledger {
             guard let day = try Self.openDay(db) else {
                 throw LedgerError(.dayNotOpen, "No business day is open: a lead or supervisor must open the day before anything is posted")
             }
-            let ids = try Self.validate(request, db)
+            let ids = try Self.validate(request, day: day, db)
             return try insert(request, businessDate: day, accountIDs: ids, db)
         }
         checkpointIfLarge()
@@ -45,7 +45,7 @@ extension Ledger {
     }
 
     /// Resolves account numbers to row ids and checks everything the database knows.
-    private static func validate(_ request: PostingRequest, _ db: Database) throws -> [AccountNumber: Int64] {
+    private static func validate(_ request: PostingRequest, day: BusinessDate, _ db: Database) throws -> [AccountNumber: Int64] {
         guard try fetchOperator(db, id: request.operatorID) != nil else {
             throw LedgerError(.unknownOperator, "Unknown operator #\(request.operatorID)")
         }
@@ -63,7 +63,6 @@ extension Ledger {
         }
         var ids: [AccountNumber: Int64] = [:]
         let takesCheck = request.tenders.contains { $0.kind == .check }
-        let day = try openDay(db)
         for number in Set(request.lines.compactMap(\.account)).sorted(by: { $0.rawValue < $1.rawValue }) {
             guard let row = try Row.fetchOne(db, sql: "SELECT id, cash_only_until FROM accounts WHERE number = ?",
                                              arguments: [number.rawValue]) else {
@@ -71,7 +70,7 @@ extension Ledger {
             }
             // After a returned check an account pays cash (or money order, card) until a date.
             if takesCheck, let until = (row["cash_only_until"] as String?).flatMap({ try? BusinessDate($0) }),
-               let day, until >= day {
+               until >= day {
                 throw LedgerError(.invalid, "No checks: account \(number) is cash only until \(until)")
             }
             ids[number] = row["id"]
