@@ -75,12 +75,14 @@ public final class Runtime {
     private func run(_ effect: Effect) -> [Event] {
         switch effect {
         case .refreshAccount(let number):
-            return [attempt { try self.accountView(number).map(Event.accountRefreshed) ?? .notice(AppState.Message("No account \(number)", .error)) }]
+            return [account(number, Event.accountRefreshed)]
         case .addNote(let number, let text):
-            return [attempt {
-                try self.ledger.addNote(text, account: number, operatorID: self.state.session?.id ?? 0, terminal: self.terminal)
-                return try self.accountView(number).map(Event.accountRefreshed) ?? .notice(AppState.Message("No account \(number)", .error))
-            }, .notice(AppState.Message("Note added to \(number)"))]
+            do {
+                try ledger.addNote(text, account: number, operatorID: state.session?.id ?? 0, terminal: terminal)
+            } catch {
+                return [.notice(AppState.Message("Note not added: \(error)", .error))]
+            }
+            return [account(number, Event.accountRefreshed), .notice(AppState.Message("Note added to \(number)"))]
         case .openDrawer:
             guard let op = state.session else { return [] }
             return [attempt {
@@ -97,7 +99,7 @@ public final class Runtime {
                     .notice(failure.map { AppState.Message("Receipt #\(number) not printed: \($0)", .error) }
                             ?? AppState.Message("Receipt #\(number) printed"))]
         case .printQueue:
-            let queue = (try? ledger.reprintQueue(terminal: terminal)) ?? []
+            let queue = reprintQueue()
             let failures = queue.compactMap { number in printReceipt(number).failure.map { "#\(number): \($0)" } }
             return [attempt { try self.receiptLoaded(nil) },
                     .notice(failures.isEmpty ? AppState.Message("Printed \(queue.count) waiting receipt(s)")
@@ -123,7 +125,7 @@ public final class Runtime {
         case .search(let text):
             return [attempt { .searchResults(query: text, try self.ledger.searchAccounts(text).map(Self.line)) }]
         case .loadAccount(let number):
-            return [attempt { try self.accountView(number).map(Event.accountLoaded) ?? .notice(AppState.Message("No account \(number)", .error)) }]
+            return [account(number, Event.accountLoaded)]
         case .refreshStatus:
             return [attempt {
                 var status = self.state.status
@@ -135,7 +137,7 @@ public final class Runtime {
                     status.drawerSession = drawer?.id
                 }
                 return .status(status)
-            }, attempt { .receiptLoaded(nil, queue: try self.ledger.reprintQueue(terminal: self.terminal)) }]
+            }, .receiptLoaded(nil, queue: reprintQueue())]
         case .switchTheme(let name):
             let choice = themes.resolve(requested: name, colors: colors)
             theme = choice.theme
@@ -163,6 +165,11 @@ public final class Runtime {
     /// Runs a ledger read, turning an error into a message on screen.
     private func attempt(_ body: () throws -> Event) -> Event {
         do { return try body() } catch { return .notice(AppState.Message("\(error)", .error)) }
+    }
+
+    /// The account's view wrapped in `event`, or a message saying why not.
+    private func account(_ number: String, _ event: (AccountView) -> Event) -> Event {
+        attempt { try self.accountView(number).map(event) ?? .notice(AppState.Message("No account \(number)", .error)) }
     }
 
     private func accountView(_ number: String) throws -> AccountView? {
