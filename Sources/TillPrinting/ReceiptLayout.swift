@@ -74,13 +74,7 @@ public enum ReceiptLayout {
 
     /// `VISA ****1234 AUTH 0A1B2C`, `Check #2041`, `Cash tendered`.
     public static func tenderLine(_ tender: Tender) -> String {
-        switch tender.kind {
-        case .cash: "Cash tendered"
-        case .check: "Check #\(tender.reference ?? "")"
-        case .moneyOrder: "Money order #\(tender.reference ?? "")"
-        case .card: "\(tender.brand ?? "CARD") ****\(tender.lastFour ?? "") AUTH \(tender.reference ?? "")"
-        case .ach: "E-check ****\(tender.lastFour ?? "")"
-        }
+        tender.kind == .cash ? "Cash tendered" : tender.label
     }
 
     /// Word wrap by characters (receipt text is folded to ASCII before printing).

@@ -47,6 +47,17 @@ public struct Tender: Hashable, Sendable, Codable {
 
     public var change: Money { (try? tendered - amount) ?? .zero }
 
+    /// How screens and receipts name the tender: `Check #2041`, `VISA ****1234 AUTH 0A1B2C`.
+    public var label: String {
+        switch kind {
+        case .cash: "Cash"
+        case .check: "Check #\(reference ?? "")"
+        case .moneyOrder: "Money order #\(reference ?? "")"
+        case .card: "\(brand ?? "CARD") ****\(lastFour ?? "") AUTH \(reference ?? "")"
+        case .ach: "E-check ****\(lastFour ?? "")"
+        }
+    }
+
     public static func cash(_ amount: Money, tendered: Money? = nil) -> Tender {
         Tender(kind: .cash, amount: amount, tendered: tendered)
     }

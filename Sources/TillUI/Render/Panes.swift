@@ -207,13 +207,7 @@ private func paymentPrompt(_ state: AppState) -> (String, String) {
 }
 
 func tenderText(_ tender: Tender) -> String {
-    switch tender.kind {
-    case .cash: tender.change.isPositive ? "Cash (change \(tender.change.formatted))" : "Cash"
-    case .check: "Check #\(tender.reference ?? "")"
-    case .moneyOrder: "Money order #\(tender.reference ?? "")"
-    case .card: "\(tender.brand ?? "CARD") ****\(tender.lastFour ?? "") AUTH \(tender.reference ?? "")"
-    case .ach: "E-check ****\(tender.lastFour ?? "")"
-    }
+    tender.kind == .cash && tender.change.isPositive ? "Cash (change \(tender.change.formatted))" : tender.label
 }
 
 private func renderReceipt(_ state: AppState, _ canvas: inout PaneCanvas) {
