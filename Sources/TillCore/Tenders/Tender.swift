@@ -7,6 +7,17 @@ public enum TenderKind: String, CaseIterable, Sendable, Codable {
     case card
     case ach
 
+    /// How screens and reports name the tender, in lower case.
+    public var title: String {
+        switch self {
+        case .cash: "cash"
+        case .check: "check"
+        case .moneyOrder: "money order"
+        case .card: "card"
+        case .ach: "e-check"
+        }
+    }
+
     /// Cash, checks and money orders are kept in the cash drawer; card and e-check are not.
     public var goesInDrawer: Bool { self == .cash || self == .check || self == .moneyOrder }
 

@@ -8,11 +8,56 @@ public struct DrawerSession: Sendable, Equatable {
     public let openingFloat: Money
 }
 
+/// A drawer as the settle pane and `till drawer list` show it.
+public struct DrawerSummary: Sendable, Equatable {
+    public let id: Int64
+    public let businessDate: BusinessDate
+    public let operatorLogin: String
+    public let operatorName: String
+    public let terminal: String
+    public let openedAt: String
+    public let openingFloat: Money
+    public let floatReason: String?
+    /// Nil while the drawer is open.
+    public let close: DrawerCloseRecord?
+
+    public var isOpen: Bool { close == nil }
+}
+
+/// What a drawer's close recorded: its Z number, the count against what was expected, who approved.
+public struct DrawerCloseRecord: Sendable, Equatable {
+    public let zNumber: Int64
+    public let at: String
+    public let closedBy: String
+    public let approvedBy: String?
+    public let reason: String
+    public let balance: DrawerBalance
+}
+
+/// A closing count as the cashier gives it: cash by denomination, the checks and money
+/// orders ticked as found, the card terminal's batch total. Reason and approver are needed
+/// when the over/short is beyond the approval setting.
+public struct DrawerCount: Sendable {
+    public var cash: CashCount
+    public var checksFound: Set<Int64>
+    public var cardBatch: Money
+    public var reason: String
+    public var approvedBy: Int64?
+
+    public init(cash: CashCount, checksFound: Set<Int64>, cardBatch: Money, reason: String = "", approvedBy: Int64? = nil) {
+        self.cash = cash
+        self.checksFound = checksFound
+        self.cardBatch = cardBatch
+        self.reason = reason
+        self.approvedBy = approvedBy
+    }
+}
+
 extension Ledger {
-    /// Opens a drawer for the operator at this terminal with the standard float from the
-    /// settings. (Counting the float by denomination arrives with the day's procedures.)
+    /// Opens a drawer for the operator at this terminal. The float is counted by denomination
+    /// (nil: the standard float from the settings); one that differs from the standard needs a reason.
     @discardableResult
-    public func openDrawer(operatorID: Int64, terminal: String) throws -> DrawerSession {
+    public func openDrawer(operatorID: Int64, terminal: String, float: CashCount? = nil, reason: String = "") throws -> DrawerSession {
         try writeImmediate { db in
             guard let day = try Self.openDay(db) else {
                 throw LedgerError(.dayNotOpen, "No business day is open: a lead or supervisor must open the day first")
@@ -20,16 +65,24 @@ extension Ledger {
             if let open = try Self.currentDrawer(operatorID: operatorID, terminal: terminal, db) {
                 throw LedgerError(.drawerAlreadyOpen, "Drawer #\(open.id) is already open for you at \(terminal)")
             }
+            let standard = try Self.standardFloat(db)
+            let count = float ?? standard
+            let reason = reason.trimmingSpacesAndTabs()
+            if count.total != standard.total && reason.isEmpty {
+                throw LedgerError(.invalid, "The float \(count.total.formatted) differs from the standard \(standard.total.formatted): give a reason")
+            }
+            guard count.total.isPositive else { throw LedgerError(.invalid, "A drawer opens with a float: count it first") }
             try db.execute(sql: "INSERT OR IGNORE INTO terminals(id, created_at) VALUES (?, ?)", arguments: [terminal, timestamp()])
-            let float = try Self.intSetting(.standardFloatCents, db)
             try db.execute(sql: """
-                INSERT INTO drawer_sessions(operator_id, terminal_id, business_date, opened_at, opening_float_cents)
-                VALUES (?, ?, ?, ?, ?)
-                """, arguments: [operatorID, terminal, day.description, timestamp(), float])
+                INSERT INTO drawer_sessions(operator_id, terminal_id, business_date, opened_at, opening_float_cents, float_reason)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [operatorID, terminal, day.description, timestamp(), count.total.cents,
+                                 reason.isEmpty ? nil : reason])
             let id = db.lastInsertedRowID
+            _ = try Self.recordCount(count, kind: "float", session: id, operatorID: operatorID, db, at: timestamp())
             try Audit.record(db, at: timestamp(), operatorID: operatorID, terminal: terminal, event: "drawer.opened",
-                             detail: "#\(id) float \(Money(cents: float).formatted)")
-            return DrawerSession(id: id, businessDate: day, openingFloat: Money(cents: float))
+                             detail: "#\(id) float \(count.total.formatted)" + (reason.isEmpty ? "" : " (\(reason))"))
+            return DrawerSession(id: id, businessDate: day, openingFloat: count.total)
         }
     }
 
@@ -46,5 +99,264 @@ extension Ledger {
             DrawerSession(id: $0["id"], businessDate: try BusinessDate($0["business_date"]),
                           openingFloat: Money(cents: $0["opening_float_cents"]))
         }
+    }
+
+    /// The standard float by denomination, as the settings give it.
+    public func standardFloat() throws -> CashCount {
+        try read { db in try Self.standardFloat(db) }
+    }
+
+    /// Takes cash out of the drawer to the safe: counted by denomination, in a numbered bag.
+    /// Posts drawer cash → safe, so the drawer's expected cash falls by the drop.
+    @discardableResult
+    public func drop(session: Int64, count: CashCount, bag: String, operatorID: Int64, terminal: String) throws -> PostedTransaction {
+        let bag = bag.trimmingSpacesAndTabs()
+        guard !bag.isEmpty, bag.count <= 20 else { throw LedgerError(.invalid, "A drop needs its bag number (up to 20 characters)") }
+        guard count.total.isPositive else { throw LedgerError(.invalid, "Count the cash being dropped first") }
+        let posted = try writeImmediate { db in
+            guard let day = try Self.openDay(db) else {
+                throw LedgerError(.dayNotOpen, "No business day is open")
+            }
+            try Self.checkOwnOpenDrawer(session, operatorID: operatorID, terminal: terminal, db)
+            let expected = try Self.expectation(session: session, db)
+            guard count.total <= expected.expectedCash else {
+                throw LedgerError(.invalid, "The drop \(count.total.formatted) is more than the drawer should hold (\(expected.expectedCash.formatted))")
+            }
+            let request = PostingRequest(kind: .drop, lines: [PostingLine(.safe, count.total),
+                                                              PostingLine(.drawerCash, Money(cents: -count.total.cents))],
+                                         operatorID: operatorID, terminal: terminal, drawerSession: session, memo: "Drop bag \(bag)")
+            let posted = try insert(request, businessDate: day, accountIDs: [:], db)
+            let countID = try Self.recordCount(count, kind: "drop", session: session, operatorID: operatorID, db, at: timestamp(),
+                                               transaction: posted.id, bag: bag)
+            try Audit.record(db, at: timestamp(), operatorID: operatorID, terminal: terminal, event: "drawer.drop",
+                             detail: "#\(session) \(count.total.formatted) bag \(bag) count \(countID)")
+            return posted
+        }
+        checkpointIfLarge()
+        return posted
+    }
+
+    /// Opens the drawer without a sale (to make change, say): only recorded, nothing posts.
+    public func noSale(session: Int64, reason: String, operatorID: Int64, terminal: String) throws {
+        let reason = reason.trimmingSpacesAndTabs()
+        try writeImmediate { db in
+            try Self.checkOwnOpenDrawer(session, operatorID: operatorID, terminal: terminal, db)
+            try Audit.record(db, at: timestamp(), operatorID: operatorID, terminal: terminal, event: "drawer.no-sale",
+                             detail: "#\(session)" + (reason.isEmpty ? "" : " \(reason)"))
+        }
+    }
+
+    /// What the drawer should hold now: the X report's figures.
+    public func expectation(session: Int64) throws -> DrawerExpectation {
+        try read { db in try Self.expectation(session: session, db) }
+    }
+
+    /// Closes a drawer on its count. The over/short per tender posts to the over/short account
+    /// (one transaction, with the close and its Z number); beyond the approval setting it needs
+    /// a reason and the approval of a lead or supervisor other than the one closing.
+    @discardableResult
+    public func closeDrawer(session: Int64, count: DrawerCount, operatorID: Int64, terminal: String) throws -> DrawerCloseRecord {
+        let record = try writeImmediate { db -> DrawerCloseRecord in
+            guard let day = try Self.openDay(db) else { throw LedgerError(.dayNotOpen, "No business day is open") }
+            guard let row = try Row.fetchOne(db, sql: "SELECT operator_id, closed_at FROM drawer_sessions WHERE id = ?",
+                                             arguments: [session]) else {
+                throw LedgerError(.noDrawer, "No drawer #\(session)")
+            }
+            guard (row["closed_at"] as String?) == nil else { throw LedgerError(.invalid, "Drawer #\(session) is already closed") }
+            guard let closer = try Self.fetchOperator(db, id: operatorID) else {
+                throw LedgerError(.unknownOperator, "Unknown operator #\(operatorID)")
+            }
+            guard row["operator_id"] == operatorID || closer.role >= .lead else {
+                throw LedgerError(.notAuthorized, "Drawer #\(session) is another cashier's: they, a lead or a supervisor close it")
+            }
+            let expected = try Self.expectation(session: session, db)
+            let listed = Set(expected.checks.map(\.tenderID))
+            if let stray = count.checksFound.subtracting(listed).first {
+                throw LedgerError(.invalid, "Tender #\(stray) is not a check or money order of drawer #\(session)")
+            }
+            let balance = expected.balance(counted: count.cash, found: count.checksFound, cardBatch: count.cardBatch)
+            let reason = count.reason.trimmingSpacesAndTabs()
+            var approver: Operator?
+            let limit = Money(cents: try Self.intSetting(.overShortApprovalCents, db))
+            if balance.magnitude > limit {
+                guard !reason.isEmpty else {
+                    throw LedgerError(.notAuthorized, "Over/short \(balance.total.formatted) is beyond \(limit.formatted): give a reason")
+                }
+                guard let id = count.approvedBy, let person = try Self.fetchOperator(db, id: id), person.role >= .lead,
+                      id != operatorID else {
+                    throw LedgerError(.notAuthorized, "Over/short \(balance.total.formatted) is beyond \(limit.formatted): a lead or supervisor other than you approves it")
+                }
+                approver = person
+            } else if let id = count.approvedBy {
+                approver = try Self.fetchOperator(db, id: id)
+            }
+            let now = timestamp()
+            var transactionID: Int64?
+            if !balance.isBalanced {
+                let lines = balance.postingLines
+                do throws(DomainError) { try Balance.check(lines) } catch { throw LedgerError(domain: error) }
+                let request = PostingRequest(kind: .overShort, lines: lines, operatorID: operatorID, terminal: terminal,
+                                             overrideBy: approver?.id, drawerSession: session,
+                                             memo: "Drawer #\(session) over/short" + (reason.isEmpty ? "" : ": \(reason)"))
+                transactionID = try insert(request, businessDate: day, accountIDs: [:], db).id
+            }
+            let countID = try Self.recordCount(count.cash, kind: "close", session: session, operatorID: operatorID, db, at: now)
+            let z = (try Int64.fetchOne(db, sql: "SELECT MAX(z_number) FROM drawer_closes") ?? 0) + 1
+            try db.execute(sql: """
+                INSERT INTO drawer_closes(drawer_session_id, z_number, at, operator_id, approved_by, reason, count_id,
+                    expected_cash_cents, counted_cash_cents, cash_over_short_cents, checks_over_short_cents,
+                    money_orders_over_short_cents, expected_card_cents, card_batch_cents, card_over_short_cents, transaction_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [session, z, now, operatorID, approver?.id, reason, countID, balance.expectedCash.cents,
+                                 balance.countedCash.cents, balance.cash.cents, balance.checks.cents,
+                                 balance.moneyOrders.cents, balance.expectedCard.cents, balance.cardBatch.cents,
+                                 balance.card.cents, transactionID])
+            let closeID = db.lastInsertedRowID
+            for check in balance.missing {
+                try db.execute(sql: "INSERT INTO drawer_close_missing(close_id, tender_id) VALUES (?, ?)",
+                               arguments: [closeID, check.tenderID])
+            }
+            try db.execute(sql: "UPDATE drawer_sessions SET closed_at = ? WHERE id = ?", arguments: [now, session])
+            try Audit.record(db, at: now, operatorID: operatorID, terminal: terminal, event: "drawer.closed",
+                             detail: "#\(session) Z\(z) counted \(balance.countedCash.formatted) over/short \(balance.total.formatted)"
+                                 + (approver.map { " approved by \($0.login)" } ?? ""))
+            return DrawerCloseRecord(zNumber: z, at: now, closedBy: closer.login.rawValue, approvedBy: approver?.login.rawValue,
+                                     reason: reason, balance: balance)
+        }
+        checkpointIfLarge()
+        return record
+    }
+
+    /// The drawers of a business day, open and closed, in the order they opened.
+    public func drawers(on date: BusinessDate) throws -> [DrawerSummary] {
+        try read { db in try Self.drawers(on: date, db) }
+    }
+
+    public func drawer(_ session: Int64) throws -> DrawerSummary? {
+        try read { db in try Self.drawers(sql: "s.id = ?", [session], db).first }
+    }
+
+    static func drawers(on date: BusinessDate, _ db: Database) throws -> [DrawerSummary] {
+        try drawers(sql: "s.business_date = ?", [date.description], db)
+    }
+
+    private static func drawers(sql condition: String, _ arguments: StatementArguments, _ db: Database) throws -> [DrawerSummary] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT s.id, s.business_date, o.login, o.display_name, s.terminal_id, s.opened_at, s.opening_float_cents,
+                   s.float_reason, c.z_number, c.at AS closed_at, co.login AS closed_by, ao.login AS approved_by, c.reason,
+                   c.expected_cash_cents, c.counted_cash_cents, c.cash_over_short_cents, c.checks_over_short_cents,
+                   c.money_orders_over_short_cents, c.expected_card_cents, c.card_batch_cents, c.card_over_short_cents, c.id AS close_id
+            FROM drawer_sessions s JOIN operators o ON o.id = s.operator_id
+            LEFT JOIN drawer_closes c ON c.drawer_session_id = s.id
+            LEFT JOIN operators co ON co.id = c.operator_id
+            LEFT JOIN operators ao ON ao.id = c.approved_by
+            WHERE \(condition) ORDER BY s.id
+            """, arguments: arguments)
+        return try rows.map { row in
+            var close: DrawerCloseRecord?
+            if let z: Int64 = row["z_number"] {
+                let missing = try missingChecks(close: row["close_id"], db)
+                func money(_ column: String) -> Money { Money(cents: row[column]) }
+                close = DrawerCloseRecord(
+                    zNumber: z, at: row["closed_at"], closedBy: row["closed_by"], approvedBy: row["approved_by"], reason: row["reason"],
+                    balance: DrawerBalance(expectedCash: money("expected_cash_cents"), countedCash: money("counted_cash_cents"),
+                                           cash: money("cash_over_short_cents"), checks: money("checks_over_short_cents"),
+                                           moneyOrders: money("money_orders_over_short_cents"),
+                                           expectedCard: money("expected_card_cents"), cardBatch: money("card_batch_cents"),
+                                           card: money("card_over_short_cents"), missing: missing))
+            }
+            return DrawerSummary(id: row["id"], businessDate: try BusinessDate(row["business_date"]), operatorLogin: row["login"],
+                                 operatorName: row["display_name"], terminal: row["terminal_id"], openedAt: row["opened_at"],
+                                 openingFloat: Money(cents: row["opening_float_cents"]), floatReason: row["float_reason"],
+                                 close: close)
+        }
+    }
+
+    private static func missingChecks(close: Int64, _ db: Database) throws -> [DrawerCheck] {
+        try Row.fetchAll(db, sql: "\(checkSelect) JOIN drawer_close_missing m ON m.tender_id = x.id WHERE m.close_id = ? ORDER BY x.id",
+                         arguments: [close]).map(drawerCheck)
+    }
+
+    /// The X report's figures, read inside the caller's transaction.
+    static func expectation(session: Int64, _ db: Database) throws -> DrawerExpectation {
+        guard let float = try Int64.fetchOne(db, sql: "SELECT opening_float_cents FROM drawer_sessions WHERE id = ?",
+                                             arguments: [session]) else {
+            throw LedgerError(.noDrawer, "No drawer #\(session)")
+        }
+        var byTender: [TenderKind: (count: Int, amount: Money)] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT x.kind, SUM(CASE WHEN x.amount_cents > 0 THEN 1 ELSE -1 END) AS n, SUM(x.amount_cents) AS amount
+            FROM transactions t JOIN tenders x ON x.transaction_id = t.id
+            WHERE t.drawer_session_id = ? GROUP BY x.kind
+            """, arguments: [session]) {
+            guard let kind = TenderKind(rawValue: row["kind"]) else { continue }
+            byTender[kind] = (row["n"], Money(cents: row["amount"]))
+        }
+        let drops = try Int64.fetchOne(db, sql: """
+            SELECT COALESCE(SUM(p.amount_cents), 0) FROM transactions t JOIN postings p ON p.transaction_id = t.id
+            WHERE t.drawer_session_id = ? AND t.kind = 'drop' AND p.book = 'SAFE'
+            """, arguments: [session]) ?? 0
+        let checks = try Row.fetchAll(db, sql: """
+            \(checkSelect) WHERE t.drawer_session_id = ? AND x.kind IN ('check', 'money-order') AND x.amount_cents > 0
+              AND NOT EXISTS (SELECT 1 FROM transactions v WHERE v.corrects_id = t.id AND v.kind = 'void')
+            ORDER BY x.id
+            """, arguments: [session]).map(drawerCheck)
+        return DrawerExpectation(openingFloat: Money(cents: float), cashTaken: byTender[.cash]?.amount ?? .zero,
+                                 drops: Money(cents: drops), checks: checks, card: byTender[.card]?.amount ?? .zero,
+                                 ach: byTender[.ach]?.amount ?? .zero, byTender: byTender)
+    }
+
+    static let checkSelect = """
+        SELECT x.id, x.kind, x.reference, x.amount_cents, t.receipt_number,
+               COALESCE((SELECT a.number FROM postings p JOIN accounts a ON a.id = p.account_id
+                         WHERE p.transaction_id = t.id AND p.account_id IS NOT NULL ORDER BY p.id LIMIT 1), '') AS account
+        FROM tenders x JOIN transactions t ON t.id = x.transaction_id
+        """
+
+    static func drawerCheck(_ row: Row) -> DrawerCheck {
+        let receipt: Int64? = row["receipt_number"]
+        return DrawerCheck(tenderID: row["id"], kind: TenderKind(rawValue: row["kind"]) ?? .check,
+                           number: row["reference"] ?? "", account: row["account"], amount: Money(cents: row["amount_cents"]),
+                           receipt: receipt.map(ReceiptNumber.init))
+    }
+
+    private static func checkOwnOpenDrawer(_ session: Int64, operatorID: Int64, terminal: String, _ db: Database) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT operator_id, terminal_id, closed_at FROM drawer_sessions WHERE id = ?",
+                                         arguments: [session]) else {
+            throw LedgerError(.noDrawer, "No drawer #\(session)")
+        }
+        guard (row["closed_at"] as String?) == nil else { throw LedgerError(.noDrawer, "Drawer #\(session) is closed") }
+        guard row["operator_id"] == operatorID, row["terminal_id"] == terminal else {
+            throw LedgerError(.noDrawer, "Drawer #\(session) belongs to another operator or terminal")
+        }
+    }
+
+    /// Stores a count and its lines; returns the count's id.
+    static func recordCount(_ count: CashCount, kind: String, session: Int64, operatorID: Int64, _ db: Database, at: String,
+                            transaction: Int64? = nil, bag: String? = nil) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO cash_counts(drawer_session_id, kind, at, operator_id, total_cents, transaction_id, bag)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [session, kind, at, operatorID, count.total.cents, transaction, bag])
+        let id = db.lastInsertedRowID
+        for line in count.lines {
+            try db.execute(sql: "INSERT INTO cash_count_lines(count_id, denomination, quantity) VALUES (?, ?, ?)",
+                           arguments: [id, line.denomination.rawValue, line.quantity])
+        }
+        return id
+    }
+
+    /// Sums the counts of one kind for the given sessions, piece by piece.
+    static func pooledCount(kind: String, sessions: [Int64], _ db: Database) throws -> CashCount {
+        guard !sessions.isEmpty else { return CashCount() }
+        var quantities: [Denomination: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT l.denomination, SUM(l.quantity) AS n FROM cash_counts c JOIN cash_count_lines l ON l.count_id = c.id
+            WHERE c.kind = ? AND c.drawer_session_id IN (\(sessions.map { _ in "?" }.joined(separator: ",")))
+            GROUP BY l.denomination
+            """, arguments: StatementArguments([kind] + sessions.map { "\($0)" })) {
+            if let denomination = Denomination(rawValue: row["denomination"]) { quantities[denomination] = row["n"] }
+        }
+        return CashCount(pooling: quantities)
     }
 }

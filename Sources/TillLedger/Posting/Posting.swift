@@ -100,7 +100,7 @@ extension Ledger {
         }
     }
 
-    private func insert(_ request: PostingRequest, businessDate: BusinessDate, accountIDs: [AccountNumber: Int64],
+    func insert(_ request: PostingRequest, businessDate: BusinessDate, accountIDs: [AccountNumber: Int64],
                         _ db: Database) throws -> PostedTransaction {
         try db.execute(sql: "INSERT OR IGNORE INTO terminals(id, created_at) VALUES (?, ?)",
                        arguments: [request.terminal, timestamp()])

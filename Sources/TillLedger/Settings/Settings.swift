@@ -11,7 +11,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case pinAttemptsBeforeLock = "signin.attempts_before_lock"
     case pinLockMinutes = "signin.lock_minutes"
     case idleLockMinutes = "signin.idle_lock_minutes"
-    case standardFloatCents = "drawer.standard_float_cents"
+    case standardFloat = "drawer.standard_float"
     case nsfFeeCents = "fees.nsf_cents"
     case cashOnlyMonthsAfterNSF = "nsf.cash_only_months"
     case cashierVoidOwnSession = "authority.cashier.void_own_session"
@@ -25,6 +25,8 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case printerTarget = "printer.target"
     case reconnectFeeCents = "fees.reconnect_cents"
 
+    public static func defaultValue(_ key: SettingKey) -> String { defaults.first { $0.0 == key }?.1 ?? "" }
+
     public static let defaults: [(SettingKey, String)] = [
         (.utilityName, "Union Public Utility District"),
         (.utilityAddress, "100 Main Street, Union"),
@@ -34,7 +36,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         (.pinAttemptsBeforeLock, "5"),
         (.pinLockMinutes, "15"),
         (.idleLockMinutes, "5"),
-        (.standardFloatCents, "20000"),
+        (.standardFloat, "20=4,10=5,5=6,1=25,0.25=40,0.10=30,0.05=20,0.01=100"), // $200.00
         (.nsfFeeCents, "2500"),
         (.cashOnlyMonthsAfterNSF, "12"),
         (.cashierVoidOwnSession, "true"),
@@ -73,6 +75,12 @@ extension Ledger {
 
     static func intSetting(_ key: SettingKey, _ db: Database) throws -> Int64 {
         Int64(try setting(key, db)) ?? Int64(SettingKey.defaults.first { $0.0 == key }.flatMap { Int64($0.1) } ?? 0)
+    }
+
+    /// The standard float by denomination; a setting that does not parse falls back to the default.
+    static func standardFloat(_ db: Database) throws -> CashCount {
+        (try? CashCount.parse(try setting(.standardFloat, db)))
+            ?? (try? CashCount.parse(SettingKey.defaultValue(.standardFloat))) ?? CashCount()
     }
 
     static func amountCeiling(_ db: Database) throws -> Money {

@@ -406,19 +406,6 @@ private func submit(_ state: inout AppState) -> [Effect] {
 }
 
 extension TenderKind {
-    /// How the counter names the tender.
-    public var title: String {
-        switch self {
-        case .cash: "cash"
-        case .check: "check"
-        case .moneyOrder: "money order"
-        case .card: "card"
-        case .ach: "e-check"
-        }
-    }
-}
-
-extension TenderKind {
     /// The key that starts a tender of this kind on the payment pane.
     public var key: Character {
         switch self {

@@ -96,12 +96,3 @@ public enum ThemeFile {
         throw fail("unknown colour \"\(text)\"; use a name (black, red, green, yellow, blue, magenta, cyan, white, bright-…), default, or 0–255")
     }
 }
-
-extension String {
-    func trimmingSpacesAndTabs() -> String {
-        var text = Substring(self)
-        while let first = text.first, first == " " || first == "\t" || first == "\r" { text = text.dropFirst() }
-        while let last = text.last, last == " " || last == "\t" || last == "\r" { text = text.dropLast() }
-        return String(text)
-    }
-}

@@ -1,0 +1,223 @@
+import GRDB
+import TillCore
+
+/// Everything the closer settles a business day with: the drawers, the deposit slip,
+/// the tender summary, the revenue distribution, the receipt range and the corrections.
+public struct Settlement: Sendable {
+    public struct ClosedDay: Sendable, Equatable {
+        public let at: String
+        public let by: String
+        public let bag: String
+    }
+
+    public struct TenderLine: Sendable, Equatable {
+        public let kind: TenderKind
+        public let count: Int
+        public let amount: Money
+    }
+
+    public struct RevenueLine: Sendable, Equatable {
+        /// Nil: paid onto accounts beyond what they owed (a credit), or onto charges with no revenue code.
+        public let book: BookAccount?
+        public let amount: Money
+        public var name: String { book?.name ?? "Unapplied (credit on account)" }
+    }
+
+    public struct Correction: Sendable, Equatable {
+        public let receipt: ReceiptNumber?
+        public let corrects: ReceiptNumber?
+        public let kind: TransactionKind
+        public let amount: Money
+        public let operatorLogin: String
+        public let approvedBy: String?
+        public let memo: String
+    }
+
+    public let date: BusinessDate
+    public let closed: ClosedDay?
+    public let drawers: [DrawerSummary]
+    /// What each drawer should hold (live for open drawers), by session id.
+    public let expectations: [Int64: DrawerExpectation]
+    /// Closing counts of every closed drawer, pooled by denomination.
+    public let cashCounted: CashCount
+    /// Drops to the safe, pooled by denomination.
+    public let drops: CashCount
+    /// The floats of the closed drawers, kept back for tomorrow.
+    public let floatsKept: Money
+    /// Checks and money orders found in the closed drawers, for the deposit.
+    public let checks: [DrawerCheck]
+    public let tenders: [TenderLine]
+    public let revenue: [RevenueLine]
+    public let receipts: (first: ReceiptNumber, last: ReceiptNumber, count: Int)?
+    public let corrections: [Correction]
+
+    public var openDrawers: [DrawerSummary] { drawers.filter(\.isOpen) }
+    public var allDrawersClosed: Bool { openDrawers.isEmpty }
+
+    public var cashToDeposit: Money { Money(cents: cashCounted.total.cents + drops.total.cents - floatsKept.cents) }
+    public var checksTotal: Money { total(of: .check) }
+    public var moneyOrdersTotal: Money { total(of: .moneyOrder) }
+    public var depositTotal: Money { Money(cents: cashToDeposit.cents + checksTotal.cents + moneyOrdersTotal.cents) }
+    public var tenderTotal: Money { Money(cents: tenders.reduce(0) { $0 + $1.amount.cents }) }
+    public var revenueTotal: Money { Money(cents: revenue.reduce(0) { $0 + $1.amount.cents }) }
+    public var overShort: Money { Money(cents: drawers.reduce(0) { $0 + ($1.close?.balance.total.cents ?? 0) }) }
+
+    func total(of kind: TenderKind) -> Money {
+        Money(cents: checks.filter { $0.kind == kind }.reduce(0) { $0 + $1.amount.cents })
+    }
+}
+
+extension Ledger {
+    /// The settlement of a business day, open or closed.
+    public func settlement(_ date: BusinessDate) throws -> Settlement {
+        try read { db in try Self.settlement(date, db) }
+    }
+
+    /// Closes the open business day: every drawer must be closed. Posts the deposit (cash less
+    /// the floats kept, checks, money orders → bank) in the same transaction as the close; after
+    /// it nothing posts to the day. Returns the final settlement.
+    @discardableResult
+    public func closeBusinessDay(by operatorID: Int64, terminal: String, bag: String) throws -> Settlement {
+        let bag = bag.trimmingSpacesAndTabs()
+        guard !bag.isEmpty, bag.count <= 20 else { throw LedgerError(.invalid, "Give the deposit bag number (up to 20 characters)") }
+        return try writeImmediate { db in
+            guard let day = try Self.openDay(db) else { throw LedgerError(.dayNotOpen, "No business day is open") }
+            guard let op = try Self.fetchOperator(db, id: operatorID), op.role >= .lead else {
+                throw LedgerError(.notAuthorized, "Only a lead or supervisor closes the business day")
+            }
+            let before = try Self.settlement(day, db)
+            if !before.allDrawersClosed {
+                let names = before.openDrawers.map { "#\($0.id) (\($0.operatorLogin) at \($0.terminal))" }.joined(separator: ", ")
+                throw LedgerError(.invalid, "Drawers still open: \(names). Each is counted and closed before the day closes")
+            }
+            // The deposit must be what the books say the office holds for the day.
+            var books: [BookAccount: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT p.book, SUM(p.amount_cents) AS amount FROM transactions t JOIN postings p ON p.transaction_id = t.id
+                WHERE t.business_date = ? AND p.book IN ('CASH', 'SAFE', 'CHECKS', 'MONEY_ORDERS') GROUP BY p.book
+                """, arguments: [day.description]) {
+                if let book = BookAccount(rawValue: row["book"]) { books[book] = row["amount"] }
+            }
+            let slip: [(BookAccount, Money)] = [
+                (.drawerCash, Money(cents: before.cashCounted.total.cents - before.floatsKept.cents)),
+                (.safe, before.drops.total), (.checksOnHand, before.checksTotal), (.moneyOrdersOnHand, before.moneyOrdersTotal),
+            ]
+            for (book, amount) in slip where (books[book] ?? 0) != amount.cents {
+                throw LedgerError(.invalid, "The deposit slip's \(book.name.lowercased()) \(amount.formatted) differs from the books' \(Money(cents: books[book] ?? 0).formatted): run till verify and call a supervisor")
+            }
+            var depositID: Int64?
+            if before.depositTotal.isPositive {
+                var lines = [PostingLine(.bank, before.depositTotal)]
+                for (book, amount) in slip where !amount.isZero { lines.append(PostingLine(book, Money(cents: -amount.cents))) }
+                do throws(DomainError) { try Balance.check(lines) } catch { throw LedgerError(domain: error) }
+                depositID = try insert(PostingRequest(kind: .bankDeposit, lines: lines, operatorID: operatorID, terminal: terminal,
+                                                      memo: "Deposit bag \(bag)"),
+                                       businessDate: day, accountIDs: [:], db).id
+            }
+            let now = timestamp()
+            try db.execute(sql: """
+                UPDATE business_days SET closed_at = ?, closed_by = ?, deposit_bag = ?, deposit_transaction_id = ? WHERE date = ?
+                """, arguments: [now, operatorID, bag, depositID, day.description])
+            try Audit.record(db, at: now, operatorID: operatorID, terminal: terminal, event: "day.closed",
+                             detail: "\(day) deposit \(before.depositTotal.formatted) bag \(bag)")
+            return try Self.settlement(day, db)
+        }
+    }
+
+    static func settlement(_ date: BusinessDate, _ db: Database) throws -> Settlement {
+        let day = date.description
+        let closed = try Row.fetchOne(db, sql: """
+            SELECT b.closed_at, o.login, b.deposit_bag FROM business_days b JOIN operators o ON o.id = b.closed_by
+            WHERE b.date = ? AND b.closed_at IS NOT NULL
+            """, arguments: [day]).map { Settlement.ClosedDay(at: $0[0], by: $0[1], bag: $0[2] ?? "") }
+        let drawers = try drawers(on: date, db)
+        var expectations: [Int64: DrawerExpectation] = [:]
+        for drawer in drawers { expectations[drawer.id] = try expectation(session: drawer.id, db) }
+        let closedIDs = drawers.filter { !$0.isOpen }.map(\.id)
+        let missing = Set(drawers.flatMap { $0.close?.balance.missing.map(\.tenderID) ?? [] })
+        let checks = closedIDs.flatMap { expectations[$0]?.checks ?? [] }.filter { !missing.contains($0.tenderID) }
+
+        let tenders = try Row.fetchAll(db, sql: """
+            SELECT x.kind, SUM(CASE WHEN x.amount_cents > 0 THEN 1 ELSE -1 END) AS n, SUM(x.amount_cents) AS amount
+            FROM transactions t JOIN tenders x ON x.transaction_id = t.id
+            WHERE t.business_date = ? GROUP BY x.kind
+            """, arguments: [day]).compactMap { row in
+            TenderKind(rawValue: row["kind"]).map { Settlement.TenderLine(kind: $0, count: row["n"], amount: Money(cents: row["amount"])) }
+        }.sorted { TenderKind.allCases.firstIndex(of: $0.kind)! < TenderKind.allCases.firstIndex(of: $1.kind)! }
+
+        let receipts = try Row.fetchOne(db, sql: """
+            SELECT MIN(receipt_number), MAX(receipt_number), COUNT(receipt_number) FROM transactions
+            WHERE business_date = ? AND receipt_number IS NOT NULL
+            """, arguments: [day]).flatMap { row -> (ReceiptNumber, ReceiptNumber, Int)? in
+            guard let first: Int64 = row[0], let last: Int64 = row[1] else { return nil }
+            return (ReceiptNumber(first), ReceiptNumber(last), row[2])
+        }
+
+        let corrections = try Row.fetchAll(db, sql: """
+            SELECT t.receipt_number, c.receipt_number AS corrects, t.kind, o.login, a.login AS approver, t.memo,
+                   COALESCE((SELECT SUM(x.amount_cents) FROM tenders x WHERE x.transaction_id = t.id),
+                            (SELECT SUM(p.amount_cents) FROM postings p WHERE p.transaction_id = t.id AND p.amount_cents > 0)) AS amount
+            FROM transactions t JOIN transactions c ON c.id = t.corrects_id
+            JOIN operators o ON o.id = t.operator_id LEFT JOIN operators a ON a.id = t.override_operator_id
+            WHERE t.business_date = ? AND t.corrects_id IS NOT NULL ORDER BY t.id
+            """, arguments: [day]).map { row in
+            let receipt: Int64? = row["receipt_number"], corrects: Int64? = row["corrects"]
+            return Settlement.Correction(receipt: receipt.map(ReceiptNumber.init), corrects: corrects.map(ReceiptNumber.init),
+                                         kind: TransactionKind(rawValue: row["kind"]) ?? .void, amount: Money(cents: row["amount"] ?? 0),
+                                         operatorLogin: row["login"], approvedBy: row["approver"], memo: row["memo"])
+        }
+
+        return Settlement(date: date, closed: closed, drawers: drawers, expectations: expectations,
+                          cashCounted: try pooledCount(kind: "close", sessions: closedIDs, db),
+                          drops: try pooledCount(kind: "drop", sessions: drawers.map(\.id), db),
+                          floatsKept: Money(cents: drawers.filter { !$0.isOpen }.reduce(0) { $0 + $1.openingFloat.cents }),
+                          checks: checks, tenders: tenders, revenue: try revenue(day, db), receipts: receipts,
+                          corrections: corrections)
+    }
+
+    /// The day's receipts by revenue code: miscellaneous receipts by their own code; payments by
+    /// the codes of the charges they paid (oldest first, as allocated that day); the rest of a
+    /// payment is a credit on the account. Voids take their original's share back out.
+    private static func revenue(_ day: String, _ db: Database) throws -> [Settlement.RevenueLine] {
+        var amounts: [String: Int64] = [:]
+        // Revenue codes credited directly (miscellaneous receipts and their voids).
+        for row in try Row.fetchAll(db, sql: """
+            SELECT p.book, -SUM(p.amount_cents) FROM transactions t JOIN postings p ON p.transaction_id = t.id
+            WHERE t.business_date = ? AND t.kind IN ('payment', 'misc-receipt', 'void') AND p.book LIKE 'REV!_%' ESCAPE '!'
+            GROUP BY p.book
+            """, arguments: [day]) {
+            amounts[row[0], default: 0] += row[1]
+        }
+        // Receivable credits of payments (and, negated, of the payments voided today).
+        let credits = """
+            SELECT cp.id AS credit_id, cp.amount_cents, SIGN AS sign FROM transactions t
+            JOIN postings cp ON cp.transaction_id = SOURCE AND cp.book = 'AR' AND cp.amount_cents < 0
+            WHERE t.business_date = ? AND t.kind = KIND
+            """
+        let sources = credits.replacingOccurrences(of: "SIGN", with: "1").replacingOccurrences(of: "SOURCE", with: "t.id")
+            .replacingOccurrences(of: "KIND", with: "'payment'")
+            + " UNION ALL "
+            + credits.replacingOccurrences(of: "SIGN", with: "-1").replacingOccurrences(of: "SOURCE", with: "t.corrects_id")
+            .replacingOccurrences(of: "KIND", with: "'void'")
+        for row in try Row.fetchAll(db, sql: """
+            WITH credits AS (\(sources))
+            SELECT rp.book, SUM(c.sign * al.amount_cents) AS amount
+            FROM credits c JOIN allocations al ON al.credit_posting_id = c.credit_id
+            JOIN transactions at ON at.id = al.transaction_id AND at.business_date <= ?
+            JOIN postings chp ON chp.id = al.charge_posting_id
+            JOIN postings rp ON rp.transaction_id = chp.transaction_id AND rp.book LIKE 'REV!_%' ESCAPE '!'
+            GROUP BY 1
+            UNION ALL
+            SELECT 'AR', -SUM(c.sign * c.amount_cents) FROM credits c
+            """, arguments: [day, day, day]) {
+            // Each revenue row moves its share out of the payments' total; what stays is unapplied.
+            let amount: Int64 = row[1] ?? 0
+            let book: String = row[0]
+            amounts[book, default: 0] += amount
+            if book != "AR" { amounts["AR", default: 0] -= amount }
+        }
+        return BookAccount.revenueCodes.compactMap { book in
+            amounts[book.rawValue].flatMap { $0 == 0 ? nil : Settlement.RevenueLine(book: book, amount: Money(cents: $0)) }
+        } + (amounts["AR"].flatMap { $0 == 0 ? nil : [Settlement.RevenueLine(book: nil, amount: Money(cents: $0))] } ?? [])
+    }
+}

@@ -1,0 +1,205 @@
+import Foundation
+import TillCore
+
+/// The day's reports as text (screen, printer, files) and as CSV, from the same figures,
+/// so the settle pane, `till report` and the printed slip never disagree.
+public enum DayReport: String, CaseIterable, Sendable {
+    case x, z, deposit, tenders, revenue, settlement
+}
+
+public enum ReportText {
+    /// `label ......... $12.34` in `width` columns.
+    static func row(_ label: String, _ amount: Money, _ width: Int) -> String { row(label, amount.formatted, width) }
+
+    static func row(_ label: String, _ value: String, _ width: Int) -> String {
+        let room = max(1, width - value.count - 1)
+        let shown = label.count > room ? String(label.prefix(room)) : label
+        return shown + String(repeating: " ", count: width - shown.count - value.count) + value
+    }
+
+    static func rule(_ width: Int) -> String { String(repeating: "-", count: width) }
+
+    static func title(_ text: String, _ width: Int) -> String {
+        let pad = max(0, (width - text.count) / 2)
+        return String(repeating: " ", count: pad) + text
+    }
+
+    /// The running report of a drawer: what it should hold now, by tender.
+    public static func x(_ drawer: DrawerSummary, _ expected: DrawerExpectation, width: Int = 42) -> [String] {
+        var lines = [title("X REPORT - drawer #\(drawer.id)", width),
+                     "\(drawer.businessDate) \(drawer.operatorLogin) at \(drawer.terminal)", rule(width)]
+        lines += figures(expected, width)
+        lines += [rule(width), row("Cash the drawer should hold", expected.expectedCash, width)]
+        return lines
+    }
+
+    /// The final report of a closed drawer, with its number, the count and the over/short.
+    public static func z(_ drawer: DrawerSummary, _ expected: DrawerExpectation, width: Int = 42) -> [String] {
+        guard let close = drawer.close else { return x(drawer, expected, width: width) }
+        let b = close.balance
+        var lines = [title("Z REPORT No. \(close.zNumber)", width),
+                     "Drawer #\(drawer.id) \(drawer.businessDate) \(drawer.operatorLogin) at \(drawer.terminal)",
+                     "Closed \(close.at.prefix(16).replacingOccurrences(of: "T", with: " ")) by \(close.closedBy)", rule(width)]
+        lines += figures(expected, width)
+        lines += [rule(width), row("Cash expected", b.expectedCash, width), row("Cash counted", b.countedCash, width),
+                  row("Cash over/short", b.cash, width)]
+        lines.append(row("Checks over/short", b.checks, width))
+        lines.append(row("Money orders over/short", b.moneyOrders, width))
+        lines += [row("Card expected", b.expectedCard, width), row("Card batch", b.cardBatch, width),
+                  row("Card over/short", b.card, width)]
+        for check in b.missing { lines.append("  NOT FOUND \(check.kind == .check ? "check" : "m.o.") #\(check.number) \(check.amount.formatted)") }
+        lines += [rule(width), row("OVER/SHORT", b.total, width)]
+        if !close.reason.isEmpty { lines.append("Reason: \(close.reason)") }
+        if let approver = close.approvedBy { lines.append("Approved by \(approver)") }
+        return lines
+    }
+
+    private static func figures(_ e: DrawerExpectation, _ width: Int) -> [String] {
+        var lines = [row("Opening float", e.openingFloat, width)]
+        for kind in TenderKind.allCases {
+            let taken = e.byTender[kind] ?? (0, .zero)
+            lines.append(row("\(kind.title.capitalizedFirstLetter) (\(taken.count))", taken.amount, width))
+        }
+        lines.append(row("Drops to safe", Money(cents: -e.drops.cents), width))
+        if !e.checks.isEmpty {
+            lines.append("Checks and money orders in the drawer:")
+            for check in e.checks { lines.append(row("  \(check.kind == .check ? "Check" : "M.O.") #\(check.number) \(check.account)", check.amount, width)) }
+        }
+        return lines
+    }
+
+    /// The deposit slip: cash by denomination less the floats kept, each check, totals, bag.
+    public static func deposit(_ s: Settlement, width: Int = 42) -> [String] {
+        var lines = [title("DEPOSIT SLIP \(s.date)", width)]
+        if let closed = s.closed { lines.append("Bag \(closed.bag), closed by \(closed.by)") }
+        if !s.allDrawersClosed { lines.append("NOT FINAL: \(s.openDrawers.count) drawer(s) still open") }
+        lines += [rule(width), "Cash counted in drawers and drops:"]
+        let pooled = s.cashCounted.adding(s.drops)
+        for line in pooled.lines { lines.append(row("  \(line.quantity) x \(line.denomination.label)", line.amount, width)) }
+        lines += [row("Cash counted", pooled.total, width), row("Less floats kept for tomorrow", Money(cents: -s.floatsKept.cents), width),
+                  row("Cash to deposit", s.cashToDeposit, width), rule(width)]
+        for check in s.checks {
+            lines.append(row("\(check.kind == .check ? "Check" : "M.O.") #\(check.number) acct \(check.account)", check.amount, width))
+        }
+        lines += [row("Checks (\(s.checks.filter { $0.kind == .check }.count))", s.checksTotal, width),
+                  row("Money orders (\(s.checks.filter { $0.kind == .moneyOrder }.count))", s.moneyOrdersTotal, width),
+                  rule(width), row("DEPOSIT TOTAL", s.depositTotal, width)]
+        return lines
+    }
+
+    public static func tenders(_ s: Settlement, width: Int = 42) -> [String] {
+        var lines = [title("TENDER SUMMARY \(s.date)", width), rule(width)]
+        for t in s.tenders { lines.append(row("\(t.kind.title.capitalizedFirstLetter) (\(t.count))", t.amount, width)) }
+        lines += [rule(width), row("Total taken", s.tenderTotal, width)]
+        return lines
+    }
+
+    public static func revenue(_ s: Settlement, width: Int = 42) -> [String] {
+        var lines = [title("REVENUE DISTRIBUTION \(s.date)", width), rule(width)]
+        for r in s.revenue { lines.append(row(r.name, r.amount, width)) }
+        lines += [rule(width), row("Total", s.revenueTotal, width)]
+        return lines
+    }
+
+    /// Everything the closer reviews, in one report.
+    public static func settlement(_ s: Settlement, width: Int = 42) -> [String] {
+        var lines = [title("SETTLEMENT \(s.date)", width),
+                     s.closed.map { "Day closed \($0.at.prefix(16).replacingOccurrences(of: "T", with: " ")) by \($0.by)" } ?? "Day open",
+                     rule(width), "Drawers:"]
+        if s.drawers.isEmpty { lines.append("  none opened") }
+        for d in s.drawers {
+            let state = d.close.map { "Z\($0.zNumber) o/s \($0.balance.total.formatted)" } ?? "OPEN"
+            lines.append(row("  #\(d.id) \(d.operatorLogin) \(d.terminal)", state, width))
+        }
+        lines.append(row("Over/short, all drawers", s.overShort, width))
+        lines += [""] + deposit(s, width: width) + [""] + tenders(s, width: width) + [""] + revenue(s, width: width) + [""]
+        if let r = s.receipts {
+            lines.append("Receipts #\(r.first) to #\(r.last) (\(r.count))")
+        } else {
+            lines.append("No receipts issued")
+        }
+        lines.append("Voids and reversals:")
+        if s.corrections.isEmpty { lines.append("  none") }
+        for c in s.corrections {
+            lines.append(row("  #\(c.receipt.map { "\($0)" } ?? "-") \(c.kind.rawValue) of #\(c.corrects.map { "\($0)" } ?? "-")", c.amount, width))
+            lines.append("    by \(c.operatorLogin)" + (c.approvedBy.map { ", approved by \($0)" } ?? "") + ": \(c.memo)")
+        }
+        return lines
+    }
+}
+
+/// The same reports as CSV rows (first row the header), amounts as plain decimals.
+public enum ReportCSV {
+    public static func drawers(_ s: Settlement) -> [[String]] {
+        [["drawer", "operator", "terminal", "state", "z_number", "float", "expected_cash", "counted_cash", "cash_over_short",
+          "checks_over_short", "money_orders_over_short", "card_expected", "card_batch", "card_over_short", "over_short",
+          "approved_by", "reason"]]
+            + s.drawers.map { d in
+                let b = d.close?.balance
+                let expectedCash = b?.expectedCash ?? s.expectations[d.id]?.expectedCash ?? .zero
+                return ["\(d.id)", d.operatorLogin, d.terminal, d.isOpen ? "open" : "closed", d.close.map { "\($0.zNumber)" } ?? "",
+                        d.openingFloat.decimalString, expectedCash.decimalString, b?.countedCash.decimalString ?? "",
+                        b?.cash.decimalString ?? "", b?.checks.decimalString ?? "", b?.moneyOrders.decimalString ?? "",
+                        b?.expectedCard.decimalString ?? "", b?.cardBatch.decimalString ?? "", b?.card.decimalString ?? "",
+                        b?.total.decimalString ?? "", d.close?.approvedBy ?? "", d.close?.reason ?? ""]
+            }
+    }
+
+    public static func deposit(_ s: Settlement) -> [[String]] {
+        var rows = [["line", "denomination_or_number", "quantity", "account", "amount"]]
+        for line in s.cashCounted.adding(s.drops).lines {
+            rows.append(["cash", line.denomination.rawValue, "\(line.quantity)", "", line.amount.decimalString])
+        }
+        rows.append(["floats-kept", "", "", "", Money(cents: -s.floatsKept.cents).decimalString])
+        rows.append(["cash-total", "", "", "", s.cashToDeposit.decimalString])
+        for check in s.checks {
+            rows.append([check.kind == .check ? "check" : "money-order", check.number, "1", check.account, check.amount.decimalString])
+        }
+        rows.append(["checks-total", "", "", "", s.checksTotal.decimalString])
+        rows.append(["money-orders-total", "", "", "", s.moneyOrdersTotal.decimalString])
+        rows.append(["deposit-total", s.closed?.bag ?? "", "", "", s.depositTotal.decimalString])
+        return rows
+    }
+
+    public static func tenders(_ s: Settlement) -> [[String]] {
+        [["tender", "count", "amount"]] + s.tenders.map { [$0.kind.rawValue, "\($0.count)", $0.amount.decimalString] }
+            + [["total", "", s.tenderTotal.decimalString]]
+    }
+
+    public static func revenue(_ s: Settlement) -> [[String]] {
+        [["code", "name", "amount"]] + s.revenue.map { [$0.book?.rawValue ?? "UNAPPLIED", $0.name, $0.amount.decimalString] }
+            + [["total", "", s.revenueTotal.decimalString]]
+    }
+
+    public static func text(_ rows: [[String]]) -> String { rows.map { CSV.line($0) + "\r\n" }.joined() }
+}
+
+/// The closer's files: the settlement report as text, and each report as CSV, in a
+/// reports directory (by default `reports/` beside the ledger file).
+public enum ReportFiles {
+    @discardableResult
+    public static func write(_ s: Settlement, to directory: String) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o750])
+        let files: [(String, String)] = [
+            ("settlement.txt", ReportText.settlement(s).joined(separator: "\n") + "\n"),
+            ("drawers.csv", ReportCSV.text(ReportCSV.drawers(s))),
+            ("deposit.csv", ReportCSV.text(ReportCSV.deposit(s))),
+            ("tenders.csv", ReportCSV.text(ReportCSV.tenders(s))),
+            ("revenue.csv", ReportCSV.text(ReportCSV.revenue(s))),
+        ]
+        var written: [String] = []
+        for (name, text) in files {
+            let path = (directory as NSString).appendingPathComponent("\(s.date)-\(name)")
+            guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o640]) else {
+                throw LedgerError(.invalid, "Could not write \(path): check the reports directory")
+            }
+            written.append(path)
+        }
+        return written
+    }
+}
+
+extension String {
+    var capitalizedFirstLetter: String { prefix(1).uppercased() + dropFirst() }
+}
