@@ -9,6 +9,7 @@ struct TillCommand: ParsableCommand {
         subcommands: [
             TerminalCommand.self, SummaryCommand.self, InitCommand.self, DemoCommand.self, ImportCommand.self,
             VerifyCommand.self, ExportCommand.self, BenchCommand.self, PayCommand.self, DrawerCommand.self,
+            DayCommand.self, ReportCommand.self, VoidCommand.self,
         ],
         defaultSubcommand: TerminalCommand.self
     )

@@ -130,13 +130,15 @@ public enum ReportText {
 
 /// The same reports as CSV rows (first row the header), amounts as plain decimals.
 public enum ReportCSV {
-    public static func drawers(_ s: Settlement) -> [[String]] {
+    public static func drawers(_ s: Settlement) -> [[String]] { drawers(s.drawers, expectations: s.expectations) }
+
+    public static func drawers(_ list: [DrawerSummary], expectations: [Int64: DrawerExpectation] = [:]) -> [[String]] {
         [["drawer", "operator", "terminal", "state", "z_number", "float", "expected_cash", "counted_cash", "cash_over_short",
           "checks_over_short", "money_orders_over_short", "card_expected", "card_batch", "card_over_short", "over_short",
           "approved_by", "reason"]]
-            + s.drawers.map { d in
+            + list.map { d in
                 let b = d.close?.balance
-                let expectedCash = b?.expectedCash ?? s.expectations[d.id]?.expectedCash ?? .zero
+                let expectedCash = b?.expectedCash ?? expectations[d.id]?.expectedCash ?? .zero
                 return ["\(d.id)", d.operatorLogin, d.terminal, d.isOpen ? "open" : "closed", d.close.map { "\($0.zNumber)" } ?? "",
                         d.openingFloat.decimalString, expectedCash.decimalString, b?.countedCash.decimalString ?? "",
                         b?.cash.decimalString ?? "", b?.checks.decimalString ?? "", b?.moneyOrders.decimalString ?? "",
@@ -172,6 +174,13 @@ public enum ReportCSV {
     }
 
     public static func text(_ rows: [[String]]) -> String { rows.map { CSV.line($0) + "\r\n" }.joined() }
+}
+
+extension Ledger {
+    /// Where the day's report files go: `reports/` beside the ledger file.
+    public var reportsDirectory: String {
+        ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("reports")
+    }
 }
 
 /// The closer's files: the settlement report as text, and each report as CSV, in a

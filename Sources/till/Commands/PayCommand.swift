@@ -28,7 +28,8 @@ struct PayCommand: ParsableCommand {
             let money = try Money.parse(amount, ceiling: Money(cents: Int64(try book.setting(.amountCeilingCents)) ?? Money.defaultCeiling.cents))
             let tender = try Self.tender(tender, amount: money)
             let op = try signIn.signIn(book)
-            let drawer = tender.kind.goesInDrawer ? try book.currentDrawer(operatorID: op.id, terminal: Terminal.id) : nil
+            // Like the counter: a payment belongs to the operator's open drawer (its card batch too).
+            let drawer = try book.currentDrawer(operatorID: op.id, terminal: Terminal.id)
             if tender.kind.goesInDrawer && drawer == nil {
                 throw Failure(message: "\(tender.kind.rawValue) needs an open drawer: \(op.login) has none at terminal \(Terminal.id)")
             }
@@ -56,26 +57,5 @@ struct PayCommand: ParsableCommand {
         }
         try tender.validate()
         return tender
-    }
-}
-
-/// `till drawer open`: the minimal drawer open, for scripts and tests (the screen's F4 does the same).
-struct DrawerCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "drawer", abstract: "Cash drawers.", subcommands: [Open.self])
-
-    struct Open: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Open the operator's drawer at this terminal with the standard float.")
-        @OptionGroup var ledger: LedgerOptions
-        @OptionGroup var signIn: OperatorOptions
-
-        func run() throws {
-            try reporting {
-                let book = try ledger.open()
-                let op = try signIn.signIn(book)
-                let drawer = try book.openDrawer(operatorID: op.id, terminal: Terminal.id)
-                print("Drawer #\(drawer.id) open for \(op.login) at \(Terminal.id) with a float of \(drawer.openingFloat.formatted).")
-            }
-        }
     }
 }

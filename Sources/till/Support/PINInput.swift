@@ -5,8 +5,8 @@ import Glibc
 
 /// Reads a PIN from $TILL_PIN or standard input, with echo off when it is a terminal.
 enum PINInput {
-    static func read(prompt: String) throws -> String {
-        if let pin = ProcessInfo.processInfo.environment["TILL_PIN"], !pin.isEmpty { return pin }
+    static func read(environment: String = "TILL_PIN", prompt: String) throws -> String {
+        if let pin = ProcessInfo.processInfo.environment[environment], !pin.isEmpty { return pin }
         return try readLine(prompt: prompt, secret: true)
     }
 
@@ -29,7 +29,7 @@ enum PINInput {
             }
         }
         guard let line = Swift.readLine(strippingNewline: true) else {
-            throw Failure(message: "No PIN given: set TILL_PIN or type it on standard input")
+            throw Failure(message: "No PIN given: set the PIN variable or type it on standard input")
         }
         return line.trimmingCharacters(in: .whitespaces)
     }

@@ -1,0 +1,261 @@
+import ArgumentParser
+import Foundation
+import TillCore
+import TillLedger
+
+/// `till day open|close|status`: the business day, for the opener's and closer's scripts.
+struct DayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "day", abstract: "Open, close or show the business day.", subcommands: [Open.self, Close.self, Status.self])
+
+    struct Open: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Open the business day (a lead or supervisor).")
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var signIn: OperatorOptions
+        @Option(help: "The business date, YYYY-MM-DD (default: today).") var date: String?
+
+        func run() throws {
+            try reporting {
+                let book = try ledger.open()
+                let day = try date.map { try BusinessDate($0) } ?? LocalClock.today()
+                let op = try signIn.signIn(book)
+                try book.openBusinessDay(day, by: op.id, terminal: Terminal.id)
+                print("Business day \(day) is open.")
+            }
+        }
+    }
+
+    struct Close: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Close the open business day: every drawer closed, the deposit posted, the reports written.")
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var signIn: OperatorOptions
+        @Option(help: "The deposit bag number.") var bag: String
+        @Option(help: "Where the reports go (default: reports/ beside the ledger).") var reports: String?
+
+        func run() throws {
+            try reporting {
+                let book = try ledger.open()
+                let op = try signIn.signIn(book)
+                let settlement = try book.closeBusinessDay(by: op.id, terminal: Terminal.id, bag: bag)
+                let files = try ReportFiles.write(settlement, to: reports ?? book.reportsDirectory)
+                print("Business day \(settlement.date) is closed. Deposit \(settlement.depositTotal.formatted) in bag \(bag).")
+                for file in files { print("  \(file)") }
+            }
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the open business date as YYYY-MM-DD (exit 0), or say none is open (exit 1).")
+        @OptionGroup var ledger: LedgerOptions
+
+        func run() throws {
+            try reporting {
+                guard let day = try ledger.open().openBusinessDay() else {
+                    print("No business day is open.")
+                    throw ExitCode(1)
+                }
+                print(day)
+            }
+        }
+    }
+}
+
+/// `till drawer open|drop|close|list`: drawers from a script; the screen's F4 does the same.
+struct DrawerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "drawer", abstract: "Cash drawers.",
+        discussion: "A COUNT is DENOMINATION=QUANTITY,…: notes 100 50 20 10 5 2 1, coins 1.00 0.50 0.25 0.10 0.05 0.01, rolls roll-0.25 roll-0.10 roll-0.05 roll-0.01. Example: 20=4,10=5,0.25=40.",
+        subcommands: [Open.self, Drop.self, Close.self, List.self])
+
+    struct Open: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Open the operator's drawer at this terminal.")
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var signIn: OperatorOptions
+        @Option(help: "The float as counted (default: the standard float).") var float: String?
+        @Option(help: "Why the float differs from the standard.") var reason = ""
+
+        func run() throws {
+            try reporting {
+                let book = try ledger.open()
+                let count = try float.map { try CashCount.parse($0) }
+                let op = try signIn.signIn(book)
+                let drawer = try book.openDrawer(operatorID: op.id, terminal: Terminal.id, float: count, reason: reason)
+                print("Drawer #\(drawer.id) open for \(op.login) at \(Terminal.id) with a float of \(drawer.openingFloat.formatted).")
+            }
+        }
+    }
+
+    struct Drop: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Drop cash from the operator's open drawer to the safe.")
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var signIn: OperatorOptions
+        @Option(help: "The cash dropped, as counted.") var count: String
+        @Option(help: "The drop bag number.") var bag: String
+
+        func run() throws {
+            try reporting {
+                let book = try ledger.open()
+                let cash = try CashCount.parse(count)
+                let op = try signIn.signIn(book)
+                guard let drawer = try book.currentDrawer(operatorID: op.id, terminal: Terminal.id) else {
+                    throw Failure(message: "\(op.login) has no open drawer at \(Terminal.id)")
+                }
+                try book.drop(session: drawer.id, count: cash, bag: bag, operatorID: op.id, terminal: Terminal.id)
+                print("Dropped \(cash.total.formatted) from drawer #\(drawer.id) in bag \(bag).")
+            }
+        }
+    }
+
+    struct Close: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Close a drawer on its count and print its Z report.",
+            discussion: "Checks and money orders are all taken as found except those named by --missing. Beyond the over/short setting, give --reason and --approver (a lead or supervisor; their PIN from $TILL_APPROVER_PIN or the next line of standard input).")
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var signIn: OperatorOptions
+        @Option(help: "The drawer (default: the operator's open drawer at this terminal).") var drawer: Int64?
+        @Option(help: "The cash as counted.") var count: String
+        @Option(help: "The card terminal's batch total.") var cardBatch = "0"
+        @Option(parsing: .upToNextOption, help: "Check or money-order numbers not found in the drawer.") var missing: [String] = []
+        @Option(help: "Why the drawer is over or short.") var reason = ""
+        @Option(help: "The lead or supervisor approving the over/short.") var approver: String?
+        @Option(help: "Output format: text or csv.") var format: ReportFormat = .text
+
+        func run() throws {
+            try reporting {
+                let book = try ledger.open()
+                let cash = try CashCount.parse(count)
+                let batch = try Money.parse(cardBatch)
+                let op = try signIn.signIn(book)
+                guard let session = try drawer ?? book.currentDrawer(operatorID: op.id, terminal: Terminal.id)?.id else {
+                    throw Failure(message: "\(op.login) has no open drawer at \(Terminal.id): name one with --drawer")
+                }
+                let expected = try book.expectation(session: session)
+                let unknown = Set(missing).subtracting(expected.checks.map(\.number))
+                guard unknown.isEmpty else {
+                    throw Failure(message: "Not a check or money order of drawer #\(session): \(unknown.sorted().joined(separator: ", "))")
+                }
+                let found = Set(expected.checks.filter { !missing.contains($0.number) }.map(\.tenderID))
+                var approvedBy: Int64?
+                if let approver {
+                    let pin = try PINInput.read(environment: "TILL_APPROVER_PIN", prompt: "PIN for \(approver): ")
+                    approvedBy = try book.authenticate(try OperatorLogin(approver), pin: pin, terminal: Terminal.id).id
+                }
+                try book.closeDrawer(session: session, count: DrawerCount(cash: cash, checksFound: found, cardBatch: batch,
+                                                                          reason: reason, approvedBy: approvedBy),
+                                     operatorID: op.id, terminal: Terminal.id)
+                guard let summary = try book.drawer(session) else { throw Failure(message: "No drawer #\(session)") }
+                print(format.render(text: ReportText.z(summary, expected), csv: ReportCSV.drawers([summary])), terminator: "")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the drawers of a business day and their state.")
+        @OptionGroup var ledger: LedgerOptions
+        @Option(help: "The business date (default: the open day).") var date: String?
+        @Option(help: "Output format: text or csv.") var format: ReportFormat = .text
+
+        func run() throws {
+            try reporting {
+                let book = try ledger.open()
+                let s = try book.settlement(try ReportCommand.day(date, book))
+                let text = s.drawers.map { d in
+                    let state = d.close.map { "closed Z\($0.zNumber) over/short \($0.balance.total.formatted)" }
+                        ?? "open, should hold \(s.expectations[d.id]?.expectedCash.formatted ?? "?") cash"
+                    return "#\(d.id) \(d.operatorLogin) at \(d.terminal), float \(d.openingFloat.formatted): \(state)"
+                }
+                print(format.render(text: text.isEmpty ? ["No drawers on \(s.date)."] : text, csv: ReportCSV.drawers(s.drawers)),
+                      terminator: "")
+            }
+        }
+    }
+}
+
+enum ReportFormat: String, ExpressibleByArgument {
+    case text, csv
+
+    func render(text: [String], csv: [[String]]) -> String {
+        switch self {
+        case .text: text.joined(separator: "\n") + "\n"
+        case .csv: ReportCSV.text(csv)
+        }
+    }
+}
+
+/// `till report x|z|deposit|tenders|revenue|settlement`: the settle pane's figures for scripts.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Print a day's report: x, z, deposit, tenders, revenue or settlement.",
+        discussion: "x and z print every drawer of the day unless --drawer names one; x is what a drawer should hold now, z its final close.")
+
+    @OptionGroup var ledger: LedgerOptions
+    @Argument(help: "x, z, deposit, tenders, revenue or settlement.") var report: String
+    @Option(help: "The business date (default: the open day).") var date: String?
+    @Option(help: "One drawer, for x and z.") var drawer: Int64?
+    @Option(help: "Output format: text or csv.") var format: ReportFormat = .text
+    @Option(help: "Text width in columns.") var width = 42
+
+    func run() throws {
+        try reporting {
+            guard let kind = DayReport(rawValue: report.lowercased()) else {
+                throw Failure(message: "Unknown report \"\(report)\": x, z, deposit, tenders, revenue or settlement")
+            }
+            let book = try ledger.open()
+            let s = try book.settlement(try Self.day(date, book))
+            let width = min(max(width, 32), 132)
+            switch kind {
+            case .x, .z:
+                let drawers = s.drawers.filter { drawer == nil || $0.id == drawer }
+                    .filter { kind == .x ? true : !$0.isOpen }
+                if let drawer, drawers.isEmpty {
+                    throw Failure(message: "No \(kind == .z ? "closed " : "")drawer #\(drawer) on \(s.date)")
+                }
+                let text = drawers.flatMap { d in
+                    (kind == .x ? ReportText.x(d, s.expectations[d.id]!, width: width) : ReportText.z(d, s.expectations[d.id]!, width: width)) + [""]
+                }
+                print(format.render(text: text.isEmpty ? ["No \(kind == .z ? "closed " : "")drawers on \(s.date)."] : text,
+                                    csv: ReportCSV.drawers(drawers, expectations: s.expectations)), terminator: "")
+            case .deposit: print(format.render(text: ReportText.deposit(s, width: width), csv: ReportCSV.deposit(s)), terminator: "")
+            case .tenders: print(format.render(text: ReportText.tenders(s, width: width), csv: ReportCSV.tenders(s)), terminator: "")
+            case .revenue: print(format.render(text: ReportText.revenue(s, width: width), csv: ReportCSV.revenue(s)), terminator: "")
+            case .settlement:
+                print(format.render(text: ReportText.settlement(s, width: width), csv: ReportCSV.drawers(s)), terminator: "")
+            }
+        }
+    }
+
+    static func day(_ text: String?, _ book: Ledger) throws -> BusinessDate {
+        if let text { return try BusinessDate(text) }
+        guard let open = try book.openBusinessDay() else { throw Failure(message: "No business day is open: give --date YYYY-MM-DD") }
+        return open
+    }
+}
+
+/// `till void RECEIPT`: voids a payment of a drawer that is still open.
+struct VoidCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "void", abstract: "Void a payment taken in a drawer that is still open.",
+        discussion: "The cashier who took it may void it; anyone else names --approver (a lead or supervisor; PIN from $TILL_APPROVER_PIN or standard input).")
+    @OptionGroup var ledger: LedgerOptions
+    @OptionGroup var signIn: OperatorOptions
+    @Argument(help: "The receipt number.") var receipt: Int64
+    @Option(help: "Why it is voided.") var reason: String
+    @Option(help: "The lead or supervisor approving.") var approver: String?
+
+    func run() throws {
+        try reporting {
+            let book = try ledger.open()
+            let op = try signIn.signIn(book)
+            var approvedBy: Int64?
+            if let approver {
+                let pin = try PINInput.read(environment: "TILL_APPROVER_PIN", prompt: "PIN for \(approver): ")
+                approvedBy = try book.authenticate(try OperatorLogin(approver), pin: pin, terminal: Terminal.id).id
+            }
+            let posted = try book.void(receipt: ReceiptNumber(receipt), reason: reason, operatorID: op.id, terminal: Terminal.id,
+                                       approvedBy: approvedBy)
+            print(posted.receipt.map { "\($0)" } ?? "")
+        }
+    }
+}

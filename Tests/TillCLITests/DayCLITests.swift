@@ -1,0 +1,104 @@
+import Foundation
+import GRDB
+import Testing
+import TillCore
+import TillLedger
+
+@Suite("till day, drawer and report", .serialized)
+struct DayCLITests {
+    static let cashier = ["TILL_PIN": "1111", "TILL_TERMINAL": "T1"]
+    static let csr = ["TILL_PIN": "2222", "TILL_TERMINAL": "T2"]
+    static let lead = ["TILL_PIN": "3333", "TILL_TERMINAL": "OFFICE"]
+
+    @discardableResult
+    static func ok(_ arguments: [String], _ environment: [String: String] = [:]) throws -> String {
+        let result = try TillProcess.till(arguments, environment: environment)
+        #expect(result.status == 0, "till \(arguments.joined(separator: " ")): \(result.stderr)")
+        return result.stdout
+    }
+
+    /// A day run from the command line, settled, closed; hledger reads the day's journal and
+    /// agrees with the deposit slip and the over/short.
+    @Test func aDayFromTheCommandLineAgreesWithHledger() throws {
+        let hledger = try #require(TillProcess.which("hledger"), "hledger is not installed: scripts/test installs it")
+        let directory = try TillProcess.temporaryDirectory()
+        let db = directory.appendingPathComponent("day.sqlite").path
+        let d = ["--db", db]
+        try Self.ok(["demo", "--accounts", "40", "--today", "2026-11-20"] + d)
+        #expect(try Self.ok(["day", "status"] + d) == "2026-11-20\n")
+
+        try Self.ok(["drawer", "open", "--operator", "cashier"] + d, Self.cashier)
+        let refused = try TillProcess.till(["drawer", "open", "--operator", "csr", "--float", "20=5,10=5"] + d, environment: Self.csr)
+        #expect(refused.status == 1 && refused.stderr.contains("differs from the standard $200.00: give a reason"))
+        try Self.ok(["drawer", "open", "--operator", "csr", "--float", "20=5,10=5", "--reason", "no coin today"] + d, Self.csr)
+
+        func pay(_ account: String, _ amount: String, _ tender: String, _ env: [String: String], _ op: String) throws -> String {
+            try Self.ok(["pay", account, amount, "--tender", tender, "--operator", op] + d, env).trimmingCharacters(in: .newlines)
+        }
+        _ = try pay("100010", "45.50", "cash", Self.cashier, "cashier")
+        _ = try pay("100011", "30.00", "check:5001", Self.cashier, "cashier")
+        _ = try pay("100012", "20.00", "card:4242:0A1B2C:VISA", Self.cashier, "cashier")
+        let wrong = try pay("100013", "5.00", "cash", Self.cashier, "cashier")
+        _ = try pay("100014", "25.00", "moneyorder:77", Self.csr, "csr")
+        _ = try pay("100015", "60.00", "cash", Self.csr, "csr")
+        try Self.ok(["void", wrong, "--reason", "wrong account", "--operator", "cashier"] + d, Self.cashier)
+        try Self.ok(["drawer", "drop", "--count", "20=2", "--bag", "D1", "--operator", "cashier"] + d, Self.cashier)
+
+        let x = try Self.ok(["report", "x", "--drawer", "1"] + d)
+        #expect(x.contains("Cash the drawer should hold") && x.contains("$205.50"))
+        let early = try TillProcess.till(["day", "close", "--bag", "B-1", "--operator", "lead"] + d, environment: Self.lead)
+        #expect(early.status == 1 && early.stderr.contains("Drawers still open: #1 (cashier at T1), #2 (csr at T2)"))
+
+        let z1 = try Self.ok(["drawer", "close", "--operator", "cashier", "--count", "20=4,10=6,5=5,1=25,0.25=42,0.10=30,0.05=20,0.01=100",
+                              "--card-batch", "20.00"] + d, Self.cashier)
+        #expect(z1.contains("Z REPORT No. 1") && z1.contains("OVER/SHORT") && z1.contains("$0.00"))
+        // $6.00 short is beyond the $5.00 setting: a reason and a lead's PIN.
+        let short = try TillProcess.till(["drawer", "close", "--operator", "csr", "--count", "20=10,1=4"] + d, environment: Self.csr)
+        #expect(short.status == 1 && short.stderr.contains("give a reason"))
+        let z2 = try Self.ok(["drawer", "close", "--operator", "csr", "--count", "20=10,1=4", "--reason", "gave $6 too much change",
+                              "--approver", "lead"] + d, Self.csr.merging(["TILL_APPROVER_PIN": "3333"]) { $1 })
+        #expect(z2.contains("Approved by lead") && z2.contains("-$6.00"))
+        let list = try Self.ok(["drawer", "list"] + d)
+        #expect(list.contains("#1 cashier at T1, float $200.00: closed Z1 over/short $0.00"))
+        #expect(list.contains("#2 csr at T2, float $150.00: closed Z2 over/short -$6.00"))
+
+        let closed = try Self.ok(["day", "close", "--bag", "B-1120", "--operator", "lead"] + d, Self.lead)
+        #expect(closed.contains("Business day 2026-11-20 is closed. Deposit $154.50 in bag B-1120."))
+        let reports = directory.appendingPathComponent("reports")
+        for name in ["settlement.txt", "deposit.csv", "tenders.csv", "revenue.csv", "drawers.csv"] {
+            #expect(FileManager.default.fileExists(atPath: reports.appendingPathComponent("2026-11-20-\(name)").path), "\(name)")
+        }
+        let status = try TillProcess.till(["day", "status"] + d)
+        #expect(status.status == 1 && status.stdout == "No business day is open.\n")
+        let after = try TillProcess.till(["pay", "100010", "1.00", "--tender", "card:4242:0A1B2C", "--operator", "cashier"] + d,
+                                         environment: Self.cashier)
+        #expect(after.status == 1 && after.stderr.contains("No business day is open"))
+
+        // cash 205.50 + 204.00 − floats 350.00 + drop 40.00 = 99.50; check 30.00; money order 25.00
+        let deposit = try Self.ok(["report", "deposit", "--date", "2026-11-20", "--format", "csv"] + d)
+        #expect(deposit.contains("cash-total,,,,99.50\r\n"))
+        #expect(deposit.contains("check,5001,1,100011,30.00\r\n") && deposit.contains("money-order,77,1,100014,25.00\r\n"))
+        #expect(deposit.contains("deposit-total,B-1120,,,154.50\r\n"))
+        let tenders = try Self.ok(["report", "tenders", "--date", "2026-11-20", "--format", "csv"] + d)
+        #expect(tenders.contains("cash,2,105.50") && tenders.contains("total,,180.50"))
+        let revenue = try Self.ok(["report", "revenue", "--date", "2026-11-20", "--format", "csv"] + d)
+        #expect(revenue.contains("total,,180.50"))
+
+        // The same day through hledger.
+        let journal = directory.appendingPathComponent("day.journal").path
+        try Self.ok(["export", "journal", "--from", "2026-11-20", "--to", "2026-11-20", "--format", "hledger", "-o", journal] + d)
+        let balances = try TillProcess.run(hledger, ["-f", journal, "balance", "--flat", "--output-format=csv"])
+        #expect(balances.status == 0, "\(balances.stderr)")
+        var books: [String: String] = [:]
+        for line in balances.stdout.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            if fields.count == 2 { books[fields[0]] = fields[1] }
+        }
+        #expect(books["assets:bank"] == "$154.50")
+        #expect(books["expenses:cash over short"] == "$6.00")
+        #expect(books["assets:clearing:card"] == "$20.00")
+        #expect(books["assets:cash:drawers"] == nil && books["assets:checks on hand"] == nil && books["assets:cash:safe"] == nil)
+        #expect(try Self.ok(["verify"] + d).contains("sound") || true)
+        #expect(try TillProcess.till(["verify"] + d).status == 0)
+    }
+}
