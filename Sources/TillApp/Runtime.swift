@@ -72,7 +72,7 @@ public final class Runtime {
         }
     }
 
-    private func run(_ effect: Effect) -> [Event] {
+    func run(_ effect: Effect) -> [Event] {
         switch effect {
         case .refreshAccount(let number):
             return [account(number, Event.accountRefreshed)]
@@ -83,12 +83,9 @@ public final class Runtime {
                 return [.notice(AppState.Message("Note not added: \(error)", .error))]
             }
             return [account(number, Event.accountRefreshed), .notice(AppState.Message("Note added to \(number)"))]
-        case .openDrawer:
-            guard let op = state.session else { return [] }
-            return [attempt {
-                let drawer = try self.ledger.openDrawer(operatorID: op.id, terminal: self.terminal)
-                return .notice(AppState.Message("Drawer #\(drawer.id) open with a float of \(drawer.openingFloat.formatted)"))
-            }] + run(.refreshStatus)
+        case .loadDrawer, .openDrawer, .drop, .noSale, .previewClose, .closeDrawer, .loadSettlement, .openDay, .closeDay,
+             .printSettlement:
+            return runDay(effect)
         case .postPayment(let submission):
             return post(submission)
         case .loadReceipt(let number):
@@ -163,7 +160,7 @@ public final class Runtime {
     }
 
     /// Runs a ledger read, turning an error into a message on screen.
-    private func attempt(_ body: () throws -> Event) -> Event {
+    func attempt(_ body: () throws -> Event) -> Event {
         do { return try body() } catch { return .notice(AppState.Message("\(error)", .error)) }
     }
 

@@ -41,8 +41,11 @@ public struct PrintJob: Sendable {
     public let lines: [PrintLine]
     public let openDrawer: Bool
     public let reprint: Bool
+    /// A report's spool name (`z-000003`, `settlement-2026-11-20`); nil for a receipt.
+    public let name: String?
 
-    public init(number: Int64, lines: [PrintLine], openDrawer: Bool, reprint: Bool) {
+    public init(number: Int64, lines: [PrintLine], openDrawer: Bool, reprint: Bool, name: String? = nil) {
+        self.name = name
         self.number = number
         self.lines = lines
         self.openDrawer = openDrawer
@@ -70,7 +73,7 @@ public enum Printer {
         } catch {
             throw PrintError("cannot use the spool directory \(directory)")
         }
-        let base = String(format: "receipt-%06lld", job.number)
+        let base = job.name ?? String(format: "receipt-%06lld", job.number)
         var name = base + ".txt"
         var copy = 1
         while job.reprint || manager.fileExists(atPath: directory + "/" + name) {

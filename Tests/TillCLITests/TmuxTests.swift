@@ -170,6 +170,9 @@ struct TmuxTests {
         try tmux.signInAsCashier()
         try tmux.keys("F4")
         try tmux.run(["send-keys", "-t", "0", "-l", "o"])
+        try tmux.waitFor("Count the opening float")
+        try tmux.keys("End")
+        try tmux.keys("Enter")
         try tmux.waitFor("drawer open #")
         // Part of the name: the surname and the first letters of the first name.
         let surname = String(name.split(separator: ",")[0])

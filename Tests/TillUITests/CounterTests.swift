@@ -24,6 +24,8 @@ struct CounterTests {
     func openDrawer(_ f: UIFixture) {
         f.press(.function(4))
         f.type("o")
+        #expect(f.text.contains("Count the opening float"))
+        f.press(.end, .enter) // the standard float as prefilled
         #expect(f.text.contains("Drawer #"))
     }
 

@@ -35,6 +35,9 @@ extension Ledger {
         }
     }
 
+    /// Today's local calendar date by the ledger's clock: the date the opener opens.
+    public func localToday() -> BusinessDate { Timestamp.localDate(clock()) }
+
     static func openDay(_ db: Database) throws -> BusinessDate? {
         try String.fetchOne(db, sql: "SELECT date FROM business_days WHERE closed_at IS NULL")
             .flatMap { try? BusinessDate($0) }

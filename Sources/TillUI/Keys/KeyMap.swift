@@ -8,6 +8,7 @@ public enum Action: Hashable, Sendable {
     case moveUp, moveDown, pageUp, pageDown, open, search
     case submit, switchField
     case tender, addLine, editAmount, removeLine, removeTender, addNote, printReceipt, printQueue, openDrawer
+    case dropCash, noSale, closeDrawer, refresh, toggle, openDay, closeDay, printReport
 }
 
 public struct KeyBinding: Sendable {
@@ -76,7 +77,20 @@ public enum KeyMap {
              KeyBinding([.character("w")], nil, "Print every receipt waiting in the reprint queue", .printQueue),
              KeyBinding([.up, .down, .pageUp, .pageDown], nil, "Scroll the receipt", .moveDown)]
         case .drawer:
-            [KeyBinding([.character("o")], nil, "Open your drawer with the standard float", .openDrawer)]
+            [KeyBinding([.character("o")], nil, "Open your drawer: count the float (prefilled with the standard; type only what differs)", .openDrawer),
+             KeyBinding([.character("d")], nil, "Drop cash to the safe: count it, then the bag number", .dropCash),
+             KeyBinding([.character("n")], nil, "No sale: open the drawer without a payment (recorded)", .noSale),
+             KeyBinding([.character("c")], nil, "Close your drawer: blind count, tick the checks, card batch total, then see over/short", .closeDrawer),
+             KeyBinding([.character("r")], nil, "Refresh the X report (what the drawer should hold now)", .refresh),
+             KeyBinding([.up, .down, .enter], nil, "In a count: move between denominations; digits type the quantity; Enter on Done goes on", .moveDown),
+             KeyBinding([.end, .home], nil, "In a count: jump to Done (a standard float is o, End, Enter) or back to the top", .pageDown),
+             KeyBinding([.character(" "), .character("a")], nil, "In the check list: Space ticks a check as found, a ticks them all", .toggle)]
+        case .settle:
+            [KeyBinding([.character("o")], nil, "Open today's business day (lead or supervisor)", .openDay),
+             KeyBinding([.character("c")], nil, "Close the day once every drawer is closed: type the deposit bag number", .closeDay),
+             KeyBinding([.character("p")], nil, "Print the settlement report and deposit slip", .printReport),
+             KeyBinding([.character("r")], nil, "Refresh", .refresh),
+             KeyBinding([.up, .down, .pageUp, .pageDown], nil, "Scroll the report", .moveDown)]
         case .reports, .service:
             []
         }

@@ -41,23 +41,14 @@ func renderDetail(_ pane: Pane, _ state: AppState, _ canvas: inout PaneCanvas) {
     case .lookup, .account: renderAccount(state, &canvas)
     case .payment: renderPayment(state, &canvas)
     case .receipt: renderReceipt(state, &canvas)
-    case .drawer:
-        canvas.field("Drawer", state.status.drawer)
-        canvas.gap()
-        if state.status.drawerSession == nil {
-            canvas.line("No drawer open for you at \(state.status.terminal).", .warning)
-            canvas.line("o opens one with the standard float.", .dim)
-            canvas.line("Without a drawer only card and e-check payments are taken.", .dim)
-        } else {
-            canvas.line("Cash, checks and money orders go here.", .dim)
-        }
-        canvas.gap()
-        canvas.line("Counts, drops and the X report show here.", .dim)
+    case .drawer: renderDrawer(state, &canvas)
+    case .settle: renderSettle(state, &canvas)
     case .reports:
         canvas.field("Business day", state.status.businessDate.map { "\($0) open" } ?? "not open",
                      state.status.businessDate == nil ? .warning : .normal)
         canvas.gap()
-        canvas.line("Drawer counts, the deposit slip and day close show here.", .dim)
+        canvas.line("X report: F4. Settlement, deposit slip, day close: F8.", .dim)
+        canvas.line("From a shell: till report x|z|deposit|tenders|revenue.", .dim)
     case .service:
         if let account = state.account {
             canvas.field("Account", "\(account.line.number) \(account.line.name)")

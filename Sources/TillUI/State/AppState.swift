@@ -21,7 +21,8 @@ public struct AppState: Equatable, Sendable {
     /// A yes/no question on the message line, and what "yes" does.
     public struct Confirmation: Equatable, Sendable {
         public enum Outcome: Equatable, Sendable {
-            case quit, clearSignIn, discardCommand, discardPayment, discardNote, discardEntry
+            case quit, clearSignIn, discardCommand, discardPayment, discardNote, discardEntry, discardDrawerForm
+            case closeDay(bag: String)
             case acceptLineAmount(line: Int, amount: Money)
             case acceptTenderOverage(kind: TenderKind, amount: Money)
         }
@@ -75,6 +76,15 @@ public struct AppState: Equatable, Sendable {
     public var receiptScroll = 0
     /// Receipts of the open day at this terminal that have not printed.
     public var reprintQueue: [ReceiptNumber] = []
+
+    /// The drawer pane: its figures, and a count being entered.
+    public var drawer: DrawerView?
+    public var drawerForm: DrawerForm?
+    public var drawerScroll = 0
+    /// The settle pane: the day's settlement, and the deposit bag number being typed.
+    public var settle: SettleView?
+    public var depositBag: String?
+    public var settleScroll = 0
 
     public init(size: Size, status: StatusInfo, glyphs: Glyphs = .unicode, nonce: String = "") {
         self.size = size

@@ -19,6 +19,15 @@ public enum Event: Equatable, Sendable {
     case paymentFailed(String)
     case receiptLoaded(ReceiptPreview?, queue: [ReceiptNumber])
     case notice(AppState.Message)
+    /// The drawer pane's figures: the operator's drawer now (X report), or its last close.
+    case drawerLoaded(DrawerView)
+    /// A closing count compared with what was expected, shown only after the count is in.
+    case closePreview(DrawerBalance, needsApproval: Bool)
+    /// A drawer open, drop or close went through; the form is done.
+    case drawerDone(AppState.Message)
+    /// A drawer action the ledger refused: the form stays for a correction.
+    case drawerFailed(String)
+    case settlementLoaded(SettleView)
 }
 
 /// What the UI asks the runtime to do. The runtime runs each and may answer with an `Event`.
@@ -31,7 +40,16 @@ public enum Effect: Equatable, Sendable {
     case loadAccount(String)
     case refreshAccount(String)
     case addNote(account: String, text: String)
-    case openDrawer
+    case loadDrawer
+    case openDrawer(float: CashCount, reason: String)
+    case drop(CashCount, bag: String)
+    case noSale
+    case previewClose(CashCount, found: Set<Int64>, cardBatch: Money)
+    case closeDrawer(DrawerCloseSubmission)
+    case loadSettlement
+    case openDay
+    case closeDay(bag: String)
+    case printSettlement
     case postPayment(PaymentSubmission)
     /// Shows a receipt in the receipt pane: nil is the last one taken at this terminal.
     case loadReceipt(ReceiptNumber?)

@@ -104,3 +104,55 @@ public struct PostedPayment: Equatable, Sendable {
         self.wasAlreadyPosted = wasAlreadyPosted
     }
 }
+
+/// The drawer pane's facts, from the ledger.
+public struct DrawerView: Equatable, Sendable {
+    /// The operator's open drawer at this terminal.
+    public var session: Int64?
+    /// The X report while a drawer is open; the Z report just after a close.
+    public var report: [String]
+    /// The checks and money orders the drawer holds, for the closing tick list.
+    public var checks: [DrawerCheck]
+    public var standardFloat: CashCount
+
+    public init(session: Int64?, report: [String], checks: [DrawerCheck], standardFloat: CashCount) {
+        self.session = session
+        self.report = report
+        self.checks = checks
+        self.standardFloat = standardFloat
+    }
+}
+
+/// A closing count ready for the ledger, with the approver's credentials when needed.
+public struct DrawerCloseSubmission: Equatable, Sendable {
+    public let count: CashCount
+    public let found: Set<Int64>
+    public let cardBatch: Money
+    public let reason: String
+    public let approverLogin: String?
+    public let approverPIN: String?
+
+    public init(count: CashCount, found: Set<Int64>, cardBatch: Money, reason: String, approverLogin: String?, approverPIN: String?) {
+        self.count = count
+        self.found = found
+        self.cardBatch = cardBatch
+        self.reason = reason
+        self.approverLogin = approverLogin
+        self.approverPIN = approverPIN
+    }
+}
+
+/// The settle pane's facts: the day's settlement report as lines, and what the closer may do next.
+public struct SettleView: Equatable, Sendable {
+    public var date: BusinessDate?
+    public var dayOpen: Bool
+    public var openDrawers: Int
+    public var lines: [String]
+
+    public init(date: BusinessDate?, dayOpen: Bool, openDrawers: Int, lines: [String]) {
+        self.date = date
+        self.dayOpen = dayOpen
+        self.openDrawers = openDrawers
+        self.lines = lines
+    }
+}

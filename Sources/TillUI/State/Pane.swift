@@ -1,6 +1,6 @@
 /// The panes of the main screen, in Tab order.
 public enum Pane: Int, CaseIterable, Sendable {
-    case lookup, account, payment, receipt, drawer, reports, service
+    case lookup, account, payment, receipt, drawer, settle, reports, service
 
     public var title: String {
         switch self {
@@ -9,6 +9,7 @@ public enum Pane: Int, CaseIterable, Sendable {
         case .payment: "Payment"
         case .receipt: "Receipt"
         case .drawer: "Drawer"
+        case .settle: "Settle"
         case .reports: "Reports"
         case .service: "Service"
         }

@@ -13,13 +13,8 @@ func paneKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
         return nil
     case .account: return accountKey(key, &state)
     case .receipt: return receiptKey(key, &state)
-    case .drawer:
-        guard key == .character("o") else { return nil }
-        guard state.status.drawerSession == nil else {
-            state.message = AppState.Message("Your drawer is already open (\(state.status.drawer))", .warning)
-            return []
-        }
-        return [.openDrawer]
+    case .drawer: return drawerKey(key, &state)
+    case .settle: return settleKey(key, &state)
     case .reports, .service:
         return nil
     }

@@ -90,6 +90,31 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
     case .notice(let message):
         state.message = message
         return []
+    case .drawerLoaded(let view):
+        state.drawer = view
+        state.drawerScroll = 0
+        return []
+    case .closePreview(let balance, let needsApproval):
+        guard state.drawerForm?.purpose == .close else { return [] }
+        state.drawerForm?.balance = balance
+        state.drawerForm?.needsApproval = needsApproval
+        state.drawerForm?.step = .reveal
+        return []
+    case .drawerDone(let message):
+        state.drawerForm = nil
+        state.message = message
+        return [.refreshStatus, .loadDrawer]
+    case .drawerFailed(let reason):
+        // An approval refused: ask for it again; anything else leaves the form as it was.
+        if state.drawerForm?.step == .approverPIN {
+            state.drawerForm?.approverPIN = ""
+            state.drawerForm?.step = .approverLogin
+        }
+        state.message = AppState.Message(reason, .error)
+        return []
+    case .settlementLoaded(let view):
+        state.settle = view
+        return []
     }
 }
 
@@ -130,17 +155,25 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
         focus(.lookup, &state)
     case .pay:
         addOpenAccountToCart(&state)
-    case .drawer: focus(.drawer, &state)
+    case .drawer:
+        focus(.drawer, &state)
+        return [.loadDrawer]
     case .reprint:
         if state.focus == .receipt, let shown = state.receipt?.number { return [.printReceipt(shown)] }
         focus(.receipt, &state)
         return [.loadReceipt(nil)]
     case .service: focus(.service, &state)
-    case .reports, .settle: focus(.reports, &state)
+    case .settle:
+        focus(.settle, &state)
+        return [.loadSettlement]
+    case .reports: focus(.reports, &state)
     case .lock: return lock(&state, reason: "F9")
     case .quit, .interrupt: return requestQuit(&state)
-    case .nextPane: focus(state.focus.next, &state)
-    case .previousPane: focus(state.focus.previous, &state)
+    case .nextPane, .previousPane:
+        focus(action == .nextPane ? state.focus.next : state.focus.previous, &state)
+        // Panes that show the ledger's figures read them fresh when they come into view.
+        if state.focus == .drawer { return [.loadDrawer] }
+        if state.focus == .settle { return [.loadSettlement] }
     case .commandLine: state.command = ""
     case .back:
         if state.focus != .lookup { focus(.lookup, &state) }
@@ -185,6 +218,11 @@ private func answer(_ key: Key, _ confirmation: AppState.Confirmation, _ state: 
             state.noteDraft = nil
         case .discardEntry:
             leaveEntryStep(&state)
+        case .discardDrawerForm:
+            state.drawerForm = nil
+        case .closeDay(let bag):
+            state.depositBag = nil
+            return [.closeDay(bag: bag)]
         case .acceptLineAmount(let line, let amount):
             setLineAmount(line, amount, &state)
         case .acceptTenderOverage(let kind, let amount):

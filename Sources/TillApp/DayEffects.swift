@@ -1,0 +1,148 @@
+import Foundation
+import TillCore
+import TillLedger
+import TillPrinting
+import TillUI
+
+/// The drawer and settle panes' effects: counts, drops, closes, the day's settlement.
+extension Runtime {
+    func runDay(_ effect: Effect) -> [Event] {
+        guard let op = state.session else { return [] }
+        switch effect {
+        case .loadDrawer:
+            return [attempt { .drawerLoaded(try self.drawerView(op)) }]
+        case .openDrawer(let float, let reason):
+            do {
+                let drawer = try ledger.openDrawer(operatorID: op.id, terminal: terminal, float: float, reason: reason)
+                return [.drawerDone(AppState.Message("Drawer #\(drawer.id) open with a float of \(drawer.openingFloat.formatted)"))]
+            } catch {
+                return [.drawerFailed("\(error)")]
+            }
+        case .drop(let count, let bag):
+            guard let session = state.status.drawerSession else { return [.drawerFailed("No drawer open")] }
+            do {
+                try ledger.drop(session: session, count: count, bag: bag, operatorID: op.id, terminal: terminal)
+                return [.drawerDone(AppState.Message("Dropped \(count.total.formatted) to the safe in bag \(bag)"))]
+            } catch {
+                return [.drawerFailed("\(error)")]
+            }
+        case .noSale:
+            guard let session = state.status.drawerSession else { return [] }
+            do {
+                try ledger.noSale(session: session, reason: "", operatorID: op.id, terminal: terminal)
+            } catch {
+                return [.notice(AppState.Message("\(error)", .error))]
+            }
+            let slip = ["NO SALE", "Drawer #\(session) \(op.login) at \(terminal)", Self.clock(Date())]
+            let failure = printReport(slip, name: "no-sale-\(session)", openDrawer: true)
+            return [.notice(failure.map { AppState.Message("No sale recorded; the drawer did not open: \($0)", .warning) }
+                            ?? AppState.Message("No sale recorded: drawer open"))]
+        case .previewClose(let count, let found, let batch):
+            guard let session = state.status.drawerSession else { return [.drawerFailed("No drawer open")] }
+            return [attempt {
+                let expected = try self.ledger.expectation(session: session)
+                let balance = expected.balance(counted: count, found: found, cardBatch: batch)
+                let limit = Money(cents: Int64(try self.ledger.setting(.overShortApprovalCents)) ?? 0)
+                // The count as first made is on record before the cashier sees the difference.
+                try self.ledger.audit("drawer.counted", detail: "#\(session) counted \(count.total.formatted) over/short \(balance.total.formatted)",
+                                      operatorID: op.id, terminal: self.terminal)
+                return .closePreview(balance, needsApproval: balance.magnitude > limit)
+            }]
+        case .closeDrawer(let submission):
+            guard let session = state.status.drawerSession else { return [.drawerFailed("No drawer open")] }
+            do {
+                var approver: Int64?
+                if let login = submission.approverLogin, let pin = submission.approverPIN {
+                    approver = try ledger.authenticate(try OperatorLogin(login), pin: pin, terminal: terminal).id
+                }
+                let close = try ledger.closeDrawer(session: session, count: DrawerCount(
+                    cash: submission.count, checksFound: submission.found, cardBatch: submission.cardBatch,
+                    reason: submission.reason, approvedBy: approver), operatorID: op.id, terminal: terminal)
+                var text = "Drawer #\(session) closed: Z report No. \(close.zNumber), over/short \(close.balance.total.formatted)."
+                if let summary = try ledger.drawer(session) {
+                    let lines = ReportText.z(summary, try ledger.expectation(session: session), width: receiptWidth)
+                    if let failure = printReport(lines, name: String(format: "z-%06lld", close.zNumber), openDrawer: false) {
+                        text += " Printer: \(failure)"
+                    }
+                }
+                return [.drawerDone(AppState.Message(text, close.balance.isBalanced ? .info : .warning))]
+            } catch {
+                return [.drawerFailed("\(error)")]
+            }
+        case .loadSettlement:
+            return [attempt { .settlementLoaded(try self.settleView()) }]
+        case .openDay:
+            do {
+                let today = ledger.localToday()
+                try ledger.openBusinessDay(today, by: op.id, terminal: terminal)
+                return [.notice(AppState.Message("Business day \(today) is open")), .settlementLoaded(try settleView())] + run(.refreshStatus)
+            } catch {
+                return [.notice(AppState.Message("\(error)", .error))]
+            }
+        case .closeDay(let bag):
+            do {
+                let settlement = try ledger.closeBusinessDay(by: op.id, terminal: terminal, bag: bag)
+                var text = "Business day \(settlement.date) closed. Deposit \(settlement.depositTotal.formatted) in bag \(bag)."
+                do {
+                    try ReportFiles.write(settlement, to: ledger.reportsDirectory)
+                    text += " Reports in \(ledger.reportsDirectory)."
+                } catch {
+                    text += " Report files not written: \(error)."
+                }
+                if let failure = printReport(ReportText.settlement(settlement, width: receiptWidth), name: "settlement-\(settlement.date)",
+                                             openDrawer: false) {
+                    text += " Printer: \(failure)"
+                }
+                return [.notice(AppState.Message(text)), .settlementLoaded(try settleView())] + run(.refreshStatus)
+            } catch {
+                return [.notice(AppState.Message("Day not closed: \(error)", .error))]
+            }
+        case .printSettlement:
+            return [attempt {
+                guard let date = try self.ledger.openBusinessDay() ?? self.state.settle?.date else {
+                    return .notice(AppState.Message("No business day to print", .warning))
+                }
+                let lines = ReportText.settlement(try self.ledger.settlement(date), width: self.receiptWidth)
+                let failure = self.printReport(lines, name: "settlement-\(date)", openDrawer: false)
+                return .notice(failure.map { AppState.Message("Not printed: \($0)", .error) } ?? AppState.Message("Settlement report printed"))
+            }]
+        default:
+            return []
+        }
+    }
+
+    private func drawerView(_ op: OperatorInfo) throws -> DrawerView {
+        let standard = try ledger.standardFloat()
+        guard let drawer = try ledger.currentDrawer(operatorID: op.id, terminal: terminal),
+              let summary = try ledger.drawer(drawer.id) else {
+            // Just closed: show the Z report of the operator's last drawer of the day here.
+            if let day = try ledger.openBusinessDay(),
+               let last = try ledger.drawers(on: day).last(where: { $0.operatorLogin == op.login && $0.terminal == terminal && !$0.isOpen }) {
+                return DrawerView(session: nil, report: ReportText.z(last, try ledger.expectation(session: last.id)), checks: [],
+                                  standardFloat: standard)
+            }
+            return DrawerView(session: nil, report: [], checks: [], standardFloat: standard)
+        }
+        let expected = try ledger.expectation(session: drawer.id)
+        return DrawerView(session: drawer.id, report: ReportText.x(summary, expected), checks: expected.checks, standardFloat: standard)
+    }
+
+    private func settleView() throws -> SettleView {
+        let open = try ledger.openBusinessDay()
+        guard let date = open ?? state.settle?.date else { return SettleView(date: nil, dayOpen: false, openDrawers: 0, lines: []) }
+        let settlement = try ledger.settlement(date)
+        return SettleView(date: date, dayOpen: open != nil, openDrawers: settlement.openDrawers.count,
+                          lines: ReportText.settlement(settlement))
+    }
+
+    /// Prints a report on the receipt printer; nil when it printed, else why not.
+    func printReport(_ lines: [String], name: String, openDrawer: Bool) -> String? {
+        do {
+            try Printer.print(PrintJob(number: 0, lines: lines.map { PrintLine($0) }, openDrawer: openDrawer, reprint: false, name: name),
+                              to: try printerConfig().get())
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+}

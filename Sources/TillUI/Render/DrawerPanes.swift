@@ -1,0 +1,111 @@
+import TillCore
+
+func renderDrawer(_ state: AppState, _ canvas: inout PaneCanvas) {
+    if let form = state.drawerForm {
+        renderDrawerForm(form, state, &canvas)
+        return
+    }
+    canvas.field("Drawer", state.status.drawer)
+    if state.status.drawerSession == nil {
+        canvas.line("No drawer open for you at \(state.status.terminal).", .warning)
+        canvas.line("o opens one: count the float.", .dim)
+        canvas.line("Without a drawer only card and e-check are taken.", .dim)
+    }
+    canvas.gap()
+    canvas.reserved = 1
+    canvas.skip = state.drawerScroll
+    for line in state.drawer?.report ?? [] { canvas.line(line) }
+    canvas.skip = 0
+    let keys = state.status.drawerSession == nil ? "o open" : "d drop · n no sale · c close · r refresh"
+    canvas.bottomLine(0, (canvas.overflows ? "↑↓ scroll · " : "") + keys, .dim)
+}
+
+private func renderDrawerForm(_ form: DrawerForm, _ state: AppState, _ canvas: inout PaneCanvas) {
+    canvas.line(form.title, .title)
+    switch form.step {
+    case .count:
+        canvas.reserved = 2
+        // Keep the selected row in view: the count has more rows than a small pane.
+        let rows = DrawerForm.doneRow + 1
+        let visible = max(1, canvas.height - canvas.reserved - 1)
+        let first = max(0, min(form.row - visible / 2, rows - visible))
+        for index in first..<min(rows, first + visible) {
+            let selected = index == form.row
+            guard index < DrawerForm.doneRow else {
+                canvas.line(selected ? "> Done: Enter" : "  Done", selected ? .selection : .dim)
+                continue
+            }
+            let denomination = Denomination.allCases[index]
+            let quantity = selected && !form.entry.isEmpty ? form.entry + "_" : "\(form.count[denomination])" + (selected ? "_" : "")
+            let amount = Money(cents: denomination.value.cents * form.count[denomination])
+            let label = DisplayWidth.pad((selected ? "> " : "  ") + denomination.label, to: 22) + DisplayWidth.pad(quantity, to: 7, alignRight: true)
+            canvas.field(label, amount.isZero ? "" : amount.formatted, .normal, labelRole: selected ? .selection : .normal)
+        }
+        canvas.bottomLine(1, DisplayWidth.pad("Counted", to: canvas.width - form.count.total.formatted.count) + form.count.total.formatted, .title)
+        canvas.bottomLine(0, form.purpose == .float ? "Standard float \(form.standardFloat.total.formatted) · digits, ↑↓, Enter"
+                                                    : "Digits: quantity · ↑↓ move · Enter next · Esc", .dim)
+    case .checks:
+        canvas.line("Tick each check and money order you find:", .dim)
+        for (index, check) in form.checks.enumerated() {
+            let tick = form.found.contains(check.tenderID) ? "[x]" : "[ ]"
+            let what = "\(tick) \(check.kind == .check ? "Check" : "M.O.") #\(check.number) \(check.account)"
+            canvas.field((index == form.checkRow ? "> " : "  ") + what, check.amount.formatted, .normal,
+                         labelRole: index == form.checkRow ? .selection : .normal)
+        }
+        canvas.bottomLine(0, "Space ticks · a all · Enter next", .dim)
+    case .cardBatch:
+        canvas.field("Cash counted", form.count.total.formatted)
+        canvas.field("Checks found", "\(form.found.count) of \(form.checks.count)")
+        canvas.gap()
+        canvas.line("The card terminal's batch total:")
+        canvas.bottomLine(1, "Card batch: \(form.entry)_", .input)
+        canvas.bottomLine(0, "From the terminal's settlement slip · Enter", .dim)
+    case .reveal, .reason, .approverLogin, .approverPIN, .bag:
+        if let b = form.balance {
+            canvas.field("Cash expected", b.expectedCash.formatted)
+            canvas.field("Cash counted", b.countedCash.formatted)
+            canvas.field("Cash over/short", b.cash.formatted, b.cash.isZero ? .normal : .warning)
+            canvas.field("Checks over/short", b.checks.formatted, b.checks.isZero ? .normal : .warning)
+            canvas.field("Money orders over/short", b.moneyOrders.formatted, b.moneyOrders.isZero ? .normal : .warning)
+            canvas.field("Card expected / batch", "\(b.expectedCard.formatted) / \(b.cardBatch.formatted)")
+            canvas.field("Card over/short", b.card.formatted, b.card.isZero ? .normal : .warning)
+            for check in b.missing { canvas.line("  not found: #\(check.number) \(check.amount.formatted)", .warning) }
+            canvas.field("OVER/SHORT", b.total.formatted, b.isBalanced ? .title : .error, labelRole: .title)
+        } else {
+            canvas.field("Counted", form.count.total.formatted)
+        }
+        switch form.step {
+        case .reveal:
+            canvas.bottomLine(0, form.needsApproval ? "Beyond the limit: Enter gives a reason and a lead's approval"
+                                                    : "Enter closes the drawer and prints the Z report", .dim)
+        case .reason: canvas.bottomLine(0, "Reason: \(form.entry)_", .input)
+        case .bag: canvas.bottomLine(0, "Drop bag number: \(form.entry)_", .input)
+        case .approverLogin: canvas.bottomLine(0, "Approved by (lead or supervisor id): \(form.entry)_", .input)
+        case .approverPIN: canvas.bottomLine(0, "\(form.approverLogin)'s PIN: \(String(repeating: "*", count: form.entry.count))_", .input)
+        default: break
+        }
+    }
+}
+
+func renderSettle(_ state: AppState, _ canvas: inout PaneCanvas) {
+    guard let settle = state.settle else {
+        canvas.line("Reading the day…", .dim)
+        return
+    }
+    canvas.reserved = 1
+    if settle.date == nil {
+        canvas.line("No business day is open.", .warning)
+        canvas.line("o opens today (a lead or supervisor).", .dim)
+    }
+    canvas.skip = state.settleScroll
+    for line in settle.lines { canvas.line(line) }
+    canvas.skip = 0
+    if let bag = state.depositBag {
+        canvas.bottomLine(0, "Deposit bag number: \(bag)_", .input)
+        return
+    }
+    var keys = settle.dayOpen ? (settle.openDrawers == 0 ? "c close day · p print" : "\(settle.openDrawers) drawer(s) open · p print")
+                              : "o open day · p print"
+    if canvas.overflows { keys = "↑↓ scroll · " + keys }
+    canvas.bottomLine(0, keys, .dim)
+}

@@ -1,0 +1,280 @@
+import TillCore
+
+/// A count being entered on the drawer pane: a float, a drop, or the blind closing count
+/// with its checks, card batch, the reveal, and (beyond the limit) reason and approval.
+public struct DrawerForm: Equatable, Sendable {
+    public enum Purpose: Equatable, Sendable { case float, drop, close }
+    public enum Step: Equatable, Sendable { case count, reason, bag, checks, cardBatch, reveal, approverLogin, approverPIN }
+
+    public var purpose: Purpose
+    public var step: Step = .count
+    public var count: CashCount
+    /// The selected row of the count: an index into `Denomination.allCases`; one past the end is "Done".
+    public var row = 0
+    /// What is being typed on the current row or line.
+    public var entry = ""
+    public var standardFloat: CashCount
+    public var checks: [DrawerCheck] = []
+    public var found: Set<Int64> = []
+    public var checkRow = 0
+    public var cardBatch: Money = .zero
+    public var balance: DrawerBalance?
+    public var needsApproval = false
+    public var reason = ""
+    public var bag = ""
+    public var approverLogin = ""
+    public var approverPIN = ""
+
+    public init(purpose: Purpose, standardFloat: CashCount, checks: [DrawerCheck] = []) {
+        self.purpose = purpose
+        self.standardFloat = standardFloat
+        self.count = purpose == .float ? standardFloat : CashCount()
+        self.checks = checks
+    }
+
+    static let doneRow = Denomination.allCases.count
+
+    var title: String {
+        switch purpose {
+        case .float: "Count the opening float"
+        case .drop: "Count the drop to the safe"
+        case .close: "Blind count: count the drawer"
+        }
+    }
+}
+
+/// Keys of the drawer pane.
+func drawerKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
+    if state.drawerForm != nil { return drawerFormKey(key, &state) }
+    let session = state.status.drawerSession
+    switch key {
+    case .character("o"):
+        guard session == nil else {
+            state.message = AppState.Message("Your drawer is already open (\(state.status.drawer))", .warning)
+            return []
+        }
+        state.drawerForm = DrawerForm(purpose: .float, standardFloat: state.drawer?.standardFloat ?? CashCount())
+        return []
+    case .character("d"), .character("n"), .character("c"):
+        guard session != nil else {
+            state.message = AppState.Message("No drawer open for you here: o opens one", .warning)
+            return []
+        }
+        if key == .character("n") { return [.noSale] }
+        if key == .character("d") {
+            state.drawerForm = DrawerForm(purpose: .drop, standardFloat: state.drawer?.standardFloat ?? CashCount())
+        } else {
+            state.drawerForm = DrawerForm(purpose: .close, standardFloat: state.drawer?.standardFloat ?? CashCount(),
+                                          checks: state.drawer?.checks ?? [])
+        }
+        return []
+    case .character("r"): return [.loadDrawer]
+    case .down: state.drawerScroll += 1; return []
+    case .up: state.drawerScroll = max(0, state.drawerScroll - 1); return []
+    case .pageDown: state.drawerScroll += 10; return []
+    case .pageUp: state.drawerScroll = max(0, state.drawerScroll - 10); return []
+    default: return nil
+    }
+}
+
+private func drawerFormKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
+    guard var form = state.drawerForm else { return nil }
+    defer { if state.drawerForm != nil { state.drawerForm = form } }
+    if key == .escape {
+        state.confirmation = .init(question: form.purpose == .close && form.balance != nil
+                                       ? "Leave the close? The count you made stays in the audit trail. (y/n)"
+                                       : "Discard this count? (y/n)", outcome: .discardDrawerForm)
+        return []
+    }
+    switch form.step {
+    case .count:
+        switch key {
+        case .character(let c) where c.isASCIIDigit:
+            guard form.row < DrawerForm.doneRow, form.entry.count < 6 else { return [] }
+            form.entry.append(c)
+        case .backspace:
+            if form.entry.isEmpty, form.row < DrawerForm.doneRow {
+                try? form.count.set(Denomination.allCases[form.row], 0)
+            } else {
+                _ = form.entry.popLast()
+            }
+        case .up:
+            commitRow(&form)
+            form.row = max(0, form.row - 1)
+        case .down, .tab:
+            commitRow(&form)
+            form.row = min(DrawerForm.doneRow, form.row + 1)
+        case .end, .pageDown:
+            commitRow(&form)
+            form.row = DrawerForm.doneRow
+        case .home, .pageUp:
+            commitRow(&form)
+            form.row = 0
+        case .enter:
+            commitRow(&form)
+            if form.row < DrawerForm.doneRow { form.row += 1; return [] }
+            return countDone(&form, &state)
+        default: return []
+        }
+    case .reason, .bag, .approverLogin, .approverPIN:
+        switch key {
+        case .character(let c):
+            let limit = form.step == .reason ? 120 : form.step == .approverPIN ? 12 : 20
+            if form.entry.count < limit { form.entry.append(c) }
+        case .backspace: _ = form.entry.popLast()
+        case .enter: return textDone(&form, &state)
+        default: return []
+        }
+    case .checks:
+        switch key {
+        case .up: form.checkRow = max(0, form.checkRow - 1)
+        case .down: form.checkRow = min(max(0, form.checks.count - 1), form.checkRow + 1)
+        case .character(" "):
+            guard form.checks.indices.contains(form.checkRow) else { return [] }
+            let id = form.checks[form.checkRow].tenderID
+            if form.found.contains(id) { form.found.remove(id) } else { form.found.insert(id) }
+            form.checkRow = min(max(0, form.checks.count - 1), form.checkRow + 1)
+        case .character("a"):
+            form.found = Set(form.checks.map(\.tenderID))
+        case .enter:
+            form.step = .cardBatch
+        default: return []
+        }
+    case .cardBatch:
+        switch key {
+        case .character(let c) where c.isASCIIDigit || c == "." || c == "$" || c == ",":
+            if form.entry.count < 12 { form.entry.append(c) }
+        case .backspace: _ = form.entry.popLast()
+        case .enter:
+            do {
+                form.cardBatch = form.entry.isEmpty ? .zero : try Money.parse(form.entry)
+            } catch {
+                state.message = AppState.Message("Card batch: \(error)", .error)
+                return []
+            }
+            form.entry = ""
+            return [.previewClose(form.count, found: form.found, cardBatch: form.cardBatch)]
+        default: return []
+        }
+    case .reveal:
+        guard key == .enter else { return [] }
+        if form.needsApproval {
+            form.step = .reason
+            return []
+        }
+        return [.closeDrawer(submission(form))]
+    }
+    return []
+}
+
+private func commitRow(_ form: inout DrawerForm) {
+    defer { form.entry = "" }
+    guard !form.entry.isEmpty, form.row < DrawerForm.doneRow, let quantity = Int64(form.entry) else { return }
+    try? form.count.set(Denomination.allCases[form.row], quantity)
+}
+
+/// The count is in: what comes next depends on what it is for.
+private func countDone(_ form: inout DrawerForm, _ state: inout AppState) -> [Effect] {
+    switch form.purpose {
+    case .float:
+        guard form.count.total.isPositive else {
+            state.message = AppState.Message("Count the float first", .warning)
+            return []
+        }
+        if form.count.total != form.standardFloat.total {
+            form.step = .reason
+            state.message = AppState.Message("The float \(form.count.total.formatted) differs from the standard \(form.standardFloat.total.formatted): say why", .warning)
+            return []
+        }
+        return [.openDrawer(float: form.count, reason: "")]
+    case .drop:
+        guard form.count.total.isPositive else {
+            state.message = AppState.Message("Count the cash being dropped first", .warning)
+            return []
+        }
+        form.step = .bag
+        return []
+    case .close:
+        form.step = form.checks.isEmpty ? .cardBatch : .checks
+        return []
+    }
+}
+
+private func textDone(_ form: inout DrawerForm, _ state: inout AppState) -> [Effect] {
+    let text = form.entry.trimmingSpacesAndTabs()
+    guard !text.isEmpty else {
+        state.message = AppState.Message("Type it, then Enter (Esc leaves)", .warning)
+        return []
+    }
+    form.entry = ""
+    switch form.step {
+    case .reason:
+        form.reason = text
+        if form.purpose == .float { return [.openDrawer(float: form.count, reason: text)] }
+        form.step = .approverLogin
+    case .bag:
+        form.bag = text
+        return [.drop(form.count, bag: text)]
+    case .approverLogin:
+        form.approverLogin = text
+        form.step = .approverPIN
+    case .approverPIN:
+        form.approverPIN = text
+        return [.closeDrawer(submission(form))]
+    default: break
+    }
+    return []
+}
+
+private func submission(_ form: DrawerForm) -> DrawerCloseSubmission {
+    DrawerCloseSubmission(count: form.count, found: form.found, cardBatch: form.cardBatch, reason: form.reason,
+                          approverLogin: form.needsApproval ? form.approverLogin : nil,
+                          approverPIN: form.needsApproval ? form.approverPIN : nil)
+}
+
+/// Keys of the settle pane.
+func settleKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
+    if let bag = state.depositBag {
+        switch key {
+        case .character(let c): if bag.count < 20 { state.depositBag = bag + String(c) }
+        case .backspace: state.depositBag = String(bag.dropLast())
+        case .escape: state.depositBag = nil
+        case .enter:
+            let text = bag.trimmingSpacesAndTabs()
+            guard !text.isEmpty else {
+                state.message = AppState.Message("Type the deposit bag number, then Enter", .warning)
+                return []
+            }
+            state.confirmation = .init(question: "Close business day \(state.settle?.date.map { "\($0)" } ?? "") with deposit bag \(text)? Nothing posts to it after. (y/n)",
+                                       outcome: .closeDay(bag: text))
+        default: return nil
+        }
+        return []
+    }
+    switch key {
+    case .character("o"):
+        guard state.settle?.dayOpen != true else {
+            state.message = AppState.Message("Business day \(state.status.businessDate.map { "\($0)" } ?? "") is open already", .warning)
+            return []
+        }
+        return [.openDay]
+    case .character("c"):
+        guard let settle = state.settle, settle.dayOpen else {
+            state.message = AppState.Message("No business day is open", .warning)
+            return []
+        }
+        guard settle.openDrawers == 0 else {
+            state.message = AppState.Message("\(settle.openDrawers) drawer(s) still open: each cashier counts and closes theirs (F4 c) first", .warning)
+            return []
+        }
+        state.depositBag = ""
+        return []
+    case .character("p"): return [.printSettlement]
+    case .character("r"): return [.loadSettlement]
+    case .down: state.settleScroll += 1; return []
+    case .up: state.settleScroll = max(0, state.settleScroll - 1); return []
+    case .pageDown: state.settleScroll += 10; return []
+    case .pageUp: state.settleScroll = max(0, state.settleScroll - 10); return []
+    default: return nil
+    }
+}
