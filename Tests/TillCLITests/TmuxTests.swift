@@ -205,4 +205,53 @@ struct TmuxTests {
         let verify = try TillProcess.run(URL(fileURLWithPath: Self.binary), ["verify", "--db", db])
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }
+
+    /// The closer: a cashier's drawer counted and closed (from a script), then the settle pane
+    /// to a closed day, as a lead who has never seen it would: F8, c, the bag number, y.
+    @Test("the closer's path from the settle pane to a closed day", arguments: [(80, 24), (120, 40)])
+    func theClosersPath(width: Int, height: Int) throws {
+        let db = try Self.demoLedger()
+        let till = URL(fileURLWithPath: Self.binary)
+        let cashier = ["TILL_PIN": "1111", "TILL_TERMINAL": "T1"]
+        #expect(try TillProcess.run(till, ["drawer", "open", "--operator", "cashier", "--db", db], environment: cashier).status == 0)
+        let account = try #require(try DatabaseQueue(path: db).read { db in
+            try String.fetchOne(db, sql: "SELECT number FROM accounts WHERE status = 'active' AND cash_only_until IS NULL ORDER BY id LIMIT 1")
+        })
+        #expect(try TillProcess.run(till, ["pay", account, "25.00", "--tender", "cash", "--operator", "cashier", "--db", db],
+                                    environment: cashier).status == 0)
+        let closed = try TillProcess.run(till, ["drawer", "close", "--operator", "cashier", "--count",
+                                                "20=5,10=5,5=7,1=25,0.25=40,0.10=30,0.05=20,0.01=100", "--db", db],
+                                         environment: cashier)
+        #expect(closed.status == 0, "\(closed.stderr)")
+
+        let tmux = try Session(width: width, height: height)
+        try tmux.typeLine("TILL_TERMINAL=OFFICE \(Self.binary) --db \(db)")
+        try tmux.waitFor("Operator id")
+        try tmux.run(["send-keys", "-t", "0", "-l", "lead"])
+        try tmux.keys("Enter")
+        try tmux.run(["send-keys", "-t", "0", "-l", "3333"])
+        try tmux.keys("Enter")
+        try tmux.waitFor("lead (lead)")
+        try tmux.keys("F8")
+        let settle = try tmux.waitFor("SETTLEMENT")
+        #expect(settle.contains("#1 cashier T1") && settle.contains("Z1 o/s $0.00"))
+        #expect(settle.contains("c close day"))
+        try tmux.run(["send-keys", "-t", "0", "-l", "c"])
+        try tmux.waitFor("Deposit bag number")
+        try tmux.run(["send-keys", "-t", "0", "-l", "B-2201"])
+        try tmux.keys("Enter")
+        try tmux.waitFor("with deposit bag B-2201?")
+        try tmux.run(["send-keys", "-t", "0", "-l", "y"])
+        let done = try tmux.waitFor("closed. Deposit")
+        #expect(done.contains("Deposit $25.00") || done.contains("$25.00"))
+        try tmux.keys("F10")
+        try tmux.waitFor("READY$")
+        let status = try TillProcess.run(till, ["day", "status", "--db", db])
+        #expect(status.status == 1 && status.stdout.contains("No business day is open"))
+        let reports = (db as NSString).deletingLastPathComponent + "/reports"
+        let files = try FileManager.default.contentsOfDirectory(atPath: reports)
+        #expect(files.contains { $0.hasSuffix("-deposit.csv") } && files.contains { $0.hasSuffix("-settlement.txt") })
+        let verify = try TillProcess.run(till, ["verify", "--db", db])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+    }
 }

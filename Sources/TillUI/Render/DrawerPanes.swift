@@ -76,7 +76,7 @@ private func renderDrawerForm(_ form: DrawerForm, _ state: AppState, _ canvas: i
         }
         switch form.step {
         case .reveal:
-            canvas.bottomLine(0, form.needsApproval ? "Beyond the limit: Enter gives a reason and a lead's approval"
+            canvas.bottomLine(0, form.needsApproval ? "Over the limit: Enter for a reason and approval"
                                                     : "Enter closes the drawer and prints the Z report", .dim)
         case .reason: canvas.bottomLine(0, "Reason: \(form.entry)_", .input)
         case .bag: canvas.bottomLine(0, "Drop bag number: \(form.entry)_", .input)
