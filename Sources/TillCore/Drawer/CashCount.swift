@@ -125,3 +125,18 @@ extension StringProtocol {
         return String(text)
     }
 }
+
+extension CashCount {
+    /// The fewest notes and coins that make `amount` (notes of 100, 50, 20, 10, 5, 1 and coins of
+    /// 25, 10, 5, 1 cents): how a simulated drawer counts exactly what it should hold.
+    public static func making(_ amount: Money) -> CashCount {
+        var left = max(0, amount.cents)
+        var quantities: [Denomination: Int64] = [:]
+        for d in [Denomination.note100, .note50, .note20, .note10, .note5, .note1, .coin25, .coin10, .coin5, .coin1] {
+            let n = left / d.value.cents
+            if n > 0 { quantities[d] = n }
+            left -= n * d.value.cents
+        }
+        return CashCount(pooling: quantities)
+    }
+}

@@ -6,7 +6,7 @@ import TillUI
 /// `till bench`: measured figures anyone can reproduce (see docs/PERFORMANCE.md).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measure Till's speed.", subcommands: [Render.self, CounterBench.self])
+        commandName: "bench", abstract: "Measure Till's speed.", subcommands: [Render.self, CounterBench.self, DayBench.self])
 
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import TillCore
+import TillLedger
+
+/// `till bench day`: a business day of many payments across many drawers, every drawer
+/// counted and closed, then the settlement timed (the settle pane and `till report` read it).
+struct DayBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "day",
+        abstract: "Post a day of payments across drawers, close them, and time its settlement (posts into the ledger: use a demo ledger).")
+
+    @OptionGroup var ledger: LedgerOptions
+    @Option(help: "Payments in the day.") var payments = 20_000
+    @Option(help: "Drawers (one cashier each) the payments are spread over.") var drawers = 10
+    @Option(help: "Settlements timed.") var runs = 30
+    @Option(help: "Seed for choosing accounts.") var seed: UInt64 = 11
+    @Option(help: "Write the figures as JSON to this file.") var json: String?
+
+    func run() throws {
+        try reporting {
+            let book = try ledger.open()
+            guard let supervisor = try book.operatorID("super") else { throw Failure(message: "No operator \"super\": benchmark a demo ledger") }
+            let day = try freshDay(book, supervisor: supervisor)
+            // Cashiers of the bench, one drawer each.
+            var sessions: [(op: Int64, terminal: String, session: Int64)] = []
+            for index in 1...max(1, drawers) {
+                let login = try OperatorLogin("bench\(index)")
+                let op = try book.operatorNamed(login)?.id
+                    ?? book.addOperator(login: login, displayName: "Bench Cashier \(index)", role: .cashier, pin: "4242", by: supervisor).id
+                let terminal = "BENCH\(index)"
+                sessions.append((op, terminal, try book.openDrawer(operatorID: op, terminal: terminal).id))
+            }
+            let sample = try book.benchSample(count: min(payments, 5_000), seed: seed)
+            let started = DispatchTime.now().uptimeNanoseconds
+            for index in 0..<payments {
+                let (op, terminal, session) = sessions[index % sessions.count]
+                let account = try AccountNumber(sample[index % sample.count].number)
+                let amount = Money(cents: Int64(1_000 + (index * 37) % 20_000))
+                let tender: Tender = switch index % 20 {
+                case 0..<12: .cash(amount)
+                case 12..<16: .check(amount, number: "\(10_000 + index)")
+                case 16: .moneyOrder(amount, number: "\(50_000 + index)")
+                case 17, 18: .card(amount, lastFour: "4242", authorization: "B\(index)")
+                default: .ach(amount, lastFour: "6789")
+                }
+                do {
+                    _ = try book.post(Payment(lines: [.account(account, amount)], tenders: [tender]), operatorID: op, terminal: terminal,
+                                      drawerSession: session)
+                } catch {
+                    // A cash-only account refuses checks: it pays cash instead.
+                    _ = try book.post(Payment(lines: [.account(account, amount)], tenders: [.cash(amount)]), operatorID: op,
+                                      terminal: terminal, drawerSession: session)
+                }
+            }
+            let postSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            var closes = Samples()
+            for (op, terminal, session) in sessions {
+                let expected = try book.expectation(session: session)
+                try closes.timeThrowing {
+                    try book.closeDrawer(session: session, count: DrawerCount(
+                        cash: CashCount.making(expected.expectedCash), checksFound: Set(expected.checks.map(\.tenderID)),
+                        cardBatch: expected.card), operatorID: op, terminal: terminal)
+                }
+            }
+            book.checkpoint()
+            var settlement = Samples()
+            var lines = 0
+            for _ in 0..<max(1, runs) {
+                try settlement.timeThrowing { lines = ReportText.settlement(try book.settlement(day)).count }
+            }
+            let final = try book.settlement(day)
+            print("ledger \(book.path): \(try book.accountCount()) accounts; day \(day): \(payments) payments over \(sessions.count) drawers posted in \(String(format: "%.1f", postSeconds)) s")
+            print("drawer_close           " + closes.summary)
+            print("settlement             " + settlement.summary + "  (\(lines) report lines)")
+            print("deposit \(final.depositTotal.formatted), taken \(final.tenderTotal.formatted), over/short \(final.overShort.formatted)")
+            if let json {
+                let object = "{\"settlement\": \(settlement.json), \"drawer_close\": \(closes.json), \"payments\": \(payments), \"drawers\": \(sessions.count), \"accounts\": \(try book.accountCount())}\n"
+                try object.write(toFile: json, atomically: true, encoding: .utf8)
+            }
+        }
+    }
+
+    /// A day of its own: the open day if nothing happened in it yet; otherwise every open drawer
+    /// is counted as expected and closed, the day closed, and the next date opened.
+    private func freshDay(_ book: Ledger, supervisor: Int64) throws -> BusinessDate {
+        if let open = try book.openBusinessDay() {
+            let s = try book.settlement(open)
+            if s.drawers.isEmpty && s.receipts == nil { return open }
+            for drawer in s.openDrawers {
+                let expected = try book.expectation(session: drawer.id)
+                try book.closeDrawer(session: drawer.id, count: DrawerCount(
+                    cash: CashCount.making(expected.expectedCash), checksFound: Set(expected.checks.map(\.tenderID)),
+                    cardBatch: expected.card), operatorID: supervisor, terminal: drawer.terminal)
+            }
+            try book.closeBusinessDay(by: supervisor, terminal: "BENCH", bag: "BENCH")
+            let next = open.adding(days: 1)
+            try book.openBusinessDay(next, by: supervisor, terminal: "BENCH")
+            return next
+        }
+        throw Failure(message: "No business day is open: open one first (till day open)")
+    }
+}
