@@ -204,5 +204,17 @@ struct BenchSmokeTests {
         }
         #expect(figures["accounts"] as? Int == 300)
         #expect(try TillProcess.till(["verify", "--db", db]).status == 0)
+
+        // The day bench runs after it on the same ledger: it closes that day and opens the next.
+        let dayJSON = directory.appendingPathComponent("day.json").path
+        let day = try TillProcess.till(["bench", "day", "--db", db, "--payments", "60", "--drawers", "3", "--runs", "3", "--json", dayJSON])
+        #expect(day.status == 0, "\(day.stderr)")
+        #expect(day.stdout.contains("60 payments over 3 drawers") && day.stdout.contains("over/short $0.00"))
+        let dayFigures = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dayJSON))) as? [String: Any])
+        for name in ["settlement", "drawer_close"] {
+            let figure = try #require(dayFigures[name] as? [String: Any], "\(name)")
+            #expect(Set(figure.keys) == ["p50", "p99", "max", "n"], "\(name)")
+        }
+        #expect(try TillProcess.till(["verify", "--db", db]).status == 0)
     }
 }

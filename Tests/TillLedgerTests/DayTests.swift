@@ -35,6 +35,7 @@ struct DayTests {
         #expect(throws: LedgerError.self) { try l.void(receipt: mistake.receipt!, reason: "", operatorID: c1.id, terminal: "T1") }
         let void = try l.void(receipt: mistake.receipt!, reason: "wrong account", operatorID: c1.id, terminal: "T1")
         #expect(throws: LedgerError.self) { try l.void(receipt: mistake.receipt!, reason: "again", operatorID: c1.id, terminal: "T1") }
+        #expect(try l.receipt(mistake.receipt!)?.memo == "VOIDED by #\(void.receipt!)")
         try l.drop(session: f.drawer, count: try CashCount.parse("20=5"), bag: "D-1", operatorID: c1.id, terminal: "T1")
         #expect(throws: LedgerError.self) {
             try l.drop(session: f.drawer, count: try CashCount.parse("100=5"), bag: "D-2", operatorID: c1.id, terminal: "T1")

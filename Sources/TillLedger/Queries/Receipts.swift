@@ -46,9 +46,15 @@ extension Ledger {
                                         utilityAddress: try Self.setting(.utilityAddress, db),
                                         utilityPhone: try Self.setting(.utilityPhone, db),
                                         footer: try Self.setting(.receiptFooter, db))
+            // A voided payment says so wherever it is shown or reprinted.
+            var memo: String = row["memo"]
+            if let void = try Int64.fetchOne(db, sql: "SELECT receipt_number FROM transactions WHERE corrects_id = ? AND kind = 'void'",
+                                             arguments: [id]) {
+                memo = (memo.isEmpty ? "" : memo + " ") + "VOIDED by #\(void)"
+            }
             return Receipt(number: number, header: header, businessDate: try BusinessDate(row["business_date"]),
                            postedAt: Timestamp.localMinute(row["posted_at"]), terminal: row["terminal_id"],
-                           cashier: row["display_name"], lines: lines, tenders: tenders, memo: row["memo"])
+                           cashier: row["display_name"], lines: lines, tenders: tenders, memo: memo)
         }
     }
 

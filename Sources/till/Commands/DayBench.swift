@@ -56,12 +56,8 @@ struct DayBench: ParsableCommand {
             let postSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             var closes = Samples()
             for (op, terminal, session) in sessions {
-                let expected = try book.expectation(session: session)
-                try closes.timeThrowing {
-                    try book.closeDrawer(session: session, count: DrawerCount(
-                        cash: CashCount.making(expected.expectedCash), checksFound: Set(expected.checks.map(\.tenderID)),
-                        cardBatch: expected.card), operatorID: op, terminal: terminal)
-                }
+                let count = try Self.exactCount(book, session)
+                try closes.timeThrowing { try book.closeDrawer(session: session, count: count, operatorID: op, terminal: terminal) }
             }
             book.checkpoint()
             var settlement = Samples()
@@ -81,6 +77,13 @@ struct DayBench: ParsableCommand {
         }
     }
 
+    /// A count of exactly what the drawer should hold: every check found, the card batch as taken.
+    static func exactCount(_ book: Ledger, _ session: Int64) throws -> DrawerCount {
+        let expected = try book.expectation(session: session)
+        return DrawerCount(cash: CashCount.making(expected.expectedCash), checksFound: Set(expected.checks.map(\.tenderID)),
+                           cardBatch: expected.card)
+    }
+
     /// A day of its own: the open day if nothing happened in it yet; otherwise every open drawer
     /// is counted as expected and closed, the day closed, and the next date opened.
     private func freshDay(_ book: Ledger, supervisor: Int64) throws -> BusinessDate {
@@ -88,10 +91,8 @@ struct DayBench: ParsableCommand {
             let s = try book.settlement(open)
             if s.drawers.isEmpty && s.receipts == nil { return open }
             for drawer in s.openDrawers {
-                let expected = try book.expectation(session: drawer.id)
-                try book.closeDrawer(session: drawer.id, count: DrawerCount(
-                    cash: CashCount.making(expected.expectedCash), checksFound: Set(expected.checks.map(\.tenderID)),
-                    cardBatch: expected.card), operatorID: supervisor, terminal: drawer.terminal)
+                try book.closeDrawer(session: drawer.id, count: try Self.exactCount(book, drawer.id), operatorID: supervisor,
+                                     terminal: drawer.terminal)
             }
             try book.closeBusinessDay(by: supervisor, terminal: "BENCH", bag: "BENCH")
             let next = open.adding(days: 1)

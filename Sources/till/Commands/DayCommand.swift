@@ -137,11 +137,7 @@ struct DrawerCommand: ParsableCommand {
                     throw Failure(message: "Not a check or money order of drawer #\(session): \(unknown.sorted().joined(separator: ", "))")
                 }
                 let found = Set(expected.checks.filter { !missing.contains($0.number) }.map(\.tenderID))
-                var approvedBy: Int64?
-                if let approver {
-                    let pin = try PINInput.read(environment: "TILL_APPROVER_PIN", prompt: "PIN for \(approver): ")
-                    approvedBy = try book.authenticate(try OperatorLogin(approver), pin: pin, terminal: Terminal.id).id
-                }
+                let approvedBy = try Approver.signIn(approver, book)
                 try book.closeDrawer(session: session, count: DrawerCount(cash: cash, checksFound: found, cardBatch: batch,
                                                                           reason: reason, approvedBy: approvedBy),
                                      operatorID: op.id, terminal: Terminal.id)
@@ -248,14 +244,19 @@ struct VoidCommand: ParsableCommand {
         try reporting {
             let book = try ledger.open()
             let op = try signIn.signIn(book)
-            var approvedBy: Int64?
-            if let approver {
-                let pin = try PINInput.read(environment: "TILL_APPROVER_PIN", prompt: "PIN for \(approver): ")
-                approvedBy = try book.authenticate(try OperatorLogin(approver), pin: pin, terminal: Terminal.id).id
-            }
+            let approvedBy = try Approver.signIn(approver, book)
             let posted = try book.void(receipt: ReceiptNumber(receipt), reason: reason, operatorID: op.id, terminal: Terminal.id,
                                        approvedBy: approvedBy)
             print(posted.receipt.map { "\($0)" } ?? "")
         }
+    }
+}
+
+/// A lead's or supervisor's approval from a script: their PIN from $TILL_APPROVER_PIN or standard input.
+enum Approver {
+    static func signIn(_ login: String?, _ book: Ledger) throws -> Int64? {
+        guard let login else { return nil }
+        let pin = try PINInput.read(environment: "TILL_APPROVER_PIN", prompt: "PIN for \(login): ")
+        return try book.authenticate(try OperatorLogin(login), pin: pin, terminal: Terminal.id).id
     }
 }
