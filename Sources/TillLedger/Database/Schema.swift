@@ -288,6 +288,8 @@ extension Schema {
         try db.execute(sql: """
             CREATE INDEX transactions_drawer ON transactions(drawer_session_id) WHERE drawer_session_id IS NOT NULL
             """)
+        // Settlement reads what each of the day's payments paid: allocations by their transaction.
+        try db.create(index: "allocations_transaction", on: "allocations", columns: ["transaction_id"])
         // Every count of cash by denomination: the opening float, each drop to the safe,
         // the closing count.
         try db.create(table: "cash_counts", options: [.strict]) { t in

@@ -131,19 +131,15 @@ extension Ledger {
             WHERE b.date = ? AND b.closed_at IS NOT NULL
             """, arguments: [day]).map { Settlement.ClosedDay(at: $0[0], by: $0[1], bag: $0[2] ?? "") }
         let drawers = try drawers(on: date, db)
-        var expectations: [Int64: DrawerExpectation] = [:]
-        for drawer in drawers { expectations[drawer.id] = try expectation(session: drawer.id, db) }
+        // One pass over the day's tenders gives every drawer's figures and the day's totals.
+        let pass = try tenderPass(where: "t.business_date = ?", [day], db)
+        let expectations = try Self.expectations(from: pass, sessions: drawers.map(\.id), db)
         let closedIDs = drawers.filter { !$0.isOpen }.map(\.id)
         let missing = Set(drawers.flatMap { $0.close?.balance.missing.map(\.tenderID) ?? [] })
         let checks = closedIDs.flatMap { expectations[$0]?.checks ?? [] }.filter { !missing.contains($0.tenderID) }
-
-        let tenders = try Row.fetchAll(db, sql: """
-            SELECT x.kind, SUM(CASE WHEN x.amount_cents > 0 THEN 1 ELSE -1 END) AS n, SUM(x.amount_cents) AS amount
-            FROM transactions t JOIN tenders x ON x.transaction_id = t.id
-            WHERE t.business_date = ? GROUP BY x.kind
-            """, arguments: [day]).compactMap { row in
-            TenderKind(rawValue: row["kind"]).map { Settlement.TenderLine(kind: $0, count: row["n"], amount: Money(cents: row["amount"])) }
-        }.sorted { TenderKind.allCases.firstIndex(of: $0.kind)! < TenderKind.allCases.firstIndex(of: $1.kind)! }
+        let tenders = TenderKind.allCases.compactMap { kind in
+            pass.byTender[kind].map { Settlement.TenderLine(kind: kind, count: $0.count, amount: $0.amount) }
+        }
 
         let receipts = try Row.fetchOne(db, sql: """
             SELECT MIN(receipt_number), MAX(receipt_number), COUNT(receipt_number) FROM transactions
@@ -171,15 +167,16 @@ extension Ledger {
                           cashCounted: try pooledCount(kind: "close", sessions: closedIDs, db),
                           drops: try pooledCount(kind: "drop", sessions: drawers.map(\.id), db),
                           floatsKept: Money(cents: drawers.filter { !$0.isOpen }.reduce(0) { $0 + $1.openingFloat.cents }),
-                          checks: checks, tenders: tenders, revenue: try revenue(day, db), receipts: receipts,
+                          checks: checks, tenders: tenders, revenue: try revenue(day, receiptsTotal: pass.receiptsTotal, db), receipts: receipts,
                           corrections: corrections)
     }
 
     /// The day's receipts by revenue code: miscellaneous receipts by their own code; payments by
-    /// the codes of the charges they paid (oldest first, as allocated that day); the rest of a
+    /// the codes of the charges they paid when they were taken (oldest first); the rest of a
     /// payment is a credit on the account. Voids take their original's share back out.
-    private static func revenue(_ day: String, _ db: Database) throws -> [Settlement.RevenueLine] {
+    private static func revenue(_ day: String, receiptsTotal: Int64, _ db: Database) throws -> [Settlement.RevenueLine] {
         var amounts: [String: Int64] = [:]
+        var coded: Int64 = 0
         // Revenue codes credited directly (miscellaneous receipts and their voids).
         for row in try Row.fetchAll(db, sql: """
             SELECT p.book, -SUM(p.amount_cents) FROM transactions t JOIN postings p ON p.transaction_id = t.id
@@ -187,35 +184,25 @@ extension Ledger {
             GROUP BY p.book
             """, arguments: [day]) {
             amounts[row[0], default: 0] += row[1]
+            coded += row[1]
         }
-        // Receivable credits of payments (and, negated, of the payments voided today).
-        let credits = """
-            SELECT cp.id AS credit_id, cp.amount_cents, SIGN AS sign FROM transactions t
-            JOIN postings cp ON cp.transaction_id = SOURCE AND cp.book = 'AR' AND cp.amount_cents < 0
-            WHERE t.business_date = ? AND t.kind = KIND
-            """
-        let sources = credits.replacingOccurrences(of: "SIGN", with: "1").replacingOccurrences(of: "SOURCE", with: "t.id")
-            .replacingOccurrences(of: "KIND", with: "'payment'")
-            + " UNION ALL "
-            + credits.replacingOccurrences(of: "SIGN", with: "-1").replacingOccurrences(of: "SOURCE", with: "t.corrects_id")
-            .replacingOccurrences(of: "KIND", with: "'void'")
+        // What each payment's credit paid when it was posted (its own allocations), by the
+        // charge's revenue code; a void counts its original's allocations negatively.
         for row in try Row.fetchAll(db, sql: """
-            WITH credits AS (\(sources))
-            SELECT rp.book, SUM(c.sign * al.amount_cents) AS amount
-            FROM credits c JOIN allocations al ON al.credit_posting_id = c.credit_id
-            JOIN transactions at ON at.id = al.transaction_id AND at.business_date <= ?
+            SELECT rp.book, SUM(CASE WHEN t.kind = 'void' THEN -al.amount_cents ELSE al.amount_cents END)
+            FROM transactions t
+            JOIN allocations al ON al.transaction_id = CASE WHEN t.kind = 'void' THEN t.corrects_id ELSE t.id END
+            JOIN postings cp ON cp.id = al.credit_posting_id AND cp.transaction_id = al.transaction_id
             JOIN postings chp ON chp.id = al.charge_posting_id
             JOIN postings rp ON rp.transaction_id = chp.transaction_id AND rp.book LIKE 'REV!_%' ESCAPE '!'
-            GROUP BY 1
-            UNION ALL
-            SELECT 'AR', -SUM(c.sign * c.amount_cents) FROM credits c
-            """, arguments: [day, day, day]) {
-            // Each revenue row moves its share out of the payments' total; what stays is unapplied.
-            let amount: Int64 = row[1] ?? 0
-            let book: String = row[0]
-            amounts[book, default: 0] += amount
-            if book != "AR" { amounts["AR", default: 0] -= amount }
+            WHERE t.business_date = ? AND t.kind IN ('payment', 'void')
+            GROUP BY rp.book
+            """, arguments: [day]) {
+            amounts[row[0], default: 0] += row[1]
+            coded += row[1]
         }
+        // Whatever was taken and not paid to a revenue code stays on the accounts as credit.
+        amounts["AR"] = receiptsTotal - coded
         return BookAccount.revenueCodes.compactMap { book in
             amounts[book.rawValue].flatMap { $0 == 0 ? nil : Settlement.RevenueLine(book: book, amount: Money(cents: $0)) }
         } + (amounts["AR"].flatMap { $0 == 0 ? nil : [Settlement.RevenueLine(book: nil, amount: Money(cents: $0))] } ?? [])

@@ -279,31 +279,86 @@ extension Ledger {
 
     /// The X report's figures, read inside the caller's transaction.
     static func expectation(session: Int64, _ db: Database) throws -> DrawerExpectation {
-        guard let float = try Int64.fetchOne(db, sql: "SELECT opening_float_cents FROM drawer_sessions WHERE id = ?",
-                                             arguments: [session]) else {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM drawer_sessions WHERE id = ?", arguments: [session]) == true else {
             throw LedgerError(.noDrawer, "No drawer #\(session)")
         }
+        let pass = try tenderPass(where: "t.drawer_session_id = ?", [session], db)
+        return try expectations(from: pass, sessions: [session], db)[session]!
+    }
+
+    /// What a pass over tenders found: per drawer session, the count and amount by tender
+    /// kind and the checks and money orders; for the whole pass, the same by kind.
+    struct TenderPass {
+        struct Drawer { var byTender: [TenderKind: (count: Int, amount: Money)] = [:]; var checks: [DrawerCheck] = [] }
+        var drawers: [Int64: Drawer] = [:]
         var byTender: [TenderKind: (count: Int, amount: Money)] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT x.kind, SUM(CASE WHEN x.amount_cents > 0 THEN 1 ELSE -1 END) AS n, SUM(x.amount_cents) AS amount
+        /// What payments, miscellaneous receipts and their voids took, in all.
+        var receiptsTotal: Int64 = 0
+    }
+
+    /// One pass over the tenders of the transactions `condition` selects (a drawer, or a whole
+    /// day): a settlement reads the day once instead of once per drawer.
+    static func tenderPass(where condition: String, _ arguments: StatementArguments, _ db: Database) throws -> TenderPass {
+        var pass = TenderPass()
+        var voided: Set<Int64> = []
+        var checks: [(transaction: Int64, session: Int64, check: DrawerCheck)] = []
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT t.id, t.kind, t.corrects_id, t.drawer_session_id, t.receipt_number, x.id, x.kind, x.amount_cents, x.reference,
+                   CASE WHEN x.kind IN ('check', 'money-order') AND x.amount_cents > 0 THEN
+                       COALESCE((SELECT a.number FROM postings p JOIN accounts a ON a.id = p.account_id
+                                 WHERE p.transaction_id = t.id AND p.account_id IS NOT NULL ORDER BY p.id LIMIT 1), '') END
             FROM transactions t JOIN tenders x ON x.transaction_id = t.id
-            WHERE t.drawer_session_id = ? GROUP BY x.kind
-            """, arguments: [session]) {
-            guard let kind = TenderKind(rawValue: row["kind"]) else { continue }
-            byTender[kind] = (row["n"], Money(cents: row["amount"]))
+            WHERE \(condition)
+            """, arguments: arguments)
+        while let row = try rows.next() {
+            // Columns by position: this loop runs once per tender of the day.
+            guard let kind = TenderKind(rawValue: row[6]) else { continue }
+            let transaction: Int64 = row[0], transactionKind: String = row[1], amount: Int64 = row[7]
+            let count = amount > 0 ? 1 : -1
+            let day = pass.byTender[kind] ?? (0, .zero)
+            pass.byTender[kind] = (day.count + count, Money(cents: day.amount.cents + amount))
+            if transactionKind == "void", let original: Int64 = row[2] { voided.insert(original) }
+            if ["payment", "misc-receipt", "void"].contains(transactionKind) { pass.receiptsTotal += amount }
+            guard let session: Int64 = row[3] else { continue }
+            let drawer = pass.drawers[session]?.byTender[kind] ?? (0, .zero)
+            pass.drawers[session, default: .init()].byTender[kind] = (drawer.count + count, Money(cents: drawer.amount.cents + amount))
+            if let account: String = row[9] {
+                let receipt: Int64? = row[4]
+                checks.append((transaction, session, DrawerCheck(tenderID: row[5], kind: kind, number: row[8] ?? "", account: account,
+                                                                 amount: Money(cents: amount), receipt: receipt.map(ReceiptNumber.init))))
+            }
         }
-        let drops = try Int64.fetchOne(db, sql: """
-            SELECT COALESCE(SUM(p.amount_cents), 0) FROM transactions t JOIN postings p ON p.transaction_id = t.id
-            WHERE t.drawer_session_id = ? AND t.kind = 'drop' AND p.book = 'SAFE'
-            """, arguments: [session]) ?? 0
-        let checks = try Row.fetchAll(db, sql: """
-            \(checkSelect) WHERE t.drawer_session_id = ? AND x.kind IN ('check', 'money-order') AND x.amount_cents > 0
-              AND NOT EXISTS (SELECT 1 FROM transactions v WHERE v.corrects_id = t.id AND v.kind = 'void')
-            ORDER BY x.id
-            """, arguments: [session]).map(drawerCheck)
-        return DrawerExpectation(openingFloat: Money(cents: float), cashTaken: byTender[.cash]?.amount ?? .zero,
-                                 drops: Money(cents: drops), checks: checks, card: byTender[.card]?.amount ?? .zero,
-                                 ach: byTender[.ach]?.amount ?? .zero, byTender: byTender)
+        // A voided check was handed back: it is not in the drawer.
+        for entry in checks where !voided.contains(entry.transaction) {
+            pass.drawers[entry.session, default: .init()].checks.append(entry.check)
+        }
+        return pass
+    }
+
+    /// Each session's expectation from a tender pass, its float and its drops.
+    static func expectations(from pass: TenderPass, sessions: [Int64], _ db: Database) throws -> [Int64: DrawerExpectation] {
+        guard !sessions.isEmpty else { return [:] }
+        let list = sessions.map { "\($0)" }.joined(separator: ",")
+        var floats: [Int64: Int64] = [:], drops: [Int64: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, opening_float_cents FROM drawer_sessions WHERE id IN (\(list))") {
+            floats[row[0]] = row[1]
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT drawer_session_id, SUM(total_cents) FROM cash_counts WHERE kind = 'drop' AND drawer_session_id IN (\(list))
+            GROUP BY drawer_session_id
+            """) {
+            drops[row[0]] = row[1]
+        }
+        var result: [Int64: DrawerExpectation] = [:]
+        for session in sessions {
+            let drawer = pass.drawers[session] ?? .init()
+            result[session] = DrawerExpectation(
+                openingFloat: Money(cents: floats[session] ?? 0), cashTaken: drawer.byTender[.cash]?.amount ?? .zero,
+                drops: Money(cents: drops[session] ?? 0), checks: drawer.checks.sorted { $0.tenderID < $1.tenderID },
+                card: drawer.byTender[.card]?.amount ?? .zero, ach: drawer.byTender[.ach]?.amount ?? .zero,
+                byTender: drawer.byTender)
+        }
+        return result
     }
 
     static let checkSelect = """
