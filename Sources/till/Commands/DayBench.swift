@@ -60,18 +60,21 @@ struct DayBench: ParsableCommand {
                 try closes.timeThrowing { try book.closeDrawer(session: session, count: count, operatorID: op, terminal: terminal) }
             }
             book.checkpoint()
-            var settlement = Samples()
+            // The settle pane's whole read: the figures and their report; and the figures alone.
+            var settlement = Samples(), figures = Samples()
             var lines = 0
             for _ in 0..<max(1, runs) {
                 try settlement.timeThrowing { lines = ReportText.settlement(try book.settlement(day)).count }
+                try figures.timeThrowing { _ = try book.settlement(day) }
             }
             let final = try book.settlement(day)
             print("ledger \(book.path): \(try book.accountCount()) accounts; day \(day): \(payments) payments over \(sessions.count) drawers posted in \(String(format: "%.1f", postSeconds)) s")
             print("drawer_close           " + closes.summary)
             print("settlement             " + settlement.summary + "  (\(lines) report lines)")
+            print("settlement_figures     " + figures.summary)
             print("deposit \(final.depositTotal.formatted), taken \(final.tenderTotal.formatted), over/short \(final.overShort.formatted)")
             if let json {
-                let object = "{\"settlement\": \(settlement.json), \"drawer_close\": \(closes.json), \"payments\": \(payments), \"drawers\": \(sessions.count), \"accounts\": \(try book.accountCount())}\n"
+                let object = "{\"settlement\": \(settlement.json), \"settlement_figures\": \(figures.json), \"drawer_close\": \(closes.json), \"payments\": \(payments), \"drawers\": \(sessions.count), \"accounts\": \(try book.accountCount())}\n"
                 try object.write(toFile: json, atomically: true, encoding: .utf8)
             }
         }
