@@ -31,12 +31,13 @@ struct TmuxTests {
         func keys(_ keys: String...) throws { try run(["send-keys", "-t", "0"] + keys) }
         func typeLine(_ text: String) throws { try run(["send-keys", "-t", "0", "-l", text]); try keys("Enter") }
 
-        func signInAsCashier() throws {
-            try run(["send-keys", "-t", "0", "-l", "cashier"])
+        /// Signs in as a demo operator whose login is its role's name (cashier, csr, lead).
+        func signIn(_ login: String = "cashier", pin: String = "1111") throws {
+            try run(["send-keys", "-t", "0", "-l", login])
             try keys("Enter")
-            try run(["send-keys", "-t", "0", "-l", "1111"])
+            try run(["send-keys", "-t", "0", "-l", pin])
             try keys("Enter")
-            try waitFor("cashier (cashier)")
+            try waitFor("\(login) (\(login))")
         }
 
         func screen() throws -> String { try run(["capture-pane", "-p", "-t", "0"]).stdout }
@@ -142,7 +143,7 @@ struct TmuxTests {
         let tmux = try Session(width: 80, height: 24)
         try tmux.typeLine("\(Self.binary) --db \(db)")
         try tmux.waitFor("Operator id")
-        try tmux.signInAsCashier()
+        try tmux.signIn()
         let pkill = try TillProcess.run(URL(fileURLWithPath: "/usr/bin/pkill"), ["-\(signal)", "-f", "--", "--db \(db)"])
         #expect(pkill.status == 0)
         try tmux.waitFor("READY$")
@@ -167,7 +168,7 @@ struct TmuxTests {
         let tmux = try Session(width: width, height: height)
         try tmux.typeLine("TILL_TERMINAL=T7 \(Self.binary) --db \(db)")
         try tmux.waitFor("Operator id")
-        try tmux.signInAsCashier()
+        try tmux.signIn()
         try tmux.keys("F4")
         try tmux.run(["send-keys", "-t", "0", "-l", "o"])
         try tmux.waitFor("Count the opening float")
@@ -227,11 +228,7 @@ struct TmuxTests {
         let tmux = try Session(width: width, height: height)
         try tmux.typeLine("TILL_TERMINAL=OFFICE \(Self.binary) --db \(db)")
         try tmux.waitFor("Operator id")
-        try tmux.run(["send-keys", "-t", "0", "-l", "lead"])
-        try tmux.keys("Enter")
-        try tmux.run(["send-keys", "-t", "0", "-l", "3333"])
-        try tmux.keys("Enter")
-        try tmux.waitFor("lead (lead)")
+        try tmux.signIn("lead", pin: "3333")
         try tmux.keys("F8")
         let settle = try tmux.waitFor("SETTLEMENT")
         #expect(settle.contains("#1 cashier T1") && settle.contains("Z1 o/s $0.00"))

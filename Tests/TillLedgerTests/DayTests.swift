@@ -151,6 +151,10 @@ struct DayTests {
         let z = try f.ledger.closeDrawer(session: f.drawer, count: count, operatorID: f.cashier.id, terminal: "T1")
         #expect(z.balance.isBalanced)
         #expect(throws: LedgerError.self) { try f.ledger.closeDrawer(session: f.drawer, count: count, operatorID: f.cashier.id, terminal: "T1") }
+        #expect(try f.ledger.verify().isSound)
+        // Someone changing a count afterwards is found.
+        try f.tamper("UPDATE cash_count_lines SET quantity = quantity + 1 WHERE id = (SELECT MAX(id) FROM cash_count_lines)")
+        #expect(try f.ledger.verify().firstFault?.hasPrefix("cash count #") == true)
         // A closed drawer takes no more cash.
         #expect(throws: LedgerError.self) { try f.payCash("100001", cents: 100) }
     }

@@ -31,6 +31,7 @@ extension Ledger {
             try check("tenders equal what they debit") { try Self.tenderFault(db) }
             try check("cached balances equal the sum of postings") { try Self.cachedBalanceFault(db) }
             try check("allocations within their postings") { try Self.allocationFault(db) }
+            try check("drawer closes match their counts and over/short postings") { try Self.drawerCloseFault(db) }
             return VerifyReport(checks: checks)
         }
     }
@@ -147,6 +148,42 @@ extension Ledger {
             GROUP BY a.credit_posting_id HAVING SUM(a.amount_cents) > -MIN(p.amount_cents) LIMIT 1
             """) {
             return "credit posting #\(id) has allocated more than it credited"
+        }
+        return nil
+    }
+
+    /// Each closed drawer has one close; the close's counted cash is its count's total, and its
+    /// over/short is what the over/short posting moved (none when it balanced).
+    private static func drawerCloseFault(_ db: Database) throws -> String? {
+        if let id = try Int64.fetchOne(db, sql: """
+            SELECT s.id FROM drawer_sessions s LEFT JOIN drawer_closes c ON c.drawer_session_id = s.id
+            WHERE (s.closed_at IS NULL) <> (c.id IS NULL) LIMIT 1
+            """) {
+            return "drawer #\(id) is marked closed without a close, or has a close but is marked open"
+        }
+        let value = "CASE l.denomination " + Denomination.allCases.map { "WHEN '\($0.rawValue)' THEN \($0.value.cents)" }
+            .joined(separator: " ") + " END"
+        if let id = try Int64.fetchOne(db, sql: """
+            SELECT k.id FROM cash_counts k
+            WHERE k.total_cents <> (SELECT COALESCE(SUM(l.quantity * \(value)), 0) FROM cash_count_lines l WHERE l.count_id = k.id)
+            LIMIT 1
+            """) {
+            return "cash count #\(id): its total differs from its denominations"
+        }
+        if let z = try Int64.fetchOne(db, sql: """
+            SELECT c.z_number FROM drawer_closes c JOIN cash_counts k ON k.id = c.count_id
+            WHERE k.total_cents <> c.counted_cash_cents LIMIT 1
+            """) {
+            return "Z report \(z): the counted cash differs from its count"
+        }
+        if let z = try Int64.fetchOne(db, sql: """
+            SELECT c.z_number FROM drawer_closes c
+            WHERE c.cash_over_short_cents + c.checks_over_short_cents + c.money_orders_over_short_cents + c.card_over_short_cents
+                  <> -COALESCE((SELECT SUM(p.amount_cents) FROM postings p
+                                WHERE p.transaction_id = c.transaction_id AND p.book = 'OVER_SHORT'), 0)
+            LIMIT 1
+            """) {
+            return "Z report \(z): its over/short differs from what was posted to the over/short account"
         }
         return nil
     }
