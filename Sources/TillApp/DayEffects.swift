@@ -124,7 +124,9 @@ extension Runtime {
             return DrawerView(session: nil, report: [], checks: [], standardFloat: standard)
         }
         let expected = try ledger.expectation(session: drawer.id)
-        return DrawerView(session: drawer.id, report: ReportText.x(summary, expected), checks: expected.checks, standardFloat: standard)
+        let blind = try ledger.setting(.blindClose) != "false"
+        return DrawerView(session: drawer.id, report: ReportText.x(summary, expected), checks: expected.checks, standardFloat: standard,
+                          expectedCash: blind ? nil : expected.expectedCash)
     }
 
     private func settleView() throws -> SettleView {

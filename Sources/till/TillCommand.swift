@@ -9,7 +9,7 @@ struct TillCommand: ParsableCommand {
         subcommands: [
             TerminalCommand.self, SummaryCommand.self, InitCommand.self, DemoCommand.self, ImportCommand.self,
             VerifyCommand.self, ExportCommand.self, BenchCommand.self, PayCommand.self, DrawerCommand.self,
-            DayCommand.self, ReportCommand.self, VoidCommand.self,
+            DayCommand.self, ReportCommand.self, VoidCommand.self, SettingsCommand.self,
         ],
         defaultSubcommand: TerminalCommand.self
     )

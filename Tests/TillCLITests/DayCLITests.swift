@@ -25,6 +25,15 @@ struct DayCLITests {
         let db = directory.appendingPathComponent("day.sqlite").path
         let d = ["--db", db]
         try Self.ok(["demo", "--accounts", "40", "--today", "2026-11-20"] + d)
+        // Settings: listed, checked, changed only by a supervisor.
+        #expect(try Self.ok(["settings"] + d).contains("drawer.over_short_approval_cents = 500"))
+        let notSuper = try TillProcess.till(["settings", "drawer.blind_close", "false", "--operator", "lead"] + d, environment: Self.lead)
+        #expect(notSuper.status == 1 && notSuper.stderr.contains("Only a supervisor changes settings"))
+        let bad = try TillProcess.till(["settings", "drawer.standard_float", "20=x", "--operator", "super"] + d,
+                                       environment: ["TILL_PIN": "9999"])
+        #expect(bad.status == 1 && bad.stderr.contains("is not a number of $20 notes"))
+        try Self.ok(["settings", "drawer.blind_close", "true", "--operator", "super"] + d, ["TILL_PIN": "9999"])
+        #expect(try Self.ok(["settings", "drawer.blind_close"] + d) == "true\n")
         #expect(try Self.ok(["day", "status"] + d) == "2026-11-20\n")
 
         try Self.ok(["drawer", "open", "--operator", "cashier"] + d, Self.cashier)

@@ -254,8 +254,8 @@ struct CounterTests {
 
     @Test func aPrinterFailureLeavesThePaymentPostedAndQueued() throws {
         let f = try UIFixture()
-        try f.ledger.setSetting(.printerKind, "escpos", by: 1)
-        try f.ledger.setSetting(.printerTarget, "/nonexistent/usb/lp0", by: 1)
+        try f.ledger.setSetting(.printerKind, "escpos", by: try f.supervisor)
+        try f.ledger.setSetting(.printerTarget, "/nonexistent/usb/lp0", by: try f.supervisor)
         f.signIn()
         openDrawer(f)
         let account = try owingAccount(f)
@@ -268,8 +268,8 @@ struct CounterTests {
         #expect(try f.ledger.account(account.number)?.balance == .zero)
         #expect(try f.ledger.reprintQueue(terminal: "T1") == [receipt])
         // The printer is fixed (here: a spool directory); w prints what waited.
-        try f.ledger.setSetting(.printerKind, "spool", by: 1)
-        try f.ledger.setSetting(.printerTarget, "", by: 1)
+        try f.ledger.setSetting(.printerKind, "spool", by: try f.supervisor)
+        try f.ledger.setSetting(.printerTarget, "", by: try f.supervisor)
         f.press(.enter, .function(5))
         #expect(f.text.contains("1 waiting to print: #\(receipt)"))
         f.type("w")
@@ -325,7 +325,7 @@ struct CounterTests {
 
     @Test func registerEntryFillsFromTheCents() throws {
         let f = try UIFixture()
-        try f.ledger.setSetting(.registerEntry, "true", by: 1)
+        try f.ledger.setSetting(.registerEntry, "true", by: try f.supervisor)
         let g = try UIFixture(ledger: f.ledger)
         g.signIn()
         let account = try owingAccount(g)

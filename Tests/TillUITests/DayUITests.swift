@@ -11,7 +11,7 @@ import TillLedger
 struct DayUITests {
     @Test func aCashiersDrawerFromFloatToBlindCloseAndTheClosersDayClose() throws {
         let f = try UIFixture()
-        try f.ledger.setSetting(.overShortApprovalCents, "50", by: 1)
+        try f.ledger.setSetting(.overShortApprovalCents, "50", by: try f.supervisor)
         f.signIn()
         #expect(f.text.contains("F4 o: open drawer"))
         f.press(.function(4))
@@ -112,5 +112,10 @@ struct DayUITests {
         #expect(f.text.contains("Discard this count? (y/n)"))
         f.type("y")
         #expect(f.text.contains("X REPORT"))
+        // With blind closes turned off, the closing count shows what the drawer should hold.
+        try f.ledger.setSetting(.blindClose, "false", by: try f.supervisor)
+        f.press(.function(2), .function(4))
+        f.type("c")
+        #expect(f.text.contains("Count the drawer") && f.text.contains("Should hold $180.00"))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import TillApp
 import TillCore
 import TillLedger
@@ -31,6 +32,9 @@ final class UIFixture {
     }
 
     var screen: Grid { runtime.render() }
+
+    /// The demo's supervisor, who changes settings.
+    var supervisor: Int64 { get throws { try #require(try ledger.operatorNamed(try OperatorLogin("super"))).id } }
     var text: String { screen.text }
 
     func type(_ text: String) { for character in text { runtime.key(.character(character)) } }

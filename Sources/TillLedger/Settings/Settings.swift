@@ -24,6 +24,29 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case printerKind = "printer.kind"
     case printerTarget = "printer.target"
     case reconnectFeeCents = "fees.reconnect_cents"
+    case blindClose = "drawer.blind_close"
+
+    /// Checks a value before it is stored: a number of cents, a yes/no, a count, a width.
+    public func validate(_ value: String) throws(DomainError) {
+        let invalid = { (what: String) in DomainError(.invalidAmount, "\(self.rawValue) takes \(what); \"\(value)\" is not one") }
+        switch self {
+        case .amountCeilingCents, .nsfFeeCents, .csrLateFeeReversalCents, .leadAdjustmentCents, .overShortApprovalCents,
+             .reconnectFeeCents:
+            guard !value.isEmpty, value.count <= 12, value.allSatisfy(\.isASCIIDigit) else { throw invalid("a whole number of cents") }
+        case .pinAttemptsBeforeLock, .pinLockMinutes, .idleLockMinutes, .cashOnlyMonthsAfterNSF:
+            guard !value.isEmpty, value.count <= 4, value.allSatisfy(\.isASCIIDigit) else { throw invalid("a whole number") }
+        case .cashierVoidOwnSession, .registerEntry, .blindClose:
+            guard value == "true" || value == "false" else { throw invalid("true or false") }
+        case .receiptWidth:
+            guard ["32", "42", "48"].contains(value) else { throw invalid("32, 42 or 48") }
+        case .printerKind:
+            guard ["spool", "escpos", "lp", "none"].contains(value) else { throw invalid("spool, escpos, lp or none") }
+        case .standardFloat:
+            guard try CashCount.parse(value).total.isPositive else { throw invalid("a count such as 20=4,10=5") }
+        case .utilityName, .utilityAddress, .utilityPhone, .theme, .receiptFooter, .printerTarget:
+            guard value.count <= 200, !value.contains("\n") else { throw invalid("one line of text") }
+        }
+    }
 
     public static func defaultValue(_ key: SettingKey) -> String { defaults.first { $0.0 == key }?.1 ?? "" }
 
@@ -49,16 +72,26 @@ public enum SettingKey: String, CaseIterable, Sendable {
         (.printerKind, "spool"),
         (.printerTarget, ""),
         (.reconnectFeeCents, "5000"),
+        (.blindClose, "true"),
     ]
 }
 
 extension Ledger {
+    /// Every setting with its value (the default where the ledger has none stored).
+    public func settings() throws -> [(SettingKey, String)] {
+        try read { db in try SettingKey.allCases.map { ($0, try Self.setting($0, db)) } }
+    }
+
     public func setting(_ key: SettingKey) throws -> String {
         try read { db in try Self.setting(key, db) }
     }
 
     public func setSetting(_ key: SettingKey, _ value: String, by operatorID: Int64) throws {
+        do { try key.validate(value) } catch { throw LedgerError(domain: error) }
         try writeImmediate { db in
+            guard let op = try Self.fetchOperator(db, id: operatorID), op.role == .supervisor else {
+                throw LedgerError(.notAuthorized, "Only a supervisor changes settings")
+            }
             try db.execute(sql: "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                            arguments: [key.rawValue, value])
             try Audit.record(db, at: timestamp(), operatorID: operatorID, terminal: nil,

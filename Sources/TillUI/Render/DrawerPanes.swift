@@ -43,7 +43,8 @@ private func renderDrawerForm(_ form: DrawerForm, _ state: AppState, _ canvas: i
         }
         canvas.bottomLine(1, DisplayWidth.pad("Counted", to: canvas.width - form.count.total.formatted.count) + form.count.total.formatted, .title)
         canvas.bottomLine(0, form.purpose == .float ? "Standard float \(form.standardFloat.total.formatted) · digits, ↑↓, Enter"
-                                                    : "Digits: quantity · ↑↓ move · Enter next · Esc", .dim)
+                             : form.expectedCash.map { "Should hold \($0.formatted) · digits, ↑↓, Enter" }
+                             ?? "Digits: quantity · ↑↓ move · Enter next · Esc", .dim)
     case .checks:
         canvas.line("Tick each check and money order you find:", .dim)
         for (index, check) in form.checks.enumerated() {

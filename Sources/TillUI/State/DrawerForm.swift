@@ -24,6 +24,8 @@ public struct DrawerForm: Equatable, Sendable {
     public var bag = ""
     public var approverLogin = ""
     public var approverPIN = ""
+    /// Shown during a closing count only when closes are not blind.
+    public var expectedCash: Money?
 
     public init(purpose: Purpose, standardFloat: CashCount, checks: [DrawerCheck] = []) {
         self.purpose = purpose
@@ -38,7 +40,7 @@ public struct DrawerForm: Equatable, Sendable {
         switch purpose {
         case .float: "Count the opening float"
         case .drop: "Count the drop to the safe"
-        case .close: "Blind count: count the drawer"
+        case .close: expectedCash == nil ? "Blind count: count the drawer" : "Count the drawer"
         }
     }
 }
@@ -66,6 +68,7 @@ func drawerKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
         } else {
             state.drawerForm = DrawerForm(purpose: .close, standardFloat: state.drawer?.standardFloat ?? CashCount(),
                                           checks: state.drawer?.checks ?? [])
+            state.drawerForm?.expectedCash = state.drawer?.expectedCash
         }
         return []
     case .character("r"): return [.loadDrawer]

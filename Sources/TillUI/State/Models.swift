@@ -114,8 +114,12 @@ public struct DrawerView: Equatable, Sendable {
     /// The checks and money orders the drawer holds, for the closing tick list.
     public var checks: [DrawerCheck]
     public var standardFloat: CashCount
+    /// Nil when closes are blind (the default); otherwise the cash the drawer should hold,
+    /// shown while it is counted (setting `drawer.blind_close` = false).
+    public var expectedCash: Money?
 
-    public init(session: Int64?, report: [String], checks: [DrawerCheck], standardFloat: CashCount) {
+    public init(session: Int64?, report: [String], checks: [DrawerCheck], standardFloat: CashCount, expectedCash: Money? = nil) {
+        self.expectedCash = expectedCash
         self.session = session
         self.report = report
         self.checks = checks
