@@ -21,7 +21,7 @@ func renderDrawer(_ state: AppState, _ canvas: inout PaneCanvas) {
 }
 
 private func renderDrawerForm(_ form: DrawerForm, _ state: AppState, _ canvas: inout PaneCanvas) {
-    canvas.line(form.title, .title)
+    canvas.line(form.balance == nil ? form.title : "Counted against expected", .title)
     switch form.step {
     case .count:
         canvas.reserved = 2
@@ -46,8 +46,12 @@ private func renderDrawerForm(_ form: DrawerForm, _ state: AppState, _ canvas: i
                              : form.expectedCash.map { "Should hold \($0.formatted) · digits, ↑↓, Enter" }
                              ?? "Digits: quantity · ↑↓ move · Enter next · Esc", .dim)
     case .checks:
-        canvas.line("Tick each check and money order you find:", .dim)
-        for (index, check) in form.checks.enumerated() {
+        canvas.line("Tick each check and money order you find (\(form.found.count) of \(form.checks.count)):", .dim)
+        canvas.reserved = 1
+        // A long list scrolls with the selection.
+        let visible = max(1, canvas.height - canvas.reserved - 2)
+        let first = max(0, min(form.checkRow - visible / 2, form.checks.count - visible))
+        for (index, check) in form.checks.enumerated().dropFirst(first).prefix(visible) {
             let tick = form.found.contains(check.tenderID) ? "[x]" : "[ ]"
             let what = "\(tick) \(check.kind == .check ? "Check" : "M.O.") #\(check.number) \(check.account)"
             canvas.field((index == form.checkRow ? "> " : "  ") + what, check.amount.formatted, .normal,
@@ -77,7 +81,7 @@ private func renderDrawerForm(_ form: DrawerForm, _ state: AppState, _ canvas: i
         }
         switch form.step {
         case .reveal:
-            canvas.bottomLine(0, form.needsApproval ? "Over the limit: Enter for a reason and approval"
+            canvas.bottomLine(0, form.needsApproval ? "Over the limit: Enter, reason, a lead's PIN"
                                                     : "Enter closes the drawer and prints the Z report", .dim)
         case .reason: canvas.bottomLine(0, "Reason: \(form.entry)_", .input)
         case .bag: canvas.bottomLine(0, "Drop bag number: \(form.entry)_", .input)
