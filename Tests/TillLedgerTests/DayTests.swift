@@ -130,6 +130,9 @@ struct DayTests {
         // The next day opens; a correction there names what it corrects.
         try l.openBusinessDay(try BusinessDate("2026-11-21"), by: lead.id, terminal: "T9")
         #expect(throws: LedgerError.self) { try l.void(receipt: ReceiptNumber(1), reason: "late", operatorID: lead.id, terminal: "T9") }
+        // A tender changed afterwards no longer matches the running totals settlement read.
+        try f.tamper("UPDATE tenders SET amount_cents = amount_cents + 1 WHERE id = (SELECT MAX(id) FROM tenders)")
+        #expect(try l.verify().checks.contains { $0.fault?.hasPrefix("the running total of") == true })
     }
 
     @Test func countsParseAndRefuseNonsense() throws {

@@ -131,8 +131,8 @@ extension Ledger {
             WHERE b.date = ? AND b.closed_at IS NOT NULL
             """, arguments: [day]).map { Settlement.ClosedDay(at: $0[0], by: $0[1], bag: $0[2] ?? "") }
         let drawers = try drawers(on: date, db)
-        // One pass over the day's tenders gives every drawer's figures and the day's totals.
-        let pass = try tenderPass(where: "t.business_date = ?", [day], db)
+        // The day's running totals give every drawer's figures and the day's; the checks come by index.
+        let pass = try tenderPass(day: day, session: nil, db)
         let expectations = try Self.expectations(from: pass, sessions: drawers.map(\.id), db)
         let closedIDs = drawers.filter { !$0.isOpen }.map(\.id)
         let missing = Set(drawers.flatMap { $0.close?.balance.missing.map(\.tenderID) ?? [] })

@@ -279,15 +279,15 @@ extension Ledger {
 
     /// The X report's figures, read inside the caller's transaction.
     static func expectation(session: Int64, _ db: Database) throws -> DrawerExpectation {
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM drawer_sessions WHERE id = ?", arguments: [session]) == true else {
+        guard let day = try String.fetchOne(db, sql: "SELECT business_date FROM drawer_sessions WHERE id = ?", arguments: [session]) else {
             throw LedgerError(.noDrawer, "No drawer #\(session)")
         }
-        let pass = try tenderPass(where: "t.drawer_session_id = ?", [session], db)
+        let pass = try tenderPass(day: day, session: session, db)
         return try expectations(from: pass, sessions: [session], db)[session]!
     }
 
-    /// What a pass over tenders found: per drawer session, the count and amount by tender
-    /// kind and the checks and money orders; for the whole pass, the same by kind.
+    /// What the tenders of a day (or of one drawer of it) come to: per drawer session, the count
+    /// and amount by tender kind and the checks and money orders in it; for the whole, the same by kind.
     struct TenderPass {
         struct Drawer { var byTender: [TenderKind: (count: Int, amount: Money)] = [:]; var checks: [DrawerCheck] = [] }
         var drawers: [Int64: Drawer] = [:]
@@ -296,41 +296,56 @@ extension Ledger {
         var receiptsTotal: Int64 = 0
     }
 
-    /// One pass over the tenders of the transactions `condition` selects (a drawer, or a whole
-    /// day): a settlement reads the day once instead of once per drawer.
-    static func tenderPass(where condition: String, _ arguments: StatementArguments, _ db: Database) throws -> TenderPass {
+    /// Reads the running totals (`tender_totals`, a few rows a drawer) and lists the checks and
+    /// money orders by their own index: a settlement never walks every tender of the day.
+    static func tenderPass(day: String, session: Int64?, _ db: Database) throws -> TenderPass {
         var pass = TenderPass()
-        var voided: Set<Int64> = []
-        var checks: [(transaction: Int64, session: Int64, check: DrawerCheck)] = []
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT t.id, t.kind, t.corrects_id, t.drawer_session_id, t.receipt_number, x.id, x.kind, x.amount_cents, x.reference,
-                   CASE WHEN x.kind IN ('check', 'money-order') AND x.amount_cents > 0 THEN
-                       COALESCE((SELECT a.number FROM postings p JOIN accounts a ON a.id = p.account_id
-                                 WHERE p.transaction_id = t.id AND p.account_id IS NOT NULL ORDER BY p.id LIMIT 1), '') END
-            FROM transactions t JOIN tenders x ON x.transaction_id = t.id
-            WHERE \(condition)
-            """, arguments: arguments)
-        while let row = try rows.next() {
-            // Columns by position: this loop runs once per tender of the day.
-            guard let kind = TenderKind(rawValue: row[6]) else { continue }
-            let transaction: Int64 = row[0], transactionKind: String = row[1], amount: Int64 = row[7]
-            let count = amount > 0 ? 1 : -1
-            let day = pass.byTender[kind] ?? (0, .zero)
-            pass.byTender[kind] = (day.count + count, Money(cents: day.amount.cents + amount))
-            if transactionKind == "void", let original: Int64 = row[2] { voided.insert(original) }
-            if ["payment", "misc-receipt", "void"].contains(transactionKind) { pass.receiptsTotal += amount }
-            guard let session: Int64 = row[3] else { continue }
+        var totalsSQL = "SELECT drawer_session_id, kind, receipt, count, amount_cents FROM tender_totals WHERE business_date = ?"
+        var totalsArguments: StatementArguments = [day]
+        if let session {
+            totalsSQL += " AND drawer_session_id = ?"
+            totalsArguments += [session]
+        }
+        for row in try Row.fetchAll(db, sql: totalsSQL, arguments: totalsArguments) {
+            guard let kind = TenderKind(rawValue: row[1]) else { continue }
+            let session: Int64 = row[0], count: Int = row[3], amount: Int64 = row[4]
+            let all = pass.byTender[kind] ?? (0, .zero)
+            pass.byTender[kind] = (all.count + count, Money(cents: all.amount.cents + amount))
+            if row[2] as Bool { pass.receiptsTotal += amount }
+            guard session != 0 else { continue }
             let drawer = pass.drawers[session]?.byTender[kind] ?? (0, .zero)
             pass.drawers[session, default: .init()].byTender[kind] = (drawer.count + count, Money(cents: drawer.amount.cents + amount))
-            if let account: String = row[9] {
-                let receipt: Int64? = row[4]
-                checks.append((transaction, session, DrawerCheck(tenderID: row[5], kind: kind, number: row[8] ?? "", account: account,
-                                                                 amount: Money(cents: amount), receipt: receipt.map(ReceiptNumber.init))))
+        }
+        // The checks and money orders: one drawer's through its transactions, a day's through the
+        // checks' own index over the day's range of transactions.
+        let condition: String
+        let arguments: StatementArguments
+        if let session {
+            condition = "t.drawer_session_id = ?"
+            arguments = [session]
+        } else {
+            guard let range = try Row.fetchOne(db, sql: "SELECT MIN(id), MAX(id) FROM transactions WHERE business_date = ?",
+                                               arguments: [day]), let first: Int64 = range[0], let last: Int64 = range[1] else {
+                return pass
             }
+            condition = "x.transaction_id BETWEEN ? AND ? AND t.business_date = ? AND t.drawer_session_id IS NOT NULL"
+            arguments = [first, last, day]
         }
         // A voided check was handed back: it is not in the drawer.
-        for entry in checks where !voided.contains(entry.transaction) {
-            pass.drawers[entry.session, default: .init()].checks.append(entry.check)
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT t.drawer_session_id, x.id, x.kind, x.reference, x.amount_cents, t.receipt_number,
+                   COALESCE((SELECT a.number FROM postings p JOIN accounts a ON a.id = p.account_id
+                             WHERE p.transaction_id = t.id AND p.account_id IS NOT NULL ORDER BY p.id LIMIT 1), '')
+            FROM tenders x JOIN transactions t ON t.id = x.transaction_id
+            WHERE x.kind IN ('check', 'money-order') AND \(condition) AND x.amount_cents > 0
+              AND NOT EXISTS (SELECT 1 FROM transactions v WHERE v.corrects_id = t.id AND v.kind = 'void')
+            ORDER BY x.id
+            """, arguments: arguments)
+        while let row = try rows.next() {
+            let receipt: Int64? = row[5]
+            pass.drawers[row[0], default: .init()].checks.append(
+                DrawerCheck(tenderID: row[1], kind: TenderKind(rawValue: row[2]) ?? .check, number: row[3] ?? "", account: row[6],
+                            amount: Money(cents: row[4]), receipt: receipt.map(ReceiptNumber.init)))
         }
         return pass
     }
@@ -354,7 +369,7 @@ extension Ledger {
             let drawer = pass.drawers[session] ?? .init()
             result[session] = DrawerExpectation(
                 openingFloat: Money(cents: floats[session] ?? 0), cashTaken: drawer.byTender[.cash]?.amount ?? .zero,
-                drops: Money(cents: drops[session] ?? 0), checks: drawer.checks.sorted { $0.tenderID < $1.tenderID },
+                drops: Money(cents: drops[session] ?? 0), checks: drawer.checks,
                 card: drawer.byTender[.card]?.amount ?? .zero, ach: drawer.byTender[.ach]?.amount ?? .zero,
                 byTender: drawer.byTender)
         }

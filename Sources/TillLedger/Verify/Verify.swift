@@ -32,6 +32,7 @@ extension Ledger {
             try check("cached balances equal the sum of postings") { try Self.cachedBalanceFault(db) }
             try check("allocations within their postings") { try Self.allocationFault(db) }
             try check("drawer closes match their counts and over/short postings") { try Self.drawerCloseFault(db) }
+            try check("tender totals equal the sum of tenders") { try Self.tenderTotalsFault(db) }
             return VerifyReport(checks: checks)
         }
     }
@@ -186,5 +187,15 @@ extension Ledger {
             return "Z report \(z): its over/short differs from what was posted to the over/short account"
         }
         return nil
+    }
+
+    /// The running totals settlement reads are exactly what the tenders add up to.
+    private static func tenderTotalsFault(_ db: Database) throws -> String? {
+        let computed = Schema.tenderTotalsSelectSQL + " WHERE true GROUP BY 1, 2, 3, 4"
+        let stored = "SELECT business_date, drawer_session_id, kind, receipt, count, amount_cents FROM tender_totals"
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT * FROM (\(computed) EXCEPT \(stored)) UNION ALL SELECT * FROM (\(stored) EXCEPT \(computed)) LIMIT 1
+            """) else { return nil }
+        return "the running total of \(row[2] as String) on \(row[0] as String) (drawer #\(row[1] as Int64)) differs from its tenders"
     }
 }
