@@ -44,12 +44,16 @@ struct DayCLITests {
         func pay(_ account: String, _ amount: String, _ tender: String, _ env: [String: String], _ op: String) throws -> String {
             try Self.ok(["pay", account, amount, "--tender", tender, "--operator", op] + d, env).trimmingCharacters(in: .newlines)
         }
-        _ = try pay("100010", "45.50", "cash", Self.cashier, "cashier")
-        _ = try pay("100011", "30.00", "check:5001", Self.cashier, "cashier")
-        _ = try pay("100012", "20.00", "card:4242:0A1B2C:VISA", Self.cashier, "cashier")
-        let wrong = try pay("100013", "5.00", "cash", Self.cashier, "cashier")
-        _ = try pay("100014", "25.00", "moneyorder:77", Self.csr, "csr")
-        _ = try pay("100015", "60.00", "cash", Self.csr, "csr")
+        // Each receipt number, so every line of the deposit slip can be traced to its receipt.
+        let receipts = [
+            try pay("100010", "45.50", "cash", Self.cashier, "cashier"),
+            try pay("100011", "30.00", "check:5001", Self.cashier, "cashier"),
+            try pay("100012", "20.00", "card:4242:0A1B2C:VISA", Self.cashier, "cashier"),
+            try pay("100013", "5.00", "cash", Self.cashier, "cashier"),
+            try pay("100014", "25.00", "moneyorder:77", Self.csr, "csr"),
+            try pay("100015", "60.00", "cash", Self.csr, "csr"),
+        ]
+        let wrong = receipts[3]
         try Self.ok(["void", wrong, "--reason", "wrong account", "--operator", "cashier"] + d, Self.cashier)
         try Self.ok(["drawer", "drop", "--count", "20=2", "--bag", "D1", "--operator", "cashier"] + d, Self.cashier)
 
@@ -85,9 +89,9 @@ struct DayCLITests {
 
         // cash 205.50 + 204.00 − floats 350.00 + drop 40.00 = 99.50; check 30.00; money order 25.00
         let deposit = try Self.ok(["report", "deposit", "--date", "2026-11-20", "--format", "csv"] + d)
-        #expect(deposit.contains("cash-total,,,,99.50\r\n"))
-        #expect(deposit.contains("check,5001,1,100011,30.00\r\n") && deposit.contains("money-order,77,1,100014,25.00\r\n"))
-        #expect(deposit.contains("deposit-total,B-1120,,,154.50\r\n"))
+        #expect(deposit.contains("cash-total,,,,99.50,\r\n"))
+        #expect(deposit.contains("check,5001,1,100011,30.00,\(receipts[1])\r\n") && deposit.contains("money-order,77,1,100014,25.00,\(receipts[4])\r\n"))
+        #expect(deposit.contains("deposit-total,B-1120,,,154.50,\r\n"))
         let tenders = try Self.ok(["report", "tenders", "--date", "2026-11-20", "--format", "csv"] + d)
         #expect(tenders.contains("cash,2,105.50") && tenders.contains("total,,180.50"))
         let revenue = try Self.ok(["report", "revenue", "--date", "2026-11-20", "--format", "csv"] + d)

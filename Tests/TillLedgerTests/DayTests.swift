@@ -103,7 +103,8 @@ struct DayTests {
         // The reports say the same.
         let slip = ReportText.deposit(s).joined(separator: "\n")
         #expect(slip.contains("Cash to deposit") && slip.contains("$169.50") && slip.contains("$269.25"))
-        #expect(ReportCSV.deposit(s).last == ["deposit-total", "", "", "", "269.25"])
+        #expect(ReportCSV.deposit(s).last == ["deposit-total", "", "", "", "269.25", ""])
+        #expect(ReportCSV.deposit(s).contains(["check", "2041", "1", "100001", "44.50", "2"]))
         #expect(ReportText.z(try #require(try l.drawer(d2)), x2).contains { $0.hasPrefix("Approved by lead") })
 
         // A cashier cannot close the day; a lead can, and the deposit posts to the bank.

@@ -79,7 +79,8 @@ public enum ReportText {
         lines += [row("Cash counted", pooled.total, width), row("Less floats kept for tomorrow", Money(cents: -s.floatsKept.cents), width),
                   row("Cash to deposit", s.cashToDeposit, width), rule(width)]
         for check in s.checks {
-            lines.append(row("\(check.kind == .check ? "Check" : "M.O.") #\(check.number) acct \(check.account)", check.amount, width))
+            let receipt = check.receipt.map { " rcpt \($0)" } ?? ""
+            lines.append(row("\(check.kind == .check ? "Check" : "M.O.") #\(check.number) acct \(check.account)\(receipt)", check.amount, width))
         }
         lines += [row("Checks (\(s.checks.filter { $0.kind == .check }.count))", s.checksTotal, width),
                   row("Money orders (\(s.checks.filter { $0.kind == .moneyOrder }.count))", s.moneyOrdersTotal, width),
@@ -148,18 +149,19 @@ public enum ReportCSV {
     }
 
     public static func deposit(_ s: Settlement) -> [[String]] {
-        var rows = [["line", "denomination_or_number", "quantity", "account", "amount"]]
+        var rows = [["line", "denomination_or_number", "quantity", "account", "amount", "receipt"]]
         for line in s.cashCounted.adding(s.drops).lines {
-            rows.append(["cash", line.denomination.rawValue, "\(line.quantity)", "", line.amount.decimalString])
+            rows.append(["cash", line.denomination.rawValue, "\(line.quantity)", "", line.amount.decimalString, ""])
         }
-        rows.append(["floats-kept", "", "", "", Money(cents: -s.floatsKept.cents).decimalString])
-        rows.append(["cash-total", "", "", "", s.cashToDeposit.decimalString])
+        rows.append(["floats-kept", "", "", "", Money(cents: -s.floatsKept.cents).decimalString, ""])
+        rows.append(["cash-total", "", "", "", s.cashToDeposit.decimalString, ""])
         for check in s.checks {
-            rows.append([check.kind == .check ? "check" : "money-order", check.number, "1", check.account, check.amount.decimalString])
+            rows.append([check.kind == .check ? "check" : "money-order", check.number, "1", check.account, check.amount.decimalString,
+                         check.receipt.map { "\($0)" } ?? ""])
         }
-        rows.append(["checks-total", "", "", "", s.checksTotal.decimalString])
-        rows.append(["money-orders-total", "", "", "", s.moneyOrdersTotal.decimalString])
-        rows.append(["deposit-total", s.closed?.bag ?? "", "", "", s.depositTotal.decimalString])
+        rows.append(["checks-total", "", "", "", s.checksTotal.decimalString, ""])
+        rows.append(["money-orders-total", "", "", "", s.moneyOrdersTotal.decimalString, ""])
+        rows.append(["deposit-total", s.closed?.bag ?? "", "", "", s.depositTotal.decimalString, ""])
         return rows
     }
 
