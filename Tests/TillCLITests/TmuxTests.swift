@@ -98,7 +98,9 @@ struct TmuxTests {
         try tmux.run(["send-keys", "-t", "0", "-l", "1111"])
         try tmux.waitFor("••••")
         try tmux.keys("Enter")
-        let main = try tmux.waitFor("cashier (cashier)")
+        // The frame may be caught half drawn: wait for its last row (the key bar) too.
+        try tmux.waitFor("cashier (cashier)")
+        let main = try tmux.waitFor("9Lock")
         #expect(main.contains("[Lookup]"))
         #expect(main.contains("Signed in as Casey Cashier (cashier)"))
         #expect(main.contains("2Lookup") && main.contains("9Lock"))

@@ -116,16 +116,6 @@ public struct CashCount: Hashable, Sendable {
     }
 }
 
-extension StringProtocol {
-    /// The text without leading and trailing spaces, tabs and carriage returns.
-    public func trimmingSpacesAndTabs() -> String {
-        var text = Substring(self)
-        while let first = text.first, first == " " || first == "\t" || first == "\r" { text = text.dropFirst() }
-        while let last = text.last, last == " " || last == "\t" || last == "\r" { text = text.dropLast() }
-        return String(text)
-    }
-}
-
 extension CashCount {
     /// The fewest notes and coins that make `amount` (notes of 100, 50, 20, 10, 5, 1 and coins of
     /// 25, 10, 5, 1 cents): how a simulated drawer counts exactly what it should hold.

@@ -19,7 +19,7 @@ public struct DrawerCheck: Hashable, Sendable {
 
 /// What Till expects a drawer to hold: the float, plus what was taken, less drops.
 /// Voided payments are already netted out of every figure.
-public struct DrawerExpectation: Equatable, Sendable {
+public struct DrawerExpectation: Sendable {
     public var openingFloat: Money
     public var cashTaken: Money
     public var drops: Money
@@ -40,12 +40,6 @@ public struct DrawerExpectation: Equatable, Sendable {
         self.card = card
         self.ach = ach
         self.byTender = byTender
-    }
-
-    public static func == (lhs: DrawerExpectation, rhs: DrawerExpectation) -> Bool {
-        lhs.openingFloat == rhs.openingFloat && lhs.cashTaken == rhs.cashTaken && lhs.drops == rhs.drops
-            && lhs.checks == rhs.checks && lhs.card == rhs.card && lhs.ach == rhs.ach
-            && lhs.byTender.mapValues { "\($0.count):\($0.amount.cents)" } == rhs.byTender.mapValues { "\($0.count):\($0.amount.cents)" }
     }
 
     /// Float + cash taken − drops.

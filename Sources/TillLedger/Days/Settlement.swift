@@ -34,7 +34,7 @@ public struct Settlement: Sendable {
     }
 
     public let date: BusinessDate
-    public let closed: ClosedDay?
+    public internal(set) var closed: ClosedDay?
     public let drawers: [DrawerSummary]
     /// What each drawer should hold (live for open drawers), by session id.
     public let expectations: [Int64: DrawerExpectation]
@@ -120,7 +120,11 @@ extension Ledger {
                 """, arguments: [now, operatorID, bag, depositID, day.description])
             try Audit.record(db, at: now, operatorID: operatorID, terminal: terminal, event: "day.closed",
                              detail: "\(day) deposit \(before.depositTotal.formatted) bag \(bag)")
-            return try Self.settlement(day, db)
+            // The deposit changes no figure of the settlement (it issues no receipt and takes no
+            // tender): the final settlement is the one just read, now closed.
+            var final = before
+            final.closed = Settlement.ClosedDay(at: now, by: op.login.rawValue, bag: bag)
+            return final
         }
     }
 

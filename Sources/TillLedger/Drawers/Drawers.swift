@@ -333,19 +333,13 @@ extension Ledger {
         }
         // A voided check was handed back: it is not in the drawer.
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT t.drawer_session_id, x.id, x.kind, x.reference, x.amount_cents, t.receipt_number,
-                   COALESCE((SELECT a.number FROM postings p JOIN accounts a ON a.id = p.account_id
-                             WHERE p.transaction_id = t.id AND p.account_id IS NOT NULL ORDER BY p.id LIMIT 1), '')
-            FROM tenders x JOIN transactions t ON t.id = x.transaction_id
+            \(checkSelect)
             WHERE x.kind IN ('check', 'money-order') AND \(condition) AND x.amount_cents > 0
               AND NOT EXISTS (SELECT 1 FROM transactions v WHERE v.corrects_id = t.id AND v.kind = 'void')
             ORDER BY x.id
             """, arguments: arguments)
         while let row = try rows.next() {
-            let receipt: Int64? = row[5]
-            pass.drawers[row[0], default: .init()].checks.append(
-                DrawerCheck(tenderID: row[1], kind: TenderKind(rawValue: row[2]) ?? .check, number: row[3] ?? "", account: row[6],
-                            amount: Money(cents: row[4]), receipt: receipt.map(ReceiptNumber.init)))
+            pass.drawers[row[6], default: .init()].checks.append(drawerCheck(row))
         }
         return pass
     }
@@ -353,15 +347,16 @@ extension Ledger {
     /// Each session's expectation from a tender pass, its float and its drops.
     static func expectations(from pass: TenderPass, sessions: [Int64], _ db: Database) throws -> [Int64: DrawerExpectation] {
         guard !sessions.isEmpty else { return [:] }
-        let list = sessions.map { "\($0)" }.joined(separator: ",")
+        let list = placeholders(sessions.count)
         var floats: [Int64: Int64] = [:], drops: [Int64: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, opening_float_cents FROM drawer_sessions WHERE id IN (\(list))") {
+        for row in try Row.fetchAll(db, sql: "SELECT id, opening_float_cents FROM drawer_sessions WHERE id IN (\(list))",
+                                    arguments: StatementArguments(sessions)) {
             floats[row[0]] = row[1]
         }
         for row in try Row.fetchAll(db, sql: """
             SELECT drawer_session_id, SUM(total_cents) FROM cash_counts WHERE kind = 'drop' AND drawer_session_id IN (\(list))
             GROUP BY drawer_session_id
-            """) {
+            """, arguments: StatementArguments(sessions)) {
             drops[row[0]] = row[1]
         }
         var result: [Int64: DrawerExpectation] = [:]
@@ -376,29 +371,20 @@ extension Ledger {
         return result
     }
 
+    /// A check or money order with its drawer session (column 6) and the account it paid.
     static let checkSelect = """
         SELECT x.id, x.kind, x.reference, x.amount_cents, t.receipt_number,
                COALESCE((SELECT a.number FROM postings p JOIN accounts a ON a.id = p.account_id
-                         WHERE p.transaction_id = t.id AND p.account_id IS NOT NULL ORDER BY p.id LIMIT 1), '') AS account
+                         WHERE p.transaction_id = t.id AND p.account_id IS NOT NULL ORDER BY p.id LIMIT 1), ''),
+               t.drawer_session_id
         FROM tenders x JOIN transactions t ON t.id = x.transaction_id
         """
 
+    /// Decodes a row of `checkSelect` by position: a day's settlement reads thousands.
     static func drawerCheck(_ row: Row) -> DrawerCheck {
-        let receipt: Int64? = row["receipt_number"]
-        return DrawerCheck(tenderID: row["id"], kind: TenderKind(rawValue: row["kind"]) ?? .check,
-                           number: row["reference"] ?? "", account: row["account"], amount: Money(cents: row["amount_cents"]),
-                           receipt: receipt.map(ReceiptNumber.init))
-    }
-
-    private static func checkOwnOpenDrawer(_ session: Int64, operatorID: Int64, terminal: String, _ db: Database) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT operator_id, terminal_id, closed_at FROM drawer_sessions WHERE id = ?",
-                                         arguments: [session]) else {
-            throw LedgerError(.noDrawer, "No drawer #\(session)")
-        }
-        guard (row["closed_at"] as String?) == nil else { throw LedgerError(.noDrawer, "Drawer #\(session) is closed") }
-        guard row["operator_id"] == operatorID, row["terminal_id"] == terminal else {
-            throw LedgerError(.noDrawer, "Drawer #\(session) belongs to another operator or terminal")
-        }
+        let receipt: Int64? = row[4]
+        return DrawerCheck(tenderID: row[0], kind: TenderKind(rawValue: row[1]) ?? .check, number: row[2] ?? "", account: row[5],
+                           amount: Money(cents: row[3]), receipt: receipt.map(ReceiptNumber.init))
     }
 
     /// Stores a count and its lines; returns the count's id.
@@ -416,15 +402,18 @@ extension Ledger {
         return id
     }
 
+    /// `?, ?, ?` for an `IN` list of bound values.
+    static func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
+
     /// Sums the counts of one kind for the given sessions, piece by piece.
     static func pooledCount(kind: String, sessions: [Int64], _ db: Database) throws -> CashCount {
         guard !sessions.isEmpty else { return CashCount() }
         var quantities: [Denomination: Int64] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT l.denomination, SUM(l.quantity) AS n FROM cash_counts c JOIN cash_count_lines l ON l.count_id = c.id
-            WHERE c.kind = ? AND c.drawer_session_id IN (\(sessions.map { _ in "?" }.joined(separator: ",")))
+            WHERE c.kind = ? AND c.drawer_session_id IN (\(placeholders(sessions.count)))
             GROUP BY l.denomination
-            """, arguments: StatementArguments([kind] + sessions.map { "\($0)" })) {
+            """, arguments: [kind] + StatementArguments(sessions)) {
             if let denomination = Denomination(rawValue: row["denomination"]) { quantities[denomination] = row["n"] }
         }
         return CashCount(pooling: quantities)

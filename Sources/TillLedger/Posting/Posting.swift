@@ -36,7 +36,7 @@ extension Ledger {
                                        drawerSession: drawerSession, memo: memo))
     }
 
-    private static func postedWithKey(_ key: String, _ db: Database) throws -> PostedTransaction? {
+    static func postedWithKey(_ key: String, _ db: Database) throws -> PostedTransaction? {
         guard let row = try Row.fetchOne(db, sql: "SELECT id, receipt_number, business_date FROM transactions WHERE idempotency_key = ?",
                                          arguments: [key]) else { return nil }
         let receipt: Int64? = row["receipt_number"]
@@ -88,6 +88,11 @@ extension Ledger {
             }
             return
         }
+        try checkOwnOpenDrawer(session, operatorID: request.operatorID, terminal: request.terminal, db)
+    }
+
+    /// The drawer session exists, is open, and is this operator's at this terminal.
+    static func checkOwnOpenDrawer(_ session: Int64, operatorID: Int64, terminal: String, _ db: Database) throws {
         guard let row = try Row.fetchOne(db, sql: "SELECT operator_id, terminal_id, closed_at FROM drawer_sessions WHERE id = ?",
                                          arguments: [session]) else {
             throw LedgerError(.noDrawer, "Drawer session #\(session) does not exist")
@@ -95,7 +100,7 @@ extension Ledger {
         guard (row["closed_at"] as String?) == nil else {
             throw LedgerError(.noDrawer, "Drawer session #\(session) is closed: open a new drawer first")
         }
-        guard row["operator_id"] == request.operatorID, row["terminal_id"] == request.terminal else {
+        guard row["operator_id"] == operatorID, row["terminal_id"] == terminal else {
             throw LedgerError(.noDrawer, "Drawer session #\(session) belongs to another operator or terminal")
         }
     }

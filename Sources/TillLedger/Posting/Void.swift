@@ -12,13 +12,7 @@ extension Ledger {
         let reason = reason.trimmingSpacesAndTabs()
         guard !reason.isEmpty else { throw LedgerError(.invalid, "A void needs a reason") }
         let posted = try writeImmediate { db -> PostedTransaction in
-            if let key = idempotencyKey,
-               let row = try Row.fetchOne(db, sql: "SELECT id, receipt_number, business_date FROM transactions WHERE idempotency_key = ?",
-                                          arguments: [key]) {
-                let number: Int64? = row["receipt_number"]
-                return PostedTransaction(id: row["id"], receipt: number.map(ReceiptNumber.init),
-                                         businessDate: try BusinessDate(row["business_date"]), wasAlreadyPosted: true)
-            }
+            if let key = idempotencyKey, let earlier = try Self.postedWithKey(key, db) { return earlier }
             guard let day = try Self.openDay(db) else { throw LedgerError(.dayNotOpen, "No business day is open") }
             guard let original = try Row.fetchOne(db, sql: """
                 SELECT t.id, t.kind, t.business_date, t.operator_id, t.drawer_session_id, s.closed_at

@@ -58,7 +58,7 @@ public enum ReportText {
         var lines = [row("Opening float", e.openingFloat, width)]
         for kind in TenderKind.allCases {
             let taken = e.byTender[kind] ?? (0, .zero)
-            lines.append(row("\(kind.title.capitalizedFirstLetter) (\(taken.count))", taken.amount, width))
+            lines.append(row("\(kind.title.capitalizedFirst) (\(taken.count))", taken.amount, width))
         }
         lines.append(row("Drops to safe", Money(cents: -e.drops.cents), width))
         if !e.checks.isEmpty {
@@ -90,7 +90,7 @@ public enum ReportText {
 
     public static func tenders(_ s: Settlement, width: Int = 42) -> [String] {
         var lines = [title("TENDER SUMMARY \(s.date)", width), rule(width)]
-        for t in s.tenders { lines.append(row("\(t.kind.title.capitalizedFirstLetter) (\(t.count))", t.amount, width)) }
+        for t in s.tenders { lines.append(row("\(t.kind.title.capitalizedFirst) (\(t.count))", t.amount, width)) }
         lines += [rule(width), row("Total taken", s.tenderTotal, width)]
         return lines
     }
@@ -209,8 +209,4 @@ public enum ReportFiles {
         }
         return written
     }
-}
-
-extension String {
-    var capitalizedFirstLetter: String { prefix(1).uppercased() + dropFirst() }
 }

@@ -217,8 +217,3 @@ private func renderReceipt(_ state: AppState, _ canvas: inout PaneCanvas) {
     canvas.bottomLine(1, "Receipt #: \(state.receiptEntry)_", .input)
     canvas.bottomLine(0, (canvas.overflows ? "↑↓ scroll · " : "") + "number+Enter shows · p reprints", .dim)
 }
-
-extension String {
-    /// "money order" → "Money order".
-    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
-}
