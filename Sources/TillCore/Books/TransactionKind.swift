@@ -15,11 +15,12 @@ public enum TransactionKind: String, CaseIterable, Sendable, Codable {
     case drop            // drawer cash to the safe
     case overShort = "over-short"
     case openingBalance = "opening-balance"
+    case fee             // a late or reconnect fee charged by Till
 
     /// Kinds the cashier hands a receipt for; these draw the next receipt number.
     public var issuesReceipt: Bool {
         switch self {
-        case .bill, .bankDeposit, .drop, .overShort, .openingBalance: false
+        case .bill, .bankDeposit, .drop, .overShort, .openingBalance, .fee: false
         default: true
         }
     }

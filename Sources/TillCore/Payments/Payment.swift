@@ -6,6 +6,8 @@ public struct Payment: Sendable {
     public enum Line: Sendable, Hashable {
         case account(AccountNumber, Money)
         case miscellaneous(BookAccount, Money)
+        /// A deposit for new service, held for the account until its final bill.
+        case deposit(AccountNumber, Money)
     }
 
     public var lines: [Line]
@@ -20,7 +22,7 @@ public struct Payment: Sendable {
         get throws(MoneyError) {
             try Money.sum(lines.map { line in
                 switch line {
-                case .account(_, let amount), .miscellaneous(_, let amount): amount
+                case .account(_, let amount), .miscellaneous(_, let amount), .deposit(_, let amount): amount
                 }
             })
         }
@@ -58,6 +60,9 @@ public struct Payment: Sendable {
                 guard book.kind == .revenue else { throw DomainError(.invalidPosting, "\(book.rawValue) is not a revenue code") }
                 guard amount.isPositive else { throw DomainError(.invalidAmount, "A receipt must be more than $0.00") }
                 result.append(PostingLine(book, Money(cents: -amount.cents)))
+            case .deposit(let number, let amount):
+                guard amount.isPositive else { throw DomainError(.invalidAmount, "A deposit must be more than $0.00") }
+                result.append(PostingLine(.depositsHeld, Money(cents: -amount.cents), account: number))
             }
         }
         return result

@@ -20,6 +20,8 @@ public struct LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case alreadyInitialized = "ledger.initialized"
         case noDrawer = "drawer.none"
         case drawerAlreadyOpen = "drawer.already-open"
+        /// Beyond the operator's authority: a lead or supervisor may approve it with their id and PIN.
+        case needsOverride = "operator.needs-override"
     }
 
     public let code: Code

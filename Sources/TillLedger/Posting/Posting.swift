@@ -19,7 +19,9 @@ extension Ledger {
                 throw LedgerError(.dayNotOpen, "No business day is open: a lead or supervisor must open the day before anything is posted")
             }
             let ids = try Self.validate(request, day: day, db)
-            return try insert(request, businessDate: day, accountIDs: ids, db)
+            var posted = try insert(request, businessDate: day, accountIDs: ids, db)
+            if request.kind == .payment { posted.restoreRequests = try restoreIfPaidUp(request, posted, accountIDs: ids, db) }
+            return posted
         }
         checkpointIfLarge()
         return posted
@@ -139,14 +141,48 @@ extension Ledger {
         }
         let touched = Set(request.lines.filter { $0.book == .receivable }.compactMap { $0.account.flatMap { accountIDs[$0] } })
         for accountID in touched.sorted() {
-            try Self.allocate(accountID: accountID, transactionID: transactionID, db)
+            try Self.allocate(accountID: accountID, transactionID: transactionID, first: request.allocateFirst, db)
         }
         return PostedTransaction(id: transactionID, receipt: receipt, businessDate: businessDate, wasAlreadyPosted: false)
     }
 
+    /// A locked-off account paid up to its restore amount (the balance and the reconnect fee):
+    /// the reconnect fee is charged and a restore-service work order raised, in the payment's
+    /// transaction, once per lock-off (not while a restore order is open).
+    func restoreIfPaidUp(_ request: PostingRequest, _ posted: PostedTransaction, accountIDs: [AccountNumber: Int64],
+                         _ db: Database) throws -> [Int64] {
+        var raised: [Int64] = []
+        let credited = Set(request.lines.filter { $0.book == .receivable && $0.amount.isNegative }.compactMap(\.account))
+        for number in credited.sorted(by: { $0.rawValue < $1.rawValue }) {
+            guard let id = accountIDs[number],
+                  let row = try Row.fetchOne(db, sql: "SELECT status, balance_cents FROM accounts WHERE id = ?", arguments: [id]),
+                  (row["status"] as String) == "locked-off" else { continue }
+            let fee = Money(cents: try Self.intSetting(.reconnectFeeCents, db))
+            guard (row["balance_cents"] as Int64) <= -fee.cents,
+                  try Bool.fetchOne(db, sql: """
+                      SELECT 1 FROM service_requests WHERE account_id = ? AND type = 'restore' AND status IN ('open', 'scheduled')
+                      """, arguments: [id]) != true else { continue }
+            if fee.isPositive {
+                _ = try insert(PostingRequest(kind: .fee, lines: [PostingLine(.receivable, fee, account: number),
+                                                                  PostingLine(.reconnectFee, Money(cents: -fee.cents))],
+                                              operatorID: request.operatorID, terminal: request.terminal,
+                                              memo: "Reconnect fee (receipt #\(Self.number(posted)))"),
+                               businessDate: posted.businessDate, accountIDs: [number: id], db)
+            }
+            let now = timestamp()
+            let order = try Self.insertServiceRequest(accountID: id, type: .restore, priority: .high,
+                                                      notes: "Paid up on receipt #\(Self.number(posted)): restore service",
+                                                      operatorID: request.operatorID, transactionID: posted.id, db, at: now)
+            try Audit.record(db, at: now, operatorID: request.operatorID, terminal: request.terminal, event: "request.created",
+                             detail: "#\(order) \(number) restore (paid up on #\(Self.number(posted)))")
+            raised.append(order)
+        }
+        return raised
+    }
+
     /// Matches the account's unapplied receivable credits with its open charges, oldest
     /// charge first, and records the matches as allocations of `transactionID`.
-    static func allocate(accountID: Int64, transactionID: Int64, _ db: Database) throws {
+    static func allocate(accountID: Int64, transactionID: Int64, first: Int64? = nil, _ db: Database) throws {
         let rows = try Row.fetchAll(db, sql: """
             SELECT p.id, p.amount_cents,
                    COALESCE(t.due_date, t.business_date) AS sort_date,
@@ -161,7 +197,8 @@ extension Ledger {
             let amount: Int64 = row["amount_cents"], matched: Int64 = row["matched"]
             let remaining = Money(cents: amount.magnitude > matched ? Int64(amount.magnitude) - matched : 0)
             guard remaining.isPositive else { continue }
-            let item = Allocation.OpenItem(postingID: row["id"], remaining: remaining, sortKey: row["sort_date"])
+            let id: Int64 = row["id"]
+            let item = Allocation.OpenItem(postingID: id, remaining: remaining, sortKey: id == first ? "" : row["sort_date"])
             if row["is_charge"] { charges.append(item) } else { credits.append(item) }
         }
         guard !charges.isEmpty, !credits.isEmpty else { return }

@@ -15,6 +15,8 @@ public struct PostingRequest: Sendable {
     public var drawerSession: Int64?
     public var dueDate: BusinessDate?
     public var memo: String
+    /// A charge its receivable credit pays first (a late-fee reversal pays the late fee it reverses).
+    var allocateFirst: Int64?
 
     public init(kind: TransactionKind, lines: [PostingLine], tenders: [Tender] = [], operatorID: Int64,
                 terminal: String, idempotencyKey: String? = nil, corrects: Int64? = nil, overrideBy: Int64? = nil,
@@ -40,4 +42,6 @@ public struct PostedTransaction: Sendable, Equatable {
     public let businessDate: BusinessDate
     /// True when the idempotency key had been posted before and nothing new was written.
     public let wasAlreadyPosted: Bool
+    /// Work orders the posting raised: restoring service to a locked-off account paid up.
+    public var restoreRequests: [Int64] = []
 }

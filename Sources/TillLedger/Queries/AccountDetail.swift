@@ -76,15 +76,18 @@ extension Ledger {
 
     static func lastPayments(accountID: Int64, _ db: Database) throws -> [PaymentSummary] {
         try Row.fetchAll(db, sql: """
-            SELECT t.receipt_number, t.business_date, -SUM(p.amount_cents) AS paid,
+            SELECT t.receipt_number, t.business_date, -SUM(p.amount_cents) AS paid, t.kind,
                    (SELECT group_concat(kind, '+') FROM tenders WHERE transaction_id = t.id) AS tenders
             FROM postings p JOIN transactions t ON t.id = p.transaction_id
             WHERE p.account_id = ? AND p.book = 'AR' AND p.amount_cents < 0 AND t.kind = 'payment'
+               OR p.account_id = ? AND p.book = 'AR' AND t.kind IN ('void', 'reversal', 'nsf', 'transfer', 'adjustment', 'refund', 'deposit')
             GROUP BY t.id ORDER BY t.id DESC LIMIT 10
-            """, arguments: [accountID]).map { row in
+            """, arguments: [accountID, accountID]).map { row in
             let receipt: Int64? = row["receipt_number"]
+            let kind: String = row["kind"]
+            // Corrections show what they were instead of their tenders: "transfer", "nsf", "void".
             return PaymentSummary(receipt: receipt.map(ReceiptNumber.init), businessDate: try BusinessDate(row["business_date"]),
-                                             amount: Money(cents: row["paid"]), tenders: row["tenders"] ?? "")
+                                  amount: Money(cents: row["paid"]), tenders: kind == "payment" ? row["tenders"] ?? "" : kind)
         }
     }
 

@@ -25,18 +25,34 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case printerTarget = "printer.target"
     case reconnectFeeCents = "fees.reconnect_cents"
     case blindClose = "drawer.blind_close"
+    case reversalRole = "authority.reversal.role"
+    case nsfRole = "authority.nsf.role"
+    case refundRole = "authority.refund.role"
+    case transferRole = "authority.transfer.role"
+    case depositRole = "authority.deposit.role"
+    case planRole = "authority.plan.role"
+    case contactRole = "authority.contact.role"
+    case lateFeeCents = "fees.late_cents"
+    case lateFeeMinimumCents = "fees.late_minimum_cents"
+    case lateFeeGraceDays = "fees.late_grace_days"
+    case shutoffPastDueDays = "shutoff.past_due_days"
+    case shutoffMinimumCents = "shutoff.minimum_cents"
+    case shutoffNoticeDays = "shutoff.notice_days"
 
     /// Checks a value before it is stored: a number of cents, a yes/no, a count, a width.
     public func validate(_ value: String) throws(DomainError) {
         let invalid = { (what: String) in DomainError(.invalidAmount, "\(self.rawValue) takes \(what); \"\(value)\" is not one") }
         switch self {
         case .amountCeilingCents, .nsfFeeCents, .csrLateFeeReversalCents, .leadAdjustmentCents, .overShortApprovalCents,
-             .reconnectFeeCents:
+             .reconnectFeeCents, .lateFeeCents, .lateFeeMinimumCents, .shutoffMinimumCents:
             guard !value.isEmpty, value.count <= 12, value.allSatisfy(\.isASCIIDigit) else { throw invalid("a whole number of cents") }
-        case .pinAttemptsBeforeLock, .pinLockMinutes, .idleLockMinutes, .cashOnlyMonthsAfterNSF:
+        case .pinAttemptsBeforeLock, .pinLockMinutes, .idleLockMinutes, .cashOnlyMonthsAfterNSF, .lateFeeGraceDays,
+             .shutoffPastDueDays, .shutoffNoticeDays:
             guard !value.isEmpty, value.count <= 4, value.allSatisfy(\.isASCIIDigit) else { throw invalid("a whole number") }
         case .cashierVoidOwnSession, .registerEntry, .blindClose:
             guard value == "true" || value == "false" else { throw invalid("true or false") }
+        case .reversalRole, .nsfRole, .refundRole, .transferRole, .depositRole, .planRole, .contactRole:
+            guard Role(rawValue: value) != nil else { throw invalid("a role: cashier, csr, lead or supervisor") }
         case .receiptWidth:
             guard ["32", "42", "48"].contains(value) else { throw invalid("32, 42 or 48") }
         case .printerKind:
@@ -73,6 +89,19 @@ public enum SettingKey: String, CaseIterable, Sendable {
         (.printerTarget, ""),
         (.reconnectFeeCents, "5000"),
         (.blindClose, "true"),
+        (.reversalRole, "lead"),
+        (.nsfRole, "lead"),
+        (.refundRole, "lead"),
+        (.transferRole, "lead"),
+        (.depositRole, "lead"),
+        (.planRole, "csr"),
+        (.contactRole, "csr"),
+        (.lateFeeCents, "500"),
+        (.lateFeeMinimumCents, "1000"),
+        (.lateFeeGraceDays, "5"),
+        (.shutoffPastDueDays, "45"),
+        (.shutoffMinimumCents, "5000"),
+        (.shutoffNoticeDays, "10"),
     ]
 }
 

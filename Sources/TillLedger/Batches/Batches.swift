@@ -1,0 +1,215 @@
+import Foundation
+import GRDB
+import TillCore
+
+/// Where a batch of payments came from.
+public enum BatchKind: String, Sendable, CaseIterable {
+    case mail
+    case dropBox = "drop-box"
+    case importFile = "import"
+}
+
+/// One payment of a batch: an account, an amount, how it was paid, and its reference (the
+/// check number, or the file's payment reference).
+public struct BatchLine: Sendable, Equatable {
+    public let account: AccountNumber
+    public let amount: Money
+    public let tender: TenderKind
+    public let reference: String
+    public let paidOn: BusinessDate?
+
+    public init(account: AccountNumber, amount: Money, tender: TenderKind = .check, reference: String = "", paidOn: BusinessDate? = nil) {
+        self.account = account
+        self.amount = amount
+        self.tender = tender
+        self.reference = reference
+        self.paidOn = paidOn
+    }
+}
+
+/// What a posted batch did, and its report.
+public struct BatchResult: Sendable, Equatable {
+    public let batchID: Int64?
+    public let kind: BatchKind
+    public let controlTotal: Money
+    public var posted: [(line: Int, account: String, amount: Money, receipt: ReceiptNumber?)] = []
+    /// Lines whose reference was posted before (an imported file seen again): nothing posted for them.
+    public var alreadyPosted: [(line: Int, reference: String)] = []
+    public var total: Money { Money(cents: posted.reduce(0) { $0 + $1.amount.cents }) }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.batchID == b.batchID && a.posted.map(\.line) == b.posted.map(\.line) && a.alreadyPosted.map(\.line) == b.alreadyPosted.map(\.line)
+    }
+
+    /// The batch report: every line with its receipt, the totals and the difference.
+    public var report: [String] {
+        var lines = ["BATCH \(batchID.map { "#\($0)" } ?? "(nothing new)")  \(kind.rawValue)",
+                     "Control total  \(controlTotal.formatted)", "Posted total   \(total.formatted)",
+                     "Difference     \(Money(cents: total.cents - controlTotal.cents).formatted)", ""]
+        for item in posted {
+            lines.append("\(String(item.line).leftPadded(4))  \(item.account.padded(12)) \(item.amount.formatted.leftPadded(12))  #\(item.receipt.map { "\($0)" } ?? "-")")
+        }
+        for item in alreadyPosted {
+            lines.append("\(String(item.line).leftPadded(4))  reference \(item.reference): posted before, skipped")
+        }
+        lines.append("\(posted.count) posted, \(alreadyPosted.count) already posted")
+        return lines
+    }
+}
+
+extension String {
+    func padded(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
+
+extension Ledger {
+    /// Checks one batch line as it is typed: the account exists, and pays by check only if it
+    /// may. Returns the customer's name and balance for the screen.
+    public func checkBatchLine(_ line: BatchLine) throws -> (name: String, balance: Money) {
+        try read { db in
+            let checked = try Self.checkLine(line, day: try Self.openDay(db) ?? Timestamp.localDate(now()), db)
+            return (checked.name, checked.balance)
+        }
+    }
+
+    private static func checkLine(_ line: BatchLine, day: BusinessDate, _ db: Database) throws -> (id: Int64, name: String, balance: Money) {
+        guard line.amount.isPositive else { throw LedgerError(.invalid, "The amount must be more than $0.00") }
+        guard line.amount <= (try amountCeiling(db)) else { throw LedgerError(.invalid, "\(line.amount.formatted) is over the limit for one payment") }
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, customer_name, balance_cents, cash_only_until, status FROM accounts WHERE number = ?",
+                                         arguments: [line.account.rawValue]) else {
+            throw LedgerError(.unknownAccount, "No account \(line.account)")
+        }
+        if line.tender == .check, let until = (row["cash_only_until"] as String?).flatMap({ try? BusinessDate($0) }), until >= day {
+            throw LedgerError(.invalid, "Account \(line.account) is cash only until \(until): no checks (return the check with a letter)")
+        }
+        guard line.reference.count <= 40 else { throw LedgerError(.invalid, "A reference is at most 40 characters") }
+        return (row["id"], row["customer_name"], Money(cents: row["balance_cents"]))
+    }
+
+    /// Posts a mail or drop-box batch (checks, money orders, cash into the operator's open
+    /// drawer) or an imported file (e-check and card into their clearing accounts; lockbox checks
+    /// straight to the bank) as one all-or-nothing transaction: one payment and receipt per line.
+    /// A batch that does not add up to its control total posts only with a supervisor's override
+    /// and a reason. Lines carry idempotency keys (`keyPrefix` + line, or the file's references),
+    /// so a batch posted twice posts once.
+    public func postBatch(kind: BatchKind, controlTotal: Money, lines: [BatchLine], reason: String = "", actor: Actor,
+                          drawerSession: Int64? = nil, source: String = "", keyPrefix: String? = nil) throws -> BatchResult {
+        guard !lines.isEmpty else { throw LedgerError(.invalid, "The batch has no lines") }
+        let reason = reason.trimmingSpacesAndTabs()
+        let result = try writeImmediate { db -> BatchResult in
+            let day = try Self.requireOpenDay(db)
+            var result = BatchResult(batchID: nil, kind: kind, controlTotal: controlTotal)
+            var checked: [(index: Int, line: BatchLine, id: Int64, key: String?)] = []
+            var problems: [String] = []
+            for (index, line) in lines.enumerated() {
+                let key: String? = kind == .importFile ? "import:\(line.reference)" : keyPrefix.map { "batch:\($0):\(index + 1)" }
+                if let key, try Self.postedWithKey(key, db) != nil {
+                    result.alreadyPosted.append((line: index + 1, reference: line.reference)); continue
+                }
+                do { checked.append((index + 1, line, try Self.checkLine(line, day: day, db).id, key)) } catch let error as LedgerError {
+                    problems.append("line \(index + 1): \(error.message)")
+                }
+                if kind == .importFile, ![.ach, .card, .check].contains(line.tender) {
+                    problems.append("line \(index + 1): an imported payment is ach, card or check (lockbox), not \(line.tender.rawValue)")
+                }
+                if kind != .importFile, !line.tender.goesInDrawer {
+                    problems.append("line \(index + 1): a \(kind.rawValue) batch takes checks, money orders or cash, not \(line.tender.rawValue)")
+                }
+            }
+            guard problems.isEmpty else {
+                throw LedgerError(.invalid, "Nothing posted: \(problems.count) bad line\(problems.count == 1 ? "" : "s"): " + problems.prefix(20).joined(separator: "; "))
+            }
+            guard !checked.isEmpty else { return result } // every line posted before
+            if kind != .importFile {
+                guard let drawerSession else {
+                    throw LedgerError(.noDrawer, "A \(kind.rawValue) batch goes into your drawer: open one first (F4)")
+                }
+                try Self.checkOwnOpenDrawer(drawerSession, operatorID: actor.operatorID, terminal: actor.terminal, db)
+            }
+            let total = Money(cents: checked.reduce(0) { $0 + $1.line.amount.cents })
+            let balanced = kind == .importFile || total == controlTotal
+            var auth: Authorization?
+            if kind == .importFile { auth = try Self.authorize(.importPayments, amount: nil, actor: actor, db) }
+            if !balanced {
+                guard !reason.isEmpty else {
+                    throw LedgerError(.invalid, "The batch is \(Money(cents: total.cents - controlTotal.cents).formatted) off its control total \(controlTotal.formatted): find the difference, or give a reason for a supervisor's override")
+                }
+                auth = try Self.authorize(.batchOutOfBalance, amount: Money(cents: total.cents - controlTotal.cents), actor: actor, db)
+            }
+            let now = timestamp()
+            try db.execute(sql: """
+                INSERT INTO batches(kind, business_date, at, operator_id, approved_by, control_total_cents, total_cents, line_count, reason, source)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [kind.rawValue, day.description, now, actor.operatorID, auth?.approver?.id,
+                                 kind == .importFile ? total.cents : controlTotal.cents, total.cents, checked.count, reason, source])
+            let batchID = db.lastInsertedRowID
+            for item in checked {
+                let line = item.line
+                let number = line.account
+                // A lockbox check was deposited by the bank: no tender, straight to the bank.
+                var tenders: [Tender] = [], debit = BookAccount.bank
+                if !(kind == .importFile && line.tender == .check) {
+                    let tender = Tender(kind: line.tender, amount: line.amount, tendered: line.amount,
+                                        reference: line.reference.isEmpty ? nil : line.reference)
+                    tenders = [tender]
+                    debit = line.tender.book
+                }
+                let request = PostingRequest(
+                    kind: .payment, lines: [PostingLine(debit, line.amount), PostingLine(.receivable, Money(cents: -line.amount.cents), account: number)],
+                    tenders: tenders, operatorID: actor.operatorID, terminal: actor.terminal, idempotencyKey: item.key,
+                    drawerSession: kind == .importFile ? nil : drawerSession,
+                    memo: "Batch #\(batchID) line \(item.index)" + (line.paidOn.map { ", paid \($0)" } ?? ""))
+                var posted = try insert(request, businessDate: day, accountIDs: [number: item.id], db)
+                posted.restoreRequests = try restoreIfPaidUp(request, posted, accountIDs: [number: item.id], db)
+                try db.execute(sql: """
+                    INSERT INTO batch_lines(batch_id, line, transaction_id, tender, reference, paid_on) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [batchID, item.index, posted.id, line.tender.rawValue, line.reference, line.paidOn?.description])
+                result.posted.append((line: item.index, account: number.rawValue, amount: line.amount, receipt: posted.receipt))
+            }
+            result = BatchResult(batchID: batchID, kind: kind, controlTotal: controlTotal, posted: result.posted, alreadyPosted: result.alreadyPosted)
+            let detail = "#\(batchID) \(kind.rawValue) \(checked.count) lines \(total.formatted) control \(controlTotal.formatted)"
+                + (source.isEmpty ? "" : " from \(source)")
+            try auth?.record(db, at: now, transactionID: nil, detail: detail + ": \(reason)")
+            try Audit.record(db, at: now, operatorID: actor.operatorID, terminal: actor.terminal, event: "batch.posted",
+                             detail: detail + (auth?.approver.map { " out of balance, override by \($0.login): \(reason)" } ?? ""))
+            return result
+        }
+        checkpointIfLarge()
+        return result
+    }
+
+    public static let paymentFileColumns = ["account", "amount", "tender", "reference", "date"]
+
+    /// `till import payments FILE.csv`: a lockbox, bank or web-portal file (columns account,
+    /// amount, tender, reference, date) posted as one batch, all or nothing. References are
+    /// unique: importing the same file again posts nothing new.
+    public func importPayments(csv bytes: [UInt8], fileName: String, actor: Actor) throws -> BatchResult {
+        let file = try ImportFile(bytes: bytes, name: fileName, required: ["account", "amount", "tender", "reference"],
+                                  allowed: Self.paymentFileColumns)
+        let ceiling = try read { db in try Self.amountCeiling(db) }
+        let lines = try file.rows(noun: "payments", parse: { row -> BatchLine in
+            let number = try AccountNumber(try file.required("account", in: row))
+            let amount = try file.amount("amount", in: row, ceiling: ceiling)
+            guard amount.isPositive else { throw DomainError(.csv, "amount must be more than $0.00") }
+            let tenderName = try file.required("tender", in: row).lowercased()
+            let tender: TenderKind
+            switch tenderName {
+            case "ach", "e-check", "echeck": tender = .ach
+            case "card": tender = .card
+            case "check", "lockbox": tender = .check
+            default: throw DomainError(.csv, "tender \"\(tenderName)\" is not ach, card or check")
+            }
+            let reference = try file.required("reference", in: row)
+            guard reference.count <= 40 else { throw DomainError(.csv, "reference is over 40 characters") }
+            let date = file.field("date", in: row)
+            return BatchLine(account: number, amount: amount, tender: tender, reference: reference,
+                             paidOn: date.isEmpty ? nil : try BusinessDate(date))
+        }, identity: \.reference, duplicate: { "reference \($0.reference) repeats line \($1)" })
+        let total = Money(cents: lines.reduce(0) { $0 + $1.amount.cents })
+        do {
+            return try postBatch(kind: .importFile, controlTotal: total, lines: lines, actor: actor, source: fileName)
+        } catch let error as LedgerError where error.code == .invalid || error.code == .unknownAccount {
+            throw ImportError(file: fileName, problems: [.init(line: 0, reason: error.message)])
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import GRDB
+import TillCore
+
+/// An account with charges past due, as the delinquency list shows it.
+public struct DelinquentAccount: Sendable, Equatable {
+    public enum PlanState: String, Sendable { case none, current, missed }
+
+    public let number: String
+    public let name: String
+    public let status: String
+    public let balance: Money
+    public let aging: Aging
+    /// Days since the oldest unpaid due date.
+    public let daysPastDue: Int
+    public let plan: PlanState
+    public let shutoffDate: BusinessDate?
+
+    /// The aging bucket of the oldest unpaid due date: 30, 60, 90 (90 and over) or 0 (under 30 days).
+    public var bucket: Int { daysPastDue >= 90 ? 90 : daysPastDue >= 60 ? 60 : daysPastDue >= 30 ? 30 : 0 }
+}
+
+/// What a late-fee run did.
+public struct FeeRun: Sendable, Equatable {
+    public let asOf: BusinessDate
+    public var assessed: [(account: String, amount: Money, dueDate: BusinessDate)] = []
+    /// Bills that already had their late fee from an earlier run.
+    public var alreadyAssessed = 0
+    public var total: Money { Money(cents: assessed.reduce(0) { $0 + $1.amount.cents }) }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.asOf == b.asOf && a.alreadyAssessed == b.alreadyAssessed && a.assessed.map(\.account) == b.assessed.map(\.account)
+    }
+}
+
+extension Ledger {
+    /// Accounts with charges past due as of a date, oldest debt first: aging, days past due,
+    /// payment plan state and pending shut-off. Filters: days past due, amount past due, status.
+    public func delinquency(asOf: BusinessDate, minimumDays: Int = 1, minimumPastDue: Money = Money(cents: 1),
+                            status: String? = nil) throws -> [DelinquentAccount] {
+        try read { db in try Self.delinquency(asOf: asOf, minimumDays: minimumDays, minimumPastDue: minimumPastDue, status: status, db) }
+    }
+
+    static func delinquency(asOf: BusinessDate, minimumDays: Int, minimumPastDue: Money, status: String?,
+                            _ db: Database) throws -> [DelinquentAccount] {
+        var sql = """
+            SELECT a.id, a.number, a.customer_name, a.status, a.balance_cents, a.shutoff_date,
+                   t.business_date, COALESCE(t.due_date, t.business_date) AS due, t.memo,
+                   p.amount_cents - COALESCE((SELECT SUM(x.amount_cents) FROM allocations x WHERE x.charge_posting_id = p.id), 0) AS remaining
+            FROM accounts a JOIN postings p ON p.account_id = a.id AND p.book = 'AR' AND p.amount_cents > 0
+            JOIN transactions t ON t.id = p.transaction_id
+            WHERE a.balance_cents > 0
+            """
+        var arguments: StatementArguments = []
+        if let status { sql += " AND a.status = ?"; arguments += [status] }
+        sql += " ORDER BY a.id"
+        struct Pending { var row: Row; var charges: [OpenCharge] }
+        var accounts: [Int64: Pending] = [:], order: [Int64] = []
+        let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try cursor.next() {
+            let remaining: Int64 = row["remaining"]
+            guard remaining > 0 else { continue }
+            let id: Int64 = row["id"]
+            let charge = OpenCharge(billDate: try BusinessDate(row["business_date"]), dueDate: try BusinessDate(row["due"]),
+                                    book: .water, description: row["memo"], remaining: Money(cents: remaining))
+            if accounts[id] == nil { order.append(id); accounts[id] = Pending(row: row.copy(), charges: []) }
+            accounts[id]!.charges.append(charge)
+        }
+        var result: [DelinquentAccount] = []
+        for id in order {
+            let pending = accounts[id]!
+            let pastDue = pending.charges.filter { $0.dueDate < asOf }
+            guard let oldest = pastDue.map(\.dueDate).min() else { continue }
+            let aging: Aging
+            do throws(MoneyError) { aging = try Aging(charges: pending.charges, today: asOf) } catch { throw LedgerError(.invalid, error.description) }
+            let days = asOf.days(since: oldest)
+            guard days >= minimumDays, aging.pastDue >= minimumPastDue else { continue }
+            var plan = DelinquentAccount.PlanState.none
+            if let active = try activePlan(accountID: id, db), let next = active.next {
+                plan = next.due < asOf ? .missed : .current
+            }
+            let row = pending.row
+            result.append(DelinquentAccount(number: row["number"], name: row["customer_name"], status: row["status"],
+                                            balance: Money(cents: row["balance_cents"]), aging: aging, daysPastDue: days, plan: plan,
+                                            shutoffDate: (row["shutoff_date"] as String?).flatMap { try? BusinessDate($0) }))
+        }
+        return result.sorted { $0.daysPastDue != $1.daysPastDue ? $0.daysPastDue > $1.daysPastDue : $0.number < $1.number }
+    }
+
+    /// Accounts to shut off on a date: active, past due beyond `shutoff.past_due_days` by at least
+    /// `shutoff.minimum_cents`, and no payment arrangement being kept.
+    public func shutoffCandidates(on date: BusinessDate) throws -> [DelinquentAccount] {
+        try read { db in try Self.shutoffCandidates(on: date, db) }
+    }
+
+    static func shutoffCandidates(on date: BusinessDate, _ db: Database) throws -> [DelinquentAccount] {
+        let days = Int(try intSetting(.shutoffPastDueDays, db))
+        let minimum = Money(cents: try intSetting(.shutoffMinimumCents, db))
+        return try delinquency(asOf: date, minimumDays: days, minimumPastDue: minimum, status: "active", db).filter { $0.plan != .current }
+    }
+
+    /// The late-fee run: one `fees.late_cents` fee per account and due date whose charges are
+    /// past due beyond `fees.late_grace_days` by at least `fees.late_minimum_cents`, except
+    /// accounts keeping a payment arrangement. Posted on the open day, all in one transaction;
+    /// a bill charged its fee once (running it twice adds nothing).
+    public func assessLateFees(asOf date: BusinessDate, actor: Actor) throws -> FeeRun {
+        let run = try writeImmediate { db -> FeeRun in
+            let day = try Self.requireOpenDay(db)
+            guard date <= day else { throw LedgerError(.invalid, "Late fees are assessed as of the open day (\(day)) or earlier") }
+            let auth = try Self.authorize(.feesAssess, amount: nil, actor: actor, db)
+            let fee = Money(cents: try Self.intSetting(.lateFeeCents, db))
+            let minimum = try Self.intSetting(.lateFeeMinimumCents, db)
+            let grace = Int(try Self.intSetting(.lateFeeGraceDays, db))
+            var run = FeeRun(asOf: date)
+            guard fee.isPositive else { return run }
+            // Unpaid bill charges by account and due date, past the grace days.
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT a.id, a.number, COALESCE(t.due_date, t.business_date) AS due,
+                       SUM(p.amount_cents - COALESCE((SELECT SUM(x.amount_cents) FROM allocations x WHERE x.charge_posting_id = p.id), 0)) AS unpaid
+                FROM accounts a JOIN postings p ON p.account_id = a.id AND p.book = 'AR' AND p.amount_cents > 0
+                JOIN transactions t ON t.id = p.transaction_id AND t.kind = 'bill'
+                WHERE a.balance_cents > 0 AND a.status IN ('active', 'locked-off') AND due < ?
+                  AND NOT EXISTS (SELECT 1 FROM postings f WHERE f.transaction_id = t.id AND f.book IN ('REV_LATE_FEE', 'REV_NSF_FEE', 'REV_RECONNECT'))
+                GROUP BY a.id, due HAVING unpaid >= ?
+                ORDER BY a.id, due
+                """, arguments: [date.adding(days: -grace).description, minimum])
+            for row in rows {
+                let id: Int64 = row["id"], due = try BusinessDate(row["due"])
+                let key = "late-fee:\(id):\(due)"
+                if try Self.postedWithKey(key, db) != nil { run.alreadyAssessed += 1; continue }
+                if let plan = try Self.activePlan(accountID: id, db), let next = plan.next, next.due >= date { continue }
+                let number = try AccountNumber(row["number"] as String)
+                _ = try insert(PostingRequest(kind: .fee, lines: [PostingLine(.receivable, fee, account: number),
+                                                                  PostingLine(.lateFee, Money(cents: -fee.cents))],
+                                              operatorID: actor.operatorID, terminal: actor.terminal, idempotencyKey: key,
+                                              overrideBy: auth.approver?.id, dueDate: date, memo: "Late fee: bill due \(due) unpaid"),
+                               businessDate: day, accountIDs: [number: id], db)
+                run.assessed.append((account: number.rawValue, amount: fee, dueDate: due))
+            }
+            let now = timestamp()
+            try auth.record(db, at: now, transactionID: nil, detail: "late fees as of \(date)")
+            try Audit.record(db, at: now, operatorID: actor.operatorID, terminal: actor.terminal, event: "fees.assessed",
+                             detail: "as of \(date): \(run.assessed.count) fees \(run.total.formatted), \(run.alreadyAssessed) already assessed")
+            return run
+        }
+        checkpointIfLarge()
+        return run
+    }
+}

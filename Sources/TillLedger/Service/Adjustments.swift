@@ -1,0 +1,201 @@
+import Foundation
+import GRDB
+import TillCore
+
+extension Ledger {
+    /// Takes back (part of) the account's latest late fee not yet reversed: a credit to the
+    /// account against late-fee revenue, paying that fee first. A CSR may reverse up to
+    /// `authority.csr.late_fee_reversal_cents`, a lead up to `authority.lead.adjustment_cents`.
+    public func reverseLateFee(account: AccountNumber, amount: Money?, reason: String, actor: Actor,
+                               idempotencyKey: String? = nil) throws -> ServiceOutcome {
+        let reason = try Self.reasonText(reason)
+        return try serviceWrite(idempotencyKey) { db, day in
+            let id = try Self.accountID(account, db)
+            guard let fee = try Row.fetchOne(db, sql: """
+                SELECT p.id, t.business_date,
+                       p.amount_cents + COALESCE((SELECT SUM(r.amount_cents) FROM adjustments j
+                                                  JOIN postings r ON r.transaction_id = j.transaction_id AND r.book = 'AR'
+                                                  WHERE j.charge_posting_id = p.id), 0) AS unreversed
+                FROM postings p JOIN transactions t ON t.id = p.transaction_id
+                WHERE p.account_id = ? AND p.book = 'AR' AND p.amount_cents > 0
+                  AND EXISTS (SELECT 1 FROM postings f WHERE f.transaction_id = t.id AND f.book = 'REV_LATE_FEE')
+                  AND unreversed > 0
+                ORDER BY p.id DESC LIMIT 1
+                """, arguments: [id]) else {
+                throw LedgerError(.invalid, "Account \(account) has no late fee to reverse")
+            }
+            let unreversed = Money(cents: fee["unreversed"])
+            let amount = amount ?? unreversed
+            guard amount.isPositive, amount <= unreversed else {
+                throw LedgerError(.invalid, "The late fee of \(fee["business_date"] as String) has \(unreversed.formatted) left to reverse")
+            }
+            let auth = try Self.authorize(.lateFeeReversal, amount: amount, actor: actor, db)
+            var request = PostingRequest(
+                kind: .adjustment, lines: [PostingLine(.lateFee, amount), PostingLine(.receivable, Money(cents: -amount.cents), account: account)],
+                operatorID: actor.operatorID, terminal: actor.terminal, idempotencyKey: idempotencyKey,
+                overrideBy: auth.approver?.id, memo: "Late fee of \(fee["business_date"] as String) reversed: \(reason)")
+            request.allocateFirst = fee["id"]
+            let posted = try self.insert(request, businessDate: day, accountIDs: [account: id], db)
+            try db.execute(sql: "INSERT INTO adjustments(transaction_id, kind, charge_posting_id) VALUES (?, 'late-fee', ?)",
+                           arguments: [posted.id, fee["id"] as Int64])
+            try Self.finish(auth, posted, event: "late-fee.reversed", detail: "\(account) \(amount.formatted): \(reason)", db, at: self.timestamp())
+            return ServiceOutcome(transaction: posted, summary: "Late fee \(amount.formatted) reversed on \(account) (#\(Self.number(posted))).")
+        }
+    }
+
+    /// A credit against water charges for water lost to a leak between two dates: up to the
+    /// water billed to the account since the leak began. A lead adjusts up to
+    /// `authority.lead.adjustment_cents`; beyond it, a supervisor.
+    public func adjustForLeak(account: AccountNumber, amount: Money, from: BusinessDate, to: BusinessDate, reason: String,
+                              actor: Actor, idempotencyKey: String? = nil) throws -> ServiceOutcome {
+        let reason = try Self.reasonText(reason)
+        guard amount.isPositive else { throw LedgerError(.invalid, "A leak adjustment must be more than $0.00") }
+        guard from <= to else { throw LedgerError(.invalid, "The leak's dates run backwards: \(from) is after \(to)") }
+        return try serviceWrite(idempotencyKey) { db, day in
+            guard to <= day else { throw LedgerError(.invalid, "The leak cannot end after today (\(day))") }
+            let id = try Self.accountID(account, db)
+            let billed = Money(cents: try Int64.fetchOne(db, sql: """
+                SELECT -COALESCE(SUM(w.amount_cents), 0) FROM postings p JOIN transactions t ON t.id = p.transaction_id
+                JOIN postings w ON w.transaction_id = t.id AND w.book = 'REV_WATER'
+                WHERE p.account_id = ? AND p.book = 'AR' AND p.amount_cents > 0 AND t.kind = 'bill' AND t.business_date >= ?
+                """, arguments: [id, from.description]) ?? 0)
+            guard amount <= billed else {
+                throw LedgerError(.invalid, "Water billed to \(account) since \(from) is \(billed.formatted): a leak adjustment cannot be more")
+            }
+            let auth = try Self.authorize(.leakAdjustment, amount: amount, actor: actor, db)
+            let posted = try self.insert(PostingRequest(
+                kind: .adjustment, lines: [PostingLine(.water, amount), PostingLine(.receivable, Money(cents: -amount.cents), account: account)],
+                operatorID: actor.operatorID, terminal: actor.terminal, idempotencyKey: idempotencyKey, overrideBy: auth.approver?.id,
+                memo: "Leak adjustment \(from) to \(to): \(reason)"), businessDate: day, accountIDs: [account: id], db)
+            try db.execute(sql: "INSERT INTO adjustments(transaction_id, kind, period_from, period_to) VALUES (?, 'leak', ?, ?)",
+                           arguments: [posted.id, from.description, to.description])
+            try Self.finish(auth, posted, event: "leak.adjusted", detail: "\(account) \(amount.formatted) \(from)–\(to): \(reason)",
+                            db, at: self.timestamp())
+            return ServiceOutcome(transaction: posted, summary: "Leak adjustment \(amount.formatted) credited to \(account) (#\(Self.number(posted))).")
+        }
+    }
+
+    /// Refunds (part of) a credit balance: the account is debited and the amount is owed to the
+    /// payee through accounts payable, who gets the printed refund request.
+    public func refundCredit(account: AccountNumber, amount: Money?, payee: String?, address: String?, reason: String,
+                             actor: Actor, idempotencyKey: String? = nil) throws -> ServiceOutcome {
+        try refund(.credit, account: account, amount: amount, payee: payee, address: address, reason: reason, actor: actor,
+                   idempotencyKey: idempotencyKey)
+    }
+
+    /// Refunds the deposit held for the account (at its final bill), through accounts payable.
+    public func refundDeposit(account: AccountNumber, amount: Money?, payee: String?, address: String?, reason: String,
+                              actor: Actor, idempotencyKey: String? = nil) throws -> ServiceOutcome {
+        try refund(.deposit, account: account, amount: amount, payee: payee, address: address, reason: reason, actor: actor,
+                   idempotencyKey: idempotencyKey)
+    }
+
+    enum RefundSource: String { case credit, deposit }
+
+    private func refund(_ source: RefundSource, account: AccountNumber, amount: Money?, payee: String?, address: String?,
+                        reason: String, actor: Actor, idempotencyKey: String?) throws -> ServiceOutcome {
+        let reason = try Self.reasonText(reason)
+        var outcome = try serviceWrite(idempotencyKey) { db, day in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT id, customer_name, mailing_address, service_address, balance_cents, deposit_held_cents FROM accounts WHERE number = ?
+                """, arguments: [account.rawValue]) else { throw LedgerError(.unknownAccount, "No account \(account)") }
+            let id: Int64 = row["id"]
+            let available = Money(cents: source == .credit ? -(row["balance_cents"] as Int64) : row["deposit_held_cents"])
+            guard available.isPositive else {
+                throw LedgerError(.invalid, source == .credit ? "Account \(account) has no credit balance to refund"
+                                                               : "Account \(account) holds no deposit")
+            }
+            let amount = amount ?? available
+            guard amount.isPositive, amount <= available else {
+                throw LedgerError(.invalid, "Account \(account) has \(available.formatted) \(source == .credit ? "of credit" : "of deposit") to refund")
+            }
+            let payee = (payee?.trimmingSpacesAndTabs()).flatMap { $0.isEmpty ? nil : $0 } ?? (row["customer_name"] as String)
+            let mailing: String = row["mailing_address"]
+            let address = (address?.trimmingSpacesAndTabs()).flatMap { $0.isEmpty ? nil : $0 }
+                ?? (mailing.isEmpty ? row["service_address"] as String : mailing)
+            guard payee.count <= 100, address.count <= 200 else { throw LedgerError(.invalid, "Payee or address is too long") }
+            let action: ServiceAction = source == .credit ? .refund : .depositRefund
+            let auth = try Self.authorize(action, amount: amount, actor: actor, db)
+            let owed = source == .credit ? PostingLine(.receivable, amount, account: account) : PostingLine(.depositsHeld, amount, account: account)
+            let posted = try self.insert(PostingRequest(
+                kind: .refund, lines: [owed, PostingLine(.refundsPayable, Money(cents: -amount.cents))],
+                operatorID: actor.operatorID, terminal: actor.terminal, idempotencyKey: idempotencyKey, overrideBy: auth.approver?.id,
+                memo: "Refund of \(source == .credit ? "credit balance" : "deposit") to \(payee): \(reason)"),
+                businessDate: day, accountIDs: [account: id], db)
+            try db.execute(sql: """
+                INSERT INTO refund_requests(transaction_id, account_id, source, payee, address, amount_cents) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [posted.id, id, source.rawValue, payee, address, amount.cents])
+            try Self.finish(auth, posted, event: "refund.requested", detail: "\(account) \(amount.formatted) \(source.rawValue) to \(payee): \(reason)",
+                            db, at: self.timestamp())
+            return ServiceOutcome(transaction: posted, summary: "Refund of \(amount.formatted) to \(payee) requested (#\(Self.number(posted))).")
+        }
+        if let posted = outcome.transaction, !posted.wasAlreadyPosted {
+            if let file = try? writeRefundRequest(transactionID: posted.id) { outcome.files.append(file) }
+            if source == .deposit, let letter = try? writeLetters(.depositRefund, on: posted.businessDate, transactionID: posted.id).first {
+                outcome.files.append(letter)
+            }
+            if !outcome.files.isEmpty {
+                outcome = ServiceOutcome(transaction: posted, summary: outcome.summary + " Written: " + outcome.files.joined(separator: ", "),
+                                         files: outcome.files)
+            }
+        }
+        return outcome
+    }
+
+    /// Applies (part of) the deposit held to the account's balance, at its final bill.
+    public func applyDeposit(account: AccountNumber, amount: Money?, reason: String, actor: Actor,
+                             idempotencyKey: String? = nil) throws -> ServiceOutcome {
+        let reason = try Self.reasonText(reason)
+        return try serviceWrite(idempotencyKey) { db, day in
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, deposit_held_cents FROM accounts WHERE number = ?",
+                                             arguments: [account.rawValue]) else { throw LedgerError(.unknownAccount, "No account \(account)") }
+            let held = Money(cents: row["deposit_held_cents"])
+            guard held.isPositive else { throw LedgerError(.invalid, "Account \(account) holds no deposit") }
+            let amount = amount ?? held
+            guard amount.isPositive, amount <= held else { throw LedgerError(.invalid, "Account \(account) holds \(held.formatted) of deposit") }
+            let auth = try Self.authorize(.depositApply, amount: amount, actor: actor, db)
+            let posted = try self.insert(PostingRequest(
+                kind: .deposit, lines: [PostingLine(.depositsHeld, amount, account: account),
+                                        PostingLine(.receivable, Money(cents: -amount.cents), account: account)],
+                operatorID: actor.operatorID, terminal: actor.terminal, idempotencyKey: idempotencyKey, overrideBy: auth.approver?.id,
+                memo: "Deposit applied to the balance: \(reason)"), businessDate: day, accountIDs: [account: row["id"]], db)
+            try Self.finish(auth, posted, event: "deposit.applied", detail: "\(account) \(amount.formatted): \(reason)", db, at: self.timestamp())
+            return ServiceOutcome(transaction: posted, summary: "Deposit \(amount.formatted) applied to \(account) (#\(Self.number(posted))).")
+        }
+    }
+
+    /// The refund request accounts payable pays from, as text, and written to `reports/refunds/`.
+    public func refundRequestText(transactionID: Int64) throws -> [String] {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT r.source, r.payee, r.address, r.amount_cents, t.receipt_number, t.business_date, t.memo, a.number,
+                       o.display_name AS requested, b.display_name AS approved
+                FROM refund_requests r JOIN transactions t ON t.id = r.transaction_id JOIN accounts a ON a.id = r.account_id
+                JOIN operators o ON o.id = t.operator_id LEFT JOIN operators b ON b.id = t.override_operator_id
+                WHERE r.transaction_id = ?
+                """, arguments: [transactionID]) else { throw LedgerError(.unknownTransaction, "No refund request #\(transactionID)") }
+            let receipt: Int64? = row["receipt_number"]
+            return [
+                try Self.setting(.utilityName, db), "REFUND REQUEST FOR ACCOUNTS PAYABLE", "",
+                "Refund:   \(receipt.map { "#\($0)" } ?? "")  \(row["business_date"] as String)",
+                "Account:  \(row["number"] as String)",
+                "Source:   \((row["source"] as String) == "deposit" ? "deposit held" : "credit balance")",
+                "Pay to:   \(row["payee"] as String)",
+                "Address:  \(row["address"] as String)",
+                "Amount:   \(Money(cents: row["amount_cents"]).formatted)",
+                "Reason:   \(row["memo"] as String)",
+                "Requested by: \(row["requested"] as String)",
+                "Approved by:  \((row["approved"] as String?) ?? "(within authority)")",
+            ]
+        }
+    }
+
+    func writeRefundRequest(transactionID: Int64) throws -> String {
+        let lines = try refundRequestText(transactionID: transactionID)
+        let directory = (reportsDirectory as NSString).appendingPathComponent("refunds")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        let path = (directory as NSString).appendingPathComponent("refund-\(transactionID).txt")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
