@@ -86,6 +86,8 @@ public final class Runtime {
         case .loadDrawer, .openDrawer, .drop, .noSale, .previewClose, .closeDrawer, .loadSettlement, .openDay, .closeDay,
              .printSettlement:
             return runDay(effect)
+        case .loadService, .service, .checkBatchLine, .postBatch:
+            return runService(effect)
         case .postPayment(let submission):
             return post(submission)
         case .loadReceipt(let number):
@@ -201,7 +203,7 @@ public final class Runtime {
         let (failure, preview) = alreadyPrinted ? (nil, nil) : printReceipt(receipt)
         let shown = preview.map { Event.receiptLoaded($0, queue: reprintQueue()) } ?? attempt { try self.receiptLoaded(receipt) }
         return [.paymentPosted(PostedPayment(receipt: receipt, change: change, printFailure: failure,
-                                             wasAlreadyPosted: posted.wasAlreadyPosted)), shown]
+                                             wasAlreadyPosted: posted.wasAlreadyPosted, restoreRequests: posted.restoreRequests)), shown]
     }
 
     /// The printer from the settings; the default spool is `receipts/` beside the ledger file.

@@ -9,7 +9,8 @@ struct TillCommand: ParsableCommand {
         subcommands: [
             TerminalCommand.self, SummaryCommand.self, InitCommand.self, DemoCommand.self, ImportCommand.self,
             VerifyCommand.self, ExportCommand.self, BenchCommand.self, PayCommand.self, DrawerCommand.self,
-            DayCommand.self, ReportCommand.self, VoidCommand.self, SettingsCommand.self,
+            DayCommand.self, ReportCommand.self, VoidCommand.self, SettingsCommand.self, AccountCommand.self,
+            RequestsCommand.self, BatchCommand.self, FeesCommand.self, DelinquencyCommand.self, LettersCommand.self,
         ],
         defaultSubcommand: TerminalCommand.self
     )

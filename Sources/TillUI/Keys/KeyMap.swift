@@ -9,6 +9,7 @@ public enum Action: Hashable, Sendable {
     case submit, switchField
     case tender, addLine, editAmount, removeLine, removeTender, addNote, printReceipt, printQueue, openDrawer
     case dropCash, noSale, closeDrawer, refresh, toggle, openDay, closeDay, printReport
+    case serviceAction, batchEntry, collectDeposit
 }
 
 public struct KeyBinding: Sendable {
@@ -91,7 +92,26 @@ public enum KeyMap {
              KeyBinding([.character("p")], nil, "Print the settlement report and deposit slip", .printReport),
              KeyBinding([.character("r")], nil, "Refresh", .refresh),
              KeyBinding([.up, .down, .pageUp, .pageDown], nil, "Scroll the report", .moveDown)]
-        case .reports, .service:
+        case .service:
+            [KeyBinding([.character("v")], nil, "Void a payment taken in a drawer still open: receipt no., reason", .serviceAction),
+             KeyBinding([.character("r")], nil, "Reverse a payment whose drawer has closed: receipt no., reason", .serviceAction),
+             KeyBinding([.character("n")], nil, "Returned check (NSF): receipt no., check no., reason; fee, cash only, letter", .serviceAction),
+             KeyBinding([.character("t")], nil, "Transfer a payment from the open account to another: receipt no., account, amount", .serviceAction),
+             KeyBinding([.character("l")], nil, "Reverse a late fee on the open account", .serviceAction),
+             KeyBinding([.character("k")], nil, "Leak adjustment: credit water charges for the leak's dates", .serviceAction),
+             KeyBinding([.character("f")], nil, "Refund the credit balance (a refund request prints for accounts payable)", .serviceAction),
+             KeyBinding([.character("d")], nil, "Apply the deposit held to the balance (final bill)", .serviceAction),
+             KeyBinding([.character("e")], nil, "Refund the deposit held (refund request and letter print)", .serviceAction),
+             KeyBinding([.character("p")], nil, "Payment plan: what is past due in monthly installments", .serviceAction),
+             KeyBinding([.character("x")], nil, "Extension: what is past due, paid by a date", .serviceAction),
+             KeyBinding([.character("s")], nil, "New service request (work order) for the open account", .serviceAction),
+             KeyBinding([.character("w")], nil, "Update a work order: scheduled, done or cancelled", .serviceAction),
+             KeyBinding([.character("c")], nil, "Change an address or contact detail (the old value is kept)", .serviceAction),
+             KeyBinding([.character("$")], nil, "Collect a deposit for new service: adds it to the payment cart", .collectDeposit),
+             KeyBinding([.character("b")], nil, "Mail batch: control total, then account, amount, check no. a line; posts when it balances", .batchEntry),
+             KeyBinding([.enter, .escape], nil, "In a form: Enter goes on, Esc goes back; beyond your authority a lead or supervisor types id and PIN", .submit),
+             KeyBinding([.character("-")], nil, "In a batch: on an empty account, takes the last line off (c: cash, m123: money order)", .removeLine)]
+        case .reports:
             []
         }
     }

@@ -49,12 +49,7 @@ func renderDetail(_ pane: Pane, _ state: AppState, _ canvas: inout PaneCanvas) {
         canvas.gap()
         canvas.line("X report: F4. Settlement, deposit slip, day close: F8.", .dim)
         canvas.line("From a shell: till report x|z|deposit|tenders|revenue.", .dim)
-    case .service:
-        if let account = state.account {
-            canvas.field("Account", "\(account.line.number) \(account.line.name)")
-        } else {
-            canvas.line("Open an account first (F2 Lookup).", .dim)
-        }
+    case .service: renderService(state, &canvas)
     }
 }
 

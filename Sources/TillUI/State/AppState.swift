@@ -21,7 +21,7 @@ public struct AppState: Equatable, Sendable {
     /// A yes/no question on the message line, and what "yes" does.
     public struct Confirmation: Equatable, Sendable {
         public enum Outcome: Equatable, Sendable {
-            case quit, clearSignIn, discardCommand, discardPayment, discardNote, discardEntry, discardDrawerForm
+            case quit, clearSignIn, discardCommand, discardPayment, discardNote, discardEntry, discardDrawerForm, discardBatch
             case closeDay(bag: String)
             case acceptLineAmount(line: Int, amount: Money)
             case acceptTenderOverage(kind: TenderKind, amount: Money)
@@ -85,6 +85,12 @@ public struct AppState: Equatable, Sendable {
     public var settle: SettleView?
     public var depositBag: String?
     public var settleScroll = 0
+    /// The service pane: an account action being entered, a mail batch being keyed, and the
+    /// open account's work orders and address history.
+    public var serviceForm: ServiceForm?
+    public var batch: BatchEntry?
+    public var service: ServiceView?
+    public var serviceScroll = 0
 
     public init(size: Size, status: StatusInfo, glyphs: Glyphs = .unicode, nonce: String = "") {
         self.size = size

@@ -28,6 +28,18 @@ public enum Event: Equatable, Sendable {
     /// A drawer action the ledger refused: the form stays for a correction.
     case drawerFailed(String)
     case settlementLoaded(SettleView)
+    case serviceLoaded(ServiceView)
+    /// An account action posted: the form is done.
+    case serviceDone(AppState.Message)
+    /// The action is beyond the operator's authority: ask for a lead's or supervisor's id and PIN.
+    case serviceNeedsOverride(String)
+    /// The ledger refused the action: the form stays for a correction.
+    case serviceFailed(String)
+    /// A batch line the ledger accepted as typed (with the customer's name), or why not.
+    case batchLineChecked(BatchEntry.Line)
+    case batchLineRefused(String)
+    case batchPosted(AppState.Message)
+    case batchFailed(String)
 }
 
 /// What the UI asks the runtime to do. The runtime runs each and may answer with an `Event`.
@@ -50,6 +62,10 @@ public enum Effect: Equatable, Sendable {
     case openDay
     case closeDay(bag: String)
     case printSettlement
+    case loadService(account: String)
+    case service(ServiceSubmission)
+    case checkBatchLine(BatchEntry.Line)
+    case postBatch(BatchSubmission)
     case postPayment(PaymentSubmission)
     /// Shows a receipt in the receipt pane: nil is the last one taken at this terminal.
     case loadReceipt(ReceiptNumber?)

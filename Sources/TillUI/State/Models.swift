@@ -96,8 +96,12 @@ public struct PostedPayment: Equatable, Sendable {
     /// Nil when the receipt printed; otherwise why not (it waits in the reprint queue).
     public let printFailure: String?
     public let wasAlreadyPosted: Bool
+    /// Work orders the payment raised: a locked-off account paid up gets its service restored.
+    public var restoreRequests: [Int64] = []
 
-    public init(receipt: ReceiptNumber, change: Money, printFailure: String?, wasAlreadyPosted: Bool = false) {
+    public init(receipt: ReceiptNumber, change: Money, printFailure: String?, wasAlreadyPosted: Bool = false,
+                restoreRequests: [Int64] = []) {
+        self.restoreRequests = restoreRequests
         self.receipt = receipt
         self.change = change
         self.printFailure = printFailure

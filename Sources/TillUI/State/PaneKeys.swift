@@ -15,7 +15,8 @@ func paneKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     case .receipt: return receiptKey(key, &state)
     case .drawer: return drawerKey(key, &state)
     case .settle: return settleKey(key, &state)
-    case .reports, .service:
+    case .service: return serviceKey(key, &state)
+    case .reports:
         return nil
     }
 }

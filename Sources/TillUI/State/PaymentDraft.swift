@@ -6,6 +6,8 @@ public struct CartLine: Equatable, Sendable {
     public enum Kind: Equatable, Sendable {
         case account(AccountLine, cashOnlyUntil: BusinessDate?)
         case miscellaneous(BookAccount, description: String)
+        /// A deposit for new service, held for the account (collected from the service pane, F6 $).
+        case deposit(AccountLine)
     }
 
     public var kind: Kind
@@ -22,8 +24,15 @@ public struct CartLine: Equatable, Sendable {
         return nil
     }
 
+    /// The account whose figures change when this line posts (a deposit's too).
+    public var touchedAccount: String? {
+        if case .deposit(let line) = kind { return line.number }
+        return accountNumber
+    }
+
     public var label: String {
         switch kind {
+        case .deposit(let line): "Deposit \(line.number) \(line.name)"
         case .account(let line, _): "\(line.number) \(line.name)"
         case .miscellaneous(let book, let description): description.isEmpty ? book.name : "\(description) (\(book.name))"
         }
@@ -80,6 +89,7 @@ public struct PaymentDraft: Equatable, Sendable {
             switch line.kind {
             case .account(let account, _): result.append(.account(try AccountNumber(account.number), amount))
             case .miscellaneous(let book, _): result.append(.miscellaneous(book, amount))
+            case .deposit(let account): result.append(.deposit(try AccountNumber(account.number), amount))
             }
         }
         return Payment(lines: result, tenders: tenders)

@@ -65,15 +65,18 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         }
         return []
     case .paymentPosted(let posted):
-        let accounts = state.payment.lines.compactMap(\.accountNumber)
+        let accounts = state.payment.lines.compactMap(\.touchedAccount)
         state.payment.step = .done(posted)
         var text = posted.wasAlreadyPosted ? "Receipt #\(posted.receipt) was already posted: nothing posted twice."
                                            : "Receipt #\(posted.receipt) posted."
         if posted.change.isPositive { text += " Change due \(posted.change.formatted)." }
+        if !posted.restoreRequests.isEmpty {
+            text += " Paid up: service restore requested (work order #\(posted.restoreRequests.map(String.init).joined(separator: ", #")))."
+        }
         if let failure = posted.printFailure {
             state.message = AppState.Message(text + " Printer: \(failure) — the receipt waits in the reprint queue (F5).", .warning)
         } else {
-            state.message = AppState.Message(text + " Enter: next customer.")
+            state.message = AppState.Message(text + " Enter: next customer.", posted.restoreRequests.isEmpty ? .info : .warning)
         }
         return accounts.map { .refreshAccount($0) }
     case .paymentFailed(let reason):
@@ -114,6 +117,52 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         return []
     case .settlementLoaded(let view):
         state.settle = view
+        return []
+    case .serviceLoaded(let view):
+        state.service = view
+        return []
+    case .serviceDone(let message):
+        let account = state.serviceForm?.account ?? state.account?.line.number
+        state.serviceForm = nil
+        state.message = message
+        return account.map { [.refreshAccount($0), .loadService(account: $0)] } ?? []
+    case .serviceNeedsOverride(let reason):
+        guard state.serviceForm != nil else { return [] }
+        state.serviceForm?.step = .approverLogin
+        state.serviceForm?.approverLogin = ""
+        state.serviceForm?.overrideReason = reason
+        state.message = AppState.Message("Needs an override: a lead or supervisor types their id and PIN (Esc: cancel)", .warning)
+        return []
+    case .serviceFailed(let reason):
+        if let step = state.serviceForm?.step, step == .approverPIN || step == .approverLogin {
+            // A refused approval (a wrong PIN): the approver signs again from the start.
+            state.serviceForm?.step = .approverLogin
+            state.serviceForm?.approverLogin = ""
+        }
+        state.message = AppState.Message(reason, .error)
+        return []
+    case .batchLineChecked(let line):
+        state.batch?.lines.append(line)
+        state.batch?.entry = ""
+        state.batch?.amount = nil
+        state.batch?.field = .account
+        return []
+    case .batchLineRefused(let reason):
+        state.batch?.field = .account
+        let typed = state.batch?.account ?? ""
+        state.batch?.entry = typed
+        state.message = AppState.Message("Line not added: \(reason)", .error)
+        return []
+    case .batchPosted(let message):
+        state.batch = nil
+        state.message = message
+        return state.account.map { [.refreshAccount($0.line.number)] } ?? []
+    case .batchFailed(let reason):
+        if state.batch?.field == .approverPIN {
+            state.batch?.field = .approverLogin
+            state.batch?.approverLogin = ""
+        }
+        state.message = AppState.Message(reason, .error)
         return []
     }
 }
@@ -162,7 +211,9 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
         if state.focus == .receipt, let shown = state.receipt?.number { return [.printReceipt(shown)] }
         focus(.receipt, &state)
         return [.loadReceipt(nil)]
-    case .service: focus(.service, &state)
+    case .service:
+        focus(.service, &state)
+        return state.account.map { [.loadService(account: $0.line.number)] } ?? []
     case .settle:
         focus(.settle, &state)
         return [.loadSettlement]
@@ -174,6 +225,7 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
         // Panes that show the ledger's figures read them fresh when they come into view.
         if state.focus == .drawer { return [.loadDrawer] }
         if state.focus == .settle { return [.loadSettlement] }
+        if state.focus == .service, let account = state.account { return [.loadService(account: account.line.number)] }
     case .commandLine: state.command = ""
     case .back:
         if state.focus != .lookup { focus(.lookup, &state) }
@@ -220,6 +272,9 @@ private func answer(_ key: Key, _ confirmation: AppState.Confirmation, _ state: 
             leaveEntryStep(&state)
         case .discardDrawerForm:
             state.drawerForm = nil
+        case .discardBatch:
+            state.batch = nil
+            state.message = AppState.Message("Batch discarded: nothing posted")
         case .closeDay(let bag):
             state.depositBag = nil
             return [.closeDay(bag: bag)]

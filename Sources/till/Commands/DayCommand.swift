@@ -183,7 +183,7 @@ enum ReportFormat: String, ExpressibleByArgument {
 /// `till report x|z|deposit|tenders|revenue|settlement`: the settle pane's figures for scripts.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Print a day's report: x, z, deposit, tenders, revenue or settlement.",
+        commandName: "report", abstract: "Print a day's report: x, z, deposit, tenders, revenue, settlement or overrides.",
         discussion: "x and z print every drawer of the day unless --drawer names one; x is what a drawer should hold now, z its final close.")
 
     @OptionGroup var ledger: LedgerOptions
@@ -192,9 +192,20 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "One drawer, for x and z.") var drawer: Int64?
     @Option(help: "Output format: text or csv.") var format: ReportFormat = .text
     @Option(help: "Text width in columns.") var width = 42
+    @Option(help: "For overrides: the first date (default: --date).") var from: String?
+    @Option(help: "For overrides: the last date (default: --date).") var to: String?
 
     func run() throws {
         try reporting {
+            if report.lowercased() == "overrides" {
+                let book = try ledger.open()
+                let day = try date.map { try BusinessDate($0) } ?? (try book.openBusinessDay() ?? book.localToday())
+                let first = try from.map { try BusinessDate($0) } ?? day, last = try to.map { try BusinessDate($0) } ?? day
+                let records = try book.overrides(from: first, to: last)
+                print(format.render(text: ServiceReports.overridesText(records, from: first, to: last),
+                                    csv: ServiceReports.overridesCSV(records)), terminator: "")
+                return
+            }
             guard let kind = DayReport(rawValue: report.lowercased()) else {
                 throw Failure(message: "Unknown report \"\(report)\": x, z, deposit, tenders, revenue or settlement")
             }

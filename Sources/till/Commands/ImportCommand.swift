@@ -6,7 +6,23 @@ import TillLedger
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import accounts or open charges from the billing system (CSV).",
-        subcommands: [Accounts.self, Charges.self])
+        subcommands: [Accounts.self, Charges.self, Payments.self])
+
+    struct Payments: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Post a lockbox, bank or web-portal payment file (account,amount,tender,reference,date) as one batch.",
+            discussion: "All or nothing; a reference already posted is skipped, so importing a file twice posts it once. A lead or supervisor imports.")
+        @OptionGroup var actor: ActorOptions
+        @Argument(help: "The CSV file.") var file: String
+
+        func run() throws {
+            try reporting {
+                let (book, who) = try actor.open()
+                let result = try book.importPayments(csv: try ImportCommand.bytes(file), fileName: file, actor: who)
+                print(result.report.joined(separator: "\n"))
+            }
+        }
+    }
 
     struct Accounts: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Import customer accounts; see docs/CSV.md.")

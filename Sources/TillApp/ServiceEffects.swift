@@ -1,0 +1,144 @@
+import Foundation
+import TillCore
+import TillLedger
+import TillUI
+
+/// The service pane's effects: account actions (with a one-action override), work orders,
+/// and mail batches.
+extension Runtime {
+    func runService(_ effect: Effect) -> [Event] {
+        guard let op = state.session else { return [] }
+        switch effect {
+        case .loadService(let account):
+            return [attempt { .serviceLoaded(try self.serviceView(account)) }]
+        case .service(let submission):
+            do {
+                var approver: Int64?
+                if let login = submission.approverLogin, let pin = submission.approverPIN {
+                    approver = try ledger.authenticate(try OperatorLogin(login), pin: pin, terminal: terminal).id
+                }
+                let actor = Actor(operatorID: op.id, terminal: terminal, approverID: approver)
+                let message = try perform(submission, actor: actor, operatorID: op.id, approver: approver)
+                return [.serviceDone(message)]
+            } catch let error as LedgerError where error.code == .needsOverride {
+                return [.serviceNeedsOverride(error.message)]
+            } catch {
+                return [.serviceFailed("Nothing done: \(error)")]
+            }
+        case .checkBatchLine(let line):
+            do {
+                let checked = try ledger.checkBatchLine(BatchLine(account: try AccountNumber(line.account), amount: line.amount,
+                                                                  tender: line.tender, reference: line.reference))
+                return [.batchLineChecked(BatchEntry.Line(account: line.account, name: checked.name, amount: line.amount,
+                                                          tender: line.tender, reference: line.reference))]
+            } catch {
+                return [.batchLineRefused("\(error)")]
+            }
+        case .postBatch(let submission):
+            do {
+                var approver: Int64?
+                if let login = submission.approverLogin, let pin = submission.approverPIN {
+                    approver = try ledger.authenticate(try OperatorLogin(login), pin: pin, terminal: terminal).id
+                }
+                guard let drawer = state.status.drawerSession else {
+                    return [.batchFailed("A mail batch goes into your drawer: open one first (F4 o)")]
+                }
+                let lines = try submission.lines.map {
+                    BatchLine(account: try AccountNumber($0.account), amount: $0.amount, tender: $0.tender, reference: $0.reference)
+                }
+                let result = try ledger.postBatch(kind: .mail, controlTotal: submission.control, lines: lines, reason: submission.reason,
+                                                  actor: Actor(operatorID: op.id, terminal: terminal, approverID: approver),
+                                                  drawerSession: drawer, keyPrefix: submission.key)
+                let name = "batch-\(result.batchID ?? 0)"
+                let printed = printReport(result.report, name: name, openDrawer: false)
+                return [.batchPosted(AppState.Message(
+                    "Batch #\(result.batchID.map { "\($0)" } ?? "-") posted: \(result.posted.count) payments, \(result.total.formatted)."
+                        + (printed.map { " Report not printed: \($0)" } ?? " Report printed."),
+                    printed == nil ? .info : .warning))]
+            } catch {
+                return [.batchFailed("Batch not posted: \(error)")]
+            }
+        default:
+            return []
+        }
+    }
+
+    /// Runs one account action and says what it did; prints what it wrote (the NSF letter, the refund request).
+    private func perform(_ s: ServiceSubmission, actor: Actor, operatorID: Int64, approver: Int64?) throws -> AppState.Message {
+        let v = s.values
+        func amount(_ name: String) throws -> Money? { (v[name] ?? "").isEmpty ? nil : try Money.parse(v[name]!) }
+        func date(_ name: String) throws -> BusinessDate? { (v[name] ?? "").isEmpty ? nil : try BusinessDate(v[name]!) }
+        func receipt() throws -> ReceiptNumber {
+            guard let value = Int64(v["receipt"] ?? "") else { throw LedgerError(.invalid, "Give the receipt number") }
+            return ReceiptNumber(value)
+        }
+        func account() throws -> AccountNumber {
+            guard let number = s.account else { throw LedgerError(.invalid, "Open the account first") }
+            return try AccountNumber(number)
+        }
+        let reason = v["reason"] ?? ""
+        let outcome: ServiceOutcome
+        switch s.kind {
+        case .void:
+            let posted = try ledger.void(receipt: try receipt(), reason: reason, operatorID: operatorID, terminal: terminal, approvedBy: approver)
+            outcome = ServiceOutcome(transaction: posted, summary: "Receipt #\(try receipt()) voided by #\(posted.receipt.map { "\($0)" } ?? "?").")
+        case .reversal: outcome = try ledger.reverse(receipt: try receipt(), reason: reason, actor: actor)
+        case .nsf:
+            outcome = try ledger.returnCheck(receipt: try receipt(), checkNumber: v["check"], reason: reason, actor: actor)
+        case .transfer:
+            outcome = try ledger.transfer(receipt: try receipt(), from: try account(), to: try AccountNumber(v["to"] ?? ""),
+                                          amount: try amount("amount"), reason: reason, actor: actor)
+        case .lateFee: outcome = try ledger.reverseLateFee(account: try account(), amount: try amount("amount"), reason: reason, actor: actor)
+        case .leak:
+            guard let credit = try amount("amount"), let from = try date("from"), let to = try date("to") else {
+                throw LedgerError(.invalid, "Give the credit and the leak's dates")
+            }
+            outcome = try ledger.adjustForLeak(account: try account(), amount: credit, from: from, to: to, reason: reason, actor: actor)
+        case .refund:
+            outcome = try ledger.refundCredit(account: try account(), amount: try amount("amount"), payee: v["payee"], address: v["address"],
+                                              reason: reason, actor: actor)
+        case .depositApply: outcome = try ledger.applyDeposit(account: try account(), amount: try amount("amount"), reason: reason, actor: actor)
+        case .depositRefund:
+            outcome = try ledger.refundDeposit(account: try account(), amount: try amount("amount"), payee: v["payee"], address: v["address"],
+                                               reason: reason, actor: actor)
+        case .plan:
+            outcome = try ledger.createPaymentPlan(account: try account(), installments: Int(v["installments"] ?? "") ?? 0,
+                                                   firstDue: try date("first"), actor: actor)
+        case .extension:
+            guard let until = try date("until") else { throw LedgerError(.invalid, "Give the date") }
+            outcome = try ledger.grantExtension(account: try account(), until: until, actor: actor)
+        case .request:
+            let id = try ledger.createServiceRequest(account: try account(), type: try ServiceRequestType.named(v["type"] ?? ""),
+                                                     priority: ServiceRequestPriority(rawValue: v["priority"] ?? "") ?? .normal,
+                                                     notes: v["notes"] ?? "", actor: actor)
+            outcome = ServiceOutcome(transaction: nil, summary: "Work order #\(id) raised.")
+        case .requestUpdate:
+            guard let id = Int64(v["id"] ?? ""), let status = ServiceRequestStatus(rawValue: v["status"] ?? "") else {
+                throw LedgerError(.invalid, "Give the work order number and its new status")
+            }
+            try ledger.updateServiceRequest(id, status: status, scheduledFor: try date("date"), note: v["note"] ?? "", actor: actor)
+            outcome = ServiceOutcome(transaction: nil, summary: "Work order #\(id) \(status.rawValue).")
+        case .contact:
+            guard let field = ContactField(rawValue: v["field"] ?? "") else { throw LedgerError(.invalid, "Unknown field") }
+            outcome = try ledger.updateContact(account: try account(), field: field, value: v["value"] ?? "", actor: actor)
+        }
+        // Letters and refund requests also go to the receipt printer for the customer or accounts payable.
+        var failures: [String] = []
+        for file in outcome.files {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { continue }
+            let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+            if let failure = printReport(text.components(separatedBy: "\n"), name: name, openDrawer: false) { failures.append(failure) }
+        }
+        let summary = outcome.summary + (failures.isEmpty ? "" : " Printer: \(failures[0])")
+        return AppState.Message(summary, failures.isEmpty ? .info : .warning)
+    }
+
+    /// The open account's work orders and address changes, for the service pane.
+    func serviceView(_ account: String) throws -> ServiceView {
+        let number = try AccountNumber(account)
+        let requests = try ledger.serviceRequests(account: number, limit: 20)
+        let changes = try ledger.accountChanges(number).suffix(10).reversed().map { "\($0.at) \($0.by): \($0.field) \"\($0.oldValue)\" → \"\($0.newValue)\"" }
+        return ServiceView(account: account, requests: requests.isEmpty ? [] : ServiceReports.requestsText(requests, history: false),
+                           changes: Array(changes))
+    }
+}

@@ -1,0 +1,426 @@
+import TillCore
+
+/// An account action being entered on the service pane (F6): its fields one at a time, a
+/// last look, and (when the ledger says it is beyond the operator's authority) a lead's or
+/// supervisor's id and PIN for this one action.
+public struct ServiceForm: Equatable, Sendable {
+    public enum Kind: String, Equatable, Sendable, CaseIterable {
+        case void, reversal, nsf, transfer, lateFee, leak, refund, depositApply, depositRefund, plan, `extension`,
+             request, requestUpdate, contact
+
+        public var title: String {
+            switch self {
+            case .void: "Void a payment (drawer still open)"
+            case .reversal: "Reverse a payment (drawer closed)"
+            case .nsf: "Returned check (NSF)"
+            case .transfer: "Transfer a payment to another account"
+            case .lateFee: "Reverse a late fee"
+            case .leak: "Leak adjustment"
+            case .refund: "Refund the credit balance"
+            case .depositApply: "Apply the deposit to the balance"
+            case .depositRefund: "Refund the deposit"
+            case .plan: "Payment plan"
+            case .extension: "Extension"
+            case .request: "New service request"
+            case .requestUpdate: "Update a work order"
+            case .contact: "Change address or contact"
+            }
+        }
+
+        /// Actions on the open account; the others start from a receipt or a work order.
+        var needsAccount: Bool { ![.void, .reversal, .nsf, .requestUpdate].contains(self) }
+    }
+
+    public enum FieldKind: Equatable, Sendable { case text, money, date, digits }
+
+    public struct Field: Equatable, Sendable {
+        public let name: String
+        public let label: String
+        public let kind: FieldKind
+        public let optional: Bool
+        public let hint: String
+        public var value = ""
+    }
+
+    public enum Step: Equatable, Sendable { case fields, confirm, approverLogin, approverPIN }
+
+    public var kind: Kind
+    public var account: String?
+    public var fields: [Field]
+    public var index = 0
+    public var step: Step = .fields
+    public var approverLogin = ""
+    public var approverPIN = ""
+    /// Why the ledger wants an override, shown while the approver signs.
+    public var overrideReason: String?
+
+    public init(_ kind: Kind, account: String?) {
+        self.kind = kind
+        self.account = account
+        self.fields = Self.fields(for: kind)
+    }
+
+    static func fields(for kind: Kind) -> [Field] {
+        func f(_ name: String, _ label: String, _ kind: FieldKind, optional: Bool = false, _ hint: String = "") -> Field {
+            Field(name: name, label: label, kind: kind, optional: optional, hint: hint)
+        }
+        let reason = f("reason", "Reason", .text, "why, for the audit trail")
+        switch kind {
+        case .void, .reversal: return [f("receipt", "Receipt no.", .digits), reason]
+        case .nsf: return [f("receipt", "Receipt no.", .digits), f("check", "Check no.", .text, optional: true, "only if it took several"), reason]
+        case .transfer: return [f("receipt", "Receipt no.", .digits), f("to", "To account", .text),
+                                f("amount", "Amount", .money, optional: true, "Enter: all of it"), reason]
+        case .lateFee: return [f("amount", "Amount", .money, optional: true, "Enter: the whole fee"), reason]
+        case .leak: return [f("amount", "Credit", .money), f("from", "Leak from", .date, "YYYY-MM-DD"), f("to", "Repaired", .date, "YYYY-MM-DD"), reason]
+        case .refund, .depositRefund:
+            return [f("amount", "Amount", .money, optional: true, "Enter: all of it"), f("payee", "Pay to", .text, optional: true, "Enter: the customer"),
+                    f("address", "Mail to", .text, optional: true, "Enter: the mailing address"), reason]
+        case .depositApply: return [f("amount", "Amount", .money, optional: true, "Enter: all of it"), reason]
+        case .plan: return [f("installments", "Installments", .digits, "1 to 60"), f("first", "First due", .date, optional: true, "Enter: a month from today")]
+        case .extension: return [f("until", "Pay by", .date, "YYYY-MM-DD")]
+        case .request:
+            return [f("type", "Type", .text, ServiceRequestType.allCases.map(\.rawValue).joined(separator: " ")),
+                    f("priority", "Priority", .text, optional: true, "low normal high emergency"), f("notes", "Notes", .text, optional: true)]
+        case .requestUpdate:
+            return [f("id", "Work order #", .digits), f("status", "Status", .text, "scheduled done cancelled"),
+                    f("date", "Date", .date, optional: true, "for scheduled"), f("note", "Note", .text, optional: true)]
+        case .contact:
+            return [f("field", "Field", .text, "mailing-address service-address phone email name"), f("value", "New value", .text)]
+        }
+    }
+
+    public func value(_ name: String) -> String { fields.first { $0.name == name }?.value ?? "" }
+
+    /// Checks the field being left; nil when it is good.
+    func problem(with field: Field) -> String? {
+        let value = field.value.trimmingSpacesAndTabs()
+        if value.isEmpty { return field.optional ? nil : "\(field.label) is needed" }
+        switch field.kind {
+        case .money:
+            do { _ = try Money.parse(value) } catch { return "\(field.label): \(error.description)" }
+        case .date:
+            do { _ = try BusinessDate(value) } catch { return "\(field.label): \(error.message)" }
+        case .digits, .text:
+            break
+        }
+        if field.name == "type", (try? ServiceRequestType.named(value)) == nil {
+            return "Type is one of " + ServiceRequestType.allCases.map(\.rawValue).joined(separator: ", ")
+        }
+        if field.name == "priority", ServiceRequestPriority(rawValue: value) == nil { return "Priority is low, normal, high or emergency" }
+        if field.name == "status", ![ServiceRequestStatus.scheduled, .done, .cancelled].map(\.rawValue).contains(value) {
+            return "Status is scheduled, done or cancelled"
+        }
+        if field.name == "field", !ServiceSubmission.contactFields.contains(value) {
+            return "Field is one of " + ServiceSubmission.contactFields.joined(separator: ", ")
+        }
+        return nil
+    }
+
+    var submission: ServiceSubmission {
+        var values: [String: String] = [:]
+        for field in fields { values[field.name] = field.value.trimmingSpacesAndTabs() }
+        return ServiceSubmission(kind: kind, account: account, values: values,
+                                 approverLogin: step == .approverPIN ? approverLogin : nil,
+                                 approverPIN: step == .approverPIN ? approverPIN : nil)
+    }
+}
+
+/// A finished service form for the runtime: the values as typed (already checked for form),
+/// and an approver's credentials for this one action when an override was asked for.
+public struct ServiceSubmission: Equatable, Sendable {
+    public let kind: ServiceForm.Kind
+    public let account: String?
+    public let values: [String: String]
+    public let approverLogin: String?
+    public let approverPIN: String?
+
+    public static let contactFields = ["mailing-address", "service-address", "phone", "email", "name"]
+
+    public init(kind: ServiceForm.Kind, account: String?, values: [String: String], approverLogin: String?, approverPIN: String?) {
+        self.kind = kind
+        self.account = account
+        self.values = values
+        self.approverLogin = approverLogin
+        self.approverPIN = approverPIN
+    }
+}
+
+/// The service pane's facts for the open account: its work orders and address history.
+public struct ServiceView: Equatable, Sendable {
+    public var account: String
+    public var requests: [String]
+    public var changes: [String]
+
+    public init(account: String, requests: [String], changes: [String]) {
+        self.account = account
+        self.requests = requests
+        self.changes = changes
+    }
+}
+
+/// The service pane's keys: one letter starts each action.
+public let serviceActionKeys: [(key: Character, kind: ServiceForm.Kind)] = [
+    ("v", .void), ("r", .reversal), ("n", .nsf), ("t", .transfer), ("l", .lateFee), ("k", .leak), ("f", .refund),
+    ("d", .depositApply), ("e", .depositRefund), ("p", .plan), ("x", .extension), ("s", .request), ("w", .requestUpdate),
+    ("c", .contact),
+]
+
+func serviceKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
+    if state.batch != nil { return batchKey(key, &state) }
+    if state.serviceForm != nil { return serviceFormKey(key, &state) }
+    switch key {
+    case .character("b"):
+        state.batch = BatchEntry(key: "\(state.nonce)-\(state.draftSerial + 1)")
+        state.draftSerial += 1
+        return []
+    case .character("$"):
+        guard let account = state.account else {
+            state.message = AppState.Message("Open the account first (F2 Lookup)", .warning)
+            return []
+        }
+        if state.payment.lines.isEmpty && state.payment.tenders.isEmpty {
+            state.draftSerial += 1
+            state.payment.serial = state.draftSerial
+        }
+        state.payment.lines.append(CartLine(kind: .deposit(account.line), amount: nil))
+        state.payment.selected = state.payment.lines.count - 1
+        state.payment.step = .lineAmount(state.payment.selected)
+        state.payment.entry = ""
+        focus(.payment, &state)
+        state.message = AppState.Message("Type the deposit amount, Enter, then the tender as for any payment")
+        return []
+    case .character(let c):
+        guard let kind = serviceActionKeys.first(where: { $0.key == c })?.kind else { return nil }
+        if kind.needsAccount && state.account == nil {
+            state.message = AppState.Message("Open the account first (F2 Lookup), then F6 \(c)", .warning)
+            return []
+        }
+        state.serviceForm = ServiceForm(kind, account: kind.needsAccount ? state.account?.line.number : nil)
+        return []
+    case .down: state.serviceScroll += 1; return []
+    case .up: state.serviceScroll = max(0, state.serviceScroll - 1); return []
+    default: return nil
+    }
+}
+
+private func serviceFormKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
+    guard var form = state.serviceForm else { return nil }
+    defer { if state.serviceForm != nil { state.serviceForm = form } }
+    switch form.step {
+    case .fields:
+        switch key {
+        case .character(let c):
+            let field = form.fields[form.index]
+            guard field.value.count < (field.kind == .text ? 120 : 12) else { return [] }
+            if field.kind == .digits && !c.isASCIIDigit { return [] }
+            form.fields[form.index].value.append(c)
+        case .backspace: _ = form.fields[form.index].value.popLast()
+        case .enter:
+            if let problem = form.problem(with: form.fields[form.index]) {
+                state.message = AppState.Message(problem, .warning)
+                return []
+            }
+            if form.index + 1 < form.fields.count { form.index += 1 } else { form.step = .confirm }
+        case .up, .backTab:
+            form.index = max(0, form.index - 1)
+        case .escape:
+            if form.index > 0 { form.index -= 1 } else {
+                state.serviceForm = nil
+                state.message = AppState.Message("\(form.kind.title): nothing done")
+            }
+        default: return nil
+        }
+    case .confirm:
+        switch key {
+        case .enter, .character("y"):
+            return [.service(form.submission)]
+        case .escape, .up, .character("n"):
+            form.step = .fields
+            form.index = form.fields.count - 1
+        default: return []
+        }
+    case .approverLogin:
+        switch key {
+        case .character(let c): if form.approverLogin.count < 32 { form.approverLogin.append(c) }
+        case .backspace: _ = form.approverLogin.popLast()
+        case .enter:
+            guard !form.approverLogin.isEmpty else { return [] }
+            form.step = .approverPIN
+        case .escape:
+            form.approverLogin = ""
+            form.step = .confirm
+            state.message = AppState.Message("No override: nothing done", .warning)
+        default: return []
+        }
+    case .approverPIN:
+        switch key {
+        case .character(let c) where c.isASCIIDigit: if form.approverPIN.count < 12 { form.approverPIN.append(c) }
+        case .backspace: _ = form.approverPIN.popLast()
+        case .enter:
+            guard !form.approverPIN.isEmpty else { return [] }
+            let submission = form.submission
+            // The PIN is used for this one action and not kept.
+            form.approverPIN = ""
+            return [.service(submission)]
+        case .escape:
+            form.approverPIN = ""
+            form.step = .approverLogin
+        default: return []
+        }
+    }
+    return []
+}
+
+// MARK: - Mail batch entry
+
+/// A mail batch being keyed from the envelopes: the adding-machine tape's control total, then
+/// account, amount and check number per line, each checked against the ledger as entered.
+public struct BatchEntry: Equatable, Sendable {
+    public enum Field: Equatable, Sendable { case control, account, amount, check, reason, approverLogin, approverPIN }
+
+    public struct Line: Equatable, Sendable {
+        public let account: String
+        public let name: String
+        public let amount: Money
+        public let tender: TenderKind
+        public let reference: String
+
+        public init(account: String, name: String, amount: Money, tender: TenderKind, reference: String) {
+            self.account = account
+            self.name = name
+            self.amount = amount
+            self.tender = tender
+            self.reference = reference
+        }
+    }
+
+    public var field: Field = .control
+    public var control: Money?
+    public var lines: [Line] = []
+    public var entry = ""
+    public var account = ""
+    public var amount: Money?
+    public var reason = ""
+    public var approverLogin = ""
+    public var approverPIN = ""
+    /// Makes the lines' idempotency keys: posting the same batch twice posts it once.
+    public let key: String
+    public var scroll = 0
+
+    public init(key: String) { self.key = key }
+
+    public var total: Money { Money(cents: lines.reduce(0) { $0 + $1.amount.cents }) }
+    public var difference: Money { Money(cents: total.cents - (control?.cents ?? 0)) }
+
+    /// A check number, `c` for cash or `m` and a number for a money order.
+    static func tender(_ text: String) -> (TenderKind, String) {
+        let text = text.trimmingSpacesAndTabs()
+        if text.lowercased() == "c" { return (.cash, "") }
+        if text.lowercased().hasPrefix("m") { return (.moneyOrder, String(text.dropFirst()).trimmingSpacesAndTabs()) }
+        return (.check, text)
+    }
+
+    func submission(withApprover: Bool) -> BatchSubmission {
+        BatchSubmission(key: key, control: control ?? .zero, lines: lines, reason: reason,
+                        approverLogin: withApprover ? approverLogin : nil, approverPIN: withApprover ? approverPIN : nil)
+    }
+}
+
+public struct BatchSubmission: Equatable, Sendable {
+    public let key: String
+    public let control: Money
+    public let lines: [BatchEntry.Line]
+    public let reason: String
+    public let approverLogin: String?
+    public let approverPIN: String?
+}
+
+private func batchKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
+    guard var batch = state.batch else { return nil }
+    defer { if state.batch != nil { state.batch = batch } }
+    func fail(_ text: String) -> [Effect] { state.message = AppState.Message(text, .warning); return [] }
+    switch key {
+    case .escape:
+        switch batch.field {
+        case .reason, .approverLogin, .approverPIN:
+            batch.field = .account
+            batch.entry = ""
+            batch.approverPIN = ""
+        case .amount, .check:
+            batch.field = .account
+            batch.entry = ""
+        case .control, .account:
+            if batch.lines.isEmpty && batch.field == .control || batch.lines.isEmpty && batch.entry.isEmpty {
+                state.batch = nil
+                state.message = AppState.Message("Batch entry left: nothing posted")
+            } else {
+                state.confirmation = .init(question: "Discard the batch of \(batch.lines.count) lines? Nothing was posted (y/n)",
+                                           outcome: .discardBatch)
+            }
+        }
+        return []
+    case .backspace:
+        switch batch.field {
+        case .approverLogin: _ = batch.approverLogin.popLast()
+        case .approverPIN: _ = batch.approverPIN.popLast()
+        case .reason: _ = batch.reason.popLast()
+        default: _ = batch.entry.popLast()
+        }
+        return []
+    case .down: batch.scroll += 1; return []
+    case .up: batch.scroll = max(0, batch.scroll - 1); return []
+    case .character(let c):
+        switch batch.field {
+        case .approverLogin: if batch.approverLogin.count < 32 { batch.approverLogin.append(c) }
+        case .approverPIN: if c.isASCIIDigit, batch.approverPIN.count < 12 { batch.approverPIN.append(c) }
+        case .reason: if batch.reason.count < 120 { batch.reason.append(c) }
+        case .account where c == "-" && batch.entry.isEmpty:
+            guard let last = batch.lines.popLast() else { return fail("No line to take off") }
+            state.message = AppState.Message("Line \(batch.lines.count + 1) (\(last.account) \(last.amount.formatted)) taken off")
+        default: if batch.entry.count < 20 { batch.entry.append(c) }
+        }
+        return []
+    case .enter:
+        let text = batch.entry.trimmingSpacesAndTabs()
+        switch batch.field {
+        case .control:
+            do { batch.control = try Money.parse(text) } catch { return fail("Control total: \(error.description)") }
+            batch.entry = ""
+            batch.field = .account
+        case .account:
+            if text.isEmpty {
+                guard !batch.lines.isEmpty else { return fail("Type the first account number (Esc leaves)") }
+                if batch.difference.isZero { return [.postBatch(batch.submission(withApprover: false))] }
+                batch.field = .reason
+                return fail("Out of balance by \(batch.difference.formatted): find it, or type a reason for a supervisor's override (Esc back)")
+            }
+            do { _ = try AccountNumber(text) } catch { return fail(error.message) }
+            batch.account = text
+            batch.entry = ""
+            batch.field = .amount
+        case .amount:
+            do { batch.amount = try Money.parse(text) } catch { return fail("Amount: \(error.description)") }
+            guard batch.amount?.isPositive == true else { return fail("The amount must be more than $0.00") }
+            batch.entry = ""
+            batch.field = .check
+        case .check:
+            guard let amount = batch.amount else { return [] }
+            let (tender, reference) = BatchEntry.tender(text)
+            return [.checkBatchLine(BatchEntry.Line(account: batch.account, name: "", amount: amount, tender: tender, reference: reference))]
+        case .reason:
+            guard !batch.reason.trimmingSpacesAndTabs().isEmpty else { return fail("Type the reason, or Esc to go on entering") }
+            batch.field = .approverLogin
+        case .approverLogin:
+            guard !batch.approverLogin.isEmpty else { return [] }
+            batch.field = .approverPIN
+        case .approverPIN:
+            guard !batch.approverPIN.isEmpty else { return [] }
+            let submission = batch.submission(withApprover: true)
+            batch.approverPIN = ""
+            return [.postBatch(submission)]
+        }
+        return []
+    default:
+        return nil
+    }
+}
