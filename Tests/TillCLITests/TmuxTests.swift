@@ -253,4 +253,80 @@ struct TmuxTests {
         let verify = try TillProcess.run(till, ["verify", "--db", db])
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }
+
+    /// A CSR takes a returned check: the screen asks for a lead's override for that one
+    /// action, the lead types id and PIN at the same terminal, the NSF posts with its fee and
+    /// letter, and the next action asks again.
+    @Test("a returned check with a lead's override", arguments: [(80, 24), (120, 40)])
+    func aReturnedCheckWithOverride(width: Int, height: Int) throws {
+        let db = try Self.demoLedger()
+        let till = URL(fileURLWithPath: Self.binary)
+        let (other, receipt, account, before) = try DatabaseQueue(path: db).read { db in
+            let other = try #require(try Int64.fetchOne(db, sql: """
+                SELECT receipt_number FROM transactions WHERE kind = 'payment' AND drawer_session_id IS NULL ORDER BY id DESC LIMIT 1
+                """))
+            let row = try #require(try Row.fetchOne(db, sql: """
+                SELECT t.receipt_number, a.number, a.balance_cents FROM tenders x JOIN transactions t ON t.id = x.transaction_id
+                JOIN postings p ON p.transaction_id = t.id AND p.book = 'AR' JOIN accounts a ON a.id = p.account_id
+                WHERE x.kind = 'check' AND t.kind = 'payment' AND t.drawer_session_id IS NULL
+                  AND (SELECT COUNT(*) FROM tenders y WHERE y.transaction_id = t.id) = 1
+                ORDER BY t.id LIMIT 1
+                """))
+            return (other, row[0] as Int64, row[1] as String, Money(cents: row[2]))
+        }
+        let tmux = try Session(width: width, height: height)
+        try tmux.typeLine("TILL_TERMINAL=T3 \(Self.binary) --db \(db)")
+        try tmux.waitFor("Operator id")
+        try tmux.signIn("csr", pin: "2222")
+        try tmux.keys("F2")
+        try tmux.run(["send-keys", "-t", "0", "-l", account])
+        try tmux.waitFor(account)
+        try tmux.keys("Enter")
+        try tmux.waitFor("Account \(account)")
+        try tmux.keys("F6")
+        try tmux.waitFor("n NSF (returned)")
+        try tmux.run(["send-keys", "-t", "0", "-l", "n"])
+        try tmux.waitFor("Receipt no.")
+        try tmux.typeLine("\(receipt)")
+        try tmux.keys("Enter")
+        try tmux.typeLine("returned by the bank: NSF")
+        try tmux.waitFor("Enter or y posts it")
+        try tmux.keys("Enter")
+        let asked = try tmux.waitFor("Approver id")
+        #expect(asked.contains("Needs an override"))
+        try tmux.typeLine("lead")
+        try tmux.waitFor("PIN")
+        try tmux.typeLine("3333")
+        let done = try tmux.waitFor("posted as #")
+        #expect(done.contains("Returned check"))
+        // The NSF letter was written and the account is cash only.
+        let letters = (db as NSString).deletingLastPathComponent + "/letters"
+        let days = try FileManager.default.contentsOfDirectory(atPath: letters)
+        let files = try days.flatMap { try FileManager.default.contentsOfDirectory(atPath: letters + "/" + $0) }
+        #expect(files.contains("nsf-\(account).txt"))
+        // Not sticky: the next action beyond the CSR's authority asks again.
+        try tmux.run(["send-keys", "-t", "0", "-l", "r"])
+        try tmux.waitFor("Reverse a payment")
+        try tmux.typeLine("\(other)")
+        try tmux.typeLine("test")
+        try tmux.keys("Enter")
+        try tmux.waitFor("Approver id")
+        try tmux.keys("Escape")
+        try tmux.keys("Escape", "Escape")
+        try tmux.keys("F10")
+        try tmux.waitFor("READY$")
+        // Till may still be signing out as the shell's prompt comes back: wait for its write.
+        var patient = Configuration()
+        patient.busyMode = .timeout(10)
+        let (after, cashOnly) = try DatabaseQueue(path: db, configuration: patient).read { db in
+            let row = try #require(try Row.fetchOne(db, sql: "SELECT balance_cents, cash_only_until FROM accounts WHERE number = ?",
+                                                    arguments: [account]))
+            return (Money(cents: row[0]), row[1] as String?)
+        }
+        #expect(after > before && cashOnly != nil)
+        let overrides = try TillProcess.run(till, ["report", "overrides", "--db", db])
+        #expect(overrides.stdout.contains("nsf  csr approved by lead at T3"), "\(overrides.stdout)")
+        let verify = try TillProcess.run(till, ["verify", "--db", db])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+    }
 }

@@ -84,7 +84,9 @@ private func renderServiceForm(_ form: ServiceForm, _ canvas: inout PaneCanvas) 
         canvas.line("Enter or y posts it · Esc goes back to change it", .warning)
         canvas.bottomLine(0, "Enter post · Esc back", .dim)
     case .approverLogin, .approverPIN:
-        if let reason = form.overrideReason { canvas.line(reason, .warning) }
+        if let reason = form.overrideReason {
+            for line in DisplayWidth.wrap(reason, to: canvas.width) { canvas.line(line, .warning) }
+        }
         canvas.line("Override for this one action:", .title)
         let cursorLogin = form.step == .approverLogin ? "_" : ""
         canvas.line("  Approver id  " + form.approverLogin + cursorLogin, form.step == .approverLogin ? .selection : .normal)
