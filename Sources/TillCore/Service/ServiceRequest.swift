@@ -32,11 +32,12 @@ public enum ServiceRequestType: String, CaseIterable, Sendable {
         }
     }
 
-    /// Parses a type by its name or by a unique start of it ("lock", "restore").
+    /// Parses a type by its name or a unique part of it ("lock", "restore", "reread").
     public static func named(_ text: String) throws(DomainError) -> ServiceRequestType {
         let text = text.trimmingSpacesAndTabs().lowercased()
         if let exact = ServiceRequestType(rawValue: text) { return exact }
-        let matches = allCases.filter { !text.isEmpty && $0.rawValue.hasPrefix(text) }
+        let starts = allCases.filter { !text.isEmpty && $0.rawValue.hasPrefix(text) }
+        let matches = starts.isEmpty ? allCases.filter { !text.isEmpty && $0.rawValue.contains(text) } : starts
         guard matches.count == 1 else {
             throw DomainError(.invalidPosting, "Request type is one of \(allCases.map(\.rawValue).joined(separator: ", "))")
         }

@@ -378,6 +378,7 @@ extension Schema {
         try db.create(table: "overrides", options: [.strict]) { t in
             t.primaryKey("id", .integer) // append-only: ids are never reused
             t.column("at", .text).notNull()
+            t.column("business_date", .text) // the open day it was taken on
             t.column("action", .text).notNull()
             t.column("operator_id", .integer).notNull().references("operators")
             t.column("approver_id", .integer).notNull().references("operators")
@@ -386,7 +387,7 @@ extension Schema {
             t.column("transaction_id", .integer).references("transactions")
             t.column("detail", .text).notNull()
         }
-        try db.create(index: "overrides_at", on: "overrides", columns: ["at"])
+        try db.create(index: "overrides_day", on: "overrides", columns: ["business_date"])
         try db.create(table: "returned_checks", options: [.strict]) { t in
             t.primaryKey("id", .integer) // append-only: ids are never reused
             t.column("tender_id", .integer).notNull().unique().references("tenders")

@@ -28,8 +28,8 @@ struct Authorization {
     func record(_ db: Database, at: String, transactionID: Int64?, detail: String) throws {
         guard let approver else { return }
         try db.execute(sql: """
-            INSERT INTO overrides(at, action, operator_id, approver_id, terminal_id, amount_cents, transaction_id, detail)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO overrides(at, business_date, action, operator_id, approver_id, terminal_id, amount_cents, transaction_id, detail)
+            VALUES (?, (SELECT date FROM business_days WHERE closed_at IS NULL), ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [at, action.rawValue, actor.operatorID, approver.id, actor.terminal, amount?.cents, transactionID, detail])
         try Audit.record(db, at: at, operatorID: actor.operatorID, terminal: actor.terminal, event: "override.granted",
                          detail: "\(action.rawValue) approved by \(approver.login): \(detail)")
@@ -83,7 +83,7 @@ extension Ledger {
         return Authorization(action: action, amount: amount, actor: actor, operatorRecord: op, approver: approver)
     }
 
-    /// Every action taken under override between two business dates (by the local date it was taken).
+    /// Every action taken under override between two business dates.
     public func overrides(from: BusinessDate, to: BusinessDate) throws -> [OverrideRecord] {
         try read { db in
             try Row.fetchAll(db, sql: """
@@ -91,11 +91,10 @@ extension Ledger {
                        o.amount_cents, t.receipt_number, o.detail
                 FROM overrides o JOIN operators a ON a.id = o.operator_id JOIN operators b ON b.id = o.approver_id
                 LEFT JOIN transactions t ON t.id = o.transaction_id
+                WHERE o.business_date BETWEEN ? AND ?
                 ORDER BY o.id
-                """).compactMap { row -> OverrideRecord? in
-                let at: String = row["at"]
-                let local = Timestamp.localMinute(at)
-                guard let date = try? BusinessDate(String(local.prefix(10))), date >= from, date <= to else { return nil }
+                """, arguments: [from.description, to.description]).map { row -> OverrideRecord in
+                let local = Timestamp.localMinute(row["at"])
                 let cents: Int64? = row["amount_cents"], receipt: Int64? = row["receipt_number"]
                 return OverrideRecord(at: local, action: row["action"], operatorLogin: row["operator"], approverLogin: row["approver"],
                                       terminal: row["terminal"], amount: cents.map(Money.init(cents:)),

@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import Testing
+import TillCore
+import TillLedger
+
+/// The account-service commands, as a script or the back office would run them.
+@Suite("till account, import payments, fees, delinquency, letters", .serialized)
+struct ServiceCLITests {
+    static let csr = ["TILL_PIN": "2222", "TILL_TERMINAL": "T2"]
+    static let lead = ["TILL_PIN": "3333", "TILL_TERMINAL": "OFFICE"]
+    static let csrWithLead = ["TILL_PIN": "2222", "TILL_APPROVER_PIN": "3333", "TILL_TERMINAL": "T2"]
+
+    @Test func theBackOfficeDayFromTheCommandLine() throws {
+        let directory = try TillProcess.temporaryDirectory()
+        let db = directory.appendingPathComponent("svc.sqlite").path
+        let d = ["--db", db]
+        try DayCLITests.ok(["demo", "--accounts", "400", "--today", "2026-11-20"] + d)
+
+        // A payment file: all or nothing, then once only.
+        let file = directory.appendingPathComponent("portal.csv").path
+        try "account,amount,tender,reference,date\n100010,25.00,ach,W-1,2026-11-19\n100011,10.00,card,W-2,2026-11-19\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let byCSR = try TillProcess.till(["import", "payments", file, "--operator", "csr"] + d, environment: Self.csr)
+        #expect(byCSR.status == 1 && byCSR.stderr.contains("needs a lead"))
+        let first = try DayCLITests.ok(["import", "payments", file, "--operator", "lead"] + d, Self.lead)
+        #expect(first.contains("2 posted, 0 already posted"))
+        let second = try DayCLITests.ok(["import", "payments", file, "--operator", "lead"] + d, Self.lead)
+        #expect(second.contains("0 posted, 2 already posted"))
+        let bad = directory.appendingPathComponent("bad.csv").path
+        try "account,amount,tender,reference\n100010,x,ach,W-9\n100011,1.00,bitcoin,W-10\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let refused = try TillProcess.till(["import", "payments", bad, "--operator", "lead"] + d, environment: Self.lead)
+        #expect(refused.status == 1 && refused.stderr.contains("line 2") && refused.stderr.contains("line 3") && refused.stderr.contains("nothing was imported"))
+
+        // The late-fee run adds nothing the second time.
+        let run1 = try DayCLITests.ok(["fees", "assess", "--operator", "lead"] + d, Self.lead)
+        let charged = try #require(run1.firstMatch(of: /(\d+) late fees? charged/)).1
+        #expect(Int(charged)! > 0)
+        let run2 = try DayCLITests.ok(["fees", "assess", "--operator", "lead"] + d, Self.lead)
+        #expect(run2.contains("0 late fees charged") && run2.contains("\(charged) bill"))
+
+        // The past-due list as CSV, 90 days and over; the shut-off candidates; the letters.
+        let csv = try DayCLITests.ok(["delinquency", "--min-days", "90", "--format", "csv"] + d)
+        #expect(csv.hasPrefix("account,name,status,days_past_due,bucket"))
+        let rows = csv.split(whereSeparator: \.isNewline).dropFirst()
+        #expect(!rows.isEmpty && rows.allSatisfy { $0.contains(",90,") })
+        let shutoff = try DayCLITests.ok(["delinquency", "--shutoff"] + d)
+        #expect(shutoff.contains("SHUT-OFF CANDIDATES AS OF 2026-11-20"))
+        let letters = try DayCLITests.ok(["letters", "past-due"] + d)
+        #expect(letters.contains("letters written") && letters.contains("/letters/2026-11-20/past-due-"), "\(letters)")
+
+        // A CSR's late-fee reversal beyond the limit, approved by a lead; the override report names both.
+        let account = try #require(try DatabaseQueue(path: db).read { db in
+            try String.fetchOne(db, sql: """
+                SELECT a.number FROM accounts a JOIN postings p ON p.account_id = a.id AND p.book = 'AR' AND p.amount_cents > 0
+                JOIN postings q ON q.transaction_id = p.transaction_id AND q.book = 'REV_LATE_FEE' ORDER BY a.id LIMIT 1
+                """)
+        })
+        try DayCLITests.ok(["settings", "authority.csr.late_fee_reversal_cents", "0", "--operator", "super"] + d, ["TILL_PIN": "9999"])
+        let alone = try TillProcess.till(["account", "waive-late-fee", account, "--reason", "goodwill", "--operator", "csr"] + d,
+                                         environment: Self.csr)
+        #expect(alone.status == 1 && alone.stderr.contains("over the csr limit"))
+        try DayCLITests.ok(["account", "waive-late-fee", account, "--reason", "goodwill", "--operator", "csr", "--approver", "lead"] + d,
+                           Self.csrWithLead)
+        let overrides = try DayCLITests.ok(["report", "overrides"] + d)
+        #expect(overrides.contains("late-fee-reversal  csr approved by lead at T2"))
+        // Work orders from the command line.
+        let id = try DayCLITests.ok(["requests", "new", account, "--type", "reread", "--notes", "reads high", "--operator", "csr"] + d, Self.csr)
+            .trimmingCharacters(in: .newlines)
+        try DayCLITests.ok(["requests", "update", id, "--status", "done", "--note", "re-read 4411", "--operator", "csr"] + d, Self.csr)
+        #expect(try DayCLITests.ok(["requests", "--status", "done", "--history"] + d).contains("re-read 4411"))
+        let verify = try DayCLITests.ok(["verify"] + d)
+        #expect(verify.contains("ledger is sound"))
+    }
+}
