@@ -91,6 +91,9 @@ import TillCore
         #expect(throws: LedgerError.self) { try o.ledger.reverse(receipt: paid.receipt!, reason: "again", actor: o.actor(o.lead)) }
         #expect(throws: LedgerError.self) { try o.ledger.reverseLateFee(account: try o.f.account("100003"), amount: nil, reason: "x", actor: o.actor(o.f.cashier)) }
         try o.expectSound()
+        // Someone rewriting the approver to the operator is found.
+        try o.f.tamper("UPDATE transactions SET override_operator_id = operator_id WHERE kind = 'reversal'")
+        #expect(try o.ledger.verify().firstFault?.contains("approved by its own operator") == true)
     }
 
     @Test func aReturnedCheckChargesBackAddsTheFeeMakesTheAccountCashOnlyAndWritesTheLetter() throws {
@@ -224,6 +227,8 @@ import TillCore
         // An extension is a one-installment arrangement.
         _ = try o.ledger.grantExtension(account: try o.f.account("100002"), until: date.adding(days: 14), actor: o.actor(o.csr))
         #expect(try o.ledger.accountDetail("100002")?.plan?.installment == Money(cents: 5_525))
+        #expect(try o.audit("plan.created").count == 2)
+        try o.expectSound()
     }
 
     @Test func workOrdersAndTheAutomaticRestoreWhenALockedOffAccountPaysUp() throws {
@@ -260,6 +265,8 @@ import TillCore
         #expect(changes.map(\.field) == ["phone", "mailing-address"])
         #expect(changes[0].oldValue == "(555) 201-0001" && changes[0].newValue == "(555) 999-0000")
         #expect(try o.ledger.searchAccounts("999-0000").map(\.number) == ["100001"])
+        #expect(try o.audit("account.changed") == ["100001 phone", "100001 mailing-address"])
+        try o.expectSound()
     }
 
     @Test func aMailBatchPostsOnlyWhenItBalances() throws {
@@ -351,5 +358,6 @@ import TillCore
             _ = try o.ledger.writeLetters(.pastDue, on: date)
             Issue.record("an unknown placeholder rendered")
         } catch let error as LedgerError { #expect(error.message.contains("amount_owed")) }
+        try o.expectSound()
     }
 }

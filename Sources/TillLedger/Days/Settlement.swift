@@ -50,6 +50,19 @@ public struct Settlement: Sendable {
     public let revenue: [RevenueLine]
     public let receipts: (first: ReceiptNumber, last: ReceiptNumber, count: Int)?
     public let corrections: [Correction]
+    /// Mail, drop-box and imported batches posted on the day.
+    public var batches: [Batch] = []
+
+    public struct Batch: Sendable, Equatable {
+        public let id: Int64
+        public let kind: String
+        public let lines: Int
+        public let total: Money
+        public let control: Money
+        public let operatorLogin: String
+        public let approvedBy: String?
+        public let source: String
+    }
 
     public var openDrawers: [DrawerSummary] { drawers.filter(\.isOpen) }
     public var allDrawersClosed: Bool { openDrawers.isEmpty }
@@ -157,9 +170,10 @@ extension Ledger {
             SELECT t.receipt_number, c.receipt_number AS corrects, t.kind, o.login, a.login AS approver, t.memo,
                    COALESCE((SELECT SUM(x.amount_cents) FROM tenders x WHERE x.transaction_id = t.id),
                             (SELECT SUM(p.amount_cents) FROM postings p WHERE p.transaction_id = t.id AND p.amount_cents > 0)) AS amount
-            FROM transactions t JOIN transactions c ON c.id = t.corrects_id
+            FROM transactions t LEFT JOIN transactions c ON c.id = t.corrects_id
             JOIN operators o ON o.id = t.operator_id LEFT JOIN operators a ON a.id = t.override_operator_id
-            WHERE t.business_date = ? AND t.corrects_id IS NOT NULL ORDER BY t.id
+            WHERE t.business_date = ? AND (t.corrects_id IS NOT NULL OR t.kind IN ('adjustment', 'refund', 'deposit'))
+            ORDER BY t.id
             """, arguments: [day]).map { row in
             let receipt: Int64? = row["receipt_number"], corrects: Int64? = row["corrects"]
             return Settlement.Correction(receipt: receipt.map(ReceiptNumber.init), corrects: corrects.map(ReceiptNumber.init),
@@ -167,12 +181,23 @@ extension Ledger {
                                          operatorLogin: row["login"], approvedBy: row["approver"], memo: row["memo"])
         }
 
-        return Settlement(date: date, closed: closed, drawers: drawers, expectations: expectations,
+        let batches = try Row.fetchAll(db, sql: """
+            SELECT b.id, b.kind, b.line_count, b.total_cents, b.control_total_cents, o.login, a.login AS approver, b.source
+            FROM batches b JOIN operators o ON o.id = b.operator_id LEFT JOIN operators a ON a.id = b.approved_by
+            WHERE b.business_date = ? ORDER BY b.id
+            """, arguments: [day]).map { row in
+            Settlement.Batch(id: row[0], kind: row[1], lines: row[2], total: Money(cents: row[3]), control: Money(cents: row[4]),
+                             operatorLogin: row[5], approvedBy: row[6], source: row[7])
+        }
+
+        var settlement = Settlement(date: date, closed: closed, drawers: drawers, expectations: expectations,
                           cashCounted: try pooledCount(kind: "close", sessions: closedIDs, db),
                           drops: try pooledCount(kind: "drop", sessions: drawers.map(\.id), db),
                           floatsKept: Money(cents: drawers.filter { !$0.isOpen }.reduce(0) { $0 + $1.openingFloat.cents }),
                           checks: checks, tenders: tenders, revenue: try revenue(day, receiptsTotal: pass.receiptsTotal, db), receipts: receipts,
                           corrections: corrections)
+        settlement.batches = batches
+        return settlement
     }
 
     /// The day's receipts by revenue code: miscellaneous receipts by their own code; payments by

@@ -119,10 +119,19 @@ public enum ReportText {
         } else {
             lines.append("No receipts issued")
         }
-        lines.append("Voids and reversals:")
+        if !s.batches.isEmpty {
+            lines.append("Batches:")
+            for b in s.batches {
+                lines.append(row("  #\(b.id) \(b.kind), \(b.lines) line\(b.lines == 1 ? "" : "s")", b.total, width))
+                let off = Money(cents: b.total.cents - b.control.cents)
+                lines.append("    by \(b.operatorLogin)" + (b.kind == "import" ? " from \(b.source)" : ", control \(b.control.formatted)")
+                             + (off.isZero ? "" : ", off by \(off.formatted)") + (b.approvedBy.map { ", approved by \($0)" } ?? ""))
+            }
+        }
+        lines.append("Corrections and adjustments:")
         if s.corrections.isEmpty { lines.append("  none") }
         for c in s.corrections {
-            lines.append(row("  #\(c.receipt.map { "\($0)" } ?? "-") \(c.kind.rawValue) of #\(c.corrects.map { "\($0)" } ?? "-")", c.amount, width))
+            lines.append(row("  #\(c.receipt.map { "\($0)" } ?? "-") \(c.kind.rawValue)" + (c.corrects.map { " of #\($0)" } ?? ""), c.amount, width))
             lines.append("    by \(c.operatorLogin)" + (c.approvedBy.map { ", approved by \($0)" } ?? "") + ": \(c.memo)")
         }
         return lines

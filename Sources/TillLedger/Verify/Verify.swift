@@ -33,6 +33,7 @@ extension Ledger {
             try check("allocations within their postings") { try Self.allocationFault(db) }
             try check("drawer closes match their counts and over/short postings") { try Self.drawerCloseFault(db) }
             try check("tender totals equal the sum of tenders") { try Self.tenderTotalsFault(db) }
+            try check("corrections point at payments; overrides by another lead or supervisor") { try Self.correctionFault(db) }
             return VerifyReport(checks: checks)
         }
     }
@@ -197,5 +198,41 @@ extension Ledger {
             SELECT * FROM (\(computed) EXCEPT \(stored)) UNION ALL SELECT * FROM (\(stored) EXCEPT \(computed)) LIMIT 1
             """) else { return nil }
         return "the running total of \(row[2] as String) on \(row[0] as String) (drawer #\(row[1] as Int64)) differs from its tenders"
+    }
+
+    /// Voids, reversals, returned checks and transfers correct a payment; each returned check
+    /// names its check; every override was given by a lead or supervisor other than the operator.
+    private static func correctionFault(_ db: Database) throws -> String? {
+        if let id = try Int64.fetchOne(db, sql: """
+            SELECT t.id FROM transactions t LEFT JOIN transactions c ON c.id = t.corrects_id
+            WHERE t.kind IN ('void', 'reversal', 'nsf', 'transfer') AND (c.id IS NULL OR c.kind NOT IN ('payment', 'misc-receipt'))
+            ORDER BY t.id LIMIT 1
+            """) {
+            return "\(try describe(db, transaction: id)) does not point at the payment it corrects"
+        }
+        if let id = try Int64.fetchOne(db, sql: """
+            SELECT t.id FROM transactions t WHERE t.kind = 'nsf'
+              AND (SELECT COUNT(*) FROM returned_checks r WHERE r.transaction_id = t.id) <> 1
+            ORDER BY t.id LIMIT 1
+            """) {
+            return "\(try describe(db, transaction: id)) names no returned check"
+        }
+        if let id = try Int64.fetchOne(db, sql: """
+            SELECT t.id FROM transactions t JOIN operators a ON a.id = t.override_operator_id
+            WHERE t.override_operator_id = t.operator_id OR a.role NOT IN ('lead', 'supervisor')
+            ORDER BY t.id LIMIT 1
+            """) {
+            return "\(try describe(db, transaction: id)) was approved by its own operator or by someone who may not approve"
+        }
+        if let id = try Int64.fetchOne(db, sql: """
+            SELECT o.id FROM overrides o JOIN operators a ON a.id = o.approver_id
+            WHERE o.approver_id = o.operator_id OR a.role NOT IN ('lead', 'supervisor')
+               OR (o.transaction_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.id = o.transaction_id
+                                                                AND t.override_operator_id = o.approver_id))
+            ORDER BY o.id LIMIT 1
+            """) {
+            return "override #\(id) was given by its own operator, by someone who may not approve, or differs from its transaction"
+        }
+        return nil
     }
 }
