@@ -16,6 +16,7 @@ public enum ServiceAction: String, CaseIterable, Sendable {
     case batchOutOfBalance = "batch-out-of-balance"
     case importPayments = "import-payments"
     case feesAssess = "fees-assess"
+    case drawerOverShort = "drawer-over-short"
 
     public var title: String {
         switch self {
@@ -34,6 +35,7 @@ public enum ServiceAction: String, CaseIterable, Sendable {
         case .batchOutOfBalance: "posting a batch out of balance"
         case .importPayments: "importing a payment file"
         case .feesAssess: "the late-fee run"
+        case .drawerOverShort: "closing a drawer beyond the over/short limit"
         }
     }
 }
@@ -57,7 +59,7 @@ public struct AuthorityLimits: Equatable, Sendable {
     public static let defaultRoles: [ServiceAction: Role] = [
         .void: .lead, .reversal: .lead, .nsf: .lead, .refund: .lead, .transfer: .lead, .depositApply: .lead, .depositRefund: .lead,
         .paymentPlan: .csr, .serviceRequest: .cashier, .contactUpdate: .csr, .batchOutOfBalance: .supervisor,
-        .importPayments: .lead, .feesAssess: .lead,
+        .importPayments: .lead, .feesAssess: .lead, .drawerOverShort: .lead,
     ]
 }
 

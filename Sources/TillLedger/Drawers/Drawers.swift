@@ -187,8 +187,8 @@ extension Ledger {
                     throw LedgerError(.notAuthorized, "Over/short \(balance.total.formatted) is beyond \(limit.formatted): a lead or supervisor other than you approves it")
                 }
                 approver = person
-            } else if let id = count.approvedBy {
-                approver = try Self.fetchOperator(db, id: id)
+            } else if let id = count.approvedBy, id != operatorID, let person = try Self.fetchOperator(db, id: id), person.role >= .lead {
+                approver = person // a lead who looked over the count though none was needed
             }
             let now = timestamp()
             var transactionID: Int64?
@@ -217,6 +217,11 @@ extension Ledger {
                                arguments: [closeID, check.tenderID])
             }
             try db.execute(sql: "UPDATE drawer_sessions SET closed_at = ? WHERE id = ?", arguments: [now, session])
+            if let approver, balance.magnitude > limit, let closer = try Self.fetchOperator(db, id: operatorID) {
+                try Authorization(action: .drawerOverShort, amount: balance.total, actor: Actor(operatorID: operatorID, terminal: terminal),
+                                  operatorRecord: closer, approver: approver)
+                    .record(db, at: now, transactionID: transactionID, detail: "drawer #\(session) Z\(z) over/short \(balance.total.formatted): \(reason)")
+            }
             try Audit.record(db, at: now, operatorID: operatorID, terminal: terminal, event: "drawer.closed",
                              detail: "#\(session) Z\(z) counted \(balance.countedCash.formatted) over/short \(balance.total.formatted)"
                                  + (approver.map { " approved by \($0.login)" } ?? ""))
