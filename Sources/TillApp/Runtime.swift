@@ -88,6 +88,8 @@ public final class Runtime {
             return runDay(effect)
         case .loadService, .service, .checkBatchLine, .postBatch:
             return runService(effect)
+        case .loadReports, .changeSetting:
+            return runReports(effect)
         case .postPayment(let submission):
             return post(submission)
         case .loadReceipt(let number):

@@ -142,3 +142,33 @@ extension Runtime {
                            changes: Array(changes))
     }
 }
+
+extension Runtime {
+    /// The reports pane: the open day's overrides and every setting.
+    func reportsView() throws -> ReportsView {
+        let day = try ledger.openBusinessDay() ?? ledger.localToday()
+        let overrides = try ledger.overrides(from: day, to: day).map { r in
+            "\(String(r.at.suffix(5))) \(r.action) \(r.operatorLogin)→\(r.approverLogin)" + (r.amount.map { " \($0.formatted)" } ?? "")
+                + (r.receipt.map { " #\($0)" } ?? "")
+        }
+        return ReportsView(overrides: overrides, settings: try ledger.settings().map { .init(key: $0.0.rawValue, value: $0.1) })
+    }
+
+    func runReports(_ effect: Effect) -> [Event] {
+        switch effect {
+        case .loadReports:
+            return [attempt { .reportsLoaded(try self.reportsView()) }]
+        case .changeSetting(let key, let value):
+            guard let op = state.session else { return [] }
+            do {
+                guard let setting = SettingKey(rawValue: key) else { throw LedgerError(.invalid, "Unknown setting \(key)") }
+                try ledger.setSetting(setting, value, by: op.id)
+                return [.notice(AppState.Message("\(key) = \(value)")), .reportsLoaded(try reportsView())]
+            } catch {
+                return [.notice(AppState.Message("Not changed: \(error)", .error))]
+            }
+        default:
+            return []
+        }
+    }
+}

@@ -160,3 +160,35 @@ struct ServiceUITests {
         #expect(try f.ledger.account(account)?.depositHeld == Money(dollars: 150))
     }
 }
+
+@Suite("The reports pane")
+struct ReportsPaneTests {
+    @Test func aSupervisorSeesTheDaysOverridesAndChangesASetting() throws {
+        let f = try UIFixture()
+        f.signIn("super", "9999")
+        f.press(.function(7))
+        #expect(f.text.contains("Actions under override today") && f.text.contains("utility.name"))
+        let index = try #require(f.runtime.state.reports?.settings.firstIndex { $0.key == "authority.csr.late_fee_reversal_cents" })
+        for _ in 0..<index { f.press(.down) }
+        f.press(.enter)
+        for _ in 0..<10 { f.press(.backspace) }
+        f.type("12x")
+        f.press(.enter)
+        #expect(f.text.contains("Not changed: authority.csr.late_fee_reversal_cents takes"))
+        #expect(try f.ledger.setting(.csrLateFeeReversalCents) == "2500")
+        f.press(.enter)
+        for _ in 0..<10 { f.press(.backspace) }
+        f.type("1500")
+        f.press(.enter)
+        #expect(try f.ledger.setting(.csrLateFeeReversalCents) == "1500")
+        #expect(f.text.contains("authority.csr.late_fee_reversal_cents = 1500"))
+    }
+
+    @Test func aCashierMayReadButNotChangeTheSettings() throws {
+        let f = try UIFixture()
+        f.signIn()
+        f.press(.function(7), .enter)
+        #expect(f.text.contains("Only a supervisor changes settings"))
+        #expect(f.runtime.state.settingEdit == nil)
+    }
+}

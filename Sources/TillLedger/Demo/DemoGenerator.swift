@@ -241,6 +241,10 @@ struct DemoGenerator {
             try posting(txn, .nsfFee, nil, -fee, s)
             try addCharge(index, posting: reversed, amount: returned.amount, due: day, transaction: txn, s)
             try addCharge(index, posting: feePosting, amount: fee, due: day, transaction: txn, s)
+            try db.execute(sql: """
+                INSERT INTO returned_checks(tender_id, transaction_id, account_id, fee_cents, cash_only_until)
+                SELECT id, ?, ?, ?, ? FROM tenders WHERE transaction_id = ? AND kind = 'check'
+                """, arguments: [txn, accounts[index].id, fee, options.today.adding(months: 11).description, returned.transaction])
         }
     }
 

@@ -112,7 +112,9 @@ public enum KeyMap {
              KeyBinding([.enter, .escape], nil, "In a form: Enter goes on, Esc goes back; beyond your authority a lead or supervisor types id and PIN", .submit),
              KeyBinding([.character("-")], nil, "In a batch: on an empty account, takes the last line off (c: cash, m123: money order)", .removeLine)]
         case .reports:
-            []
+            [KeyBinding([.up, .down, .pageUp, .pageDown], nil, "Choose a setting", .moveDown),
+             KeyBinding([.enter], nil, "Change the chosen setting (a supervisor): edit the value, Enter saves, Esc leaves it", .submit),
+             KeyBinding([.character("r")], nil, "Refresh the day's overrides and the settings", .refresh)]
         }
     }
 

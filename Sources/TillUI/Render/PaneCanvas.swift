@@ -2,7 +2,7 @@
 struct PaneCanvas {
     var grid: Grid
     let x: Int, y: Int, width: Int, height: Int
-    private(set) var row = 0
+    private(set) var row = 0 // the next line written
     /// Rows scrolled off the top; lines written before them are skipped.
     var skip = 0
     /// Rows kept free at the bottom (for an input line).
@@ -45,7 +45,10 @@ struct PaneCanvas {
         let valueWidth = DisplayWidth.of(value)
         let labelText = DisplayWidth.truncate(label, to: max(1, width - valueWidth - 1))
         grid.put(labelText, x: x, y: y + shown, role: labelRole, limit: width)
-        grid.put(value, x: x + max(DisplayWidth.of(labelText) + 1, width - valueWidth), y: y + shown, role: role, limit: width)
+        // A value wider than the pane is cut at its edge, never drawn over the border.
+        let start = max(DisplayWidth.of(labelText) + 1, width - valueWidth)
+        guard start < width else { return }
+        grid.put(DisplayWidth.truncate(value, to: width - start), x: x + start, y: y + shown, role: role, limit: width - start)
     }
 
     mutating func gap() { row += 1 }

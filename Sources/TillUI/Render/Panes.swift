@@ -43,12 +43,7 @@ func renderDetail(_ pane: Pane, _ state: AppState, _ canvas: inout PaneCanvas) {
     case .receipt: renderReceipt(state, &canvas)
     case .drawer: renderDrawer(state, &canvas)
     case .settle: renderSettle(state, &canvas)
-    case .reports:
-        canvas.field("Business day", state.status.businessDate.map { "\($0) open" } ?? "not open",
-                     state.status.businessDate == nil ? .warning : .normal)
-        canvas.gap()
-        canvas.line("X report: F4. Settlement, deposit slip, day close: F8.", .dim)
-        canvas.line("From a shell: till report x|z|deposit|tenders|revenue.", .dim)
+    case .reports: renderReports(state, &canvas)
     case .service: renderService(state, &canvas)
     }
 }

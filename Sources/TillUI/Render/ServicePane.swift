@@ -128,3 +128,33 @@ private func renderBatch(_ batch: BatchEntry, _ canvas: inout PaneCanvas) {
     canvas.bottomLine(1, prompt, .input)
     canvas.bottomLine(0, "Enter next · Enter on an empty account: post · - take off last · Esc", .dim)
 }
+
+func renderReports(_ state: AppState, _ canvas: inout PaneCanvas) {
+    canvas.field("Business day", state.status.businessDate.map { "\($0) open" } ?? "not open",
+                 state.status.businessDate == nil ? .warning : .normal)
+    canvas.line("X report: F4 · settlement and day close: F8", .dim)
+    guard let view = state.reports else { return }
+    canvas.gap()
+    canvas.line("Actions under override today", .title)
+    if view.overrides.isEmpty { canvas.line("  none", .dim) }
+    for line in view.overrides.prefix(6) { canvas.line(line) }
+    if view.overrides.count > 6 { canvas.line("  … \(view.overrides.count - 6) more: till report overrides", .dim) }
+    canvas.gap()
+    canvas.line("Settings" + (state.session?.role == .supervisor ? " (Enter changes one)" : ""), .title)
+    canvas.reserved = 1
+    // Keep the chosen setting in view.
+    let visible = max(1, canvas.height - canvas.row - canvas.reserved)
+    let first = max(0, min(state.reportsRow - visible / 2, view.settings.count - visible))
+    for (index, setting) in view.settings.enumerated().dropFirst(first).prefix(visible) {
+        let chosen = index == state.reportsRow
+        let label = (chosen ? "> " : "  ") + setting.key
+        var value = chosen ? (state.settingEdit.map { $0 + "_" } ?? setting.value) : setting.value
+        // The key stays whole; a long value is cut (an edit shows its end, where the typing is).
+        let room = max(6, canvas.width - DisplayWidth.of(label) - 1)
+        if DisplayWidth.of(value) > room {
+            value = chosen && state.settingEdit != nil ? "…" + String(value.suffix(room - 1)) : DisplayWidth.truncate(value, to: room)
+        }
+        canvas.field(label, value, chosen && state.settingEdit != nil ? .input : .normal, labelRole: chosen ? .selection : .normal)
+    }
+    canvas.bottomLine(0, state.settingEdit != nil ? "Enter saves · Esc leaves it" : "↑↓ choose · Enter change · r refresh", .dim)
+}

@@ -91,6 +91,10 @@ public struct AppState: Equatable, Sendable {
     public var batch: BatchEntry?
     public var service: ServiceView?
     public var serviceScroll = 0
+    /// The reports pane: the day's overrides and the settings; a setting's new value being typed.
+    public var reports: ReportsView?
+    public var reportsRow = 0
+    public var settingEdit: String?
 
     public init(size: Size, status: StatusInfo, glyphs: Glyphs = .unicode, nonce: String = "") {
         self.size = size

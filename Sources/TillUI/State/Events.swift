@@ -29,6 +29,7 @@ public enum Event: Equatable, Sendable {
     case drawerFailed(String)
     case settlementLoaded(SettleView)
     case serviceLoaded(ServiceView)
+    case reportsLoaded(ReportsView)
     /// An account action posted: the form is done.
     case serviceDone(AppState.Message)
     /// The action is beyond the operator's authority: ask for a lead's or supervisor's id and PIN.
@@ -63,6 +64,9 @@ public enum Effect: Equatable, Sendable {
     case closeDay(bag: String)
     case printSettlement
     case loadService(account: String)
+    case loadReports
+    /// A supervisor's change of one setting (the ledger checks the value and the role).
+    case changeSetting(key: String, value: String)
     case service(ServiceSubmission)
     case checkBatchLine(BatchEntry.Line)
     case postBatch(BatchSubmission)

@@ -16,8 +16,7 @@ func paneKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     case .drawer: return drawerKey(key, &state)
     case .settle: return settleKey(key, &state)
     case .service: return serviceKey(key, &state)
-    case .reports:
-        return nil
+    case .reports: return reportsKey(key, &state)
     }
 }
 

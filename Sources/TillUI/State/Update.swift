@@ -121,6 +121,10 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
     case .serviceLoaded(let view):
         state.service = view
         return []
+    case .reportsLoaded(let view):
+        state.reports = view
+        state.reportsRow = min(state.reportsRow, max(0, view.settings.count - 1))
+        return []
     case .serviceDone(let message):
         let account = state.serviceForm?.account ?? state.account?.line.number
         state.serviceForm = nil
@@ -217,7 +221,9 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
     case .settle:
         focus(.settle, &state)
         return [.loadSettlement]
-    case .reports: focus(.reports, &state)
+    case .reports:
+        focus(.reports, &state)
+        return [.loadReports]
     case .lock: return lock(&state, reason: "F9")
     case .quit, .interrupt: return requestQuit(&state)
     case .nextPane, .previousPane:
@@ -226,6 +232,7 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
         if state.focus == .drawer { return [.loadDrawer] }
         if state.focus == .settle { return [.loadSettlement] }
         if state.focus == .service, let account = state.account { return [.loadService(account: account.line.number)] }
+        if state.focus == .reports { return [.loadReports] }
     case .commandLine: state.command = ""
     case .back:
         if state.focus != .lookup { focus(.lookup, &state) }
