@@ -51,10 +51,7 @@ extension Runtime {
         case .closeDrawer(let submission):
             guard let session = state.status.drawerSession else { return [.drawerFailed("No drawer open")] }
             do {
-                var approver: Int64?
-                if let login = submission.approverLogin, let pin = submission.approverPIN {
-                    approver = try ledger.authenticate(try OperatorLogin(login), pin: pin, terminal: terminal).id
-                }
+                let approver = try approverID(submission.approverLogin, submission.approverPIN)
                 let close = try ledger.closeDrawer(session: session, count: DrawerCount(
                     cash: submission.count, checksFound: submission.found, cardBatch: submission.cardBatch,
                     reason: submission.reason, approvedBy: approver), operatorID: op.id, terminal: terminal)

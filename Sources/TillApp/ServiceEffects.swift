@@ -13,10 +13,7 @@ extension Runtime {
             return [attempt { .serviceLoaded(try self.serviceView(account)) }]
         case .service(let submission):
             do {
-                var approver: Int64?
-                if let login = submission.approverLogin, let pin = submission.approverPIN {
-                    approver = try ledger.authenticate(try OperatorLogin(login), pin: pin, terminal: terminal).id
-                }
+                let approver = try approverID(submission.approverLogin, submission.approverPIN)
                 let actor = Actor(operatorID: op.id, terminal: terminal, approverID: approver)
                 let message = try perform(submission, actor: actor, operatorID: op.id, approver: approver)
                 return [.serviceDone(message)]
@@ -36,10 +33,7 @@ extension Runtime {
             }
         case .postBatch(let submission):
             do {
-                var approver: Int64?
-                if let login = submission.approverLogin, let pin = submission.approverPIN {
-                    approver = try ledger.authenticate(try OperatorLogin(login), pin: pin, terminal: terminal).id
-                }
+                let approver = try approverID(submission.approverLogin, submission.approverPIN)
                 guard let drawer = state.status.drawerSession else {
                     return [.batchFailed("A mail batch goes into your drawer: open one first (F4 o)")]
                 }
@@ -61,6 +55,13 @@ extension Runtime {
         default:
             return []
         }
+    }
+
+    /// The lead or supervisor who approves one action, signed in with their id and PIN at this
+    /// terminal (a wrong PIN counts towards their lock like any sign-in); nil when none was given.
+    func approverID(_ login: String?, _ pin: String?) throws -> Int64? {
+        guard let login, let pin else { return nil }
+        return try ledger.authenticate(try OperatorLogin(login), pin: pin, terminal: terminal).id
     }
 
     /// Runs one account action and says what it did; prints what it wrote (the NSF letter, the refund request).
