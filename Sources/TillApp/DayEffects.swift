@@ -136,12 +136,6 @@ extension Runtime {
 
     /// Prints a report on the receipt printer; nil when it printed, else why not.
     func printReport(_ lines: [String], name: String, openDrawer: Bool) -> String? {
-        do {
-            try Printer.print(PrintJob(number: 0, lines: lines.map { PrintLine($0) }, openDrawer: openDrawer, reprint: false, name: name),
-                              to: try printerConfig().get())
-            return nil
-        } catch {
-            return error.message
-        }
+        OfficePrinter.print(lines, name: name, openDrawer: openDrawer, ledger)
     }
 }

@@ -208,12 +208,7 @@ public final class Runtime {
                                              wasAlreadyPosted: posted.wasAlreadyPosted, restoreRequests: posted.restoreRequests)), shown]
     }
 
-    /// The printer from the settings; the default spool is `receipts/` beside the ledger file.
-    func printerConfig() -> Result<PrinterConfig, PrintError> {
-        let spool = ((ledger.path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("receipts")
-        return PrinterConfig.from(kind: (try? ledger.setting(.printerKind)) ?? "spool",
-                                  target: (try? ledger.setting(.printerTarget)) ?? "", defaultSpool: spool)
-    }
+    func printerConfig() -> Result<PrinterConfig, PrintError> { OfficePrinter.config(ledger) }
 
     var receiptWidth: Int { Int((try? ledger.setting(.receiptWidth)) ?? "42") ?? 42 }
 

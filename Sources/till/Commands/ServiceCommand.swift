@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TillCore
+import TillApp
 import TillLedger
 
 /// Who acts, from the command line: the operator (PIN from $TILL_PIN) and, for an action beyond
@@ -362,6 +363,7 @@ struct LettersCommand: ParsableCommand {
     @Argument(help: "past-due, shutoff, nsf or deposit-refund.") var kind: String
     @Option(help: "The date (default: the open day).") var date: String?
     @Option(help: "Only this account.") var account: String?
+    @Flag(help: "Also print each letter on the office's printer (the printer settings).") var print = false
 
     func run() throws {
         try reporting {
@@ -371,8 +373,17 @@ struct LettersCommand: ParsableCommand {
             let book = try ledger.open()
             let on = try date.map { try BusinessDate($0) } ?? (try book.openBusinessDay() ?? book.localToday())
             let files = try book.writeLetters(kind, on: on, accounts: account.map { [$0] })
-            for file in files { print(file) }
-            print("\(files.count) letter\(files.count == 1 ? "" : "s") written")
+            var failures: [String] = []
+            for file in files {
+                Swift.print(file)
+                if print, let text = try? String(contentsOfFile: file, encoding: .utf8),
+                   let failure = OfficePrinter.print(text.components(separatedBy: "\n"),
+                                                     name: ((file as NSString).lastPathComponent as NSString).deletingPathExtension, book) {
+                    failures.append(failure)
+                }
+            }
+            Swift.print("\(files.count) letter\(files.count == 1 ? "" : "s") written" + (print ? ", \(files.count - failures.count) printed" : ""))
+            if let failure = failures.first { throw Failure(message: "Printer: \(failure) (the letters are written; print them again with --print)") }
         }
     }
 }
