@@ -78,30 +78,32 @@ extension Runtime {
             return try AccountNumber(number)
         }
         let reason = v["reason"] ?? ""
+        let key = s.key
         let outcome: ServiceOutcome
         switch s.kind {
         case .void:
-            let posted = try ledger.void(receipt: try receipt(), reason: reason, operatorID: operatorID, terminal: terminal, approvedBy: approver)
+            let posted = try ledger.void(receipt: try receipt(), reason: reason, operatorID: operatorID, terminal: terminal, approvedBy: approver,
+                                         idempotencyKey: key)
             outcome = ServiceOutcome(transaction: posted, summary: "Receipt #\(try receipt()) voided by #\(posted.receipt.map { "\($0)" } ?? "?").")
-        case .reversal: outcome = try ledger.reverse(receipt: try receipt(), reason: reason, actor: actor)
+        case .reversal: outcome = try ledger.reverse(receipt: try receipt(), reason: reason, actor: actor, idempotencyKey: key)
         case .nsf:
-            outcome = try ledger.returnCheck(receipt: try receipt(), checkNumber: v["check"], reason: reason, actor: actor)
+            outcome = try ledger.returnCheck(receipt: try receipt(), checkNumber: v["check"], reason: reason, actor: actor, idempotencyKey: key)
         case .transfer:
             outcome = try ledger.transfer(receipt: try receipt(), from: try account(), to: try AccountNumber(v["to"] ?? ""),
-                                          amount: try amount("amount"), reason: reason, actor: actor)
-        case .lateFee: outcome = try ledger.reverseLateFee(account: try account(), amount: try amount("amount"), reason: reason, actor: actor)
+                                          amount: try amount("amount"), reason: reason, actor: actor, idempotencyKey: key)
+        case .lateFee: outcome = try ledger.reverseLateFee(account: try account(), amount: try amount("amount"), reason: reason, actor: actor, idempotencyKey: key)
         case .leak:
             guard let credit = try amount("amount"), let from = try date("from"), let to = try date("to") else {
                 throw LedgerError(.invalid, "Give the credit and the leak's dates")
             }
-            outcome = try ledger.adjustForLeak(account: try account(), amount: credit, from: from, to: to, reason: reason, actor: actor)
+            outcome = try ledger.adjustForLeak(account: try account(), amount: credit, from: from, to: to, reason: reason, actor: actor, idempotencyKey: key)
         case .refund:
             outcome = try ledger.refundCredit(account: try account(), amount: try amount("amount"), payee: v["payee"], address: v["address"],
-                                              reason: reason, actor: actor)
-        case .depositApply: outcome = try ledger.applyDeposit(account: try account(), amount: try amount("amount"), reason: reason, actor: actor)
+                                              reason: reason, actor: actor, idempotencyKey: key)
+        case .depositApply: outcome = try ledger.applyDeposit(account: try account(), amount: try amount("amount"), reason: reason, actor: actor, idempotencyKey: key)
         case .depositRefund:
             outcome = try ledger.refundDeposit(account: try account(), amount: try amount("amount"), payee: v["payee"], address: v["address"],
-                                               reason: reason, actor: actor)
+                                               reason: reason, actor: actor, idempotencyKey: key)
         case .plan:
             outcome = try ledger.createPaymentPlan(account: try account(), installments: Int(v["installments"] ?? "") ?? 0,
                                                    firstDue: try date("first"), actor: actor)

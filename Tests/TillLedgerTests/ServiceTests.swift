@@ -132,8 +132,12 @@ import TillCore
             try o.ledger.transfer(receipt: paid.receipt!, from: try o.f.account("100001"), to: try o.f.account("100002"),
                                   amount: Money(cents: 6_000), reason: "wrong account", actor: o.actor(o.lead))
         }
-        _ = try o.ledger.transfer(receipt: paid.receipt!, from: try o.f.account("100001"), to: try o.f.account("100002"),
-                                  amount: nil, reason: "wrong account", actor: o.actor(o.lead))
+        let moved = try o.ledger.transfer(receipt: paid.receipt!, from: try o.f.account("100001"), to: try o.f.account("100002"),
+                                          amount: nil, reason: "wrong account", actor: o.actor(o.lead), idempotencyKey: "T-1")
+        // Submitted again (a retry): nothing posts twice.
+        let again = try o.ledger.transfer(receipt: paid.receipt!, from: try o.f.account("100001"), to: try o.f.account("100002"),
+                                          amount: nil, reason: "wrong account", actor: o.actor(o.lead), idempotencyKey: "T-1")
+        #expect(again.transaction?.id == moved.transaction?.id && again.transaction?.wasAlreadyPosted == true)
         #expect(try o.f.balance("100001") == Money(cents: 9_000))
         #expect(try o.f.balance("100002") == Money(cents: 525))
         let history1 = try o.ledger.accountDetail("100001")!.payments.map(\.tenders)

@@ -53,10 +53,13 @@ public struct ServiceForm: Equatable, Sendable {
     public var approverPIN = ""
     /// Why the ledger wants an override, shown while the approver signs.
     public var overrideReason: String?
+    /// The action's idempotency key: submitted twice, it posts once.
+    public var key = ""
 
-    public init(_ kind: Kind, account: String?) {
+    public init(_ kind: Kind, account: String?, key: String = "") {
         self.kind = kind
         self.account = account
+        self.key = key
         self.fields = Self.fields(for: kind)
     }
 
@@ -119,7 +122,7 @@ public struct ServiceForm: Equatable, Sendable {
     var submission: ServiceSubmission {
         var values: [String: String] = [:]
         for field in fields { values[field.name] = field.value.trimmingSpacesAndTabs() }
-        return ServiceSubmission(kind: kind, account: account, values: values,
+        return ServiceSubmission(kind: kind, account: account, values: values, key: key.isEmpty ? nil : key,
                                  approverLogin: step == .approverPIN ? approverLogin : nil,
                                  approverPIN: step == .approverPIN ? approverPIN : nil)
     }
@@ -131,15 +134,18 @@ public struct ServiceSubmission: Equatable, Sendable {
     public let kind: ServiceForm.Kind
     public let account: String?
     public let values: [String: String]
+    public let key: String?
     public let approverLogin: String?
     public let approverPIN: String?
 
     public static let contactFields = ["mailing-address", "service-address", "phone", "email", "name"]
 
-    public init(kind: ServiceForm.Kind, account: String?, values: [String: String], approverLogin: String?, approverPIN: String?) {
+    public init(kind: ServiceForm.Kind, account: String?, values: [String: String], key: String? = nil,
+                approverLogin: String?, approverPIN: String?) {
         self.kind = kind
         self.account = account
         self.values = values
+        self.key = key
         self.approverLogin = approverLogin
         self.approverPIN = approverPIN
     }
@@ -195,7 +201,9 @@ func serviceKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
             state.message = AppState.Message("Open the account first (F2 Lookup), then F6 \(c)", .warning)
             return []
         }
-        state.serviceForm = ServiceForm(kind, account: kind.needsAccount ? state.account?.line.number : nil)
+        state.draftSerial += 1
+        state.serviceForm = ServiceForm(kind, account: kind.needsAccount ? state.account?.line.number : nil,
+                                        key: "\(state.nonce)-service-\(state.draftSerial)")
         return []
     case .down: state.serviceScroll += 1; return []
     case .up: state.serviceScroll = max(0, state.serviceScroll - 1); return []
