@@ -114,7 +114,9 @@ extension Ledger {
     }
 
     /// Some of the accounts behind on their bills get a shut-off notice pending in ten
-    /// days, and some a three-month payment plan, so the account pane's alerts show.
+    /// days, and some a three-month payment plan, so the account pane's alerts show; a few
+    /// work orders are open (a lock-off for each pending shut-off's first few, a leak check,
+    /// a meter re-read) so the service pane and `till requests` have something to show.
     private static func addDemoStanding(_ db: Database, options: DemoOptions, supervisor: Int64) throws {
         try db.execute(sql: """
             UPDATE accounts SET shutoff_date = ? WHERE status = 'active' AND balance_cents > 15000 AND id % 3 = 0
@@ -125,5 +127,21 @@ extension Ledger {
             FROM accounts WHERE status = 'active' AND balance_cents > 15000 AND id % 3 = 1
             """, arguments: ["\(options.today)T07:30:00.000Z", supervisor, options.today.description,
                              options.today.adding(days: 14).description])
+        let at = "\(options.today)T08:00:00.000Z"
+        let orders: [(String, String, String, String)] = [
+            ("lock-off", "normal", "Shut-off notice sent: lock off at the curb stop on its date unless paid or on a plan", "status = 'active' AND shutoff_date IS NOT NULL"),
+            ("leak-check", "high", "Customer reports water pooling by the meter box", "status = 'active' AND balance_cents BETWEEN 1 AND 9000"),
+            ("meter-reread", "normal", "Bill much higher than last year's: re-read before the next bill", "status = 'active' AND balance_cents > 9000"),
+        ]
+        for (type, priority, notes, condition) in orders {
+            try db.execute(sql: """
+                INSERT INTO service_requests(account_id, type, priority, status, notes, created_at, created_by)
+                SELECT id, ?, ?, 'open', ?, ?, ? FROM accounts WHERE \(condition) ORDER BY id LIMIT 2
+                """, arguments: [type, priority, notes, at, supervisor])
+        }
+        try db.execute(sql: """
+            INSERT INTO service_request_events(request_id, at, operator_id, status, note)
+            SELECT id, created_at, created_by, 'open', notes FROM service_requests
+            """)
     }
 }

@@ -87,7 +87,7 @@ private func renderAccount(_ state: AppState, _ canvas: inout PaneCanvas) {
         canvas.field("  due \(charge.dueDate) \(what)", charge.remaining.formatted)
     }
     canvas.gap()
-    canvas.line("Last payments", .title)
+    canvas.line("Payments and corrections", .title)
     if account.payments.isEmpty { canvas.line("  none", .dim) }
     for payment in account.payments {
         let receipt = payment.receipt.map { "#\($0)" } ?? ""
