@@ -121,6 +121,9 @@ extension Runtime {
             }
             try ledger.updateServiceRequest(id, status: status, scheduledFor: try date("date"), note: v["note"] ?? "", actor: actor)
             outcome = ServiceOutcome(transaction: nil, summary: "Work order #\(id) \(status.rawValue).")
+        case .writeOff:
+            outcome = try ledger.writeOff(account: try account(), amount: try amount("amount"), reason: reason,
+                                          referToCollections: (v["collections"] ?? "").lowercased().hasPrefix("y"), actor: actor, idempotencyKey: key)
         case .contact:
             guard let field = ContactField(rawValue: v["field"] ?? "") else { throw LedgerError(.invalid, "Unknown field") }
             outcome = try ledger.updateContact(account: try account(), field: field, value: v["value"] ?? "", actor: actor)

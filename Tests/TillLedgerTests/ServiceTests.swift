@@ -364,4 +364,25 @@ import TillCore
         } catch let error as LedgerError { #expect(error.message.contains("amount_owed")) }
         try o.expectSound()
     }
+
+    @Test func aWriteOffIsASupervisorsAndMayReferTheAccountToCollections() throws {
+        let o = try Office()
+        let account = try o.f.account("100003")
+        do {
+            _ = try o.ledger.writeOff(account: account, amount: nil, reason: "discharged in bankruptcy", actor: o.actor(o.lead))
+            Issue.record("a lead wrote off alone")
+        } catch let error as LedgerError { #expect(error.code == .needsOverride) }
+        #expect(throws: LedgerError.self) { try o.ledger.writeOff(account: account, amount: nil, reason: "x", actor: o.actor(o.csr, approver: o.lead)) }
+        _ = try o.ledger.writeOff(account: account, amount: nil, reason: "discharged in bankruptcy, case 26-1044", referToCollections: true,
+                                  actor: o.actor(o.lead, approver: o.f.supervisor))
+        #expect(try o.f.balance("100003") == .zero)
+        #expect(try o.book(.badDebt) == Money(cents: 21_000))
+        let referred = try o.ledger.writer.read { db in try String.fetchOne(db, sql: "SELECT collections_on FROM accounts WHERE number = '100003'") }
+        #expect(referred == CounterFixture.today.description)
+        #expect(throws: LedgerError.self) { try o.ledger.writeOff(account: account, amount: nil, reason: "again", actor: o.actor(o.f.supervisor)) }
+        var journal = ""
+        _ = try o.ledger.exportJournal(from: nil, to: nil) { journal += $0 }
+        #expect(journal.contains("expenses:bad debt"))
+        try o.expectSound()
+    }
 }

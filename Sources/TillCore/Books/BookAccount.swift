@@ -20,6 +20,7 @@ public enum BookAccount: String, CaseIterable, Sendable, Codable {
     case reconnectFee = "REV_RECONNECT"
     case miscellaneous = "REV_MISC"
     case overShort = "OVER_SHORT"
+    case badDebt = "BAD_DEBT"
 
     public enum Kind: String, Sendable { case asset, liability, revenue, expense }
 
@@ -29,7 +30,7 @@ public enum BookAccount: String, CaseIterable, Sendable, Codable {
              .achClearing, .safe, .bank: .asset
         case .depositsHeld, .refundsPayable: .liability
         case .water, .sewer, .lateFee, .nsfFee, .reconnectFee, .miscellaneous: .revenue
-        case .overShort: .expense
+        case .overShort, .badDebt: .expense
         }
     }
 
@@ -52,6 +53,7 @@ public enum BookAccount: String, CaseIterable, Sendable, Codable {
         case .reconnectFee: "Reconnect fees"
         case .miscellaneous: "Miscellaneous receipts"
         case .overShort: "Cash over/short"
+        case .badDebt: "Bad debt written off"
         }
     }
 
@@ -81,6 +83,7 @@ public enum BookAccount: String, CaseIterable, Sendable, Codable {
         case .reconnectFee: "revenues:reconnect fees"
         case .miscellaneous: "revenues:miscellaneous"
         case .overShort: "expenses:cash over short"
+        case .badDebt: "expenses:bad debt"
         }
     }
 }

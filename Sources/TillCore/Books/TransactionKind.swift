@@ -16,6 +16,7 @@ public enum TransactionKind: String, CaseIterable, Sendable, Codable {
     case overShort = "over-short"
     case openingBalance = "opening-balance"
     case fee             // a late or reconnect fee charged by Till
+    case writeOff = "write-off" // a balance written off as bad debt
 
     /// Kinds the cashier hands a receipt for; these draw the next receipt number.
     public var issuesReceipt: Bool {

@@ -17,6 +17,7 @@ public enum ServiceAction: String, CaseIterable, Sendable {
     case importPayments = "import-payments"
     case feesAssess = "fees-assess"
     case drawerOverShort = "drawer-over-short"
+    case writeOff = "write-off"
 
     public var title: String {
         switch self {
@@ -36,6 +37,7 @@ public enum ServiceAction: String, CaseIterable, Sendable {
         case .importPayments: "importing a payment file"
         case .feesAssess: "the late-fee run"
         case .drawerOverShort: "closing a drawer beyond the over/short limit"
+        case .writeOff: "a write-off"
         }
     }
 }
@@ -59,7 +61,7 @@ public struct AuthorityLimits: Equatable, Sendable {
     public static let defaultRoles: [ServiceAction: Role] = [
         .void: .lead, .reversal: .lead, .nsf: .lead, .refund: .lead, .transfer: .lead, .depositApply: .lead, .depositRefund: .lead,
         .paymentPlan: .csr, .serviceRequest: .cashier, .contactUpdate: .csr, .batchOutOfBalance: .supervisor,
-        .importPayments: .lead, .feesAssess: .lead, .drawerOverShort: .lead,
+        .importPayments: .lead, .feesAssess: .lead, .drawerOverShort: .lead, .writeOff: .supervisor,
     ]
 }
 

@@ -476,6 +476,10 @@ extension Schema {
         try db.alter(table: "payment_plans") { t in
             t.add(column: "kind", .text).notNull().defaults(to: "plan") // 'plan' or 'extension'
         }
+        try db.alter(table: "accounts") { t in
+            t.add(column: "collections_on", .text) // the date it was referred to the collection agency
+        }
+        try db.execute(sql: "INSERT OR IGNORE INTO book_accounts VALUES ('BAD_DEBT', 'Bad debt written off', 'expense', 0)")
         for table in AppendOnly.v8Tables {
             try db.execute(sql: AppendOnly.triggersSQL(for: table))
         }

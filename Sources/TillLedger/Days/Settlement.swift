@@ -172,7 +172,7 @@ extension Ledger {
                             (SELECT SUM(p.amount_cents) FROM postings p WHERE p.transaction_id = t.id AND p.amount_cents > 0)) AS amount
             FROM transactions t LEFT JOIN transactions c ON c.id = t.corrects_id
             JOIN operators o ON o.id = t.operator_id LEFT JOIN operators a ON a.id = t.override_operator_id
-            WHERE t.business_date = ? AND (t.corrects_id IS NOT NULL OR t.kind IN ('adjustment', 'refund', 'deposit'))
+            WHERE t.business_date = ? AND (t.corrects_id IS NOT NULL OR t.kind IN ('adjustment', 'refund', 'deposit', 'write-off'))
             ORDER BY t.id
             """, arguments: [day]).map { row in
             let receipt: Int64? = row["receipt_number"], corrects: Int64? = row["corrects"]

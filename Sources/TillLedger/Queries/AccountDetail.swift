@@ -80,7 +80,7 @@ extension Ledger {
                    (SELECT group_concat(kind, '+') FROM tenders WHERE transaction_id = t.id) AS tenders
             FROM postings p JOIN transactions t ON t.id = p.transaction_id
             WHERE p.account_id = ? AND p.book = 'AR' AND p.amount_cents < 0 AND t.kind = 'payment'
-               OR p.account_id = ? AND p.book = 'AR' AND t.kind IN ('void', 'reversal', 'nsf', 'transfer', 'adjustment', 'refund', 'deposit')
+               OR p.account_id = ? AND p.book = 'AR' AND t.kind IN ('void', 'reversal', 'nsf', 'transfer', 'adjustment', 'refund', 'deposit', 'write-off')
             GROUP BY t.id ORDER BY t.id DESC LIMIT 10
             """, arguments: [accountID, accountID]).map { row in
             let receipt: Int64? = row["receipt_number"]

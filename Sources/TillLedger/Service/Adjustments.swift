@@ -199,3 +199,38 @@ extension Ledger {
         return path
     }
 }
+
+extension Ledger {
+    /// Writes off (part of) a balance that will not be collected — after collection work, a
+    /// bankruptcy discharge, a deceased customer's closed estate: a credit to the account against
+    /// bad debt. With `referToCollections` the account is also marked as sent to the collection
+    /// agency that day (the delinquency list shows it). A supervisor's action by default
+    /// (`authority.writeoff.role`).
+    public func writeOff(account: AccountNumber, amount: Money?, reason: String, referToCollections: Bool = false,
+                         actor: Actor, idempotencyKey: String? = nil) throws -> ServiceOutcome {
+        let reason = try Self.reasonText(reason)
+        return try serviceWrite(idempotencyKey) { db, day in
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, balance_cents FROM accounts WHERE number = ?",
+                                             arguments: [account.rawValue]) else { throw LedgerError(.unknownAccount, "No account \(account)") }
+            let owed = Money(cents: row["balance_cents"])
+            guard owed.isPositive else { throw LedgerError(.invalid, "Account \(account) owes nothing to write off") }
+            let amount = amount ?? owed
+            guard amount.isPositive, amount <= owed else { throw LedgerError(.invalid, "Account \(account) owes \(owed.formatted): write off up to that") }
+            let auth = try Self.authorize(.writeOff, amount: amount, actor: actor, db)
+            let id: Int64 = row["id"]
+            let posted = try self.insert(PostingRequest(
+                kind: .writeOff, lines: [PostingLine(.badDebt, amount), PostingLine(.receivable, Money(cents: -amount.cents), account: account)],
+                operatorID: actor.operatorID, terminal: actor.terminal, idempotencyKey: idempotencyKey, overrideBy: auth.approver?.id,
+                memo: "Written off" + (referToCollections ? ", sent to collections" : "") + ": \(reason)"),
+                businessDate: day, accountIDs: [account: id], db)
+            if referToCollections {
+                try db.execute(sql: "UPDATE accounts SET collections_on = ? WHERE id = ?", arguments: [day.description, id])
+            }
+            try Self.finish(auth, posted, event: "balance.written-off",
+                            detail: "\(account) \(amount.formatted)" + (referToCollections ? " referred to collections" : "") + ": \(reason)",
+                            db, at: self.timestamp())
+            return ServiceOutcome(transaction: posted, summary: "\(amount.formatted) written off on \(account)"
+                                  + (referToCollections ? ", referred to collections" : "") + " (#\(Self.number(posted))).")
+        }
+    }
+}

@@ -32,6 +32,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case depositRole = "authority.deposit.role"
     case planRole = "authority.plan.role"
     case contactRole = "authority.contact.role"
+    case writeOffRole = "authority.writeoff.role"
     case lateFeeCents = "fees.late_cents"
     case lateFeeMinimumCents = "fees.late_minimum_cents"
     case lateFeeGraceDays = "fees.late_grace_days"
@@ -51,7 +52,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
             guard !value.isEmpty, value.count <= 4, value.allSatisfy(\.isASCIIDigit) else { throw invalid("a whole number") }
         case .cashierVoidOwnSession, .registerEntry, .blindClose:
             guard value == "true" || value == "false" else { throw invalid("true or false") }
-        case .reversalRole, .nsfRole, .refundRole, .transferRole, .depositRole, .planRole, .contactRole:
+        case .reversalRole, .nsfRole, .refundRole, .transferRole, .depositRole, .planRole, .contactRole, .writeOffRole:
             guard Role(rawValue: value) != nil else { throw invalid("a role: cashier, csr, lead or supervisor") }
         case .receiptWidth:
             guard ["32", "42", "48"].contains(value) else { throw invalid("32, 42 or 48") }
@@ -96,6 +97,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         (.depositRole, "lead"),
         (.planRole, "csr"),
         (.contactRole, "csr"),
+        (.writeOffRole, "supervisor"),
         (.lateFeeCents, "500"),
         (.lateFeeMinimumCents, "1000"),
         (.lateFeeGraceDays, "5"),

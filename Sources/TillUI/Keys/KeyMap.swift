@@ -107,6 +107,7 @@ public enum KeyMap {
              KeyBinding([.character("s")], nil, "New service request (work order) for the open account", .serviceAction),
              KeyBinding([.character("w")], nil, "Update a work order: scheduled, done or cancelled", .serviceAction),
              KeyBinding([.character("c")], nil, "Change an address or contact detail (the old value is kept)", .serviceAction),
+             KeyBinding([.character("o")], nil, "Write off the balance as bad debt (a supervisor), and refer it to collections", .serviceAction),
              KeyBinding([.character("$")], nil, "Collect a deposit for new service: adds it to the payment cart", .collectDeposit),
              KeyBinding([.character("b")], nil, "Mail batch: control total, then account, amount, check no. a line; posts when it balances", .batchEntry),
              KeyBinding([.enter, .escape], nil, "In a form: Enter goes on, Esc goes back; beyond your authority a lead or supervisor types id and PIN", .submit),

@@ -62,6 +62,7 @@ private func menuName(_ kind: ServiceForm.Kind) -> String {
     case .request: "service request"
     case .requestUpdate: "update work order"
     case .contact: "address, contact"
+    case .writeOff: "write off"
     }
 }
 

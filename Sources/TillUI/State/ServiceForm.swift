@@ -6,7 +6,7 @@ import TillCore
 public struct ServiceForm: Equatable, Sendable {
     public enum Kind: String, Equatable, Sendable, CaseIterable {
         case void, reversal, nsf, transfer, lateFee, leak, refund, depositApply, depositRefund, plan, `extension`,
-             request, requestUpdate, contact
+             request, requestUpdate, contact, writeOff
 
         public var title: String {
             switch self {
@@ -24,6 +24,7 @@ public struct ServiceForm: Equatable, Sendable {
             case .request: "New service request"
             case .requestUpdate: "Update a work order"
             case .contact: "Change address or contact"
+            case .writeOff: "Write off as bad debt"
             }
         }
 
@@ -89,6 +90,9 @@ public struct ServiceForm: Equatable, Sendable {
                     f("date", "Date", .date, optional: true, "for scheduled"), f("note", "Note", .text, optional: true)]
         case .contact:
             return [f("field", "Field", .text, "mailing-address service-address phone email name"), f("value", "New value", .text)]
+        case .writeOff:
+            return [f("amount", "Amount", .money, optional: true, "Enter: the whole balance"),
+                    f("collections", "To collections", .text, optional: true, "y: referred to the agency today"), reason]
         }
     }
 
@@ -168,7 +172,7 @@ public struct ServiceView: Equatable, Sendable {
 public let serviceActionKeys: [(key: Character, kind: ServiceForm.Kind)] = [
     ("v", .void), ("r", .reversal), ("n", .nsf), ("t", .transfer), ("l", .lateFee), ("k", .leak), ("f", .refund),
     ("d", .depositApply), ("e", .depositRefund), ("p", .plan), ("x", .extension), ("s", .request), ("w", .requestUpdate),
-    ("c", .contact),
+    ("c", .contact), ("o", .writeOff),
 ]
 
 func serviceKey(_ key: Key, _ state: inout AppState) -> [Effect]? {

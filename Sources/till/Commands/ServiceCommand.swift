@@ -34,7 +34,23 @@ struct AccountCommand: ParsableCommand {
         commandName: "account", abstract: "Corrections, refunds, adjustments, arrangements and contact changes on an account.",
         discussion: "Each action is a new ledger transaction with a reason, checked against the operator's authority; beyond it, --approver names the lead or supervisor who approves that one action. See docs/SERVICE.md.",
         subcommands: [Reverse.self, NSF.self, Transfer.self, WaiveLateFee.self, Leak.self, Refund.self, Deposit.self,
-                      Plan.self, Extend.self, Contact.self, History.self])
+                      WriteOff.self, Plan.self, Extend.self, Contact.self, History.self])
+
+    struct WriteOff: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "write-off", abstract: "Write off a balance as bad debt (a supervisor).")
+        @OptionGroup var actor: ActorOptions
+        @Argument(help: "The account number.") var account: String
+        @Option(help: "How much (default: the whole balance).") var amount: String?
+        @Flag(help: "Also mark the account as referred to the collection agency today.") var collections = false
+        @Option(help: "Why (e.g. bankruptcy discharge, case number).") var reason: String
+        func run() throws {
+            try reporting {
+                let (book, who) = try actor.open()
+                report(try book.writeOff(account: try AccountNumber(account), amount: try money(amount), reason: reason,
+                                         referToCollections: collections, actor: who))
+            }
+        }
+    }
 
     struct Reverse: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Reverse a payment whose drawer has closed.")
