@@ -287,6 +287,9 @@ import TillCore
         do {
             _ = try o.ledger.postBatch(kind: .mail, controlTotal: Money(cents: 14_100), lines: bad, actor: actor, drawerSession: o.f.drawer)
         } catch let error as LedgerError { #expect(error.message.contains("line 3") && error.message.contains("cash only")) }
+        // A check without its number is refused as typed.
+        #expect(throws: LedgerError.self) { try o.ledger.checkBatchLine(BatchLine(account: try o.f.account("100001"), amount: Money(cents: 100))) }
+        #expect(try o.ledger.checkBatchLine(lines[0]).name == "Smith, Jane")
         #expect(try o.f.count("transactions") == before)
         let result = try o.ledger.postBatch(kind: .mail, controlTotal: Money(cents: 14_000), lines: lines, actor: actor,
                                             drawerSession: o.f.drawer, keyPrefix: "tape-1")

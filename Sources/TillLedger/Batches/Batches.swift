@@ -18,6 +18,11 @@ public struct BatchLine: Sendable, Equatable {
     public let reference: String
     public let paidOn: BusinessDate?
 
+    /// The line's tender as the ledger keeps it.
+    var drawerTender: Tender {
+        Tender(kind: tender, amount: amount, tendered: amount, reference: reference.isEmpty ? nil : reference)
+    }
+
     public init(account: AccountNumber, amount: Money, tender: TenderKind = .check, reference: String = "", paidOn: BusinessDate? = nil) {
         self.account = account
         self.amount = amount
@@ -67,12 +72,13 @@ extension Ledger {
     /// may. Returns the customer's name and balance for the screen.
     public func checkBatchLine(_ line: BatchLine) throws -> (name: String, balance: Money) {
         try read { db in
-            let checked = try Self.checkLine(line, day: try Self.openDay(db) ?? Timestamp.localDate(now()), db)
+            let checked = try Self.checkLine(line, day: try Self.openDay(db) ?? Timestamp.localDate(now()), intoDrawer: true, db)
             return (checked.name, checked.balance)
         }
     }
 
-    private static func checkLine(_ line: BatchLine, day: BusinessDate, _ db: Database) throws -> (id: Int64, name: String, balance: Money) {
+    private static func checkLine(_ line: BatchLine, day: BusinessDate, intoDrawer: Bool,
+                                  _ db: Database) throws -> (id: Int64, name: String, balance: Money) {
         guard line.amount.isPositive else { throw LedgerError(.invalid, "The amount must be more than $0.00") }
         guard line.amount <= (try amountCeiling(db)) else { throw LedgerError(.invalid, "\(line.amount.formatted) is over the limit for one payment") }
         guard let row = try Row.fetchOne(db, sql: "SELECT id, customer_name, balance_cents, cash_only_until, status FROM accounts WHERE number = ?",
@@ -83,6 +89,13 @@ extension Ledger {
             throw LedgerError(.invalid, "Account \(line.account) is cash only until \(until): no checks (return the check with a letter)")
         }
         guard line.reference.count <= 40 else { throw LedgerError(.invalid, "A reference is at most 40 characters") }
+        guard !CardNumber.looksLikeFullCardNumber(line.reference) else {
+            throw LedgerError(.invalid, "That reference looks like a full card number: Till never stores one")
+        }
+        // Into a drawer: the tender's own rules (a check or money order needs its number).
+        if intoDrawer && line.tender.goesInDrawer {
+            do throws(DomainError) { try line.drawerTender.validate() } catch { throw LedgerError(domain: error) }
+        }
         return (row["id"], row["customer_name"], Money(cents: row["balance_cents"]))
     }
 
@@ -106,7 +119,7 @@ extension Ledger {
                 if let key, try Self.postedWithKey(key, db) != nil {
                     result.alreadyPosted.append((line: index + 1, reference: line.reference)); continue
                 }
-                do { checked.append((index + 1, line, try Self.checkLine(line, day: day, db).id, key)) } catch let error as LedgerError {
+                do { checked.append((index + 1, line, try Self.checkLine(line, day: day, intoDrawer: kind != .importFile, db).id, key)) } catch let error as LedgerError {
                     problems.append("line \(index + 1): \(error.message)")
                 }
                 if kind == .importFile, ![.ach, .card, .check].contains(line.tender) {
@@ -149,9 +162,7 @@ extension Ledger {
                 // A lockbox check was deposited by the bank: no tender, straight to the bank.
                 var tenders: [Tender] = [], debit = BookAccount.bank
                 if !(kind == .importFile && line.tender == .check) {
-                    let tender = Tender(kind: line.tender, amount: line.amount, tendered: line.amount,
-                                        reference: line.reference.isEmpty ? nil : line.reference)
-                    tenders = [tender]
+                    tenders = [line.drawerTender]
                     debit = line.tender.book
                 }
                 let request = PostingRequest(
