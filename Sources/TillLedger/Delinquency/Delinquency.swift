@@ -100,19 +100,17 @@ extension Ledger {
 
     /// The late-fee run: one `fees.late_cents` fee per account and due date whose charges are
     /// past due beyond `fees.late_grace_days` by at least `fees.late_minimum_cents`, except
-    /// accounts keeping a payment arrangement. Posted on the open day, all in one transaction;
-    /// a bill charged its fee once (running it twice adds nothing).
+    /// accounts keeping a payment arrangement. Posted on the open day in chunks (each one
+    /// transaction); a bill is charged its fee once (running it twice adds nothing).
     public func assessLateFees(asOf date: BusinessDate, actor: Actor) throws -> FeeRun {
-        let run = try writeImmediate { db -> FeeRun in
+        // The authority, the policy and the candidates are read without holding the write lock:
+        // on a large ledger the scan takes seconds, and the counters keep posting meanwhile.
+        let (fee, minimum, candidates) = try read { db -> (Money, Int64, [Row]) in
             let day = try Self.requireOpenDay(db)
             guard date <= day else { throw LedgerError(.invalid, "Late fees are assessed as of the open day (\(day)) or earlier") }
-            let auth = try Self.authorize(.feesAssess, amount: nil, actor: actor, db)
-            let fee = Money(cents: try Self.intSetting(.lateFeeCents, db))
-            let minimum = try Self.intSetting(.lateFeeMinimumCents, db)
+            _ = try Self.authorize(.feesAssess, amount: nil, actor: actor, db)
             let grace = Int(try Self.intSetting(.lateFeeGraceDays, db))
-            var run = FeeRun(asOf: date)
-            guard fee.isPositive else { return run }
-            // Unpaid bill charges by account and due date, past the grace days.
+            let minimum = try Self.intSetting(.lateFeeMinimumCents, db)
             let rows = try Row.fetchAll(db, sql: """
                 SELECT a.id, a.number, COALESCE(t.due_date, t.business_date) AS due,
                        SUM(p.amount_cents - COALESCE((SELECT SUM(x.amount_cents) FROM allocations x WHERE x.charge_posting_id = p.id), 0)) AS unpaid
@@ -123,26 +121,57 @@ extension Ledger {
                 GROUP BY a.id, due HAVING unpaid >= ?
                 ORDER BY a.id, due
                 """, arguments: [date.adding(days: -grace).description, minimum])
-            for row in rows {
-                let id: Int64 = row["id"], due = try BusinessDate(row["due"])
-                let key = "late-fee:\(id):\(due)"
-                if try Self.postedWithKey(key, db) != nil { run.alreadyAssessed += 1; continue }
-                if let plan = try Self.activePlan(accountID: id, db), let next = plan.next, next.due >= date { continue }
-                let number = try AccountNumber(row["number"] as String)
-                _ = try insert(PostingRequest(kind: .fee, lines: [PostingLine(.receivable, fee, account: number),
-                                                                  PostingLine(.lateFee, Money(cents: -fee.cents))],
-                                              operatorID: actor.operatorID, terminal: actor.terminal, idempotencyKey: key,
-                                              overrideBy: auth.approver?.id, dueDate: date, memo: "Late fee: bill due \(due) unpaid"),
-                               businessDate: day, accountIDs: [number: id], db)
-                run.assessed.append((account: number.rawValue, amount: fee, dueDate: due))
+            return (Money(cents: try Self.intSetting(.lateFeeCents, db)), minimum, rows)
+        }
+        var run = FeeRun(asOf: date)
+        guard fee.isPositive else { return run }
+        // Posted a chunk at a time, each chunk one transaction, so a counter waits a moment at most;
+        // each fee's key makes an interrupted run finish, and a repeated one add nothing.
+        var approver: Int64?
+        for start in stride(from: 0, to: candidates.count, by: Self.feeChunk) {
+            try writeImmediate { db in
+                let day = try Self.requireOpenDay(db)
+                let auth = try Self.authorize(.feesAssess, amount: nil, actor: actor, db)
+                approver = auth.approver?.id
+                for row in candidates[start..<min(candidates.count, start + Self.feeChunk)] {
+                    let id: Int64 = row["id"], due = try BusinessDate(row["due"])
+                    let key = "late-fee:\(id):\(due)"
+                    if try Self.postedWithKey(key, db) != nil { run.alreadyAssessed += 1; continue }
+                    if let plan = try Self.activePlan(accountID: id, db), let next = plan.next, next.due >= date { continue }
+                    // Paid since the list was read: no fee.
+                    guard try Self.unpaidBills(accountID: id, due: due, db) >= minimum else { continue }
+                    let number = try AccountNumber(row["number"] as String)
+                    _ = try insert(PostingRequest(kind: .fee, lines: [PostingLine(.receivable, fee, account: number),
+                                                                      PostingLine(.lateFee, Money(cents: -fee.cents))],
+                                                  operatorID: actor.operatorID, terminal: actor.terminal, idempotencyKey: key,
+                                                  overrideBy: auth.approver?.id, dueDate: date, memo: "Late fee: bill due \(due) unpaid"),
+                                   businessDate: day, accountIDs: [number: id], db)
+                    run.assessed.append((account: number.rawValue, amount: fee, dueDate: due))
+                }
             }
+            checkpointIfLarge()
+        }
+        try writeImmediate { db in
+            let auth = try Self.authorize(.feesAssess, amount: nil, actor: Actor(operatorID: actor.operatorID, terminal: actor.terminal,
+                                                                                 approverID: approver ?? actor.approverID), db)
             let now = timestamp()
             try auth.record(db, at: now, transactionID: nil, detail: "late fees as of \(date)")
             try Audit.record(db, at: now, operatorID: actor.operatorID, terminal: actor.terminal, event: "fees.assessed",
                              detail: "as of \(date): \(run.assessed.count) fees \(run.total.formatted), \(run.alreadyAssessed) already assessed")
-            return run
         }
-        checkpointIfLarge()
         return run
+    }
+
+    /// Fees posted per write transaction by the late-fee run.
+    static let feeChunk = 200
+
+    /// What is unpaid of an account's bills due on one date.
+    static func unpaidBills(accountID: Int64, due: BusinessDate, _ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: """
+            SELECT COALESCE(SUM(p.amount_cents - COALESCE((SELECT SUM(x.amount_cents) FROM allocations x WHERE x.charge_posting_id = p.id), 0)), 0)
+            FROM postings p JOIN transactions t ON t.id = p.transaction_id AND t.kind = 'bill'
+            WHERE p.account_id = ? AND p.book = 'AR' AND p.amount_cents > 0 AND COALESCE(t.due_date, t.business_date) = ?
+              AND NOT EXISTS (SELECT 1 FROM postings f WHERE f.transaction_id = t.id AND f.book IN ('REV_LATE_FEE', 'REV_NSF_FEE', 'REV_RECONNECT'))
+            """, arguments: [accountID, due.description]) ?? 0
     }
 }
