@@ -105,9 +105,9 @@ private func renderBatch(_ batch: BatchEntry, _ canvas: inout PaneCanvas) {
     // Keep the newest lines in view.
     let first = max(0, batch.lines.count - visible - batch.scroll)
     for (index, line) in batch.lines.enumerated().dropFirst(first).prefix(visible) {
-        let tender = line.tender == .check ? "ck \(line.reference)" : line.tender == .cash ? "cash" : "mo \(line.reference)"
-        let label = DisplayWidth.pad("\(index + 1)", to: 4) + DisplayWidth.pad(line.account, to: 9)
-            + DisplayWidth.pad(String(line.name.prefix(18)), to: 19) + tender
+        let tender = line.tender == .check ? "#\(line.reference)" : line.tender == .cash ? "cash" : "MO\(line.reference)"
+        let label = DisplayWidth.pad("\(index + 1)", to: 4) + DisplayWidth.pad(line.account, to: 8)
+            + DisplayWidth.pad(String(line.name.prefix(13)), to: 14) + tender
         canvas.field(label, line.amount.formatted)
     }
     if batch.lines.isEmpty { canvas.line("Lines appear here as each is checked.", .dim) }
@@ -120,14 +120,15 @@ private func renderBatch(_ batch: BatchEntry, _ canvas: inout PaneCanvas) {
     switch batch.field {
     case .control: prompt = "Control total (the tape): \(batch.entry)_"
     case .account: prompt = "Account: \(batch.entry)_"
-    case .amount: prompt = "Account \(batch.account)  Amount: \(batch.entry)_"
-    case .check: prompt = "Account \(batch.account) \(batch.amount?.formatted ?? "")  Check no. (c cash, m MO): \(batch.entry)_"
+    case .amount: prompt = "\(batch.account) amount: \(batch.entry)_"
+    case .check: prompt = "\(batch.account) \(batch.amount?.formatted ?? "") check no.: \(batch.entry)_"
     case .reason: prompt = "Reason for posting out of balance: \(batch.reason)_"
     case .approverLogin: prompt = "Supervisor id: \(batch.approverLogin)_"
     case .approverPIN: prompt = "Supervisor PIN: " + String(repeating: "•", count: batch.approverPIN.count) + "_"
     }
     canvas.bottomLine(1, prompt, .input)
-    canvas.bottomLine(0, "Enter next · Enter on an empty account: post · - take off last · Esc", .dim)
+    canvas.bottomLine(0, batch.field == .check ? "c cash · m123 money order · Enter adds"
+                         : batch.field == .account ? "Enter on none: post · - takes off the last · Esc" : "Enter next · Esc back", .dim)
 }
 
 func renderReports(_ state: AppState, _ canvas: inout PaneCanvas) {
