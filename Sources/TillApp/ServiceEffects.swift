@@ -91,7 +91,9 @@ extension Runtime {
         case .transfer:
             outcome = try ledger.transfer(receipt: try receipt(), from: try account(), to: try AccountNumber(v["to"] ?? ""),
                                           amount: try amount("amount"), reason: reason, actor: actor, idempotencyKey: key)
-        case .lateFee: outcome = try ledger.reverseLateFee(account: try account(), amount: try amount("amount"), reason: reason, actor: actor, idempotencyKey: key)
+        case .lateFee:
+            let fee: BookAccount = v["fee"] == "nsf" ? .nsfFee : v["fee"] == "reconnect" ? .reconnectFee : .lateFee
+            outcome = try ledger.reverseFee(fee, account: try account(), amount: try amount("amount"), reason: reason, actor: actor, idempotencyKey: key)
         case .leak:
             guard let credit = try amount("amount"), let from = try date("from"), let to = try date("to") else {
                 throw LedgerError(.invalid, "Give the credit and the leak's dates")

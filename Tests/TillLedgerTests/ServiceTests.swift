@@ -121,6 +121,12 @@ import TillCore
                               operatorID: o.f.cashier.id, terminal: "T1", drawerSession: try o.ledger.openDrawer(operatorID: o.f.cashier.id, terminal: "T1").id)
         }
         #expect(throws: LedgerError.self) { try o.ledger.returnCheck(receipt: paid.receipt!, reason: "again", actor: o.actor(o.lead)) }
+        // The NSF fee (not the check's amount) may be reversed, within a CSR's limit.
+        #expect(throws: LedgerError.self) { try o.ledger.reverseFee(.nsfFee, account: try o.f.account("100001"), amount: Money(cents: 2_501),
+                                                                    reason: "bank error", actor: o.actor(o.lead)) }
+        _ = try o.ledger.reverseFee(.nsfFee, account: try o.f.account("100001"), amount: nil, reason: "bank's error", actor: o.actor(o.csr))
+        #expect(try o.book(.nsfFee) == .zero)
+        #expect(try o.f.balance("100001") == Money(cents: 9_000))
         #expect(try o.audit("check.returned").first?.contains("override by lead") == true)
         try o.expectSound()
     }

@@ -93,6 +93,7 @@ struct ServiceUITests {
         open(f, account)
         f.press(.function(6))
         f.type("l")
+        f.press(.enter)            // a late fee
         f.press(.enter)            // the whole fee
         f.type("first late payment in years")
         f.press(.enter, .enter)

@@ -26,7 +26,7 @@ public enum ServiceAction: String, CaseIterable, Sendable {
         case .nsf: "a returned check (NSF)"
         case .refund: "a refund"
         case .transfer: "a transfer"
-        case .lateFeeReversal: "a late-fee reversal"
+        case .lateFeeReversal: "a fee reversal"
         case .leakAdjustment: "a leak adjustment"
         case .depositApply: "applying a deposit"
         case .depositRefund: "refunding a deposit"

@@ -400,10 +400,10 @@ extension Schema {
         try db.create(table: "adjustments", options: [.strict]) { t in
             t.primaryKey("id", .integer) // append-only: ids are never reused
             t.column("transaction_id", .integer).notNull().unique().references("transactions")
-            t.column("kind", .text).notNull().check(sql: "kind IN ('leak','late-fee')")
+            t.column("kind", .text).notNull().check(sql: "kind IN ('leak','late-fee','nsf-fee','reconnect-fee')")
             t.column("period_from", .text)
             t.column("period_to", .text)
-            t.column("charge_posting_id", .integer).references("postings") // the late fee reversed
+            t.column("charge_posting_id", .integer).references("postings") // the fee reversed
         }
         try db.create(index: "adjustments_charge", on: "adjustments", columns: ["charge_posting_id"])
         try db.create(table: "refund_requests", options: [.strict]) { t in

@@ -8,38 +8,53 @@ extension Ledger {
     /// `authority.csr.late_fee_reversal_cents`, a lead up to `authority.lead.adjustment_cents`.
     public func reverseLateFee(account: AccountNumber, amount: Money?, reason: String, actor: Actor,
                                idempotencyKey: String? = nil) throws -> ServiceOutcome {
+        try reverseFee(.lateFee, account: account, amount: amount, reason: reason, actor: actor, idempotencyKey: idempotencyKey)
+    }
+
+    /// The fees a reversal may take back, with the name the adjustment keeps.
+    public static let reversibleFees: [BookAccount: String] = [.lateFee: "late-fee", .nsfFee: "nsf-fee", .reconnectFee: "reconnect-fee"]
+
+    /// Takes back (part of) the account's latest fee of a kind — a late fee, a returned-check
+    /// fee, a reconnect fee — within the same limits as a late-fee reversal.
+    public func reverseFee(_ book: BookAccount, account: AccountNumber, amount: Money?, reason: String, actor: Actor,
+                           idempotencyKey: String? = nil) throws -> ServiceOutcome {
+        guard let kind = Self.reversibleFees[book] else { throw LedgerError(.invalid, "\(book.name) is not a fee that is reversed") }
+        let name = book == .nsfFee ? "returned-check fee" : book == .reconnectFee ? "reconnect fee" : "late fee"
         let reason = try Self.reasonText(reason)
         return try serviceWrite(idempotencyKey) { db, day in
             let id = try Self.accountID(account, db)
+            // The fee is what its transaction credited to the fee's revenue; what was reversed
+            // of it is what later adjustments credited back to the account against it.
             guard let fee = try Row.fetchOne(db, sql: """
                 SELECT p.id, t.business_date,
-                       p.amount_cents + COALESCE((SELECT SUM(r.amount_cents) FROM adjustments j
-                                                  JOIN postings r ON r.transaction_id = j.transaction_id AND r.book = 'AR'
-                                                  WHERE j.charge_posting_id = p.id), 0) AS unreversed
+                       -(SELECT SUM(f.amount_cents) FROM postings f WHERE f.transaction_id = t.id AND f.book = ?)
+                       + COALESCE((SELECT SUM(r.amount_cents) FROM adjustments j
+                                   JOIN postings r ON r.transaction_id = j.transaction_id AND r.book = 'AR'
+                                   WHERE j.charge_posting_id = p.id), 0) AS unreversed
                 FROM postings p JOIN transactions t ON t.id = p.transaction_id
                 WHERE p.account_id = ? AND p.book = 'AR' AND p.amount_cents > 0
-                  AND EXISTS (SELECT 1 FROM postings f WHERE f.transaction_id = t.id AND f.book = 'REV_LATE_FEE')
+                  AND EXISTS (SELECT 1 FROM postings f WHERE f.transaction_id = t.id AND f.book = ?)
                   AND unreversed > 0
                 ORDER BY p.id DESC LIMIT 1
-                """, arguments: [id]) else {
-                throw LedgerError(.invalid, "Account \(account) has no late fee to reverse")
+                """, arguments: [book.rawValue, id, book.rawValue]) else {
+                throw LedgerError(.invalid, "Account \(account) has no \(name) to reverse")
             }
             let unreversed = Money(cents: fee["unreversed"])
             let amount = amount ?? unreversed
             guard amount.isPositive, amount <= unreversed else {
-                throw LedgerError(.invalid, "The late fee of \(fee["business_date"] as String) has \(unreversed.formatted) left to reverse")
+                throw LedgerError(.invalid, "The \(name) of \(fee["business_date"] as String) has \(unreversed.formatted) left to reverse")
             }
             let auth = try Self.authorize(.lateFeeReversal, amount: amount, actor: actor, db)
             var request = PostingRequest(
-                kind: .adjustment, lines: [PostingLine(.lateFee, amount), PostingLine(.receivable, Money(cents: -amount.cents), account: account)],
+                kind: .adjustment, lines: [PostingLine(book, amount), PostingLine(.receivable, Money(cents: -amount.cents), account: account)],
                 operatorID: actor.operatorID, terminal: actor.terminal, idempotencyKey: idempotencyKey,
-                overrideBy: auth.approver?.id, memo: "Late fee of \(fee["business_date"] as String) reversed: \(reason)")
+                overrideBy: auth.approver?.id, memo: "\(name.capitalizedFirst) of \(fee["business_date"] as String) reversed: \(reason)")
             request.allocateFirst = fee["id"]
             let posted = try self.insert(request, businessDate: day, accountIDs: [account: id], db)
-            try db.execute(sql: "INSERT INTO adjustments(transaction_id, kind, charge_posting_id) VALUES (?, 'late-fee', ?)",
-                           arguments: [posted.id, fee["id"] as Int64])
-            try Self.finish(auth, posted, event: "late-fee.reversed", detail: "\(account) \(amount.formatted): \(reason)", db, at: self.timestamp())
-            return ServiceOutcome(transaction: posted, summary: "Late fee \(amount.formatted) reversed on \(account) (#\(Self.number(posted))).")
+            try db.execute(sql: "INSERT INTO adjustments(transaction_id, kind, charge_posting_id) VALUES (?, ?, ?)",
+                           arguments: [posted.id, kind, fee["id"] as Int64])
+            try Self.finish(auth, posted, event: "fee.reversed", detail: "\(account) \(kind) \(amount.formatted): \(reason)", db, at: self.timestamp())
+            return ServiceOutcome(transaction: posted, summary: "\(name.capitalizedFirst) \(amount.formatted) reversed on \(account) (#\(Self.number(posted))).")
         }
     }
 

@@ -97,7 +97,7 @@ public enum KeyMap {
              KeyBinding([.character("r")], nil, "Reverse a payment whose drawer has closed: receipt no., reason", .serviceAction),
              KeyBinding([.character("n")], nil, "Returned check (NSF): receipt no., check no., reason; fee, cash only, letter", .serviceAction),
              KeyBinding([.character("t")], nil, "Transfer a payment from the open account to another: receipt no., account, amount", .serviceAction),
-             KeyBinding([.character("l")], nil, "Reverse a late fee on the open account", .serviceAction),
+             KeyBinding([.character("l")], nil, "Reverse a late fee (or an NSF or reconnect fee) on the open account", .serviceAction),
              KeyBinding([.character("k")], nil, "Leak adjustment: credit water charges for the leak's dates", .serviceAction),
              KeyBinding([.character("f")], nil, "Refund the credit balance (a refund request prints for accounts payable)", .serviceAction),
              KeyBinding([.character("d")], nil, "Apply the deposit held to the balance (final bill)", .serviceAction),

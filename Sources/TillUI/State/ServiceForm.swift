@@ -14,7 +14,7 @@ public struct ServiceForm: Equatable, Sendable {
             case .reversal: "Reverse a payment (drawer closed)"
             case .nsf: "Returned check (NSF)"
             case .transfer: "Transfer a payment to another account"
-            case .lateFee: "Reverse a late fee"
+            case .lateFee: "Reverse a late, NSF or reconnect fee"
             case .leak: "Leak adjustment"
             case .refund: "Refund the credit balance"
             case .depositApply: "Apply the deposit to the balance"
@@ -74,7 +74,8 @@ public struct ServiceForm: Equatable, Sendable {
         case .nsf: return [f("receipt", "Receipt no.", .digits), f("check", "Check no.", .text, optional: true, "only if it took several"), reason]
         case .transfer: return [f("receipt", "Receipt no.", .digits), f("to", "To account", .text),
                                 f("amount", "Amount", .money, optional: true, "Enter: all of it"), reason]
-        case .lateFee: return [f("amount", "Amount", .money, optional: true, "Enter: the whole fee"), reason]
+        case .lateFee: return [f("fee", "Fee", .text, optional: true, "Enter: late; or nsf, reconnect"),
+                               f("amount", "Amount", .money, optional: true, "Enter: the whole fee"), reason]
         case .leak: return [f("amount", "Credit", .money), f("from", "Leak from", .date, "YYYY-MM-DD"), f("to", "Repaired", .date, "YYYY-MM-DD"), reason]
         case .refund, .depositRefund:
             return [f("amount", "Amount", .money, optional: true, "Enter: all of it"), f("payee", "Pay to", .text, optional: true, "Enter: the customer"),
@@ -113,6 +114,7 @@ public struct ServiceForm: Equatable, Sendable {
         if field.name == "type", (try? ServiceRequestType.named(value)) == nil {
             return "Type is one of " + ServiceRequestType.allCases.map(\.rawValue).joined(separator: ", ")
         }
+        if field.name == "fee", !["late", "nsf", "reconnect"].contains(value) { return "Fee is late, nsf or reconnect" }
         if field.name == "priority", ServiceRequestPriority(rawValue: value) == nil { return "Priority is low, normal, high or emergency" }
         if field.name == "status", ![ServiceRequestStatus.scheduled, .done, .cancelled].map(\.rawValue).contains(value) {
             return "Status is scheduled, done or cancelled"
@@ -224,7 +226,13 @@ private func serviceFormKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
         case .character(let c):
             let field = form.fields[form.index]
             guard field.value.count < (field.kind == .text ? 120 : 12) else { return [] }
-            if field.kind == .digits && !c.isASCIIDigit { return [] }
+            // Only what the field can hold: digits for numbers, money and dates as they are written.
+            switch field.kind {
+            case .digits where !c.isASCIIDigit: return []
+            case .money where !(c.isASCIIDigit || ".,$".contains(c)): return []
+            case .date where !(c.isASCIIDigit || c == "-"): return []
+            default: break
+            }
             form.fields[form.index].value.append(c)
         case .backspace: _ = form.fields[form.index].value.popLast()
         case .enter:

@@ -97,15 +97,19 @@ struct AccountCommand: ParsableCommand {
     }
 
     struct WaiveLateFee: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "waive-late-fee", abstract: "Reverse the account's latest late fee.")
+        static let configuration = CommandConfiguration(commandName: "waive-late-fee",
+                                                        abstract: "Reverse the account's latest late fee (or --fee nsf, reconnect).")
         @OptionGroup var actor: ActorOptions
         @Argument(help: "The account number.") var account: String
+        @Option(help: "late (default), nsf or reconnect.") var fee = "late"
         @Option(help: "How much (default: what is left of the fee).") var amount: String?
         @Option(help: "Why.") var reason: String
         func run() throws {
             try reporting {
                 let (book, who) = try actor.open()
-                report(try book.reverseLateFee(account: try AccountNumber(account), amount: try money(amount), reason: reason, actor: who))
+                let books: [String: BookAccount] = ["late": .lateFee, "nsf": .nsfFee, "reconnect": .reconnectFee]
+                guard let kind = books[fee] else { throw Failure(message: "Fee is late, nsf or reconnect") }
+                report(try book.reverseFee(kind, account: try AccountNumber(account), amount: try money(amount), reason: reason, actor: who))
             }
         }
     }
