@@ -163,7 +163,7 @@ extension Ledger {
     }
 
     /// Fees posted per write transaction by the late-fee run.
-    static let feeChunk = 200
+    static let feeChunk = 50
 
     /// What is unpaid of an account's bills due on one date.
     static func unpaidBills(accountID: Int64, due: BusinessDate, _ db: Database) throws -> Int64 {
