@@ -338,6 +338,13 @@ import TillCore
         let again = try o.ledger.importPayments(csv: Array(file.utf8), fileName: "p.csv", actor: actor)
         #expect(again.posted.isEmpty && again.alreadyPosted.count == 3)
         #expect(try o.f.balance("100001") == .zero)
+        // The lockbox check comes back unpaid: charged back from the bank, with the fee and the letter.
+        let lockbox = try #require(result.posted.first { $0.account == "100003" }?.receipt)
+        let returned = try o.ledger.returnCheck(receipt: lockbox, reason: "bank returned: account closed", actor: actor)
+        #expect(try o.book(.bank) == Money(cents: 15_000))
+        #expect(try o.f.balance("100003") == Money(cents: 21_000 + 2_500))
+        let letter = try String(contentsOfFile: try #require(returned.files.first), encoding: .utf8)
+        #expect(letter.contains("Check LBX-77 for $100.00"))
         try o.expectSound()
     }
 

@@ -390,7 +390,12 @@ extension Schema {
         try db.create(index: "overrides_day", on: "overrides", columns: ["business_date"])
         try db.create(table: "returned_checks", options: [.strict]) { t in
             t.primaryKey("id", .integer) // append-only: ids are never reused
-            t.column("tender_id", .integer).notNull().unique().references("tenders")
+            // The check: a tender taken at the counter or in a batch, or a lockbox check of an imported file.
+            t.column("tender_id", .integer).unique().references("tenders")
+            t.column("batch_line_id", .integer).unique().references("batch_lines", column: "id") // created below
+            t.check(sql: "tender_id IS NOT NULL OR batch_line_id IS NOT NULL")
+            t.column("check_number", .text).notNull()
+            t.column("amount_cents", .integer).notNull().check(sql: "amount_cents > 0")
             t.column("transaction_id", .integer).notNull().references("transactions") // the NSF posting
             t.column("account_id", .integer).notNull().references("accounts")
             t.column("fee_cents", .integer).notNull()

@@ -242,8 +242,8 @@ struct DemoGenerator {
             try addCharge(index, posting: reversed, amount: returned.amount, due: day, transaction: txn, s)
             try addCharge(index, posting: feePosting, amount: fee, due: day, transaction: txn, s)
             try db.execute(sql: """
-                INSERT INTO returned_checks(tender_id, transaction_id, account_id, fee_cents, cash_only_until)
-                SELECT id, ?, ?, ?, ? FROM tenders WHERE transaction_id = ? AND kind = 'check'
+                INSERT INTO returned_checks(tender_id, check_number, amount_cents, transaction_id, account_id, fee_cents, cash_only_until)
+                SELECT id, reference, amount_cents, ?, ?, ?, ? FROM tenders WHERE transaction_id = ? AND kind = 'check'
                 """, arguments: [txn, accounts[index].id, fee, options.today.adding(months: 11).description, returned.transaction])
         }
     }

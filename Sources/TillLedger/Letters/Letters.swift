@@ -199,9 +199,9 @@ extension Ledger {
                 }
             case .nsf:
                 return try Row.fetchAll(db, sql: """
-                    SELECT a.number, r.fee_cents, r.cash_only_until, x.reference, x.amount_cents, o.receipt_number
+                    SELECT a.number, r.fee_cents, r.cash_only_until, r.check_number AS reference, r.amount_cents, o.receipt_number
                     FROM returned_checks r JOIN transactions t ON t.id = r.transaction_id JOIN accounts a ON a.id = r.account_id
-                    JOIN tenders x ON x.id = r.tender_id JOIN transactions o ON o.id = x.transaction_id
+                    JOIN transactions o ON o.id = t.corrects_id
                     WHERE \(transactionID == nil ? "t.business_date = ?" : "t.id = ?") ORDER BY r.id
                     """, arguments: [transactionID.map(DatabaseValue.init) ?? date.description.databaseValue]).map { row in
                     var fields = try account(row["number"])

@@ -56,30 +56,33 @@ extension Ledger {
         var outcome = try serviceWrite(idempotencyKey) { db, day in
             let original = try Self.originalPayment(receipt, db)
             try Self.checkUndoable(original, verb: "returned")
-            let checks = original.tenders.filter { $0.tender.kind == .check && $0.tender.amount.isPositive }
+            let checks = try Self.checks(of: original, db)
             let wanted = checkNumber?.trimmingSpacesAndTabs() ?? ""
-            let picked = wanted.isEmpty ? checks : checks.filter { ($0.tender.reference ?? "") == wanted }
+            let picked = wanted.isEmpty ? checks : checks.filter { $0.number == wanted }
             guard let check = picked.first else {
                 throw LedgerError(.invalid, checks.isEmpty ? "Receipt #\(receipt) took no check"
                                                           : "Receipt #\(receipt) took no check number \(wanted)")
             }
             guard picked.count == 1 else {
-                let numbers = checks.map { $0.tender.reference ?? "?" }.joined(separator: ", ")
+                let numbers = checks.map(\.number).joined(separator: ", ")
                 throw LedgerError(.invalid, "Receipt #\(receipt) took several checks (\(numbers)): give the check number")
             }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM returned_checks WHERE tender_id = ?", arguments: [check.id]) == true {
-                throw LedgerError(.invalid, "Check \(check.tender.reference ?? "") of receipt #\(receipt) was already returned")
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM returned_checks WHERE tender_id = ? OR batch_line_id = ?",
+                                 arguments: [check.tenderID, check.batchLineID]) == true {
+                throw LedgerError(.invalid, "Check \(check.number) of receipt #\(receipt) was already returned")
             }
-            guard !original.drawerOpen else {
+            // A check still in an open drawer is handed back and its payment voided; a lockbox
+            // check (no drawer) went to the bank and may come back any day.
+            guard !(original.drawerSession != nil && original.drawerOpen) else {
                 throw LedgerError(.invalid, "Receipt #\(receipt) is still in an open drawer: hand the check back and void the payment (v)")
             }
             guard let first = original.credits.first(where: { $0.amount.isPositive }) else {
                 throw LedgerError(.invalid, "Receipt #\(receipt) credits no account: a returned check is charged to the account it paid")
             }
-            let auth = try Self.authorize(.nsf, amount: check.tender.amount, actor: actor, db)
+            let auth = try Self.authorize(.nsf, amount: check.amount, actor: actor, db)
             let fee = Money(cents: try Self.intSetting(.nsfFeeCents, db))
             // The check's amount is charged back to the accounts it paid, in the receipt's order.
-            var left = check.tender.amount.cents
+            var left = check.amount.cents
             var lines: [PostingLine] = []
             for credit in original.credits where credit.amount.isPositive && left > 0 {
                 let part = min(left, credit.amount.cents)
@@ -87,7 +90,7 @@ extension Ledger {
                 left -= part
             }
             if left > 0 { lines.append(PostingLine(.miscellaneous, Money(cents: left))) } // a check that paid revenue codes
-            lines.append(PostingLine(.bank, Money(cents: -check.tender.amount.cents)))
+            lines.append(PostingLine(.bank, Money(cents: -check.amount.cents)))
             if fee.isPositive {
                 lines.append(PostingLine(.receivable, fee, account: first.account))
                 lines.append(PostingLine(.nsfFee, Money(cents: -fee.cents)))
@@ -97,18 +100,20 @@ extension Ledger {
             let posted = try self.insert(PostingRequest(
                 kind: .nsf, lines: Self.merged(lines), operatorID: actor.operatorID, terminal: actor.terminal,
                 idempotencyKey: idempotencyKey, corrects: original.id, overrideBy: auth.approver?.id,
-                memo: "Returned check \(check.tender.reference ?? "") on #\(receipt): \(reason)"),
+                memo: "Returned check \(check.number) on #\(receipt): \(reason)"),
                 businessDate: day, accountIDs: original.accountIDs, db)
             let accountID = original.accountIDs[first.account]!
             try db.execute(sql: """
-                INSERT INTO returned_checks(tender_id, transaction_id, account_id, fee_cents, cash_only_until) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [check.id, posted.id, accountID, fee.cents, until.description])
+                INSERT INTO returned_checks(tender_id, batch_line_id, check_number, amount_cents, transaction_id, account_id, fee_cents,
+                                            cash_only_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [check.tenderID, check.batchLineID, check.number, check.amount.cents, posted.id, accountID, fee.cents,
+                                 until.description])
             try db.execute(sql: "UPDATE accounts SET cash_only_until = max(COALESCE(cash_only_until, ''), ?) WHERE id = ?",
                            arguments: [until.description, accountID])
             try Self.finish(auth, posted, event: "check.returned",
-                            detail: "#\(receipt) check \(check.tender.reference ?? "") \(check.tender.amount.formatted) fee \(fee.formatted) cash only until \(until): \(reason)",
+                            detail: "#\(receipt) check \(check.number) \(check.amount.formatted) fee \(fee.formatted) cash only until \(until): \(reason)",
                             db, at: self.timestamp())
-            return ServiceOutcome(transaction: posted, summary: "Returned check \(check.tender.amount.formatted) on #\(receipt) posted as #\(Self.number(posted)): fee \(fee.formatted), \(first.account) cash only until \(until).")
+            return ServiceOutcome(transaction: posted, summary: "Returned check \(check.amount.formatted) on #\(receipt) posted as #\(Self.number(posted)): fee \(fee.formatted), \(first.account) cash only until \(until).")
         }
         if let posted = outcome.transaction, !posted.wasAlreadyPosted,
            let file = try? writeLetters(.nsf, on: posted.businessDate, transactionID: posted.id).first {
@@ -145,6 +150,29 @@ extension Ledger {
             try Self.finish(auth, posted, event: "payment.transferred",
                             detail: "#\(receipt) \(amount.formatted) from \(from) to \(to): \(reason)", db, at: self.timestamp())
             return ServiceOutcome(transaction: posted, summary: "\(amount.formatted) of #\(receipt) moved from \(from) to \(to) (#\(Self.number(posted))).")
+        }
+    }
+
+    /// A check a payment took: a tender, or a lockbox check of an imported file (a batch line).
+    struct PaidCheck {
+        let tenderID: Int64?
+        let batchLineID: Int64?
+        let number: String
+        let amount: Money
+    }
+
+    static func checks(of original: OriginalPayment, _ db: Database) throws -> [PaidCheck] {
+        let tenders = original.tenders.filter { $0.tender.kind == .check && $0.tender.amount.isPositive }.map {
+            PaidCheck(tenderID: $0.id, batchLineID: nil, number: $0.tender.reference ?? "", amount: $0.tender.amount)
+        }
+        guard tenders.isEmpty else { return tenders }
+        // The bank deposited a lockbox check itself: its batch line is the check.
+        return try Row.fetchAll(db, sql: """
+            SELECT l.id, l.reference, -SUM(p.amount_cents) AS amount FROM batch_lines l
+            JOIN postings p ON p.transaction_id = l.transaction_id AND p.book = 'AR'
+            WHERE l.transaction_id = ? AND l.tender = 'check' GROUP BY l.id
+            """, arguments: [original.id]).map {
+            PaidCheck(tenderID: nil, batchLineID: $0["id"], number: $0["reference"], amount: Money(cents: $0["amount"]))
         }
     }
 
