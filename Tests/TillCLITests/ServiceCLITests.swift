@@ -69,6 +69,23 @@ struct ServiceCLITests {
             .trimmingCharacters(in: .newlines)
         try DayCLITests.ok(["requests", "update", id, "--status", "done", "--note", "re-read 4411", "--operator", "csr"] + d, Self.csr)
         #expect(try DayCLITests.ok(["requests", "--status", "done", "--history"] + d).contains("re-read 4411"))
+        // A write-off by a lead needs the supervisor; then hledger reads the whole journal,
+        // bad debt, late fees, fee reversals and all, and finds it balanced.
+        let owing = try #require(try DatabaseQueue(path: db).read { db in
+            try String.fetchOne(db, sql: "SELECT number FROM accounts WHERE balance_cents > 0 AND status = 'active' ORDER BY id DESC LIMIT 1")
+        })
+        let leadAlone = try TillProcess.till(["account", "write-off", owing, "--reason", "bankruptcy 26-1", "--operator", "lead"] + d,
+                                             environment: Self.lead)
+        #expect(leadAlone.status == 1 && leadAlone.stderr.contains("needs a supervisor"))
+        try DayCLITests.ok(["account", "write-off", owing, "--collections", "--reason", "bankruptcy 26-1", "--operator", "lead",
+                            "--approver", "super"] + d, ["TILL_PIN": "3333", "TILL_APPROVER_PIN": "9999"])
+        let hledger = try #require(TillProcess.which("hledger"), "hledger is not installed: scripts/test installs it")
+        let journal = directory.appendingPathComponent("all.journal").path
+        try DayCLITests.ok(["export", "journal", "--format", "hledger", "-o", journal] + d)
+        let balance = try TillProcess.run(hledger, ["-f", journal, "balance", "--flat", "--output-format=csv"])
+        #expect(balance.status == 0, "\(balance.stderr)")
+        #expect(balance.stdout.contains("expenses:bad debt") && balance.stdout.contains("revenues:late fees"))
+        #expect(balance.stdout.split(whereSeparator: \.isNewline).last?.contains("\"total\",\"0\"") == true, "\(balance.stdout)")
         let verify = try DayCLITests.ok(["verify"] + d)
         #expect(verify.contains("ledger is sound"))
     }
