@@ -90,6 +90,7 @@ extension Runtime {
                                              openDrawer: false) {
                     text += " Printer: \(failure)"
                 }
+                do { text += " Backup: \(try ledger.backupAfterClose(settlement.date))." } catch { text += " Backup FAILED: \(error)." }
                 return [.notice(AppState.Message(text)), .settlementLoaded(try settleView())] + run(.refreshStatus)
             } catch {
                 return [.notice(AppState.Message("Day not closed: \(error)", .error))]

@@ -77,6 +77,10 @@ struct DayCLITests {
 
         let closed = try Self.ok(["day", "close", "--bag", "B-1120", "--operator", "lead"] + d, Self.lead)
         #expect(closed.contains("Business day 2026-11-20 is closed. Deposit $154.50 in bag B-1120."))
+        // The books as they closed are copied aside, and the copy is sound.
+        let backup = directory.appendingPathComponent("backups/till-2026-11-20.sqlite").path
+        #expect(closed.contains("Backup: \(backup)"))
+        #expect(try TillProcess.till(["verify", "--db", backup]).status == 0)
         let reports = directory.appendingPathComponent("reports")
         for name in ["settlement.txt", "deposit.csv", "tenders.csv", "revenue.csv", "drawers.csv"] {
             #expect(FileManager.default.fileExists(atPath: reports.appendingPathComponent("2026-11-20-\(name)").path), "\(name)")

@@ -39,12 +39,22 @@ enum TillProcess {
     /// `stdin`, output to files (so a chatty child never blocks on a full pipe).
     static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
                     stdin: String? = nil) throws -> RunResult {
+        let child = try spawn(executable, arguments, environment: environment, stdin: stdin)
+        defer { try? FileManager.default.removeItem(at: child.directory) }
+        let exitCode = wait(child.pid)
+        return RunResult(status: exitCode,
+                         stdout: (try? String(contentsOfFile: child.directory.appendingPathComponent("out").path, encoding: .utf8)) ?? "",
+                         stderr: (try? String(contentsOfFile: child.directory.appendingPathComponent("err").path, encoding: .utf8)) ?? "")
+    }
+
+    /// Starts `executable` without waiting: its output goes to `out` and `err` in `directory`.
+    static func spawn(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+                      stdin: String? = nil) throws -> (pid: pid_t, directory: URL) {
         var env = ProcessInfo.processInfo.environment
         env["TILL_PIN"] = nil
         env["TILL_DB"] = nil
         for (key, value) in environment { env[key] = value }
         let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
         let inPath = directory.appendingPathComponent("in").path
         let outPath = directory.appendingPathComponent("out").path, errPath = directory.appendingPathComponent("err").path
         FileManager.default.createFile(atPath: inPath, contents: Data((stdin ?? "").utf8))
@@ -75,12 +85,14 @@ enum TillProcess {
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, executable.path, &actions, &attributes, argv, envp)
         guard spawned == 0 else { throw SpawnError(path: executable.path, code: spawned) }
+        return (pid, directory)
+    }
+
+    /// Waits for a spawned child; its exit status, or 128 + the signal that ended it.
+    static func wait(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let exitCode = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        return RunResult(status: exitCode,
-                         stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-                         stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     }
 
     struct SpawnError: Error { let path: String; let code: Int32 }

@@ -11,9 +11,13 @@ public final class Ledger: Sendable {
     public let writer: DatabasePool
     public let path: String
     let clock: @Sendable () -> Date
+    /// Waits for another terminal's write: how long the last one took, and who to tell when one
+    /// runs past a second (the screen shows "waiting for the ledger…").
+    public let waits: LedgerWaits
 
     /// Opens (creating when `create` is true) the ledger at `path` and brings its schema up to date.
-    public init(path: String, create: Bool = false, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+    public init(path: String, create: Bool = false, allowWorldWritable: Bool = false,
+                clock: @escaping @Sendable () -> Date = { Date() }) throws {
         let fileManager = FileManager.default
         if !fileManager.fileExists(atPath: path) {
             guard create else {
@@ -29,9 +33,16 @@ public final class Ledger: Sendable {
                 throw LedgerError(.noLedger, "Cannot create a ledger at \(path)")
             }
         }
+        // Books anyone on the machine may rewrite are not books: refuse them unless told otherwise.
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IWOTH != 0, !allowWorldWritable {
+            throw LedgerError(.database, "\(path) may be written by anyone on this machine: `chmod 600 \(path)` (or open it with --allow-world-writable)")
+        }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(5)
+        // Another terminal writing: wait (backing off) instead of failing, up to `LedgerWaits.limit`.
+        let waits = LedgerWaits()
+        configuration.busyMode = .callback { attempt in waits.shouldRetry(attempt: Int(attempt)) }
         configuration.label = "till"
         configuration.prepareDatabase { db in
             // Checkpoints never run inside a posting (they fsync the whole database file
@@ -48,6 +59,7 @@ public final class Ledger: Sendable {
         }
         self.path = path
         self.clock = clock
+        self.waits = waits
     }
 
     /// `XDG_DATA_HOME/till/till.sqlite`, or `~/.local/share/till/till.sqlite`.
@@ -84,7 +96,11 @@ public final class Ledger: Sendable {
         do {
             return try writer.writeWithoutTransaction { db in
                 var result: T?
+                // BEGIN IMMEDIATE takes the write lock first (waiting in the busy handler),
+                // so nothing inside can fail half-way for want of it.
+                defer { waits.finished() }
                 try db.inTransaction(.immediate) {
+                    waits.finished()
                     result = try body(db)
                     return .commit
                 }
@@ -101,6 +117,61 @@ public final class Ledger: Sendable {
         } catch let error as DatabaseError {
             throw LedgerError(database: error, path: path)
         }
+    }
+}
+
+/// SQLite's busy handler for one ledger: retries a locked database with a short back-off, tells
+/// whoever listens when a wait runs past a second (and when it ends), and gives up after
+/// `limit` seconds with "the ledger is busy" — nothing written.
+public final class LedgerWaits: @unchecked Sendable {
+    public static let limit: TimeInterval = 30
+    public static let noticeAfter: TimeInterval = 1
+    private let lock = NSLock()
+    private var started: Date?
+    private var noticed = false
+    private var longest: TimeInterval = 0
+    private var listener: (@Sendable (Bool) -> Void)?
+
+    /// Called with true when a wait passes a second, and false when that wait is over.
+    public func onLongWait(_ listener: @escaping @Sendable (Bool) -> Void) {
+        lock.withLock { self.listener = listener }
+    }
+
+    /// The longest wait seen so far, in seconds.
+    public var longestWait: TimeInterval { lock.withLock { longest } }
+
+    func shouldRetry(attempt: Int) -> Bool {
+        let now = Date()
+        var notify: (@Sendable (Bool) -> Void)?
+        let retry: Bool = lock.withLock {
+            if attempt == 0 || started == nil { started = now }
+            let waited = now.timeIntervalSince(started!)
+            longest = max(longest, waited)
+            if waited >= Self.noticeAfter && !noticed {
+                noticed = true
+                notify = listener
+            }
+            return waited < Self.limit
+        }
+        notify?(true)
+        if retry {
+            // Half a millisecond, then one: a waiting post starts soon after the other commits
+            // (SQLite queues no one, so a long sleep is how a writer starves).
+            usleep(useconds_t(attempt < 2 ? 500 : 1_000))
+        }
+        return retry
+    }
+
+    /// A write got its lock (or gave up): the wait, if there was one, is over.
+    func finished() {
+        var notify: (@Sendable (Bool) -> Void)?
+        lock.withLock {
+            if let started { longest = max(longest, Date().timeIntervalSince(started)) }
+            if noticed { notify = listener }
+            started = nil
+            noticed = false
+        }
+        notify?(false)
     }
 }
 

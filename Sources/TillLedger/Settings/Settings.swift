@@ -39,6 +39,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case shutoffPastDueDays = "shutoff.past_due_days"
     case shutoffMinimumCents = "shutoff.minimum_cents"
     case shutoffNoticeDays = "shutoff.notice_days"
+    case backupKeep = "backup.keep"
 
     /// Checks a value before it is stored: a number of cents, a yes/no, a count, a width.
     public func validate(_ value: String) throws(DomainError) {
@@ -48,7 +49,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
              .reconnectFeeCents, .lateFeeCents, .lateFeeMinimumCents, .shutoffMinimumCents:
             guard !value.isEmpty, value.count <= 12, value.allSatisfy(\.isASCIIDigit) else { throw invalid("a whole number of cents") }
         case .pinAttemptsBeforeLock, .pinLockMinutes, .idleLockMinutes, .cashOnlyMonthsAfterNSF, .lateFeeGraceDays,
-             .shutoffPastDueDays, .shutoffNoticeDays:
+             .shutoffPastDueDays, .shutoffNoticeDays, .backupKeep:
             guard !value.isEmpty, value.count <= 4, value.allSatisfy(\.isASCIIDigit) else { throw invalid("a whole number") }
         case .cashierVoidOwnSession, .registerEntry, .blindClose:
             guard value == "true" || value == "false" else { throw invalid("true or false") }
@@ -104,6 +105,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         (.shutoffPastDueDays, "45"),
         (.shutoffMinimumCents, "5000"),
         (.shutoffNoticeDays, "10"),
+        (.backupKeep, "30"),
     ]
 }
 

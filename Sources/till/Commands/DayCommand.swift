@@ -41,6 +41,10 @@ struct DayCommand: ParsableCommand {
                 let files = try ReportFiles.write(settlement, to: reports ?? book.reportsDirectory)
                 print("Business day \(settlement.date) is closed. Deposit \(settlement.depositTotal.formatted) in bag \(bag).")
                 for file in files { print("  \(file)") }
+                // The books as they closed, copied aside (the day is closed whether or not this works).
+                do { print("Backup: \(try book.backupAfterClose(settlement.date))") } catch {
+                    FileHandle.standardError.write(Data("till: the day is closed, but its backup failed: \(error)\n".utf8))
+                }
             }
         }
     }

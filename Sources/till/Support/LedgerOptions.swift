@@ -9,11 +9,13 @@ struct LedgerOptions: ParsableArguments {
         "The ledger file (default: $TILL_DB, else $XDG_DATA_HOME/till/till.sqlite, else ~/.local/share/till/till.sqlite).",
         valueName: "path"))
     var path: String?
+    @Flag(help: "Open a ledger file that anyone may write to (refused otherwise: chmod 600 it instead).")
+    var allowWorldWritable = false
 
     var resolvedPath: String { path ?? Ledger.defaultPath() }
 
     func open(create: Bool = false) throws -> Ledger {
-        try Ledger(path: resolvedPath, create: create)
+        try Ledger(path: resolvedPath, create: create, allowWorldWritable: allowWorldWritable)
     }
 }
 

@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+import TillCore
+
+extension Ledger {
+    /// `backups/` beside the ledger: where the day close leaves its copy.
+    public var backupsDirectory: String {
+        ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("backups")
+    }
+
+    /// A consistent copy of the ledger at `destination`, taken with SQLite's online backup while
+    /// terminals go on posting (the copy is the ledger as of one moment). Written beside the
+    /// destination first and renamed into place, so a copy is whole or absent; mode 0600.
+    /// An existing file is not overwritten.
+    @discardableResult
+    public func backup(to destination: String) throws -> String {
+        let fileManager = FileManager.default
+        guard !fileManager.fileExists(atPath: destination) else {
+            throw LedgerError(.invalid, "\(destination) already exists: a backup never overwrites a file")
+        }
+        let directory = (destination as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        let partial = destination + ".partial"
+        for suffix in ["", "-journal", "-wal", "-shm"] { try? fileManager.removeItem(atPath: partial + suffix) }
+        guard fileManager.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw LedgerError(.database, "Cannot write a backup at \(destination)")
+        }
+        do {
+            let copy = try DatabaseQueue(path: partial)
+            try writer.backup(to: copy)
+            // The copy is a plain rollback-journal file: one file to carry away.
+            try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+            try copy.close()
+            try fileManager.moveItem(atPath: partial, toPath: destination)
+        } catch let error as DatabaseError {
+            for suffix in ["", "-journal", "-wal", "-shm"] { try? fileManager.removeItem(atPath: partial + suffix) }
+            throw LedgerError(database: error, path: destination)
+        } catch {
+            for suffix in ["", "-journal", "-wal", "-shm"] { try? fileManager.removeItem(atPath: partial + suffix) }
+            throw error
+        }
+        return destination
+    }
+
+    /// The day close's backup, `backups/till-DATE.sqlite`, keeping the newest `backup.keep`
+    /// of them. Returns the file written.
+    @discardableResult
+    public func backupAfterClose(_ date: BusinessDate) throws -> String {
+        let name = "till-\(date).sqlite"
+        var target = (backupsDirectory as NSString).appendingPathComponent(name)
+        var attempt = 1
+        while FileManager.default.fileExists(atPath: target) {
+            attempt += 1
+            target = (backupsDirectory as NSString).appendingPathComponent("till-\(date)-\(attempt).sqlite")
+        }
+        try backup(to: target)
+        let keep = max(1, Int(try setting(.backupKeep)) ?? 30)
+        let backups = ((try? FileManager.default.contentsOfDirectory(atPath: backupsDirectory)) ?? [])
+            .filter { $0.hasPrefix("till-") && $0.hasSuffix(".sqlite") }.sorted()
+        for old in backups.dropLast(keep) {
+            try? FileManager.default.removeItem(atPath: (backupsDirectory as NSString).appendingPathComponent(old))
+        }
+        return target
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import GRDB
+import Testing
+import TillCore
+import TillLedger
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Several terminals on one ledger, and a process killed at any moment: nothing lost,
+/// nothing posted twice, nothing half-written. Sizes come from the environment so a longer
+/// soak is one variable away: TILL_STRESS_PROCESSES, TILL_STRESS_POSTS, TILL_KILL_ROUNDS.
+@Suite("Trust: many terminals, kill -9", .serialized)
+struct TrustTests {
+    static func size(_ name: String, _ fallback: Int) -> Int {
+        ProcessInfo.processInfo.environment[name].flatMap(Int.init) ?? fallback
+    }
+
+    static func demo(_ directory: URL) throws -> String {
+        let db = directory.appendingPathComponent("trust.sqlite").path
+        let made = try TillProcess.till(["demo", "--accounts", "40", "--db", db])
+        #expect(made.status == 0, "\(made.stderr)")
+        return db
+    }
+
+    /// `KEY RECEIPT` lines a harness acknowledged.
+    static func acknowledged(_ path: String) -> [(key: String, receipt: Int64)] {
+        ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: " ")
+            guard parts.count == 2, let receipt = Int64(parts[1]) else { return nil } // a line cut by the kill
+            return (String(parts[0]), receipt)
+        }
+    }
+
+    @Test func eightTerminalsPostAtOnceWithoutAGapOrADuplicate() throws {
+        let processes = Self.size("TILL_STRESS_PROCESSES", 8), posts = Self.size("TILL_STRESS_POSTS", 1000)
+        let directory = try TillProcess.temporaryDirectory()
+        let db = try Self.demo(directory)
+        let before = try DatabaseQueue(path: db).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transactions WHERE kind = 'payment'")! }
+        var children: [(pid: pid_t, directory: URL)] = []
+        for index in 0..<processes {
+            children.append(try TillProcess.spawn(TillProcess.binary, [
+                "post-loop", "--db", db, "--operator", "cashier", "--count", "\(posts)", "--key-prefix", "S\(index)",
+                "--seed", "\(index + 1)", "--ack", directory.appendingPathComponent("ack\(index)").path,
+                "--json", directory.appendingPathComponent("waits\(index).json").path,
+            ], environment: ["TILL_PIN": "1111", "TILL_TERMINAL": "STRESS\(index)"]))
+        }
+        for child in children {
+            let status = TillProcess.wait(child.pid)
+            let stderr = (try? String(contentsOfFile: child.directory.appendingPathComponent("err").path, encoding: .utf8)) ?? ""
+            #expect(status == 0, "\(stderr)")
+        }
+        // Exactly processes × posts new payments, each acknowledged receipt among them once.
+        let queue = try DatabaseQueue(path: db)
+        let (payments, keyed) = try queue.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transactions WHERE kind = 'payment'")!,
+             try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
+                SELECT idempotency_key, receipt_number FROM transactions WHERE idempotency_key GLOB 'S*-*'
+                """).map { ($0[0] as String, $0[1] as Int64) }))
+        }
+        #expect(payments - before == processes * posts)
+        var acknowledged = 0
+        for index in 0..<processes {
+            for ack in Self.acknowledged(directory.appendingPathComponent("ack\(index)").path) {
+                #expect(keyed[ack.key] == ack.receipt)
+                acknowledged += 1
+            }
+        }
+        #expect(acknowledged == processes * posts)
+        // Receipts 1…N without a gap, every transaction balanced, every cache right.
+        let verify = try TillProcess.till(["verify", "--db", db])
+        #expect(verify.status == 0, "\(verify.stdout)")
+        // The worst waits, for RELIABILITY.md.
+        var report: [String] = []
+        for index in 0..<processes {
+            report.append((try? String(contentsOfFile: directory.appendingPathComponent("waits\(index).json").path, encoding: .utf8)) ?? "")
+        }
+        print("stress \(processes)×\(posts): " + report.joined(separator: " ").replacingOccurrences(of: "\n", with: ""))
+        try? report.joined().write(toFile: directory.appendingPathComponent("waits.json").path, atomically: true, encoding: .utf8)
+    }
+
+    @Test func killedAtAnyMomentNothingIsLostHalfWrittenOrPostedTwice() throws {
+        let rounds = Self.size("TILL_KILL_ROUNDS", 200)
+        let directory = try TillProcess.temporaryDirectory()
+        let db = try Self.demo(directory)
+        let ack = directory.appendingPathComponent("ack").path
+        var generator = SystemRandomNumberGenerator()
+        var killed = 0
+        for round in 0..<rounds {
+            // Every round starts three keys before the last one acknowledged: those (and one that
+            // may have committed unacknowledged as the kill came) are answered from the ledger,
+            // then new ones are posted until the kill.
+            let last = Self.acknowledged(ack).compactMap { Int($0.key.dropFirst(2)) }.max() ?? -1
+            let child = try TillProcess.spawn(TillProcess.binary, [
+                "post-loop", "--db", db, "--operator", "cashier", "--count", "1000000", "--key-prefix", "K",
+                "--start", "\(max(0, last + 1 - 3))", "--seed", "\(round + 1)", "--ack", ack,
+            ], environment: ["TILL_PIN": "1111", "TILL_TERMINAL": "KILL"])
+            usleep(UInt32.random(in: 60_000...260_000, using: &generator))
+            kill(child.pid, SIGKILL)
+            if TillProcess.wait(child.pid) == 128 + SIGKILL { killed += 1 }
+            try? FileManager.default.removeItem(at: child.directory)
+            if round % 25 == 24 || round == rounds - 1 {
+                let verify = try TillProcess.till(["verify", "--db", db])
+                #expect(verify.status == 0, "after \(round + 1) kills: \(verify.stdout)")
+            }
+        }
+        #expect(killed >= rounds * 9 / 10, "only \(killed) of \(rounds) runs were killed mid-way")
+        // Every acknowledged receipt is in the ledger under its key; a key acknowledged twice
+        // (once before a kill, once after a restart) has one receipt.
+        let keyed = try DatabaseQueue(path: db).read { db in
+            try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
+                SELECT idempotency_key, receipt_number FROM transactions WHERE idempotency_key GLOB 'K-*'
+                """).map { ($0[0] as String, $0[1] as Int64) })
+        }
+        let acks = Self.acknowledged(ack)
+        #expect(acks.count > rounds, "the harness acknowledged only \(acks.count) payments in \(rounds) rounds")
+        var seen: [String: Int64] = [:]
+        for a in acks {
+            #expect(keyed[a.key] == a.receipt, "acknowledged \(a.key) as #\(a.receipt), the ledger has \(keyed[a.key].map { "#\($0)" } ?? "nothing")")
+            if let first = seen[a.key] { #expect(first == a.receipt) }
+            seen[a.key] = a.receipt
+        }
+        // The keys posted run K-0 … K-(n-1) with none missing: a restart never skipped or doubled one.
+        let numbers = keyed.keys.compactMap { Int($0.dropFirst(2)) }.sorted()
+        #expect(numbers == Array(0..<numbers.count))
+        // None of these receipts printed (the harness has no printer): every one waits in the
+        // terminal's reprint queue, as a payment does whose process died before its receipt printed.
+        let queue = try Ledger(path: db).reprintQueue(terminal: "KILL")
+        #expect(Set(queue.map(\.value)) == Set(keyed.values))
+        print("kill -9: \(killed) kills, \(keyed.count) payments posted, \(acks.count) acknowledgements")
+    }
+
+    @Test func aBackupTakenWhilePostingIsWholeAndPrivate() throws {
+        let directory = try TillProcess.temporaryDirectory()
+        let db = try Self.demo(directory)
+        let poster = try TillProcess.spawn(TillProcess.binary, [
+            "post-loop", "--db", db, "--operator", "cashier", "--count", "400", "--key-prefix", "B",
+        ], environment: ["TILL_PIN": "1111", "TILL_TERMINAL": "BACKUP"])
+        var copies: [String] = []
+        for index in 0..<3 {
+            usleep(150_000)
+            let copy = directory.appendingPathComponent("copy\(index).sqlite").path
+            let taken = try TillProcess.till(["backup", "--db", db, copy])
+            #expect(taken.status == 0, "\(taken.stderr)")
+            copies.append(copy)
+        }
+        #expect(TillProcess.wait(poster.pid) == 0)
+        for copy in copies {
+            let verify = try TillProcess.till(["verify", "--db", copy])
+            #expect(verify.status == 0, "\(copy): \(verify.stdout)")
+            let mode = try FileManager.default.attributesOfItem(atPath: copy)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+        }
+        // A backup never overwrites a file.
+        let again = try TillProcess.till(["backup", "--db", db, copies[0]])
+        #expect(again.status == 1 && again.stderr.contains("already exists"))
+    }
+
+    @Test func aWorldWritableLedgerIsRefusedAndNoFullCardNumberIsEverStored() throws {
+        let directory = try TillProcess.temporaryDirectory()
+        let db = try Self.demo(directory)
+        // Someone tries to enter a full card number, in every field that takes card details.
+        let env = ["TILL_PIN": "1111", "TILL_TERMINAL": "T9"]
+        for tender in ["card:4111111111111111:A1B2C3:VISA", "card:4242:4111111111111111:VISA", "ach:4111111111111111",
+                       "check:4111111111111111"] {
+            let tried = try TillProcess.till(["pay", "100001", "10.00", "--tender", tender, "--operator", "cashier", "--db", db], environment: env)
+            #expect(tried.status == 1, "\(tender) was accepted")
+            #expect(!tried.stderr.contains("4111111111111111"), "the number was echoed: \(tried.stderr)")
+        }
+        for file in [db, db + "-wal"] where FileManager.default.fileExists(atPath: file) {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+            #expect(Self.luhnRun(in: bytes) == nil, "\(file) holds a card-like number")
+        }
+        // Anyone may write the file: refused, unless the operator says so.
+        chmod(db, 0o666)
+        let refused = try TillProcess.till(["summary", "--db", db])
+        #expect(refused.status == 1 && refused.stderr.contains("may be written by anyone"))
+        #expect(try TillProcess.till(["summary", "--db", db, "--allow-world-writable"]).status == 0)
+        chmod(db, 0o600)
+        #expect(try TillProcess.till(["summary", "--db", db]).status == 0)
+    }
+
+    /// The first run of 13 to 19 ASCII digits passing the Luhn check, if any.
+    static func luhnRun(in data: Data) -> String? {
+        var digits: [UInt8] = []
+        func check() -> String? {
+            guard digits.count >= 13 else { return nil }
+            for length in 13...min(19, digits.count) {
+                for start in 0...(digits.count - length) {
+                    let run = digits[start..<(start + length)].map { Int($0 - 48) }
+                    var sum = 0
+                    for (index, digit) in run.reversed().enumerated() {
+                        let value = index % 2 == 1 ? digit * 2 : digit
+                        sum += value > 9 ? value - 9 : value
+                    }
+                    if sum % 10 == 0 && Set(run).count > 1 { return String(decoding: digits[start..<(start + length)], as: UTF8.self) }
+                }
+            }
+            return nil
+        }
+        for byte in data {
+            if byte >= 48 && byte <= 57 { digits.append(byte); continue }
+            if let found = check() { return found }
+            digits.removeAll(keepingCapacity: true)
+        }
+        return check()
+    }
+}
