@@ -57,6 +57,15 @@ public final class Runtime {
     }
 
     /// Records the sign-out when Till is stopped from outside (SIGTERM, SIGHUP).
+    /// Another terminal has held the ledger for more than a second: say so until it is free.
+    public func noteLedgerWait(_ waiting: Bool) {
+        if waiting {
+            state.message = AppState.Message("Waiting for the ledger: another terminal is writing…", .warning)
+        } else if state.message?.text.hasPrefix("Waiting for the ledger") == true {
+            state.message = nil
+        }
+    }
+
     public func signOut(reason: String) {
         guard let session = state.session else { return }
         try? ledger.audit("signout", detail: reason, operatorID: session.id, terminal: terminal)

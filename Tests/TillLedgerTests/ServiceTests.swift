@@ -402,3 +402,34 @@ import TillCore
         try o.expectSound()
     }
 }
+
+@Suite struct LedgerWaitTests {
+    /// Another connection holds the write lock for a second and a half: the posting waits (it is
+    /// not refused), the listener hears of the wait past a second and of its end, and it posts.
+    @Test func aPostWaitsForAnotherWriterAndSaysSoPastASecond() throws {
+        let f = try CounterFixture()
+        final class Heard: @unchecked Sendable { var events: [Bool] = []; let lock = NSLock() }
+        let heard = Heard()
+        f.ledger.waits.onLongWait { waiting in heard.lock.withLock { heard.events.append(waiting) } }
+        let other = try DatabaseQueue(path: f.ledger.path)
+        let locked = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            try? other.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                locked.signal()
+                Thread.sleep(forTimeInterval: 1.5)
+                try db.execute(sql: "COMMIT")
+            }
+            done.signal()
+        }
+        locked.wait()
+        let start = Date()
+        let posted = try f.payCash("100001", cents: 1_000)
+        #expect(posted.receipt != nil)
+        #expect(Date().timeIntervalSince(start) >= 1.0)
+        done.wait()
+        #expect(heard.lock.withLock { heard.events } == [true, false])
+        #expect(f.ledger.waits.longestWait >= 1.0)
+    }
+}

@@ -30,6 +30,14 @@ struct TerminalCommand: ParsableCommand {
             let runtime = Runtime(ledger: book, terminal: terminalID, size: screen.size,
                                   glyphs: screen.isUTF8 ? .unicode : .ascii, themes: .standard(), themeName: theme,
                                   colors: screen.hasColors)
+            // A post waiting more than a second for another terminal's write says so on the screen
+            // (drawn from inside the wait, on this same thread) instead of freezing silently.
+            let shared = UncheckedBox((screen, runtime))
+            book.waits.onLongWait { waiting in
+                let (screen, runtime) = shared.value
+                runtime.noteLedgerWait(waiting)
+                screen.draw(runtime.render())
+            }
             let signal = EventLoop(screen: screen, runtime: runtime).run()
             if let signal {
                 screen.restore()
@@ -74,4 +82,11 @@ struct EventLoop {
         }
         return nil
     }
+}
+
+/// Hands the screen and runtime to the ledger's wait listener, which runs on the same thread
+/// that owns them (inside a blocked write), never concurrently.
+final class UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
