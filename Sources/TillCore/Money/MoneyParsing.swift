@@ -20,7 +20,12 @@ extension Money {
             negative = true
             body = body.dropFirst().dropLast()
         }
-        if body.first == "-" { negative.toggle(); body = body.dropFirst() }
+        if body.first == "-" {
+            // "(-9)" is not a way of writing $9.00: a sign inside parentheses is refused.
+            if negative { throw .malformed("a minus sign inside parentheses") }
+            negative = true
+            body = body.dropFirst()
+        }
         if body.first == "$" { body = body.dropFirst() }
         if body.first == "-" && !negative { negative = true; body = body.dropFirst() }
         if body.isEmpty { throw .empty }
