@@ -433,3 +433,66 @@ import TillCore
         #expect(f.ledger.waits.longestWait >= 1.0)
     }
 }
+
+/// A ledger that is missing, read-only, from a newer Till, or on a full disk: a clear
+/// message and nothing half-written.
+@Suite struct AwkwardLedgerTests {
+    @Test func aMissingLedgerIsNamed() {
+        do {
+            _ = try Ledger(path: "/tmp/till-no-such-\(UUID().uuidString)/till.sqlite")
+            Issue.record("a missing ledger opened")
+        } catch let error as LedgerError {
+            #expect(error.code == .noLedger && error.message.contains("till init"))
+        } catch { Issue.record("\(error)") }
+    }
+
+    @Test func aLedgerFromANewerTillIsNotOpened() throws {
+        let f = try CounterFixture()
+        try f.ledger.writer.write { db in try db.execute(sql: "INSERT INTO grdb_migrations(identifier) VALUES ('v99-future')") }
+        do {
+            _ = try Ledger(path: f.ledger.path)
+            Issue.record("a newer ledger opened")
+        } catch let error as LedgerError { #expect(error.message.contains("newer version of Till")) }
+    }
+
+    @Test func aFullDiskRefusesThePostingWhole() throws {
+        let f = try CounterFixture()
+        let before = try f.count("transactions")
+        let postings = try f.count("postings")
+        // SQLite's page limit stands in for a full disk: no page more may be added.
+        try f.ledger.writer.writeWithoutTransaction { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count")!
+            try db.execute(sql: "PRAGMA max_page_count = \(pages)")
+        }
+        var refused: LedgerError?
+        for i in 0..<200 where refused == nil {
+            do { try f.payCash("100001", cents: 100 + Int64(i)) } catch let error as LedgerError { refused = error }
+        }
+        let error = try #require(refused)
+        #expect(error.message.contains("disk holding the ledger is full"))
+        try f.ledger.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = 1073741823") }
+        // What went in went in whole; the refused one left nothing.
+        let report = try f.ledger.verify()
+        #expect(report.isSound, "\(report.firstFault ?? "")")
+        let (transactions, postingsAfter) = (try f.count("transactions"), try f.count("postings"))
+        #expect(transactions >= before && postingsAfter >= postings)
+    }
+
+    @Test func aReadOnlyLedgerIsReadButNotWritten() throws {
+        let f = try CounterFixture()
+        _ = try f.payCash("100001", cents: 500)
+        f.ledger.checkpoint()
+        let path = f.ledger.path
+        chmod(path, 0o400)
+        defer { chmod(path, 0o600) }
+        guard getuid() != 0 else { return } // root writes whatever the mode says
+        do {
+            let opened = try Ledger(path: path)
+            _ = try opened.post(Payment(lines: [.account(try f.account("100001"), Money(cents: 100))], tenders: [.card(Money(cents: 100), lastFour: "4242", authorization: "A1")]),
+                                operatorID: f.cashier.id, terminal: "T9")
+            Issue.record("a read-only ledger took a posting")
+        } catch let error as LedgerError {
+            #expect(error.message.contains("Cannot write the ledger") || error.message.contains("read"))
+        }
+    }
+}

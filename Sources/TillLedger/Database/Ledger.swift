@@ -53,6 +53,11 @@ public final class Ledger: Sendable {
         }
         do {
             writer = try DatabasePool(path: path, configuration: configuration)
+            // A ledger a newer Till has migrated is not opened by this one: it would not know
+            // what the newer tables and rules mean.
+            if try writer.read({ db in try Schema.migrator.hasBeenSuperseded(db) }) {
+                throw LedgerError(.database, "\(path) was written by a newer version of Till: use that version (nothing was changed)")
+            }
             try Schema.migrator.migrate(writer)
         } catch let error as DatabaseError {
             throw LedgerError(database: error, path: path)

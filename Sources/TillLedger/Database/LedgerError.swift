@@ -42,6 +42,8 @@ public struct LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
             self.init(.locked, "The ledger is busy (another terminal is writing); nothing was changed, try again")
         case .SQLITE_CONSTRAINT where (error.message ?? "").contains("append-only"):
             self.init(.database, error.message ?? "the ledger is append-only")
+        case .SQLITE_FULL:
+            self.init(.database, "The disk holding the ledger is full: nothing was written; free some space and try again")
         case .SQLITE_NOTADB, .SQLITE_CORRUPT:
             self.init(.database, "\(path) is not a readable Till ledger (\(error.message ?? "corrupt"))")
         case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM:
