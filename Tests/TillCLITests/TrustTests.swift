@@ -10,6 +10,7 @@ import Glibc
 /// Several terminals on one ledger, and a process killed at any moment: nothing lost,
 /// nothing posted twice, nothing half-written. Sizes come from the environment so a longer
 /// soak is one variable away: TILL_STRESS_PROCESSES, TILL_STRESS_POSTS, TILL_KILL_ROUNDS.
+extension Processes {
 @Suite("Trust: many terminals, kill -9", .serialized)
 struct TrustTests {
     static func size(_ name: String, _ fallback: Int) -> Int {
@@ -205,4 +206,5 @@ struct TrustTests {
         }
         return check()
     }
+}
 }

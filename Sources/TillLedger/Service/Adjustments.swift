@@ -40,10 +40,8 @@ extension Ledger {
                 throw LedgerError(.invalid, "Account \(account) has no \(name) to reverse")
             }
             let unreversed = Money(cents: fee["unreversed"])
-            let amount = amount ?? unreversed
-            guard amount.isPositive, amount <= unreversed else {
-                throw LedgerError(.invalid, "The \(name) of \(fee["business_date"] as String) has \(unreversed.formatted) left to reverse")
-            }
+            let amount = try Self.amount(amount, upTo: unreversed,
+                                         else: "The \(name) of \(fee["business_date"] as String) has \(unreversed.formatted) left to reverse")
             let auth = try Self.authorize(.lateFeeReversal, amount: amount, actor: actor, db)
             var request = PostingRequest(
                 kind: .adjustment, lines: [PostingLine(book, amount), PostingLine(.receivable, Money(cents: -amount.cents), account: account)],
@@ -120,10 +118,8 @@ extension Ledger {
                 throw LedgerError(.invalid, source == .credit ? "Account \(account) has no credit balance to refund"
                                                                : "Account \(account) holds no deposit")
             }
-            let amount = amount ?? available
-            guard amount.isPositive, amount <= available else {
-                throw LedgerError(.invalid, "Account \(account) has \(available.formatted) \(source == .credit ? "of credit" : "of deposit") to refund")
-            }
+            let amount = try Self.amount(amount, upTo: available,
+                                         else: "Account \(account) has \(available.formatted) \(source == .credit ? "of credit" : "of deposit") to refund")
             let payee = (payee?.trimmingSpacesAndTabs()).flatMap { $0.isEmpty ? nil : $0 } ?? (row["customer_name"] as String)
             let mailing: String = row["mailing_address"]
             let address = (address?.trimmingSpacesAndTabs()).flatMap { $0.isEmpty ? nil : $0 }
@@ -166,8 +162,7 @@ extension Ledger {
                                              arguments: [account.rawValue]) else { throw LedgerError(.unknownAccount, "No account \(account)") }
             let held = Money(cents: row["deposit_held_cents"])
             guard held.isPositive else { throw LedgerError(.invalid, "Account \(account) holds no deposit") }
-            let amount = amount ?? held
-            guard amount.isPositive, amount <= held else { throw LedgerError(.invalid, "Account \(account) holds \(held.formatted) of deposit") }
+            let amount = try Self.amount(amount, upTo: held, else: "Account \(account) holds \(held.formatted) of deposit")
             let auth = try Self.authorize(.depositApply, amount: amount, actor: actor, db)
             let posted = try self.insert(PostingRequest(
                 kind: .deposit, lines: [PostingLine(.depositsHeld, amount, account: account),
@@ -229,8 +224,7 @@ extension Ledger {
                                              arguments: [account.rawValue]) else { throw LedgerError(.unknownAccount, "No account \(account)") }
             let owed = Money(cents: row["balance_cents"])
             guard owed.isPositive else { throw LedgerError(.invalid, "Account \(account) owes nothing to write off") }
-            let amount = amount ?? owed
-            guard amount.isPositive, amount <= owed else { throw LedgerError(.invalid, "Account \(account) owes \(owed.formatted): write off up to that") }
+            let amount = try Self.amount(amount, upTo: owed, else: "Account \(account) owes \(owed.formatted): write off up to that")
             let auth = try Self.authorize(.writeOff, amount: amount, actor: actor, db)
             let id: Int64 = row["id"]
             let posted = try self.insert(PostingRequest(

@@ -134,10 +134,7 @@ extension Ledger {
             try Self.checkUndoable(original, verb: "transferred")
             let available = original.credit(of: from)
             guard available.isPositive else { throw LedgerError(.invalid, "Receipt #\(receipt) credits nothing to account \(from)") }
-            let amount = amount ?? available
-            guard amount.isPositive, amount <= available else {
-                throw LedgerError(.invalid, "Receipt #\(receipt) credits \(available.formatted) to \(from): transfer up to that")
-            }
+            let amount = try Self.amount(amount, upTo: available, else: "Receipt #\(receipt) credits \(available.formatted) to \(from): transfer up to that")
             var ids = original.accountIDs
             ids[to] = try Self.accountID(to, db)
             let auth = try Self.authorize(.transfer, amount: amount, actor: actor, db)
@@ -227,6 +224,13 @@ extension Ledger {
             let (book, account, cents) = sums[key]!
             return cents == 0 ? nil : PostingLine(book, Money(cents: cents), account: account)
         }
+    }
+
+    /// The amount asked for (all that is available when none was), refused beyond what is available.
+    static func amount(_ requested: Money?, upTo available: Money, else message: @autoclosure () -> String) throws -> Money {
+        let amount = requested ?? available
+        guard amount.isPositive, amount <= available else { throw LedgerError(.invalid, message()) }
+        return amount
     }
 
     static func number(_ posted: PostedTransaction) -> String { posted.receipt.map { "\($0)" } ?? "\(posted.id)" }
