@@ -57,7 +57,9 @@ extension Runtime {
                     reason: submission.reason, approvedBy: approver), operatorID: op.id, terminal: terminal)
                 var text = "Drawer #\(session) closed: Z report No. \(close.zNumber), over/short \(close.balance.total.formatted)."
                 if let summary = try ledger.drawer(session) {
+                    // The chain head as the drawer closed: a later rewrite of the books shows against this paper.
                     let lines = ReportText.z(summary, try ledger.expectation(session: session), width: receiptWidth)
+                        + ["Chain head \(try ledger.chainHead())"]
                     if let failure = printReport(lines, name: String(format: "z-%06lld", close.zNumber), openDrawer: false) {
                         text += " Printer: \(failure)"
                     }
@@ -80,6 +82,7 @@ extension Runtime {
             do {
                 let settlement = try ledger.closeBusinessDay(by: op.id, terminal: terminal, bag: bag)
                 var text = "Business day \(settlement.date) closed. Deposit \(settlement.depositTotal.formatted) in bag \(bag)."
+                    + ((try? ledger.chainHead()).map { " Chain head \($0)." } ?? "")
                 do {
                     try ReportFiles.write(settlement, to: ledger.reportsDirectory)
                     text += " Reports in \(ledger.reportsDirectory)."

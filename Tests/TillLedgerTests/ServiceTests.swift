@@ -496,3 +496,63 @@ import TillCore
         }
     }
 }
+
+/// The hash chain: each way of changing the books behind the ledger's back is found, and
+/// named by the first transaction it touches.
+@Suite struct ChainTests {
+    func ledgerWithPayments() throws -> (CounterFixture, [PostedTransaction]) {
+        let f = try CounterFixture()
+        var posted: [PostedTransaction] = []
+        for cents in [1_000, 2_000, 3_000] as [Int64] { posted.append(try f.payCash("100001", cents: cents)) }
+        #expect(try f.ledger.verify().isSound)
+        #expect(try f.ledger.chainHead().count == 16)
+        return (f, posted)
+    }
+
+    @Test func aChangedAmountBreaksTheChainAtItsReceipt() throws {
+        let (f, posted) = try ledgerWithPayments()
+        // Both sides changed, so the transaction still balances: only the chain sees it.
+        try f.tamper("UPDATE postings SET amount_cents = amount_cents * 2 WHERE transaction_id = \(posted[1].id)")
+        try f.tamper("UPDATE tenders SET amount_cents = amount_cents * 2, tendered_cents = tendered_cents * 2 WHERE transaction_id = \(posted[1].id)")
+        let fault = try #require(try f.ledger.verify().checks.last?.fault)
+        #expect(fault.contains("chain breaks at transaction #\(posted[1].id) (receipt \(posted[1].receipt!))"))
+    }
+
+    @Test func aDeletedRowIsFound() throws {
+        let (f, posted) = try ledgerWithPayments()
+        let id = posted[1].id
+        try f.tamper("""
+            PRAGMA foreign_keys = OFF;
+            DELETE FROM allocations WHERE transaction_id = \(id); DELETE FROM tenders WHERE transaction_id = \(id);
+            DELETE FROM postings WHERE transaction_id = \(id); DELETE FROM transactions WHERE id = \(id);
+            """)
+        #expect(try f.ledger.verify().checks.last?.fault?.contains("#\(id) was sealed but is no longer in the ledger") == true)
+        // Deleting its seal too only moves the break to the next transaction.
+        try f.tamper("DELETE FROM transaction_hashes WHERE transaction_id = \(id)")
+        #expect(try f.ledger.verify().checks.last?.fault?.contains("chain breaks at transaction #\(posted[2].id)") == true)
+    }
+
+    @Test func aRowSlippedInByBareSQLIsFoundEvenAfterLaterPostings() throws {
+        let (f, _) = try ledgerWithPayments()
+        try f.tamper("""
+            INSERT INTO transactions(kind, business_date, posted_at, operator_id, terminal_id, memo)
+            VALUES ('adjustment', '2026-11-20', '2026-11-20T12:00:00.000Z', \(f.supervisor.id), 'T1', 'quiet credit');
+            INSERT INTO postings(transaction_id, book, account_id, amount_cents)
+            VALUES (last_insert_rowid(), 'REV_WATER', NULL, 5000);
+            """)
+        let slipped = try f.ledger.writer.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM transactions")! }
+        // A later posting seals only itself: the slipped row stays outside the chain.
+        _ = try f.payCash("100001", cents: 500)
+        let fault = try #require(try f.ledger.verify().checks.last?.fault)
+        #expect(fault.contains("transaction #\(slipped) is not in the chain"))
+    }
+
+    @Test func swappedContentsAreFound() throws {
+        let (f, posted) = try ledgerWithPayments()
+        try f.tamper("""
+            UPDATE transactions SET posted_at = (SELECT posted_at FROM transactions WHERE id = \(posted[2].id)), memo = 'x'
+            WHERE id = \(posted[0].id)
+            """)
+        #expect(try f.ledger.verify().checks.last?.fault?.contains("chain breaks at transaction #\(posted[0].id)") == true)
+    }
+}

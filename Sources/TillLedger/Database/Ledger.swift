@@ -106,7 +106,10 @@ public final class Ledger: Sendable {
                 defer { waits.finished() }
                 try db.inTransaction(.immediate) {
                     waits.finished()
+                    let before = try Chain.lastTransaction(db)
                     result = try body(db)
+                    // What this transaction wrote is sealed into the chain before it commits.
+                    try Chain.seal(db, after: before)
                     return .commit
                 }
                 return result!

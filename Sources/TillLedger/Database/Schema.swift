@@ -14,6 +14,7 @@ enum Schema {
         migrator.registerMigration("v6-day", migrate: createDay)
         migrator.registerMigration("v7-tender-totals", migrate: createTenderTotals)
         migrator.registerMigration("v8-service", migrate: createService)
+        migrator.registerMigration("v9-chain", migrate: createChain)
         return migrator
     }
 
@@ -490,6 +491,17 @@ extension Schema {
         }
     }
 
+    /// The tamper-evident chain (`Chain`): one seal per transaction, the existing ones sealed now.
+    fileprivate static func createChain(_ db: Database) throws {
+        try db.create(table: "transaction_hashes", options: [.strict]) { t in
+            t.primaryKey("seq", .integer) // the order sealed; append-only: never reused
+            t.column("transaction_id", .integer).notNull().unique()
+            t.column("hash", .blob).notNull()
+        }
+        try db.execute(sql: AppendOnly.triggersSQL(for: "transaction_hashes"))
+        try Chain.sealPending(db)
+    }
+
     /// The rows of `tender_totals`, from the tenders themselves (migration, demo load, verify).
     static let tenderTotalsSelectSQL = """
         SELECT t.business_date, COALESCE(t.drawer_session_id, 0), x.kind, t.kind IN ('payment', 'misc-receipt', 'void'),
@@ -538,7 +550,8 @@ public enum AppendOnly {
     /// The tables migration v1-ledger made append-only (fixed: migrations are never edited).
     static let v1Tables = ["transactions", "postings", "tenders", "allocations", "audit_events"]
     public static let tables = v1Tables + ["account_notes", "receipt_prints", "cash_counts", "cash_count_lines",
-                                           "drawer_closes", "drawer_close_missing"] + v8Tables
+                                           "drawer_closes", "drawer_close_missing"] + v8Tables + v9Tables
+    static let v9Tables = ["transaction_hashes"]
     static let v8Tables = ["overrides", "returned_checks", "adjustments", "refund_requests", "service_request_events",
                            "account_changes", "batches", "batch_lines"]
 

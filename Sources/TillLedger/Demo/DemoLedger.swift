@@ -100,6 +100,8 @@ extension Ledger {
                 try db.execute(sql: "INSERT INTO account_search(account_search) VALUES ('rebuild')")
                 for row in deferred where (row["type"] as String) == "trigger" { try db.execute(sql: row["sql"]) }
                 try addDemoStanding(db, options: options, supervisor: ids["super"]!)
+                progress("hash chain")
+                try Chain.sealPending(db)
                 if let row = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") {
                     throw LedgerError(.database, "Demo build left a dangling reference in \(row[0] as String)")
                 }

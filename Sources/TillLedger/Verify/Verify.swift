@@ -34,6 +34,7 @@ extension Ledger {
             try check("drawer closes match their counts and over/short postings") { try Self.drawerCloseFault(db) }
             try check("tender totals equal the sum of tenders") { try Self.tenderTotalsFault(db) }
             try check("corrections point at payments; overrides by another lead or supervisor") { try Self.correctionFault(db) }
+            try check("every transaction sealed in the hash chain, and the chain unbroken") { try Chain.fault(db) }
             return VerifyReport(checks: checks)
         }
     }

@@ -41,6 +41,7 @@ struct DayCommand: ParsableCommand {
                 let files = try ReportFiles.write(settlement, to: reports ?? book.reportsDirectory)
                 print("Business day \(settlement.date) is closed. Deposit \(settlement.depositTotal.formatted) in bag \(bag).")
                 for file in files { print("  \(file)") }
+                print("Chain head \(try book.chainHead()) (write it on the deposit slip)")
                 // The books as they closed, copied aside (the day is closed whether or not this works).
                 do { print("Backup: \(try book.backupAfterClose(settlement.date))") } catch {
                     FileHandle.standardError.write(Data("till: the day is closed, but its backup failed: \(error)\n".utf8))
@@ -146,7 +147,9 @@ struct DrawerCommand: ParsableCommand {
                                                                           reason: reason, approvedBy: approvedBy),
                                      operatorID: op.id, terminal: Terminal.id)
                 guard let summary = try book.drawer(session) else { throw Failure(message: "No drawer #\(session)") }
-                print(format.render(text: ReportText.z(summary, expected), csv: ReportCSV.drawers([summary])), terminator: "")
+                // The chain head as the drawer closed: a later rewrite of the books shows against this paper.
+                print(format.render(text: ReportText.z(summary, expected) + ["Chain head \(try book.chainHead())"],
+                                    csv: ReportCSV.drawers([summary])), terminator: "")
             }
         }
     }

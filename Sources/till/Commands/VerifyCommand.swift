@@ -11,13 +11,15 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let report = try ledger.open().verify()
+            let book = try ledger.open()
+            let report = try book.verify()
             for check in report.checks {
                 print("\(check.fault == nil ? "ok   " : "FAULT") \(check.name)\(check.fault.map { ": \($0)" } ?? "")")
             }
             if let fault = report.firstFault {
                 throw Failure(message: "ledger is NOT sound: \(fault)")
             }
+            print("chain head \(try book.chainHead())")
             print("ledger is sound")
         }
     }
