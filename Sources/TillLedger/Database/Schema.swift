@@ -403,6 +403,18 @@ extension Schema {
             t.column("cash_only_until", .text).notNull()
         }
         try db.create(index: "returned_checks_transaction", on: "returned_checks", columns: ["transaction_id"])
+        // Returned checks posted before this migration (the demo's) name their check now.
+        try db.execute(sql: """
+            INSERT INTO returned_checks(tender_id, check_number, amount_cents, transaction_id, account_id, fee_cents, cash_only_until)
+            SELECT x.id, COALESCE(x.reference, ''), x.amount_cents, n.id, p.account_id,
+                   COALESCE(-(SELECT SUM(f.amount_cents) FROM postings f WHERE f.transaction_id = n.id AND f.book = 'REV_NSF_FEE'), 0),
+                   COALESCE(a.cash_only_until, n.business_date)
+            FROM transactions n
+            JOIN tenders x ON x.id = (SELECT MIN(y.id) FROM tenders y WHERE y.transaction_id = n.corrects_id AND y.kind = 'check')
+            JOIN postings p ON p.id = (SELECT MIN(q.id) FROM postings q WHERE q.transaction_id = n.id AND q.book = 'AR')
+            JOIN accounts a ON a.id = p.account_id
+            WHERE n.kind = 'nsf'
+            """)
         try db.create(table: "adjustments", options: [.strict]) { t in
             t.primaryKey("id", .integer) // append-only: ids are never reused
             t.column("transaction_id", .integer).notNull().unique().references("transactions")
