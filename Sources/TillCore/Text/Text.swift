@@ -11,3 +11,9 @@ extension StringProtocol {
     /// "money order" → "Money order".
     public var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }
+
+extension String {
+    /// Padded with spaces on the right (or, `leftPadded`, on the left) to at least `width` characters.
+    public func padded(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+    public func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}

@@ -34,7 +34,7 @@ public struct BatchLine: Sendable, Equatable {
 
 /// What a posted batch did, and its report.
 public struct BatchResult: Sendable, Equatable {
-    public let batchID: Int64?
+    public internal(set) var batchID: Int64?
     public let kind: BatchKind
     public let controlTotal: Money
     public var posted: [(line: Int, account: String, amount: Money, receipt: ReceiptNumber?)] = []
@@ -60,11 +60,6 @@ public struct BatchResult: Sendable, Equatable {
         lines.append("\(posted.count) posted, \(alreadyPosted.count) already posted")
         return lines
     }
-}
-
-extension String {
-    func padded(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
-    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }
 
 extension Ledger {
@@ -177,7 +172,7 @@ extension Ledger {
                     """, arguments: [batchID, item.index, posted.id, line.tender.rawValue, line.reference, line.paidOn?.description])
                 result.posted.append((line: item.index, account: number.rawValue, amount: line.amount, receipt: posted.receipt))
             }
-            result = BatchResult(batchID: batchID, kind: kind, controlTotal: controlTotal, posted: result.posted, alreadyPosted: result.alreadyPosted)
+            result.batchID = batchID
             let detail = "#\(batchID) \(kind.rawValue) \(checked.count) lines \(total.formatted) control \(controlTotal.formatted)"
                 + (source.isEmpty ? "" : " from \(source)")
             try auth?.record(db, at: now, transactionID: nil, detail: detail + ": \(reason)")

@@ -57,8 +57,7 @@ enum Chain {
 
     /// Seals the transactions after `after` (what this write added), chained to the newest seal.
     static func seal(_ db: Database, after: Int64) throws {
-        guard try lastTransaction(db) > after else { return }
-        try seal(try Int64.fetchAll(db, sql: "SELECT id FROM transactions WHERE id > ? ORDER BY id", arguments: [after]), db)
+        try seal(try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM transactions WHERE id > ? ORDER BY id"), arguments: [after]), db)
     }
 
     /// Seals every transaction without a seal, in id order: a migration, a bulk load, the
