@@ -58,4 +58,43 @@ struct VerifyTests {
         try f.tamper("DROP INDEX transactions_receipt; UPDATE transactions SET receipt_number = 1 WHERE receipt_number = 2")
         #expect(try f.ledger.verify().firstFault == "receipt 1 is used twice")
     }
+
+    @Test func aRunningTenderTotalEditedIsFound() throws {
+        let f = try CounterFixture()
+        try f.payCash("100001", cents: 2_000)
+        try f.tamper("UPDATE tender_totals SET amount_cents = amount_cents + 100")
+        let report = try f.ledger.verify()
+        #expect(report.checks.first { $0.name == "tender totals equal the sum of tenders" }?.fault?.contains("differs from its tenders") == true)
+        #expect(report.checks.filter { $0.fault != nil }.count == 1)
+    }
+
+    @Test func aPostingLeftAloneOrPointingAtNoTransactionIsFound() throws {
+        let f = try CounterFixture()
+        let first = try f.payCash("100001", cents: 2_000)
+        try f.tamper("DELETE FROM allocations; DELETE FROM postings WHERE transaction_id = \(first.id) AND book = 'AR'")
+        #expect(try f.ledger.verify().checks[2].fault?.contains("does not balance") == true)
+        try f.tamper("PRAGMA foreign_keys = OFF; INSERT INTO postings(transaction_id, book, amount_cents) VALUES (999999, 'CASH', 5)")
+        let report = try f.ledger.verify()
+        #expect(report.checks[2].name == "every transaction balances")
+        #expect(report.checks[2].fault != nil)
+    }
+
+    @Test func theWalkSealsAsEachWriteSealed() throws {
+        let f = try CounterFixture()
+        for cents in [500, 1_250, 99_999] as [Int64] { try f.payCash("100002", cents: cents) }
+        try f.ledger.read { db in
+            let walk = try LedgerWalk.run(db)
+            #expect(walk.chainIntact && !walk.unbalanced && !walk.tendersDiffer)
+            #expect(walk.tenderTotals == (try LedgerWalk.TenderTotal.stored(db)))
+            #expect(try Chain.fault(db) == nil)
+        }
+    }
+
+    @Test func theThoroughCheckRunsSQLitesFullIntegrityCheck() throws {
+        let f = try CounterFixture()
+        try f.payCash("100001", cents: 2_000)
+        let report = try f.ledger.verify(thorough: true)
+        #expect(report.isSound)
+        #expect(report.checks[0].name == "SQLite integrity (full)")
+    }
 }

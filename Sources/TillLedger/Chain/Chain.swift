@@ -13,40 +13,35 @@ enum Chain {
         id, kind, business_date, posted_at, operator_id, terminal_id, receipt_number, idempotency_key, corrects_id,
         override_operator_id, drawer_session_id, due_date, memo
         """
+    static let postingColumns = "book, account_id, amount_cents"
+    static let tenderColumns = "kind, amount_cents, tendered_cents, reference, last_four, card_brand"
 
-    /// Length-prefixed fields: no memo or reference can make two contents read alike.
-    static func field(_ value: DatabaseValue, into text: inout String) {
-        switch value.storage {
-        case .null: text += "-;"
-        case .int64(let v): text += "i\(v);"
-        case .string(let s): text += "s\(s.utf8.count):\(s);"
-        case .double(let d): text += "d\(d.bitPattern);"
-        case .blob(let b): text += "b\(b.count):\(b.base64EncodedString());"
+    /// The content sealed for a transaction (its row, then its postings and tenders in id
+    /// order, each field length-prefixed by `ChainText`), or nil when it does not exist.
+    static func content(of id: Int64, _ db: Database) throws -> ChainText? {
+        let row = try RawCursor(db, "SELECT \(transactionColumns) FROM transactions WHERE id = ?", arguments: [id])
+        guard row.hasRow else { return nil }
+        var text = ChainText()
+        text.start()
+        row.append(from: 0, to: &text)
+        let postings = try RawCursor(db, "SELECT \(postingColumns) FROM postings WHERE transaction_id = ? ORDER BY id", arguments: [id])
+        while postings.hasRow {
+            text.mark(UInt8(ascii: "P"))
+            postings.append(from: 0, to: &text)
+            try postings.advance()
         }
+        let tenders = try RawCursor(db, "SELECT \(tenderColumns) FROM tenders WHERE transaction_id = ? ORDER BY id", arguments: [id])
+        while tenders.hasRow {
+            text.mark(UInt8(ascii: "T"))
+            tenders.append(from: 0, to: &text)
+            try tenders.advance()
+        }
+        return text
     }
 
     /// The seal of a transaction after `previous`, or nil when the transaction does not exist.
     static func seal(of id: Int64, after previous: Data, _ db: Database) throws -> Data? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(transactionColumns) FROM transactions WHERE id = ?"),
-                                         arguments: [id]) else { return nil }
-        var text = "till-chain-v1|"
-        for value in row.databaseValues { field(value, into: &text) }
-        for posting in try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT book, account_id, amount_cents FROM postings WHERE transaction_id = ? ORDER BY id
-            """), arguments: [id]) {
-            text += "P"
-            for value in posting.databaseValues { field(value, into: &text) }
-        }
-        for tender in try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT kind, amount_cents, tendered_cents, reference, last_four, card_brand FROM tenders WHERE transaction_id = ? ORDER BY id
-            """), arguments: [id]) {
-            text += "T"
-            for value in tender.databaseValues { field(value, into: &text) }
-        }
-        var hasher = SHA256()
-        hasher.update(data: previous)
-        hasher.update(data: Data(text.utf8))
-        return Data(hasher.finalize())
+        try content(of: id, db).map { Data($0.seal(after: Array(previous))) }
     }
 
     /// The newest transaction id, before a write: the write seals only what comes after it, so a
@@ -63,9 +58,15 @@ enum Chain {
     /// Seals every transaction without a seal, in id order: a migration, a bulk load, the
     /// benchmark's bare-SQL floor.
     static func sealPending(_ db: Database) throws {
-        try seal(try Int64.fetchAll(db, sql: """
+        let pending = try Int64.fetchAll(db, sql: """
             SELECT id FROM transactions t WHERE NOT EXISTS (SELECT 1 FROM transaction_hashes h WHERE h.transaction_id = t.id) ORDER BY id
-            """), db)
+            """)
+        let lastSealed = try Int64.fetchOne(db, sql: "SELECT MAX(transaction_id) FROM transaction_hashes") ?? 0
+        if let first = pending.first, first > lastSealed {
+            try LedgerWalk.seal(db, after: lastSealed) // all of them after the sealed: one pass
+        } else {
+            try seal(pending, db)
+        }
     }
 
     private static func seal(_ ids: [Int64], _ db: Database) throws {

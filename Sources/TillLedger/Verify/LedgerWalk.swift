@@ -1,0 +1,291 @@
+import Crypto
+import Foundation
+import GRDB
+import GRDBSQLite
+import TillCore
+
+/// One pass over every transaction with its postings and tenders, in id order, stepped through
+/// SQLite's C API: it recomputes the hash chain and re-adds each transaction's postings and
+/// tenders on the way. On a sound ledger that is all `verify` needs for checks 3, 5 and 11; where
+/// the walk sees anything wrong, the check's own SQL (or `Chain.fault`) runs to name the fault,
+/// so a fault is always described the same way however it was found.
+struct LedgerWalk {
+    /// Every transaction sealed in order, each seal what its content and the seal before make.
+    var chainIntact = true
+    /// A transaction whose postings do not add up to zero, or has fewer than two of them, or a
+    /// posting that points at no transaction.
+    var unbalanced = false
+    /// A transaction whose tenders differ from what it debits to the tender books.
+    var tendersDiffer = false
+    /// The tenders added up by day, drawer, kind and whether a receipt was issued: what
+    /// `tender_totals` must hold.
+    var tenderTotals: [TenderTotal.Key: TenderTotal] = [:]
+
+    /// One row of `tender_totals`.
+    struct TenderTotal: Equatable {
+        struct Key: Hashable {
+            var businessDate: String
+            var drawer: Int64
+            var kind: String
+            var receipt: Bool
+        }
+        var count: Int64 = 0
+        var amount: Int64 = 0
+    }
+
+    /// Transaction kinds whose tenders count as receipts in `tender_totals`.
+    private static let receiptKinds = ["payment", "misc-receipt", "void"].map { Array($0.utf8) }
+
+    static func run(_ db: Database) throws -> LedgerWalk { try run(db, sealingAfter: nil) }
+
+    /// Seals every transaction after `after` in id order, chained to the newest seal, in one
+    /// pass (a migration, the demo load, the benchmark's floor).
+    static func seal(_ db: Database, after: Int64) throws {
+        _ = try run(db, sealingAfter: after)
+    }
+
+    /// Verifies the seals (nil), or writes them for the transactions after `sealingAfter`.
+    private static func run(_ db: Database, sealingAfter: Int64?) throws -> LedgerWalk {
+        var walk = LedgerWalk()
+        let transactionRange = sealingAfter == nil ? "" : " WHERE id > ?"
+        let contentRange = sealingAfter == nil ? "" : " WHERE transaction_id > ?"
+        let arguments: StatementArguments? = sealingAfter.map { [$0] }
+        let seals = try sealingAfter == nil ? RawCursor(db, "SELECT transaction_id, hash FROM transaction_hashes ORDER BY seq") : nil
+        let insert = try sealingAfter == nil ? nil : db.makeStatement(sql: "INSERT INTO transaction_hashes(transaction_id, hash) VALUES (?, ?)")
+        let transactions = try RawCursor(db, "SELECT \(Chain.transactionColumns) FROM transactions\(transactionRange) ORDER BY id", arguments: arguments)
+        let postings = try RawCursor(db, """
+            SELECT transaction_id, \(Chain.postingColumns) FROM postings\(contentRange)
+            ORDER BY transaction_id, id
+            """, arguments: arguments)
+        let tenders = try RawCursor(db, """
+            SELECT transaction_id, \(Chain.tenderColumns) FROM tenders\(contentRange)
+            ORDER BY transaction_id, id
+            """, arguments: arguments)
+        var previous = try sealingAfter == nil ? [] : Array(Data.fetchOne(db, sql: "SELECT hash FROM transaction_hashes ORDER BY seq DESC LIMIT 1") ?? Data())
+        let tenderBooks = TenderKind.allCases.map { Array($0.book.rawValue.utf8) }
+        var text = ChainText()
+
+        while transactions.hasRow {
+            let id = transactions.int(0)
+            while postings.hasRow && postings.int(0) < id {
+                walk.unbalanced = true // a posting of no transaction
+                try postings.advance()
+            }
+            while tenders.hasRow && tenders.int(0) < id { try tenders.advance() } // the foreign-key check names these
+
+            text.start()
+            transactions.append(from: 0, to: &text)
+            var sum: Int64 = 0, count = 0, overflow = false
+            var tenderBookSum: Int64 = 0
+            while postings.hasRow && postings.int(0) == id {
+                text.mark(UInt8(ascii: "P"))
+                postings.append(from: 1, to: &text)
+                let amount = postings.int(3)
+                var sumOverflow = false, bookOverflow = false
+                (sum, sumOverflow) = sum.addingReportingOverflow(amount)
+                if tenderBooks.contains(where: { postings.textEquals(1, $0) }) {
+                    (tenderBookSum, bookOverflow) = tenderBookSum.addingReportingOverflow(amount)
+                }
+                overflow = overflow || sumOverflow || bookOverflow
+                count += 1
+                try postings.advance()
+            }
+            var tendered: Int64 = 0, tenderCount = 0
+            var totalsKey: TenderTotal.Key?
+            if tenders.hasRow && tenders.int(0) == id {
+                totalsKey = .init(businessDate: transactions.string(2), drawer: transactions.int(10), kind: "",
+                                  receipt: Self.receiptKinds.contains { transactions.textEquals(1, $0) })
+            }
+            while tenders.hasRow && tenders.int(0) == id {
+                totalsKey!.kind = tenders.string(1)
+                walk.tenderTotals[totalsKey!, default: TenderTotal()].add(tenders.int(2))
+                text.mark(UInt8(ascii: "T"))
+                tenders.append(from: 1, to: &text)
+                var tenderOverflow = false
+                (tendered, tenderOverflow) = tendered.addingReportingOverflow(tenders.int(2))
+                overflow = overflow || tenderOverflow
+                tenderCount += 1
+                try tenders.advance()
+            }
+            if sum != 0 || count < 2 || overflow { walk.unbalanced = true }
+            if tenderCount > 0 && (tendered != tenderBookSum || overflow) { walk.tendersDiffer = true }
+
+            if let insert {
+                previous = text.seal(after: previous)
+                try insert.execute(arguments: [id, Data(previous)])
+            } else if let seals, walk.chainIntact {
+                if seals.hasRow && seals.int(0) == id {
+                    let seal = text.seal(after: previous)
+                    if seals.blobEquals(1, seal) { previous = seal } else { walk.chainIntact = false }
+                    try seals.advance()
+                } else {
+                    walk.chainIntact = false
+                }
+            }
+            try transactions.advance()
+        }
+        if postings.hasRow { walk.unbalanced = true }
+        if seals?.hasRow == true { walk.chainIntact = false }
+        return walk
+    }
+}
+
+extension LedgerWalk.TenderTotal {
+    mutating func add(_ cents: Int64) {
+        count += cents > 0 ? 1 : -1
+        amount = amount &+ cents
+    }
+
+    /// `tender_totals` as stored.
+    static func stored(_ db: Database) throws -> [Key: Self] {
+        var totals: [Key: Self] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT business_date, drawer_session_id, kind, receipt, count, amount_cents FROM tender_totals") {
+            totals[Key(businessDate: row[0], drawer: row[1], kind: row[2], receipt: row[3])] = Self(count: row[4], amount: row[5])
+        }
+        return totals
+    }
+}
+
+/// A chain seal's input, built in bytes exactly as `Chain.field` builds it in text.
+struct ChainText {
+    private(set) var bytes: [UInt8] = []
+    private static let prefix = Array("till-chain-v1|".utf8)
+
+    init() { bytes.reserveCapacity(1_024) }
+
+    mutating func start() {
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: Self.prefix)
+    }
+
+    mutating func mark(_ byte: UInt8) { bytes.append(byte) }
+
+    mutating func null() { bytes.append(UInt8(ascii: "-")); bytes.append(UInt8(ascii: ";")) }
+
+    mutating func integer(_ value: Int64) {
+        bytes.append(UInt8(ascii: "i"))
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        decimal(value.magnitude)
+        bytes.append(UInt8(ascii: ";"))
+    }
+
+    mutating func text(_ pointer: UnsafePointer<UInt8>?, count: Int) {
+        bytes.append(UInt8(ascii: "s"))
+        decimal(UInt64(count))
+        bytes.append(UInt8(ascii: ":"))
+        if let pointer, count > 0 { bytes.append(contentsOf: UnsafeBufferPointer(start: pointer, count: count)) }
+        bytes.append(UInt8(ascii: ";"))
+    }
+
+    mutating func real(_ bitPattern: UInt64) {
+        bytes.append(UInt8(ascii: "d"))
+        decimal(bitPattern)
+        bytes.append(UInt8(ascii: ";"))
+    }
+
+    mutating func blob(_ data: Data) {
+        bytes.append(UInt8(ascii: "b"))
+        decimal(UInt64(data.count))
+        bytes.append(UInt8(ascii: ":"))
+        bytes.append(contentsOf: data.base64EncodedString().utf8)
+        bytes.append(UInt8(ascii: ";"))
+    }
+
+    private mutating func decimal(_ value: UInt64) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        }
+    }
+
+    /// SHA-256 of the previous seal and this content.
+    func seal(after previous: [UInt8]) -> [UInt8] {
+        var hasher = SHA256()
+        previous.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return Array(hasher.finalize())
+    }
+}
+
+/// A read-only statement stepped one row ahead through SQLite's C API.
+final class RawCursor {
+    private let statement: Statement
+    private let raw: SQLiteStatement
+    private let connection: SQLiteConnection?
+    let columns: Int32
+    private(set) var hasRow = false
+
+    /// A statement with arguments is taken from the connection's cache (a posting seals with
+    /// it); a whole-table walk is prepared once.
+    init(_ db: Database, _ sql: String, arguments: StatementArguments? = nil) throws {
+        if let arguments {
+            statement = try db.cachedStatement(sql: sql)
+            try statement.setArguments(arguments)
+        } else {
+            statement = try db.makeStatement(sql: sql)
+        }
+        raw = statement.sqliteStatement
+        connection = db.sqliteConnection
+        columns = sqlite3_column_count(raw)
+        try advance()
+    }
+
+    deinit { sqlite3_reset(raw) }
+
+    func advance() throws {
+        switch sqlite3_step(raw) {
+        case SQLITE_ROW: hasRow = true
+        case SQLITE_DONE: hasRow = false
+        case let code:
+            hasRow = false
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)))
+        }
+    }
+
+    func int(_ column: Int32) -> Int64 { sqlite3_column_int64(raw, column) }
+
+    /// Appends this row's columns from `first` on, each as the chain encodes a field.
+    func append(from first: Int32, to text: inout ChainText) {
+        for column in first..<columns { append(column, to: &text) }
+    }
+
+    private func append(_ column: Int32, to text: inout ChainText) {
+        switch sqlite3_column_type(raw, column) {
+        case SQLITE_NULL: text.null()
+        case SQLITE_INTEGER: text.integer(sqlite3_column_int64(raw, column))
+        case SQLITE_FLOAT: text.real(sqlite3_column_double(raw, column).bitPattern)
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(raw, column))
+            text.blob(count == 0 ? Data() : Data(bytes: sqlite3_column_blob(raw, column), count: count))
+        default:
+            let pointer = sqlite3_column_text(raw, column)
+            text.text(pointer, count: Int(sqlite3_column_bytes(raw, column)))
+        }
+    }
+
+    func string(_ column: Int32) -> String {
+        guard let pointer = sqlite3_column_text(raw, column) else { return "" }
+        return String(cString: pointer)
+    }
+
+    func textEquals(_ column: Int32, _ expected: [UInt8]) -> Bool {
+        guard let pointer = sqlite3_column_text(raw, column) else { return false }
+        let count = Int(sqlite3_column_bytes(raw, column))
+        return count == expected.count && memcmp(pointer, expected, count) == 0
+    }
+
+    func blobEquals(_ column: Int32, _ expected: [UInt8]) -> Bool {
+        let count = Int(sqlite3_column_bytes(raw, column))
+        guard count == expected.count, let pointer = sqlite3_column_blob(raw, column) else { return false }
+        return memcmp(pointer, expected, count) == 0
+    }
+}
