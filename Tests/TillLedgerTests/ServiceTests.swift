@@ -432,6 +432,30 @@ import TillCore
         #expect(heard.lock.withLock { heard.events } == [true, false])
         #expect(f.ledger.waits.longestWait >= 1.0)
     }
+
+    /// Another terminal (its own `Ledger` on the file) is in a long write: this one waits in the
+    /// line, hears of it past a second, and posts when the other is done.
+    @Test func aPostWaitingInLineSaysSoPastASecond() throws {
+        let f = try CounterFixture()
+        let other = try Ledger(path: f.ledger.path)
+        final class Heard: @unchecked Sendable { var events: [Bool] = []; let lock = NSLock() }
+        let heard = Heard()
+        f.ledger.waits.onLongWait { waiting in heard.lock.withLock { heard.events.append(waiting) } }
+        let inside = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            _ = try? other.writeImmediate { _ in
+                inside.signal()
+                Thread.sleep(forTimeInterval: 1.5)
+            }
+            done.signal()
+        }
+        inside.wait()
+        let start = Date()
+        #expect(try f.payCash("100001", cents: 1_000).receipt != nil)
+        #expect(Date().timeIntervalSince(start) >= 1.0)
+        done.wait()
+        #expect(heard.lock.withLock { heard.events } == [true, false])
+    }
 }
 
 /// A ledger that is missing, read-only, from a newer Till, or on a full disk: a clear
@@ -485,7 +509,12 @@ import TillCore
         let path = f.ledger.path
         chmod(path, 0o400)
         defer { chmod(path, 0o600) }
-        guard getuid() != 0 else { return } // root writes whatever the mode says
+        if getuid() == 0 {
+            // Root writes whatever the mode says: make the file immutable instead, where the
+            // file system allows it.
+            guard Self.chattr("+i", path) else { return }
+        }
+        defer { if getuid() == 0 { _ = Self.chattr("-i", path) } }
         do {
             let opened = try Ledger(path: path)
             _ = try opened.post(Payment(lines: [.account(try f.account("100001"), Money(cents: 100))], tenders: [.card(Money(cents: 100), lastFour: "4242", authorization: "A1")]),
@@ -494,6 +523,17 @@ import TillCore
         } catch let error as LedgerError {
             #expect(error.message.contains("Cannot write the ledger") || error.message.contains("read"))
         }
+        #expect(try f.ledger.verify().isSound)
+    }
+
+    private static func chattr(_ flag: String, _ path: String) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
+        process.arguments = [flag, path]
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
     }
 }
 
@@ -554,5 +594,74 @@ import TillCore
             WHERE id = \(posted[0].id)
             """)
         #expect(try f.ledger.verify().checks.last?.fault?.contains("chain breaks at transaction #\(posted[0].id)") == true)
+    }
+}
+
+/// The line terminals stand in for the write lock.
+@Suite struct WriteQueueTests {
+    final class Order: @unchecked Sendable {
+        var names: [String] = []
+        let lock = NSLock()
+        func add(_ name: String) { lock.withLock { names.append(name) } }
+        var all: [String] { lock.withLock { names } }
+    }
+
+    private static func path() throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("till-queue-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory.appendingPathComponent("till.sqlite").path
+    }
+
+    /// Three terminals (three descriptors, as three processes have): the one that asked second
+    /// goes second, though the third keeps asking too.
+    @Test func writersGoInTheOrderTheyAsked() throws {
+        let path = try Self.path()
+        let first = WriteQueue(ledgerPath: path), second = WriteQueue(ledgerPath: path), third = WriteQueue(ledgerPath: path)
+        let order = Order()
+        let firstPlace = try #require(first.enter(waits: LedgerWaits()))
+        let done = DispatchGroup()
+        for (name, queue) in [("second", second), ("third", third)] {
+            done.enter()
+            Thread.detachNewThread {
+                let place = queue.enter(waits: LedgerWaits())
+                order.add(name)
+                Thread.sleep(forTimeInterval: 0.05)
+                queue.leave(place)
+                done.leave()
+            }
+            Thread.sleep(forTimeInterval: 0.2) // the second has its ticket before the third asks
+        }
+        #expect(order.all.isEmpty) // both wait for the first
+        first.leave(firstPlace)
+        done.wait()
+        #expect(order.all == ["second", "third"])
+        #expect(FileManager.default.fileExists(atPath: path + "-queue"))
+        let mode = try FileManager.default.attributesOfItem(atPath: path + "-queue")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    /// A terminal that dies holding its place (its descriptor closed, as the kernel does for a
+    /// killed process) lets the next go.
+    @Test func aTerminalThatDiesInLineLetsTheNextGo() throws {
+        let path = try Self.path()
+        var dying: WriteQueue? = WriteQueue(ledgerPath: path)
+        _ = try #require(dying?.enter(waits: LedgerWaits()))
+        let next = WriteQueue(ledgerPath: path)
+        let went = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let place = next.enter(waits: LedgerWaits())
+            next.leave(place)
+            went.signal()
+        }
+        #expect(went.wait(timeout: .now() + 0.3) == .timedOut)
+        dying = nil
+        #expect(went.wait(timeout: .now() + 5) == .success)
+        _ = dying
+    }
+
+    /// Without a place to keep the line (a directory nobody may write), writes still go through.
+    @Test func noQueueFileMeansStraightToSQLitesLock() throws {
+        let queue = WriteQueue(ledgerPath: "/proc/no-such-dir/till.sqlite")
+        #expect(queue.enter(waits: LedgerWaits()) == nil)
     }
 }

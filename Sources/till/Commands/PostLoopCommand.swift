@@ -20,6 +20,7 @@ struct PostLoopCommand: ParsableCommand {
     @Option(help: "Append `KEY RECEIPT` here after each commit.") var ack: String?
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Write the time each post took (p50, p99, p99.9, max in ms) as JSON here.") var json: String?
+    @Option(help: "Write the time each post took, in microseconds, one a line, here.") var times: String?
 
     func run() throws {
         try reporting {
@@ -42,7 +43,7 @@ struct PostLoopCommand: ParsableCommand {
                 state = state &* 6364136223846793005 &+ 1442695040888963407
                 return Int((state >> 33) % UInt64(bound))
             }
-            var times: [Double] = []
+            var took: [Double] = []
             for i in start..<(start + count) {
                 let account = try AccountNumber(accounts[next(accounts.count)])
                 let amount = Money(cents: Int64(100 + next(20_000)))
@@ -56,11 +57,14 @@ struct PostLoopCommand: ParsableCommand {
                 let start = Date()
                 let posted = try book.post(Payment(lines: [.account(account, amount)], tenders: [tender]), operatorID: op.id,
                                            terminal: Terminal.id, idempotencyKey: key, drawerSession: drawer.id)
-                times.append(Date().timeIntervalSince(start) * 1000)
+                took.append(Date().timeIntervalSince(start) * 1000)
                 acknowledgements?.write(Data("\(key) \(posted.receipt.map { "\($0.value)" } ?? "-")\n".utf8))
             }
+            if let times {
+                try took.map { "\(Int64(($0 * 1000).rounded()))\n" }.joined().write(toFile: times, atomically: true, encoding: .utf8)
+            }
             if let json {
-                let sorted = times.sorted()
+                let sorted = took.sorted()
                 func at(_ q: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] }
                 let text = "{\"n\": \(sorted.count), \"p50\": \(at(0.5)), \"p99\": \(at(0.99)), \"p999\": \(at(0.999)), \"max\": \(sorted.last ?? 0), \"longest_lock_wait_ms\": \(book.waits.longestWait * 1000)}\n"
                 try text.write(toFile: json, atomically: true, encoding: .utf8)
