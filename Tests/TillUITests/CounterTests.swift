@@ -335,4 +335,23 @@ struct CounterTests {
         g.press(.enter)
         #expect(g.runtime.state.payment.lines.first?.amount == Money(cents: 1_050))
     }
+
+    /// Another terminal (its own connection to the file, as another process has) takes a payment
+    /// on the account this one has on screen: shown again, the account has the new balance.
+    @Test func anAccountShownAgainHasAnotherTerminalsPayment() throws {
+        let f = try UIFixture()
+        f.signIn()
+        let account = try owingAccount(f)
+        find(f, account)
+        #expect(f.text.contains(account.balance.formatted))
+        let other = try Ledger(path: f.ledger.path)
+        let lead = try #require(try other.operatorNamed(try OperatorLogin("lead")))
+        let drawer = try other.openDrawer(operatorID: lead.id, terminal: "T2")
+        _ = try other.post(Payment(lines: [.account(try AccountNumber(account.number), Money(cents: 1_000))], tenders: [.cash(Money(cents: 1_000))]),
+                           operatorID: lead.id, terminal: "T2", drawerSession: drawer.id)
+        let now = try account.balance - Money(cents: 1_000)
+        find(f, account) // F2, the number again, Enter
+        #expect(f.text.contains(now.formatted), "\(f.text)")
+        #expect(f.runtime.state.account?.line.balance == now)
+    }
 }
