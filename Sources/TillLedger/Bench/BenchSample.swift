@@ -38,4 +38,9 @@ extension Ledger {
     public func accountCount() throws -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts") ?? 0 }
     }
+
+    /// Transactions in the ledger (the newest id: ids are never reused or deleted).
+    public func transactionCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM transactions") ?? 0 }
+    }
 }

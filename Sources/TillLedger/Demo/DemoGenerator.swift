@@ -52,12 +52,13 @@ struct DemoGenerator {
     var yesterday: Int { options.today.dayNumber - 1 }
     var nsfAccountIndex: Int { 1 }
 
-    /// The 12 most recent billing dates (the 5th of the month) on or before today.
+    /// The `months` most recent billing dates (the 5th of the month) on or before today.
     var billDates: [BusinessDate] {
         var latest = options.today.adding(months: 0)
         latest = (try? BusinessDate(year: latest.year, month: latest.month, day: 5)) ?? latest
         if latest > options.today { latest = latest.adding(months: -1) }
-        return (0..<12).map { latest.adding(months: $0 - 11) }
+        let months = max(1, options.months)
+        return (0..<months).map { latest.adding(months: $0 - (months - 1)) }
     }
 
     mutating func write(_ db: Database, progress: (String) -> Void) throws -> DemoSummary {
@@ -73,7 +74,7 @@ struct DemoGenerator {
         progress("\(options.accounts) accounts")
         try writeAccounts(db, openedOn: firstDay)
 
-        progress("12 months of bills and payments")
+        progress("\(options.months) months of bills and payments")
         var events = makeEvents(bills: bills, firstDay: firstDay)
         events.sort { ($0.day, $0.order, $0.account, $0.bill) < ($1.day, $1.order, $1.account, $1.bill) }
 

@@ -8,11 +8,14 @@ public struct DemoOptions: Sendable {
     public var accounts: Int
     public var seed: UInt64
     public var today: BusinessDate
+    /// How many monthly bills each account has had (and the payments on them).
+    public var months: Int
 
-    public init(accounts: Int = 2_000, seed: UInt64 = 1, today: BusinessDate) {
+    public init(accounts: Int = 2_000, seed: UInt64 = 1, today: BusinessDate, months: Int = 12) {
         self.accounts = accounts
         self.seed = seed
         self.today = today
+        self.months = months
     }
 }
 

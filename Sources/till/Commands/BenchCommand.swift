@@ -6,7 +6,8 @@ import TillUI
 /// `till bench`: measured figures anyone can reproduce (see docs/PERFORMANCE.md).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measure Till's speed.", subcommands: [Render.self, CounterBench.self, DayBench.self])
+        commandName: "bench", abstract: "Measure Till's speed.",
+        subcommands: [FullBench.self, Render.self, CounterBench.self, DayBench.self], defaultSubcommand: FullBench.self)
 
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -32,6 +33,26 @@ struct BenchCommand: ParsableCommand {
 }
 
 enum RenderBench {
+    /// A full 200x60 render of a busy screen, and a one-field update: the clock changes, the
+    /// frame is rendered and compared with the last one cell by cell (what the terminal
+    /// backend does before it copies the changed cells).
+    static func measure(samples: Int) -> [(String, Samples)] {
+        var state = busyScreen(Size(width: 200, height: 60))
+        let full = Samples.measure(samples) { _ in _ = TillUI.render(state) }
+        var previous = TillUI.render(state)
+        var changed = 0
+        let update = Samples.measure(samples) { i in
+            state.status.clock = i % 2 == 0 ? "10:43" : "10:42"
+            let grid = TillUI.render(state)
+            for y in 0..<grid.size.height {
+                for x in 0..<grid.size.width where grid[x, y] != previous[x, y] { changed += 1 }
+            }
+            previous = grid
+        }
+        precondition(changed > 0, "the clock did not change on screen")
+        return [("render_full", full), ("render_update", update)]
+    }
+
     /// A signed-in counter with search results and an open account: every part of the frame drawn.
     static func busyScreen(_ size: Size) -> AppState {
         var state = AppState(size: size, status: StatusInfo(utilityName: "Union Public Utility District",

@@ -20,64 +20,82 @@ struct DayBench: ParsableCommand {
     func run() throws {
         try reporting {
             let book = try ledger.open()
-            guard let supervisor = try book.operatorID("super") else { throw Failure(message: "No operator \"super\": benchmark a demo ledger") }
-            let day = try freshDay(book, supervisor: supervisor)
-            // Cashiers of the bench, one drawer each.
-            var sessions: [(op: Int64, terminal: String, session: Int64)] = []
-            for index in 1...max(1, drawers) {
-                let login = try OperatorLogin("bench\(index)")
-                let op = try book.operatorNamed(login)?.id
-                    ?? book.addOperator(login: login, displayName: "Bench Cashier \(index)", role: .cashier, pin: "4242", by: supervisor).id
-                let terminal = "BENCH\(index)"
-                sessions.append((op, terminal, try book.openDrawer(operatorID: op, terminal: terminal).id))
+            let result = try Self.measure(book, payments: payments, drawers: drawers, runs: runs, seed: seed)
+            let final = try book.settlement(result.day)
+            print("ledger \(book.path): \(try book.accountCount()) accounts; day \(result.day): \(payments) payments over \(result.drawers) drawers posted in \(String(format: "%.1f", result.postSeconds)) s")
+            for (name, samples) in result.figures {
+                print(name.padding(toLength: 23, withPad: " ", startingAt: 0) + samples.summary
+                      + (name == "settlement" ? "  (\(result.reportLines) report lines)" : ""))
             }
-            let sample = try book.benchSample(count: min(payments, 5_000), seed: seed)
-            let started = DispatchTime.now().uptimeNanoseconds
-            for index in 0..<payments {
-                let (op, terminal, session) = sessions[index % sessions.count]
-                let account = try AccountNumber(sample[index % sample.count].number)
-                let amount = Money(cents: Int64(1_000 + (index * 37) % 20_000))
-                let tender: Tender = switch index % 20 {
-                case 0..<12: .cash(amount)
-                case 12..<16: .check(amount, number: "\(10_000 + index)")
-                case 16: .moneyOrder(amount, number: "\(50_000 + index)")
-                case 17, 18: .card(amount, lastFour: "4242", authorization: "B\(index)")
-                default: .ach(amount, lastFour: "6789")
-                }
-                do {
-                    _ = try book.post(Payment(lines: [.account(account, amount)], tenders: [tender]), operatorID: op, terminal: terminal,
-                                      drawerSession: session)
-                } catch {
-                    // A cash-only account refuses checks: it pays cash instead.
-                    _ = try book.post(Payment(lines: [.account(account, amount)], tenders: [.cash(amount)]), operatorID: op,
-                                      terminal: terminal, drawerSession: session)
-                }
-            }
-            let postSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            var closes = Samples()
-            for (op, terminal, session) in sessions {
-                let count = try Self.exactCount(book, session)
-                try closes.timeThrowing { try book.closeDrawer(session: session, count: count, operatorID: op, terminal: terminal) }
-            }
-            book.checkpoint()
-            // The settle pane's whole read: the figures and their report; and the figures alone.
-            var settlement = Samples(), figures = Samples()
-            var lines = 0
-            for _ in 0..<max(1, runs) {
-                try settlement.timeThrowing { lines = ReportText.settlement(try book.settlement(day)).count }
-                try figures.timeThrowing { _ = try book.settlement(day) }
-            }
-            let final = try book.settlement(day)
-            print("ledger \(book.path): \(try book.accountCount()) accounts; day \(day): \(payments) payments over \(sessions.count) drawers posted in \(String(format: "%.1f", postSeconds)) s")
-            print("drawer_close           " + closes.summary)
-            print("settlement             " + settlement.summary + "  (\(lines) report lines)")
-            print("settlement_figures     " + figures.summary)
             print("deposit \(final.depositTotal.formatted), taken \(final.tenderTotal.formatted), over/short \(final.overShort.formatted)")
             if let json {
-                let object = "{\"settlement\": \(settlement.json), \"settlement_figures\": \(figures.json), \"drawer_close\": \(closes.json), \"payments\": \(payments), \"drawers\": \(sessions.count), \"accounts\": \(try book.accountCount())}\n"
-                try object.write(toFile: json, atomically: true, encoding: .utf8)
+                let object = result.figures.map { "\"\($0.0)\": \($0.1.json)" }.joined(separator: ", ")
+                    + ", \"payments\": \(payments), \"drawers\": \(result.drawers), \"accounts\": \(try book.accountCount())"
+                try ("{" + object + "}\n").write(toFile: json, atomically: true, encoding: .utf8)
             }
         }
+    }
+
+    struct Result {
+        var day: BusinessDate
+        var drawers: Int
+        var postSeconds: Double
+        var reportLines: Int
+        var figures: [(String, Samples)]
+    }
+
+    /// Opens a fresh day, posts `payments` spread over `drawers` drawers, closes each on an exact
+    /// count, then reads the settlement `runs` times (the settle pane's figures and report).
+    static func measure(_ book: Ledger, payments: Int, drawers: Int, runs: Int, seed: UInt64) throws -> Result {
+        guard let supervisor = try book.operatorID("super") else { throw Failure(message: "No operator \"super\": benchmark a demo ledger") }
+        let day = try freshDay(book, supervisor: supervisor)
+        // Cashiers of the bench, one drawer each.
+        var sessions: [(op: Int64, terminal: String, session: Int64)] = []
+        for index in 1...max(1, drawers) {
+            let login = try OperatorLogin("bench\(index)")
+            let op = try book.operatorNamed(login)?.id
+                ?? book.addOperator(login: login, displayName: "Bench Cashier \(index)", role: .cashier, pin: "4242", by: supervisor).id
+            let terminal = "BENCH\(index)"
+            sessions.append((op, terminal, try book.openDrawer(operatorID: op, terminal: terminal).id))
+        }
+        let sample = try book.benchSample(count: min(payments, 5_000), seed: seed)
+        let started = DispatchTime.now().uptimeNanoseconds
+        for index in 0..<payments {
+            let (op, terminal, session) = sessions[index % sessions.count]
+            let account = try AccountNumber(sample[index % sample.count].number)
+            let amount = Money(cents: Int64(1_000 + (index * 37) % 20_000))
+            let tender: Tender = switch index % 20 {
+            case 0..<12: .cash(amount)
+            case 12..<16: .check(amount, number: "\(10_000 + index)")
+            case 16: .moneyOrder(amount, number: "\(50_000 + index)")
+            case 17, 18: .card(amount, lastFour: "4242", authorization: "B\(index)")
+            default: .ach(amount, lastFour: "6789")
+            }
+            do {
+                _ = try book.post(Payment(lines: [.account(account, amount)], tenders: [tender]), operatorID: op, terminal: terminal,
+                                  drawerSession: session)
+            } catch {
+                // A cash-only account refuses checks: it pays cash instead.
+                _ = try book.post(Payment(lines: [.account(account, amount)], tenders: [.cash(amount)]), operatorID: op,
+                                  terminal: terminal, drawerSession: session)
+            }
+        }
+        let postSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        var closes = Samples()
+        for (op, terminal, session) in sessions {
+            let count = try Self.exactCount(book, session)
+            try closes.timeThrowing { try book.closeDrawer(session: session, count: count, operatorID: op, terminal: terminal) }
+        }
+        book.checkpoint()
+        // The settle pane's whole read: the figures and their report; and the figures alone.
+        var settlement = Samples(), figures = Samples()
+        var lines = 0
+        for _ in 0..<max(1, runs) {
+            try settlement.timeThrowing { lines = ReportText.settlement(try book.settlement(day)).count }
+            try figures.timeThrowing { _ = try book.settlement(day) }
+        }
+        return Result(day: day, drawers: sessions.count, postSeconds: postSeconds, reportLines: lines,
+                      figures: [("drawer_close", closes), ("settlement", settlement), ("settlement_figures", figures)])
     }
 
     /// A count of exactly what the drawer should hold: every check found, the card batch as taken.
@@ -89,7 +107,7 @@ struct DayBench: ParsableCommand {
 
     /// A day of its own: the open day if nothing happened in it yet; otherwise every open drawer
     /// is counted as expected and closed, the day closed, and the next date opened.
-    private func freshDay(_ book: Ledger, supervisor: Int64) throws -> BusinessDate {
+    private static func freshDay(_ book: Ledger, supervisor: Int64) throws -> BusinessDate {
         if let open = try book.openBusinessDay() {
             let s = try book.settlement(open)
             if s.drawers.isEmpty && s.receipts == nil { return open }
