@@ -40,10 +40,11 @@ extension Ledger {
         guard !words.isEmpty else { return [] }
         let exactText = text.trimmingCharacters(in: .whitespaces)
         return try read { db in
-            let exact = try Row.fetchAll(db, sql: AccountSearch.exactSQL,
+            // Prepared once per connection, as a keystroke's lookup runs them again and again.
+            let exact = try Row.fetchAll(db.cachedStatement(sql: AccountSearch.exactSQL),
                                          arguments: [exactText, exactText.uppercased(), limit]).map(Self.record)
             let plan = AccountSearch.Plan(words: words, limit: limit)
-            var matches = try Row.fetchAll(db, sql: AccountSearch.matchSQL,
+            var matches = try Row.fetchAll(db.cachedStatement(sql: AccountSearch.matchSQL),
                                            arguments: [plan.expression, plan.ftsLimit]).map(Self.record)
             if !plan.longWords.isEmpty {
                 matches = matches.filter { AccountSearch.matches($0, plan.longWords) }
