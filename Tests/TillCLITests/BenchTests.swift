@@ -4,7 +4,7 @@ import Testing
 extension Processes {
 /// `till bench --quick` keeps the benchmark harness working: every measure comes out, each
 /// with samples. (A timing is not asserted: the full run's figures are in PERFORMANCE.md.)
-@Suite("till bench")
+@Suite("till bench: every measure")
 struct BenchTests {
     static let keys = ["lookup_query", "lookup_keystroke", "post_single", "post_split", "account_view", "settlement", "verify",
                        "cold_start", "render_full", "render_update", "baseline_lookup_query", "baseline_post_single"]
