@@ -58,20 +58,33 @@ enum Chain {
     /// Seals every transaction without a seal, in id order: a migration, a bulk load, the
     /// benchmark's bare-SQL floor.
     static func sealPending(_ db: Database) throws {
-        let pending = try Int64.fetchAll(db, sql: """
-            SELECT id FROM transactions t WHERE NOT EXISTS (SELECT 1 FROM transaction_hashes h WHERE h.transaction_id = t.id) ORDER BY id
-            """)
-        let lastSealed = try Int64.fetchOne(db, sql: "SELECT MAX(transaction_id) FROM transaction_hashes") ?? 0
-        if let first = pending.first, first > lastSealed {
+        let lastSealed = try newestSealedTransaction(db)
+        let unsealedBefore = try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM transactions t WHERE t.id < ?
+                           AND NOT EXISTS (SELECT 1 FROM transaction_hashes h WHERE h.transaction_id = t.id))
+            """, arguments: [lastSealed]) ?? false
+        guard unsealedBefore else {
             try LedgerWalk.seal(db, after: lastSealed) // all of them after the sealed: one pass
-        } else {
-            try seal(pending, db)
+            return
         }
+        try seal(try Int64.fetchAll(db, sql: """
+            SELECT id FROM transactions t WHERE NOT EXISTS (SELECT 1 FROM transaction_hashes h WHERE h.transaction_id = t.id) ORDER BY id
+            """), db)
+    }
+
+    /// The newest seal (empty before the first).
+    static func newestSeal(_ db: Database) throws -> Data {
+        try Data.fetchOne(db, sql: "SELECT hash FROM transaction_hashes ORDER BY seq DESC LIMIT 1") ?? Data()
+    }
+
+    /// The highest transaction id sealed (0 before the first).
+    static func newestSealedTransaction(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT MAX(transaction_id) FROM transaction_hashes") ?? 0
     }
 
     private static func seal(_ ids: [Int64], _ db: Database) throws {
         guard !ids.isEmpty else { return }
-        var previous = try Data.fetchOne(db, sql: "SELECT hash FROM transaction_hashes ORDER BY seq DESC LIMIT 1") ?? Data()
+        var previous = try newestSeal(db)
         let insert = try db.cachedStatement(sql: "INSERT INTO transaction_hashes(transaction_id, hash) VALUES (?, ?)")
         for id in ids {
             guard let hash = try seal(of: id, after: previous, db) else { continue }
@@ -112,17 +125,13 @@ extension Ledger {
     /// The newest seal, as the 16 hex digits printed on the Z report and at the day close.
     public func chainHead() throws -> String {
         try read { db in
-            let hash = try Data.fetchOne(db, sql: "SELECT hash FROM transaction_hashes ORDER BY seq DESC LIMIT 1") ?? Data()
-            return hash.prefix(8).map { String(format: "%02x", $0) }.joined()
+            try Chain.newestSeal(db).prefix(8).map { String(format: "%02x", $0) }.joined()
         }
     }
 
     /// Seals rows written by bare SQL outside Till after the newest sealed transaction: the
     /// benchmark's floor, nothing else (one index lookup and the new rows, however large the ledger).
     public func sealChain() throws {
-        try writeImmediate { db in
-            let last = try Int64.fetchOne(db, sql: "SELECT MAX(transaction_id) FROM transaction_hashes") ?? 0
-            try LedgerWalk.seal(db, after: last)
-        }
+        try writeImmediate { db in try LedgerWalk.seal(db, after: try Chain.newestSealedTransaction(db)) }
     }
 }

@@ -6,7 +6,7 @@ import TillCore
 
 /// One pass over every transaction with its postings and tenders, in id order, stepped through
 /// SQLite's C API: it recomputes the hash chain and re-adds each transaction's postings and
-/// tenders on the way. On a sound ledger that is all `verify` needs for checks 3, 5 and 11; where
+/// tenders on the way. On a sound ledger that is all `verify` needs for checks 3, 5, 9 and 11; where
 /// the walk sees anything wrong, the check's own SQL (or `Chain.fault`) runs to name the fault,
 /// so a fault is always described the same way however it was found.
 struct LedgerWalk {
@@ -61,7 +61,8 @@ struct LedgerWalk {
             SELECT transaction_id, \(Chain.tenderColumns) FROM tenders\(contentRange)
             ORDER BY transaction_id, id
             """, arguments: arguments)
-        var previous = try sealingAfter == nil ? [] : Array(Data.fetchOne(db, sql: "SELECT hash FROM transaction_hashes ORDER BY seq DESC LIMIT 1") ?? Data())
+        var previous = try sealingAfter == nil ? [] : Array(Chain.newestSeal(db))
+        let verifying = sealingAfter == nil // sealing skips the tender totals
         let tenderBooks = TenderKind.allCases.map { Array($0.book.rawValue.utf8) }
         var text = ChainText()
 
@@ -92,13 +93,15 @@ struct LedgerWalk {
             }
             var tendered: Int64 = 0, tenderCount = 0
             var totalsKey: TenderTotal.Key?
-            if tenders.hasRow && tenders.int(0) == id {
+            if verifying && tenders.hasRow && tenders.int(0) == id {
                 totalsKey = .init(businessDate: transactions.string(2), drawer: transactions.int(10), kind: "",
                                   receipt: Self.receiptKinds.contains { transactions.textEquals(1, $0) })
             }
             while tenders.hasRow && tenders.int(0) == id {
-                totalsKey!.kind = tenders.string(1)
-                walk.tenderTotals[totalsKey!, default: TenderTotal()].add(tenders.int(2))
+                if var key = totalsKey {
+                    key.kind = tenders.string(1)
+                    walk.tenderTotals[key, default: TenderTotal()].add(tenders.int(2))
+                }
                 text.mark(UInt8(ascii: "T"))
                 tenders.append(from: 1, to: &text)
                 var tenderOverflow = false
@@ -262,6 +265,8 @@ final class RawCursor {
         switch sqlite3_column_type(raw, column) {
         case SQLITE_NULL: text.null()
         case SQLITE_INTEGER: text.integer(sqlite3_column_int64(raw, column))
+        // STRICT tables hold no REAL (money is integer cents); should one appear, its bits
+        // are sealed, never its value.
         case SQLITE_FLOAT: text.real(sqlite3_column_double(raw, column).bitPattern)
         case SQLITE_BLOB:
             let count = Int(sqlite3_column_bytes(raw, column))

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import TillCore
 
 /// `till verify`: re-proves the ledger's invariants from the stored rows.
@@ -8,8 +9,11 @@ public struct VerifyReport: Sendable {
         public let name: String
         /// nil when sound; otherwise the first fault found, in words.
         public let fault: String?
-        /// How long the check took (both halves of the checks run at once, on two connections).
+        /// How long the check took (both halves of the checks run at once, on two connections);
+        /// for a check the walk answered, the walk's whole time.
         public let elapsed: Duration
+        /// Answered by the one walk over every transaction (with checks 3, 5, 9 and 11).
+        public let inWalk: Bool
     }
 
     public let checks: [Check]
@@ -23,60 +27,61 @@ extension Ledger {
     /// balance, tender and chain checks), and the rest. `thorough` runs SQLite's full
     /// `integrity_check` (every index entry against its row) instead of `quick_check`.
     public func verify(thorough: Bool = false) throws -> VerifyReport {
-        let walkHalf = Locked<Result<[VerifyReport.Check], Error>?>(nil)
-        let restHalf = Locked<Result<[VerifyReport.Check], Error>?>(nil)
+        let halves = Mutex<[Result<[Numbered], Error>]>([])
         DispatchQueue.concurrentPerform(iterations: 2) { half in
-            if half == 0 {
-                walkHalf.set(Result { try self.read { db in try Self.walkChecks(db) } })
-            } else {
-                restHalf.set(Result { try self.read { db in try Self.otherChecks(db, thorough: thorough) } })
+            let result = Result {
+                try self.read { db in half == 0 ? try Self.walkChecks(db) : try Self.otherChecks(db, thorough: thorough) }
             }
+            halves.withLock { $0.append(result) }
         }
-        let walked = try walkHalf.value!.get(), rest = try restHalf.value!.get()
+        let checks = try halves.withLock { $0 }.flatMap { try $0.get() }
         // In the order the checks are numbered in docs/SCHEMA.md.
-        return VerifyReport(checks: Array(rest.prefix(2)) + [walked[0], rest[2], walked[1]] + rest[3...5] + [walked[2], rest[6], walked[3]])
+        return VerifyReport(checks: checks.sorted { $0.number < $1.number }.map(\.check))
     }
 
-    private static func timed(_ name: String, _ body: () throws -> String?) throws -> VerifyReport.Check {
+    /// A check with its number in docs/SCHEMA.md.
+    private typealias Numbered = (number: Int, check: VerifyReport.Check)
+
+    private static func timed(_ number: Int, _ name: String, _ body: () throws -> String?) throws -> Numbered {
         let clock = ContinuousClock()
         let start = clock.now
         let fault = try body()
-        return .init(name: name, fault: fault, elapsed: clock.now - start)
+        return (number, .init(name: name, fault: fault, elapsed: clock.now - start, inWalk: false))
     }
 
     /// Checks 3, 5, 9 and 11 from one walk; a check the walk finds wanting runs its own SQL to
     /// name the fault.
-    private static func walkChecks(_ db: Database) throws -> [VerifyReport.Check] {
+    private static func walkChecks(_ db: Database) throws -> [Numbered] {
         let clock = ContinuousClock()
         let start = clock.now
         let walk = try LedgerWalk.run(db)
         let walked = clock.now - start
-        func check(_ name: String, _ sound: Bool, _ fault: () throws -> String?) throws -> VerifyReport.Check {
-            if sound { return .init(name: name, fault: nil, elapsed: walked / 4) }
-            return try timed(name, fault)
+        func check(_ number: Int, _ name: String, _ sound: Bool, _ fault: () throws -> String?) throws -> Numbered {
+            if sound { return (number, .init(name: name, fault: nil, elapsed: walked, inWalk: true)) }
+            return try timed(number, name, fault)
         }
         return [
-            try check("every transaction balances", !walk.unbalanced) { try unbalancedFault(db) },
-            try check("tenders equal what they debit", !walk.tendersDiffer) { try tenderFault(db) },
-            try check("tender totals equal the sum of tenders", walk.tenderTotals == LedgerWalk.TenderTotal.stored(db)) {
+            try check(3, "every transaction balances", !walk.unbalanced) { try unbalancedFault(db) },
+            try check(5, "tenders equal what they debit", !walk.tendersDiffer) { try tenderFault(db) },
+            try check(9, "tender totals equal the sum of tenders", walk.tenderTotals == LedgerWalk.TenderTotal.stored(db)) {
                 try tenderTotalsFault(db)
             },
-            try check("every transaction sealed in the hash chain, and the chain unbroken", walk.chainIntact) { try Chain.fault(db) },
+            try check(11, "every transaction sealed in the hash chain, and the chain unbroken", walk.chainIntact) { try Chain.fault(db) },
         ]
     }
 
-    private static func otherChecks(_ db: Database, thorough: Bool) throws -> [VerifyReport.Check] {
+    private static func otherChecks(_ db: Database, thorough: Bool) throws -> [Numbered] {
         [
-            try timed(thorough ? "SQLite integrity (full)" : "SQLite integrity (quick)") { try integrityFault(db, thorough: thorough) },
-            try timed("foreign keys") {
+            try timed(1, thorough ? "SQLite integrity (full)" : "SQLite integrity (quick)") { try integrityFault(db, thorough: thorough) },
+            try timed(2, "foreign keys") {
                 guard let row = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") else { return nil }
                 return "a row of \(row[0] as String) (rowid \(row[1] as Int64? ?? 0)) points at a missing \(row[2] as String) row"
             },
-            try timed("receipt numbers unique and gapless") { try receiptFault(db) },
-            try timed("cached balances equal the sum of postings") { try cachedBalanceFault(db) },
-            try timed("allocations within their postings") { try allocationFault(db) },
-            try timed("drawer closes match their counts and over/short postings") { try drawerCloseFault(db) },
-            try timed("corrections point at payments; overrides by another lead or supervisor") { try correctionFault(db) },
+            try timed(4, "receipt numbers unique and gapless") { try receiptFault(db) },
+            try timed(6, "cached balances equal the sum of postings") { try cachedBalanceFault(db) },
+            try timed(7, "allocations within their postings") { try allocationFault(db) },
+            try timed(8, "drawer closes match their counts and over/short postings") { try drawerCloseFault(db) },
+            try timed(10, "corrections point at payments; overrides by another lead or supervisor") { try correctionFault(db) },
         ]
     }
 

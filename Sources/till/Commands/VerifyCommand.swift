@@ -23,7 +23,7 @@ struct VerifyCommand: ParsableCommand {
             let report = try book.verify(thorough: thorough)
             let elapsed = clock.now - start
             for check in report.checks {
-                let time = timings ? " (\(Self.milliseconds(check.elapsed)))" : ""
+                let time = timings ? " (\(check.inWalk ? "the walk: " : "")\(Self.milliseconds(check.elapsed)))" : ""
                 print("\(check.fault == nil ? "ok   " : "FAULT") \(check.name)\(time)\(check.fault.map { ": \($0)" } ?? "")")
             }
             if timings { print("verified in \(Self.milliseconds(elapsed))") }
