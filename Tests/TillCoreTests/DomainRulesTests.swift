@@ -16,6 +16,23 @@ struct DomainRulesTests {
         #expect(throws: DomainError.self) { try BusinessDate("22/11/2026") }
     }
 
+    @Test func aPaymentIsSharedAmongABillsRevenueLinesExactly() {
+        let cents = { (parts: [Money]) in parts.map(\.cents) }
+        #expect(cents(RevenueSplit.split(Money(cents: 4_500), weights: [6_000, 3_000])) == [3_000, 1_500])
+        #expect(cents(RevenueSplit.split(Money(cents: 1_000), weights: [100, 100, 100])) == [333, 333, 334])
+        #expect(cents(RevenueSplit.split(Money(cents: -1_000), weights: [100, 100, 100])) == [-333, -333, -334])
+        #expect(cents(RevenueSplit.split(Money(cents: 9_000), weights: [6_000, 3_000])) == [6_000, 3_000])
+        #expect(RevenueSplit.split(Money(cents: 5), weights: []).isEmpty)
+        // Whatever the amounts, the parts add up and none is negative.
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let weights = (0..<Int.random(in: 1...4, using: &generator)).map { _ in Int64.random(in: 1...10_000_000, using: &generator) }
+            let amount = Int64.random(in: 0...100_000_000, using: &generator)
+            let parts = RevenueSplit.split(Money(cents: amount), weights: weights)
+            #expect(parts.reduce(0) { $0 + $1.cents } == amount && parts.allSatisfy { $0.cents >= 0 })
+        }
+    }
+
     @Test func fullCardNumbersAreRecognised() {
         #expect(CardNumber.looksLikeFullCardNumber("4111111111111111"))
         #expect(CardNumber.looksLikeFullCardNumber("4111 1111 1111 1111"))

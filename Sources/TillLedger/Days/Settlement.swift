@@ -14,13 +14,46 @@ public struct Settlement: Sendable {
         public let kind: TenderKind
         public let count: Int
         public let amount: Money
+        /// Lockbox checks of a payment file: the bank took them in, no drawer holds them.
+        public var atBank = false
+
+        public var title: String { atBank ? "Lockbox checks (at the bank)" : kind.title.capitalizedFirst }
     }
 
     public struct RevenueLine: Sendable, Equatable {
-        /// Nil: paid onto accounts beyond what they owed (a credit), or onto charges with no revenue code.
-        public let book: BookAccount?
+        public enum Head: Sendable, Equatable {
+            case revenue(BookAccount)
+            /// Deposits collected for new service: a liability, not revenue.
+            case depositsCollected
+            /// Paid onto charges that were not bills or fees: payments charged back, refunds.
+            case recharged
+            /// Credited beyond what the payments paid: credit left on the accounts.
+            case unapplied
+        }
+
+        public let head: Head
         public let amount: Money
-        public var name: String { book?.name ?? "Unapplied (credit on account)" }
+
+        public var book: BookAccount? { if case .revenue(let book) = head { book } else { nil } }
+
+        /// The line's code in CSV files.
+        public var code: String {
+            switch head {
+            case .revenue(let book): book.rawValue
+            case .depositsCollected: "DEPOSITS"
+            case .recharged: "RECHARGED"
+            case .unapplied: "UNAPPLIED"
+            }
+        }
+
+        public var name: String {
+            switch head {
+            case .revenue(let book): book.name
+            case .depositsCollected: "Deposits collected"
+            case .recharged: "Repaid charge-backs, transfers, refunds"
+            case .unapplied: "Unapplied (credit on account)"
+            }
+        }
     }
 
     public struct Correction: Sendable, Equatable {
@@ -154,9 +187,12 @@ extension Ledger {
         let closedIDs = drawers.filter { !$0.isOpen }.map(\.id)
         let missing = Set(drawers.flatMap { $0.close?.balance.missing.map(\.tenderID) ?? [] })
         let checks = closedIDs.flatMap { expectations[$0]?.checks ?? [] }.filter { !missing.contains($0.tenderID) }
-        let tenders = TenderKind.allCases.compactMap { kind in
+        let range = try dayRange(day, db)
+        var tenders = TenderKind.allCases.compactMap { kind in
             pass.byTender[kind].map { Settlement.TenderLine(kind: kind, count: $0.count, amount: $0.amount) }
         }
+        let bank = try atBank(day, range: range, db)
+        if bank.count > 0 { tenders.append(Settlement.TenderLine(kind: .check, count: bank.count, amount: bank.amount, atBank: true)) }
 
         let receipts = try Row.fetchOne(db, sql: """
             SELECT MIN(receipt_number), MAX(receipt_number), COUNT(receipt_number) FROM transactions
@@ -194,46 +230,9 @@ extension Ledger {
                           cashCounted: try pooledCount(kind: "close", sessions: closedIDs, db),
                           drops: try pooledCount(kind: "drop", sessions: drawers.map(\.id), db),
                           floatsKept: Money(cents: drawers.filter { !$0.isOpen }.reduce(0) { $0 + $1.openingFloat.cents }),
-                          checks: checks, tenders: tenders, revenue: try revenue(day, receiptsTotal: pass.receiptsTotal, db), receipts: receipts,
+                          checks: checks, tenders: tenders, revenue: try revenueDistribution(day, range: range, db).lines, receipts: receipts,
                           corrections: corrections)
         settlement.batches = batches
         return settlement
-    }
-
-    /// The day's receipts by revenue code: miscellaneous receipts by their own code; payments by
-    /// the codes of the charges they paid when they were taken (oldest first); the rest of a
-    /// payment is a credit on the account. Voids take their original's share back out.
-    private static func revenue(_ day: String, receiptsTotal: Int64, _ db: Database) throws -> [Settlement.RevenueLine] {
-        var amounts: [String: Int64] = [:]
-        var coded: Int64 = 0
-        // Revenue codes credited directly (miscellaneous receipts and their voids).
-        for row in try Row.fetchAll(db, sql: """
-            SELECT p.book, -SUM(p.amount_cents) FROM transactions t JOIN postings p ON p.transaction_id = t.id
-            WHERE t.business_date = ? AND t.kind IN ('payment', 'misc-receipt', 'void') AND p.book LIKE 'REV!_%' ESCAPE '!'
-            GROUP BY p.book
-            """, arguments: [day]) {
-            amounts[row[0], default: 0] += row[1]
-            coded += row[1]
-        }
-        // What each payment's credit paid when it was posted (its own allocations), by the
-        // charge's revenue code; a void counts its original's allocations negatively.
-        for row in try Row.fetchAll(db, sql: """
-            SELECT rp.book, SUM(CASE WHEN t.kind = 'void' THEN -al.amount_cents ELSE al.amount_cents END)
-            FROM transactions t
-            JOIN allocations al ON al.transaction_id = CASE WHEN t.kind = 'void' THEN t.corrects_id ELSE t.id END
-            JOIN postings cp ON cp.id = al.credit_posting_id AND cp.transaction_id = al.transaction_id
-            JOIN postings chp ON chp.id = al.charge_posting_id
-            JOIN postings rp ON rp.transaction_id = chp.transaction_id AND rp.book LIKE 'REV!_%' ESCAPE '!'
-            WHERE t.business_date = ? AND t.kind IN ('payment', 'void')
-            GROUP BY rp.book
-            """, arguments: [day]) {
-            amounts[row[0], default: 0] += row[1]
-            coded += row[1]
-        }
-        // Whatever was taken and not paid to a revenue code stays on the accounts as credit.
-        amounts["AR"] = receiptsTotal - coded
-        return BookAccount.revenueCodes.compactMap { book in
-            amounts[book.rawValue].flatMap { $0 == 0 ? nil : Settlement.RevenueLine(book: book, amount: Money(cents: $0)) }
-        } + (amounts["AR"].flatMap { $0 == 0 ? nil : [Settlement.RevenueLine(book: nil, amount: Money(cents: $0))] } ?? [])
     }
 }

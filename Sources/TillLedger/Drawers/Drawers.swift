@@ -297,8 +297,6 @@ extension Ledger {
         struct Drawer { var byTender: [TenderKind: (count: Int, amount: Money)] = [:]; var checks: [DrawerCheck] = [] }
         var drawers: [Int64: Drawer] = [:]
         var byTender: [TenderKind: (count: Int, amount: Money)] = [:]
-        /// What payments, miscellaneous receipts and their voids took, in all.
-        var receiptsTotal: Int64 = 0
     }
 
     /// Reads the running totals (`tender_totals`, a few rows a drawer) and lists the checks and
@@ -316,7 +314,6 @@ extension Ledger {
             let session: Int64 = row[0], count: Int = row[3], amount: Int64 = row[4]
             let all = pass.byTender[kind] ?? (0, .zero)
             pass.byTender[kind] = (all.count + count, Money(cents: all.amount.cents + amount))
-            if row[2] as Bool { pass.receiptsTotal += amount }
             guard session != 0 else { continue }
             let drawer = pass.drawers[session]?.byTender[kind] ?? (0, .zero)
             pass.drawers[session, default: .init()].byTender[kind] = (drawer.count + count, Money(cents: drawer.amount.cents + amount))

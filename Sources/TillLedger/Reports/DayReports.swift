@@ -90,7 +90,7 @@ public enum ReportText {
 
     public static func tenders(_ s: Settlement, width: Int = 42) -> [String] {
         var lines = [title("TENDER SUMMARY \(s.date)", width), rule(width)]
-        for t in s.tenders { lines.append(row("\(t.kind.title.capitalizedFirst) (\(t.count))", t.amount, width)) }
+        for t in s.tenders { lines.append(row("\(t.title) (\(t.count))", t.amount, width)) }
         lines += [rule(width), row("Total taken", s.tenderTotal, width)]
         return lines
     }
@@ -175,12 +175,12 @@ public enum ReportCSV {
     }
 
     public static func tenders(_ s: Settlement) -> [[String]] {
-        [["tender", "count", "amount"]] + s.tenders.map { [$0.kind.rawValue, "\($0.count)", $0.amount.decimalString] }
+        [["tender", "count", "amount"]] + s.tenders.map { [$0.atBank ? "lockbox" : $0.kind.rawValue, "\($0.count)", $0.amount.decimalString] }
             + [["total", "", s.tenderTotal.decimalString]]
     }
 
     public static func revenue(_ s: Settlement) -> [[String]] {
-        [["code", "name", "amount"]] + s.revenue.map { [$0.book?.rawValue ?? "UNAPPLIED", $0.name, $0.amount.decimalString] }
+        [["code", "name", "amount"]] + s.revenue.map { [$0.code, $0.name, $0.amount.decimalString] }
             + [["total", "", s.revenueTotal.decimalString]]
     }
 
