@@ -14,11 +14,17 @@ public struct DomainError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public let code: Code
     public let message: String
+    /// The line of a file the error is about, when it is about one.
+    public var line: Int?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, line: Int? = nil) {
         self.code = code
         self.message = message
+        self.line = line
     }
 
     public var description: String { message }
+
+    /// Two errors are the same when they say the same; the line is where, not what.
+    public static func == (a: Self, b: Self) -> Bool { a.code == b.code && a.message == b.message }
 }

@@ -69,6 +69,12 @@ struct CLITests {
         let imported = try TillProcess.till(["import", "accounts", "--db", db, "--operator", "boss", accounts.path], stdin: "4321\n")
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stdout == "Imported 2 accounts from \(accounts.path).\n")
+        // Charges post into the open business day.
+        let unopened = try TillProcess.till(["import", "charges", "--db", db, "--operator", "boss", charges.path],
+                                            environment: ["TILL_PIN": "4321"])
+        #expect(unopened.status == 1 && unopened.stderr.contains("No business day is open"))
+        #expect(try TillProcess.till(["day", "open", "--db", db, "--operator", "boss", "--date", "2026-11-20"],
+                                     environment: ["TILL_PIN": "4321"]).status == 0)
         let billed = try TillProcess.till(["import", "charges", "--db", db, "--operator", "boss", charges.path],
                                           environment: ["TILL_PIN": "4321"])
         #expect(billed.status == 0, "\(billed.stderr)")
@@ -163,6 +169,8 @@ struct CLITests {
         let examples = root.appendingPathComponent("docs/examples")
         let db = try TillProcess.temporaryDirectory().appendingPathComponent("docs.sqlite").path
         #expect(try TillProcess.till(["init", "--db", db, "--supervisor", "boss", "--pin-stdin"], stdin: "4321\n").status == 0)
+        #expect(try TillProcess.till(["day", "open", "--db", db, "--operator", "boss", "--date", "2026-11-20"],
+                                     environment: ["TILL_PIN": "4321"]).status == 0)
         for kind in ["accounts", "charges"] {
             let result = try TillProcess.till(["import", kind, "--db", db, "--operator", "boss",
                                                examples.appendingPathComponent("\(kind).csv").path],

@@ -40,8 +40,8 @@ struct CounterFixture {
         cashier = try ledger.addOperator(login: try OperatorLogin("cashier"), displayName: "Casey Cashier",
                                          role: .cashier, pin: "1111", by: supervisor.id)
         _ = try ledger.importAccounts(csv: Array(Self.accountsCSV.utf8), fileName: "accounts.csv", by: supervisor.id)
-        _ = try ledger.importCharges(csv: Array(Self.chargesCSV.utf8), fileName: "charges.csv", by: supervisor.id)
         try ledger.openBusinessDay(Self.today, by: supervisor.id, terminal: "T1")
+        _ = try ledger.importCharges(csv: Array(Self.chargesCSV.utf8), fileName: "charges.csv", by: supervisor.id)
         drawer = try ledger.openDrawer(operatorID: cashier.id, terminal: "T1").id
     }
 

@@ -21,6 +21,30 @@ public enum CSV {
         public func hasColumn(_ name: String) -> Bool {
             header.contains { $0.lowercased() == name.lowercased() }
         }
+
+        /// Header names that appear more than once (case-insensitive): which value counts would be a guess.
+        public var repeatedColumns: [String] {
+            var seen = Set<String>(), repeated: [String] = []
+            for name in header.map({ $0.lowercased() }) where !seen.insert(name).inserted && !repeated.contains(name) {
+                repeated.append(name)
+            }
+            return repeated
+        }
+
+        /// Every field (the header too) holding a character no import takes: a control character
+        /// (C0, DEL, C1 — tabs and line breaks included) or a bidirectional override. Each names its
+        /// line and column, and the character by its code point, never the raw byte.
+        public var unsafeText: [(line: Int, message: String)] {
+            var faults: [(line: Int, message: String)] = []
+            for row in [Row(line: 1, fields: header)] + rows {
+                for (index, field) in row.fields.enumerated() {
+                    guard let scalar = TextSafety.firstUnsafe(in: field) else { continue }
+                    let column = row.line == 1 ? "the header" : index < header.count ? "column \(header[index])" : "field \(index + 1)"
+                    faults.append((row.line, "\(column) holds \(TextSafety.describe(scalar)); save the file without it"))
+                }
+            }
+            return faults
+        }
     }
 
     public static let maximumFieldLength = 4096
@@ -48,7 +72,7 @@ public enum CSV {
 
         func finishField() throws(DomainError) {
             guard field.count <= maximumFieldLength else {
-                throw DomainError(.csv, "Line \(rowLine): a field is longer than \(maximumFieldLength) characters")
+                throw DomainError(.csv, "Line \(rowLine): a field is longer than \(maximumFieldLength) characters", line: rowLine)
             }
             fields.append(String(decoding: field, as: UTF8.self))
             field.removeAll(keepingCapacity: true)
@@ -74,7 +98,7 @@ public enum CSV {
                     if byte == UInt8(ascii: "\n") { line += 1 }
                     field.append(byte)
                     if field.count > maximumFieldLength {
-                        throw DomainError(.csv, "Line \(rowLine): a field is longer than \(maximumFieldLength) characters")
+                        throw DomainError(.csv, "Line \(rowLine): a field is longer than \(maximumFieldLength) characters", line: rowLine)
                     }
                 }
             } else {
@@ -90,22 +114,22 @@ public enum CSV {
                     rowLine = line
                 case UInt8(ascii: "\""):
                     guard field.isEmpty && !afterQuote else {
-                        throw DomainError(.csv, "Line \(line): a quote inside an unquoted field")
+                        throw DomainError(.csv, "Line \(line): a quote inside an unquoted field", line: line)
                     }
                     inQuotes = true
                 default:
                     if afterQuote {
-                        throw DomainError(.csv, "Line \(line): text after a closing quote")
+                        throw DomainError(.csv, "Line \(line): text after a closing quote", line: line)
                     }
                     field.append(byte)
                     if field.count > maximumFieldLength {
-                        throw DomainError(.csv, "Line \(rowLine): a field is longer than \(maximumFieldLength) characters")
+                        throw DomainError(.csv, "Line \(rowLine): a field is longer than \(maximumFieldLength) characters", line: rowLine)
                     }
                 }
             }
             index += 1
         }
-        if inQuotes { throw DomainError(.csv, "Line \(rowLine): a quoted field is never closed") }
+        if inQuotes { throw DomainError(.csv, "Line \(rowLine): a quoted field is never closed", line: rowLine) }
         if !field.isEmpty || !fields.isEmpty || afterQuote {
             try finishField()
             finishRow()

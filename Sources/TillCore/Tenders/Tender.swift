@@ -18,6 +18,29 @@ public enum TenderKind: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// Every way a tender may be written — on the command line, in a batch or payment file, on
+    /// the `:` line — and the kind it means. One vocabulary for all of them (docs/CLI.md).
+    public static let spellings: [(spelling: String, kind: TenderKind)] = [
+        ("cash", .cash), ("check", .check), ("cheque", .check), ("lockbox", .check),
+        ("money-order", .moneyOrder), ("moneyorder", .moneyOrder), ("mo", .moneyOrder),
+        ("card", .card), ("ach", .ach), ("e-check", .ach), ("echeck", .ach),
+    ]
+
+    /// The tender a person wrote, in any letter case; nil for anything else.
+    public init?(spelling: String) {
+        let text = spelling.trimmingSpacesAndTabs().lowercased()
+        guard let kind = Self.spellings.first(where: { $0.spelling == text })?.kind else { return nil }
+        self = kind
+    }
+
+    /// A kind as the ledger stored it: anything unknown is an error, never a guess.
+    public static func stored(_ raw: String) throws(DomainError) -> TenderKind {
+        guard let kind = TenderKind(rawValue: raw) else {
+            throw DomainError(.invalidTender, "The ledger holds an unknown tender kind (\(raw.count) characters): run till verify")
+        }
+        return kind
+    }
+
     /// Cash, checks and money orders are kept in the cash drawer; card and e-check are not.
     public var goesInDrawer: Bool { self == .cash || self == .check || self == .moneyOrder }
 

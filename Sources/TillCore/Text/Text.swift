@@ -17,3 +17,34 @@ extension String {
     public func padded(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
     public func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }
+
+/// Characters that must not enter the ledger from a file or a field: they cut text short (NUL),
+/// move the cursor or change colours on a terminal (ESC and the other controls), or make text
+/// read in another order than it is stored (bidirectional overrides and isolates).
+public enum TextSafety {
+    public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F: true
+        case 0x200E, 0x200F, 0x061C, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+
+    public static func firstUnsafe(in text: String) -> Unicode.Scalar? {
+        text.unicodeScalars.first(where: isUnsafe)
+    }
+
+    /// "U+0000 (NUL)": the character named, never written out.
+    public static func describe(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        let names: [UInt32: String] = [0x00: "NUL", 0x09: "a tab", 0x0A: "a line break", 0x0D: "a carriage return",
+                                       0x1B: "ESC", 0x7F: "DEL", 0x202E: "a right-to-left override",
+                                       0x202D: "a left-to-right override"]
+        if let name = names[scalar.value] { return "\(code) (\(name))" }
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F: return "\(code) (a control character)"
+        default: return "\(code) (a bidirectional control)"
+        }
+    }
+}

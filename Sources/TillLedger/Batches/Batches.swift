@@ -17,6 +17,8 @@ public struct BatchLine: Sendable, Equatable {
     public let tender: TenderKind
     public let reference: String
     public let paidOn: BusinessDate?
+    /// The line of the file it came from (a payment file), for messages.
+    public var fileLine: Int?
 
     /// The line's tender as the ledger keeps it.
     var drawerTender: Tender {
@@ -72,7 +74,7 @@ extension Ledger {
         }
     }
 
-    private static func checkLine(_ line: BatchLine, day: BusinessDate, intoDrawer: Bool,
+    static func checkLine(_ line: BatchLine, day: BusinessDate, intoDrawer: Bool,
                                   _ db: Database) throws -> (id: Int64, name: String, balance: Money) {
         guard line.amount.isPositive else { throw LedgerError(.invalid, "The amount must be more than $0.00") }
         guard line.amount <= (try amountCeiling(db)) else { throw LedgerError(.invalid, "\(line.amount.formatted) is over the limit for one payment") }
@@ -182,40 +184,5 @@ extension Ledger {
         }
         checkpointIfLarge()
         return result
-    }
-
-    public static let paymentFileColumns = ["account", "amount", "tender", "reference", "date"]
-
-    /// `till import payments FILE.csv`: a lockbox, bank or web-portal file (columns account,
-    /// amount, tender, reference, date) posted as one batch, all or nothing. References are
-    /// unique: importing the same file again posts nothing new.
-    public func importPayments(csv bytes: [UInt8], fileName: String, actor: Actor) throws -> BatchResult {
-        let file = try ImportFile(bytes: bytes, name: fileName, required: ["account", "amount", "tender", "reference"],
-                                  allowed: Self.paymentFileColumns)
-        let ceiling = try read { db in try Self.amountCeiling(db) }
-        let lines = try file.rows(noun: "payments", parse: { row -> BatchLine in
-            let number = try AccountNumber(try file.required("account", in: row))
-            let amount = try file.amount("amount", in: row, ceiling: ceiling)
-            guard amount.isPositive else { throw DomainError(.csv, "amount must be more than $0.00") }
-            let tenderName = try file.required("tender", in: row).lowercased()
-            let tender: TenderKind
-            switch tenderName {
-            case "ach", "e-check", "echeck": tender = .ach
-            case "card": tender = .card
-            case "check", "lockbox": tender = .check
-            default: throw DomainError(.csv, "tender \"\(tenderName)\" is not ach, card or check")
-            }
-            let reference = try file.required("reference", in: row)
-            guard reference.count <= 40 else { throw DomainError(.csv, "reference is over 40 characters") }
-            let date = file.field("date", in: row)
-            return BatchLine(account: number, amount: amount, tender: tender, reference: reference,
-                             paidOn: date.isEmpty ? nil : try BusinessDate(date))
-        }, identity: \.reference, duplicate: { "reference \($0.reference) repeats line \($1)" })
-        let total = Money(cents: lines.reduce(0) { $0 + $1.amount.cents })
-        do {
-            return try postBatch(kind: .importFile, controlTotal: total, lines: lines, actor: actor, source: fileName)
-        } catch let error as LedgerError where error.code == .invalid || error.code == .unknownAccount {
-            throw ImportError(file: fileName, problems: [.init(line: 0, reason: error.message)])
-        }
     }
 }

@@ -15,6 +15,7 @@ enum Schema {
         migrator.registerMigration("v7-tender-totals", migrate: createTenderTotals)
         migrator.registerMigration("v8-service", migrate: createService)
         migrator.registerMigration("v9-chain", migrate: createChain)
+        migrator.registerMigration("v10-import-files", migrate: createImportFiles)
         return migrator
     }
 
@@ -503,6 +504,22 @@ extension Schema {
         }
     }
 
+    /// Part of migration v10-import-files: never edit; change it with a new migration.
+    /// A payment file's batch is known by the file's SHA-256, so a run killed half-way is finished
+    /// by running the same file again (`Ledger.importPayments`). An imported charge posts into the
+    /// open business day and keeps its bill's date for aging in `transactions.bill_date`.
+    fileprivate static func createImportFiles(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE batch_files (
+                batch_id INTEGER PRIMARY KEY REFERENCES batches(id),
+                sha256 TEXT NOT NULL
+            ) STRICT;
+            CREATE INDEX batch_files_sha256 ON batch_files(sha256);
+            ALTER TABLE transactions ADD COLUMN bill_date TEXT;
+            """)
+        try db.execute(sql: AppendOnly.triggersSQL(for: "batch_files"))
+    }
+
     /// The tamper-evident chain (`Chain`): one seal per transaction, the existing ones sealed now.
     fileprivate static func createChain(_ db: Database) throws {
         try db.create(table: "transaction_hashes", options: [.strict]) { t in
@@ -562,8 +579,9 @@ public enum AppendOnly {
     /// The tables migration v1-ledger made append-only (fixed: migrations are never edited).
     static let v1Tables = ["transactions", "postings", "tenders", "allocations", "audit_events"]
     public static let tables = v1Tables + ["account_notes", "receipt_prints", "cash_counts", "cash_count_lines",
-                                           "drawer_closes", "drawer_close_missing"] + v8Tables + v9Tables
+                                           "drawer_closes", "drawer_close_missing"] + v8Tables + v9Tables + v10Tables
     static let v9Tables = ["transaction_hashes"]
+    static let v10Tables = ["batch_files"]
     static let v8Tables = ["overrides", "returned_checks", "adjustments", "refund_requests", "service_request_events",
                            "account_changes", "batches", "batch_lines"]
 

@@ -44,7 +44,7 @@ extension Ledger {
                             _ db: Database) throws -> [DelinquentAccount] {
         var sql = """
             SELECT a.id, a.number, a.customer_name, a.status, a.balance_cents, a.shutoff_date,
-                   t.business_date, COALESCE(t.due_date, t.business_date) AS due, t.memo,
+                   COALESCE(t.bill_date, t.business_date) AS billed, COALESCE(t.due_date, t.business_date) AS due, t.memo,
                    p.amount_cents - COALESCE((SELECT SUM(x.amount_cents) FROM allocations x WHERE x.charge_posting_id = p.id), 0) AS remaining
             FROM accounts a JOIN postings p ON p.account_id = a.id AND p.book = 'AR' AND p.amount_cents > 0
             JOIN transactions t ON t.id = p.transaction_id
@@ -60,7 +60,7 @@ extension Ledger {
             let remaining: Int64 = row["remaining"]
             guard remaining > 0 else { continue }
             let id: Int64 = row["id"]
-            let charge = OpenCharge(billDate: try BusinessDate(row["business_date"]), dueDate: try BusinessDate(row["due"]),
+            let charge = OpenCharge(billDate: try BusinessDate(row["billed"]), dueDate: try BusinessDate(row["due"]),
                                     book: .water, description: row["memo"], remaining: Money(cents: remaining))
             if accounts[id] == nil { order.append(id); accounts[id] = Pending(row: row.copy(), charges: []) }
             accounts[id]!.charges.append(charge)

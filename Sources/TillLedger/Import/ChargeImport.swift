@@ -4,6 +4,11 @@ import TillCore
 
 /// `till import charges FILE.csv` — open charges from the billing system, one
 /// transaction per row: debit the customer's receivable, credit the revenue code.
+///
+/// Charges post into the open business day, like everything else: a closed day stays closed.
+/// The bill's own date stays the bill's (`transactions.bill_date`, for aging; also in its import
+/// key and description); its due date orders the allocation. A bill date after the open day, or more than `oldestBillDays` before
+/// it, refuses the file.
 extension Ledger {
     public static let chargeColumns = ["account_number", "bill_date", "due_date", "revenue_code", "amount", "description"]
     static let requiredChargeColumns = ["account_number", "bill_date", "due_date", "revenue_code", "amount"]
@@ -25,6 +30,9 @@ extension Ledger {
         var importKey: String { "charge:\(number):\(billDate):\(revenue.rawValue)" }
     }
 
+    /// How far back a bill date may lie: older is a mistake in the file (a year typed wrong).
+    public static let oldestBillDays = 730
+
     public func importCharges(csv bytes: [UInt8], fileName: String, by operatorID: Int64) throws -> ImportSummary {
         let file = try ImportFile(bytes: bytes, name: fileName, required: Self.requiredChargeColumns, allowed: Self.chargeColumns)
         let ceiling = try read { db in try Self.amountCeiling(db) }
@@ -33,6 +41,15 @@ extension Ledger {
                                  duplicate: { "duplicate charge (same account, bill date and revenue code as line \($1))" })
         var problems: [ImportError.Problem] = []
         return try writeImmediate { db in
+            guard let day = try Self.openDay(db) else {
+                throw LedgerError(.dayNotOpen, "No business day is open: charges post into the open day; a lead or supervisor opens it first (till day open)")
+            }
+            for row in rows where row.billDate > day {
+                problems.append(.init(line: row.line, reason: "bill_date \(row.billDate) is after the open business day \(day)"))
+            }
+            for row in rows where row.billDate < day.adding(days: -Self.oldestBillDays) {
+                problems.append(.init(line: row.line, reason: "bill_date \(row.billDate) is more than \(Self.oldestBillDays) days before the open business day \(day)"))
+            }
             var accountIDs: [AccountNumber: Int64] = [:]
             let findAccount = try db.cachedStatement(sql: "SELECT id FROM accounts WHERE number = ?")
             let findKey = try db.cachedStatement(sql: "SELECT 1 FROM transactions WHERE idempotency_key = ?")
@@ -54,15 +71,15 @@ extension Ledger {
             let now = timestamp()
             try db.execute(sql: "INSERT OR IGNORE INTO terminals(id, created_at) VALUES ('import', ?)", arguments: [now])
             let insertTransaction = try db.cachedStatement(sql: """
-                INSERT INTO transactions(kind, business_date, posted_at, operator_id, terminal_id, idempotency_key, due_date, memo)
-                VALUES ('bill', ?, ?, ?, 'import', ?, ?, ?)
+                INSERT INTO transactions(kind, business_date, posted_at, operator_id, terminal_id, idempotency_key, due_date, memo, bill_date)
+                VALUES ('bill', ?, ?, ?, 'import', ?, ?, ?, ?)
                 """)
             let insertPosting = try db.cachedStatement(sql: "INSERT INTO postings(transaction_id, book, account_id, amount_cents) VALUES (?, ?, ?, ?)")
             var touched = Set<Int64>()
             for row in rows {
                 let accountID = accountIDs[row.number]!
-                try insertTransaction.execute(arguments: [row.billDate.description, now, operatorID, row.importKey,
-                                                          row.dueDate.description, row.description])
+                try insertTransaction.execute(arguments: [day.description, now, operatorID, row.importKey,
+                                                          row.dueDate.description, row.description, row.billDate.description])
                 let txn = db.lastInsertedRowID
                 try insertPosting.execute(arguments: [txn, BookAccount.receivable.rawValue, accountID, row.amount.cents])
                 try insertPosting.execute(arguments: [txn, row.revenue.rawValue, nil, -row.amount.cents])
@@ -94,6 +111,7 @@ extension Ledger {
         guard amount.isPositive else { throw DomainError(.csv, "amount must be more than $0.00") }
         let description = file.field("description", in: row)
         return ChargeRow(line: row.line, number: number, billDate: billDate, dueDate: dueDate, revenue: revenue,
-                         amount: amount, description: description.isEmpty ? "\(revenue.name) billed \(billDate)" : description)
+                         amount: amount, description: description.isEmpty ? "\(revenue.name) billed \(billDate)"
+                             : description.contains(billDate.description) ? description : "\(description) (billed \(billDate))")
     }
 }

@@ -10,9 +10,15 @@ struct ImportFile {
     init(bytes: [UInt8], name: String, required: [String], allowed: [String]) throws {
         self.name = name
         do { table = try CSV.parse(bytes: bytes) } catch {
-            throw ImportError(file: name, problems: [.init(line: 1, reason: error.message)])
+            throw ImportError(file: name, problems: [.init(line: error.line ?? 1, reason: error.message)])
         }
+        // Refused before anything else reads the text, so no message echoes what it holds.
+        let unsafe = table.unsafeText.map { ImportError.Problem(line: $0.line, reason: $0.message) }
+        if !unsafe.isEmpty { throw ImportError(file: name, problems: unsafe) }
         var problems: [ImportError.Problem] = []
+        for column in table.repeatedColumns {
+            problems.append(.init(line: 1, reason: "column \(column) appears more than once: keep one"))
+        }
         for column in required where !table.hasColumn(column) {
             problems.append(.init(line: 1, reason: "missing column \(column)"))
         }

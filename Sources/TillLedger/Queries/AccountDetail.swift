@@ -58,7 +58,7 @@ extension Ledger {
 
     static func openCharges(accountID: Int64, _ db: Database) throws -> [OpenCharge] {
         try Row.fetchAll(db, sql: """
-            SELECT t.business_date, COALESCE(t.due_date, t.business_date) AS due, t.memo,
+            SELECT COALESCE(t.bill_date, t.business_date) AS billed, COALESCE(t.due_date, t.business_date) AS due, t.memo,
                    (SELECT q.book FROM postings q WHERE q.transaction_id = t.id AND q.book <> 'AR' LIMIT 1) AS book,
                    p.amount_cents - COALESCE((SELECT SUM(a.amount_cents) FROM allocations a
                                               WHERE a.charge_posting_id = p.id), 0) AS remaining
@@ -69,7 +69,7 @@ extension Ledger {
             let remaining: Int64 = row["remaining"]
             guard remaining > 0 else { return nil }
             let book = (row["book"] as String?).flatMap(BookAccount.init(rawValue:)) ?? .miscellaneous
-            return OpenCharge(billDate: try BusinessDate(row["business_date"]), dueDate: try BusinessDate(row["due"]),
+            return OpenCharge(billDate: try BusinessDate(row["billed"]), dueDate: try BusinessDate(row["due"]),
                               book: book, description: row["memo"], remaining: Money(cents: remaining))
         }
     }

@@ -33,7 +33,7 @@ public enum Command: Equatable, Sendable {
             let amount: Money
             do { amount = try Money.parse(rest[0]) } catch { return .failure(.init(error.description)) }
             guard amount.isPositive else { return .failure(.init("A payment must be more than $0.00")) }
-            guard let tender = TenderKind(rawValue: rest[1].lowercased()) else {
+            guard let tender = TenderKind(spelling: rest[1]) else {
                 return .failure(.init("Unknown tender \"\(rest[1])\": use cash, check, money-order, card or ach"))
             }
             return .success(.pay(amount, tender))

@@ -332,9 +332,14 @@ public struct BatchEntry: Equatable, Sendable {
     public var total: Money { Money(cents: lines.reduce(0) { $0 + $1.amount.cents }) }
     public var difference: Money { Money(cents: total.cents - (control?.cents ?? 0)) }
 
-    /// A check number, `c` for cash or `m` and a number for a money order.
+    /// A check number, `c` for cash or `m` and a number for a money order (the keyer's
+    /// shorthand); or a tender spelled as everywhere else ("cash", "money-order 77", "check 2041").
     static func tender(_ text: String) -> (TenderKind, String) {
         let text = text.trimmingSpacesAndTabs()
+        let words = text.split(separator: " ", maxSplits: 1).map(String.init)
+        if let first = words.first, let kind = TenderKind(spelling: first), kind.goesInDrawer {
+            return (kind, words.count > 1 ? words[1].trimmingSpacesAndTabs() : "")
+        }
         if text.lowercased() == "c" { return (.cash, "") }
         if text.lowercased().hasPrefix("m") { return (.moneyOrder, String(text.dropFirst()).trimmingSpacesAndTabs()) }
         return (.check, text)

@@ -45,13 +45,13 @@ struct PayCommand: ParsableCommand {
     static func tender(_ spec: String, amount: Money) throws -> Tender {
         let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         let tender: Tender
-        switch (parts[0].lowercased(), parts.count) {
-        case ("cash", 1): tender = .cash(amount)
-        case ("check", 2): tender = .check(amount, number: parts[1])
-        case ("moneyorder", 2), ("money-order", 2): tender = .moneyOrder(amount, number: parts[1])
-        case ("card", 3): tender = .card(amount, lastFour: parts[1], authorization: parts[2].uppercased())
-        case ("card", 4): tender = .card(amount, lastFour: parts[1], authorization: parts[2].uppercased(), brand: parts[3].uppercased())
-        case ("ach", 2), ("echeck", 2): tender = .ach(amount, lastFour: parts[1])
+        switch (TenderKind(spelling: parts[0]), parts.count) {
+        case (.cash?, 1): tender = .cash(amount)
+        case (.check?, 2): tender = .check(amount, number: parts[1])
+        case (.moneyOrder?, 2): tender = .moneyOrder(amount, number: parts[1])
+        case (.card?, 3): tender = .card(amount, lastFour: parts[1], authorization: parts[2].uppercased())
+        case (.card?, 4): tender = .card(amount, lastFour: parts[1], authorization: parts[2].uppercased(), brand: parts[3].uppercased())
+        case (.ach?, 2): tender = .ach(amount, lastFour: parts[1])
         default:
             throw Failure(message: "Unknown tender \"\(CardNumber.looksLikeFullCardNumber(spec.filter(\.isNumber)) ? "(card number withheld)" : spec)\": use cash, check:NUMBER, moneyorder:NUMBER, card:LAST4:AUTH or ach:LAST4")
         }

@@ -308,11 +308,13 @@ struct BatchCommand: ParsableCommand {
             guard let kind = BatchKind(rawValue: kind), kind != .importFile else { throw Failure(message: "Kind is mail or drop-box") }
             let table: CSV.Table
             do { table = try CSV.parse(bytes: try ImportCommand.bytes(file)) } catch let error as DomainError { throw Failure(message: "\(file): \(error.message)") }
+            if let fault = table.unsafeText.first { throw Failure(message: "\(file) line \(fault.line): \(fault.message); nothing posted") }
+            if let column = table.repeatedColumns.first { throw Failure(message: "\(file): column \(column) appears more than once; nothing posted") }
             var lines: [BatchLine] = []
             for row in table.rows {
                 func field(_ name: String) -> String { (table.value(name, in: row) ?? "").trimmingSpacesAndTabs() }
                 do {
-                    let tender = field("tender").isEmpty ? TenderKind.check : TenderKind(rawValue: field("tender"))
+                    let tender = field("tender").isEmpty ? TenderKind.check : TenderKind(spelling: field("tender"))
                     guard let tender else { throw Failure(message: "tender \"\(field("tender"))\" is check, money-order or cash") }
                     lines.append(BatchLine(account: try AccountNumber(field("account")), amount: try Money.parse(field("amount")),
                                            tender: tender, reference: field("reference")))

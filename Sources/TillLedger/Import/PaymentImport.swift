@@ -1,0 +1,221 @@
+import Crypto
+import Foundation
+import GRDB
+import TillCore
+
+/// `till import payments FILE.csv`: a lockbox, bank or web-portal payment file.
+///
+/// The whole file is read and checked first, without the write lock: any bad line refuses the
+/// file and nothing posts. Then the lines post in short transactions of `importChunk` lines, so a
+/// counter payment waits milliseconds, not the whole import. Each line is idempotent by its
+/// reference, and the batch is known by the file's SHA-256: running the same file again after a
+/// crash or a kill finishes that batch and posts nothing twice.
+extension Ledger {
+    public static let paymentFileColumns = ["account", "amount", "tender", "reference", "date"]
+
+    /// Lines posted in one transaction: each holds the write lock for a few milliseconds.
+    static let importChunk = 100
+
+    /// What an earlier import posted under a reference, to tell "posted before" from a conflict.
+    struct ImportedPayment {
+        let account: String
+        let amount: Money
+        let tender: TenderKind
+        let receipt: ReceiptNumber?
+        let batchID: Int64?
+        let batchLine: Int?
+
+        func matches(_ line: BatchLine) -> Bool {
+            account == line.account.rawValue && amount == line.amount && tender == line.tender
+        }
+
+        var described: String {
+            "receipt #\(receipt.map { "\($0)" } ?? "-")" + (batchID.map { " (batch #\($0) line \(batchLine ?? 0))" } ?? "")
+                + " for account \(account), \(amount.formatted) by \(tender.rawValue)"
+        }
+    }
+
+    /// The file's lines, checked against the ledger: what to post, what was posted before.
+    struct ImportPlan {
+        var toPost: [BatchLine] = []
+        var alreadyPosted: [(line: Int, reference: String)] = []
+        var problems: [ImportError.Problem] = []
+    }
+
+    public func importPayments(csv bytes: [UInt8], fileName: String, actor: Actor,
+                               progress: ((_ posted: Int, _ total: Int) -> Void)? = nil) throws -> BatchResult {
+        let lines = try Self.paymentFileLines(bytes, fileName: fileName, ceiling: try read { db in try Self.amountCeiling(db) })
+        let digest = SHA256.hash(data: Data(bytes)).map { String(format: "%02x", $0) }.joined()
+        let plan = try read { db -> ImportPlan in
+            _ = try Self.requireOpenDay(db)
+            _ = try Self.authorize(.importPayments, amount: nil, actor: actor, db)
+            return try Self.planImport(lines, db)
+        }
+        if !plan.problems.isEmpty { throw ImportError(file: fileName, problems: plan.problems) }
+        var result = BatchResult(batchID: nil, kind: .importFile, controlTotal: Money(cents: plan.toPost.reduce(0) { $0 + $1.amount.cents }))
+        result.alreadyPosted = plan.alreadyPosted
+        guard !plan.toPost.isEmpty else { return result }
+
+        let batchID = try writeImmediate { db in
+            try self.openImportBatch(plan.toPost, digest: digest, fileName: fileName, actor: actor, db)
+        }
+        result.batchID = batchID
+        var done = 0
+        for start in stride(from: 0, to: plan.toPost.count, by: Self.importChunk) {
+            let chunk = plan.toPost[start..<min(start + Self.importChunk, plan.toPost.count)]
+            let isLast = start + Self.importChunk >= plan.toPost.count
+            let posted = try writeImmediate { db in
+                try self.postImportChunk(chunk, batchID: batchID, actor: actor, finishing: isLast ? fileName : nil, db)
+            }
+            result.posted += posted.posted
+            result.alreadyPosted += posted.skipped
+            done += chunk.count
+            progress?(done, plan.toPost.count)
+            checkpointIfLarge()
+        }
+        return result
+    }
+
+    /// Reads and parses the file: every bad line named by the file's own line number.
+    static func paymentFileLines(_ bytes: [UInt8], fileName: String, ceiling: Money) throws -> [BatchLine] {
+        let file = try ImportFile(bytes: bytes, name: fileName, required: ["account", "amount", "tender", "reference"],
+                                  allowed: paymentFileColumns)
+        return try file.rows(noun: "payments", parse: { row -> BatchLine in
+            let number = try AccountNumber(try file.required("account", in: row))
+            let amount = try file.amount("amount", in: row, ceiling: ceiling)
+            guard amount.isPositive else { throw DomainError(.csv, "amount must be more than $0.00") }
+            let tenderText = try file.required("tender", in: row)
+            guard let tender = TenderKind(spelling: tenderText), [.ach, .card, .check].contains(tender) else {
+                throw DomainError(.csv, "tender \"\(tenderText)\" is not ach, card or check (lockbox)")
+            }
+            let reference = try file.required("reference", in: row)
+            guard reference.count <= 40 else { throw DomainError(.csv, "reference is over 40 characters") }
+            guard !CardNumber.looksLikeFullCardNumber(reference) else {
+                throw DomainError(.csv, "reference looks like a full card number: Till never stores one")
+            }
+            let date = file.field("date", in: row)
+            var line = BatchLine(account: number, amount: amount, tender: tender, reference: reference,
+                                 paidOn: date.isEmpty ? nil : try BusinessDate(date))
+            line.fileLine = row.line
+            return line
+        }, identity: \.reference, duplicate: { "reference \($0.reference) repeats line \($1)" })
+    }
+
+    static func importKey(_ line: BatchLine) -> String { "import:\(line.reference)" }
+
+    /// Every line against the ledger, read only: posted before with the same account, amount and
+    /// tender (skip), posted before with anything different (a conflict), or to post (checked).
+    static func planImport(_ lines: [BatchLine], _ db: Database) throws -> ImportPlan {
+        var plan = ImportPlan()
+        let day = try requireOpenDay(db)
+        for line in lines {
+            let fileLine = line.fileLine ?? 0
+            if let earlier = try importedPayment(key: importKey(line), db) {
+                if earlier.matches(line) {
+                    plan.alreadyPosted.append((fileLine, line.reference))
+                } else {
+                    plan.problems.append(.init(line: fileLine, reason: conflict(line, earlier)))
+                }
+                continue
+            }
+            do { _ = try checkLine(line, day: day, intoDrawer: false, db) } catch let error as LedgerError {
+                plan.problems.append(.init(line: fileLine, reason: error.message))
+                continue
+            }
+            plan.toPost.append(line)
+        }
+        return plan
+    }
+
+    static func conflict(_ line: BatchLine, _ earlier: ImportedPayment) -> String {
+        "reference \(line.reference) was posted before on \(earlier.described); this line says account \(line.account), "
+            + "\(line.amount.formatted) by \(line.tender.rawValue): a conflict, resolve it with whoever sent the file"
+    }
+
+    static func importedPayment(key: String, _ db: Database) throws -> ImportedPayment? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT t.id, t.receipt_number, a.number, -p.amount_cents AS amount,
+                   (SELECT x.kind FROM tenders x WHERE x.transaction_id = t.id LIMIT 1) AS tender,
+                   bl.batch_id, bl.line
+            FROM transactions t JOIN postings p ON p.transaction_id = t.id AND p.book = 'AR'
+            JOIN accounts a ON a.id = p.account_id
+            LEFT JOIN batch_lines bl ON bl.transaction_id = t.id
+            WHERE t.idempotency_key = ?
+            """), arguments: [key]) else { return nil }
+        let receipt: Int64? = row["receipt_number"]
+        // A lockbox check went to the bank without a tender.
+        let tender = try (row["tender"] as String?).map { try TenderKind.stored($0) } ?? .check
+        return ImportedPayment(account: row["number"], amount: Money(cents: row["amount"]), tender: tender,
+                               receipt: receipt.map(ReceiptNumber.init), batchID: row["batch_id"], batchLine: row["line"])
+    }
+
+    /// The batch the file's lines go into: the unfinished batch of the same file on the same day
+    /// (a run that was killed), or a new one.
+    func openImportBatch(_ lines: [BatchLine], digest: String, fileName: String, actor: Actor, _ db: Database) throws -> Int64 {
+        let day = try Self.requireOpenDay(db)
+        if let unfinished = try Int64.fetchOne(db, sql: """
+            SELECT f.batch_id FROM batch_files f JOIN batches b ON b.id = f.batch_id
+            WHERE f.sha256 = ? AND b.business_date = ?
+              AND (SELECT COUNT(*) FROM batch_lines l WHERE l.batch_id = b.id) < b.line_count
+            ORDER BY f.batch_id DESC LIMIT 1
+            """, arguments: [digest, day.description]) {
+            return unfinished
+        }
+        let auth = try Self.authorize(.importPayments, amount: nil, actor: actor, db)
+        let total = lines.reduce(0) { $0 + $1.amount.cents }
+        let now = timestamp()
+        try db.execute(sql: """
+            INSERT INTO batches(kind, business_date, at, operator_id, approved_by, control_total_cents, total_cents, line_count, reason, source)
+            VALUES ('import', ?, ?, ?, ?, ?, ?, ?, '', ?)
+            """, arguments: [day.description, now, actor.operatorID, auth.approver?.id, total, total, lines.count, fileName])
+        let batchID = db.lastInsertedRowID
+        try db.execute(sql: "INSERT INTO batch_files(batch_id, sha256) VALUES (?, ?)", arguments: [batchID, digest])
+        try Audit.record(db, at: now, operatorID: actor.operatorID, terminal: actor.terminal, event: "batch.started",
+                         detail: "#\(batchID) import \(lines.count) lines \(Money(cents: total).formatted) from \(fileName)")
+        return batchID
+    }
+
+    /// Posts some lines of a payment file, each as its own payment and receipt. A line another
+    /// run posted meanwhile is skipped when it is the same payment, and refuses the rest otherwise.
+    func postImportChunk(_ lines: ArraySlice<BatchLine>, batchID: Int64, actor: Actor, finishing fileName: String?,
+                                _ db: Database) throws -> (posted: [(line: Int, account: String, amount: Money, receipt: ReceiptNumber?)],
+                                                           skipped: [(line: Int, reference: String)]) {
+        let day = try Self.requireOpenDay(db)
+        var posted: [(line: Int, account: String, amount: Money, receipt: ReceiptNumber?)] = []
+        var skipped: [(line: Int, reference: String)] = []
+        let addLine = try db.cachedStatement(sql: """
+            INSERT INTO batch_lines(batch_id, line, transaction_id, tender, reference, paid_on) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for line in lines {
+            let fileLine = line.fileLine ?? 0
+            if let earlier = try Self.importedPayment(key: Self.importKey(line), db) {
+                guard earlier.matches(line) else {
+                    throw LedgerError(.invalid, "line \(fileLine): \(Self.conflict(line, earlier)); the lines before it are posted")
+                }
+                skipped.append((fileLine, line.reference))
+                continue
+            }
+            let accountID: Int64
+            do { accountID = try Self.checkLine(line, day: day, intoDrawer: false, db).id } catch let error as LedgerError {
+                throw LedgerError(error.code, "line \(fileLine): \(error.message); the lines before it are posted: fix it and import the same file again")
+            }
+            // A lockbox check was deposited by the bank: no tender, straight to the bank.
+            let lockbox = line.tender == .check
+            let request = PostingRequest(
+                kind: .payment, lines: [PostingLine(lockbox ? .bank : line.tender.book, line.amount),
+                                        PostingLine(.receivable, Money(cents: -line.amount.cents), account: line.account)],
+                tenders: lockbox ? [] : [line.drawerTender], operatorID: actor.operatorID, terminal: actor.terminal,
+                idempotencyKey: Self.importKey(line), memo: "Batch #\(batchID) line \(fileLine)" + (line.paidOn.map { ", paid \($0)" } ?? ""))
+            var result = try insert(request, businessDate: day, accountIDs: [line.account: accountID], db)
+            result.restoreRequests = try restoreIfPaidUp(request, result, accountIDs: [line.account: accountID], db)
+            try addLine.execute(arguments: [batchID, fileLine, result.id, line.tender.rawValue, line.reference, line.paidOn?.description])
+            posted.append((fileLine, line.account.rawValue, line.amount, result.receipt))
+        }
+        if let fileName {
+            let row = try Row.fetchOne(db, sql: "SELECT line_count, total_cents FROM batches WHERE id = ?", arguments: [batchID])!
+            try Audit.record(db, at: timestamp(), operatorID: actor.operatorID, terminal: actor.terminal, event: "batch.posted",
+                             detail: "#\(batchID) import \(row[0] as Int) lines \(Money(cents: row[1]).formatted) from \(fileName)")
+        }
+        return (posted, skipped)
+    }
+}
