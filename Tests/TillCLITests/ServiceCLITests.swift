@@ -24,9 +24,10 @@ struct ServiceCLITests {
         let byCSR = try TillProcess.till(["import", "payments", file, "--operator", "csr"] + d, environment: Self.csr)
         #expect(byCSR.status == 1 && byCSR.stderr.contains("needs a lead"))
         let first = try DayCLITests.ok(["import", "payments", file, "--operator", "lead"] + d, Self.lead)
-        #expect(first.contains("2 posted, 0 already posted"))
-        let second = try DayCLITests.ok(["import", "payments", file, "--operator", "lead"] + d, Self.lead)
-        #expect(second.contains("0 posted, 2 already posted"))
+        #expect(first.contains("2 posted, $35.00; 0 already posted, skipped"), "\(first)")
+        #expect(!first.contains("W-1"), "one line per payment only with --verbose")
+        let second = try DayCLITests.ok(["import", "payments", file, "--operator", "lead", "--verbose"] + d, Self.lead)
+        #expect(second.contains("0 posted, 2 already posted") && second.contains("reference W-1: posted before, skipped"), "\(second)")
         let bad = directory.appendingPathComponent("bad.csv").path
         try "account,amount,tender,reference\n100010,x,ach,W-9\n100011,1.00,bitcoin,W-10\n".write(toFile: bad, atomically: true, encoding: .utf8)
         let refused = try TillProcess.till(["import", "payments", bad, "--operator", "lead"] + d, environment: Self.lead)

@@ -48,6 +48,15 @@ public struct BatchResult: Sendable, Equatable {
         a.batchID == b.batchID && a.posted.map(\.line) == b.posted.map(\.line) && a.alreadyPosted.map(\.line) == b.alreadyPosted.map(\.line)
     }
 
+    /// A few lines: the batch, the counts and totals, the receipt range.
+    public var summary: [String] {
+        let receipts = posted.compactMap(\.receipt)
+        var lines = ["BATCH \(batchID.map { "#\($0)" } ?? "(nothing new)")  \(kind.rawValue)",
+                     "\(posted.count) posted, \(total.formatted); \(alreadyPosted.count) already posted, skipped"]
+        if let first = receipts.min(), let last = receipts.max() { lines.append("Receipts #\(first) to #\(last)") }
+        return lines
+    }
+
     /// The batch report: every line with its receipt, the totals and the difference.
     public var report: [String] {
         var lines = ["BATCH \(batchID.map { "#\($0)" } ?? "(nothing new)")  \(kind.rawValue)",

@@ -45,7 +45,7 @@ extension Ledger {
     public func importPayments(csv bytes: [UInt8], fileName: String, actor: Actor,
                                progress: ((_ posted: Int, _ total: Int) -> Void)? = nil) throws -> BatchResult {
         let lines = try Self.paymentFileLines(bytes, fileName: fileName, ceiling: try read { db in try Self.amountCeiling(db) })
-        let digest = SHA256.hash(data: Data(bytes)).map { String(format: "%02x", $0) }.joined()
+        let digest = Self.fileDigest(bytes)
         let plan = try read { db -> ImportPlan in
             _ = try Self.requireOpenDay(db)
             _ = try Self.authorize(.importPayments, amount: nil, actor: actor, db)
@@ -99,6 +99,11 @@ extension Ledger {
             line.fileLine = row.line
             return line
         }, identity: \.reference, duplicate: { "reference \($0.reference) repeats line \($1)" })
+    }
+
+    /// The file's identity: its SHA-256 in hex.
+    static func fileDigest(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: Data(bytes)).map { String(format: "%02x", $0) }.joined()
     }
 
     static func importKey(_ line: BatchLine) -> String { "import:\(line.reference)" }

@@ -11,15 +11,24 @@ struct ImportCommand: ParsableCommand {
     struct Payments: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Post a lockbox, bank or web-portal payment file (account,amount,tender,reference,date) as one batch.",
-            discussion: "All or nothing; a reference already posted is skipped, so importing a file twice posts it once. A lead or supervisor imports.")
+            discussion: """
+                The whole file is checked first: any bad line refuses it and nothing posts. Then it posts in short \
+                transactions, so the counters keep working. A reference posted before with the same account, amount and \
+                tender is skipped; with anything different it refuses the file. Running the same file again after a crash \
+                finishes it. A lead or supervisor imports.
+                """)
         @OptionGroup var actor: ActorOptions
         @Argument(help: "The CSV file.") var file: String
+        @Flag(help: "A line per payment, with its receipt number.") var verbose = false
 
         func run() throws {
             try reporting {
                 let (book, who) = try actor.open()
-                let result = try book.importPayments(csv: try ImportCommand.bytes(file), fileName: file, actor: who)
-                print(result.report.joined(separator: "\n"))
+                let meter = ImportProgressMeter(onTerminal: isatty(STDERR_FILENO) == 1)
+                let result = try book.importPayments(csv: try ImportCommand.bytes(file), fileName: file, actor: who,
+                                                     progress: meter.update)
+                meter.finish()
+                print((verbose ? result.report : result.summary).joined(separator: "\n"))
             }
         }
     }
@@ -69,5 +78,28 @@ struct ImportCommand: ParsableCommand {
             throw Failure(message: "Cannot read \(file)")
         }
         return Array(data)
+    }
+}
+
+/// Progress of a long import on a terminal: lines, rate and time left, once it has run a second.
+final class ImportProgressMeter {
+    private let onTerminal: Bool
+    private let start = ContinuousClock.now
+    private var shown = false
+
+    init(onTerminal: Bool) { self.onTerminal = onTerminal }
+
+    func update(_ posted: Int, _ total: Int) {
+        let elapsed = ContinuousClock.now - start
+        guard onTerminal, elapsed > .seconds(1), posted < total else { return }
+        let milliseconds = Int64(elapsed.components.seconds) * 1_000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        let rate = Int64(posted) * 1_000 / max(1, milliseconds)
+        let left = rate > 0 ? Int64(total - posted) / rate : 0
+        FileHandle.standardError.write(Data("\r\(posted) of \(total) lines, \(rate) lines/s, about \(left) s left   ".utf8))
+        shown = true
+    }
+
+    func finish() {
+        if shown { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }
