@@ -38,9 +38,41 @@ struct AccountDetailTests {
         }
         try f.payCash("100001", cents: 4_000)
         let behind = try #require(try f.ledger.accountDetail("100001"))
-        #expect(behind.alerts.contains(.shutoffPending(date: try BusinessDate("2026-11-30"), stopAmount: Money(dollars: 50))))
+        // The plan is being kept: it holds the shut-off, as the shut-off list says.
+        #expect(behind.alerts.contains(.shutoffHeld(date: try BusinessDate("2026-11-30"))))
+        #expect(!behind.alerts.contains { if case .shutoffPending = $0 { true } else { false } })
         // $40 paid since the plan began covers one $30 installment and $10 of the next, due 2026-12-10.
         #expect(behind.alerts.contains(.paymentPlan(nextDue: try BusinessDate("2026-12-10"), amount: Money(dollars: 20), missed: false)))
+    }
+
+    /// Installments add up to the plan exactly (the last takes the remainder); a payment made
+    /// before the plan does not count toward it; the pane and the delinquency list agree.
+    @Test func aPlansInstallmentsAddUpAndOnlyLaterPaymentsCount() throws {
+        let f = try CounterFixture()
+        try f.ledger.writer.write { db in try db.execute(sql: "UPDATE accounts SET shutoff_date = '2026-11-30' WHERE number = '100001'") }
+        try f.payCash("100001", cents: 970) // before the plan: $90.00 past due becomes $80.30
+        let made = try f.ledger.createPaymentPlan(account: try f.account("100001"), installments: 3, firstDue: try BusinessDate("2026-12-10"),
+                                                 actor: Actor(operatorID: f.supervisor.id, terminal: "T9"))
+        #expect(made.summary == "Plan: 2 × $26.76 and a last of $26.78 monthly from 2026-12-10 ($80.30) on 100001.")
+        var plan = try #require(try f.ledger.accountDetail("100001")?.plan)
+        #expect(plan.total == Money(cents: 8_030) && plan.installment.cents * 2 + plan.lastInstallment.cents == 8_030)
+        #expect(plan.installmentsPaid == 0 && plan.next?.amount == Money(cents: 2_676))
+        try f.payCash("100001", cents: 2_676)
+        plan = try #require(try f.ledger.accountDetail("100001")?.plan)
+        let january = try BusinessDate("2027-01-10")
+        #expect(plan.installmentsPaid == 1 && plan.next?.due == january && plan.next?.amount == Money(cents: 2_676))
+        try f.payCash("100001", cents: 2_676 + 2_000)
+        plan = try #require(try f.ledger.accountDetail("100001")?.plan)
+        #expect(plan.installmentsPaid == 2 && plan.next?.amount == Money(cents: 678))
+        let detail = try #require(try f.ledger.accountDetail("100001"))
+        #expect(detail.alerts.contains(.shutoffHeld(date: try BusinessDate("2026-11-30"))))
+        let listed = try f.ledger.delinquency(asOf: CounterFixture.today).first { $0.number == "100001" }
+        #expect(listed == nil || listed?.plan == .current)
+        #expect(try f.ledger.shutoffCandidates(on: CounterFixture.today).allSatisfy { $0.number != "100001" })
+        // Cents that cannot be divided are refused, not rounded into a plan that does not add up.
+        #expect(PaymentPlan.dividing(Money(cents: 59), into: 60, firstDue: CounterFixture.today) == nil)
+        #expect(PaymentPlan.dividing(Money(cents: 16_454), into: 3, firstDue: CounterFixture.today)?.terms
+                    == "2 × $54.84 and a last of $54.86 monthly from 2026-11-20 ($164.54)")
     }
 
     @Test func notesAreSignedAndNeverEmpty() throws {

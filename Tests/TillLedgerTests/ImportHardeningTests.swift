@@ -94,7 +94,7 @@ struct ImportHardeningTests {
         let sha = Ledger.fileDigest(file)
         let batch = try f.ledger.writeImmediate { db in try f.ledger.openImportBatch(planned, digest: sha, fileName: "big.csv", actor: actor, db) }
         _ = try f.ledger.writeImmediate { db in
-            try f.ledger.postImportChunk(planned[0..<100], batchID: batch, actor: actor, finishing: nil, db)
+            try f.ledger.postImportChunk(planned[0..<100], batchID: batch, actor: actor, fileName: "big.csv", for: .seconds(60), db)
         }
         let rest = try f.ledger.importPayments(csv: file, fileName: "big.csv", actor: actor)
         #expect(rest.batchID == batch && rest.posted.count == 250 && rest.alreadyPosted.count == 100)

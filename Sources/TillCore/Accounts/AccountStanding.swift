@@ -38,25 +38,44 @@ public struct Aging: Equatable, Sendable {
     }
 }
 
-/// A payment arrangement: `installments` payments of `installment`, monthly from `firstDue`.
+/// A payment arrangement: `total` in `installments` monthly payments from `firstDue`. Each
+/// installment is `installment` (the total divided by the installments, rounded down to the cent)
+/// except the last, which takes the remainder, so the installments add up to the total exactly.
 public struct PaymentPlan: Equatable, Sendable {
     public let installments: Int
     public let installment: Money
+    public let total: Money
     public let firstDue: BusinessDate
-    /// What the account has paid since the plan started.
+    /// What the account has paid since the plan was made (payments posted after it only).
     public let paidSinceStart: Money
 
-    public init(installments: Int, installment: Money, firstDue: BusinessDate, paidSinceStart: Money) {
+    public init(installments: Int, installment: Money, total: Money? = nil, firstDue: BusinessDate, paidSinceStart: Money) {
         self.installments = installments
         self.installment = installment
+        self.total = total ?? Money(cents: installment.cents * Int64(installments))
         self.firstDue = firstDue
         self.paidSinceStart = paidSinceStart
     }
 
+    /// The plan for `total` in `installments`: nil when that leaves an installment under a cent.
+    public static func dividing(_ total: Money, into installments: Int, firstDue: BusinessDate) -> PaymentPlan? {
+        guard installments > 0, total.cents >= Int64(installments) else { return nil }
+        return PaymentPlan(installments: installments, installment: Money(cents: total.cents / Int64(installments)), total: total,
+                           firstDue: firstDue, paidSinceStart: .zero)
+    }
+
+    /// The last installment: what is left of the total after the others.
+    public var lastInstallment: Money { Money(cents: total.cents - installment.cents * Int64(installments - 1)) }
+
+    /// What is due through installment `k` (1-based): k regular installments, the total at the last.
+    func dueThrough(_ k: Int) -> Int64 { k >= installments ? total.cents : installment.cents * Int64(k) }
+
     /// Installments fully paid so far.
     public var installmentsPaid: Int {
         guard installment.isPositive, paidSinceStart.isPositive else { return 0 }
-        return Int(min(Int64(installments), paidSinceStart.cents / installment.cents))
+        var k = 0
+        while k < installments && dueThrough(k + 1) <= paidSinceStart.cents { k += 1 }
+        return k
     }
 
     public var isComplete: Bool { installmentsPaid >= installments }
@@ -64,8 +83,17 @@ public struct PaymentPlan: Equatable, Sendable {
     /// The next installment due and what is left of it, or nil when the plan is paid.
     public var next: (due: BusinessDate, amount: Money)? {
         guard !isComplete else { return nil }
-        let partial = paidSinceStart.isPositive ? paidSinceStart.cents % installment.cents : 0
-        return (firstDue.adding(months: installmentsPaid), Money(cents: installment.cents - partial))
+        let k = installmentsPaid
+        return (firstDue.adding(months: k), Money(cents: dueThrough(k + 1) - max(0, paidSinceStart.cents)))
+    }
+
+    /// "3 × $54.84 … ": how the plan reads on the screen and in the audit trail, the last
+    /// installment named when it differs.
+    public var terms: String {
+        let regular = installments == 1 ? "1 × \(total.formatted)"
+            : lastInstallment == installment ? "\(installments) × \(installment.formatted)"
+            : "\(installments - 1) × \(installment.formatted) and a last of \(lastInstallment.formatted)"
+        return "\(regular) monthly from \(firstDue) (\(total.formatted))"
     }
 }
 
@@ -73,6 +101,8 @@ public struct PaymentPlan: Equatable, Sendable {
 public enum AccountAlert: Equatable, Sendable {
     case lockedOff(restoreAmount: Money, reconnectFee: Money)
     case shutoffPending(date: BusinessDate, stopAmount: Money)
+    /// A pending shut-off that a payment plan being kept holds off.
+    case shutoffHeld(date: BusinessDate)
     case cashOnly(until: BusinessDate)
     case paymentPlan(nextDue: BusinessDate, amount: Money, missed: Bool)
     case creditBalance(Money)
@@ -86,6 +116,7 @@ public enum AccountAlert: Equatable, Sendable {
         case .shutoffPending(let date, let stop):
             stop.isPositive ? "Shut-off pending \(date): pay \(stop.formatted) to stop the shut-off"
                             : "Shut-off pending \(date): nothing past due now; check the notice"
+        case .shutoffHeld(let date): "Shut-off of \(date) held: the payment plan is being kept"
         case .cashOnly(let until): "Cash only until \(until): no checks"
         case .paymentPlan(let due, let amount, let missed):
             missed ? "Payment plan: installment of \(amount.formatted) due \(due) was MISSED"
@@ -105,8 +136,10 @@ public enum AccountAlert: Equatable, Sendable {
             let restore = (try? Money.max(balance, .zero) + reconnectFee) ?? balance
             alerts.append(.lockedOff(restoreAmount: restore, reconnectFee: reconnectFee))
         }
+        // A plan being kept holds the shut-off, as the shut-off list says (`till delinquency`).
+        let planKept = plan?.next.map { $0.due >= today } ?? false
         if let date = shutoffDate, date >= today, status == "active" {
-            alerts.append(.shutoffPending(date: date, stopAmount: aging.pastDue))
+            alerts.append(planKept ? .shutoffHeld(date: date) : .shutoffPending(date: date, stopAmount: aging.pastDue))
         }
         if let until = cashOnlyUntil, until >= today { alerts.append(.cashOnly(until: until)) }
         if let plan, let next = plan.next {

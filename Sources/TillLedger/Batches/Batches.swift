@@ -83,11 +83,11 @@ extension Ledger {
         }
     }
 
-    static func checkLine(_ line: BatchLine, day: BusinessDate, intoDrawer: Bool,
-                                  _ db: Database) throws -> (id: Int64, name: String, balance: Money) {
+    static func checkLine(_ line: BatchLine, day: BusinessDate, intoDrawer: Bool, ceiling: Money? = nil,
+                          _ db: Database) throws -> (id: Int64, name: String, balance: Money, lockedOff: Bool) {
         guard line.amount.isPositive else { throw LedgerError(.invalid, "The amount must be more than $0.00") }
-        guard line.amount <= (try amountCeiling(db)) else { throw LedgerError(.invalid, "\(line.amount.formatted) is over the limit for one payment") }
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, customer_name, balance_cents, cash_only_until, status FROM accounts WHERE number = ?",
+        guard line.amount <= (try ceiling ?? amountCeiling(db)) else { throw LedgerError(.invalid, "\(line.amount.formatted) is over the limit for one payment") }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, customer_name, balance_cents, cash_only_until, status FROM accounts WHERE number = ?"),
                                          arguments: [line.account.rawValue]) else {
             throw LedgerError(.unknownAccount, "No account \(line.account)")
         }
@@ -102,7 +102,7 @@ extension Ledger {
         if intoDrawer && line.tender.goesInDrawer {
             do throws(DomainError) { try line.drawerTender.validate() } catch { throw LedgerError(domain: error) }
         }
-        return (row["id"], row["customer_name"], Money(cents: row["balance_cents"]))
+        return (row["id"], row["customer_name"], Money(cents: row["balance_cents"]), (row["status"] as String) == "locked-off")
     }
 
     /// Posts a mail or drop-box batch (checks, money orders, cash into the operator's open

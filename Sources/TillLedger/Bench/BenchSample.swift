@@ -8,6 +8,8 @@ public struct BenchAccount: Sendable {
     public let address: String
     public let meter: String
     public let phone: String
+    /// Pays cash only (after a returned check): no checks, no lockbox.
+    public var cashOnly = false
 }
 
 extension Ledger {
@@ -21,9 +23,11 @@ extension Ledger {
             while result.count < count {
                 let id = Int64(random.next() % UInt64(maxID)) + 1
                 if let row = try Row.fetchOne(db, sql: """
-                    SELECT id, number, customer_name, service_address, meter_number, phone FROM accounts WHERE id = ?
+                    SELECT id, number, customer_name, service_address, meter_number, phone, cash_only_until IS NOT NULL
+                    FROM accounts WHERE id = ?
                     """, arguments: [id]) {
-                    result.append(BenchAccount(id: row[0], number: row[1], name: row[2], address: row[3], meter: row[4], phone: row[5]))
+                    result.append(BenchAccount(id: row[0], number: row[1], name: row[2], address: row[3], meter: row[4], phone: row[5],
+                                               cashOnly: row[6]))
                 }
             }
             return result

@@ -55,6 +55,9 @@ public final class Ledger: Sendable {
             // between customers, and SQLite checkpoints when the last connection closes.
             // After a complete checkpoint the log restarts and is cut back to 32 MB.
             try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 33554432")
+            // The default 2 MB page cache sent a payment file's import to the kernel for every
+            // B-tree page it touched (a fifth of its time in pread); the cache grows only as used.
+            try db.execute(sql: "PRAGMA cache_size = -32768")
         }
         do {
             writer = try DatabasePool(path: path, configuration: configuration)

@@ -15,7 +15,7 @@ enum Schema {
         migrator.registerMigration("v7-tender-totals", migrate: createTenderTotals)
         migrator.registerMigration("v8-service", migrate: createService)
         migrator.registerMigration("v9-chain", migrate: createChain)
-        migrator.registerMigration("v10-import-files", migrate: createImportFiles)
+        migrator.registerMigration("v10-reconcile", migrate: createReconcile)
         return migrator
     }
 
@@ -504,11 +504,18 @@ extension Schema {
         }
     }
 
-    /// Part of migration v10-import-files: never edit; change it with a new migration.
-    /// A payment file's batch is known by the file's SHA-256, so a run killed half-way is finished
-    /// by running the same file again (`Ledger.importPayments`). An imported charge posts into the
-    /// open business day and keeps its bill's date for aging in `transactions.bill_date`.
-    fileprivate static func createImportFiles(_ db: Database) throws {
+    /// Part of migration v10-reconcile: never edit; change it with a new migration.
+    /// - A payment file's batch is known by the file's SHA-256, so a run killed half-way is
+    ///   finished by running the same file again (`Ledger.importPayments`).
+    /// - An imported charge posts into the open business day and keeps its bill's date for aging
+    ///   in `transactions.bill_date`.
+    /// - `open_items`: each receivable posting not yet fully matched, with what is left of it
+    ///   (a charge > 0, a credit < 0), kept by triggers as postings and allocations are written, so
+    ///   allocating a payment reads an account's few open items instead of its whole history.
+    /// - Batch lines by their payment, to say which batch and line a reference was posted on.
+    /// - A payment plan keeps its total (installments add up to it, the last takes the remainder)
+    ///   and the newest transaction when it was made (only later payments count toward it).
+    fileprivate static func createReconcile(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE batch_files (
                 batch_id INTEGER PRIMARY KEY REFERENCES batches(id),
@@ -516,9 +523,51 @@ extension Schema {
             ) STRICT;
             CREATE INDEX batch_files_sha256 ON batch_files(sha256);
             ALTER TABLE transactions ADD COLUMN bill_date TEXT;
+            CREATE TABLE open_items (
+                posting_id INTEGER PRIMARY KEY,
+                account_id INTEGER NOT NULL,
+                remaining_cents INTEGER NOT NULL,
+                sort_date TEXT NOT NULL
+            ) STRICT;
+            CREATE INDEX open_items_account ON open_items(account_id);
+            CREATE INDEX batch_lines_transaction ON batch_lines(transaction_id);
+            ALTER TABLE payment_plans ADD COLUMN total_cents INTEGER;
+            ALTER TABLE payment_plans ADD COLUMN after_transaction_id INTEGER;
             """)
         try db.execute(sql: AppendOnly.triggersSQL(for: "batch_files"))
+        try db.execute(sql: "INSERT INTO open_items " + openItemsSelectSQL)
+        try db.execute(sql: openItemsTriggersSQL)
     }
+
+    /// Every receivable posting with something left to match. Part of migration v10-reconcile
+    /// (also the demo's bulk load and verify): never edit; change it with a new migration.
+    static let openItemsSelectSQL = """
+        SELECT p.id, p.account_id,
+               p.amount_cents - COALESCE(c.matched, 0) + COALESCE(d.matched, 0) AS remaining,
+               COALESCE(t.due_date, t.business_date)
+        FROM postings p JOIN transactions t ON t.id = p.transaction_id
+        LEFT JOIN (SELECT charge_posting_id AS id, SUM(amount_cents) AS matched FROM allocations GROUP BY 1) c ON c.id = p.id
+        LEFT JOIN (SELECT credit_posting_id AS id, SUM(amount_cents) AS matched FROM allocations GROUP BY 1) d ON d.id = p.id
+        WHERE p.book = 'AR' AND p.account_id IS NOT NULL
+          AND p.amount_cents - COALESCE(c.matched, 0) + COALESCE(d.matched, 0) <> 0
+        """
+
+    /// Part of migration v10-reconcile: never edit; change it with a new migration.
+    static let openItemsTriggersSQL = """
+        CREATE TRIGGER postings_open_items AFTER INSERT ON postings
+        WHEN NEW.book = 'AR' AND NEW.account_id IS NOT NULL AND NEW.amount_cents <> 0
+        BEGIN
+            INSERT INTO open_items(posting_id, account_id, remaining_cents, sort_date)
+            SELECT NEW.id, NEW.account_id, NEW.amount_cents, COALESCE(t.due_date, t.business_date)
+            FROM transactions t WHERE t.id = NEW.transaction_id;
+        END;
+        CREATE TRIGGER allocations_open_items AFTER INSERT ON allocations
+        BEGIN
+            UPDATE open_items SET remaining_cents = remaining_cents - NEW.amount_cents WHERE posting_id = NEW.charge_posting_id;
+            UPDATE open_items SET remaining_cents = remaining_cents + NEW.amount_cents WHERE posting_id = NEW.credit_posting_id;
+            DELETE FROM open_items WHERE posting_id IN (NEW.charge_posting_id, NEW.credit_posting_id) AND remaining_cents = 0;
+        END;
+        """
 
     /// The tamper-evident chain (`Chain`): one seal per transaction, the existing ones sealed now.
     fileprivate static func createChain(_ db: Database) throws {

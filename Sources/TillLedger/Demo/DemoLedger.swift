@@ -91,13 +91,16 @@ extension Ledger {
                 let deferred = try Row.fetchAll(db, sql: """
                     SELECT type, name, sql FROM sqlite_master
                     WHERE sql IS NOT NULL AND ((type = 'index' AND tbl_name IN ('transactions', 'postings', 'tenders', 'allocations'))
-                                               OR name IN ('postings_cache_balance', 'tenders_totals') OR name LIKE 'accounts_search_%')
+                                               OR name IN ('postings_cache_balance', 'tenders_totals', 'postings_open_items', 'allocations_open_items')
+                                               OR name LIKE 'accounts_search_%')
                     """)
                 for row in deferred { try db.execute(sql: "DROP \(row["type"] as String) \(row["name"] as String)") }
                 let summary = try generator.write(db, progress: progress)
                 progress("indexes and balances")
                 for row in deferred where (row["type"] as String) == "index" { try db.execute(sql: row["sql"]) }
                 try db.execute(sql: Schema.recomputeBalancesSQL)
+                try db.execute(sql: "DELETE FROM open_items")
+                try db.execute(sql: "INSERT INTO open_items " + Schema.openItemsSelectSQL)
                 try db.execute(sql: "DELETE FROM tender_totals")
                 try db.execute(sql: "INSERT INTO tender_totals " + Schema.tenderTotalsSelectSQL + " WHERE true GROUP BY 1, 2, 3, 4")
                 try db.execute(sql: "INSERT INTO account_search(account_search) VALUES ('rebuild')")

@@ -13,8 +13,9 @@ import TillCore
 extension Ledger {
     public static let paymentFileColumns = ["account", "amount", "tender", "reference", "date"]
 
-    /// Lines posted in one transaction: each holds the write lock for a few milliseconds.
-    static let importChunk = 100
+    /// How long one of the import's transactions may hold the write lock: a counter payment
+    /// that asks meanwhile waits at most about this long (and takes its turn before the next).
+    static let importSlice: Duration = .milliseconds(40)
 
     /// What an earlier import posted under a reference, to tell "posted before" from a conflict.
     struct ImportedPayment {
@@ -61,15 +62,14 @@ extension Ledger {
         }
         result.batchID = batchID
         var done = 0
-        for start in stride(from: 0, to: plan.toPost.count, by: Self.importChunk) {
-            let chunk = plan.toPost[start..<min(start + Self.importChunk, plan.toPost.count)]
-            let isLast = start + Self.importChunk >= plan.toPost.count
+        while done < plan.toPost.count {
+            let rest = plan.toPost[done...]
             let posted = try writeImmediate { db in
-                try self.postImportChunk(chunk, batchID: batchID, actor: actor, finishing: isLast ? fileName : nil, db)
+                try self.postImportChunk(rest, batchID: batchID, actor: actor, fileName: fileName, for: Self.importSlice, db)
             }
             result.posted += posted.posted
             result.alreadyPosted += posted.skipped
-            done += chunk.count
+            done += posted.posted.count + posted.skipped.count
             progress?(done, plan.toPost.count)
             checkpointIfLarge()
         }
@@ -113,6 +113,7 @@ extension Ledger {
     static func planImport(_ lines: [BatchLine], _ db: Database) throws -> ImportPlan {
         var plan = ImportPlan()
         let day = try requireOpenDay(db)
+        let ceiling = try amountCeiling(db)
         for line in lines {
             let fileLine = line.fileLine ?? 0
             if let earlier = try importedPayment(key: importKey(line), db) {
@@ -123,7 +124,7 @@ extension Ledger {
                 }
                 continue
             }
-            do { _ = try checkLine(line, day: day, intoDrawer: false, db) } catch let error as LedgerError {
+            do { _ = try checkLine(line, day: day, intoDrawer: false, ceiling: ceiling, db) } catch let error as LedgerError {
                 plan.problems.append(.init(line: fileLine, reason: error.message))
                 continue
             }
@@ -180,28 +181,39 @@ extension Ledger {
         return batchID
     }
 
-    /// Posts some lines of a payment file, each as its own payment and receipt. A line another
-    /// run posted meanwhile is skipped when it is the same payment, and refuses the rest otherwise.
-    func postImportChunk(_ lines: ArraySlice<BatchLine>, batchID: Int64, actor: Actor, finishing fileName: String?,
-                                _ db: Database) throws -> (posted: [(line: Int, account: String, amount: Money, receipt: ReceiptNumber?)],
-                                                           skipped: [(line: Int, reference: String)]) {
+    /// Posts the first lines of `lines` for up to `slice` (at least one line), each as its own
+    /// payment and receipt. A line another run posted meanwhile is skipped when it is the same
+    /// payment, and refuses the rest otherwise. The transaction that posts the last line records
+    /// the batch as posted.
+    func postImportChunk(_ lines: ArraySlice<BatchLine>, batchID: Int64, actor: Actor, fileName: String, for slice: Duration,
+                         _ db: Database) throws -> (posted: [(line: Int, account: String, amount: Money, receipt: ReceiptNumber?)],
+                                                    skipped: [(line: Int, reference: String)]) {
+        let start = ContinuousClock.now
         let day = try Self.requireOpenDay(db)
+        let ceiling = try Self.amountCeiling(db)
+        let keyPosted = try db.cachedStatement(sql: "SELECT 1 FROM transactions WHERE idempotency_key = ?")
         var posted: [(line: Int, account: String, amount: Money, receipt: ReceiptNumber?)] = []
         var skipped: [(line: Int, reference: String)] = []
         let addLine = try db.cachedStatement(sql: """
             INSERT INTO batch_lines(batch_id, line, transaction_id, tender, reference, paid_on) VALUES (?, ?, ?, ?, ?, ?)
             """)
+        var finished = true
         for line in lines {
+            if !(posted.isEmpty && skipped.isEmpty) && ContinuousClock.now - start > slice {
+                finished = false
+                break
+            }
             let fileLine = line.fileLine ?? 0
-            if let earlier = try Self.importedPayment(key: Self.importKey(line), db) {
+            if try Bool.fetchOne(keyPosted, arguments: [Self.importKey(line)]) == true,
+               let earlier = try Self.importedPayment(key: Self.importKey(line), db) {
                 guard earlier.matches(line) else {
                     throw LedgerError(.invalid, "line \(fileLine): \(Self.conflict(line, earlier)); the lines before it are posted")
                 }
                 skipped.append((fileLine, line.reference))
                 continue
             }
-            let accountID: Int64
-            do { accountID = try Self.checkLine(line, day: day, intoDrawer: false, db).id } catch let error as LedgerError {
+            let account: (id: Int64, name: String, balance: Money, lockedOff: Bool)
+            do { account = try Self.checkLine(line, day: day, intoDrawer: false, ceiling: ceiling, db) } catch let error as LedgerError {
                 throw LedgerError(error.code, "line \(fileLine): \(error.message); the lines before it are posted: fix it and import the same file again")
             }
             // A lockbox check was deposited by the bank: no tender, straight to the bank.
@@ -211,12 +223,12 @@ extension Ledger {
                                         PostingLine(.receivable, Money(cents: -line.amount.cents), account: line.account)],
                 tenders: lockbox ? [] : [line.drawerTender], operatorID: actor.operatorID, terminal: actor.terminal,
                 idempotencyKey: Self.importKey(line), memo: "Batch #\(batchID) line \(fileLine)" + (line.paidOn.map { ", paid \($0)" } ?? ""))
-            var result = try insert(request, businessDate: day, accountIDs: [line.account: accountID], db)
-            result.restoreRequests = try restoreIfPaidUp(request, result, accountIDs: [line.account: accountID], db)
+            var result = try insert(request, businessDate: day, accountIDs: [line.account: account.id], db)
+            if account.lockedOff { result.restoreRequests = try restoreIfPaidUp(request, result, accountIDs: [line.account: account.id], db) }
             try addLine.execute(arguments: [batchID, fileLine, result.id, line.tender.rawValue, line.reference, line.paidOn?.description])
             posted.append((fileLine, line.account.rawValue, line.amount, result.receipt))
         }
-        if let fileName {
+        if finished {
             let row = try Row.fetchOne(db, sql: "SELECT line_count, total_cents FROM batches WHERE id = ?", arguments: [batchID])!
             try Audit.record(db, at: timestamp(), operatorID: actor.operatorID, terminal: actor.terminal, event: "batch.posted",
                              detail: "#\(batchID) import \(row[0] as Int) lines \(Money(cents: row[1]).formatted) from \(fileName)")

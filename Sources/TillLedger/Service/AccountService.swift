@@ -89,15 +89,20 @@ extension Ledger {
             guard first > day, first <= day.adding(months: 12) else {
                 throw LedgerError(.invalid, "The first installment is due after today and within a year")
             }
-            let installment = Money(cents: (owed.cents + Int64(installments) - 1) / Int64(installments))
+            guard let plan = PaymentPlan.dividing(owed, into: installments, firstDue: first) else {
+                throw LedgerError(.invalid, "\(owed.formatted) in \(installments) installments leaves less than a cent each: fewer installments")
+            }
             let now = timestamp()
             try db.execute(sql: "UPDATE payment_plans SET status = 'cancelled' WHERE account_id = ? AND status = 'active'", arguments: [id])
+            // Only payments posted after the plan count toward it.
+            let after = try Chain.lastTransaction(db)
             try db.execute(sql: """
-                INSERT INTO payment_plans(account_id, created_at, created_by, starts_on, installments, installment_cents, first_due, status, kind)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?)
-                """, arguments: [id, now, actor.operatorID, day.description, installments, installment.cents, first.description, kind])
-            let what = kind == "extension" ? "Extension: \(owed.formatted) by \(first)"
-                                           : "Plan: \(installments) × \(installment.formatted) monthly from \(first) (\(owed.formatted))"
+                INSERT INTO payment_plans(account_id, created_at, created_by, starts_on, installments, installment_cents, first_due, status, kind,
+                                          total_cents, after_transaction_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)
+                """, arguments: [id, now, actor.operatorID, day.description, installments, plan.installment.cents, first.description, kind,
+                                 owed.cents, after])
+            let what = kind == "extension" ? "Extension: \(owed.formatted) by \(first)" : "Plan: \(plan.terms)"
             try auth.record(db, at: now, transactionID: nil, detail: "\(account) \(what)")
             try Audit.record(db, at: now, operatorID: actor.operatorID, terminal: actor.terminal, event: "plan.created",
                              detail: "\(account) \(what)" + (auth.approver.map { " (override by \($0.login))" } ?? ""))

@@ -133,7 +133,7 @@ extension Ledger {
     }
 
     static func setting(_ key: SettingKey, _ db: Database) throws -> String {
-        if let value = try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key.rawValue]) {
+        if let value = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = ?"), arguments: [key.rawValue]) {
             return value
         }
         return SettingKey.defaults.first { $0.0 == key }?.1 ?? ""

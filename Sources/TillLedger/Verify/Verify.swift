@@ -198,6 +198,23 @@ extension Ledger {
             """) {
             return "credit posting #\(id) has allocated more than it credited"
         }
+        // The open items the next payment is allocated against: each is what its posting has left,
+        // and an account's open items add up to its balance (so none is missing).
+        if let id = try Int64.fetchOne(db, sql: """
+            SELECT o.posting_id FROM open_items o JOIN postings p ON p.id = o.posting_id
+            WHERE p.book <> 'AR' OR p.account_id IS NOT o.account_id OR o.remaining_cents <> p.amount_cents
+                - COALESCE((SELECT SUM(a.amount_cents) FROM allocations a WHERE a.charge_posting_id = p.id), 0)
+                + COALESCE((SELECT SUM(a.amount_cents) FROM allocations a WHERE a.credit_posting_id = p.id), 0)
+            LIMIT 1
+            """) {
+            return "open item of posting #\(id) does not show what is left of it"
+        }
+        if let number = try String.fetchOne(db, sql: """
+            SELECT a.number FROM accounts a LEFT JOIN (SELECT account_id, SUM(remaining_cents) AS open FROM open_items GROUP BY 1) o
+            ON o.account_id = a.id WHERE a.balance_cents <> COALESCE(o.open, 0) LIMIT 1
+            """) {
+            return "account \(number)'s open items do not add up to its balance"
+        }
         return nil
     }
 

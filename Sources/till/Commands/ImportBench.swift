@@ -1,0 +1,74 @@
+import Foundation
+import Synchronization
+import TillCore
+import TillLedger
+
+/// A payment file imported while a counter keeps taking payments: the import's rate, and how
+/// long each counter payment waited from asking to committed.
+enum ImportBench {
+    struct Result {
+        var figures: [(String, Samples)]
+        var linesPerSecond: Int
+        var lines: Int
+    }
+
+    static func measure(_ book: Ledger, lines: Int, seed: UInt64) throws -> Result {
+        guard let supervisor = try book.operatorID("super"), let cashier = try book.operatorID("cashier") else {
+            throw Failure(message: "No demo operators: benchmark a demo ledger")
+        }
+        let accounts = try book.benchSample(count: min(lines, 20_000), seed: seed &+ 3).filter { !$0.cashOnly }
+        guard !accounts.isEmpty else { throw Failure(message: "No accounts to import payments for") }
+        let run = UUID().uuidString.prefix(8)
+        var text = "account,amount,tender,reference\n"
+        for index in 0..<lines {
+            let tender = ["ach", "card", "lockbox"][index % 3]
+            text += "\(accounts[index % accounts.count].number),\(1 + index % 90).\(String(format: "%02d", index % 100)),\(tender),B\(run)-\(index)\n"
+        }
+        let file = Array(text.utf8)
+        // The counter: its own connection to the ledger, as another terminal has.
+        let counter = try Ledger(path: book.path)
+        let drawer = try counter.currentDrawer(operatorID: cashier, terminal: "BENCHIMP")
+            ?? counter.openDrawer(operatorID: cashier, terminal: "BENCHIMP")
+        let sample = try book.benchSample(count: 500, seed: seed &+ 4)
+        // The counter takes a payment every 20 ms on a thread of its own while the import runs.
+        let state = Mutex((done: false, waits: Samples(), failure: String?.none))
+        let numbers = sample.map(\.number)
+        let drawerID = drawer.id
+        let group = DispatchGroup()
+        group.enter()
+        Thread.detachNewThread {
+            var index = 0
+            var waits = Samples()
+            var failure: String?
+            while !state.withLock({ $0.done }) {
+                index += 1
+                do {
+                    let payment = Payment(lines: [.account(try AccountNumber(numbers[index % numbers.count]), Money(cents: 500))],
+                                          tenders: [.cash(Money(cents: 500))])
+                    try waits.timeThrowing {
+                        _ = try counter.post(payment, operatorID: cashier, terminal: "BENCHIMP",
+                                             idempotencyKey: "bench-imp-\(run)-\(index)", drawerSession: drawerID)
+                    }
+                } catch { failure = "\(error)" }
+                Thread.sleep(forTimeInterval: 0.02) // the next customer
+            }
+            state.withLock { $0.waits = waits; $0.failure = failure }
+            group.leave()
+        }
+        Thread.sleep(forTimeInterval: 0.2)
+        var importTime = Samples()
+        var posted = 0
+        try importTime.timeThrowing {
+            posted = try book.importPayments(csv: file, fileName: "bench-\(run).csv",
+                                             actor: Actor(operatorID: supervisor, terminal: "BENCHIMP")).posted.count
+        }
+        state.withLock { $0.done = true }
+        group.wait()
+        let (waits, failure) = state.withLock { ($0.waits, $0.failure) }
+        if let failure { throw Failure(message: "A counter payment during the import failed: \(failure)") }
+        guard posted == lines else { throw Failure(message: "The bench import posted \(posted) of \(lines) lines") }
+        book.checkpoint()
+        let seconds = max(importTime.p50 / 1_000, 0.001)
+        return Result(figures: [("post_during_import", waits)], linesPerSecond: Int(Double(lines) / seconds), lines: lines)
+    }
+}
