@@ -25,11 +25,18 @@ public enum ReceiptLayout {
                 out.append(PrintLine(String(repeating: " ", count: pad) + line, emphasis: emphasis))
             }
         }
+        // A label and its value on one line when both fit; otherwise the label, then the value
+        // right-aligned below it. Nothing is ever cut: an identifier, a date, an authorisation
+        // code or an amount cut short is no proof of anything.
         func pair(_ left: String, _ right: String, emphasis: Bool = false) {
-            let room = max(1, width - right.count - 1)
-            let leftText = left.count > room ? String(left.prefix(room)) : left
-            out.append(PrintLine(leftText + String(repeating: " ", count: max(1, width - leftText.count - right.count)) + right,
-                                 emphasis: emphasis))
+            if left.count + 1 + right.count <= width {
+                out.append(PrintLine(left + String(repeating: " ", count: width - left.count - right.count) + right, emphasis: emphasis))
+                return
+            }
+            for line in wrap(left, width) { out.append(PrintLine(line, emphasis: emphasis)) }
+            for line in wrap(right, width) {
+                out.append(PrintLine(String(repeating: " ", count: width - line.count) + line, emphasis: emphasis))
+            }
         }
         func text(_ value: String, emphasis: Bool = false) {
             for line in wrap(value, width) { out.append(PrintLine(line, emphasis: emphasis)) }

@@ -11,10 +11,39 @@ public enum ReportText {
     /// `label ......... $12.34` in `width` columns.
     static func row(_ label: String, _ amount: Money, _ width: Int) -> String { row(label, amount.formatted, width) }
 
+    /// When label and value do not fit on one line, the label takes its own line and the value
+    /// goes right-aligned below it: a check number, an account or a terminal is never cut. The
+    /// report functions split such a row into its lines (`lines(_:)`).
     static func row(_ label: String, _ value: String, _ width: Int) -> String {
-        let room = max(1, width - value.count - 1)
-        let shown = label.count > room ? String(label.prefix(room)) : label
-        return shown + String(repeating: " ", count: width - shown.count - value.count) + value
+        if label.count + 1 + value.count <= width {
+            return label + String(repeating: " ", count: width - label.count - value.count) + value
+        }
+        return label + "\n" + String(repeating: " ", count: max(0, width - value.count)) + value
+    }
+
+    /// The report's lines, each row that needed two lines split into them and any longer text
+    /// wrapped at spaces (a word longer than the paper goes on in the next line): nothing is cut.
+    static func lines(_ rows: [String], _ width: Int) -> [String] {
+        rows.flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+            .flatMap { $0.count <= width ? [$0] : wrap($0, width) }
+    }
+
+    static func wrap(_ text: String, _ width: Int) -> [String] {
+        var lines: [String] = [], current = ""
+        for word in text.split(separator: " ") {
+            var word = String(word)
+            while word.count > width {
+                if !current.isEmpty { lines.append(current); current = "" }
+                lines.append(String(word.prefix(width)))
+                word = String(word.dropFirst(width))
+            }
+            if current.isEmpty { current = word } else if current.count + 1 + word.count <= width { current += " " + word } else {
+                lines.append(current)
+                current = word
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
     }
 
     static func rule(_ width: Int) -> String { String(repeating: "-", count: width) }
@@ -30,7 +59,7 @@ public enum ReportText {
                      "\(drawer.businessDate) \(drawer.operatorLogin) at \(drawer.terminal)", rule(width)]
         lines += figures(expected, width)
         lines += [rule(width), row("Cash the drawer should hold", expected.expectedCash, width)]
-        return lines
+        return Self.lines(lines, width)
     }
 
     /// The final report of a closed drawer, with its number, the count and the over/short.
@@ -51,7 +80,7 @@ public enum ReportText {
         lines += [rule(width), row("OVER/SHORT", b.total, width)]
         if !close.reason.isEmpty { lines.append("Reason: \(close.reason)") }
         if let approver = close.approvedBy { lines.append("Approved by \(approver)") }
-        return lines
+        return Self.lines(lines, width)
     }
 
     private static func figures(_ e: DrawerExpectation, _ width: Int) -> [String] {
@@ -65,7 +94,7 @@ public enum ReportText {
             lines.append("Checks and money orders in the drawer:")
             for check in e.checks { lines.append(row("  \(check.kind == .check ? "Check" : "M.O.") #\(check.number) \(check.account)", check.amount, width)) }
         }
-        return lines
+        return Self.lines(lines, width)
     }
 
     /// The deposit slip: cash by denomination less the floats kept, each check, totals, bag.
@@ -85,21 +114,21 @@ public enum ReportText {
         lines += [row("Checks (\(s.checks.filter { $0.kind == .check }.count))", s.checksTotal, width),
                   row("Money orders (\(s.checks.filter { $0.kind == .moneyOrder }.count))", s.moneyOrdersTotal, width),
                   rule(width), row("DEPOSIT TOTAL", s.depositTotal, width)]
-        return lines
+        return Self.lines(lines, width)
     }
 
     public static func tenders(_ s: Settlement, width: Int = 42) -> [String] {
         var lines = [title("TENDER SUMMARY \(s.date)", width), rule(width)]
         for t in s.tenders { lines.append(row("\(t.title) (\(t.count))", t.amount, width)) }
         lines += [rule(width), row("Total taken", s.tenderTotal, width)]
-        return lines
+        return Self.lines(lines, width)
     }
 
     public static func revenue(_ s: Settlement, width: Int = 42) -> [String] {
         var lines = [title("REVENUE DISTRIBUTION \(s.date)", width), rule(width)]
         for r in s.revenue { lines.append(row(r.name, r.amount, width)) }
         lines += [rule(width), row("Total", s.revenueTotal, width)]
-        return lines
+        return Self.lines(lines, width)
     }
 
     /// Everything the closer reviews, in one report.
@@ -134,7 +163,7 @@ public enum ReportText {
             lines.append(row("  #\(c.receipt.map { "\($0)" } ?? "-") \(c.kind.rawValue)" + (c.corrects.map { " of #\($0)" } ?? ""), c.amount, width))
             lines.append("    by \(c.operatorLogin)" + (c.approvedBy.map { ", approved by \($0)" } ?? "") + ": \(c.memo)")
         }
-        return lines
+        return Self.lines(lines, width)
     }
 }
 

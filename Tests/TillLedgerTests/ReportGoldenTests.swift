@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import TillCore
+@testable import TillLedger
+
+/// What the closer reads on paper — the X and Z reports, the deposit slip, the settlement — for
+/// a known day on a fixed clock, kept as golden files. `TILL_REGENERATE_GOLDEN=1` writes them anew.
+@Suite("Day reports as they print (golden files)")
+struct ReportGoldenTests {
+    static var goldenDirectory: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden") }
+
+    func expectGolden(_ name: String, _ lines: [String], width: Int = 42) throws {
+        #expect(lines.allSatisfy { $0.count <= width }, "\(name): a line is wider than the paper")
+        let text = lines.joined(separator: "\n") + "\n"
+        let file = Self.goldenDirectory.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["TILL_REGENERATE_GOLDEN"] == "1" {
+            try FileManager.default.createDirectory(at: Self.goldenDirectory, withIntermediateDirectories: true)
+            try text.write(to: file, atomically: true, encoding: .utf8)
+        } else {
+            #expect(text == (try String(contentsOf: file, encoding: .utf8)), "\(name) changed: review the diff, then TILL_REGENERATE_GOLDEN=1")
+        }
+    }
+
+    @Test func aKnownDaysReportsPrintAsTheGoldenFilesSay() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("till-golden-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let noon = Date(timeIntervalSince1970: 1_795_176_000) // 2026-11-20 12:00 UTC
+        let l = try Ledger(path: directory.appendingPathComponent("till.sqlite").path, create: true, clock: { noon })
+        let boss = try l.addOperator(login: try OperatorLogin("super"), displayName: "Pat Supervisor", role: .supervisor, pin: "9999", by: nil)
+        let lead = try l.addOperator(login: try OperatorLogin("lead"), displayName: "Lee Lead", role: .lead, pin: "5555", by: boss.id)
+        let cashier = try l.addOperator(login: try OperatorLogin("cashier"), displayName: "Casey Cashier", role: .cashier, pin: "1111", by: boss.id)
+        _ = try l.importAccounts(csv: Array(CounterFixture.accountsCSV.utf8), fileName: "accounts.csv", by: boss.id)
+        try l.openBusinessDay(CounterFixture.today, by: boss.id, terminal: "T1")
+        _ = try l.importCharges(csv: Array(CounterFixture.chargesCSV.utf8), fileName: "charges.csv", by: boss.id)
+        let drawer = try l.openDrawer(operatorID: cashier.id, terminal: "FRONT-COUNTER-02").id
+        func pay(_ account: String, _ tender: Tender) throws {
+            _ = try l.post(Payment(lines: [.account(try AccountNumber(account), tender.amount)], tenders: [tender]),
+                           operatorID: cashier.id, terminal: "FRONT-COUNTER-02", drawerSession: tender.kind.goesInDrawer ? drawer : nil)
+        }
+        try pay("100001", .cash(Money(cents: 4_550), tendered: Money(dollars: 50)))
+        try pay("100001", .check(Money(cents: 4_450), number: "2041"))
+        try pay("100003", .card(Money(dollars: 100), lastFour: "4242", authorization: "0A1B2C", brand: "VISA"))
+        try pay("100002", .moneyOrder(Money(cents: 5_525), number: "77"))
+        try pay("100002", .ach(Money(dollars: 10), lastFour: "6789"))
+        _ = try l.post(Payment(lines: [.miscellaneous(.miscellaneous, Money(dollars: 15))], tenders: [.cash(Money(dollars: 15))]),
+                       operatorID: cashier.id, terminal: "FRONT-COUNTER-02", drawerSession: drawer, memo: "Permit 2291")
+        try l.drop(session: drawer, count: try CashCount.parse("20=2"), bag: "D-1", operatorID: cashier.id, terminal: "FRONT-COUNTER-02")
+        let x = try l.expectation(session: drawer)
+        try expectGolden("x-report.txt", ReportText.x(try #require(try l.drawer(drawer)), x))
+        // A dollar short, approved by the lead.
+        _ = try l.closeDrawer(session: drawer, count: DrawerCount(cash: CashCount.making(Money(cents: x.expectedCash.cents - 100)),
+                                                                  checksFound: Set(x.checks.map(\.tenderID)), cardBatch: x.card,
+                                                                  reason: "miscounted change", approvedBy: lead.id),
+                              operatorID: cashier.id, terminal: "FRONT-COUNTER-02")
+        try expectGolden("z-report.txt", ReportText.z(try #require(try l.drawer(drawer)), try l.expectation(session: drawer)))
+        let s = try l.closeBusinessDay(by: lead.id, terminal: "T9", bag: "B-1120")
+        try expectGolden("deposit-slip.txt", ReportText.deposit(s))
+        try expectGolden("settlement.txt", ReportText.settlement(s))
+        try expectGolden("settlement-32.txt", ReportText.settlement(s, width: 32), width: 32)
+        #expect(try l.verify().isSound)
+    }
+}
