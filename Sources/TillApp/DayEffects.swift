@@ -56,13 +56,8 @@ extension Runtime {
                     cash: submission.count, checksFound: submission.found, cardBatch: submission.cardBatch,
                     reason: submission.reason, approvedBy: approver), operatorID: op.id, terminal: terminal)
                 var text = "Drawer #\(session) closed: Z report No. \(close.zNumber), over/short \(close.balance.total.formatted)."
-                if let summary = try ledger.drawer(session) {
-                    // The chain head as the drawer closed: a later rewrite of the books shows against this paper.
-                    let lines = ReportText.z(summary, try ledger.expectation(session: session), width: receiptWidth)
-                        + ["Chain head \(try ledger.chainHead())"]
-                    if let failure = printReport(lines, name: String(format: "z-%06lld", close.zNumber), openDrawer: false) {
-                        text += " Printer: \(failure)"
-                    }
+                if let failure = try OfficePrinter.printZReport(session: session, ledger).failure {
+                    text += " Printer: \(failure)"
                 }
                 return [.drawerDone(AppState.Message(text, close.balance.isBalanced ? .info : .warning))]
             } catch {

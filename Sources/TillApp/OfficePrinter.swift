@@ -1,4 +1,5 @@
 import Foundation
+import TillCore
 import TillLedger
 import TillPrinting
 
@@ -9,6 +10,49 @@ public enum OfficePrinter {
         let spool = ((ledger.path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("receipts")
         return PrinterConfig.from(kind: (try? ledger.setting(.printerKind)) ?? "spool",
                                   target: (try? ledger.setting(.printerTarget)) ?? "", defaultSpool: spool)
+    }
+
+    /// The receipt width the settings give (32, 42 or 48 columns).
+    public static func receiptWidth(_ ledger: Ledger) -> Int { Int((try? ledger.setting(.receiptWidth)) ?? "42") ?? 42 }
+
+    /// A receipt's lines exactly as the next print of it prints: marked REPRINT once it has printed.
+    public static func receiptLines(_ number: ReceiptNumber, _ ledger: Ledger) throws -> (receipt: Receipt, lines: [PrintLine], reprint: Bool)? {
+        guard let receipt = try ledger.receipt(number) else { return nil }
+        let reprint = try ledger.hasPrinted(number)
+        return (receipt, ReceiptLayout.lines(receipt, width: receiptWidth(ledger), reprint: reprint), reprint)
+    }
+
+    /// Prints a receipt (REPRINT if it printed before) and logs the attempt, for the screen and
+    /// `till receipt --print`. Returns why it failed (nil when it printed) and whether it was a reprint.
+    public static func printReceipt(_ number: ReceiptNumber, operatorID: Int64?, terminal: String, _ ledger: Ledger) -> (failure: String?, reprint: Bool) {
+        let found: (receipt: Receipt, lines: [PrintLine], reprint: Bool)?
+        do { found = try receiptLines(number, ledger) } catch { return ("\(error)", false) }
+        guard let found else { return ("no receipt #\(number)", false) }
+        var failure: String?
+        do {
+            try Printer.print(PrintJob(number: number.value, lines: found.lines, openDrawer: found.receipt.opensDrawer, reprint: found.reprint),
+                              to: try config(ledger).get())
+        } catch {
+            failure = error.message
+        }
+        do {
+            try ledger.recordPrint(number, reprint: found.reprint, failure: failure, operatorID: operatorID, terminal: terminal)
+        } catch {
+            failure = failure ?? "the print was not logged: \(error)"
+        }
+        return (failure, found.reprint)
+    }
+
+    /// A closed drawer's Z report with the chain head as it closed, printed (and spooled) as the
+    /// screen's close prints it; the command line's `till drawer close` prints the same file.
+    public static func printZReport(session: Int64, _ ledger: Ledger) throws -> (lines: [String], failure: String?) {
+        guard let summary = try ledger.drawer(session), let close = summary.close else {
+            throw LedgerError(.invalid, "Drawer #\(session) is not closed")
+        }
+        // The chain head as the drawer closed: a later rewrite of the books shows against this paper.
+        let lines = ReportText.z(summary, try ledger.expectation(session: session), width: receiptWidth(ledger))
+            + ["Chain head \(try ledger.chainHead())"]
+        return (lines, print(lines, name: String(format: "z-%06lld", close.zNumber), ledger))
     }
 
     /// Prints lines of text (a report, a letter) as one job; returns why not, or nil when it printed.

@@ -225,31 +225,11 @@ public final class Runtime {
     /// failed (nil when it printed) and the receipt as the pane now shows it.
     @discardableResult
     func printReceipt(_ number: ReceiptNumber) -> (failure: String?, preview: ReceiptPreview?) {
-        let receipt: Receipt?
-        let reprint: Bool
-        do {
-            receipt = try ledger.receipt(number)
-            reprint = try ledger.hasPrinted(number)
-        } catch {
-            return ("\(error)", nil)
-        }
-        guard let receipt else { return ("no receipt #\(number)", nil) }
-        var failure: String?
-        do {
-            try Printer.print(PrintJob(number: number.value,
-                                       lines: ReceiptLayout.lines(receipt, width: receiptWidth, reprint: reprint),
-                                       openDrawer: receipt.opensDrawer, reprint: reprint), to: try printerConfig().get())
-        } catch {
-            failure = error.message
-        }
-        do {
-            try ledger.recordPrint(number, reprint: reprint, failure: failure, operatorID: state.session?.id, terminal: terminal)
-        } catch {
-            failure = failure ?? "the print was not logged: \(error)"
-        }
+        let printed = OfficePrinter.printReceipt(number, operatorID: state.session?.id, terminal: terminal, ledger)
+        guard let receipt = try? ledger.receipt(number) else { return (printed.failure, nil) }
         // Once printed, the next print is a reprint: the preview shows what it would be.
-        let lines = ReceiptLayout.lines(receipt, width: receiptWidth, reprint: reprint || failure == nil).map(\.text)
-        return (failure, ReceiptPreview(number: number, lines: lines))
+        let lines = ReceiptLayout.lines(receipt, width: receiptWidth, reprint: printed.reprint || printed.failure == nil).map(\.text)
+        return (printed.failure, ReceiptPreview(number: number, lines: lines))
     }
 
     private func reprintQueue() -> [ReceiptNumber] { (try? ledger.reprintQueue(terminal: terminal)) ?? [] }

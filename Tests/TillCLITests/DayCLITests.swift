@@ -119,3 +119,38 @@ struct DayCLITests {
         #expect(try TillProcess.till(["verify"] + d).status == 0)
     }
 }
+
+@Suite("till receipt and the Z report file")
+struct ReceiptCLITests {
+    /// A receipt shown from the command line is what prints; printing it again says REPRINT and
+    /// is logged; `till drawer close` spools the same Z report file as the screen's close.
+    @Test func aReceiptShowsAsItPrintsAndTheDrawerCloseSpoolsItsZReport() throws {
+        let directory = try TillProcess.temporaryDirectory()
+        let db = directory.appendingPathComponent("receipts.sqlite").path
+        let d = ["--db", db]
+        try DayCLITests.ok(["demo", "--accounts", "40", "--today", "2026-11-20"] + d)
+        try DayCLITests.ok(["drawer", "open", "--operator", "cashier"] + d, DayCLITests.cashier)
+        let receipt = try DayCLITests.ok(["pay", "100010", "45.50", "--tender", "card:4242:ABC123:VISA", "--operator", "cashier"] + d,
+                                         DayCLITests.cashier).trimmingCharacters(in: .newlines)
+        let shown = try DayCLITests.ok(["receipt", receipt] + d)
+        #expect(shown.contains("Receipt #\(receipt)") && shown.contains("AUTH ABC123") && !shown.contains("REPRINT"), "\(shown)")
+        let unsigned = try TillProcess.till(["receipt", receipt, "--print"] + d)
+        #expect(unsigned.status == 1 && unsigned.stderr.contains("--print needs --operator"))
+        let first = try TillProcess.till(["receipt", receipt, "--print", "--operator", "cashier"] + d, environment: DayCLITests.cashier)
+        #expect(first.status == 0 && first.stderr.contains("printed"), "\(first.stderr)")
+        let again = try TillProcess.till(["receipt", receipt, "--print", "--operator", "cashier"] + d, environment: DayCLITests.cashier)
+        #expect(again.status == 0 && again.stdout.contains("*** REPRINT ***") && again.stderr.contains("reprinted"), "\(again.stderr)")
+        let audit = try Ledger(path: db).writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM receipt_prints WHERE receipt_number = ? AND reprint = 1", arguments: [Int64(receipt)!])!
+        }
+        #expect(audit == 1)
+        #expect(try TillProcess.till(["receipt", "999999"] + d).stderr.contains("No receipt #999999"))
+
+        try DayCLITests.ok(["drawer", "close", "--operator", "cashier", "--count", "100=2", "--card-batch", "45.50"] + d, DayCLITests.cashier)
+        let spool = directory.appendingPathComponent("receipts")
+        let files = try FileManager.default.contentsOfDirectory(atPath: spool.path)
+        let z = try #require(files.first { $0.contains("z-000001") }, "\(files)")
+        let text = try String(contentsOf: spool.appendingPathComponent(z), encoding: .utf8)
+        #expect(text.contains("Z REPORT No. 1") && text.contains("Chain head"), "\(text)")
+    }
+}

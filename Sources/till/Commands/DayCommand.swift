@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TillCore
 import TillLedger
+import TillApp
 
 /// `till day open|close|status`: the business day, for the opener's and closer's scripts.
 struct DayCommand: ParsableCommand {
@@ -147,9 +148,10 @@ struct DrawerCommand: ParsableCommand {
                                                                           reason: reason, approvedBy: approvedBy),
                                      operatorID: op.id, terminal: Terminal.id)
                 guard let summary = try book.drawer(session) else { throw Failure(message: "No drawer #\(session)") }
-                // The chain head as the drawer closed: a later rewrite of the books shows against this paper.
-                print(format.render(text: ReportText.z(summary, expected) + ["Chain head \(try book.chainHead())"],
-                                    csv: ReportCSV.drawers([summary])), terminator: "")
+                // The same Z report as the screen's close: printed (or spooled), with the chain head.
+                let z = try OfficePrinter.printZReport(session: session, book)
+                print(format.render(text: z.lines, csv: ReportCSV.drawers([summary])), terminator: "")
+                if let failure = z.failure { FileHandle.standardError.write(Data("till: the Z report did not print: \(failure)\n".utf8)) }
             }
         }
     }

@@ -24,6 +24,10 @@ struct OperatorOptions: ParsableArguments {
     @Option(name: .customLong("operator"), help: "Operator id to act as. The PIN is read from $TILL_PIN or standard input, never from an argument.")
     var login: String
 
+    init() {}
+
+    init(login: String) { self.login = login }
+
     func signIn(_ ledger: Ledger) throws -> Operator {
         let pin = try PINInput.read(prompt: "PIN for \(login): ")
         return try ledger.authenticate(try OperatorLogin(login), pin: pin, terminal: Terminal.id)

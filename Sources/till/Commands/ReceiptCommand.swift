@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import TillApp
+import TillCore
+import TillLedger
+
+/// `till receipt NUMBER [--print]`: a receipt's text exactly as it prints, and a reprint of it.
+struct ReceiptCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "receipt", abstract: "Show a receipt exactly as it prints; --print sends it to the printer.",
+        discussion: """
+            The text is what the next print of the receipt prints: marked REPRINT once it has printed. --print needs \\
+            an operator (--operator, PIN from $TILL_PIN or standard input) and is logged like a reprint at the counter.
+            """)
+
+    @OptionGroup var ledger: LedgerOptions
+    @Argument(help: "The receipt number.") var number: String
+    @Flag(help: "Send it to the office printer (REPRINT if it printed before).") var print = false
+    @Option(name: .customLong("operator"), help: "Operator id for --print.") var login: String?
+
+    func run() throws {
+        try reporting {
+            guard let value = Int64(number.trimmingSpacesAndTabs()), value > 0 else {
+                throw Failure(message: "A receipt number is a whole number, e.g. 1042")
+            }
+            let receipt = ReceiptNumber(value)
+            let book = try ledger.open()
+            var operatorID: Int64?
+            if print {
+                guard let login else { throw Failure(message: "--print needs --operator: a reprint is logged with who made it") }
+                operatorID = try OperatorOptions(login: login).signIn(book).id
+            }
+            guard let found = try OfficePrinter.receiptLines(receipt, book) else { throw Failure(message: "No receipt #\(receipt)") }
+            Swift.print(found.lines.map(\.text).joined(separator: "\n"))
+            guard print else { return }
+            let printed = OfficePrinter.printReceipt(receipt, operatorID: operatorID, terminal: Terminal.id, book)
+            if let failure = printed.failure { throw Failure(message: "Receipt #\(receipt) did not print: \(failure)") }
+            FileHandle.standardError.write(Data("Receipt #\(receipt) \(printed.reprint ? "reprinted" : "printed").\n".utf8))
+        }
+    }
+}
