@@ -554,7 +554,7 @@ import TillCore
         // Both sides changed, so the transaction still balances: only the chain sees it.
         try f.tamper("UPDATE postings SET amount_cents = amount_cents * 2 WHERE transaction_id = \(posted[1].id)")
         try f.tamper("UPDATE tenders SET amount_cents = amount_cents * 2, tendered_cents = tendered_cents * 2 WHERE transaction_id = \(posted[1].id)")
-        let fault = try #require(try f.ledger.verify().checks.last?.fault)
+        let fault = try #require(try f.ledger.verify().checks.first { $0.name.contains("hash chain") }?.fault)
         #expect(fault.contains("chain breaks at transaction #\(posted[1].id) (receipt \(posted[1].receipt!))"))
     }
 
@@ -566,10 +566,10 @@ import TillCore
             DELETE FROM allocations WHERE transaction_id = \(id); DELETE FROM tenders WHERE transaction_id = \(id);
             DELETE FROM postings WHERE transaction_id = \(id); DELETE FROM transactions WHERE id = \(id);
             """)
-        #expect(try f.ledger.verify().checks.last?.fault?.contains("#\(id) was sealed but is no longer in the ledger") == true)
+        #expect(try f.ledger.verify().checks.first { $0.name.contains("hash chain") }?.fault?.contains("#\(id) was sealed but is no longer in the ledger") == true)
         // Deleting its seal too only moves the break to the next transaction.
         try f.tamper("DELETE FROM transaction_hashes WHERE transaction_id = \(id)")
-        #expect(try f.ledger.verify().checks.last?.fault?.contains("chain breaks at transaction #\(posted[2].id)") == true)
+        #expect(try f.ledger.verify().checks.first { $0.name.contains("hash chain") }?.fault?.contains("chain breaks at transaction #\(posted[2].id)") == true)
     }
 
     @Test func aRowSlippedInByBareSQLIsFoundEvenAfterLaterPostings() throws {
@@ -583,7 +583,7 @@ import TillCore
         let slipped = try f.ledger.writer.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM transactions")! }
         // A later posting seals only itself: the slipped row stays outside the chain.
         _ = try f.payCash("100001", cents: 500)
-        let fault = try #require(try f.ledger.verify().checks.last?.fault)
+        let fault = try #require(try f.ledger.verify().checks.first { $0.name.contains("hash chain") }?.fault)
         #expect(fault.contains("transaction #\(slipped) is not in the chain"))
     }
 
@@ -593,7 +593,7 @@ import TillCore
             UPDATE transactions SET posted_at = (SELECT posted_at FROM transactions WHERE id = \(posted[2].id)), memo = 'x'
             WHERE id = \(posted[0].id)
             """)
-        #expect(try f.ledger.verify().checks.last?.fault?.contains("chain breaks at transaction #\(posted[0].id)") == true)
+        #expect(try f.ledger.verify().checks.first { $0.name.contains("hash chain") }?.fault?.contains("chain breaks at transaction #\(posted[0].id)") == true)
     }
 }
 

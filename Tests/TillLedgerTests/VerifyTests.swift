@@ -10,7 +10,7 @@ struct VerifyTests {
         try f.payCash("100001", cents: 2_000)
         let report = try f.ledger.verify()
         #expect(report.isSound)
-        #expect(report.checks.count == 11)
+        #expect(report.checks.count == 12)
     }
 
     @Test func aChangedAmountIsNamedByTransactionAndReceipt() throws {
@@ -96,5 +96,48 @@ struct VerifyTests {
         let report = try f.ledger.verify(thorough: true)
         #expect(report.isSound)
         #expect(report.checks[0].name == "SQLite integrity (full)")
+    }
+}
+
+/// A closed day's figures, re-derived by `till verify` (check 12), against someone with the file.
+@Suite("Closed days re-derived")
+struct ClosedDayVerifyTests {
+    /// The fixture's day with cash and a check taken, a drop, the drawer closed a dollar short, the day closed.
+    static func closedDay() throws -> CounterFixture {
+        let f = try CounterFixture()
+        try f.payCash("100001", cents: 4_550)
+        _ = try f.ledger.post(Payment(lines: [.account(try f.account("100003"), Money(cents: 2_000))], tenders: [.check(Money(cents: 2_000), number: "88")]),
+                              operatorID: f.cashier.id, terminal: "T1", drawerSession: f.drawer)
+        try f.ledger.drop(session: f.drawer, count: try CashCount.parse("20=1"), bag: "D-1", operatorID: f.cashier.id, terminal: "T1")
+        let x = try f.ledger.expectation(session: f.drawer)
+        _ = try f.ledger.closeDrawer(session: f.drawer, count: DrawerCount(cash: CashCount.making(Money(cents: x.expectedCash.cents - 100)),
+                                                                           checksFound: Set(x.checks.map(\.tenderID)), cardBatch: .zero,
+                                                                           reason: "short", approvedBy: f.supervisor.id),
+                                     operatorID: f.cashier.id, terminal: "T1")
+        _ = try f.ledger.closeBusinessDay(by: f.supervisor.id, terminal: "T9", bag: "B-1")
+        return f
+    }
+
+    func fault(_ f: CounterFixture) throws -> String? {
+        try f.ledger.verify().checks.first { $0.name.hasPrefix("each closed day") }?.fault
+    }
+
+    @Test func aClosedDayIsSoundAndEachChangeToItsFiguresIsNamed() throws {
+        #expect(try fault(try Self.closedDay()) == nil)
+        let changes: [(String, String)] = [
+            ("UPDATE drawer_closes SET counted_cash_cents = counted_cash_cents + 500, cash_over_short_cents = cash_over_short_cents + 500",
+             "the deposit took"),
+            ("UPDATE drawer_closes SET expected_cash_cents = expected_cash_cents - 100, cash_over_short_cents = cash_over_short_cents + 100",
+             "Z report No. 1 of 2026-11-20 says"),
+            ("UPDATE drawer_sessions SET opening_float_cents = opening_float_cents - 1000", "the deposit took"),
+            ("INSERT INTO postings(transaction_id, book, account_id, amount_cents) SELECT deposit_transaction_id, 'CHECKS', NULL, 2000 FROM business_days WHERE closed_at IS NOT NULL",
+             "drawer books still hold"),
+        ]
+        for (sql, named) in changes {
+            let f = try Self.closedDay()
+            try f.tamper(sql)
+            let found = try fault(f)
+            #expect(found?.contains(named) == true, "\(sql): \(found ?? "nothing found")")
+        }
     }
 }

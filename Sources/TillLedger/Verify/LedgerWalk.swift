@@ -20,6 +20,9 @@ struct LedgerWalk {
     /// The tenders added up by day, drawer, kind and whether a receipt was issued: what
     /// `tender_totals` must hold.
     var tenderTotals: [TenderTotal.Key: TenderTotal] = [:]
+    /// What each business day's postings leave in the drawer books (cash, safe, checks, money
+    /// orders): nothing, once a closed day's deposit has taken it to the bank.
+    var drawerBooks: [String: Int64] = [:]
 
     /// One row of `tender_totals`.
     struct TenderTotal: Equatable {
@@ -64,6 +67,7 @@ struct LedgerWalk {
         var previous = try sealingAfter == nil ? [] : Array(Chain.newestSeal(db))
         let verifying = sealingAfter == nil // sealing skips the tender totals
         let tenderBooks = TenderKind.allCases.map { Array($0.book.rawValue.utf8) }
+        let drawerBooks = [BookAccount.drawerCash, .safe, .checksOnHand, .moneyOrdersOnHand].map { Array($0.rawValue.utf8) }
         var text = ChainText()
 
         while transactions.hasRow {
@@ -77,7 +81,7 @@ struct LedgerWalk {
             text.start()
             transactions.append(from: 0, to: &text)
             var sum: Int64 = 0, count = 0, overflow = false
-            var tenderBookSum: Int64 = 0
+            var tenderBookSum: Int64 = 0, drawerBookSum: Int64 = 0
             while postings.hasRow && postings.int(0) == id {
                 text.mark(UInt8(ascii: "P"))
                 postings.append(from: 1, to: &text)
@@ -86,6 +90,9 @@ struct LedgerWalk {
                 (sum, sumOverflow) = sum.addingReportingOverflow(amount)
                 if tenderBooks.contains(where: { postings.textEquals(1, $0) }) {
                     (tenderBookSum, bookOverflow) = tenderBookSum.addingReportingOverflow(amount)
+                }
+                if verifying && (postings.textEquals(1, drawerBooks[0]) || drawerBooks.dropFirst().contains(where: { postings.textEquals(1, $0) })) {
+                    drawerBookSum &+= amount
                 }
                 overflow = overflow || sumOverflow || bookOverflow
                 count += 1
@@ -110,6 +117,7 @@ struct LedgerWalk {
                 tenderCount += 1
                 try tenders.advance()
             }
+            if drawerBookSum != 0 { walk.drawerBooks[transactions.string(2), default: 0] &+= drawerBookSum }
             if sum != 0 || count < 2 || overflow { walk.unbalanced = true }
             if tenderCount > 0 && (tendered != tenderBookSum || overflow) { walk.tendersDiffer = true }
 

@@ -67,6 +67,7 @@ extension Ledger {
                 try tenderTotalsFault(db)
             },
             try check(11, "every transaction sealed in the hash chain, and the chain unbroken", walk.chainIntact) { try Chain.fault(db) },
+            try timed(12, "each closed day's deposit is what its drawers took") { try closedDayFault(db, walk: walk) },
         ]
     }
 
@@ -83,6 +84,41 @@ extension Ledger {
             try timed(8, "drawer closes match their counts and over/short postings") { try drawerCloseFault(db) },
             try timed(10, "corrections point at payments; overrides by another lead or supervisor") { try correctionFault(db) },
         ]
+    }
+
+    /// Each closed day's figures re-derived: its drawer books hold nothing after the deposit; the
+    /// deposit's cash is the closes' counted cash less the floats kept plus the drops; each close's
+    /// expected cash is its float plus its cash taken less its drops, and its cash over/short the
+    /// count less that.
+    static func closedDayFault(_ db: Database, walk: LedgerWalk) throws -> String? {
+        let closed = try String.fetchAll(db, sql: "SELECT date FROM business_days WHERE closed_at IS NOT NULL ORDER BY date")
+        if let day = closed.first(where: { (walk.drawerBooks[$0] ?? 0) != 0 }) {
+            return "business day \(day) is closed but its drawer books still hold \(Money(cents: walk.drawerBooks[day]!).formatted): its deposit no longer matches what was taken"
+        }
+        if let row = try Row.fetchOne(db, sql: """
+            SELECT b.date, COALESCE((SELECT -SUM(p.amount_cents) FROM postings p
+                                     WHERE p.transaction_id = b.deposit_transaction_id AND p.book IN ('CASH', 'SAFE')), 0) AS deposited,
+                   COALESCE((SELECT SUM(c.counted_cash_cents - s.opening_float_cents) FROM drawer_closes c
+                             JOIN drawer_sessions s ON s.id = c.drawer_session_id WHERE s.business_date = b.date), 0)
+                 + COALESCE((SELECT SUM(k.total_cents) FROM cash_counts k JOIN drawer_sessions s ON s.id = k.drawer_session_id
+                             WHERE k.kind = 'drop' AND s.business_date = b.date), 0) AS counted
+            FROM business_days b WHERE b.closed_at IS NOT NULL AND deposited <> counted ORDER BY b.date LIMIT 1
+            """) {
+            return "business day \(row["date"] as String): the deposit took \(Money(cents: row["deposited"]).formatted) of cash but the drawers counted \(Money(cents: row["counted"]).formatted) less floats, with the drops"
+        }
+        if let row = try Row.fetchOne(db, sql: """
+            SELECT c.z_number, s.business_date, c.expected_cash_cents,
+                   s.opening_float_cents
+                 + COALESCE((SELECT SUM(tt.amount_cents) FROM tender_totals tt
+                             WHERE tt.business_date = s.business_date AND tt.drawer_session_id = s.id AND tt.kind = 'cash'), 0)
+                 - COALESCE((SELECT SUM(k.total_cents) FROM cash_counts k WHERE k.drawer_session_id = s.id AND k.kind = 'drop'), 0) AS derived
+            FROM drawer_closes c JOIN drawer_sessions s ON s.id = c.drawer_session_id
+            WHERE c.expected_cash_cents <> derived OR c.cash_over_short_cents <> c.counted_cash_cents - c.expected_cash_cents
+            ORDER BY c.id LIMIT 1
+            """) {
+            return "Z report No. \(row["z_number"] as Int64) of \(row["business_date"] as String) says \(Money(cents: row["expected_cash_cents"]).formatted) of cash was expected, but its float, cash taken and drops make \(Money(cents: row["derived"]).formatted)"
+        }
+        return nil
     }
 
     private static func integrityFault(_ db: Database, thorough: Bool) throws -> String? {
