@@ -27,6 +27,52 @@ struct ReconciliationTests {
         #expect(closed.depositTotal.cents == plain.cashToDeposit + plain.checks + plain.moneyOrders, "seed \(seed)")
         let report = try l.verify()
         #expect(report.isSound, "seed \(seed): \(report.firstFault ?? "")")
+        try Self.expectHledgerAgrees(l, date, seed: seed)
+    }
+
+    /// hledger reads the day's journal, finds it balanced, and gives every book the balance the
+    /// day's postings give it, summed here with plain SQL.
+    static func expectHledgerAgrees(_ l: Ledger, _ date: BusinessDate, seed: UInt64) throws {
+        let hledger = try #require(["/usr/bin/hledger", "/usr/local/bin/hledger"].first { FileManager.default.isExecutableFile(atPath: $0) },
+                                   "hledger is not installed: scripts/test installs it (apt-get install hledger)")
+        var journal = ""
+        _ = try l.exportJournal(from: date, to: date) { journal += $0 }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("till-day-\(UUID().uuidString).journal")
+        try journal.write(to: file, atomically: true, encoding: .utf8)
+        func run(_ arguments: [String]) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: hledger)
+            process.arguments = ["-f", file.path] + arguments
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = Pipe()
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "seed \(seed): hledger \(arguments.joined(separator: " "))")
+            return String(decoding: data, as: UTF8.self)
+        }
+        _ = try run(["check"])
+        var fromHledger: [String: Int64] = [:]
+        for line in try run(["balance", "--flat", "--output-format=csv"]).split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            guard fields.count == 2 else { continue }
+            fromHledger[fields[0]] = fields[1] == "0" ? 0 : try Money.parse(fields[1], ceiling: Money(cents: Int64.max), allowNegative: true).cents
+        }
+        #expect(fromHledger["total"] == 0, "seed \(seed): the day's journal balances")
+        let plain = try l.writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.book, SUM(p.amount_cents) FROM postings p JOIN transactions t ON t.id = p.transaction_id
+                WHERE t.business_date = ? GROUP BY p.book
+                """, arguments: [date.description]).map { (BookAccount(rawValue: $0[0])!, $0[1] as Int64) }
+        }
+        for (book, cents) in plain where cents != 0 {
+            #expect(fromHledger[book.journalName] == cents, "seed \(seed): hledger's \(book.journalName)")
+        }
+        for book in [BookAccount.drawerCash, .safe, .checksOnHand, .moneyOrdersOnHand] {
+            #expect((fromHledger[book.journalName] ?? 0) == 0, "seed \(seed): \(book.journalName) empty after the deposit")
+        }
+        try? FileManager.default.removeItem(at: file)
     }
 
     /// The demo's bills credit water and sewer in one transaction: each closed day's revenue
