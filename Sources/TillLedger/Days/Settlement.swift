@@ -191,13 +191,13 @@ extension Ledger {
         var tenders = TenderKind.allCases.compactMap { kind in
             pass.byTender[kind].map { Settlement.TenderLine(kind: kind, count: $0.count, amount: $0.amount) }
         }
-        let bank = try atBank(day, range: range, db)
+        let (revenue, bank) = try revenueAndBank(day, range: range, db)
         if bank.count > 0 { tenders.append(Settlement.TenderLine(kind: .check, count: bank.count, amount: bank.amount, atBank: true)) }
 
         let receipts = try Row.fetchOne(db, sql: """
             SELECT MIN(receipt_number), MAX(receipt_number), COUNT(receipt_number) FROM transactions
-            WHERE business_date = ? AND receipt_number IS NOT NULL
-            """, arguments: [day]).flatMap { row -> (ReceiptNumber, ReceiptNumber, Int)? in
+            WHERE id BETWEEN ? AND ? AND business_date = ? AND receipt_number IS NOT NULL
+            """, arguments: [range?.first ?? 0, range?.last ?? -1, day]).flatMap { row -> (ReceiptNumber, ReceiptNumber, Int)? in
             guard let first: Int64 = row[0], let last: Int64 = row[1] else { return nil }
             return (ReceiptNumber(first), ReceiptNumber(last), row[2])
         }
@@ -208,9 +208,10 @@ extension Ledger {
                             (SELECT SUM(p.amount_cents) FROM postings p WHERE p.transaction_id = t.id AND p.amount_cents > 0)) AS amount
             FROM transactions t LEFT JOIN transactions c ON c.id = t.corrects_id
             JOIN operators o ON o.id = t.operator_id LEFT JOIN operators a ON a.id = t.override_operator_id
-            WHERE t.business_date = ? AND (t.corrects_id IS NOT NULL OR t.kind IN ('adjustment', 'refund', 'deposit', 'write-off'))
+            WHERE t.id IN (SELECT id FROM transactions WHERE business_date = ? AND kind IN ('adjustment', 'refund', 'deposit', 'write-off')
+                           UNION SELECT id FROM transactions WHERE corrects_id IS NOT NULL AND business_date = ?)
             ORDER BY t.id
-            """, arguments: [day]).map { row in
+            """, arguments: [day, day]).map { row in
             let receipt: Int64? = row["receipt_number"], corrects: Int64? = row["corrects"]
             return Settlement.Correction(receipt: receipt.map(ReceiptNumber.init), corrects: corrects.map(ReceiptNumber.init),
                                          kind: TransactionKind(rawValue: row["kind"]) ?? .void, amount: Money(cents: row["amount"] ?? 0),
@@ -230,7 +231,7 @@ extension Ledger {
                           cashCounted: try pooledCount(kind: "close", sessions: closedIDs, db),
                           drops: try pooledCount(kind: "drop", sessions: drawers.map(\.id), db),
                           floatsKept: Money(cents: drawers.filter { !$0.isOpen }.reduce(0) { $0 + $1.openingFloat.cents }),
-                          checks: checks, tenders: tenders, revenue: try revenueDistribution(day, range: range, db).lines, receipts: receipts,
+                          checks: checks, tenders: tenders, revenue: revenue.lines, receipts: receipts,
                           corrections: corrections)
         settlement.batches = batches
         return settlement

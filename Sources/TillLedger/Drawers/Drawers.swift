@@ -334,14 +334,20 @@ extension Ledger {
             arguments = [first, last, day]
         }
         // A voided check was handed back: it is not in the drawer.
-        let rows = try Row.fetchCursor(db, sql: """
+        // Read through SQLite's C API: a day's settlement lists thousands of checks.
+        let rows = try RawCursor(db, """
             \(checkSelect)
             WHERE x.kind IN ('check', 'money-order') AND \(condition) AND x.amount_cents > 0
               AND NOT EXISTS (SELECT 1 FROM transactions v WHERE v.corrects_id = t.id AND v.kind = 'void')
             ORDER BY x.id
             """, arguments: arguments)
-        while let row = try rows.next() {
-            pass.drawers[row[6], default: .init()].checks.append(drawerCheck(row))
+        let moneyOrder = Array(TenderKind.moneyOrder.rawValue.utf8)
+        while rows.hasRow {
+            let check = DrawerCheck(tenderID: rows.int(0), kind: rows.textEquals(1, moneyOrder) ? .moneyOrder : .check,
+                                    number: rows.string(2), account: rows.string(5), amount: Money(cents: rows.int(3)),
+                                    receipt: rows.isNull(4) ? nil : ReceiptNumber(rows.int(4)))
+            pass.drawers[rows.int(6), default: .init()].checks.append(check)
+            try rows.advance()
         }
         return pass
     }

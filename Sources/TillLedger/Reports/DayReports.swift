@@ -24,8 +24,17 @@ public enum ReportText {
     /// The report's lines, each row that needed two lines split into them and any longer text
     /// wrapped at spaces (a word longer than the paper goes on in the next line): nothing is cut.
     static func lines(_ rows: [String], _ width: Int) -> [String] {
-        rows.flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
-            .flatMap { $0.count <= width ? [$0] : wrap($0, width) }
+        var lines: [String] = []
+        lines.reserveCapacity(rows.count)
+        for row in rows {
+            // Most rows fit as they are: a row's width in bytes bounds its width in characters.
+            if row.utf8.count <= width { lines.append(row); continue }
+            for part in row.split(separator: "\n", omittingEmptySubsequences: false) {
+                let text = String(part)
+                if text.count <= width { lines.append(text) } else { lines += wrap(text, width) }
+            }
+        }
+        return lines
     }
 
     static func wrap(_ text: String, _ width: Int) -> [String] {

@@ -49,74 +49,90 @@ extension Ledger {
         return (first, last)
     }
 
+    /// A revenue book as a small number in SQL (its place in `BookAccount.revenueCodes`, −1 for
+    /// any other book), so the day's rows are read through SQLite's C API without making strings.
+    static func revenueIndexSQL(_ column: String) -> String {
+        "CASE \(column) " + BookAccount.revenueCodes.enumerated().map { "WHEN '\($0.element.rawValue)' THEN \($0.offset)" }
+            .joined(separator: " ") + " ELSE -1 END"
+    }
+
     static func revenueDistribution(_ day: String, range: (first: Int64, last: Int64)?, _ db: Database) throws -> RevenueDistribution {
+        try revenueAndBank(day, range: range, db).revenue
+    }
+
+    /// The day's revenue distribution and what the bank took straight in (lockbox checks), in
+    /// two passes over the day's payment-like transactions.
+    static func revenueAndBank(_ day: String, range: (first: Int64, last: Int64)?, _ db: Database)
+        throws -> (revenue: RevenueDistribution, bank: (count: Int, amount: Money)) {
         var result = RevenueDistribution()
-        guard let range else { return result }
+        guard let range else { return (result, (0, .zero)) }
         let arguments: StatementArguments = [range.first, range.last, day]
-        var credited: Int64 = 0
-        // What each transaction credited (a void: debited back) to receivables, deposits and revenue codes.
-        for row in try Row.fetchAll(db, sql: """
-            SELECT p.book, -SUM(p.amount_cents) FROM transactions t JOIN postings p ON p.transaction_id = t.id
+        let codes = BookAccount.revenueCodes
+        var byCode = [Int64](repeating: 0, count: codes.count)
+        var credited: Int64 = 0, deposits: Int64 = 0, bankCount = 0, bankAmount: Int64 = 0
+        // What each transaction credited (a void: debited back) to receivables, deposits and
+        // revenue codes; and a payment's debit to the bank (a lockbox check).
+        let postings = try RawCursor(db, """
+            SELECT CASE p.book WHEN 'AR' THEN -2 WHEN 'DEPOSITS' THEN -3 WHEN 'BANK' THEN -4 ELSE \(revenueIndexSQL("p.book")) END,
+                   p.amount_cents, t.kind = 'payment'
+            FROM transactions t JOIN postings p ON p.transaction_id = t.id
             WHERE t.id BETWEEN ? AND ? AND t.business_date = ? AND t.kind IN ('payment', 'misc-receipt', 'void')
-              AND (p.book IN ('AR', 'DEPOSITS') OR p.book LIKE 'REV!_%' ESCAPE '!')
-            GROUP BY p.book
-            """, arguments: arguments) {
-            let code: String = row[0], cents: Int64 = row[1]
-            switch BookAccount(rawValue: code) {
-            case .receivable?: credited += cents
-            case .depositsHeld?: result.depositsCollected = Money(cents: cents)
-            case let book? where book.kind == .revenue: result.add(book, cents)
-            default: throw LedgerError(.invalid, "An unknown book \(code) in the day's postings: run till verify")
+            """, arguments: arguments)
+        while postings.hasRow {
+            let book = postings.int(0), amount = postings.int(1)
+            switch book {
+            case -2: credited -= amount
+            case -3: deposits -= amount
+            case -4: if postings.int(2) == 1 { bankCount += 1; bankAmount += amount }
+            case 0...: byCode[Int(book)] -= amount
+            default: break // the tender books
             }
+            try postings.advance()
         }
         // Each allocation a payment made when it was posted (a void: its original's, negatively),
-        // with the credit postings of the charge it paid, in posting order.
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT t.id, al.id, CASE WHEN t.kind = 'void' THEN -al.amount_cents ELSE al.amount_cents END, rp.book, -rp.amount_cents
+        // with the credit postings of the charge it paid.
+        let rows = try RawCursor(db, """
+            SELECT t.id, al.id, CASE WHEN t.kind = 'void' THEN -al.amount_cents ELSE al.amount_cents END,
+                   rp.id, \(revenueIndexSQL("rp.book")), -rp.amount_cents
             FROM transactions t
             JOIN allocations al ON al.transaction_id = CASE WHEN t.kind = 'void' THEN t.corrects_id ELSE t.id END
             JOIN postings cp ON cp.id = al.credit_posting_id AND cp.transaction_id = al.transaction_id
             JOIN postings chp ON chp.id = al.charge_posting_id
             LEFT JOIN postings rp ON rp.transaction_id = chp.transaction_id AND rp.amount_cents < 0 AND rp.book <> 'AR'
             WHERE t.id BETWEEN ? AND ? AND t.business_date = ? AND t.kind IN ('payment', 'void')
-            ORDER BY t.id, al.id, rp.id
             """, arguments: arguments)
-        var allocated: Int64 = 0
+        var allocated: Int64 = 0, recharged: Int64 = 0
         // One allocation as one transaction counts it: a void and its original may be neighbours.
         var current: (transaction: Int64, allocation: Int64, amount: Int64)?
-        var parts: [(book: BookAccount?, weight: Int64)] = []
+        var parts: [(id: Int64, code: Int64, weight: Int64)] = []
         func flush() {
             guard let allocation = current else { return }
             allocated += allocation.amount
+            // The rounding rule takes the charge's lines in the order they were posted.
+            parts.sort { $0.id < $1.id }
             let shares = RevenueSplit.split(Money(cents: allocation.amount), weights: parts.map(\.weight))
             var other = allocation.amount
-            for (part, share) in zip(parts, shares) where part.book?.kind == .revenue {
-                result.add(part.book!, share.cents)
+            for (part, share) in zip(parts, shares) where part.code >= 0 {
+                byCode[Int(part.code)] += share.cents
                 other -= share.cents
             }
-            result.recharged = Money(cents: result.recharged.cents + other)
+            recharged += other
         }
-        while let row = try rows.next() {
-            let transaction: Int64 = row[0], allocation: Int64 = row[1]
+        while rows.hasRow {
+            let transaction = rows.int(0), allocation = rows.int(1)
             if current?.transaction != transaction || current?.allocation != allocation {
                 flush()
-                current = (transaction, allocation, row[2])
-                parts = []
+                current = (transaction, allocation, rows.int(2))
+                parts.removeAll(keepingCapacity: true)
             }
-            if let code: String = row[3] { parts.append((BookAccount(rawValue: code), row[4])) }
+            if rows.int(3) != 0 { parts.append((rows.int(3), rows.int(4), rows.int(5))) }
+            try rows.advance()
         }
         flush()
+        for (index, cents) in byCode.enumerated() where cents != 0 { result.byCode[codes[index]] = Money(cents: cents) }
+        result.depositsCollected = Money(cents: deposits)
+        result.recharged = Money(cents: recharged)
         result.unapplied = Money(cents: credited - allocated)
-        return result
-    }
-
-    /// Payments the bank took straight in (lockbox checks of a payment file): no tender in any drawer.
-    static func atBank(_ day: String, range: (first: Int64, last: Int64)?, _ db: Database) throws -> (count: Int, amount: Money) {
-        guard let range else { return (0, .zero) }
-        let row = try Row.fetchOne(db, sql: """
-            SELECT COUNT(*), COALESCE(SUM(p.amount_cents), 0) FROM transactions t JOIN postings p ON p.transaction_id = t.id
-            WHERE t.id BETWEEN ? AND ? AND t.business_date = ? AND t.kind = 'payment' AND p.book = 'BANK'
-            """, arguments: [range.first, range.last, day])!
-        return (row[0], Money(cents: row[1]))
+        return (result, (bankCount, Money(cents: bankAmount)))
     }
 }

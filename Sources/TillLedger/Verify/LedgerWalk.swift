@@ -264,6 +264,8 @@ final class RawCursor {
 
     func int(_ column: Int32) -> Int64 { sqlite3_column_int64(raw, column) }
 
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(raw, column) == SQLITE_NULL }
+
     /// Appends this row's columns from `first` on, each as the chain encodes a field.
     func append(from first: Int32, to text: inout ChainText) {
         for column in first..<columns { append(column, to: &text) }
