@@ -85,23 +85,5 @@ public enum ReceiptLayout {
     }
 
     /// Word wrap by characters (receipt text is folded to ASCII before printing).
-    static func wrap(_ text: String, _ width: Int) -> [String] {
-        var lines: [String] = [], current = ""
-        for word in text.split(separator: " ") {
-            var word = String(word)
-            while word.count > width {
-                if !current.isEmpty { lines.append(current); current = "" }
-                lines.append(String(word.prefix(width)))
-                word = String(word.dropFirst(width))
-            }
-            if current.isEmpty { current = word } else if current.count + 1 + word.count <= width {
-                current += " " + word
-            } else {
-                lines.append(current)
-                current = word
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
-    }
+    static func wrap(_ text: String, _ width: Int) -> [String] { text.wrapped(width) }
 }

@@ -98,7 +98,8 @@ struct ReconciliationTests {
     static func expectAgreement(_ s: Settlement, _ plain: PlainDay, seed: UInt64) throws {
         var tenders: [String: Int64] = [:]
         for t in s.tenders { tenders[t.atBank ? "lockbox" : t.kind.rawValue, default: 0] += t.amount.cents }
-        #expect(tenders == plain.tenders.filter { $0.value != 0 }, "seed \(seed): tenders")
+        // A tender taken and voided the same day nets to $0.00 (its line may show it so).
+        #expect(tenders.filter { $0.value != 0 } == plain.tenders.filter { $0.value != 0 }, "seed \(seed): tenders")
         var revenue: [String: Int64] = [:]
         for r in s.revenue { revenue[r.code] = r.amount.cents }
         #expect(revenue == plain.revenue.filter { $0.value != 0 }, "seed \(seed): revenue")
@@ -192,11 +193,11 @@ struct RandomDay {
     let f: CounterFixture
     let lead: Operator
     let cashier2: Operator
-    var random: SplitMix
+    var random: DemoRandom
 
     init(seed: UInt64) throws {
         f = try CounterFixture()
-        random = SplitMix(seed: seed)
+        random = DemoRandom(seed: seed)
         lead = try f.ledger.addOperator(login: try OperatorLogin("lead"), displayName: "Lee Lead", role: .lead, pin: "5555", by: f.supervisor.id)
         cashier2 = try f.ledger.addOperator(login: try OperatorLogin("cashier2"), displayName: "Sam Second", role: .cashier, pin: "2222",
                                             by: f.supervisor.id)
@@ -300,18 +301,4 @@ struct RandomDay {
         _ = try l.closeDrawer(session: d2, count: DrawerCount(cash: CashCount.making(x2.expectedCash), checksFound: Set(x2.checks.map(\.tenderID)),
                                                               cardBatch: x2.card), operatorID: cashier2.id, terminal: "T2")
     }
-}
-
-/// A small, seedable generator: the same seed makes the same day.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
 }

@@ -13,6 +13,28 @@ extension StringProtocol {
 }
 
 extension String {
+    /// The text in lines of at most `width` characters, broken at spaces; a word longer than
+    /// the line goes on in the next (paper never cuts what it cannot fit).
+    public func wrapped(_ width: Int) -> [String] {
+        var lines: [String] = [], current = ""
+        for word in split(separator: " ") {
+            var word = String(word)
+            while word.count > width {
+                if !current.isEmpty { lines.append(current); current = "" }
+                lines.append(String(word.prefix(width)))
+                word = String(word.dropFirst(width))
+            }
+            if current.isEmpty { current = word } else if current.count + 1 + word.count <= width {
+                current += " " + word
+            } else {
+                lines.append(current)
+                current = word
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+
     /// Padded with spaces on the right (or, `leftPadded`, on the left) to at least `width` characters.
     public func padded(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
     public func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }

@@ -1,6 +1,6 @@
 /// SplitMix64: a small, fast generator whose sequence is fixed by its seed, so
 /// `till demo --seed S` builds the same ledger every time.
-struct DemoRandom {
+struct DemoRandom: RandomNumberGenerator {
     private var state: UInt64
 
     init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }

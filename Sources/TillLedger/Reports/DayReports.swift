@@ -31,27 +31,9 @@ public enum ReportText {
             if row.utf8.count <= width { lines.append(row); continue }
             for part in row.split(separator: "\n", omittingEmptySubsequences: false) {
                 let text = String(part)
-                if text.count <= width { lines.append(text) } else { lines += wrap(text, width) }
+                if text.count <= width { lines.append(text) } else { lines += text.wrapped(width) }
             }
         }
-        return lines
-    }
-
-    static func wrap(_ text: String, _ width: Int) -> [String] {
-        var lines: [String] = [], current = ""
-        for word in text.split(separator: " ") {
-            var word = String(word)
-            while word.count > width {
-                if !current.isEmpty { lines.append(current); current = "" }
-                lines.append(String(word.prefix(width)))
-                word = String(word.dropFirst(width))
-            }
-            if current.isEmpty { current = word } else if current.count + 1 + word.count <= width { current += " " + word } else {
-                lines.append(current)
-                current = word
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
         return lines
     }
 
