@@ -86,6 +86,48 @@ struct TrustTests {
         print("stress \(processes)×\(posts): each post p50 \(at(500)), p99 \(at(990)), p99.9 \(at(999)), max \(at(1_000))")
     }
 
+    /// A payment file killed at random moments of its import: each run again finishes it; at the
+    /// end every line is posted exactly once, in one batch that adds up, and the books are sound.
+    @Test func aPaymentFileKilledMidImportIsFinishedByRunningItAgain() throws {
+        let directory = try TillProcess.temporaryDirectory()
+        let db = try Self.demo(directory)
+        let accounts = try DatabaseQueue(path: db).read { db in
+            try String.fetchAll(db, sql: "SELECT number FROM accounts WHERE cash_only_until IS NULL ORDER BY id LIMIT 200")
+        }
+        let lines = 4_000
+        var text = "account,amount,tender,reference\n"
+        for index in 0..<lines { text += "\(accounts[index % accounts.count]),\(1 + index % 50).\(String(format: "%02d", index % 100)),\(["ach", "card", "lockbox"][index % 3]),KILL-\(index)\n" }
+        let file = directory.appendingPathComponent("big.csv")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        var generator = SystemRandomNumberGenerator()
+        var killed = 0
+        for _ in 0..<4 {
+            let child = try TillProcess.spawn(TillProcess.binary, ["import", "payments", file.path, "--db", db, "--operator", "lead"],
+                                              environment: ["TILL_PIN": "3333", "TILL_TERMINAL": "KILLIMP"])
+            usleep(UInt32.random(in: 150_000...500_000, using: &generator))
+            kill(child.pid, SIGKILL)
+            if TillProcess.wait(child.pid) == 128 + SIGKILL { killed += 1 }
+            try? FileManager.default.removeItem(at: child.directory)
+        }
+        let finish = try TillProcess.till(["import", "payments", file.path, "--db", db, "--operator", "lead"], environment: ["TILL_PIN": "3333"])
+        #expect(finish.status == 0, "\(finish.stderr)")
+        let (posted, batches, complete) = try DatabaseQueue(path: db).read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transactions WHERE idempotency_key GLOB 'import:KILL-*'")!,
+             try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT l.batch_id) FROM batch_lines l WHERE l.reference GLOB 'KILL-*'")!,
+             try Int.fetchOne(db, sql: """
+                 SELECT COUNT(*) FROM batches b WHERE b.kind = 'import'
+                   AND b.line_count = (SELECT COUNT(*) FROM batch_lines l WHERE l.batch_id = b.id)
+                   AND b.total_cents = (SELECT SUM(p.amount_cents) FROM batch_lines l JOIN postings p ON p.transaction_id = l.transaction_id
+                                        AND p.book IN ('ACH', 'CARD', 'BANK') WHERE l.batch_id = b.id)
+                 """)!)
+        }
+        #expect(posted == lines, "every line once")
+        #expect(batches == 1 && complete >= 1, "one batch, finished and adding up (\(killed) runs killed)")
+        #expect(try TillProcess.till(["verify", "--db", db]).status == 0)
+        let again = try TillProcess.till(["import", "payments", file.path, "--db", db, "--operator", "lead"], environment: ["TILL_PIN": "3333"])
+        #expect(again.stdout.contains("0 posted, $0.00; \(lines) already posted"), "\(again.stdout)")
+    }
+
     @Test func killedAtAnyMomentNothingIsLostHalfWrittenOrPostedTwice() throws {
         let rounds = Self.size("TILL_KILL_ROUNDS", 200)
         let directory = try TillProcess.temporaryDirectory()
