@@ -106,14 +106,14 @@ extension Ledger {
     }
 
     /// Posts a mail or drop-box batch (checks, money orders, cash into the operator's open
-    /// drawer) or an imported file (e-check and card into their clearing accounts; lockbox checks
-    /// straight to the bank) as one all-or-nothing transaction: one payment and receipt per line.
-    /// A batch that does not add up to its control total posts only with a supervisor's override
-    /// and a reason. Lines carry idempotency keys (`keyPrefix` + line, or the file's references),
-    /// so a batch posted twice posts once.
+    /// drawer) as one all-or-nothing transaction: one payment and receipt per line. A batch that
+    /// does not add up to its control total posts only with a supervisor's override and a reason.
+    /// Lines carry idempotency keys (`keyPrefix` + line), so a batch posted twice posts once.
+    /// A payment file is `importPayments` (Import/PaymentImport.swift).
     public func postBatch(kind: BatchKind, controlTotal: Money, lines: [BatchLine], reason: String = "", actor: Actor,
                           drawerSession: Int64? = nil, source: String = "", keyPrefix: String? = nil) throws -> BatchResult {
         guard !lines.isEmpty else { throw LedgerError(.invalid, "The batch has no lines") }
+        guard kind != .importFile else { throw LedgerError(.invalid, "A payment file is imported with till import payments") }
         let reason = reason.trimmingSpacesAndTabs()
         let result = try writeImmediate { db -> BatchResult in
             let day = try Self.requireOpenDay(db)
@@ -121,17 +121,14 @@ extension Ledger {
             var checked: [(index: Int, line: BatchLine, id: Int64, key: String?)] = []
             var problems: [String] = []
             for (index, line) in lines.enumerated() {
-                let key: String? = kind == .importFile ? "import:\(line.reference)" : keyPrefix.map { "batch:\($0):\(index + 1)" }
+                let key: String? = keyPrefix.map { "batch:\($0):\(index + 1)" }
                 if let key, try Self.postedWithKey(key, db) != nil {
                     result.alreadyPosted.append((line: index + 1, reference: line.reference)); continue
                 }
-                do { checked.append((index + 1, line, try Self.checkLine(line, day: day, intoDrawer: kind != .importFile, db).id, key)) } catch let error as LedgerError {
+                do { checked.append((index + 1, line, try Self.checkLine(line, day: day, intoDrawer: true, db).id, key)) } catch let error as LedgerError {
                     problems.append("line \(index + 1): \(error.message)")
                 }
-                if kind == .importFile, ![.ach, .card, .check].contains(line.tender) {
-                    problems.append("line \(index + 1): an imported payment is ach, card or check (lockbox), not \(line.tender.rawValue)")
-                }
-                if kind != .importFile, !line.tender.goesInDrawer {
+                if !line.tender.goesInDrawer {
                     problems.append("line \(index + 1): a \(kind.rawValue) batch takes checks, money orders or cash, not \(line.tender.rawValue)")
                 }
             }
@@ -139,17 +136,13 @@ extension Ledger {
                 throw LedgerError(.invalid, "Nothing posted: \(problems.count) bad line\(problems.count == 1 ? "" : "s"): " + problems.prefix(20).joined(separator: "; "))
             }
             guard !checked.isEmpty else { return result } // every line posted before
-            if kind != .importFile {
-                guard let drawerSession else {
-                    throw LedgerError(.noDrawer, "A \(kind.rawValue) batch goes into your drawer: open one first (F4)")
-                }
-                try Self.checkOwnOpenDrawer(drawerSession, operatorID: actor.operatorID, terminal: actor.terminal, db)
+            guard let drawerSession else {
+                throw LedgerError(.noDrawer, "A \(kind.rawValue) batch goes into your drawer: open one first (F4)")
             }
+            try Self.checkOwnOpenDrawer(drawerSession, operatorID: actor.operatorID, terminal: actor.terminal, db)
             let total = Money(cents: checked.reduce(0) { $0 + $1.line.amount.cents })
-            let balanced = kind == .importFile || total == controlTotal
             var auth: Authorization?
-            if kind == .importFile { auth = try Self.authorize(.importPayments, amount: nil, actor: actor, db) }
-            if !balanced {
+            if total != controlTotal {
                 guard !reason.isEmpty else {
                     throw LedgerError(.invalid, "The batch is \(Money(cents: total.cents - controlTotal.cents).formatted) off its control total \(controlTotal.formatted): find the difference, or give a reason for a supervisor's override")
                 }
@@ -160,21 +153,15 @@ extension Ledger {
                 INSERT INTO batches(kind, business_date, at, operator_id, approved_by, control_total_cents, total_cents, line_count, reason, source)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [kind.rawValue, day.description, now, actor.operatorID, auth?.approver?.id,
-                                 kind == .importFile ? total.cents : controlTotal.cents, total.cents, checked.count, reason, source])
+                                 controlTotal.cents, total.cents, checked.count, reason, source])
             let batchID = db.lastInsertedRowID
             for item in checked {
                 let line = item.line
                 let number = line.account
-                // A lockbox check was deposited by the bank: no tender, straight to the bank.
-                var tenders: [Tender] = [], debit = BookAccount.bank
-                if !(kind == .importFile && line.tender == .check) {
-                    tenders = [line.drawerTender]
-                    debit = line.tender.book
-                }
                 let request = PostingRequest(
-                    kind: .payment, lines: [PostingLine(debit, line.amount), PostingLine(.receivable, Money(cents: -line.amount.cents), account: number)],
-                    tenders: tenders, operatorID: actor.operatorID, terminal: actor.terminal, idempotencyKey: item.key,
-                    drawerSession: kind == .importFile ? nil : drawerSession,
+                    kind: .payment, lines: [PostingLine(line.tender.book, line.amount), PostingLine(.receivable, Money(cents: -line.amount.cents), account: number)],
+                    tenders: [line.drawerTender], operatorID: actor.operatorID, terminal: actor.terminal, idempotencyKey: item.key,
+                    drawerSession: drawerSession,
                     memo: "Batch #\(batchID) line \(item.index)" + (line.paidOn.map { ", paid \($0)" } ?? ""))
                 var posted = try insert(request, businessDate: day, accountIDs: [number: item.id], db)
                 posted.restoreRequests = try restoreIfPaidUp(request, posted, accountIDs: [number: item.id], db)
