@@ -154,3 +154,27 @@ struct ReceiptCLITests {
         #expect(text.contains("Z REPORT No. 1") && text.contains("Chain head"), "\(text)")
     }
 }
+
+@Suite("till batch from a file")
+struct BatchCLITests {
+    /// A mail batch file: a bad line is named by the file's own line, control characters refuse
+    /// the file, a good file posts when it adds up to its control total.
+    @Test func aBatchFileNamesItsOwnLinesAndPostsWhenItAddsUp() throws {
+        let directory = try TillProcess.temporaryDirectory()
+        let db = directory.appendingPathComponent("batch.sqlite").path
+        let d = ["--db", db]
+        try DayCLITests.ok(["demo", "--accounts", "40", "--today", "2026-11-20"] + d)
+        try DayCLITests.ok(["drawer", "open", "--operator", "cashier"] + d, DayCLITests.cashier)
+        let file = directory.appendingPathComponent("mail.csv")
+        try "account,amount,tender,reference\n100010,25.00,check,3001\n\n999999,10.00,check,3002\n".write(to: file, atomically: true, encoding: .utf8)
+        let bad = try TillProcess.till(["batch", file.path, "--control-total", "35.00", "--operator", "cashier"] + d, environment: DayCLITests.cashier)
+        #expect(bad.status == 1 && bad.stderr.contains("line 4: No account 999999"), "\(bad.stderr)")
+        try "account,amount,tender,reference\n100010,25.00,check,30\u{1B}01\n".write(to: file, atomically: true, encoding: .utf8)
+        let escaped = try TillProcess.till(["batch", file.path, "--control-total", "25.00", "--operator", "cashier"] + d, environment: DayCLITests.cashier)
+        #expect(escaped.status == 1 && escaped.stderr.contains("line 2: column reference holds U+001B (ESC)"), "\(escaped.stderr)")
+        #expect(!escaped.stderr.contains("\u{1B}"))
+        try "account,amount,tender,reference\n100010,25.00,check,3001\n100011,10.00,MO,77\n".write(to: file, atomically: true, encoding: .utf8)
+        let good = try DayCLITests.ok(["batch", file.path, "--control-total", "35.00", "--operator", "cashier"] + d, DayCLITests.cashier)
+        #expect(good.contains("2 posted"), "\(good)")
+    }
+}

@@ -125,11 +125,13 @@ extension Ledger {
                 if let key, try Self.postedWithKey(key, db) != nil {
                     result.alreadyPosted.append((line: index + 1, reference: line.reference)); continue
                 }
+                // A line of a file is named by the file's own line; a keyed line by its place.
+                let named = line.fileLine ?? index + 1
                 do { checked.append((index + 1, line, try Self.checkLine(line, day: day, intoDrawer: true, db).id, key)) } catch let error as LedgerError {
-                    problems.append("line \(index + 1): \(error.message)")
+                    problems.append("line \(named): \(error.message)")
                 }
                 if !line.tender.goesInDrawer {
-                    problems.append("line \(index + 1): a \(kind.rawValue) batch takes checks, money orders or cash, not \(line.tender.rawValue)")
+                    problems.append("line \(named): a \(kind.rawValue) batch takes checks, money orders or cash, not \(line.tender.rawValue)")
                 }
             }
             guard problems.isEmpty else {

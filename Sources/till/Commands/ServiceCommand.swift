@@ -316,8 +316,10 @@ struct BatchCommand: ParsableCommand {
                 do {
                     let tender = field("tender").isEmpty ? TenderKind.check : TenderKind(spelling: field("tender"))
                     guard let tender else { throw Failure(message: "tender \"\(field("tender"))\" is check, money-order or cash") }
-                    lines.append(BatchLine(account: try AccountNumber(field("account")), amount: try Money.parse(field("amount")),
-                                           tender: tender, reference: field("reference")))
+                    var line = BatchLine(account: try AccountNumber(field("account")), amount: try Money.parse(field("amount")),
+                                         tender: tender, reference: field("reference"))
+                    line.fileLine = row.line
+                    lines.append(line)
                 } catch { throw Failure(message: "\(file) line \(row.line): \(error)") }
             }
             guard let control = try money(controlTotal) else { return }
