@@ -29,6 +29,14 @@ struct ServiceUITests {
         f.press(.enter)
     }
 
+    /// Batch entry takes the keyer's shorthand and the tender spellings used everywhere else.
+    @Test func batchEntryReadsShorthandAndSpelledTenders() {
+        let read = { (text: String) in BatchEntry.tender(text) }
+        #expect(read("2041") == (.check, "2041") && read("c") == (.cash, "") && read("m77") == (.moneyOrder, "77"))
+        #expect(read("cash") == (.cash, "") && read("MO 77") == (.moneyOrder, "77") && read("money-order 77") == (.moneyOrder, "77"))
+        #expect(read("check 2041") == (.check, "2041") && read("Cheque 9") == (.check, "9"))
+    }
+
     @Test func aCSRsReturnedCheckNeedsALeadsOverrideForThatOneAction() throws {
         let f = try UIFixture()
         let (receipt, account) = try earlierCheck(f)
