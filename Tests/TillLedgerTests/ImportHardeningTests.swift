@@ -96,7 +96,12 @@ struct ImportHardeningTests {
         _ = try f.ledger.writeImmediate { db in
             try f.ledger.postImportChunk(planned[0..<100], batchID: batch, actor: actor, fileName: "big.csv", for: .seconds(60), db)
         }
+        // The closer sees it unfinished until the file is run again.
+        let half = try f.ledger.settlement(CounterFixture.today)
+        #expect(half.batches.first { $0.id == batch }?.isUnfinished == true)
+        #expect(ReportText.settlement(half).contains("    UNFINISHED 100/350: import it again"))
         let rest = try f.ledger.importPayments(csv: file, fileName: "big.csv", actor: actor)
+        #expect(try f.ledger.settlement(CounterFixture.today).batches.first { $0.id == batch }?.isUnfinished == false)
         #expect(rest.batchID == batch && rest.posted.count == 250 && rest.alreadyPosted.count == 100)
         let (count, total, expected) = try f.ledger.writer.read { db in
             (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM batch_lines WHERE batch_id = ?", arguments: [batch])!,

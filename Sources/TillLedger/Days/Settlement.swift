@@ -95,6 +95,11 @@ public struct Settlement: Sendable {
         public let operatorLogin: String
         public let approvedBy: String?
         public let source: String
+        /// Lines posted so far: fewer than `lines` for a payment file whose import was killed
+        /// half-way (run the same file again to finish it).
+        public var postedLines: Int
+
+        public var isUnfinished: Bool { postedLines < lines }
     }
 
     public var openDrawers: [DrawerSummary] { drawers.filter(\.isOpen) }
@@ -219,12 +224,13 @@ extension Ledger {
         }
 
         let batches = try Row.fetchAll(db, sql: """
-            SELECT b.id, b.kind, b.line_count, b.total_cents, b.control_total_cents, o.login, a.login AS approver, b.source
+            SELECT b.id, b.kind, b.line_count, b.total_cents, b.control_total_cents, o.login, a.login AS approver, b.source,
+                   (SELECT COUNT(*) FROM batch_lines l WHERE l.batch_id = b.id)
             FROM batches b JOIN operators o ON o.id = b.operator_id LEFT JOIN operators a ON a.id = b.approved_by
             WHERE b.business_date = ? ORDER BY b.id
             """, arguments: [day]).map { row in
             Settlement.Batch(id: row[0], kind: row[1], lines: row[2], total: Money(cents: row[3]), control: Money(cents: row[4]),
-                             operatorLogin: row[5], approvedBy: row[6], source: row[7])
+                             operatorLogin: row[5], approvedBy: row[6], source: row[7], postedLines: row[8])
         }
 
         var settlement = Settlement(date: date, closed: closed, drawers: drawers, expectations: expectations,

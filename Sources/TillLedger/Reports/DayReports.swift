@@ -146,6 +146,9 @@ public enum ReportText {
                 let off = Money(cents: b.total.cents - b.control.cents)
                 lines.append("    by \(b.operatorLogin)" + (b.kind == "import" ? " from \(b.source)" : ", control \(b.control.formatted)")
                              + (off.isZero ? "" : ", off by \(off.formatted)") + (b.approvedBy.map { ", approved by \($0)" } ?? ""))
+                if b.isUnfinished {
+                    lines.append("    UNFINISHED \(b.postedLines)/\(b.lines): import it again")
+                }
             }
         }
         lines.append("Corrections and adjustments:")
