@@ -194,7 +194,8 @@ extension Ledger {
         let checks = closedIDs.flatMap { expectations[$0]?.checks ?? [] }.filter { !missing.contains($0.tenderID) }
         let range = try dayRange(day, db)
         var tenders = TenderKind.allCases.compactMap { kind in
-            pass.byTender[kind].map { Settlement.TenderLine(kind: kind, count: $0.count, amount: $0.amount) }
+            // A tender taken and voided the same day nets to nothing: no line for it.
+            pass.byTender[kind].flatMap { $0.count == 0 && $0.amount.isZero ? nil : Settlement.TenderLine(kind: kind, count: $0.count, amount: $0.amount) }
         }
         let (revenue, bank) = try revenueAndBank(day, range: range, db)
         if bank.count > 0 { tenders.append(Settlement.TenderLine(kind: .check, count: bank.count, amount: bank.amount, atBank: true)) }
