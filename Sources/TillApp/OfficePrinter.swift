@@ -23,11 +23,13 @@ public enum OfficePrinter {
     }
 
     /// Prints a receipt (REPRINT if it printed before) and logs the attempt, for the screen and
-    /// `till receipt --print`. Returns why it failed (nil when it printed) and whether it was a reprint.
-    public static func printReceipt(_ number: ReceiptNumber, operatorID: Int64?, terminal: String, _ ledger: Ledger) -> (failure: String?, reprint: Bool) {
+    /// `till receipt --print`. Returns why it failed (nil when it printed), whether it was a reprint,
+    /// and the receipt (nil when it could not be read).
+    public static func printReceipt(_ number: ReceiptNumber, operatorID: Int64?, terminal: String,
+                                    _ ledger: Ledger) -> (failure: String?, reprint: Bool, receipt: Receipt?) {
         let found: (receipt: Receipt, lines: [PrintLine], reprint: Bool)?
-        do { found = try receiptLines(number, ledger) } catch { return ("\(error)", false) }
-        guard let found else { return ("no receipt #\(number)", false) }
+        do { found = try receiptLines(number, ledger) } catch { return ("\(error)", false, nil) }
+        guard let found else { return ("no receipt #\(number)", false, nil) }
         var failure: String?
         do {
             try Printer.print(PrintJob(number: number.value, lines: found.lines, openDrawer: found.receipt.opensDrawer, reprint: found.reprint),
@@ -40,7 +42,7 @@ public enum OfficePrinter {
         } catch {
             failure = failure ?? "the print was not logged: \(error)"
         }
-        return (failure, found.reprint)
+        return (failure, found.reprint, found.receipt)
     }
 
     /// A closed drawer's Z report with the chain head as it closed, printed (and spooled) as the

@@ -219,14 +219,14 @@ public final class Runtime {
 
     func printerConfig() -> Result<PrinterConfig, PrintError> { OfficePrinter.config(ledger) }
 
-    var receiptWidth: Int { Int((try? ledger.setting(.receiptWidth)) ?? "42") ?? 42 }
+    var receiptWidth: Int { OfficePrinter.receiptWidth(ledger) }
 
     /// Prints a receipt (REPRINT if it printed before) and logs the attempt. Returns why it
     /// failed (nil when it printed) and the receipt as the pane now shows it.
     @discardableResult
     func printReceipt(_ number: ReceiptNumber) -> (failure: String?, preview: ReceiptPreview?) {
         let printed = OfficePrinter.printReceipt(number, operatorID: state.session?.id, terminal: terminal, ledger)
-        guard let receipt = try? ledger.receipt(number) else { return (printed.failure, nil) }
+        guard let receipt = printed.receipt else { return (printed.failure, nil) }
         // Once printed, the next print is a reprint: the preview shows what it would be.
         let lines = ReceiptLayout.lines(receipt, width: receiptWidth, reprint: printed.reprint || printed.failure == nil).map(\.text)
         return (printed.failure, ReceiptPreview(number: number, lines: lines))

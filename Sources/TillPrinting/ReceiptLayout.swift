@@ -20,7 +20,7 @@ public enum ReceiptLayout {
         let width = widths.contains(requested) ? requested : 42
         var out: [PrintLine] = []
         func center(_ text: String, emphasis: Bool = false) {
-            for line in wrap(text, width) {
+            for line in text.wrapped(width) {
                 let pad = max(0, (width - line.count) / 2)
                 out.append(PrintLine(String(repeating: " ", count: pad) + line, emphasis: emphasis))
             }
@@ -33,13 +33,13 @@ public enum ReceiptLayout {
                 out.append(PrintLine(left + String(repeating: " ", count: width - left.count - right.count) + right, emphasis: emphasis))
                 return
             }
-            for line in wrap(left, width) { out.append(PrintLine(line, emphasis: emphasis)) }
-            for line in wrap(right, width) {
+            for line in left.wrapped(width) { out.append(PrintLine(line, emphasis: emphasis)) }
+            for line in right.wrapped(width) {
                 out.append(PrintLine(String(repeating: " ", count: width - line.count) + line, emphasis: emphasis))
             }
         }
         func text(_ value: String, emphasis: Bool = false) {
-            for line in wrap(value, width) { out.append(PrintLine(line, emphasis: emphasis)) }
+            for line in value.wrapped(width) { out.append(PrintLine(line, emphasis: emphasis)) }
         }
         let rule = PrintLine(String(repeating: "-", count: width))
 
@@ -83,7 +83,4 @@ public enum ReceiptLayout {
     public static func tenderLine(_ tender: Tender) -> String {
         tender.kind == .cash ? "Cash tendered" : tender.label
     }
-
-    /// Word wrap by characters (receipt text is folded to ASCII before printing).
-    static func wrap(_ text: String, _ width: Int) -> [String] { text.wrapped(width) }
 }

@@ -388,7 +388,7 @@ extension Ledger {
         FROM tenders x JOIN transactions t ON t.id = x.transaction_id
         """
 
-    /// Decodes a row of `checkSelect` by position: a day's settlement reads thousands.
+    /// Decodes a row of `checkSelect` by position.
     static func drawerCheck(_ row: Row) -> DrawerCheck {
         let receipt: Int64? = row[4]
         return DrawerCheck(tenderID: row[0], kind: TenderKind(rawValue: row[1]) ?? .check, number: row[2] ?? "", account: row[5],

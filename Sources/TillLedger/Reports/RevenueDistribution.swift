@@ -56,10 +56,6 @@ extension Ledger {
             .joined(separator: " ") + " ELSE -1 END"
     }
 
-    static func revenueDistribution(_ day: String, range: (first: Int64, last: Int64)?, _ db: Database) throws -> RevenueDistribution {
-        try revenueAndBank(day, range: range, db).revenue
-    }
-
     /// The day's revenue distribution and what the bank took straight in (lockbox checks), in
     /// two passes over the day's payment-like transactions.
     static func revenueAndBank(_ day: String, range: (first: Int64, last: Int64)?, _ db: Database)
