@@ -39,6 +39,18 @@ struct ImportHardeningTests {
         #expect(try f.balance("100001") == Money(dollars: 90))
     }
 
+    /// A card number typed into any column of a payment file is refused and never echoed.
+    @Test func aCardNumberInAnyColumnIsRefusedAndNotEchoed() throws {
+        let f = try CounterFixture()
+        for line in ["4111 1111 1111 1111,5.00,ach,W1", "100001,5.00,4111-1111-1111-1111,W2", "100001,5.00,ach,4111111111111111"] {
+            let file = Self.header + line + "\n"
+            let found = problems { _ = try f.ledger.importPayments(csv: Array(file.utf8), fileName: "p.csv", actor: boss(f)) }
+            #expect(found.count == 1 && found.first?.line == 2, "\(found)")
+            #expect(found.allSatisfy { !$0.reason.filter(\.isNumber).contains("4111111111111111") }, "\(found)")
+        }
+        #expect(TextSafety.quoted("W\u{1B}[2J") == "\"W<U+001B>[2J\"" && TextSafety.quoted("AB-12") == "\"AB-12\"")
+    }
+
     @Test func aRepeatedColumnRefusesTheFile() throws {
         let f = try CounterFixture()
         let file = "account,amount,tender,reference,Amount\n100001,5.00,ach,WEB-1,500.00\n"

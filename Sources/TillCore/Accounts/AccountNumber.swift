@@ -7,10 +7,10 @@ public struct AccountNumber: Hashable, Comparable, Sendable, Codable, CustomStri
         let trimmed = text.trimmingSpaces()
         guard !trimmed.isEmpty else { throw DomainError(.invalidAccountNumber, "Account number is empty") }
         guard trimmed.count <= 20 else {
-            throw DomainError(.invalidAccountNumber, "Account number \"\(trimmed)\" is longer than 20 characters")
+            throw DomainError(.invalidAccountNumber, "Account number \(TextSafety.quoted(trimmed)) is longer than 20 characters")
         }
         for character in trimmed where !(character.isASCIIDigit || character.isASCIILetter || character == "-") {
-            throw DomainError(.invalidAccountNumber, "Account number \"\(trimmed)\" may hold only digits, letters and dashes")
+            throw DomainError(.invalidAccountNumber, "Account number \(TextSafety.quoted(trimmed)) may hold only digits, letters and dashes")
         }
         rawValue = trimmed
     }

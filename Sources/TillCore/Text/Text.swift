@@ -52,6 +52,17 @@ public enum TextSafety {
         }
     }
 
+    /// Text a person typed or a file held, as a message may quote it: in quotes, each unsafe
+    /// character named by its code point (`<U+001B>`), and a full card number withheld.
+    public static func quoted(_ text: String) -> String {
+        if CardNumber.looksLikeFullCardNumber(text) { return "(a full card number, withheld)" }
+        var shown = ""
+        for scalar in text.unicodeScalars {
+            if isUnsafe(scalar) { shown += "<" + describe(scalar).prefix { $0 != " " } + ">" } else { shown.unicodeScalars.append(scalar) }
+        }
+        return "\"" + shown + "\""
+    }
+
     public static func firstUnsafe(in text: String) -> Unicode.Scalar? {
         text.unicodeScalars.first(where: isUnsafe)
     }

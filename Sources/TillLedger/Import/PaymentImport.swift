@@ -86,7 +86,7 @@ extension Ledger {
             guard amount.isPositive else { throw DomainError(.csv, "amount must be more than $0.00") }
             let tenderText = try file.required("tender", in: row)
             guard let tender = TenderKind(spelling: tenderText), [.ach, .card, .check].contains(tender) else {
-                throw DomainError(.csv, "tender \"\(tenderText)\" is not ach, card or check (lockbox)")
+                throw DomainError(.csv, "tender \(TextSafety.quoted(tenderText)) is not ach, card or check (lockbox)")
             }
             let reference = try file.required("reference", in: row)
             guard reference.count <= 40 else { throw DomainError(.csv, "reference is over 40 characters") }

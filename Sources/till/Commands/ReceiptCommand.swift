@@ -20,7 +20,7 @@ struct ReceiptCommand: ParsableCommand {
 
     func run() throws {
         try reporting {
-            guard let value = Int64(number.trimmingSpacesAndTabs()), value > 0 else {
+            guard !CardNumber.looksLikeFullCardNumber(number), let value = Int64(number.trimmingSpacesAndTabs()), value > 0 else {
                 throw Failure(message: "A receipt number is a whole number, e.g. 1042")
             }
             let receipt = ReceiptNumber(value)
