@@ -1,4 +1,6 @@
+import Dispatch
 import GRDB
+import Synchronization
 import TillCore
 
 /// Everything the closer settles a business day with: the drawers, the deposit slip,
@@ -120,8 +122,25 @@ public struct Settlement: Sendable {
 
 extension Ledger {
     /// The settlement of a business day, open or closed.
+    ///
+    /// A day of thousands of payments is read in two halves at once, on two of the pool's
+    /// connections (a counter host has two cores or more): the allocations' revenue split and
+    /// the checks on one, everything else on this one. The halves count only when both saw the same ledger
+    /// (the same newest transaction and allocation); otherwise this connection reads the split too.
     public func settlement(_ date: BusinessDate) throws -> Settlement {
-        try read { db in try Self.settlement(date, db) }
+        let other = Mutex<DayScan.SecondHalf?>(nil)
+        let group = DispatchGroup()
+        DispatchQueue.global(qos: .userInitiated).async(group: group) {
+            // A failure here only means this connection reads the half itself.
+            let half = try? self.read { db in try DayScan.SecondHalf.read(day: date.description, db) }
+            other.withLock { $0 = half ?? nil }
+        }
+        return try read { db in
+            try Self.settlement(date, db) {
+                group.wait()
+                return other.withLock { $0 }
+            }
+        }
     }
 
     /// Closes the open business day: every drawer must be closed. Posts the deposit (cash less
@@ -179,33 +198,31 @@ extension Ledger {
         }
     }
 
-    static func settlement(_ date: BusinessDate, _ db: Database) throws -> Settlement {
+    /// `secondHalf` gives the day's second half (`DayScan.SecondHalf`) when it was read on another
+    /// connection (nil: read it here).
+    static func settlement(_ date: BusinessDate, _ db: Database,
+                           secondHalf: () -> DayScan.SecondHalf? = { nil }) throws -> Settlement {
         let day = date.description
         let closed = try Row.fetchOne(db, sql: """
             SELECT b.closed_at, o.login, b.deposit_bag FROM business_days b JOIN operators o ON o.id = b.closed_by
             WHERE b.date = ? AND b.closed_at IS NOT NULL
             """, arguments: [day]).map { Settlement.ClosedDay(at: $0[0], by: $0[1], bag: $0[2] ?? "") }
         let drawers = try drawers(on: date, db)
-        // The day's running totals give every drawer's figures and the day's; the checks come by index.
-        let pass = try tenderPass(day: day, session: nil, db)
+        // The day's running totals give every drawer's figures and the day's; one scan of the
+        // day's rows gives the checks, the revenue distribution and the receipt range.
+        var pass = try tenderPass(day: day, session: nil, db)
+        let scan = try DayScan.read(day, db, secondHalf: secondHalf)
+        for (session, checks) in scan.checks { pass.drawers[session, default: .init()].checks = checks }
         let expectations = try Self.expectations(from: pass, sessions: drawers.map(\.id), db)
         let closedIDs = drawers.filter { !$0.isOpen }.map(\.id)
         let missing = Set(drawers.flatMap { $0.close?.balance.missing.map(\.tenderID) ?? [] })
         let checks = closedIDs.flatMap { expectations[$0]?.checks ?? [] }.filter { !missing.contains($0.tenderID) }
-        let range = try dayRange(day, db)
         var tenders = TenderKind.allCases.compactMap { kind in
             // A tender taken and voided the same day nets to nothing: no line for it.
             pass.byTender[kind].flatMap { $0.count == 0 && $0.amount.isZero ? nil : Settlement.TenderLine(kind: kind, count: $0.count, amount: $0.amount) }
         }
-        let (revenue, bank) = try revenueAndBank(day, range: range, db)
-        if bank.count > 0 { tenders.append(Settlement.TenderLine(kind: .check, count: bank.count, amount: bank.amount, atBank: true)) }
-
-        let receipts = try Row.fetchOne(db, sql: """
-            SELECT MIN(receipt_number), MAX(receipt_number), COUNT(receipt_number) FROM transactions
-            WHERE id BETWEEN ? AND ? AND business_date = ? AND receipt_number IS NOT NULL
-            """, arguments: [range?.first ?? 0, range?.last ?? -1, day]).flatMap { row -> (ReceiptNumber, ReceiptNumber, Int)? in
-            guard let first: Int64 = row[0], let last: Int64 = row[1] else { return nil }
-            return (ReceiptNumber(first), ReceiptNumber(last), row[2])
+        if scan.bank.count > 0 {
+            tenders.append(Settlement.TenderLine(kind: .check, count: scan.bank.count, amount: scan.bank.amount, atBank: true))
         }
 
         let corrections = try Row.fetchAll(db, sql: """
@@ -238,7 +255,7 @@ extension Ledger {
                           cashCounted: try pooledCount(kind: "close", sessions: closedIDs, db),
                           drops: try pooledCount(kind: "drop", sessions: drawers.map(\.id), db),
                           floatsKept: Money(cents: drawers.filter { !$0.isOpen }.reduce(0) { $0 + $1.openingFloat.cents }),
-                          checks: checks, tenders: tenders, revenue: revenue.lines, receipts: receipts,
+                          checks: checks, tenders: tenders, revenue: scan.revenue.lines, receipts: scan.receipts,
                           corrections: corrections)
         settlement.batches = batches
         return settlement

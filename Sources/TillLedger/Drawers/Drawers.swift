@@ -299,8 +299,8 @@ extension Ledger {
         var byTender: [TenderKind: (count: Int, amount: Money)] = [:]
     }
 
-    /// Reads the running totals (`tender_totals`, a few rows a drawer) and lists the checks and
-    /// money orders by their own index: a settlement never walks every tender of the day.
+    /// Reads the running totals (`tender_totals`, a few rows a drawer) and, for one drawer, lists
+    /// its checks and money orders: a settlement never walks every tender of the day.
     static func tenderPass(day: String, session: Int64?, _ db: Database) throws -> TenderPass {
         var pass = TenderPass()
         var totalsSQL = "SELECT drawer_session_id, kind, receipt, count, amount_cents FROM tender_totals WHERE business_date = ?"
@@ -318,29 +318,16 @@ extension Ledger {
             let drawer = pass.drawers[session]?.byTender[kind] ?? (0, .zero)
             pass.drawers[session, default: .init()].byTender[kind] = (drawer.count + count, Money(cents: drawer.amount.cents + amount))
         }
-        // The checks and money orders: one drawer's through its transactions, a day's through the
-        // checks' own index over the day's range of transactions.
-        let condition: String
-        let arguments: StatementArguments
-        if let session {
-            condition = "t.drawer_session_id = ?"
-            arguments = [session]
-        } else {
-            guard let range = try Row.fetchOne(db, sql: "SELECT MIN(id), MAX(id) FROM transactions WHERE business_date = ?",
-                                               arguments: [day]), let first: Int64 = range[0], let last: Int64 = range[1] else {
-                return pass
-            }
-            condition = "x.transaction_id BETWEEN ? AND ? AND t.business_date = ? AND t.drawer_session_id IS NOT NULL"
-            arguments = [first, last, day]
-        }
+        // One drawer's checks and money orders through its transactions; a day's come from its
+        // scan (`DayScan`).
+        guard let session else { return pass }
         // A voided check was handed back: it is not in the drawer.
-        // Read through SQLite's C API: a day's settlement lists thousands of checks.
         let rows = try RawCursor(db, """
             \(checkSelect)
-            WHERE x.kind IN ('check', 'money-order') AND \(condition) AND x.amount_cents > 0
+            WHERE x.kind IN ('check', 'money-order') AND t.drawer_session_id = ? AND x.amount_cents > 0
               AND NOT EXISTS (SELECT 1 FROM transactions v WHERE v.corrects_id = t.id AND v.kind = 'void')
             ORDER BY x.id
-            """, arguments: arguments)
+            """, arguments: [session])
         let moneyOrder = Array(TenderKind.moneyOrder.rawValue.utf8)
         while rows.hasRow {
             let check = DrawerCheck(tenderID: rows.int(0), kind: rows.textEquals(1, moneyOrder) ? .moneyOrder : .check,

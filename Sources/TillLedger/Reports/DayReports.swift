@@ -15,10 +15,25 @@ public enum ReportText {
     /// goes right-aligned below it: a check number, an account or a terminal is never cut. The
     /// report functions split such a row into its lines (`lines(_:)`).
     static func row(_ label: String, _ value: String, _ width: Int) -> String {
-        if label.count + 1 + value.count <= width {
-            return label + String(repeating: " ", count: width - label.count - value.count) + value
+        let labelWidth = columns(label), valueWidth = columns(value)
+        if labelWidth + 1 + valueWidth <= width {
+            return label + spaces(width - labelWidth - valueWidth) + value
         }
-        return label + "\n" + String(repeating: " ", count: max(0, width - value.count)) + value
+        return label + "\n" + spaces(width - valueWidth) + value
+    }
+
+    private static let blank = String(repeating: " ", count: 256)
+
+    /// `count` spaces (none for a count below one).
+    static func spaces(_ count: Int) -> String {
+        count <= blank.utf8.count ? String(Substring(blank.utf8.prefix(max(0, count)))) : String(repeating: " ", count: count)
+    }
+
+    /// Characters in `text`: for ASCII (almost every line of a report) its byte count, without
+    /// walking its characters; a settlement lists thousands of checks.
+    static func columns(_ text: String) -> Int {
+        var text = text
+        return text.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } } ? text.utf8.count : text.count
     }
 
     /// The report's lines, each row that needed two lines split into them and any longer text
@@ -29,9 +44,10 @@ public enum ReportText {
         for row in rows {
             // Most rows fit as they are: a row's width in bytes bounds its width in characters.
             if row.utf8.count <= width { lines.append(row); continue }
-            for part in row.split(separator: "\n", omittingEmptySubsequences: false) {
-                let text = String(part)
-                if text.count <= width { lines.append(text) } else { lines += text.wrapped(width) }
+            // Split by bytes: walking the characters of thousands of rows was most of a settlement's report.
+            for part in row.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+                let text = String(Substring(part))
+                if columns(text) <= width { lines.append(text) } else { lines += text.wrapped(width) }
             }
         }
         return lines

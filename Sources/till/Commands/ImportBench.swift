@@ -1,18 +1,40 @@
+import ArgumentParser
 import Foundation
 import Synchronization
 import TillCore
 import TillLedger
 
-/// A payment file imported while a counter keeps taking payments: the import's rate, and how
-/// long each counter payment waited from asking to committed.
-enum ImportBench {
+/// `till bench import`: a payment file imported alone, then another while a counter keeps taking
+/// payments: the import's rate each time, and how long each counter payment waited from asking
+/// to committed.
+struct ImportBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Time a payment file's import alone and while a counter posts every 20 ms (posts into the ledger: use a demo ledger).")
+
+    @OptionGroup var ledger: LedgerOptions
+    @Option(help: "Lines in each payment file.") var lines = 50_000
+    @Option(help: "Seed for choosing accounts.") var seed: UInt64 = 7
+
+    func run() throws {
+        try reporting {
+            let book = try ledger.open()
+            let alone = try Self.measure(book, lines: lines, seed: seed, counter: false)
+            let busy = try Self.measure(book, lines: lines, seed: seed &+ 1, counter: true)
+            print("ledger \(book.path): \(try book.accountCount()) accounts; payment files of \(lines) lines")
+            print("import alone            \(alone.linesPerSecond) lines/s")
+            print("import during counter   \(busy.linesPerSecond) lines/s")
+            for (name, samples) in busy.figures { print(name.padding(toLength: 24, withPad: " ", startingAt: 0) + samples.summary) }
+        }
+    }
+
     struct Result {
         var figures: [(String, Samples)]
         var linesPerSecond: Int
         var lines: Int
     }
 
-    static func measure(_ book: Ledger, lines: Int, seed: UInt64) throws -> Result {
+    static func measure(_ book: Ledger, lines: Int, seed: UInt64, counter: Bool = true) throws -> Result {
         guard let supervisor = try book.operatorID("super"), let cashier = try book.operatorID("cashier") else {
             throw Failure(message: "No demo operators: benchmark a demo ledger")
         }
@@ -26,9 +48,9 @@ enum ImportBench {
         }
         let file = Array(text.utf8)
         // The counter: its own connection to the ledger, as another terminal has.
-        let counter = try Ledger(path: book.path)
-        let drawer = try counter.currentDrawer(operatorID: cashier, terminal: "BENCHIMP")
-            ?? counter.openDrawer(operatorID: cashier, terminal: "BENCHIMP")
+        let terminal = try Ledger(path: book.path)
+        let drawer = try terminal.currentDrawer(operatorID: cashier, terminal: "BENCHIMP")
+            ?? terminal.openDrawer(operatorID: cashier, terminal: "BENCHIMP")
         let sample = try book.benchSample(count: 500, seed: seed &+ 4)
         // The counter takes a payment every 20 ms on a thread of its own while the import runs.
         let state = Mutex((done: false, waits: Samples(), failure: String?.none))
@@ -37,6 +59,7 @@ enum ImportBench {
         let group = DispatchGroup()
         group.enter()
         Thread.detachNewThread {
+            guard counter else { group.leave(); return }
             var index = 0
             var waits = Samples()
             var failure: String?
@@ -46,7 +69,7 @@ enum ImportBench {
                     let payment = Payment(lines: [.account(try AccountNumber(numbers[index % numbers.count]), Money(cents: 500))],
                                           tenders: [.cash(Money(cents: 500))])
                     try waits.timeThrowing {
-                        _ = try counter.post(payment, operatorID: cashier, terminal: "BENCHIMP",
+                        _ = try terminal.post(payment, operatorID: cashier, terminal: "BENCHIMP",
                                              idempotencyKey: "bench-imp-\(run)-\(index)", drawerSession: drawerID)
                     }
                 } catch { failure = "\(error)" }

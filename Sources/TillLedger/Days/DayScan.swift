@@ -1,0 +1,237 @@
+import GRDB
+import TillCore
+
+/// One read of a business day's own rows, for its settlement: the revenue distribution, what
+/// the bank took straight in (lockbox checks), the receipt range and the checks and money
+/// orders still in the drawers.
+///
+/// A day's transactions lie between the day's first and last transaction id, and their postings
+/// between those transactions' first and last posting id, so both are read in rowid order as
+/// two straight runs of the tables instead of an index probe per transaction. The figures are
+/// the same as a query per transaction would give: `ReconciliationTests` re-derives them.
+struct DayScan {
+    var revenue = RevenueDistribution()
+    var bank: (count: Int, amount: Money) = (0, .zero)
+    var receipts: (first: ReceiptNumber, last: ReceiptNumber, count: Int)?
+    /// Checks and money orders taken in drawers and not voided (handed back), by drawer session,
+    /// in the order they were taken.
+    var checks: [Int64: [DrawerCheck]] = [:]
+
+    /// What the scan keeps of each transaction in the day's id range.
+    private enum Kind: UInt8 { case otherDay, other, payment, miscReceipt, void }
+
+    /// The day's scan; `given`, when it returns one, is the other half (`SecondHalf`) read
+    /// meanwhile on another connection: it counts only if that connection saw this same ledger.
+    static func read(_ day: String, _ db: Database, secondHalf given: () -> SecondHalf? = { nil }) throws -> DayScan {
+        var scan = DayScan()
+        guard let range = try Row.fetchOne(db, sql: "SELECT MIN(id), MAX(id) FROM transactions WHERE business_date = ?", arguments: [day]),
+              let first: Int64 = range[0], let last: Int64 = range[1] else { return scan }
+        let count = Int(last - first + 1)
+        var kinds = [Kind](repeating: .otherDay, count: count)
+        // Transactions a void of the day corrects, with how many voids correct each.
+        var voidsOf: [Int64: Int64] = [:]
+
+        let transactions = try RawCursor(db, """
+            SELECT id, CASE WHEN business_date <> ? THEN 0 WHEN kind = 'payment' THEN 2 WHEN kind = 'misc-receipt' THEN 3
+                            WHEN kind = 'void' THEN 4 ELSE 1 END,
+                   COALESCE(receipt_number, 0), COALESCE(corrects_id, 0)
+            FROM transactions WHERE id BETWEEN ? AND ? ORDER BY id
+            """, arguments: [day, first, last])
+        var receiptCount = 0, lowest = Int64.max, highest: Int64 = 0
+        while transactions.hasRow {
+            let index = Int(transactions.int(0) - first)
+            let kind = Kind(rawValue: UInt8(transactions.int(1))) ?? .other
+            kinds[index] = kind
+            if kind != .otherDay {
+                let receipt = transactions.int(2)
+                if receipt > 0 { receiptCount += 1; lowest = min(lowest, receipt); highest = max(highest, receipt) }
+                if kind == .void { voidsOf[transactions.int(3), default: 0] += 1 }
+            }
+            try transactions.advance()
+        }
+        if receiptCount > 0 { scan.receipts = (ReceiptNumber(lowest), ReceiptNumber(highest), receiptCount) }
+
+        // What each payment, misc receipt and void credited (a void: debited back) to receivables,
+        // deposits and revenue codes; and a payment's debit to the bank (a lockbox check).
+        let codes = BookAccount.revenueCodes
+        var byCode = [Int64](repeating: 0, count: codes.count)
+        var credited: Int64 = 0, deposits: Int64 = 0, bankCount = 0, bankAmount: Int64 = 0
+        if let postingRange = try Row.fetchOne(db, sql: "SELECT MIN(id), MAX(id) FROM postings WHERE transaction_id BETWEEN ? AND ?",
+                                               arguments: [first, last]),
+           let firstPosting: Int64 = postingRange[0], let lastPosting: Int64 = postingRange[1] {
+            // `+transaction_id`: the rowid range drives the read, not the transaction index. The
+            // tender books (half the rows) count in the tender totals, not here.
+            let postings = try RawCursor(db, """
+                SELECT transaction_id,
+                       CASE book WHEN 'AR' THEN -2 WHEN 'DEPOSITS' THEN -3 WHEN 'BANK' THEN -4 ELSE \(Ledger.revenueIndexSQL("book")) END,
+                       amount_cents
+                FROM postings WHERE id BETWEEN ? AND ? AND +transaction_id BETWEEN ? AND ?
+                  AND book NOT IN ('CASH', 'CHECKS', 'MONEY_ORDERS', 'CARD', 'ACH')
+                """, arguments: [firstPosting, lastPosting, first, last])
+            while postings.hasRow {
+                let index = Int(postings.int(0) - first)
+                let kind = kinds[index]
+                if kind == .payment || kind == .miscReceipt || kind == .void {
+                    let book = postings.int(1), amount = postings.int(2)
+                    switch book {
+                    case -2: credited -= amount
+                    case -3: deposits -= amount
+                    case -4: if kind == .payment { bankCount += 1; bankAmount += amount }
+                    case 0...: byCode[Int(book)] -= amount
+                    default: break
+                    }
+                }
+                try postings.advance()
+            }
+        }
+        scan.bank = (bankCount, Money(cents: bankAmount))
+
+        // Each allocation a payment made when it was posted, split over the paid charge's
+        // revenue lines; a void counts its original's allocations negatively. A transaction's
+        // splits count once for a payment of the day less once for each void of the day of it.
+        // The other half, read on another connection, counts only if it saw this same ledger.
+        let stamp = try Stamp.read(db)
+        let half = try given().flatMap { $0.stamp == stamp ? $0 : nil } ?? SecondHalf.read(day: day, first: first, last: last, db)
+        scan.checks = half.checks
+        let splits = half.splits
+        var allocated: Int64 = 0, recharged: Int64 = 0
+        func add(_ split: AllocationSplit, weight: Int64) {
+            allocated += weight * split.allocated
+            recharged += weight * split.recharged
+            for (index, cents) in split.byCode.enumerated() where cents != 0 { byCode[index] += weight * cents }
+        }
+        for (transaction, split) in splits.byTransaction {
+            let own: Int64 = kinds[Int(transaction - first)] == .payment ? 1 : 0
+            let weight = own - (voidsOf[transaction] ?? 0)
+            if weight != 0 { add(split, weight: weight) }
+        }
+        // Voids of the day whose payment was posted before the day's first transaction.
+        for original in voidsOf.keys.sorted() where original < first || original > last {
+            for split in try allocationSplits(transaction: original, db).byTransaction.values { add(split, weight: -(voidsOf[original] ?? 0)) }
+        }
+        for (index, cents) in byCode.enumerated() where cents != 0 { scan.revenue.byCode[codes[index]] = Money(cents: cents) }
+        scan.revenue.depositsCollected = Money(cents: deposits)
+        scan.revenue.recharged = Money(cents: recharged)
+        scan.revenue.unapplied = Money(cents: credited - allocated)
+
+        return scan
+    }
+
+    /// What the allocations of a range of transactions paid, by transaction: each allocation a
+    /// transaction's own credit made when it was posted, split over the paid charge's revenue
+    /// lines by `RevenueSplit` (a paid charge that is not a bill or fee is `recharged`).
+    struct AllocationSplits: Sendable {
+        var byTransaction: [Int64: AllocationSplit] = [:]
+    }
+
+    /// The half of the day's read that needs nothing from the other: the allocations' splits and
+    /// the checks and money orders in the drawers, with the state of the ledger it was read from.
+    struct SecondHalf: Sendable {
+        var splits = AllocationSplits()
+        var checks: [Int64: [DrawerCheck]] = [:]
+        var stamp = Stamp()
+
+        /// The business day's second half (nil: no transaction on the day).
+        static func read(day: String, _ db: Database) throws -> SecondHalf? {
+            guard let range = try Row.fetchOne(db, sql: "SELECT MIN(id), MAX(id) FROM transactions WHERE business_date = ?",
+                                               arguments: [day]),
+                  let first: Int64 = range[0], let last: Int64 = range[1] else { return nil }
+            return try read(day: day, first: first, last: last, db)
+        }
+
+        static func read(day: String, first: Int64, last: Int64, _ db: Database) throws -> SecondHalf {
+            var half = SecondHalf(splits: try allocationSplits(first: first, last: last, db), stamp: try Stamp.read(db))
+            // The checks and money orders taken in drawers, by the checks' own index over the
+            // day's range; a voided one was handed back.
+            let rows = try RawCursor(db, """
+                SELECT x.id, x.kind, x.reference, x.amount_cents, t.receipt_number,
+                       COALESCE((SELECT a.number FROM postings p JOIN accounts a ON a.id = p.account_id
+                                 WHERE p.transaction_id = t.id AND p.account_id IS NOT NULL ORDER BY p.id LIMIT 1), ''),
+                       t.drawer_session_id
+                FROM tenders x CROSS JOIN transactions t ON t.id = x.transaction_id
+                WHERE x.kind IN ('check', 'money-order') AND x.transaction_id BETWEEN ? AND ? AND x.amount_cents > 0
+                  AND t.business_date = ? AND t.drawer_session_id IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM transactions v WHERE v.corrects_id = t.id AND v.kind = 'void')
+                ORDER BY x.id
+                """, arguments: [first, last, day])
+            let moneyOrder = Array(TenderKind.moneyOrder.rawValue.utf8)
+            while rows.hasRow {
+                half.checks[rows.int(6), default: []].append(DrawerCheck(
+                    tenderID: rows.int(0), kind: rows.textEquals(1, moneyOrder) ? .moneyOrder : .check, number: rows.string(2),
+                    account: rows.string(5), amount: Money(cents: rows.int(3)), receipt: rows.isNull(4) ? nil : ReceiptNumber(rows.int(4))))
+                try rows.advance()
+            }
+            return half
+        }
+    }
+
+    struct AllocationSplit: Sendable {
+        var allocated: Int64 = 0
+        var recharged: Int64 = 0
+        var byCode = [Int64](repeating: 0, count: BookAccount.revenueCodes.count)
+    }
+
+    /// Every posting writes a transaction, and every allocation is written with one: two reads
+    /// that see the same newest transaction and allocation see the same day.
+    struct Stamp: Sendable, Equatable {
+        var transaction: Int64 = 0
+        var allocation: Int64 = 0
+
+        static func read(_ db: Database) throws -> Stamp {
+            let row = try Row.fetchOne(db, sql: "SELECT (SELECT MAX(id) FROM transactions), (SELECT MAX(id) FROM allocations)")
+            return Stamp(transaction: row?[0] ?? 0, allocation: row?[1] ?? 0)
+        }
+    }
+
+    private static let allocationSQL = """
+        SELECT al.transaction_id, al.id, al.amount_cents, cp.transaction_id, COALESCE(rp.id, 0),
+               \(Ledger.revenueIndexSQL("rp.book")), COALESCE(-rp.amount_cents, 0)
+        FROM allocations al JOIN postings cp ON cp.id = al.credit_posting_id
+        JOIN postings chp ON chp.id = al.charge_posting_id
+        LEFT JOIN postings rp ON rp.transaction_id = chp.transaction_id AND rp.amount_cents < 0 AND rp.book <> 'AR'
+        """
+
+    static func allocationSplits(first: Int64, last: Int64, _ db: Database) throws -> AllocationSplits {
+        try walk(try RawCursor(db, "\(allocationSQL) WHERE al.transaction_id BETWEEN ? AND ? ORDER BY al.id", arguments: [first, last]))
+    }
+
+    static func allocationSplits(transaction: Int64, _ db: Database) throws -> AllocationSplits {
+        try walk(try RawCursor(db, "\(allocationSQL) WHERE al.transaction_id = ? ORDER BY al.id", arguments: [transaction]))
+    }
+
+    private static func walk(_ rows: RawCursor) throws -> AllocationSplits {
+        var result = AllocationSplits()
+        var current: (transaction: Int64, allocation: Int64, amount: Int64)?
+        var parts: [(id: Int64, code: Int64, weight: Int64)] = []
+        func flush() {
+            guard let allocation = current else { return }
+            var split = result.byTransaction[allocation.transaction] ?? AllocationSplit()
+            split.allocated += allocation.amount
+            // The rounding rule takes the charge's lines in the order they were posted.
+            parts.sort { $0.id < $1.id }
+            let shares = RevenueSplit.split(Money(cents: allocation.amount), weights: parts.map(\.weight))
+            var other = allocation.amount
+            for (part, share) in zip(parts, shares) where part.code >= 0 {
+                split.byCode[Int(part.code)] += share.cents
+                other -= share.cents
+            }
+            split.recharged += other
+            result.byTransaction[allocation.transaction] = split
+        }
+        while rows.hasRow {
+            let allocation = rows.int(1)
+            if current?.allocation != allocation {
+                flush()
+                current = nil
+                parts.removeAll(keepingCapacity: true)
+                // Only what the transaction's own credit paid when it was posted.
+                let transaction = rows.int(0)
+                if rows.int(3) == transaction { current = (transaction, allocation, rows.int(2)) }
+            }
+            if current != nil && rows.int(4) != 0 { parts.append((rows.int(4), rows.int(5), rows.int(6))) }
+            try rows.advance()
+        }
+        flush()
+        return result
+    }
+}
