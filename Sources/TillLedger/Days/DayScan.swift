@@ -28,6 +28,8 @@ struct DayScan {
               let first: Int64 = range[0], let last: Int64 = range[1] else { return scan }
         let count = Int(last - first + 1)
         var kinds = [Kind](repeating: .otherDay, count: count)
+        // Each transaction's first account: the account a check is listed under.
+        var firstAccount = [Int64](repeating: 0, count: count)
         // Transactions a void of the day corrects, with how many voids correct each.
         var voidsOf: [Int64: Int64] = [:]
 
@@ -52,7 +54,8 @@ struct DayScan {
         if receiptCount > 0 { scan.receipts = (ReceiptNumber(lowest), ReceiptNumber(highest), receiptCount) }
 
         // What each payment, misc receipt and void credited (a void: debited back) to receivables,
-        // deposits and revenue codes; and a payment's debit to the bank (a lockbox check).
+        // deposits and revenue codes; a payment's debit to the bank (a lockbox check); and each
+        // transaction's first account.
         let codes = BookAccount.revenueCodes
         var byCode = [Int64](repeating: 0, count: codes.count)
         var credited: Int64 = 0, deposits: Int64 = 0, bankCount = 0, bankAmount: Int64 = 0
@@ -60,17 +63,19 @@ struct DayScan {
                                                arguments: [first, last]),
            let firstPosting: Int64 = postingRange[0], let lastPosting: Int64 = postingRange[1] {
             // `+transaction_id`: the rowid range drives the read, not the transaction index. The
-            // tender books (half the rows) count in the tender totals, not here.
+            // tender books (half the rows, no account) count in the tender totals, not here.
             let postings = try RawCursor(db, """
                 SELECT transaction_id,
                        CASE book WHEN 'AR' THEN -2 WHEN 'DEPOSITS' THEN -3 WHEN 'BANK' THEN -4 ELSE \(Ledger.revenueIndexSQL("book")) END,
-                       amount_cents
+                       amount_cents, COALESCE(account_id, 0)
                 FROM postings WHERE id BETWEEN ? AND ? AND +transaction_id BETWEEN ? AND ?
-                  AND book NOT IN ('CASH', 'CHECKS', 'MONEY_ORDERS', 'CARD', 'ACH')
+                  AND (book NOT IN ('CASH', 'CHECKS', 'MONEY_ORDERS', 'CARD', 'ACH') OR account_id IS NOT NULL) ORDER BY id
                 """, arguments: [firstPosting, lastPosting, first, last])
             while postings.hasRow {
                 let index = Int(postings.int(0) - first)
                 let kind = kinds[index]
+                let account = postings.int(3)
+                if account != 0 && firstAccount[index] == 0 { firstAccount[index] = account }
                 if kind == .payment || kind == .miscReceipt || kind == .void {
                     let book = postings.int(1), amount = postings.int(2)
                     switch book {
@@ -92,8 +97,21 @@ struct DayScan {
         // The other half, read on another connection, counts only if it saw this same ledger.
         let stamp = try Stamp.read(db)
         let half = try given().flatMap { $0.stamp == stamp ? $0 : nil } ?? SecondHalf.read(day: day, first: first, last: last, db)
-        scan.checks = half.checks
         let splits = half.splits
+        var numbers: [Int64: String] = [:]
+        let number = try db.cachedStatement(sql: "SELECT number FROM accounts WHERE id = ?")
+        for check in half.checks {
+            let accountID = firstAccount[Int(check.transaction - first)]
+            var account = ""
+            if accountID != 0 {
+                if let known = numbers[accountID] { account = known } else {
+                    account = try String.fetchOne(number, arguments: [accountID]) ?? ""
+                    numbers[accountID] = account
+                }
+            }
+            scan.checks[check.session, default: []].append(DrawerCheck(tenderID: check.tenderID, kind: check.kind, number: check.number,
+                                                                      account: account, amount: check.amount, receipt: check.receipt))
+        }
         var allocated: Int64 = 0, recharged: Int64 = 0
         func add(_ split: AllocationSplit, weight: Int64) {
             allocated += weight * split.allocated
@@ -128,8 +146,19 @@ struct DayScan {
     /// the checks and money orders in the drawers, with the state of the ledger it was read from.
     struct SecondHalf: Sendable {
         var splits = AllocationSplits()
-        var checks: [Int64: [DrawerCheck]] = [:]
+        /// In the order taken; the account each is listed under comes from the first half.
+        var checks: [Check] = []
         var stamp = Stamp()
+
+        struct Check: Sendable {
+            let tenderID: Int64
+            let kind: TenderKind
+            let number: String
+            let amount: Money
+            let receipt: ReceiptNumber?
+            let session: Int64
+            let transaction: Int64
+        }
 
         /// The business day's second half (nil: no transaction on the day).
         static func read(day: String, _ db: Database) throws -> SecondHalf? {
@@ -144,10 +173,7 @@ struct DayScan {
             // The checks and money orders taken in drawers, by the checks' own index over the
             // day's range; a voided one was handed back.
             let rows = try RawCursor(db, """
-                SELECT x.id, x.kind, x.reference, x.amount_cents, t.receipt_number,
-                       COALESCE((SELECT a.number FROM postings p JOIN accounts a ON a.id = p.account_id
-                                 WHERE p.transaction_id = t.id AND p.account_id IS NOT NULL ORDER BY p.id LIMIT 1), ''),
-                       t.drawer_session_id
+                SELECT x.id, x.kind, x.reference, x.amount_cents, t.receipt_number, t.id, t.drawer_session_id
                 FROM tenders x CROSS JOIN transactions t ON t.id = x.transaction_id
                 WHERE x.kind IN ('check', 'money-order') AND x.transaction_id BETWEEN ? AND ? AND x.amount_cents > 0
                   AND t.business_date = ? AND t.drawer_session_id IS NOT NULL
@@ -156,9 +182,10 @@ struct DayScan {
                 """, arguments: [first, last, day])
             let moneyOrder = Array(TenderKind.moneyOrder.rawValue.utf8)
             while rows.hasRow {
-                half.checks[rows.int(6), default: []].append(DrawerCheck(
-                    tenderID: rows.int(0), kind: rows.textEquals(1, moneyOrder) ? .moneyOrder : .check, number: rows.string(2),
-                    account: rows.string(5), amount: Money(cents: rows.int(3)), receipt: rows.isNull(4) ? nil : ReceiptNumber(rows.int(4))))
+                half.checks.append(Check(tenderID: rows.int(0), kind: rows.textEquals(1, moneyOrder) ? .moneyOrder : .check,
+                                         number: rows.string(2), amount: Money(cents: rows.int(3)),
+                                         receipt: rows.isNull(4) ? nil : ReceiptNumber(rows.int(4)), session: rows.int(6),
+                                         transaction: rows.int(5)))
                 try rows.advance()
             }
             return half

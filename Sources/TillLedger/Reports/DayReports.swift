@@ -22,6 +22,17 @@ public enum ReportText {
         return label + "\n" + spaces(width - valueWidth) + value
     }
 
+    /// `row` appended as its one or two lines, for the long lists (a day's checks).
+    static func appendRow(_ label: String, _ value: String, _ width: Int, to lines: inout [String]) {
+        let labelWidth = columns(label), valueWidth = columns(value)
+        if labelWidth + 1 + valueWidth <= width {
+            lines.append(label + spaces(width - labelWidth - valueWidth) + value)
+        } else {
+            if labelWidth <= width { lines.append(label) } else { lines += label.wrapped(width) }
+            lines.append(spaces(width - valueWidth) + value)
+        }
+    }
+
     private static let blank = String(repeating: " ", count: 256)
 
     /// `count` spaces (none for a count below one).
@@ -114,9 +125,14 @@ public enum ReportText {
         for line in pooled.lines { lines.append(row("  \(line.quantity) x \(line.denomination.label)", line.amount, width)) }
         lines += [row("Cash counted", pooled.total, width), row("Less floats kept for tomorrow", Money(cents: -s.floatsKept.cents), width),
                   row("Cash to deposit", s.cashToDeposit, width), rule(width)]
+        lines.reserveCapacity(lines.count + 2 * s.checks.count + 8)
         for check in s.checks {
-            let receipt = check.receipt.map { " rcpt \($0)" } ?? ""
-            lines.append(row("\(check.kind == .check ? "Check" : "M.O.") #\(check.number) acct \(check.account)\(receipt)", check.amount, width))
+            var label = check.kind == .check ? "Check #" : "M.O. #"
+            label += check.number
+            label += " acct "
+            label += check.account
+            if let receipt = check.receipt { label += " rcpt "; label += receipt.description }
+            appendRow(label, check.amount.formatted, width, to: &lines)
         }
         lines += [row("Checks (\(s.checks.filter { $0.kind == .check }.count))", s.checksTotal, width),
                   row("Money orders (\(s.checks.filter { $0.kind == .moneyOrder }.count))", s.moneyOrdersTotal, width),
