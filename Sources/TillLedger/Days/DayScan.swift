@@ -16,6 +16,8 @@ struct DayScan {
     /// Checks and money orders taken in drawers and not voided (handed back), by drawer session,
     /// in the order they were taken.
     var checks: [Int64: [DrawerCheck]] = [:]
+    var corrections: [Settlement.Correction] = []
+    var batches: [Settlement.Batch] = []
 
     /// What the scan keeps of each transaction in the day's id range.
     private enum Kind: UInt8 { case otherDay, other, payment, miscReceipt, void }
@@ -25,7 +27,11 @@ struct DayScan {
     static func read(_ day: String, _ db: Database, secondHalf given: () -> SecondHalf? = { nil }) throws -> DayScan {
         var scan = DayScan()
         guard let range = try Row.fetchOne(db, sql: "SELECT MIN(id), MAX(id) FROM transactions WHERE business_date = ?", arguments: [day]),
-              let first: Int64 = range[0], let last: Int64 = range[1] else { return scan }
+              let first: Int64 = range[0], let last: Int64 = range[1] else {
+            // Nothing posted on the day; a payment file's batch may be open all the same.
+            scan.batches = try Ledger.batches(day: day, db)
+            return scan
+        }
         let count = Int(last - first + 1)
         var kinds = [Kind](repeating: .otherDay, count: count)
         // Each transaction's first account: the account a check is listed under.
@@ -98,6 +104,8 @@ struct DayScan {
         let stamp = try Stamp.read(db)
         let half = try given().flatMap { $0.stamp == stamp ? $0 : nil } ?? SecondHalf.read(day: day, first: first, last: last, db)
         let splits = half.splits
+        scan.corrections = half.corrections
+        scan.batches = half.batches
         var numbers: [Int64: String] = [:]
         let number = try db.cachedStatement(sql: "SELECT number FROM accounts WHERE id = ?")
         for check in half.checks {
@@ -142,12 +150,15 @@ struct DayScan {
         var byTransaction: [Int64: AllocationSplit] = [:]
     }
 
-    /// The half of the day's read that needs nothing from the other: the allocations' splits and
-    /// the checks and money orders in the drawers, with the state of the ledger it was read from.
+    /// The half of the day's read that needs nothing from the other: the allocations' splits, the
+    /// checks and money orders in the drawers, the corrections and the batches, with the state of
+    /// the ledger it was read from.
     struct SecondHalf: Sendable {
         var splits = AllocationSplits()
         /// In the order taken; the account each is listed under comes from the first half.
         var checks: [Check] = []
+        var corrections: [Settlement.Correction] = []
+        var batches: [Settlement.Batch] = []
         var stamp = Stamp()
 
         struct Check: Sendable {
@@ -169,7 +180,9 @@ struct DayScan {
         }
 
         static func read(day: String, first: Int64, last: Int64, _ db: Database) throws -> SecondHalf {
-            var half = SecondHalf(splits: try allocationSplits(first: first, last: last, db), stamp: try Stamp.read(db))
+            var half = SecondHalf(splits: try allocationSplits(first: first, last: last, db),
+                                  corrections: try Ledger.corrections(day: day, db), batches: try Ledger.batches(day: day, db),
+                                  stamp: try Stamp.read(db))
             // The checks and money orders taken in drawers, by the checks' own index over the
             // day's range; a voided one was handed back.
             let rows = try RawCursor(db, """

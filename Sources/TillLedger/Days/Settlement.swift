@@ -225,7 +225,19 @@ extension Ledger {
             tenders.append(Settlement.TenderLine(kind: .check, count: scan.bank.count, amount: scan.bank.amount, atBank: true))
         }
 
-        let corrections = try Row.fetchAll(db, sql: """
+        var settlement = Settlement(date: date, closed: closed, drawers: drawers, expectations: expectations,
+                          cashCounted: try pooledCount(kind: "close", sessions: closedIDs, db),
+                          drops: try pooledCount(kind: "drop", sessions: drawers.map(\.id), db),
+                          floatsKept: Money(cents: drawers.filter { !$0.isOpen }.reduce(0) { $0 + $1.openingFloat.cents }),
+                          checks: checks, tenders: tenders, revenue: scan.revenue.lines, receipts: scan.receipts,
+                          corrections: scan.corrections)
+        settlement.batches = scan.batches
+        return settlement
+    }
+
+    /// The day's corrections and adjustments, in the order posted.
+    static func corrections(day: String, _ db: Database) throws -> [Settlement.Correction] {
+        try Row.fetchAll(db, sql: """
             SELECT t.receipt_number, c.receipt_number AS corrects, t.kind, o.login, a.login AS approver, t.memo,
                    COALESCE((SELECT SUM(x.amount_cents) FROM tenders x WHERE x.transaction_id = t.id),
                             (SELECT SUM(p.amount_cents) FROM postings p WHERE p.transaction_id = t.id AND p.amount_cents > 0)) AS amount
@@ -241,7 +253,11 @@ extension Ledger {
                                          operatorLogin: row["login"], approvedBy: row["approver"], memo: row["memo"])
         }
 
-        let batches = try Row.fetchAll(db, sql: """
+    }
+
+    /// The mail, drop-box and imported batches of the day.
+    static func batches(day: String, _ db: Database) throws -> [Settlement.Batch] {
+        try Row.fetchAll(db, sql: """
             SELECT b.id, b.kind, b.line_count, b.total_cents, b.control_total_cents, o.login, a.login AS approver, b.source,
                    (SELECT COUNT(*) FROM batch_lines l WHERE l.batch_id = b.id)
             FROM batches b JOIN operators o ON o.id = b.operator_id LEFT JOIN operators a ON a.id = b.approved_by
@@ -250,14 +266,5 @@ extension Ledger {
             Settlement.Batch(id: row[0], kind: row[1], lines: row[2], total: Money(cents: row[3]), control: Money(cents: row[4]),
                              operatorLogin: row[5], approvedBy: row[6], source: row[7], postedLines: row[8])
         }
-
-        var settlement = Settlement(date: date, closed: closed, drawers: drawers, expectations: expectations,
-                          cashCounted: try pooledCount(kind: "close", sessions: closedIDs, db),
-                          drops: try pooledCount(kind: "drop", sessions: drawers.map(\.id), db),
-                          floatsKept: Money(cents: drawers.filter { !$0.isOpen }.reduce(0) { $0 + $1.openingFloat.cents }),
-                          checks: checks, tenders: tenders, revenue: scan.revenue.lines, receipts: scan.receipts,
-                          corrections: corrections)
-        settlement.batches = batches
-        return settlement
     }
 }
