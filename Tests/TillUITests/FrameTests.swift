@@ -55,6 +55,20 @@ struct FrameTests {
         #expect(signIn.contains("1Help") && signIn.contains("10Quit") && !signIn.contains("Lookup"))
     }
 
+    /// At 80 columns every label is whole and a space parts it from the next key's number:
+    /// "5Reprint6Service7Reports" read as one word.
+    @Test func theKeyBarNeverRunsLabelsTogether() throws {
+        for width in [80, 100, 132] {
+            let f = try UIFixture(size: Size(width: width, height: 24))
+            f.signIn()
+            let bar = f.screen.line(23)
+            #expect(DisplayWidth.of(bar) <= width)
+            let words = bar.split(separator: " ").map(String.init)
+            #expect(words == ["1Help", "2Lookup", "3Pay", "4Drawer", "5Reprint", "6Service", "7Reports", "8Settle", "9Lock", "10Quit"],
+                    "at \(width) columns: \(bar)")
+        }
+    }
+
     @Test func questionMarkIsHelpUnlessTypingASearch() throws {
         let f = try UIFixture()
         f.signIn()

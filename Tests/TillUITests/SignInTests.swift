@@ -17,7 +17,7 @@ struct SignInTests {
         #expect(screen.line(0).contains("2026-11-20"))
         #expect(screen.line(1).contains("[Lookup]"))
         #expect(screen.contains("Signed in as Casey Cashier (cashier)"))
-        #expect(screen.line(23).hasPrefix("1Help   2Lookup 3Pay    4Drawer"))
+        #expect(screen.line(23).hasPrefix("1Help  2Lookup  3Pay  4Drawer"))
         #expect(screen.line(23).contains("10Quit"))
     }
 

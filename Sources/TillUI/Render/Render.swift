@@ -50,15 +50,34 @@ private func renderStatusLine(_ state: AppState, _ grid: inout Grid) {
     grid.put(DisplayWidth.truncate(right, to: width), x: max(0, width - DisplayWidth.of(right)), y: 0, role: .statusLine)
 }
 
+/// The F-key bar: each key's number and label whole, at least one space between them, the
+/// spare columns spread between the keys (at 80 columns "5Reprint 6Service 7Reports", never
+/// run together). Only on a screen too narrow for that are the labels shortened, each alike.
 private func renderKeyBar(_ bindings: [KeyBinding], _ grid: inout Grid) {
     let y = grid.size.height - 1
-    let slot = grid.size.width / 10
-    for number in 1...10 {
-        let label = bindings.first { $0.keys.contains(.function(number)) }?.label ?? ""
-        let x = (number - 1) * slot
-        let numberText = String(number)
-        grid.put(numberText, x: x, y: y, role: .fkeyNumber)
-        grid.put(DisplayWidth.pad(label, to: slot - numberText.count), x: x + numberText.count, y: y, role: .fkeyLabel)
+    let width = grid.size.width
+    let keys = (1...10).map { number in
+        (number: String(number), label: bindings.first { $0.keys.contains(.function(number)) }?.label ?? "")
+    }
+    let needed = keys.reduce(0) { $0 + $1.number.count + DisplayWidth.of($1.label) }
+    let gaps = keys.count - 1
+    var labels = keys.map(\.label)
+    var spare = width - needed
+    if spare < gaps {
+        // Too narrow for whole labels: each key gets the same slot, its label cut to fit.
+        let slot = max(1, width / keys.count)
+        labels = keys.map { DisplayWidth.truncate($0.label, to: max(0, slot - $0.number.count - 1)) }
+        spare = width - zip(keys, labels).reduce(0) { $0 + $1.0.number.count + DisplayWidth.of($1.1) }
+    }
+    var x = 0
+    for (index, key) in keys.enumerated() {
+        guard x < width else { break }
+        grid.put(key.number, x: x, y: y, role: .fkeyNumber)
+        x += key.number.count
+        let gap = index == gaps ? max(0, width - x - DisplayWidth.of(labels[index]))
+            : max(1, spare / gaps + (index < spare % gaps ? 1 : 0))
+        grid.put(DisplayWidth.pad(labels[index], to: DisplayWidth.of(labels[index]) + gap), x: x, y: y, role: .fkeyLabel)
+        x += DisplayWidth.of(labels[index]) + gap
     }
 }
 
