@@ -55,6 +55,31 @@ struct FrameTests {
         #expect(signIn.contains("1Help") && signIn.contains("10Quit") && !signIn.contains("Lookup"))
     }
 
+    /// A question or message longer than the message line takes the lines above it: at 80x24 the
+    /// day-close question keeps its "(y/n)", a long refusal its last words.
+    @Test func aLongQuestionOrMessageIsNeverCut() throws {
+        var state = AppState(size: Size(width: 80, height: 24),
+                             status: StatusInfo(utilityName: "U", businessDate: try? BusinessDate("2026-11-20"), terminal: "FRONT-COUNTER-02",
+                                                drawer: "open", clock: "09:00"))
+        _ = update(&state, .signedIn(OperatorInfo(id: 1, login: "lead", name: "L", role: .lead)))
+        let question = "Close business day 2026-11-20 with deposit bag B-2026-11-20-0001? Nothing posts to it after. (y/n)"
+        state.confirmation = .init(question: question, outcome: .closeDay(bag: "B-2026-11-20-0001"))
+        var text = render(state).text
+        let shown = { (text: String) in text.split(separator: "\n").suffix(4).dropLast().map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ") }
+        #expect(shown(text).hasSuffix(question), "\(text)")
+        #expect(text.split(separator: "\n").last?.contains("10Quit") == true, "the key bar stays")
+        state.confirmation = nil
+        let refusal = "The deposit slip's checks on hand $1,234.56 differs from the books' $1,200.00: run till verify and call a supervisor"
+        state.message = .init(refusal, .error)
+        text = render(state).text
+        #expect(shown(text).hasSuffix(refusal), "\(text)")
+        // A short one stays on its own line, the panes' edge above it untouched.
+        state.message = .init("Drawer opened", .info)
+        let lines = render(state).text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[22].trimmingCharacters(in: .whitespaces) == "Drawer opened")
+        #expect(lines[21].contains("─") || lines[21].contains("-"))
+    }
+
     /// At 80 columns every label is whole and a space parts it from the next key's number:
     /// "5Reprint6Service7Reports" read as one word.
     @Test func theKeyBarNeverRunsLabelsTogether() throws {

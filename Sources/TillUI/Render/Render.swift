@@ -85,8 +85,7 @@ private func renderMessageLine(_ state: AppState, _ grid: inout Grid) {
     let y = grid.size.height - 2
     let width = grid.size.width
     if let confirmation = state.confirmation {
-        grid.fill(x: 0, y: y, width: width, role: .warning)
-        grid.put(" " + confirmation.question, x: 0, y: y, role: .warning)
+        putMessage(confirmation.question, role: .warning, filled: true, &grid)
     } else if let note = state.noteDraft {
         grid.fill(x: 0, y: y, width: width, role: .input)
         grid.put(DisplayWidth.truncate("Note: " + note + "_", to: width), x: 0, y: y, role: .input)
@@ -95,9 +94,23 @@ private func renderMessageLine(_ state: AppState, _ grid: inout Grid) {
         grid.put(":" + command + "_", x: 0, y: y, role: .input)
     } else if let message = state.message {
         let role: Role = message.kind == .error ? .error : message.kind == .warning ? .warning : .normal
-        grid.put(" " + DisplayWidth.truncate(message.text, to: width - 2), x: 0, y: y, role: role)
+        putMessage(message.text, role: role, filled: false, &grid)
     } else if state.screen == .main && state.lock == nil {
         grid.put(" Tab next pane · : command line · F1 or ? help", x: 0, y: y, role: .dim)
+    }
+}
+
+/// A message or question on the message line; one too long for it takes the lines above it
+/// too (up to three, over the panes' bottom edge), so a question's "(y/n)", a refusal's last
+/// words or a figure at its end are never cut. Only what would need a fourth line is shortened.
+private func putMessage(_ text: String, role: Role, filled: Bool, _ grid: inout Grid) {
+    let width = grid.size.width, bottom = grid.size.height - 2
+    var lines = DisplayWidth.of(text) + 2 <= width ? [text] : text.wrapped(max(1, width - 2))
+    if lines.count > 3 { lines = Array(lines.prefix(2)) + [DisplayWidth.truncate(lines.dropFirst(2).joined(separator: " "), to: width - 2)] }
+    for (index, line) in lines.enumerated() {
+        let y = bottom - (lines.count - 1) + index
+        if filled || lines.count > 1 { grid.fill(x: 0, y: y, width: width, role: role) }
+        grid.put(" " + DisplayWidth.truncate(line, to: width - 2), x: 0, y: y, role: role)
     }
 }
 
