@@ -80,6 +80,30 @@ struct FrameTests {
         #expect(lines[21].contains("─") || lines[21].contains("-"))
     }
 
+    /// An alert longer than the account pane is wide goes on to the next line: at 80x24 the
+    /// shut-off alert's amount was cut ("pay $264.5…").
+    @Test func anAccountAlertIsNeverCut() throws {
+        var state = AppState(size: Size(width: 80, height: 24),
+                             status: StatusInfo(utilityName: "U", businessDate: try? BusinessDate("2026-11-20"), terminal: "T1",
+                                                drawer: "open", clock: "09:00"))
+        _ = update(&state, .signedIn(OperatorInfo(id: 1, login: "cashier", name: "C", role: .cashier)))
+        var view = AccountView(line: AccountLine(number: "100003", name: "Union Hardware", serviceAddress: "1 Main St",
+                                                 status: "active", balance: Money(cents: 26_450)),
+                               mailingAddress: "", phone: "", meter: "", depositHeld: .zero, cashOnlyUntil: nil)
+        view.alerts = [.shutoffPending(date: try BusinessDate("2026-11-27"), stopAmount: Money(cents: 26_450)),
+                       .lockedOff(restoreAmount: Money(cents: 123_456), reconnectFee: Money(cents: 5_000))]
+        _ = update(&state, .accountLoaded(view))
+        let text = render(state).text
+        let pane = text.split(separator: "\n").map { line -> String in
+            // The account pane is the right-hand box.
+            let characters = Array(line)
+            return characters.count > 34 ? String(characters[34...]).replacingOccurrences(of: "║", with: " ") : ""
+        }.joined(separator: " ").split(separator: " ").joined(separator: " ")
+        #expect(pane.contains("Shut-off pending 2026-11-27: pay $264.50 to stop the shut-off"), "\(text)")
+        #expect(pane.contains("Service locked off: pay $1,234.56 to restore service (includes the $50.00 reconnect fee)"), "\(text)")
+        #expect(!text.contains("…"), "nothing cut: \(text)")
+    }
+
     /// At 80 columns every label is whole and a space parts it from the next key's number:
     /// "5Reprint6Service7Reports" read as one word.
     @Test func theKeyBarNeverRunsLabelsTogether() throws {

@@ -27,6 +27,25 @@ struct PaneCanvas {
         grid.put(DisplayWidth.truncate(text, to: width), x: x, y: y + shown, role: role, limit: width)
     }
 
+    /// Text that may be longer than the pane is wide, on as many lines as it needs, broken at
+    /// spaces and the lines after the first indented by `hang` columns: an alert's amount or
+    /// date at its end is never cut.
+    mutating func wrapped(_ text: String, _ role: Role = .normal, hang: Int = 2) {
+        guard DisplayWidth.of(text) > width, width > hang + 8 else { return line(text, role) }
+        var current = "", limit = width
+        for word in text.split(separator: " ").map(String.init) {
+            let candidate = current.isEmpty ? word : current + " " + word
+            if DisplayWidth.of(candidate) <= limit || current.isEmpty {
+                current = candidate
+                continue
+            }
+            line((limit == width ? "" : String(repeating: " ", count: hang)) + current, role)
+            limit = width - hang
+            current = word
+        }
+        if !current.isEmpty { line((limit == width ? "" : String(repeating: " ", count: hang)) + current, role) }
+    }
+
     /// A line at a fixed row counted from the bottom of the pane (0 is the last row).
     mutating func bottomLine(_ offset: Int, _ text: String, _ role: Role = .normal) {
         guard offset < height else { return }

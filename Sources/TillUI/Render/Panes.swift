@@ -62,7 +62,7 @@ private func renderAccount(_ state: AppState, _ canvas: inout PaneCanvas) {
     canvas.line("Service  \(line.serviceAddress)")
     if !account.mailingAddress.isEmpty { canvas.line("Mailing  \(account.mailingAddress)") }
     canvas.line("Phone    \(account.phone)    Meter \(account.meter)")
-    for alert in account.alerts { canvas.line("! " + alert.text, .warning) }
+    for alert in account.alerts { canvas.wrapped("! " + alert.text, .warning) }
     canvas.field("Balance due", line.balance.formatted, line.balance.isNegative ? .moneyNegative : .moneyPositive, labelRole: .title)
     if let aging = account.aging {
         let columns = [("Current", aging.current), ("30 days", aging.days30), ("60 days", aging.days60), ("90+", aging.days90)]
