@@ -19,6 +19,13 @@ struct DayScan {
     var corrections: [Settlement.Correction] = []
     var batches: [Settlement.Batch] = []
 
+    /// The first and last transaction id of the business day (nil: nothing posted on it).
+    static func range(of day: String, _ db: Database) throws -> (first: Int64, last: Int64)? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT MIN(id), MAX(id) FROM transactions WHERE business_date = ?", arguments: [day]),
+              let first: Int64 = row[0], let last: Int64 = row[1] else { return nil }
+        return (first, last)
+    }
+
     /// What the scan keeps of each transaction in the day's id range.
     private enum Kind: UInt8 { case otherDay, other, payment, miscReceipt, void }
 
@@ -26,8 +33,7 @@ struct DayScan {
     /// meanwhile on another connection: it counts only if that connection saw this same ledger.
     static func read(_ day: String, _ db: Database, secondHalf given: () -> SecondHalf? = { nil }) throws -> DayScan {
         var scan = DayScan()
-        guard let range = try Row.fetchOne(db, sql: "SELECT MIN(id), MAX(id) FROM transactions WHERE business_date = ?", arguments: [day]),
-              let first: Int64 = range[0], let last: Int64 = range[1] else {
+        guard let (first, last) = try range(of: day, db) else {
             // Nothing posted on the day; a payment file's batch may be open all the same.
             scan.batches = try Ledger.batches(day: day, db)
             return scan
@@ -126,14 +132,14 @@ struct DayScan {
             recharged += weight * split.recharged
             for (index, cents) in split.byCode.enumerated() where cents != 0 { byCode[index] += weight * cents }
         }
-        for (transaction, split) in splits.byTransaction {
+        for (transaction, split) in splits {
             let own: Int64 = kinds[Int(transaction - first)] == .payment ? 1 : 0
             let weight = own - (voidsOf[transaction] ?? 0)
             if weight != 0 { add(split, weight: weight) }
         }
         // Voids of the day whose payment was posted before the day's first transaction.
         for original in voidsOf.keys.sorted() where original < first || original > last {
-            for split in try allocationSplits(transaction: original, db).byTransaction.values { add(split, weight: -(voidsOf[original] ?? 0)) }
+            for split in try allocationSplits(transaction: original, db).values { add(split, weight: -(voidsOf[original] ?? 0)) }
         }
         for (index, cents) in byCode.enumerated() where cents != 0 { scan.revenue.byCode[codes[index]] = Money(cents: cents) }
         scan.revenue.depositsCollected = Money(cents: deposits)
@@ -146,15 +152,13 @@ struct DayScan {
     /// What the allocations of a range of transactions paid, by transaction: each allocation a
     /// transaction's own credit made when it was posted, split over the paid charge's revenue
     /// lines by `RevenueSplit` (a paid charge that is not a bill or fee is `recharged`).
-    struct AllocationSplits: Sendable {
-        var byTransaction: [Int64: AllocationSplit] = [:]
-    }
+    typealias AllocationSplits = [Int64: AllocationSplit]
 
     /// The half of the day's read that needs nothing from the other: the allocations' splits, the
     /// checks and money orders in the drawers, the corrections and the batches, with the state of
     /// the ledger it was read from.
     struct SecondHalf: Sendable {
-        var splits = AllocationSplits()
+        var splits: AllocationSplits = [:]
         /// In the order taken; the account each is listed under comes from the first half.
         var checks: [Check] = []
         var corrections: [Settlement.Correction] = []
@@ -173,9 +177,7 @@ struct DayScan {
 
         /// The business day's second half (nil: no transaction on the day).
         static func read(day: String, _ db: Database) throws -> SecondHalf? {
-            guard let range = try Row.fetchOne(db, sql: "SELECT MIN(id), MAX(id) FROM transactions WHERE business_date = ?",
-                                               arguments: [day]),
-                  let first: Int64 = range[0], let last: Int64 = range[1] else { return nil }
+            guard let (first, last) = try DayScan.range(of: day, db) else { return nil }
             return try read(day: day, first: first, last: last, db)
         }
 
@@ -240,12 +242,12 @@ struct DayScan {
     }
 
     private static func walk(_ rows: RawCursor) throws -> AllocationSplits {
-        var result = AllocationSplits()
+        var result: AllocationSplits = [:]
         var current: (transaction: Int64, allocation: Int64, amount: Int64)?
         var parts: [(id: Int64, code: Int64, weight: Int64)] = []
         func flush() {
             guard let allocation = current else { return }
-            var split = result.byTransaction[allocation.transaction] ?? AllocationSplit()
+            var split = result[allocation.transaction] ?? AllocationSplit()
             split.allocated += allocation.amount
             // The rounding rule takes the charge's lines in the order they were posted.
             parts.sort { $0.id < $1.id }
@@ -256,7 +258,7 @@ struct DayScan {
                 other -= share.cents
             }
             split.recharged += other
-            result.byTransaction[allocation.transaction] = split
+            result[allocation.transaction] = split
         }
         while rows.hasRow {
             let allocation = rows.int(1)

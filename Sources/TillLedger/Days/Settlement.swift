@@ -209,7 +209,7 @@ extension Ledger {
             """, arguments: [day]).map { Settlement.ClosedDay(at: $0[0], by: $0[1], bag: $0[2] ?? "") }
         let drawers = try drawers(on: date, db)
         // The day's running totals give every drawer's figures and the day's; one scan of the
-        // day's rows gives the checks, the revenue distribution and the receipt range.
+        // day's rows (`DayScan`) gives the rest.
         var pass = try tenderPass(day: day, session: nil, db)
         let scan = try DayScan.read(day, db, secondHalf: secondHalf)
         for (session, checks) in scan.checks { pass.drawers[session, default: .init()].checks = checks }

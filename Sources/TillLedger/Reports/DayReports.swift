@@ -15,14 +15,12 @@ public enum ReportText {
     /// goes right-aligned below it: a check number, an account or a terminal is never cut. The
     /// report functions split such a row into its lines (`lines(_:)`).
     static func row(_ label: String, _ value: String, _ width: Int) -> String {
-        let labelWidth = columns(label), valueWidth = columns(value)
-        if labelWidth + 1 + valueWidth <= width {
-            return label + spaces(width - labelWidth - valueWidth) + value
-        }
-        return label + "\n" + spaces(width - valueWidth) + value
+        var lines: [String] = []
+        appendRow(label, value, width, to: &lines)
+        return lines.joined(separator: "\n")
     }
 
-    /// `row` appended as its one or two lines, for the long lists (a day's checks).
+    /// `row` appended as its lines, for the long lists (a day's checks).
     static func appendRow(_ label: String, _ value: String, _ width: Int, to lines: inout [String]) {
         let labelWidth = columns(label), valueWidth = columns(value)
         if labelWidth + 1 + valueWidth <= width {

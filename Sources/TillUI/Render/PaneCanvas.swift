@@ -32,18 +32,9 @@ struct PaneCanvas {
     /// date at its end is never cut.
     mutating func wrapped(_ text: String, _ role: Role = .normal, hang: Int = 2) {
         guard DisplayWidth.of(text) > width, width > hang + 8 else { return line(text, role) }
-        var current = "", limit = width
-        for word in text.split(separator: " ").map(String.init) {
-            let candidate = current.isEmpty ? word : current + " " + word
-            if DisplayWidth.of(candidate) <= limit || current.isEmpty {
-                current = candidate
-                continue
-            }
-            line((limit == width ? "" : String(repeating: " ", count: hang)) + current, role)
-            limit = width - hang
-            current = word
+        for (index, part) in text.wrapped(width - hang).enumerated() {
+            line((index == 0 ? "" : String(repeating: " ", count: hang)) + part, role)
         }
-        if !current.isEmpty { line((limit == width ? "" : String(repeating: " ", count: hang)) + current, role) }
     }
 
     /// A line at a fixed row counted from the bottom of the pane (0 is the last row).
