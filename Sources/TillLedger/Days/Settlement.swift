@@ -137,7 +137,9 @@ extension Ledger {
         }
         return try read { db in
             try Self.settlement(date, db) {
-                group.wait()
+                // Every reader busy (many settlements at once) must not stall this one: past a
+                // couple of seconds this connection reads the half itself.
+                guard group.wait(timeout: .now() + 2) == .success else { return nil }
                 return other.withLock { $0 }
             }
         }
