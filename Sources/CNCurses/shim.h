@@ -9,4 +9,5 @@
 // curses' globals as functions, so Swift's concurrency checking can call them.
 static inline WINDOW *till_stdscr(void) { return stdscr; }
 static inline int till_colors(void) { return COLORS; }
+static inline WINDOW *till_curscr(void) { return curscr; }
 #endif

@@ -11,6 +11,8 @@ public final class Runtime {
     public private(set) var state: AppState
     public private(set) var theme: Theme
     public private(set) var shouldQuit = false
+    /// Ctrl-L asked for the whole screen to be drawn again; the terminal loop clears it.
+    public var repaintRequested = false
     public let ledger: Ledger
     public let terminal: String
     let themes: ThemeLibrary
@@ -157,6 +159,9 @@ public final class Runtime {
             return []
         case .quit:
             shouldQuit = true
+            return []
+        case .repaint:
+            repaintRequested = true
             return []
         }
     }

@@ -16,8 +16,9 @@ public final class CursesScreen {
     private var previous: Grid?
     private var styles: [Role: (attributes: UInt32, pair: Int16)] = [:]
     private var open = false
-    /// Input read while telling Esc from Alt-key, kept for the next `read`.
+    /// Keys decoded but not yet handed out (one read can complete several).
     private var pending: [Input] = []
+    private var decoder = KeyDecoder()
 
     public init() {}
 
@@ -26,14 +27,14 @@ public final class CursesScreen {
         setlocale(LC_ALL, "")
         let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
         isUTF8 = codeset.uppercased().filter { $0 != "-" } == "UTF8"
-        // Alt-key sequences arrive as Esc + key; wait only briefly to tell them from a lone Esc.
-        setenv("ESCDELAY", "25", 0)
         initscr()
         open = true
         raw()
         noecho()
         nonl()
-        keypad(till_stdscr(), true)
+        // Keys are decoded by `KeyDecoder` from the bytes themselves: ncurses' terminfo key
+        // table is only as right as TERM, so it is switched off (ncurses still draws).
+        keypad(till_stdscr(), false)
         curs_set(0)
         hasColors = has_colors()
         if hasColors {
@@ -97,35 +98,46 @@ public final class CursesScreen {
     /// Forces the next `draw` to repaint everything (after a resize or a theme change).
     public func invalidate() { previous = nil }
 
-    /// Waits up to `milliseconds` for a key.
+    /// Waits up to `milliseconds` for a key. Keys are decoded from the terminal's bytes by
+    /// `KeyDecoder`, not by ncurses' terminfo table, so a TERM that does not match the
+    /// terminal can never type part of an escape sequence into a field.
     public func read(milliseconds: Int32) -> Input {
         if !pending.isEmpty { return pending.removeFirst() }
-        timeout(milliseconds)
-        var value: wint_t = 0
-        let result = get_wch(&value)
-        if result == ERR { return .timeout }
-        if result == CursesKey.codeYes {
-            if value == CursesKey.resize { return .resize(size) }
-            return CursesKey.special(value).map(Input.key) ?? .timeout
-        }
-        if value == 27 {
-            // Esc then a key within ESCDELAY: Alt-key (also how odd F-key sequences can be typed).
-            timeout(0)
-            var next: wint_t = 0
-            let second = get_wch(&next)
-            if second == OK, next >= 32, next != 127, let scalar = UnicodeScalar(next) { return .key(.alt(Character(scalar))) }
-            // Anything else that arrived meanwhile (a resize, a special key) is not lost.
-            if second == CursesKey.codeYes {
-                if next == CursesKey.resize {
-                    pending.append(.resize(size))
-                } else if let key = CursesKey.special(next) {
-                    pending.append(.key(key))
-                }
-            } else if second == OK, let key = CursesKey.character(next) {
-                pending.append(.key(key))
+        var wait = milliseconds
+        while true {
+            timeout(wait)
+            let byte = wgetch(till_stdscr())
+            if byte == ERR {
+                guard decoder.isHolding else { return resized() ?? .timeout }
+                pending += decoder.flush().map(Input.key)
+                return pending.isEmpty ? .timeout : pending.removeFirst()
             }
-            return .key(.escape)
+            if byte == Int32(CursesKey.resize) {
+                pending += decoder.flush().map(Input.key)
+                pending.append(.resize(size))
+                return pending.removeFirst()
+            }
+            guard (0...255).contains(byte) else { continue } // a key code ncurses made: keypad is off, so none
+            pending += decoder.feed([UInt8(byte)]).map(Input.key)
+            if decoder.isHolding {
+                wait = decoder.waitMilliseconds
+            } else if !pending.isEmpty {
+                return pending.removeFirst()
+            } else {
+                wait = milliseconds // bytes swallowed whole (a paste marker): wait on
+            }
         }
-        return CursesKey.character(value).map(Input.key) ?? .timeout
+    }
+
+    /// Draws everything again from nothing (Ctrl-L): another program may have written over it.
+    public func repaint() {
+        clearok(till_curscr(), true)
+        previous = nil
+    }
+
+    /// A size change ncurses has not reported as a key (some terminals deliver none).
+    private func resized() -> Input? {
+        guard let shown = previous?.size, shown != size else { return nil }
+        return .resize(size)
     }
 }

@@ -144,6 +144,116 @@ struct TmuxTests {
         try tmux.expectSaneTerminal()
     }
 
+    /// tmux sends its own key sequences whatever TERM the program is told, so under most of
+    /// these TERMs the keys do not match terminfo: the case that once typed End's "4" into a count.
+    @Test("every TERM: the first payment and a blind close, each field exactly as typed",
+          arguments: ["xterm", "xterm-256color", "vt100", "vt220", "linux", "screen", "tmux-256color"])
+    func everyTerm(term: String) throws {
+        let db = try Self.demoLedger()
+        let account = try #require(try DatabaseQueue(path: db).read { db in
+            try String.fetchOne(db, sql: """
+                SELECT number FROM accounts WHERE status = 'active' AND cash_only_until IS NULL AND balance_cents > 10000
+                ORDER BY id LIMIT 1
+                """)
+        })
+        let tmux = try Session(width: 80, height: 24)
+        try tmux.typeLine("TERM=\(term) \(Self.binary) --db \(db)")
+        try tmux.waitFor("Operator id")
+        try tmux.signIn()
+        // The README's first step, with one $100 note more than the standard float.
+        try tmux.keys("F4")
+        try tmux.run(["send-keys", "-t", "0", "-l", "o"])
+        try tmux.waitFor("Count the opening float")
+        try tmux.keys("Home")
+        try tmux.run(["send-keys", "-t", "0", "-l", "1"])
+        try tmux.keys("End")
+        try tmux.waitFor("$300.00")
+        try tmux.keys("Enter")
+        try tmux.waitFor("Reason")
+        try tmux.typeLine("one more hundred")
+        try tmux.waitFor("drawer open #")
+        try tmux.keys("F2")
+        try tmux.run(["send-keys", "-t", "0", "-l", account])
+        try tmux.waitFor(account + "  ")
+        try tmux.keys("Enter")
+        try tmux.waitFor("Account \(account)")
+        try tmux.keys("F3")
+        try tmux.waitFor("due):")
+        try tmux.typeLine("100")
+        try tmux.run(["send-keys", "-t", "0", "-l", "c"])
+        try tmux.waitFor("Cash tendered")
+        try tmux.typeLine("100")
+        try tmux.waitFor("Enter posts")
+        try tmux.keys("Enter")
+        try tmux.waitFor("posted")
+        try tmux.keys("Enter")
+        // The blind close: four $100 notes, Home and End around them, PgUp/PgDn too.
+        try tmux.keys("F4")
+        try tmux.run(["send-keys", "-t", "0", "-l", "c"])
+        try tmux.waitFor("Blind count")
+        try tmux.keys("PageDown", "PageUp", "Home")
+        try tmux.run(["send-keys", "-t", "0", "-l", "4"])
+        try tmux.keys("End")
+        try tmux.waitFor("$400.00")
+        try tmux.keys("Enter")
+        try tmux.waitFor("Card batch")
+        try tmux.keys("Enter")
+        try tmux.waitFor("OVER/SHORT")
+        try tmux.keys("Enter")
+        try tmux.waitFor("closed: Z report")
+        // F10 from tmux reaches Till whatever TERM says.
+        try tmux.keys("F10")
+        try tmux.waitFor("READY$")
+        try tmux.expectSaneTerminal()
+
+        var patient = Configuration()
+        patient.busyMode = .timeout(10)
+        let row = try #require(try DatabaseQueue(path: db, configuration: patient).read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT s.opening_float_cents, s.float_reason, c.counted_cash_cents, c.cash_over_short_cents,
+                       (SELECT SUM(amount_cents) FROM tenders x JOIN transactions t ON t.id = x.transaction_id
+                        WHERE t.drawer_session_id = s.id AND t.kind = 'payment')
+                FROM drawer_sessions s JOIN drawer_closes c ON c.drawer_session_id = s.id ORDER BY s.id DESC LIMIT 1
+                """)
+        })
+        #expect(row[0] as Int64 == 30000, "float under TERM=\(term)")
+        #expect(row[1] as String? == "one more hundred")
+        #expect(row[2] as Int64 == 40000, "count under TERM=\(term)")
+        #expect(row[3] as Int64 == 0)
+        #expect(row[4] as Int64 == 10000)
+    }
+
+    /// Ctrl-F then a digit is that F-key however slowly it is typed; Esc alone is not slowed.
+    @Test func functionKeysAtHumanSpeedAndARepaint() throws {
+        let db = try Self.demoLedger()
+        let tmux = try Session(width: 80, height: 24)
+        try tmux.typeLine("TERM=vt100 \(Self.binary) --db \(db)")
+        try tmux.waitFor("Operator id")
+        try tmux.signIn()
+        for (digit, pane) in [("4", "[Drawer]"), ("8", "[Settle]"), ("2", "[Lookup]")] {
+            try tmux.keys("C-f")
+            Thread.sleep(forTimeInterval: 0.6)
+            try tmux.run(["send-keys", "-t", "0", "-l", digit])
+            try tmux.waitFor(pane)
+        }
+        // Esc then a digit at human speed is Esc, then the digit typed into the search.
+        try tmux.keys("Escape")
+        Thread.sleep(forTimeInterval: 0.4)
+        try tmux.run(["send-keys", "-t", "0", "-l", "4"])
+        try tmux.waitFor("Find 4")
+        // Another program writes over the screen; Ctrl-L draws it all again.
+        let tty = try tmux.run(["display-message", "-p", "-t", "0", "#{pane_tty}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try "\u{1B}[5;5HGARBAGE-GARBAGE".write(toFile: tty, atomically: false, encoding: .utf8)
+        try tmux.waitFor("GARBAGE-GARBAGE")
+        try tmux.keys("C-l")
+        let screen = try tmux.waitFor("9Lock")
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(!(try tmux.screen()).contains("GARBAGE"), "\(screen)")
+        try tmux.keys("C-f")
+        try tmux.run(["send-keys", "-t", "0", "-l", "0"])
+        try tmux.waitFor("READY$")
+    }
+
     @Test("SIGTERM and SIGHUP restore the terminal and sign out", arguments: ["TERM", "HUP"])
     func signals(signal: String) throws {
         let db = try Self.demoLedger()

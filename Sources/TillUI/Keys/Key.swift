@@ -8,6 +8,9 @@ public enum Key: Hashable, Sendable {
     case control(Character)
     case enter, escape, tab, backTab, backspace, delete
     case up, down, left, right, home, end, pageUp, pageDown
+    /// An escape sequence no terminal Till knows sends for a key it uses, swallowed whole
+    /// (described as `ESC [ 9 9 ~`) so that none of it is ever typed into a field.
+    case unrecognised(String)
 
     /// How help and the key bar name the key.
     public var name: String {
@@ -31,6 +34,7 @@ public enum Key: Hashable, Sendable {
         case .end: "End"
         case .pageUp: "PgUp"
         case .pageDown: "PgDn"
+        case .unrecognised(let sequence): "A key this terminal sent (\(sequence))"
         }
     }
 

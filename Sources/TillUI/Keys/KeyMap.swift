@@ -10,6 +10,7 @@ public enum Action: Hashable, Sendable {
     case tender, addLine, editAmount, removeLine, removeTender, addNote, printReceipt, printQueue, openDrawer
     case dropCash, noSale, closeDrawer, refresh, toggle, openDay, closeDay, printReport
     case serviceAction, batchEntry, collectDeposit
+    case functionPrefix, repaint
 }
 
 public struct KeyBinding: Sendable {
@@ -47,6 +48,8 @@ public enum KeyMap {
         KeyBinding([.character(":")], nil, "Command line (:help lists commands)", .commandLine),
         KeyBinding([.escape], nil, "Back out one level", .back),
         KeyBinding([.control("c")], nil, "Quit (asks first if a payment is being entered)", .interrupt),
+        KeyBinding([.control("f")], nil, "Then a digit: that F-key (0 is F10), at any speed, on any terminal", .functionPrefix),
+        KeyBinding([.control("l")], nil, "Draw the whole screen again", .repaint),
     ]
 
     public static func pane(_ pane: Pane) -> [KeyBinding] {

@@ -53,6 +53,8 @@ public struct AppState: Equatable, Sendable {
     public var command: String?
     public var confirmation: Confirmation?
     public var message: Message?
+    /// Ctrl-F was pressed: the next digit is an F-key (F1–F9, 0 for F10), at any speed.
+    public var functionPrefix = false
     public var idleLockMinutes: Int = 5
 
     public var query = ""

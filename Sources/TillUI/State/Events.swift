@@ -81,4 +81,6 @@ public enum Effect: Equatable, Sendable {
     case switchTheme(String)
     case signOut
     case quit
+    /// Ctrl-L: draw the whole screen again (another program wrote over it).
+    case repaint
 }

@@ -172,6 +172,19 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
 }
 
 private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
+    if case .unrecognised(let sequence) = key {
+        // Never typed, never an answer: a key Till cannot name changes nothing.
+        state.message = AppState.Message("This terminal sent a key Till does not know (\(sequence)): nothing was typed. "
+                                         + "Ctrl-F then a digit is an F-key on any terminal.", .warning)
+        return []
+    }
+    if key == .control("l") { return [.repaint] }
+    if state.functionPrefix { return functionPrefixKey(key, &state) }
+    if key == .control("f") {
+        state.functionPrefix = true
+        state.message = AppState.Message("F-key: type its number (1–9, 0 for F10); Esc: none")
+        return []
+    }
     if let confirmation = state.confirmation { return answer(key, confirmation, &state) }
     if state.isTooSmall {
         // Only quitting works on a screen too small to show anything else.
@@ -295,6 +308,23 @@ private func answer(_ key: Key, _ confirmation: AppState.Confirmation, _ state: 
         state.confirmation = nil
         return []
     default:
+        return []
+    }
+}
+
+/// Ctrl-F then a digit is that F-key: the way to F1–F10 at human speed on any terminal,
+/// without making Esc alone wait to see whether a digit follows.
+private func functionPrefixKey(_ key: Key, _ state: inout AppState) -> [Effect] {
+    state.functionPrefix = false
+    state.message = nil
+    switch key {
+    case .character(let c) where c.isASCIIDigit:
+        let number = c == "0" ? 10 : Int(String(c)) ?? 10
+        return handle(.function(number), &state)
+    case .escape:
+        return []
+    default:
+        state.message = AppState.Message("Ctrl-F takes a digit: 1–9 for F1–F9, 0 for F10. Nothing done.", .warning)
         return []
     }
 }

@@ -76,6 +76,10 @@ struct EventLoop {
                 runtime.tick()
                 lastTick = Date()
             }
+            if runtime.repaintRequested {
+                runtime.repaintRequested = false
+                screen.repaint()
+            }
             if runtime.theme != applied {
                 applied = runtime.theme
                 screen.apply(applied)
