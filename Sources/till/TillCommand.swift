@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import TillCore
 
 @main
 struct TillCommand: ParsableCommand {
@@ -15,4 +17,23 @@ struct TillCommand: ParsableCommand {
         ],
         defaultSubcommand: TerminalCommand.self
     )
+
+    /// Before anything is parsed or opened: an argument (or the terminal's name) holding a
+    /// full card number refuses the whole command, and the number is never repeated back.
+    static func main() {
+        let environment = ProcessInfo.processInfo.environment
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let index = arguments.firstIndex(where: CardNumber.containsFullCardNumber) {
+            refuse("argument \(index + 1) looks like a full card number: Till never takes one; nothing was done")
+        }
+        if let terminal = environment["TILL_TERMINAL"], CardNumber.containsFullCardNumber(terminal) {
+            refuse("TILL_TERMINAL looks like a full card number: Till never takes one; nothing was done")
+        }
+        main(nil)
+    }
+
+    private static func refuse(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("till: \(message)\n".utf8))
+        Foundation.exit(1)
+    }
 }

@@ -28,6 +28,45 @@ struct CLITests {
         #expect(again.stderr.contains("A ledger already exists at \(db)"))
     }
 
+    /// A card number in any argument or option refuses the whole command before anything is
+    /// opened, and is never repeated back; the ledger, its log and the files beside it hold none.
+    @Test func aCardNumberInAnyArgumentRefusesTheCommand() throws {
+        let directory = try TillProcess.temporaryDirectory()
+        let db = directory.appendingPathComponent("cards.sqlite").path
+        #expect(try TillProcess.till(["demo", "--db", db, "--accounts", "30", "--today", "2026-11-20"]).status == 0)
+        let account = try #require(try DatabaseQueue(path: db).read { db in
+            try String.fetchOne(db, sql: "SELECT number FROM accounts WHERE status = 'active' AND cash_only_until IS NULL ORDER BY id LIMIT 1")
+        })
+        let pin = ["TILL_PIN": "1111"]
+        let attempts: [[String]] = [
+            ["pay", account, "5.00", "--tender", "cash", "--operator", "cashier", "--key", "4111 1111 1111 1111"],
+            ["pay", account, "5.00", "--tender", "card:1111:4111111111111111", "--operator", "cashier"],
+            ["pay", "4111-1111-1111-1111", "5.00", "--tender", "cash", "--operator", "cashier"],
+            ["account", "contact", account, "--field", "phone", "--value", "5500 0000 0000 0004", "--operator", "cashier"],
+            ["requests", "new", account, "--type", "leak", "--notes", "card 378282246310005", "--operator", "cashier"],
+            ["receipt", "4111111111111111"],
+        ]
+        for arguments in attempts {
+            let run = try TillProcess.till(arguments + ["--db", db], environment: pin)
+            #expect(run.status == 1, "\(arguments)")
+            #expect(run.stderr.hasPrefix("till: argument ") && run.stderr.contains("looks like a full card number"), "\(run.stderr)")
+            let said = (run.stdout + run.stderr).filter(\.isNumber)
+            #expect(!said.contains("4111111111111111") && !said.contains("5500000000000004") && !said.contains("378282246310005"))
+        }
+        let file = directory.appendingPathComponent("payments.csv")
+        try "account,amount,tender,reference\n\(account),5.00,ach,WEB 4111 1111 1111 1111\n".write(to: file, atomically: true, encoding: .utf8)
+        let imported = try TillProcess.till(["import", "payments", file.path, "--operator", "cashier", "--db", db], environment: pin)
+        #expect(imported.status == 1 && imported.stderr.contains("line 2") && imported.stderr.contains("full card number"), "\(imported.stderr)")
+        #expect(!imported.stderr.filter(\.isNumber).contains("4111111111111111"))
+        let verify = try TillProcess.till(["verify", "--db", db])
+        #expect(verify.status == 0, "\(verify.stdout)")
+        for name in try FileManager.default.subpathsOfDirectory(atPath: directory.path) where name != "payments.csv" {
+            guard let bytes = FileManager.default.contents(atPath: directory.path + "/" + name) else { continue }
+            let compact = String(decoding: bytes.filter { ![0x20, 0x2D].contains($0) }, as: UTF8.self)
+            #expect(!compact.contains("4111111111111111") && !compact.contains("5500000000000004"), "\(name)")
+        }
+    }
+
     @Test func theCounterScreenNeedsATerminal() throws {
         let db = try TillProcess.temporaryDirectory().appendingPathComponent("tty.sqlite").path
         #expect(try TillProcess.till(["demo", "--db", db, "--accounts", "20"]).status == 0)

@@ -38,9 +38,14 @@ public enum CSV {
             var faults: [(line: Int, message: String)] = []
             for row in [Row(line: 1, fields: header)] + rows {
                 for (index, field) in row.fields.enumerated() {
-                    guard let scalar = TextSafety.firstUnsafe(in: field) else { continue }
                     let column = row.line == 1 ? "the header" : index < header.count ? "column \(header[index])" : "field \(index + 1)"
-                    faults.append((row.line, "\(column) holds \(TextSafety.describe(scalar)); save the file without it"))
+                    if let scalar = TextSafety.firstUnsafe(in: field) {
+                        faults.append((row.line, "\(column) holds \(TextSafety.describe(scalar)); save the file without it"))
+                    } else if CardNumber.containsFullCardNumber(field) {
+                        // Named, never echoed: the file is refused whole and nothing of it is kept.
+                        faults.append((row.line, "\(column) holds what looks like a full card number; Till never keeps one: "
+                                       + "take it out of the file"))
+                    }
                 }
             }
             return faults

@@ -148,14 +148,124 @@ public struct Tender: Hashable, Sendable, Codable {
     }
 }
 
+/// Full card numbers (PANs): Till never takes one in, anywhere. A card is 13 to 19 digits
+/// passing the Luhn check, written plain or in groups split by spaces, dashes or dots
+/// ("4111 1111 1111 1111", "4111-1111-1111-1111", "4111.1111.1111.1111"); full-width and
+/// other decimal digits count as digits, so a pasted look-alike is no way round.
 public enum CardNumber {
-    /// 13 to 19 digits passing the Luhn check (spaces and dashes ignored).
+    /// The whole text is one card number (the tender fields' check).
     public static func looksLikeFullCardNumber(_ text: String) -> Bool {
-        let digits = text.filter { $0 != " " && $0 != "-" }
-        guard (13...19).contains(digits.count), digits.allSatisfy(\.isASCIIDigit) else { return false }
+        let digits = text.filter { $0 != " " && $0 != "-" && $0 != "." }
+        guard (13...19).contains(digits.count) else { return false }
+        let values = digits.compactMap(digitValue)
+        return values.count == digits.count && passesLuhn(values[...])
+    }
+
+    /// Whether a card number stands anywhere in the text.
+    public static func containsFullCardNumber(_ text: String) -> Bool { !ranges(in: text).isEmpty }
+
+    /// The text with every card number in it replaced by "(card number withheld)": for what
+    /// must be kept (an audit line) although a person typed a card number into it.
+    public static func withheld(_ text: String) -> String {
+        var out = text
+        for range in ranges(in: text).reversed() { out.replaceSubrange(range, with: "(card number withheld)") }
+        return out
+    }
+
+    /// For the screen while a field is typed: a run of 13 or more digits shows only its last four.
+    public static func masked(_ text: String, mask: Character = "•") -> String {
+        var out = "", run: [Character] = []
+        func flush() {
+            let digits = run.filter { digitValue($0) != nil }.count
+            if digits >= 13 {
+                var seen = 0
+                for c in run.reversed() where digitValue(c) != nil { seen += 1; if seen == 4 { break } }
+                var kept = 0
+                out += String(run.map { c -> Character in
+                    guard digitValue(c) != nil else { return c }
+                    kept += 1
+                    return kept > digits - 4 ? c : mask
+                })
+            } else {
+                out += String(run)
+            }
+            run = []
+        }
+        for c in text {
+            if digitValue(c) != nil || (!run.isEmpty && isSeparator(c)) { run.append(c) } else { flush(); out.append(c) }
+        }
+        flush()
+        return out
+    }
+
+    /// Where card numbers stand in the text: each a chain of digit groups joined by at most two
+    /// separators, any part of the chain of 13–19 digits that passes Luhn.
+    public static func ranges(in text: String) -> [Range<String.Index>] {
+        // A quick way out for the many short texts the ledger's guard sees.
+        var digitCount = 0
+        for c in text where digitValue(c) != nil { digitCount += 1 }
+        guard digitCount >= 13 else { return [] }
+
+        struct Group { var start: String.Index; var end: String.Index; var digits: [Int] }
+        var chains: [[Group]] = [[]]
+        var index = text.startIndex
+        var gapStart: String.Index?
+        while index < text.endIndex {
+            let c = text[index]
+            if let value = digitValue(c) {
+                if var chain = chains.last, var last = chain.last, gapStart == nil, last.end == index {
+                    last.digits.append(value)
+                    last.end = text.index(after: index)
+                    chain[chain.count - 1] = last
+                    chains[chains.count - 1] = chain
+                } else {
+                    let joined = gapStart.map { text.distance(from: $0, to: index) <= 2 } ?? false
+                    if !joined, !(chains.last?.isEmpty ?? true) { chains.append([]) }
+                    chains[chains.count - 1].append(Group(start: index, end: text.index(after: index), digits: [value]))
+                }
+                gapStart = nil
+            } else if isSeparator(c), !(chains.last?.isEmpty ?? true) {
+                if gapStart == nil { gapStart = index }
+                if text.distance(from: gapStart!, to: index) >= 2 { gapStart = nil; chains.append([]) }
+            } else {
+                gapStart = nil
+                if !(chains.last?.isEmpty ?? true) { chains.append([]) }
+            }
+            index = text.index(after: index)
+        }
+        var found: [Range<String.Index>] = []
+        for chain in chains where !chain.isEmpty {
+            var from = 0
+            search: while from < chain.count {
+                var digits: [Int] = []
+                for to in from..<chain.count {
+                    digits += chain[to].digits
+                    if digits.count > 19 { break }
+                    if digits.count >= 13, passesLuhn(digits[...]) {
+                        found.append(chain[from].start..<chain[to].end)
+                        from = to + 1
+                        continue search
+                    }
+                }
+                from += 1
+            }
+        }
+        return found
+    }
+
+    static func isSeparator(_ c: Character) -> Bool { c == " " || c == "-" || c == "." }
+
+    /// 0–9 for any decimal digit (ASCII, full-width, Arabic-Indic…), nil for anything else.
+    static func digitValue(_ c: Character) -> Int? {
+        guard c.unicodeScalars.count == 1, let scalar = c.unicodeScalars.first,
+              scalar.properties.numericType == .decimal, let value = c.wholeNumberValue, (0...9).contains(value) else { return nil }
+        return value
+    }
+
+    static func passesLuhn(_ digits: ArraySlice<Int>) -> Bool {
         var sum = 0
-        for (index, character) in digits.reversed().enumerated() {
-            var value = character.asciiDigitValue ?? 0
+        for (index, digit) in digits.reversed().enumerated() {
+            var value = digit
             if index % 2 == 1 {
                 value *= 2
                 if value > 9 { value -= 9 }

@@ -58,6 +58,8 @@ public final class Ledger: Sendable {
             // The default 2 MB page cache sent a payment file's import to the kernel for every
             // B-tree page it touched (a fifth of its time in pread); the cache grows only as used.
             try db.execute(sql: "PRAGMA cache_size = -32768")
+            // Every connection knows a card number when it sees one: the writer's guard and verify.
+            db.add(function: CardNumberGuard.function)
         }
         do {
             writer = try DatabasePool(path: path, configuration: configuration)
@@ -67,6 +69,7 @@ public final class Ledger: Sendable {
                 throw LedgerError(.database, "\(path) was written by a newer version of Till: use that version (nothing was changed)")
             }
             try Schema.migrator.migrate(writer)
+            try writer.writeWithoutTransaction { db in try CardNumberGuard.install(db) }
         } catch let error as DatabaseError {
             throw LedgerError(database: error, path: path)
         }

@@ -22,6 +22,8 @@ public struct LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case drawerAlreadyOpen = "drawer.already-open"
         /// Beyond the operator's authority: a lead or supervisor may approve it with their id and PIN.
         case needsOverride = "operator.needs-override"
+        /// A full card number in text that would have been written: refused, nothing written.
+        case cardNumber = "text.card-number"
     }
 
     public let code: Code
@@ -40,6 +42,9 @@ public struct LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         switch error.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             self.init(.locked, "The ledger is busy (another terminal is writing); nothing was changed, try again")
+        case .SQLITE_CONSTRAINT where (error.message ?? "").hasPrefix(CardNumberGuard.messagePrefix):
+            let text = error.message ?? ""
+            self.init(.cardNumber, "Refused: " + text.dropFirst(CardNumberGuard.messagePrefix.count + 1))
         case .SQLITE_CONSTRAINT where (error.message ?? "").contains("append-only"):
             self.init(.database, error.message ?? "the ledger is append-only")
         case .SQLITE_FULL:

@@ -220,7 +220,7 @@ extension Ledger {
             try db.execute(sql: "UPDATE accounts SET \(field.column) = ? WHERE id = ?", arguments: [value, row["id"] as Int64])
             try db.execute(sql: """
                 INSERT INTO account_changes(account_id, field, old_value, new_value, at, operator_id, terminal_id) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [row["id"] as Int64, field.rawValue, old, value, now, actor.operatorID, actor.terminal])
+                """, arguments: [row["id"] as Int64, field.rawValue, CardNumber.withheld(old), value, now, actor.operatorID, actor.terminal])
             try auth.record(db, at: now, transactionID: nil, detail: "\(account) \(field.rawValue)")
             try Audit.record(db, at: now, operatorID: actor.operatorID, terminal: actor.terminal, event: "account.changed",
                              detail: "\(account) \(field.rawValue)")

@@ -155,8 +155,10 @@ extension Ledger {
 }
 
 enum Audit {
+    /// What happened is kept even when a person typed a card number into it (an unknown
+    /// sign-in id): the number itself is withheld, never written.
     static func record(_ db: Database, at: String, operatorID: Int64?, terminal: String?, event: String, detail: String) throws {
         try db.execute(sql: "INSERT INTO audit_events(at, operator_id, terminal_id, event, detail) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [at, operatorID, terminal, event, detail])
+                       arguments: [at, operatorID, terminal, event, CardNumber.withheld(detail)])
     }
 }

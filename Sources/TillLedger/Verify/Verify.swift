@@ -83,7 +83,31 @@ extension Ledger {
             try timed(7, "allocations within their postings") { try allocationFault(db) },
             try timed(8, "drawer closes match their counts and over/short postings") { try drawerCloseFault(db) },
             try timed(10, "corrections point at payments; overrides by another lead or supervisor") { try correctionFault(db) },
+            try timed(13, "no full card number in any text") { try cardNumberFault(db) },
         ]
+    }
+
+    /// A ledger written before the guard, or by hand with `sqlite3`, may hold a card number in
+    /// some text: name where (table, column, row), never the number.
+    static func cardNumberFault(_ db: Database) throws -> String? {
+        var found: [String] = []
+        for (table, columns, _) in CardNumberGuard.columns {
+            // A table without a rowid (settings, terminals) is named by its key.
+            let key = try String.fetchOne(db, sql: "SELECT name FROM pragma_table_info(?) WHERE pk = 1", arguments: [table]) ?? "rowid"
+            for column in columns {
+                let rows = try String.fetchAll(db, sql: """
+                    SELECT CAST(\(key) AS TEXT) FROM \(table)
+                    WHERE length(\(column)) >= 13 AND \(CardNumberGuard.functionName)(\(column))
+                    ORDER BY \(key) LIMIT 5
+                    """)
+                if !rows.isEmpty {
+                    found.append("\(table).\(column) (\(key) \(rows.map { CardNumber.withheld($0) }.joined(separator: ", "))\(rows.count == 5 ? " and maybe more" : ""))")
+                }
+            }
+        }
+        guard !found.isEmpty else { return nil }
+        return "what looks like a full card number is stored in " + found.joined(separator: "; ")
+            + " (docs/RELIABILITY.md: removing one from an older ledger)"
     }
 
     /// Each closed day's figures re-derived: its drawer books hold nothing after the deposit; the

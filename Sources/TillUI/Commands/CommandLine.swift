@@ -62,7 +62,9 @@ func commandKey(_ key: Key, _ state: inout AppState) -> [Effect] {
     guard let line = state.command else { return [] }
     switch key {
     case .character(let c):
-        if line.count < 120 { state.command = line + String(c) }
+        var text = line
+        Typing.type(c, into: &text, limit: 120, field: "the command line", &state)
+        state.command = text
     case .backspace:
         state.command = line.isEmpty ? nil : String(line.dropLast())
     case .escape:

@@ -63,7 +63,7 @@ private func renderDrawerForm(_ form: DrawerForm, _ state: AppState, _ canvas: i
         canvas.field("Checks found", "\(form.found.count) of \(form.checks.count)")
         canvas.gap()
         canvas.line("The card terminal's batch total:")
-        canvas.bottomLine(1, "Card batch: \(form.entry)_", .input)
+        canvas.inputLine(1, "Card batch: ", form.entry)
         canvas.bottomLine(0, "From the terminal's settlement slip · Enter", .dim)
     case .reveal, .reason, .approverLogin, .approverPIN, .bag:
         if let b = form.balance {
@@ -83,10 +83,10 @@ private func renderDrawerForm(_ form: DrawerForm, _ state: AppState, _ canvas: i
         case .reveal:
             canvas.bottomLine(0, form.needsApproval ? "Over the limit: Enter, reason, a lead's PIN"
                                                     : "Enter closes the drawer and prints the Z report", .dim)
-        case .reason: canvas.bottomLine(0, "Reason: \(form.entry)_", .input)
-        case .bag: canvas.bottomLine(0, "Drop bag number: \(form.entry)_", .input)
-        case .approverLogin: canvas.bottomLine(0, "Approved by (lead or supervisor id): \(form.entry)_", .input)
-        case .approverPIN: canvas.bottomLine(0, "\(form.approverLogin)'s PIN: \(String(repeating: "*", count: form.entry.count))_", .input)
+        case .reason: canvas.inputLine(0, "Reason: ", form.entry)
+        case .bag: canvas.inputLine(0, "Drop bag number: ", form.entry)
+        case .approverLogin: canvas.inputLine(0, "Approved by (lead or supervisor id): ", form.entry)
+        case .approverPIN: canvas.bottomLine(0, "\(form.approverLogin)'s PIN: \(String(repeating: state.glyphs.pinDot, count: form.entry.count))_", .input)
         default: break
         }
     }
@@ -106,7 +106,7 @@ func renderSettle(_ state: AppState, _ canvas: inout PaneCanvas) {
     for line in settle.lines { canvas.line(line) }
     canvas.skip = 0
     if let bag = state.depositBag {
-        canvas.bottomLine(0, "Deposit bag number: \(bag)_", .input)
+        canvas.inputLine(0, "Deposit bag number: ", bag)
         return
     }
     var keys = settle.dayOpen ? (settle.openDrawers == 0 ? "c close day · p print" : "\(settle.openDrawers) drawer(s) open · p print")

@@ -8,7 +8,7 @@ private func centeredBox(_ grid: inout Grid, width: Int, height: Int, title: Str
 }
 
 private func credentialRows(_ form: AppState.Credentials, _ grid: inout Grid, x: Int, y: Int, glyphs: Glyphs) {
-    let loginText = form.login + (form.field == .login ? "_" : "")
+    let loginText = CardNumber.masked(form.login) + (form.field == .login ? "_" : "")
     let pinText = String(repeating: glyphs.pinDot, count: form.pin.count) + (form.field == .pin ? "_" : "")
     grid.put("Operator id", x: x, y: y, role: form.field == .login ? .title : .normal)
     grid.put(DisplayWidth.pad(loginText, to: 20), x: x + 13, y: y, role: .input)

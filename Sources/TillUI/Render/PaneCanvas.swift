@@ -45,6 +45,12 @@ struct PaneCanvas {
         grid.put(DisplayWidth.truncate(text, to: width), x: x, y: rowY, role: role, limit: width)
     }
 
+    /// An input line at the bottom: the prompt, then what is being typed — its tail when it is
+    /// longer than the room, any long run of digits masked — and the cursor.
+    mutating func inputLine(_ offset: Int, _ prompt: String, _ typed: String) {
+        bottomLine(offset, Typing.line(prompt, typed, width: width), .input)
+    }
+
     /// Lines written so far that did not fit.
     var overflows: Bool { row - skip > height - reserved }
 

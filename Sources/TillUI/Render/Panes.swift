@@ -3,7 +3,7 @@ import TillCore
 func renderLookup(_ state: AppState, _ grid: inout Grid, x: Int, y: Int, width: Int, height: Int) {
     grid.put("Find", x: x, y: y)
     let inputWidth = width - 5
-    let shown = state.query.count >= inputWidth ? String(state.query.suffix(inputWidth - 1)) : state.query
+    let shown = Typing.shown(state.query, room: inputWidth - 1)
     grid.put(DisplayWidth.pad(shown + (state.focus == .lookup ? "_" : ""), to: inputWidth), x: x + 5, y: y, role: .input)
     guard !state.results.isEmpty else {
         let hint = state.searched == nil ? "Account, meter, phone, address or name: matches show as you type" : ""
@@ -152,7 +152,7 @@ private func renderPayment(_ state: AppState, _ canvas: inout PaneCanvas) {
 /// The question the payment pane is asking, and what keys answer it.
 private func paymentPrompt(_ state: AppState) -> (String, String) {
     let draft = state.payment
-    let typed = draft.entry + "_"
+    let typed = CardNumber.masked(draft.entry) + "_"
     switch draft.step {
     case .cart:
         return (draft.isCovered ? "Paid in full: Enter to confirm" : "Tender: " + tenderMenu,
@@ -204,6 +204,6 @@ private func renderReceipt(_ state: AppState, _ canvas: inout PaneCanvas) {
     } else {
         canvas.line("No receipt at this terminal yet.", .dim)
     }
-    canvas.bottomLine(1, "Receipt #: \(state.receiptEntry)_", .input)
+    canvas.inputLine(1, "Receipt #: ", state.receiptEntry)
     canvas.bottomLine(0, (canvas.overflows ? "↑↓ scroll · " : "") + "number+Enter shows · p reprints", .dim)
 }

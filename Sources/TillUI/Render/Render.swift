@@ -88,10 +88,10 @@ private func renderMessageLine(_ state: AppState, _ grid: inout Grid) {
         putMessage(confirmation.question, role: .warning, filled: true, &grid)
     } else if let note = state.noteDraft {
         grid.fill(x: 0, y: y, width: width, role: .input)
-        grid.put(DisplayWidth.truncate("Note: " + note + "_", to: width), x: 0, y: y, role: .input)
+        grid.put(Typing.line("Note: ", note, width: width), x: 0, y: y, role: .input)
     } else if let command = state.command {
         grid.fill(x: 0, y: y, width: width, role: .input)
-        grid.put(":" + command + "_", x: 0, y: y, role: .input)
+        grid.put(Typing.line(":", command, width: width), x: 0, y: y, role: .input)
     } else if let message = state.message {
         let role: Role = message.kind == .error ? .error : message.kind == .warning ? .warning : .normal
         putMessage(message.text, role: role, filled: false, &grid)

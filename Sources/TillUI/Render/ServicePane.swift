@@ -2,11 +2,11 @@ import TillCore
 
 func renderService(_ state: AppState, _ canvas: inout PaneCanvas) {
     if let batch = state.batch {
-        renderBatch(batch, &canvas)
+        renderBatch(batch, state.glyphs, &canvas)
         return
     }
     if let form = state.serviceForm {
-        renderServiceForm(form, &canvas)
+        renderServiceForm(form, state.glyphs, &canvas)
         return
     }
     if let account = state.account {
@@ -66,13 +66,13 @@ private func menuName(_ kind: ServiceForm.Kind) -> String {
     }
 }
 
-private func renderServiceForm(_ form: ServiceForm, _ canvas: inout PaneCanvas) {
+private func renderServiceForm(_ form: ServiceForm, _ glyphs: Glyphs, _ canvas: inout PaneCanvas) {
     canvas.line(form.kind.title, .title)
     if let account = form.account { canvas.line("Account \(account)", .dim) }
     canvas.gap()
     for (index, field) in form.fields.enumerated() {
         let current = form.step == .fields && index == form.index
-        let value = field.value + (current ? "_" : "")
+        let value = current ? Typing.shown(field.value, room: max(2, canvas.width - 17)) + "_" : CardNumber.masked(field.value)
         let shown = !current && field.value.isEmpty && index < form.index ? "(none)" : value
         canvas.line(DisplayWidth.pad((current ? "> " : "  ") + field.label, to: 16) + shown, current ? .selection : .normal)
         if current, !field.hint.isEmpty { canvas.line("                " + field.hint, .dim) }
@@ -92,13 +92,13 @@ private func renderServiceForm(_ form: ServiceForm, _ canvas: inout PaneCanvas) 
         let cursorLogin = form.step == .approverLogin ? "_" : ""
         canvas.line("  Approver id  " + form.approverLogin + cursorLogin, form.step == .approverLogin ? .selection : .normal)
         if form.step == .approverPIN {
-            canvas.line("  PIN          " + String(repeating: "•", count: form.approverPIN.count) + "_", .selection)
+            canvas.line("  PIN          " + String(repeating: glyphs.pinDot, count: form.approverPIN.count) + "_", .selection)
         }
         canvas.bottomLine(0, "Enter next · Esc cancel the override", .dim)
     }
 }
 
-private func renderBatch(_ batch: BatchEntry, _ canvas: inout PaneCanvas) {
+private func renderBatch(_ batch: BatchEntry, _ glyphs: Glyphs, _ canvas: inout PaneCanvas) {
     canvas.line("Mail batch entry", .title)
     canvas.reserved = 4
     let visible = max(1, canvas.height - canvas.reserved - 1)
@@ -116,17 +116,17 @@ private func renderBatch(_ batch: BatchEntry, _ canvas: inout PaneCanvas) {
     canvas.bottomLine(2, "Difference \(batch.control == nil ? "—" : batch.difference.formatted)"
                       + (batch.control != nil && batch.difference.isZero && !batch.lines.isEmpty ? " · balanced: Enter on an empty account posts" : ""),
                       batch.difference.isZero ? .normal : .warning)
-    let prompt: String
+    let prompt: (String, String)
     switch batch.field {
-    case .control: prompt = "Control total (the tape): \(batch.entry)_"
-    case .account: prompt = "Account: \(batch.entry)_"
-    case .amount: prompt = "\(batch.account) amount: \(batch.entry)_"
-    case .check: prompt = "\(batch.account) \(batch.amount?.formatted ?? "") check no.: \(batch.entry)_"
-    case .reason: prompt = "Reason for posting out of balance: \(batch.reason)_"
-    case .approverLogin: prompt = "Supervisor id: \(batch.approverLogin)_"
-    case .approverPIN: prompt = "Supervisor PIN: " + String(repeating: "•", count: batch.approverPIN.count) + "_"
+    case .control: prompt = ("Control total (the tape): ", batch.entry)
+    case .account: prompt = ("Account: ", batch.entry)
+    case .amount: prompt = ("\(batch.account) amount: ", batch.entry)
+    case .check: prompt = ("\(batch.account) \(batch.amount?.formatted ?? "") check no.: ", batch.entry)
+    case .reason: prompt = ("Reason for posting out of balance: ", batch.reason)
+    case .approverLogin: prompt = ("Supervisor id: ", batch.approverLogin)
+    case .approverPIN: prompt = ("Supervisor PIN: " + String(repeating: glyphs.pinDot, count: batch.approverPIN.count), "")
     }
-    canvas.bottomLine(1, prompt, .input)
+    canvas.inputLine(1, prompt.0, prompt.1)
     canvas.bottomLine(0, batch.field == .check ? "c cash · m123 money order · Enter adds"
                          : batch.field == .account ? "Enter on none: post · - takes off the last · Esc" : "Enter next · Esc back", .dim)
 }

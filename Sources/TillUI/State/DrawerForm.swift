@@ -121,9 +121,12 @@ private func drawerFormKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
         }
     case .reason, .bag, .approverLogin, .approverPIN:
         switch key {
+        case .character(let c) where form.step == .approverPIN && !c.isASCIIDigit:
+            state.message = AppState.Message("A PIN is digits only", .warning)
         case .character(let c):
-            let limit = form.step == .reason ? 120 : form.step == .approverPIN ? 12 : 20
-            if form.entry.count < limit { form.entry.append(c) }
+            let (limit, field) = form.step == .reason ? (120, "the reason") : form.step == .approverPIN ? (12, "a PIN")
+                : form.step == .bag ? (20, "the bag number") : (32, "an operator id")
+            Typing.type(c, into: &form.entry, limit: limit, field: field, &state)
         case .backspace: _ = form.entry.popLast()
         case .enter: return textDone(&form, &state)
         default: return []
@@ -146,7 +149,9 @@ private func drawerFormKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     case .cardBatch:
         switch key {
         case .character(let c) where c.isASCIIDigit || c == "." || c == "$" || c == ",":
-            if form.entry.count < 12 { form.entry.append(c) }
+            Typing.type(c, into: &form.entry, limit: 12, field: "the card batch total", &state)
+        case .character:
+            state.message = AppState.Message("The card batch total is an amount: digits and a point", .warning)
         case .backspace: _ = form.entry.popLast()
         case .enter:
             do {

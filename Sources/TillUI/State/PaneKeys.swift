@@ -23,7 +23,10 @@ func paneKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
 private func accountKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     if let draft = state.noteDraft {
         switch key {
-        case .character(let c): if draft.count < 200 { state.noteDraft = draft + String(c) }
+        case .character(let c):
+            var text = draft
+            Typing.type(c, into: &text, limit: 200, field: "a note", &state)
+            state.noteDraft = text
         case .backspace: state.noteDraft = String(draft.dropLast())
         case .escape:
             if draft.isEmpty { state.noteDraft = nil } else {
@@ -56,7 +59,7 @@ private func accountKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
 private func receiptKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     switch key {
     case .character(let c) where c.isASCIIDigit:
-        if state.receiptEntry.count < 12 { state.receiptEntry.append(c) }
+        Typing.type(c, at: \.receiptEntry, limit: 12, name: "a receipt number", &state)
         return []
     case .backspace:
         _ = state.receiptEntry.popLast()
@@ -97,8 +100,7 @@ private func lookupKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     case .character(let c):
         // `?` and `:` are help and the command line while the search box is empty.
         if state.query.isEmpty && (c == "?" || c == ":") { return nil }
-        guard state.query.count < 60 else { return [] }
-        state.query.append(c)
+        guard Typing.type(c, at: \.query, limit: 60, name: "the search", &state) else { return [] }
         return searchAsTyped(&state)
     case .backspace:
         _ = state.query.popLast()

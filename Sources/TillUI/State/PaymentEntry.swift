@@ -173,7 +173,7 @@ func cancelTender(_ state: inout AppState) {
 private func entryKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     switch key {
     case .character(let c):
-        if state.payment.entry.count < 30 { state.payment.entry.append(c) }
+        Typing.type(c, at: \.payment.entry, limit: 30, name: "this field", &state)
         return []
     case .backspace:
         _ = state.payment.entry.popLast()

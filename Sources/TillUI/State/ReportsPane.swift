@@ -25,7 +25,10 @@ func reportsKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     let count = state.reports?.settings.count ?? 0
     if let edit = state.settingEdit {
         switch key {
-        case .character(let c): if edit.count < 200 { state.settingEdit = edit + String(c) }
+        case .character(let c):
+            var text = edit
+            Typing.type(c, into: &text, limit: 200, field: "a setting's value", &state)
+            state.settingEdit = text
         case .backspace: state.settingEdit = String(edit.dropLast())
         case .escape: state.settingEdit = nil
         case .enter:

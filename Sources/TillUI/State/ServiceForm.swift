@@ -225,15 +225,18 @@ private func serviceFormKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
         switch key {
         case .character(let c):
             let field = form.fields[form.index]
-            guard field.value.count < (field.kind == .text ? 120 : 12) else { return [] }
             // Only what the field can hold: digits for numbers, money and dates as they are written.
             switch field.kind {
-            case .digits where !c.isASCIIDigit: return []
-            case .money where !(c.isASCIIDigit || ".,$".contains(c)): return []
-            case .date where !(c.isASCIIDigit || c == "-"): return []
+            case .digits where !c.isASCIIDigit:
+                state.message = AppState.Message("\(field.label) is digits only", .warning); return []
+            case .money where !(c.isASCIIDigit || ".,$".contains(c)):
+                state.message = AppState.Message("\(field.label) is an amount: digits and a point", .warning); return []
+            case .date where !(c.isASCIIDigit || c == "-"):
+                state.message = AppState.Message("\(field.label) is a date: YYYY-MM-DD", .warning); return []
             default: break
             }
-            form.fields[form.index].value.append(c)
+            Typing.type(c, into: &form.fields[form.index].value, limit: field.kind == .text ? 120 : 12,
+                        field: field.label, &state)
         case .backspace: _ = form.fields[form.index].value.popLast()
         case .enter:
             if let problem = form.problem(with: form.fields[form.index]) {
@@ -261,7 +264,7 @@ private func serviceFormKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
         }
     case .approverLogin:
         switch key {
-        case .character(let c): if form.approverLogin.count < 32 { form.approverLogin.append(c) }
+        case .character(let c): Typing.type(c, into: &form.approverLogin, limit: 32, field: "an operator id", &state)
         case .backspace: _ = form.approverLogin.popLast()
         case .enter:
             guard !form.approverLogin.isEmpty else { return [] }
@@ -274,7 +277,7 @@ private func serviceFormKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
         }
     case .approverPIN:
         switch key {
-        case .character(let c) where c.isASCIIDigit: if form.approverPIN.count < 12 { form.approverPIN.append(c) }
+        case .character(let c) where c.isASCIIDigit: Typing.type(c, into: &form.approverPIN, limit: 12, field: "a PIN", &state)
         case .backspace: _ = form.approverPIN.popLast()
         case .enter:
             guard !form.approverPIN.isEmpty else { return [] }
@@ -396,13 +399,13 @@ private func batchKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     case .up: batch.scroll = max(0, batch.scroll - 1); return []
     case .character(let c):
         switch batch.field {
-        case .approverLogin: if batch.approverLogin.count < 32 { batch.approverLogin.append(c) }
-        case .approverPIN: if c.isASCIIDigit, batch.approverPIN.count < 12 { batch.approverPIN.append(c) }
-        case .reason: if batch.reason.count < 120 { batch.reason.append(c) }
+        case .approverLogin: Typing.type(c, into: &batch.approverLogin, limit: 32, field: "an operator id", &state)
+        case .approverPIN: if c.isASCIIDigit { Typing.type(c, into: &batch.approverPIN, limit: 12, field: "a PIN", &state) }
+        case .reason: Typing.type(c, into: &batch.reason, limit: 120, field: "the reason", &state)
         case .account where c == "-" && batch.entry.isEmpty:
             guard let last = batch.lines.popLast() else { return fail("No line to take off") }
             state.message = AppState.Message("Line \(batch.lines.count + 1) (\(last.account) \(last.amount.formatted)) taken off")
-        default: if batch.entry.count < 20 { batch.entry.append(c) }
+        default: Typing.type(c, into: &batch.entry, limit: 20, field: "a batch line's field", &state)
         }
         return []
     case .enter:

@@ -1,3 +1,5 @@
+import TillCore
+
 /// The sign-in form and the lock screen: operator id, then PIN (shown as dots).
 func signInKey(_ key: Key, _ state: inout AppState) -> [Effect] {
     switch KeyMap.action(for: key, in: KeyMap.signIn) {
@@ -53,7 +55,7 @@ private func edit(_ form: inout AppState.Credentials, _ key: Key) {
         if form.field == .login { _ = form.login.popLast() } else { _ = form.pin.popLast() }
     case .character(let c):
         if form.field == .login {
-            if form.login.count < 32 && (c.isLetter || c.isNumber || c == "." || c == "_" || c == "-") { form.login.append(c) }
+            if c.isLetter || c.isNumber || c == "." || c == "_" || c == "-" { typeLogin(c, &form) }
         } else if c.isASCII && c.isNumber && form.pin.count < 12 {
             form.pin.append(c)
         } else {
@@ -62,4 +64,15 @@ private func edit(_ form: inout AppState.Credentials, _ key: Key) {
     default:
         break
     }
+}
+
+/// The operator id as typed: at most 32 characters, and never a card number (which would
+/// otherwise reach the audit log as an unknown id).
+private func typeLogin(_ c: Character, _ form: inout AppState.Credentials) {
+    guard form.login.count < 32 else { form.error = "An operator id is at most 32 characters"; return }
+    form.login.append(c)
+    let ranges = CardNumber.ranges(in: form.login)
+    guard !ranges.isEmpty else { return }
+    for range in ranges.reversed() { form.login.removeSubrange(range) }
+    form.error = "That looks like a full card number, not an operator id: it was taken out"
 }

@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import TillCore
+
+/// The ledger's last word on full card numbers: whatever path a text takes into the books
+/// (a screen field, a command's option, an import file, a future caller that forgot to check),
+/// a row whose free text holds one is refused before it is written.
+///
+/// Temporary triggers on the writing connection call a function of this process, so the rule
+/// lives in Till rather than in the file: the `sqlite3` shell and other tools open the ledger
+/// as before, and `till verify` finds a card number written by anything else.
+enum CardNumberGuard {
+    /// The columns people and files write text into. Machine-made text (timestamps, kinds,
+    /// idempotency keys built from UUIDs, hashes) is left out: a UUID's digits could look like
+    /// a card by chance, and what builds those keys from typed text checks it first.
+    static let columns: [(table: String, columns: [String], what: String)] = [
+        ("settings", ["value"], "a setting"),
+        ("operators", ["login", "display_name"], "an operator"),
+        ("terminals", ["id", "description"], "a terminal"),
+        ("business_days", ["deposit_bag"], "a deposit bag number"),
+        ("accounts", ["number", "customer_name", "service_address", "mailing_address", "phone", "email", "meter_number"],
+         "an account"),
+        ("drawer_sessions", ["float_reason"], "a float's reason"),
+        ("transactions", ["memo", "terminal_id"], "a memo"),
+        ("tenders", ["reference", "last_four"], "a tender"),
+        ("audit_events", ["detail", "terminal_id"], "the audit log"),
+        ("account_notes", ["text"], "an account note"),
+        ("receipt_prints", ["detail"], "a receipt print"),
+        ("cash_counts", ["bag"], "a bag number"),
+        ("drawer_closes", ["reason"], "an over/short reason"),
+        ("overrides", ["detail"], "an override"),
+        ("returned_checks", ["check_number"], "a check number"),
+        ("refund_requests", ["payee", "address"], "a refund's pay-to"),
+        ("service_requests", ["notes"], "a work order"),
+        ("service_request_events", ["note"], "a work order's note"),
+        ("account_changes", ["old_value", "new_value"], "a contact change"),
+        ("batches", ["reason", "source"], "a batch"),
+        ("batch_lines", ["reference"], "a batch line"),
+    ]
+
+    static let functionName = "till_holds_card_number"
+    static let messagePrefix = "card number:"
+
+    static let function = DatabaseFunction(functionName, argumentCount: 1, pure: true) { values in
+        guard let text = String.fromDatabaseValue(values[0]) else { return false }
+        return CardNumber.containsFullCardNumber(text)
+    }
+
+    /// Installs the function and the triggers on the connection that writes.
+    static func install(_ db: Database) throws {
+        for (table, columns, what) in columns {
+            let condition = columns.map { "\(functionName)(NEW.\($0))" }.joined(separator: " OR ")
+            let message = "\(messagePrefix) that looks like a full card number in \(what): Till never keeps one; nothing was saved"
+                .replacingOccurrences(of: "'", with: "''")
+            try db.execute(sql: """
+                CREATE TEMP TRIGGER IF NOT EXISTS till_no_card_\(table)_insert
+                BEFORE INSERT ON main.\(table) WHEN \(condition)
+                BEGIN SELECT RAISE(ABORT, '\(message)'); END
+                """)
+            // An update is checked only in the columns it sets: a balance update must not be
+            // refused because an older row already holds a card number (verify reports those).
+            for column in columns {
+                try db.execute(sql: """
+                    CREATE TEMP TRIGGER IF NOT EXISTS till_no_card_\(table)_\(column)_update
+                    BEFORE UPDATE OF \(column) ON main.\(table) WHEN \(functionName)(NEW.\(column))
+                    BEGIN SELECT RAISE(ABORT, '\(message)'); END
+                    """)
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+import Testing
+import TillCore
+@testable import TillLedger
+
+/// The ledger's own guard: a card number that reaches it by any path is refused before it is
+/// written, the audit log keeps what happened without the number, and verify names an older
+/// ledger that holds one.
+@Suite("The ledger refuses card numbers")
+struct CardNumberGuardTests {
+    func actor(_ f: CounterFixture) -> Actor { Actor(operatorID: f.supervisor.id, terminal: "T9") }
+
+    @Test func everyWritePathRefusesACardNumberAndChangesNothing() throws {
+        let f = try CounterFixture()
+        let before = try f.ledger.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account_notes") }
+        for text in ["call 4111 1111 1111 1111", "4111-1111-1111-1111", "card ４１１１１１１１１１１１１１１１"] {
+            #expect {
+                try f.ledger.addNote(text, account: "100001", operatorID: f.cashier.id, terminal: "T1")
+            } throws: { error in
+                (error as? LedgerError)?.code == .cardNumber
+                    && !(error as! LedgerError).message.filter(\.isNumber).contains("4111111111111111")
+            }
+        }
+        #expect(try f.ledger.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account_notes") } == before)
+        // A contact change, a setting, an account import: each refused whole.
+        #expect(throws: LedgerError.self) {
+            _ = try f.ledger.updateContact(account: try AccountNumber("100001"), field: .phone, value: "4111111111111111", actor: actor(f))
+        }
+        #expect(throws: LedgerError.self) { try f.ledger.setSetting(.receiptFooter, "Pay with 4111111111111111", by: f.supervisor.id) }
+        let accounts = "account_number,customer_name,service_address\n200001,Ann 4111 1111 1111 1111,1 First St\n"
+        #expect(throws: ImportError.self) { _ = try f.ledger.importAccounts(csv: Array(accounts.utf8), fileName: "a.csv", by: f.supervisor.id) }
+        #expect(try f.ledger.account("200001") == nil)
+        // Raw SQL through the ledger's own connection (any future caller) is refused too.
+        #expect(throws: DatabaseError.self) {
+            try f.ledger.writer.write { db in
+                try db.execute(sql: "UPDATE accounts SET email = '5500-0000-0000-0004@example.com' WHERE number = '100001'")
+            }
+        }
+        #expect(try f.ledger.verify().isSound)
+    }
+
+    @Test func theAuditLogKeepsWhatHappenedWithoutTheNumber() throws {
+        let f = try CounterFixture()
+        try f.ledger.audit("signin.unknown", detail: "id 4111111111111111 tried", operatorID: nil, terminal: "T1")
+        let detail = try f.ledger.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT detail FROM audit_events WHERE event = 'signin.unknown'")
+        }
+        #expect(detail == "id (card number withheld) tried")
+    }
+
+    /// Written behind Till's back (or by an older Till): verify names the table, column and
+    /// row, never the number; the sqlite3 shell itself is not stopped (the guard lives in Till).
+    @Test func verifyNamesWhereAnOlderLedgerHoldsOne() throws {
+        let f = try CounterFixture()
+        let queue = try DatabaseQueue(path: f.ledger.path)
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO account_notes(account_id, at, operator_id, terminal_id, text) VALUES (1, '2026-11-20T10:00:00Z', ?, 'T1', 'card 4111 1111 1111 1111')",
+                           arguments: [f.cashier.id])
+            try db.execute(sql: "UPDATE settings SET value = '378282246310005' WHERE key = 'receipt.footer'")
+        }
+        let report = try f.ledger.verify()
+        let fault = try #require(report.firstFault)
+        #expect(fault.contains("account_notes.text (id ") && fault.contains("settings.value (key receipt.footer)"), "\(fault)")
+        #expect(!fault.filter(\.isNumber).contains("4111111111111111") && !fault.contains("378282246310005"))
+        // A balance still posts to an account whose old row holds one: only what is written is checked.
+        try queue.write { db in try db.execute(sql: "UPDATE accounts SET phone = '4111111111111111' WHERE number = '100001'") }
+        let posted = try f.ledger.post(Payment(lines: [.account(try f.account("100001"), Money(dollars: 5))],
+                                               tenders: [.cash(Money(dollars: 5), tendered: Money(dollars: 5))]),
+                                       operatorID: f.cashier.id, terminal: "T1", drawerSession: f.drawer)
+        #expect(!posted.wasAlreadyPosted)
+    }
+}
