@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "TillUI", dependencies: ["TillCore"], exclude: ["README.md"]),
         .target(name: "TillPrinting", dependencies: ["TillCore"], exclude: ["README.md"]),
         .target(name: "TillApp", dependencies: ["TillCore", "TillLedger", "TillUI", "TillPrinting"], exclude: ["README.md"]),
-        .target(name: "TillTerminal", dependencies: ["TillUI", "CNCurses"], exclude: ["README.md"]),
+        .target(name: "TillTerminal", dependencies: ["TillCore", "TillUI", "CNCurses"], exclude: ["README.md"]),
         // The module map links ncursesw; its headers are on the standard include path.
         .systemLibrary(name: "CNCurses", providers: [.apt(["libncursesw5-dev"])]),
         .executableTarget(

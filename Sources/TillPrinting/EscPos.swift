@@ -1,4 +1,5 @@
 import Foundation
+import TillCore
 
 /// The ESC/POS byte stream for a receipt printer: initialise, print the lines (bold
 /// where emphasised), feed, cut, and pulse the cash drawer only when asked.
@@ -25,10 +26,12 @@ public enum EscPos {
         return bytes
     }
 
-    /// Printers speak a single-byte code page: accents are folded (Núñez → Nunez) and
+    /// Printers speak a single-byte code page: accents are folded (Núñez → Nunez), letters
+    /// without a decomposition spelled plain (Ødegaard → Odegaard, Łukasz → Lukasz), and
     /// anything else without an ASCII form prints as `?`.
     public static func ascii(_ text: String) -> [UInt8] {
-        let folded = text.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        let folded = LatinLetters.spelledPlain(text)
+            .folding(options: [.diacriticInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
         return folded.unicodeScalars.map { scalar in
             scalar.isASCII && scalar.value >= 0x20 && scalar.value != 0x7F ? UInt8(scalar.value) : UInt8(ascii: "?")
         }

@@ -1,5 +1,7 @@
 import CNCurses
+import Foundation
 import Glibc
+import TillCore
 import TillUI
 
 /// The only code that touches ncursesw: starts and restores the terminal, copies
@@ -14,11 +16,12 @@ public final class CursesScreen {
     public private(set) var hasColors = false
     public private(set) var isUTF8 = true
     private var previous: Grid?
-    private var styles: [Role: (attributes: UInt32, pair: Int16)] = [:]
+    private var styles: [TillUI.Role: (attributes: UInt32, pair: Int16)] = [:]
     private var open = false
     /// Keys decoded but not yet handed out (one read can complete several).
     private var pending: [Input] = []
     private var decoder = KeyDecoder()
+    private var asciiCells: [String: String] = [:]
 
     public init() {}
 
@@ -55,7 +58,7 @@ public final class CursesScreen {
 
     public func apply(_ theme: Theme) {
         styles = [:]
-        for (index, role) in Role.allCases.enumerated() {
+        for (index, role) in TillUI.Role.allCases.enumerated() {
             let style = theme.style(role)
             var pair: Int16 = 0
             if hasColors && theme.usesColor {
@@ -83,9 +86,12 @@ public final class CursesScreen {
             for x in 0..<grid.size.width {
                 let new = grid[x, y]
                 if !full, let old = previous?[x, y], old == new { continue }
-                if new.text.isEmpty { continue } // right half of a wide character
+                // The right half of a wide character: ncurses draws it with the left, except in
+                // ASCII, where the left became one narrow character and this cell a space.
+                if new.text.isEmpty && isUTF8 { continue }
                 let style = styles[new.role] ?? (0, 0)
-                var wide = new.text.unicodeScalars.prefix(4).map { wchar_t(bitPattern: $0.value) } + [0]
+                let text = isUTF8 ? new.text : ascii(new.text)
+                var wide = text.unicodeScalars.prefix(4).map { wchar_t(bitPattern: $0.value) } + [0]
                 setcchar(&cell, &wide, attr_t(style.attributes), style.pair, nil)
                 mvadd_wch(Int32(y), Int32(x), &cell)
             }
@@ -94,6 +100,28 @@ public final class CursesScreen {
         wnoutrefresh(till_stdscr())
         doupdate()
     }
+
+    /// Without a UTF-8 locale the terminal cannot be trusted with anything but ASCII (LANG=C
+    /// drew Núñez one cell wide in the grid and two on the screen, shifting the rest of the
+    /// row): each cell becomes one ASCII character, folded as receipts fold (é → e, Ø → O),
+    /// or `?`.
+    private func ascii(_ cell: String) -> String {
+        if cell.isEmpty { return " " }
+        if cell.utf8.count == 1 { return cell }
+        if let known = asciiCells[cell] { return known }
+        if let mark = Self.asciiMarks[cell] { return mark }
+        let folded = LatinLetters.spelledPlain(cell)
+            .folding(options: [.diacriticInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        let first = folded.unicodeScalars.first.flatMap { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F ? String($0) : nil } ?? "?"
+        asciiCells[cell] = first
+        return first
+    }
+
+    /// The screen's own marks, in ASCII.
+    private static let asciiMarks: [String: String] = [
+        "…": ".", "·": "-", "—": "-", "–": "-", "→": ">", "←": "<", "↑": "^", "↓": "v", "×": "x", "•": "*",
+        "✓": "v", "“": "\"", "”": "\"", "‘": "'", "’": "'", "≥": ">", "≤": "<", "€": "E", "£": "L",
+    ]
 
     /// Forces the next `draw` to repaint everything (after a resize or a theme change).
     public func invalidate() { previous = nil }

@@ -223,6 +223,47 @@ struct TmuxTests {
         #expect(row[4] as Int64 == 10000)
     }
 
+    /// With a locale that is not UTF-8 every cell is drawn as one ASCII character, folded as
+    /// receipts fold, so accented names never shift the panes' edges; lookup folds the same.
+    @Test func aNonUTF8LocaleKeepsTheScreenAligned() throws {
+        let db = try Self.demoLedger()
+        let (number, name) = try #require(try DatabaseQueue(path: db).read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT number, customer_name FROM accounts
+                WHERE customer_name LIKE '%Ødegaard%' OR customer_name LIKE '%Łukasz%' OR customer_name LIKE '%Núñez%'
+                   OR customer_name LIKE '%Dvořák%' ORDER BY id LIMIT 1
+                """).map { ($0[0] as String, $0[1] as String) }
+        })
+        let surname = String(name.split(separator: ",")[0])
+        // Typed as a cashier without those keys would: "davis lukasz" for "Davis, Łukasz".
+        let typed = LatinLetters.spelledPlain(name).folding(options: .diacriticInsensitive, locale: nil).lowercased()
+            .replacingOccurrences(of: ",", with: "")
+        let tmux = try Session(width: 80, height: 24)
+        try tmux.typeLine("LANG=C LC_ALL=C TERM=xterm-256color \(Self.binary) --db \(db)")
+        try tmux.waitFor("Operator id")
+        try tmux.signIn()
+        try tmux.keys("F2")
+        try tmux.run(["send-keys", "-t", "0", "-l", typed])
+        try tmux.waitFor(number)
+        try tmux.keys("Down", "Up") // the search has narrowed: the first match is the one
+        try tmux.keys("Enter")
+        let screen = try tmux.waitFor("Account \(number)")
+        let rows = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let allASCII = screen.unicodeScalars.allSatisfy(\.isASCII)
+        #expect(allASCII, "\(screen)")
+        #expect(screen.contains(LatinLetters.spelledPlain(surname).folding(options: .diacriticInsensitive, locale: nil)))
+        // Every pane row has the Lookup pane's right edge and the next pane's left edge in place.
+        for row in rows[2..<21] {
+            let characters = Array(row)
+            #expect(characters.count >= 35 && "|+".contains(characters[33]) && "|#+".contains(characters[34]), "\(row)")
+        }
+        try tmux.keys("C-l")
+        try tmux.waitFor("Account \(number)")
+        #expect(!(try tmux.screen()).contains("does nothing"))
+        try tmux.keys("F10")
+        try tmux.waitFor("READY$")
+    }
+
     /// Ctrl-F then a digit is that F-key however slowly it is typed; Esc alone is not slowed.
     @Test func functionKeysAtHumanSpeedAndARepaint() throws {
         let db = try Self.demoLedger()

@@ -81,3 +81,26 @@ public enum TextSafety {
         }
     }
 }
+
+/// Latin letters that have no decomposition into a base letter and an accent, so folding
+/// accents away (é → e) leaves them as they are: Ø, Ł, Æ, Œ, ß, Đ, Þ and the rest. Lookup and
+/// the receipt printer's ASCII both spell them this way, so "odegaard" finds Ødegaard and a
+/// receipt prints ODEGAARD rather than ?DEGAARD.
+public enum LatinLetters {
+    public static let plain: [Character: String] = [
+        "Ø": "O", "ø": "o", "Ł": "L", "ł": "l", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe",
+        "ß": "ss", "ẞ": "SS", "Đ": "D", "đ": "d", "Ð": "D", "ð": "d", "Þ": "TH", "þ": "th",
+        "Ħ": "H", "ħ": "h", "ı": "i", "Ŋ": "N", "ŋ": "n", "Ŧ": "T", "ŧ": "t", "ĸ": "k", "ſ": "s",
+        "Ĳ": "IJ", "ĳ": "ij", "Ŀ": "L", "ŀ": "l", "Ə": "E", "ə": "e", "Ƒ": "F", "ƒ": "f",
+    ]
+
+    /// The text with each of those letters spelled in plain Latin; everything else as it was.
+    public static func spelledPlain(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 >= 0x80 }) else { return text }
+        var out = ""
+        for character in text {
+            if let plain = plain[character] { out += plain } else { out.append(character) }
+        }
+        return out
+    }
+}

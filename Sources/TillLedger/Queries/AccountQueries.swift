@@ -36,7 +36,7 @@ extension Ledger {
     /// words starting with every word typed. No ranking work (it would cost most on the
     /// shortest prefixes); matches come in account order and narrow with each key.
     public func searchAccounts(_ text: String, limit: Int = 50) throws -> [AccountRecord] {
-        let words = AccountSearch.words(text)
+        let words = AccountSearch.words(LatinLetters.spelledPlain(text))
         guard !words.isEmpty else { return [] }
         let exactText = text.trimmingCharacters(in: .whitespaces)
         return try read { db in
@@ -116,9 +116,10 @@ enum AccountSearch {
         }
     }
 
-    /// Lower case without accents; plain ASCII (most text) takes the fast path.
+    /// Lower case without accents, Ø and Ł and the like spelled plain, as the index holds
+    /// them (migration v11); plain ASCII (most text) takes the fast path.
     static func fold(_ text: String) -> String {
         text.utf8.allSatisfy({ $0 < 0x80 }) ? text.lowercased()
-            : text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            : LatinLetters.spelledPlain(text).folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
     }
 }
