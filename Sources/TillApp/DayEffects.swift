@@ -76,20 +76,32 @@ extension Runtime {
         case .closeDay(let bag):
             do {
                 let settlement = try ledger.closeBusinessDay(by: op.id, terminal: terminal, bag: bag)
+                // What the closer must read (and write down) first; any failure before the file names,
+                // so that at 80x24 nothing that matters is the part a long path pushes off the line.
                 var text = "Business day \(settlement.date) closed. Deposit \(settlement.depositTotal.formatted) in bag \(bag)."
                     + ((try? ledger.chainHead()).map { " Chain head \($0)." } ?? "")
+                var failed = false, files: [String] = []
                 do {
                     try ReportFiles.write(settlement, to: ledger.reportsDirectory)
-                    text += " Reports in \(ledger.reportsDirectory)."
+                    files.append("reports/")
                 } catch {
-                    text += " Report files not written: \(error)."
+                    text += " Report files NOT written: \(error)."
+                    failed = true
                 }
                 if let failure = printReport(ReportText.settlement(settlement, width: receiptWidth), name: "settlement-\(settlement.date)",
                                              openDrawer: false) {
-                    text += " Printer: \(failure)"
+                    text += " Printer: \(failure)."
+                    failed = true
                 }
-                do { text += " Backup: \(try ledger.backupAfterClose(settlement.date))." } catch { text += " Backup FAILED: \(error)." }
-                return [.notice(AppState.Message(text)), .settlementLoaded(try settleView())] + run(.refreshStatus)
+                do {
+                    let backup = try ledger.backupAfterClose(settlement.date)
+                    files.append("backups/" + (backup as NSString).lastPathComponent)
+                } catch {
+                    text += " Backup FAILED: \(error)."
+                    failed = true
+                }
+                if !files.isEmpty { text += " Written beside the ledger: " + files.joined(separator: ", ") + "." }
+                return [.notice(AppState.Message(text, failed ? .warning : .info)), .settlementLoaded(try settleView())] + run(.refreshStatus)
             } catch {
                 return [.notice(AppState.Message("Day not closed: \(error)", .error))]
             }

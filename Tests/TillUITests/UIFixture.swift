@@ -37,8 +37,29 @@ final class UIFixture {
     var supervisor: Int64 { get throws { try #require(try ledger.operatorNamed(try OperatorLogin("super"))).id } }
     var text: String { screen.text }
 
-    func type(_ text: String) { for character in text { runtime.key(.character(character)) } }
-    func press(_ keys: Key...) { for key in keys { runtime.key(key) } }
+    func type(_ text: String) { for character in text { runtime.key(.character(character)); expectWholeAt80() } }
+    func press(_ keys: Key...) { for key in keys { runtime.key(key); expectWholeAt80() } }
+
+    /// After every key of every UI test at 80 columns: the question or message the screen
+    /// shows is there whole (up to its three lines), and no hint or prompt at the bottom of the
+    /// pane beside Lookup is cut. So each message, alert and question a test reaches is checked.
+    func expectWholeAt80(_ sourceLocation: SourceLocation = #_sourceLocation) {
+        let state = runtime.state
+        guard state.size.width == 80, state.screen == .main, !state.helpOpen, state.lock == nil else { return }
+        let grid = runtime.render()
+        let rows = (0..<grid.size.height).map { grid.line($0) }
+        func collapsed(_ text: String) -> String { text.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ") }
+        let shown: String? = state.confirmation?.question
+            ?? (state.noteDraft == nil && state.command == nil ? state.message?.text : nil)
+        if let shown {
+            let bottom = collapsed(rows.suffix(5).joined(separator: " "))
+            #expect(bottom.contains(collapsed(shown)), "cut at 80 columns: \(shown)", sourceLocation: sourceLocation)
+        }
+        // The pane beside Lookup: its last inside row (hints, prompts) never ends cut.
+        let last = rows[grid.size.height - 4]
+        let pane = String(last.dropFirst(34))
+        #expect(!pane.contains("…"), "a pane's bottom line is cut: \(pane)", sourceLocation: sourceLocation)
+    }
 
     /// Goes back to the operator id field and erases it.
     func clearLogin() {

@@ -123,6 +123,13 @@ extension Ledger {
         ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(name)
     }
 
+    /// A file beside the ledger named from the ledger's directory (`letters/2026-11-20/nsf-100033.txt`),
+    /// short enough for a message at 80 columns; anything elsewhere by its whole path.
+    public func nameBesideLedger(_ file: String) -> String {
+        let directory = (path as NSString).deletingLastPathComponent + "/"
+        return file.hasPrefix(directory) ? String(file.dropFirst(directory.count)) : file
+    }
+
     /// The template of a kind of letter, written from the default the first time.
     public func letterTemplate(_ kind: LetterKind) throws -> String {
         let file = (templatesDirectory as NSString).appendingPathComponent(kind.fileName)

@@ -146,7 +146,7 @@ extension Ledger {
                 outcome.files.append(letter)
             }
             if !outcome.files.isEmpty {
-                outcome = ServiceOutcome(transaction: posted, summary: outcome.summary + " Written: " + outcome.files.joined(separator: ", "),
+                outcome = ServiceOutcome(transaction: posted, summary: outcome.summary + " Written: " + outcome.files.map(nameBesideLedger).joined(separator: ", "),
                                          files: outcome.files)
             }
         }

@@ -118,7 +118,7 @@ extension Ledger {
         if let posted = outcome.transaction, !posted.wasAlreadyPosted,
            let file = try? writeLetters(.nsf, on: posted.businessDate, transactionID: posted.id).first {
             outcome.files.append(file)
-            outcome = ServiceOutcome(transaction: posted, summary: outcome.summary + " NSF letter: \(file)", files: outcome.files)
+            outcome = ServiceOutcome(transaction: posted, summary: outcome.summary + " NSF letter: \(nameBesideLedger(file))", files: outcome.files)
         }
         return outcome
     }

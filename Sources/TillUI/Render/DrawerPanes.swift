@@ -17,7 +17,7 @@ func renderDrawer(_ state: AppState, _ canvas: inout PaneCanvas) {
     for line in state.drawer?.report ?? [] { canvas.line(line) }
     canvas.skip = 0
     let keys = state.status.drawerSession == nil ? "o open" : "d drop · n no sale · c close · r refresh"
-    canvas.bottomLine(0, (canvas.overflows ? "↑↓ scroll · " : "") + keys, .dim)
+    canvas.bottom([((canvas.overflows ? "↑↓ scroll · " : "") + keys, .dim)])
 }
 
 private func renderDrawerForm(_ form: DrawerForm, _ state: AppState, _ canvas: inout PaneCanvas) {
@@ -41,10 +41,10 @@ private func renderDrawerForm(_ form: DrawerForm, _ state: AppState, _ canvas: i
             let label = DisplayWidth.pad((selected ? "> " : "  ") + denomination.label, to: 22) + DisplayWidth.pad(quantity, to: 7, alignRight: true)
             canvas.field(label, amount.isZero ? "" : amount.formatted, .normal, labelRole: selected ? .selection : .normal)
         }
-        canvas.bottomLine(1, DisplayWidth.pad("Counted", to: canvas.width - form.count.total.formatted.count) + form.count.total.formatted, .title)
-        canvas.bottomLine(0, form.purpose == .float ? "Standard float \(form.standardFloat.total.formatted) · digits, ↑↓, Enter"
-                             : form.expectedCash.map { "Should hold \($0.formatted) · digits, ↑↓, Enter" }
-                             ?? "Digits: quantity · ↑↓ move · Enter next · Esc", .dim)
+        canvas.bottom([(DisplayWidth.pad("Counted", to: canvas.width - form.count.total.formatted.count) + form.count.total.formatted, .title),
+                       (form.purpose == .float ? "Standard float \(form.standardFloat.total.formatted) · digits, ↑↓, Enter"
+                            : form.expectedCash.map { "Should hold \($0.formatted) · digits, ↑↓, Enter" }
+                            ?? "Digits, ↑↓, Enter · Esc", .dim)])
     case .checks:
         canvas.line("Tick each check and money order you find (\(form.found.count) of \(form.checks.count)):", .dim)
         canvas.reserved = 1
@@ -57,14 +57,13 @@ private func renderDrawerForm(_ form: DrawerForm, _ state: AppState, _ canvas: i
             canvas.field((index == form.checkRow ? "> " : "  ") + what, check.amount.formatted, .normal,
                          labelRole: index == form.checkRow ? .selection : .normal)
         }
-        canvas.bottomLine(0, "Space ticks · a all · Enter next", .dim)
+        canvas.bottom([("Space ticks · a all · Enter next", .dim)])
     case .cardBatch:
         canvas.field("Cash counted", form.count.total.formatted)
         canvas.field("Checks found", "\(form.found.count) of \(form.checks.count)")
         canvas.gap()
         canvas.line("The card terminal's batch total:")
-        canvas.inputLine(1, "Card batch: ", form.entry)
-        canvas.bottomLine(0, "From the terminal's settlement slip · Enter", .dim)
+        canvas.bottom([canvas.input("Card batch: ", form.entry), ("From the terminal's settlement slip · Enter", .dim)])
     case .reveal, .reason, .approverLogin, .approverPIN, .bag:
         if let b = form.balance {
             canvas.field("Cash expected", b.expectedCash.formatted)
@@ -81,12 +80,13 @@ private func renderDrawerForm(_ form: DrawerForm, _ state: AppState, _ canvas: i
         }
         switch form.step {
         case .reveal:
-            canvas.bottomLine(0, form.needsApproval ? "Over the limit: Enter, reason, a lead's PIN"
-                                                    : "Enter closes the drawer and prints the Z report", .dim)
-        case .reason: canvas.inputLine(0, "Reason: ", form.entry)
-        case .bag: canvas.inputLine(0, "Drop bag number: ", form.entry)
-        case .approverLogin: canvas.inputLine(0, "Approved by (lead or supervisor id): ", form.entry)
-        case .approverPIN: canvas.bottomLine(0, "\(form.approverLogin)'s PIN: \(String(repeating: state.glyphs.pinDot, count: form.entry.count))_", .input)
+            canvas.bottom([(form.needsApproval ? "Over the limit: Enter, then a reason and a lead's id and PIN · Esc"
+                                               : "Enter closes the drawer and prints the Z report · Esc", .dim)])
+        case .reason: canvas.bottom([canvas.input("Reason: ", form.entry)])
+        case .bag: canvas.bottom([canvas.input("Drop bag number: ", form.entry)])
+        case .approverLogin: canvas.bottom([canvas.input("Approved by (lead or supervisor id): ", form.entry)])
+        case .approverPIN:
+            canvas.bottom([("\(form.approverLogin)'s PIN: \(String(repeating: state.glyphs.pinDot, count: form.entry.count))_", .input)])
         default: break
         }
     }
@@ -106,11 +106,11 @@ func renderSettle(_ state: AppState, _ canvas: inout PaneCanvas) {
     for line in settle.lines { canvas.line(line) }
     canvas.skip = 0
     if let bag = state.depositBag {
-        canvas.inputLine(0, "Deposit bag number: ", bag)
+        canvas.bottom([canvas.input("Deposit bag number: ", bag)])
         return
     }
     var keys = settle.dayOpen ? (settle.openDrawers == 0 ? "c close day · p print" : "\(settle.openDrawers) drawer(s) open · p print")
                               : "o open day · p print"
     if canvas.overflows { keys = "↑↓ scroll · " + keys }
-    canvas.bottomLine(0, keys, .dim)
+    canvas.bottom([(keys, .dim)])
 }

@@ -59,7 +59,8 @@ func helpLines(_ state: AppState, width: Int = 200) -> [(String, Role)] {
     lines.append(("Commands (type : first)", .title))
     lines += Command.summaries.flatMap { row($0.usage, $0.description) }
     lines.append(("", .normal))
-    lines.append(("Alt-digit works for any F-key (Alt-1 = F1 … Alt-0 = F10).", .dim))
+    lines += DisplayWidth.wrap("Ctrl-F then a digit works for any F-key on any terminal (Ctrl-F 4 = F4, Ctrl-F 0 = F10); "
+                               + "so does Alt-digit.", to: width).map { ($0, .dim) }
     return lines
 }
 

@@ -45,10 +45,25 @@ struct PaneCanvas {
         grid.put(DisplayWidth.truncate(text, to: width), x: x, y: rowY, role: role, limit: width)
     }
 
-    /// An input line at the bottom: the prompt, then what is being typed — its tail when it is
-    /// longer than the room, any long run of digits masked — and the cursor.
-    mutating func inputLine(_ offset: Int, _ prompt: String, _ typed: String) {
-        bottomLine(offset, Typing.line(prompt, typed, width: width), .input)
+    /// An input line: the prompt, then what is being typed — its tail when it is longer than
+    /// the room, any long run of digits masked — and the cursor. Always one line.
+    func input(_ prompt: String, _ typed: String) -> (String, Role) {
+        (Typing.line(prompt, typed, width: width), .input)
+    }
+
+    /// The lines pinned to the pane's bottom, in reading order (the last is the pane's last
+    /// row). Each is wrapped at spaces onto as many rows as it needs, never cut: a hint's last
+    /// key and a question's answer keys stay on screen at 80x24. Input lines are one row.
+    mutating func bottom(_ entries: [(String, Role)]) {
+        var rows: [(String, Role)] = []
+        for (text, role) in entries {
+            if role == .input || DisplayWidth.of(text) <= width {
+                rows.append((text, role))
+            } else {
+                rows += DisplayWidth.wrap(text, to: width).map { ($0, role) }
+            }
+        }
+        for (offset, row) in rows.reversed().enumerated() { bottomLine(offset, row.0, row.1) }
     }
 
     /// Lines written so far that did not fit.

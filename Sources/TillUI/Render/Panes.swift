@@ -94,7 +94,7 @@ private func renderAccount(_ state: AppState, _ canvas: inout PaneCanvas) {
         canvas.field("  \(payment.businessDate) \(receipt) \(payment.tenders)", payment.amount.formatted)
     }
     if state.focus == .account {
-        canvas.bottomLine(0, canvas.overflows ? "↓ more · n adds a note · F3 pay" : "n adds a note · F3 pay", .dim)
+        canvas.bottom([(canvas.overflows ? "↓ more · n adds a note · F3 pay" : "n adds a note · F3 pay", .dim)])
     }
 }
 
@@ -106,21 +106,24 @@ private func renderPayment(_ state: AppState, _ canvas: inout PaneCanvas) {
         canvas.field("Paid", draft.cartTotal.formatted, .moneyPositive)
         for tender in draft.tenders { canvas.field("  " + tenderText(tender), tender.tendered.formatted) }
         canvas.gap()
-        canvas.field("CHANGE DUE", draft.change.formatted, .focusedTitle, labelRole: .focusedTitle)
-        canvas.gap()
+        // Change is only ever given in cash: a card or e-check payment has no change line.
+        if draft.change.isPositive || draft.tenders.contains(where: { $0.kind == .cash }) {
+            canvas.field("CHANGE DUE", draft.change.formatted, .focusedTitle, labelRole: .focusedTitle)
+            canvas.gap()
+        }
         if let failure = posted.printFailure {
-            canvas.line("Receipt not printed: \(failure)", .error)
-            canvas.line("It waits in the reprint queue: F5, then w.", .warning)
+            canvas.wrapped("Receipt not printed: \(failure)", .error)
+            canvas.wrapped("It waits in the reprint queue: F5, then w.", .warning)
         } else {
             canvas.line("Receipt printed.", .dim)
         }
-        canvas.bottomLine(0, "Enter: next customer", .dim)
+        canvas.bottom([("Enter: next customer", .dim)])
         return
     }
     guard !draft.lines.isEmpty || draft.step != .cart else {
         canvas.line("No payment in progress.", .dim)
-        canvas.line("Find the account (F2), then F3 puts it in the cart.", .dim)
-        canvas.line("x adds a miscellaneous receipt (permit, copy fee).", .dim)
+        canvas.wrapped("Find the account (F2), then F3 puts it in the cart.", .dim)
+        canvas.wrapped("x adds a miscellaneous receipt (permit, copy fee).", .dim)
         return
     }
     let (prompt, hint) = paymentPrompt(state)
@@ -145,8 +148,7 @@ private func renderPayment(_ state: AppState, _ canvas: inout PaneCanvas) {
     }
     canvas.field("Still to pay", draft.remaining.formatted, draft.remaining.isPositive ? .warning : .normal)
     if draft.change.isPositive { canvas.field("CHANGE DUE", draft.change.formatted, .focusedTitle, labelRole: .focusedTitle) }
-    for (index, line) in hintLines.reversed().enumerated() { canvas.bottomLine(index, line, .dim) }
-    for (index, line) in promptLines.reversed().enumerated() { canvas.bottomLine(hintLines.count + index, line, .input) }
+    canvas.bottom(promptLines.map { ($0, .input) } + hintLines.map { ($0, .dim) })
 }
 
 /// The question the payment pane is asking, and what keys answer it.
@@ -204,6 +206,6 @@ private func renderReceipt(_ state: AppState, _ canvas: inout PaneCanvas) {
     } else {
         canvas.line("No receipt at this terminal yet.", .dim)
     }
-    canvas.inputLine(1, "Receipt #: ", state.receiptEntry)
-    canvas.bottomLine(0, (canvas.overflows ? "↑↓ scroll · " : "") + "number+Enter shows · p reprints", .dim)
+    canvas.bottom([canvas.input("Receipt #: ", state.receiptEntry),
+                   ((canvas.overflows ? "↑↓ scroll · " : "") + "number+Enter shows · p reprints", .dim)])
 }

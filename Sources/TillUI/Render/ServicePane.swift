@@ -43,7 +43,7 @@ func renderService(_ state: AppState, _ canvas: inout PaneCanvas) {
         }
     }
     canvas.skip = 0
-    canvas.bottomLine(0, (canvas.overflows ? "↑↓ scroll · " : "") + "a letter starts an action · F1 help", .dim)
+    canvas.bottom([((canvas.overflows ? "↑↓ scroll · " : "") + "a letter starts an action · F1 help", .dim)])
 }
 
 private func menuName(_ kind: ServiceForm.Kind) -> String {
@@ -66,24 +66,40 @@ private func menuName(_ kind: ServiceForm.Kind) -> String {
     }
 }
 
+/// Text after a 16-column label, wrapped under itself so nothing is cut.
+private func hanging(_ text: String, _ role: Role, _ canvas: inout PaneCanvas, first: String = "") {
+    guard !text.isEmpty else { if !first.isEmpty { canvas.line(first, role) }; return }
+    let indent = String(repeating: " ", count: 16)
+    for (index, part) in text.wrapped(max(8, canvas.width - 16)).enumerated() {
+        canvas.line((index == 0 && !first.isEmpty ? first : indent) + part, role)
+    }
+}
+
 private func renderServiceForm(_ form: ServiceForm, _ glyphs: Glyphs, _ canvas: inout PaneCanvas) {
     canvas.line(form.kind.title, .title)
     if let account = form.account { canvas.line("Account \(account)", .dim) }
     canvas.gap()
     for (index, field) in form.fields.enumerated() {
         let current = form.step == .fields && index == form.index
-        let value = current ? Typing.shown(field.value, room: max(2, canvas.width - 17)) + "_" : CardNumber.masked(field.value)
-        let shown = !current && field.value.isEmpty && index < form.index ? "(none)" : value
-        canvas.line(DisplayWidth.pad((current ? "> " : "  ") + field.label, to: 16) + shown, current ? .selection : .normal)
-        if current, !field.hint.isEmpty { canvas.line("                " + field.hint, .dim) }
+        let label = DisplayWidth.pad((current ? "> " : "  ") + field.label, to: 16)
+        if current {
+            canvas.line(label + Typing.shown(field.value, room: max(2, canvas.width - 17)) + "_", .selection)
+            hanging(field.hint, .dim, &canvas)
+        } else if field.value.isEmpty && index < form.index {
+            // What Enter took, by value where the screen knows it: the last look hides nothing.
+            let described = field.hint.hasPrefix("Enter: ") ? String(field.hint.dropFirst(7)) : field.hint
+            canvas.line(label + (form.defaults[field.name] ?? (described.isEmpty ? "(none)" : "(\(described))")), .dim)
+        } else {
+            hanging(CardNumber.masked(field.value), .normal, &canvas, first: label)
+        }
     }
     canvas.gap()
     switch form.step {
     case .fields:
-        canvas.bottomLine(0, "Enter next · ↑ back · Esc " + (form.index == 0 ? "cancel" : "back"), .dim)
+        canvas.bottom([("Enter next · ↑ back · Esc " + (form.index == 0 ? "cancel" : "back"), .dim)])
     case .confirm:
-        canvas.line("Enter or y posts it · Esc goes back to change it", .warning)
-        canvas.bottomLine(0, "Enter post · Esc back", .dim)
+        canvas.wrapped("Enter or y posts it · Esc goes back to change it", .warning)
+        canvas.bottom([("Enter post · Esc back", .dim)])
     case .approverLogin, .approverPIN:
         if let reason = form.overrideReason {
             for line in DisplayWidth.wrap(reason, to: canvas.width) { canvas.line(line, .warning) }
@@ -94,7 +110,7 @@ private func renderServiceForm(_ form: ServiceForm, _ glyphs: Glyphs, _ canvas: 
         if form.step == .approverPIN {
             canvas.line("  PIN          " + String(repeating: glyphs.pinDot, count: form.approverPIN.count) + "_", .selection)
         }
-        canvas.bottomLine(0, "Enter next · Esc cancel the override", .dim)
+        canvas.bottom([("Enter next · Esc cancel the override", .dim)])
     }
 }
 
@@ -112,10 +128,6 @@ private func renderBatch(_ batch: BatchEntry, _ glyphs: Glyphs, _ canvas: inout 
     }
     if batch.lines.isEmpty { canvas.line("Lines appear here as each is checked.", .dim) }
     let control = batch.control?.formatted ?? "—"
-    canvas.bottomLine(3, "Control \(control) · Entered \(batch.total.formatted) (\(batch.lines.count))", .title)
-    canvas.bottomLine(2, "Difference \(batch.control == nil ? "—" : batch.difference.formatted)"
-                      + (batch.control != nil && batch.difference.isZero && !batch.lines.isEmpty ? " · balanced: Enter on an empty account posts" : ""),
-                      batch.difference.isZero ? .normal : .warning)
     let prompt: (String, String)
     switch batch.field {
     case .control: prompt = ("Control total (the tape): ", batch.entry)
@@ -126,9 +138,15 @@ private func renderBatch(_ batch: BatchEntry, _ glyphs: Glyphs, _ canvas: inout 
     case .approverLogin: prompt = ("Supervisor id: ", batch.approverLogin)
     case .approverPIN: prompt = ("Supervisor PIN: " + String(repeating: glyphs.pinDot, count: batch.approverPIN.count), "")
     }
-    canvas.inputLine(1, prompt.0, prompt.1)
-    canvas.bottomLine(0, batch.field == .check ? "c cash · m123 money order · Enter adds"
-                         : batch.field == .account ? "Enter on none: post · - takes off the last · Esc" : "Enter next · Esc back", .dim)
+    canvas.bottom([
+        ("Control \(control) · Entered \(batch.total.formatted) (\(batch.lines.count))", .title),
+        ("Difference \(batch.control == nil ? "—" : batch.difference.formatted)"
+            + (batch.control != nil && batch.difference.isZero && !batch.lines.isEmpty ? " · balanced: Enter on an empty account posts" : ""),
+         batch.difference.isZero ? .normal : .warning),
+        canvas.input(prompt.0, prompt.1),
+        (batch.field == .check ? "c cash · m123 money order · Enter adds"
+            : batch.field == .account ? "Enter on none: post · - takes off the last · Esc" : "Enter next · Esc back", .dim),
+    ])
 }
 
 func renderReports(_ state: AppState, _ canvas: inout PaneCanvas) {
@@ -150,13 +168,19 @@ func renderReports(_ state: AppState, _ canvas: inout PaneCanvas) {
     for (index, setting) in view.settings.enumerated().dropFirst(first).prefix(visible) {
         let chosen = index == state.reportsRow
         let label = (chosen ? "> " : "  ") + setting.key
-        var value = chosen ? (state.settingEdit.map { $0 + "_" } ?? setting.value) : setting.value
-        // The key stays whole; a long value is cut (an edit shows its end, where the typing is).
-        let room = max(6, canvas.width - DisplayWidth.of(label) - 1)
-        if DisplayWidth.of(value) > room {
-            value = chosen && state.settingEdit != nil ? "…" + String(value.suffix(room - 1)) : DisplayWidth.truncate(value, to: room)
+        let editing = chosen && state.settingEdit != nil
+        var value = editing ? Typing.shown(state.settingEdit ?? "", room: canvas.width - 5) + "_" : setting.value
+        // The key stays whole: a value that does not fit beside it goes on the next line,
+        // whole when chosen (an edit shows its end, where the typing is).
+        if DisplayWidth.of(label) + 1 + DisplayWidth.of(value) > canvas.width {
+            canvas.line(label, chosen ? .selection : .normal)
+            if !chosen { value = DisplayWidth.truncate(value, to: canvas.width - 4) }
+            for part in (editing ? [value] : value.wrapped(canvas.width - 4)) {
+                canvas.field("", part, editing ? .input : .normal)
+            }
+        } else {
+            canvas.field(label, value, editing ? .input : .normal, labelRole: chosen ? .selection : .normal)
         }
-        canvas.field(label, value, chosen && state.settingEdit != nil ? .input : .normal, labelRole: chosen ? .selection : .normal)
     }
-    canvas.bottomLine(0, state.settingEdit != nil ? "Enter saves · Esc leaves it" : "↑↓ choose · Enter change · r refresh", .dim)
+    canvas.bottom([(state.settingEdit != nil ? "Enter saves · Esc leaves it" : "↑↓ choose · Enter change · r refresh", .dim)])
 }

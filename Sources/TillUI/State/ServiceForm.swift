@@ -56,6 +56,9 @@ public struct ServiceForm: Equatable, Sendable {
     public var overrideReason: String?
     /// The action's idempotency key: submitted twice, it posts once.
     public var key = ""
+    /// What an optional field left empty stands for, by value where the screen knows it (the
+    /// credit to refund, the deposit held, the customer's name): shown on the last look.
+    public var defaults: [String: String] = [:]
 
     public init(_ kind: Kind, account: String?, key: String = "") {
         self.kind = kind
@@ -94,6 +97,23 @@ public struct ServiceForm: Equatable, Sendable {
         case .writeOff:
             return [f("amount", "Amount", .money, optional: true, "Enter: the whole balance"),
                     f("collections", "To collections", .text, optional: true, "y: referred to the agency today"), reason]
+        }
+    }
+
+    /// The values an empty optional field takes, as the ledger will take them.
+    static func defaults(_ kind: Kind, _ account: AccountView) -> [String: String] {
+        let credit = account.line.balance.isNegative ? Money(cents: -account.line.balance.cents) : .zero
+        switch kind {
+        case .refund:
+            return ["amount": credit.formatted, "payee": account.line.name, "address": account.mailingAddress]
+        case .depositRefund:
+            return ["amount": account.depositHeld.formatted, "payee": account.line.name, "address": account.mailingAddress]
+        case .depositApply:
+            return ["amount": account.depositHeld.formatted]
+        case .writeOff:
+            return ["amount": account.line.balance.formatted, "collections": "no"]
+        default:
+            return [:]
         }
     }
 
@@ -210,6 +230,7 @@ func serviceKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
         state.draftSerial += 1
         state.serviceForm = ServiceForm(kind, account: kind.needsAccount ? state.account?.line.number : nil,
                                         key: "\(state.nonce)-service-\(state.draftSerial)")
+        if kind.needsAccount, let account = state.account { state.serviceForm?.defaults = ServiceForm.defaults(kind, account) }
         return []
     case .down: state.serviceScroll += 1; return []
     case .up: state.serviceScroll = max(0, state.serviceScroll - 1); return []
