@@ -143,6 +143,7 @@ public final class Runtime {
                 var status = self.state.status
                 status.businessDate = try self.ledger.openBusinessDay()
                 status.utilityName = try self.ledger.setting(.utilityName)
+                status.approvers = try self.ledger.approverLogins()
                 if let op = self.state.session {
                     let drawer = try self.ledger.currentDrawer(operatorID: op.id, terminal: self.terminal)
                     status.drawer = drawer.map { "open #\($0.id)" } ?? "none"

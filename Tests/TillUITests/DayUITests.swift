@@ -61,7 +61,7 @@ struct DayUITests {
         f.press(.enter)
         f.type("0000")
         f.press(.enter)
-        #expect(f.text.contains("Approved by (lead or supervisor id)"))
+        #expect(f.text.contains("Approved by a lead or supervisor"))
         f.type("lead")
         f.press(.enter)
         f.type("3333")

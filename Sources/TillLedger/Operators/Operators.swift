@@ -43,6 +43,13 @@ extension Ledger {
         try read { db in try Self.fetchOperator(db, login: login) }
     }
 
+    /// The ids of active leads and supervisors: whom an approver field may name.
+    public func approverLogins() throws -> Set<String> {
+        try read { db in
+            Set(try String.fetchAll(db, sql: "SELECT login FROM operators WHERE active = 1 AND role IN ('lead', 'supervisor')"))
+        }
+    }
+
     public func operatorCount() throws -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM operators") ?? 0 }
     }

@@ -41,10 +41,14 @@ private func renderDrawerForm(_ form: DrawerForm, _ state: AppState, _ canvas: i
             let label = DisplayWidth.pad((selected ? "> " : "  ") + denomination.label, to: 22) + DisplayWidth.pad(quantity, to: 7, alignRight: true)
             canvas.field(label, amount.isZero ? "" : amount.formatted, .normal, labelRole: selected ? .selection : .normal)
         }
-        canvas.bottom([(DisplayWidth.pad("Counted", to: canvas.width - form.count.total.formatted.count) + form.count.total.formatted, .title),
-                       (form.purpose == .float ? "Standard float \(form.standardFloat.total.formatted) · digits, ↑↓, Enter"
-                            : form.expectedCash.map { "Should hold \($0.formatted) · digits, ↑↓, Enter" }
-                            ?? "Digits, ↑↓, Enter · Esc", .dim)])
+        // The total counts the row being typed too: what the cashier sees is what Enter keeps.
+        var counted = form.count
+        if form.row < DrawerForm.doneRow, let typed = Int64(form.entry) { try? counted.set(Denomination.allCases[form.row], typed) }
+        let total = counted.total.formatted
+        canvas.bottom([(DisplayWidth.pad("Counted", to: canvas.width - total.count) + total, .title),
+                       (form.purpose == .float ? "Standard \(form.standardFloat.total.formatted) · digits ↑↓ · End: Done"
+                            : form.expectedCash.map { "Should hold \($0.formatted) · digits ↑↓ · End: Done" }
+                            ?? "Digits ↑↓ · End: Done · Esc", .dim)])
     case .checks:
         canvas.line("Tick each check and money order you find (\(form.found.count) of \(form.checks.count)):", .dim)
         canvas.reserved = 1
@@ -84,7 +88,8 @@ private func renderDrawerForm(_ form: DrawerForm, _ state: AppState, _ canvas: i
                                                : "Enter closes the drawer and prints the Z report · Esc", .dim)])
         case .reason: canvas.bottom([canvas.input("Reason: ", form.entry)])
         case .bag: canvas.bottom([canvas.input("Drop bag number: ", form.entry)])
-        case .approverLogin: canvas.bottom([canvas.input("Approved by (lead or supervisor id): ", form.entry)])
+        case .approverLogin:
+            canvas.bottom([("Approved by a lead or supervisor: their id", .dim), canvas.input("Approver id: ", form.entry)])
         case .approverPIN:
             canvas.bottom([("\(form.approverLogin)'s PIN: \(String(repeating: state.glyphs.pinDot, count: form.entry.count))_", .input)])
         default: break

@@ -86,12 +86,15 @@ private func renderMessageLine(_ state: AppState, _ grid: inout Grid) {
     let width = grid.size.width
     if let confirmation = state.confirmation {
         putMessage(confirmation.question, role: .warning, filled: true, &grid)
-    } else if let note = state.noteDraft {
+    } else if state.noteDraft != nil || state.command != nil {
+        // A refusal while typing (too long, a card number) shows above the line being typed.
+        if let message = state.message {
+            let role: Role = message.kind == .error ? .error : message.kind == .warning ? .warning : .normal
+            putMessage(message.text, role: role, filled: true, above: 1, &grid)
+        }
         grid.fill(x: 0, y: y, width: width, role: .input)
-        grid.put(Typing.line("Note: ", note, width: width), x: 0, y: y, role: .input)
-    } else if let command = state.command {
-        grid.fill(x: 0, y: y, width: width, role: .input)
-        grid.put(Typing.line(":", command, width: width), x: 0, y: y, role: .input)
+        let line = state.noteDraft.map { Typing.line("Note: ", $0, width: width) } ?? Typing.line(":", state.command ?? "", width: width)
+        grid.put(line, x: 0, y: y, role: .input)
     } else if let message = state.message {
         let role: Role = message.kind == .error ? .error : message.kind == .warning ? .warning : .normal
         putMessage(message.text, role: role, filled: false, &grid)
@@ -103,8 +106,8 @@ private func renderMessageLine(_ state: AppState, _ grid: inout Grid) {
 /// A message or question on the message line; one too long for it takes the lines above it
 /// too (up to three, over the panes' bottom edge), so a question's "(y/n)", a refusal's last
 /// words or a figure at its end are never cut. Only what would need a fourth line is shortened.
-private func putMessage(_ text: String, role: Role, filled: Bool, _ grid: inout Grid) {
-    let width = grid.size.width, bottom = grid.size.height - 2
+private func putMessage(_ text: String, role: Role, filled: Bool, above: Int = 0, _ grid: inout Grid) {
+    let width = grid.size.width, bottom = grid.size.height - 2 - above
     var lines = DisplayWidth.of(text) + 2 <= width ? [text] : text.wrapped(max(1, width - 2))
     if lines.count > 3 { lines = Array(lines.prefix(2)) + [DisplayWidth.truncate(lines.dropFirst(2).joined(separator: " "), to: width - 2)] }
     for (index, line) in lines.enumerated() {

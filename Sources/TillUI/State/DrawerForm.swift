@@ -224,6 +224,10 @@ private func textDone(_ form: inout DrawerForm, _ state: inout AppState) -> [Eff
         form.bag = text
         return [.drop(form.count, bag: text)]
     case .approverLogin:
+        if let problem = approverProblem(text, state) {
+            state.message = AppState.Message(problem, .warning)
+            return []
+        }
         form.approverLogin = text
         form.step = .approverPIN
     case .approverPIN:
@@ -232,6 +236,14 @@ private func textDone(_ form: inout DrawerForm, _ state: inout AppState) -> [Eff
     default: break
     }
     return []
+}
+
+/// An approver must be a lead or supervisor other than the operator: said before a PIN is asked.
+func approverProblem(_ login: String, _ state: AppState) -> String? {
+    let id = login.lowercased()
+    if id == state.session?.login.lowercased() { return "Another lead or supervisor approves: not the operator themself" }
+    guard !state.status.approvers.isEmpty, !state.status.approvers.contains(id) else { return nil }
+    return "\(TextSafety.quoted(login)) is not an active lead or supervisor: type the approver's id (Esc leaves)"
 }
 
 private func submission(_ form: DrawerForm) -> DrawerCloseSubmission {
@@ -244,7 +256,10 @@ private func submission(_ form: DrawerForm) -> DrawerCloseSubmission {
 func settleKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     if let bag = state.depositBag {
         switch key {
-        case .character(let c): if bag.count < 20 { state.depositBag = bag + String(c) }
+        case .character(let c):
+            var text = bag
+            Typing.type(c, into: &text, limit: 20, field: "the deposit bag number", &state)
+            state.depositBag = text
         case .backspace: state.depositBag = String(bag.dropLast())
         case .escape: state.depositBag = nil
         case .enter:
@@ -257,6 +272,12 @@ func settleKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
                                        outcome: .closeDay(bag: text))
         default: return nil
         }
+        return []
+    }
+    // Authority first, before anything is asked: only a lead or supervisor opens or closes the day.
+    if key == .character("o") || key == .character("c"), let role = state.session?.role, role < .lead {
+        state.message = AppState.Message("Only a lead or supervisor \(key == .character("o") ? "opens" : "closes") the business day: "
+                                         + "ask one to sign in here or at their terminal", .warning)
         return []
     }
     switch key {

@@ -27,6 +27,8 @@ public struct StatusInfo: Equatable, Sendable {
     public var clock: String
     /// The signed-in operator's open drawer session at this terminal.
     public var drawerSession: Int64?
+    /// Active leads' and supervisors' ids: an approver field refuses any other before asking a PIN.
+    public var approvers: Set<String> = []
 
     public init(utilityName: String, businessDate: BusinessDate?, terminal: String, drawer: String, clock: String) {
         self.utilityName = utilityName

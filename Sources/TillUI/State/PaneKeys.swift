@@ -98,8 +98,10 @@ private func receiptKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
 private func lookupKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     switch key {
     case .character(let c):
-        // `?` and `:` are help and the command line while the search box is empty.
-        if state.query.isEmpty && (c == "?" || c == ":") { return nil }
+        // `:` is the command line even after a search (`:find X` leaves one typed): the search
+        // reads only letters and digits, so it could never be part of one. `?` is help while
+        // the search is empty.
+        if c == ":" || (c == "?" && state.query.isEmpty) { return nil }
         guard Typing.type(c, at: \.query, limit: 60, name: "the search", &state) else { return [] }
         return searchAsTyped(&state)
     case .backspace:

@@ -131,6 +131,16 @@ public struct ServiceForm: Equatable, Sendable {
         case .digits, .text:
             break
         }
+        // Each number checked as it is left, not after the last look.
+        if field.name == "installments", !(Int(value).map { (1...60).contains($0) } ?? false) {
+            return "Installments is a number from 1 to 60"
+        }
+        if ["receipt", "id"].contains(field.name), !(Int64(value).map { $0 > 0 } ?? false) {
+            return "\(field.label) is a number from the receipt or work order"
+        }
+        if field.kind == .money, let amount = try? Money.parse(value), !amount.isPositive {
+            return "\(field.label) must be more than $0.00"
+        }
         if field.name == "type", (try? ServiceRequestType.named(value)) == nil {
             return "Type is one of " + ServiceRequestType.allCases.map(\.rawValue).joined(separator: ", ")
         }
@@ -289,6 +299,11 @@ private func serviceFormKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
         case .backspace: _ = form.approverLogin.popLast()
         case .enter:
             guard !form.approverLogin.isEmpty else { return [] }
+            if let problem = approverProblem(form.approverLogin, state) {
+                state.message = AppState.Message(problem, .warning)
+                form.approverLogin = ""
+                return []
+            }
             form.step = .approverPIN
         case .escape:
             form.approverLogin = ""
@@ -461,6 +476,10 @@ private func batchKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
             batch.field = .approverLogin
         case .approverLogin:
             guard !batch.approverLogin.isEmpty else { return [] }
+            if let problem = approverProblem(batch.approverLogin, state) {
+                batch.approverLogin = ""
+                return fail(problem)
+            }
             batch.field = .approverPIN
         case .approverPIN:
             guard !batch.approverPIN.isEmpty else { return [] }

@@ -21,6 +21,8 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         state.credentials = AppState.Credentials()
         state.focus = .lookup
         state.message = AppState.Message("Signed in as \(op.name) (\(op.role.rawValue)). F1 or ? for help.")
+        // The status (is a drawer open?) and this terminal's reprint queue (did a crash leave
+        // receipts unprinted?) both speak up in the sign-in message.
         return [.refreshStatus]
     case .signInFailed(let reason):
         state.credentials.pin = ""
@@ -38,9 +40,10 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         return []
     case .status(let status):
         state.status = status
-        // Right after sign-in, say how to open the drawer if there is none.
-        if status.drawerSession == nil, let message = state.message, message.text.hasPrefix("Signed in as"),
-           !message.text.contains("drawer") {
+        // Right after sign-in, say how to open the drawer if there is none — to those who keep
+        // one: a CSR takes phone payments (card and e-check) without a drawer.
+        if status.drawerSession == nil, state.session?.role != .csr, let message = state.message,
+           message.text.hasPrefix("Signed in as"), !message.text.contains("drawer") {
             state.message = AppState.Message(message.text + " F4 o: open drawer.")
         }
         return []
@@ -48,7 +51,12 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         guard query == state.query else { return [] } // a newer search is on its way
         state.results = lines
         state.selected = 0
-        state.message = lines.isEmpty ? AppState.Message("No account matches \"\(query)\"", .warning) : nil
+        // A result list read again after a posting keeps the posting's message.
+        if lines.isEmpty {
+            state.message = AppState.Message("No account matches \"\(query)\"", .warning)
+        } else if state.message?.text.hasPrefix("No account matches") == true {
+            state.message = nil
+        }
         return []
     case .accountLoaded(let view):
         state.account = view
@@ -78,7 +86,8 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         } else {
             state.message = AppState.Message(text + " Enter: next customer.", posted.restoreRequests.isEmpty ? .info : .warning)
         }
-        return accounts.map { .refreshAccount($0) }
+        // The lookup's balances are read again: a result list must not show what was owed before.
+        return accounts.map { .refreshAccount($0) } + (state.query.isEmpty ? [] : [.search(state.query)])
     case .paymentFailed(let reason):
         state.payment.step = .confirm
         state.message = AppState.Message("Not posted: \(reason)", .error)
@@ -89,6 +98,10 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
             state.receipt = preview
         }
         state.reprintQueue = queue
+        if !queue.isEmpty, let message = state.message, message.text.hasPrefix("Signed in as"), !message.text.contains("wait") {
+            state.message = AppState.Message(message.text + " \(queue.count) receipt\(queue.count == 1 ? "" : "s") of today "
+                                             + "wait\(queue.count == 1 ? "s" : "") to print: F5, then w.", .warning)
+        }
         return []
     case .notice(let message):
         state.message = message
@@ -197,8 +210,8 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
     case .signIn: return signInKey(key, &state)
     case .main: break
     }
-    if state.command != nil { return commandKey(key, &state) }
     state.message = nil
+    if state.command != nil { return commandKey(key, &state) }
     if let effects = paneKey(key, &state) { return effects }
     guard let action = KeyMap.action(for: key, in: KeyMap.global) else {
         state.message = AppState.Message("\(key.name) does nothing here. F1 or ? lists the keys of this pane.", .warning)
@@ -211,13 +224,11 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
     switch action {
     case .help: state.helpOpen = true; state.helpScroll = 0
     case .lookup:
-        // F2 starts a fresh search; Tab into Lookup keeps the last one.
-        if state.focus != .lookup {
-            state.query = ""
-            state.searched = nil
-            state.results = []
-            state.selected = 0
-        }
+        // F2 starts a fresh search, also from Lookup itself; Tab into Lookup keeps the last one.
+        state.query = ""
+        state.searched = nil
+        state.results = []
+        state.selected = 0
         focus(.lookup, &state)
     case .pay:
         addOpenAccountToCart(&state)
