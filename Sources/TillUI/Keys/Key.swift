@@ -38,6 +38,17 @@ public enum Key: Hashable, Sendable {
         }
     }
 
+    /// How far a moving key moves: ↑ ↓ by one, PgUp PgDn by ten.
+    var step: Int {
+        switch self {
+        case .up: -1
+        case .down: 1
+        case .pageUp: -10
+        case .pageDown: 10
+        default: 0
+        }
+    }
+
     var printable: Character? {
         if case .character(let c) = self { return c }
         return nil

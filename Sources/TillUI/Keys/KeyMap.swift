@@ -5,7 +5,7 @@ import TillCore
 public enum Action: Hashable, Sendable {
     case help, lookup, pay, drawer, reprint, service, reports, settle, lock, quit
     case nextPane, previousPane, commandLine, back, interrupt
-    case moveUp, moveDown, pageUp, pageDown, open, search
+    case select, scroll, open, search, inForm
     case submit, switchField
     case tender, addLine, editAmount, removeLine, removeTender, addNote, printReceipt, printQueue, openDrawer
     case dropCash, noSale, closeDrawer, refresh, toggle, openDay, closeDay, printReport
@@ -52,74 +52,96 @@ public enum KeyMap {
         KeyBinding([.control("l")], nil, "Draw the whole screen again", .repaint),
     ]
 
+    /// A pane's own keys, each declared once: `PaneKeys.swift` dispatches on the action these
+    /// tables give a key, help lists them, and the pane's hint line and the message line's idle
+    /// hint are made from the ones with a label. The "In a count…" rows describe keys of a form
+    /// in progress, handled by the form.
     public static func pane(_ pane: Pane) -> [KeyBinding] {
         switch pane {
         case .lookup:
             [KeyBinding([], nil, "Type any part of an account or meter number, name, address or phone: matches narrow as you type", .search),
              KeyBinding([.enter], nil, "Open the highlighted account", .open),
-             KeyBinding([.up, .down], nil, "Move through the results", .moveDown),
-             KeyBinding([.pageUp, .pageDown], nil, "Page through the results", .pageDown),
+             KeyBinding([.up, .down, .pageUp, .pageDown], nil, "Move through the results (PgUp/PgDn by ten)", .select),
              KeyBinding([.escape], nil, "Clear the search", .back)]
         case .account:
-            [KeyBinding([.function(3)], nil, "Put this account in the payment cart", .pay),
-             KeyBinding([.character("n")], nil, "Add a note to the account (Enter saves it with your id and the time)", .addNote),
-             KeyBinding([.up, .down, .pageUp, .pageDown], nil, "Scroll the account", .moveDown)]
+            [KeyBinding([.function(3)], "pay", "Put this account in the payment cart", .pay),
+             KeyBinding([.character("n")], "adds a note", "Add a note to the account (Enter saves it with your id and the time)", .addNote),
+             KeyBinding([.up, .down, .pageUp, .pageDown], nil, "Scroll the account", .scroll)]
         case .payment:
-            [KeyBinding([.enter], nil, "Take what the line asks (an empty amount is the balance due); on a paid cart, confirm; then post", .submit),
-             KeyBinding(TenderKind.allCases.map { .character($0.key) }, nil,
-                        "Tender: c cash, k check, m money order, d card, e e-check", .tender),
-             KeyBinding([.character("x")], nil, "Add a miscellaneous receipt line with a revenue code", .addLine),
-             KeyBinding([.character("a")], nil, "Change the amount of the selected line", .editAmount),
-             KeyBinding([.up, .down], nil, "Select a cart line", .moveDown),
-             KeyBinding([.delete], nil, "Remove the selected line (before any tender)", .removeLine),
-             KeyBinding([.backspace], nil, "Remove the last tender", .removeTender),
+            [KeyBinding([.enter], "confirm", "Take what the line asks (an empty amount is the balance due); on a paid cart, confirm; then post", .submit),
+             KeyBinding(TenderKind.allCases.map { .character($0.key) }, nil, "Tender: " + tenderNames(", "), .tender),
+             KeyBinding([.character("x")], "receipt line", "Add a miscellaneous receipt line with a revenue code", .addLine),
+             KeyBinding([.character("a")], "amount", "Change the amount of the selected line", .editAmount),
+             KeyBinding([.up, .down], nil, "Select a cart line", .select),
+             KeyBinding([.delete], "remove line", "Remove the selected line (before any tender)", .removeLine),
+             KeyBinding([.backspace], "remove tender", "Remove the last tender", .removeTender),
              KeyBinding([.function(3)], nil, "Add the open account to the cart", .pay),
              KeyBinding([.escape], nil, "Back one step (asks before dropping what was typed); on the cart, leave (asks before discarding)", .back)]
         case .receipt:
             [KeyBinding([], nil, "Type a receipt number, then Enter to show it", .search),
-             KeyBinding([.character("p"), .function(5)], nil, "Print the shown receipt again, marked REPRINT", .printReceipt),
+             KeyBinding([.enter], "shows", "Show the receipt whose number is typed", .open),
+             KeyBinding([.character("p"), .function(5)], "reprints", "Print the shown receipt again, marked REPRINT", .printReceipt),
              KeyBinding([.character("w")], nil, "Print every receipt waiting in the reprint queue", .printQueue),
-             KeyBinding([.up, .down, .pageUp, .pageDown], nil, "Scroll the receipt", .moveDown)]
+             KeyBinding([.up, .down, .pageUp, .pageDown], nil, "Scroll the receipt", .scroll)]
         case .drawer:
-            [KeyBinding([.character("o")], nil, "Open your drawer: count the float (prefilled with the standard; type only what differs)", .openDrawer),
-             KeyBinding([.character("d")], nil, "Drop cash to the safe: count it, then the bag number", .dropCash),
-             KeyBinding([.character("n")], nil, "No sale: open the drawer without a payment (recorded)", .noSale),
-             KeyBinding([.character("c")], nil, "Close your drawer: blind count, tick the checks, card batch total, then see over/short", .closeDrawer),
-             KeyBinding([.character("r")], nil, "Refresh the X report (what the drawer should hold now)", .refresh),
-             KeyBinding([.up, .down, .enter], nil, "In a count: move between denominations; digits type the quantity; Enter on Done goes on", .moveDown),
-             KeyBinding([.end, .home], nil, "In a count: jump to Done (a standard float is o, End, Enter) or back to the top", .pageDown),
-             KeyBinding([.character(" "), .character("a")], nil, "In the check list: Space ticks a check as found, a ticks them all", .toggle)]
+            [KeyBinding([.character("o")], "open", "Open your drawer: count the float (prefilled with the standard; type only what differs)", .openDrawer),
+             KeyBinding([.character("d")], "drop", "Drop cash to the safe: count it, then the bag number", .dropCash),
+             KeyBinding([.character("n")], "no sale", "No sale: open the drawer without a payment (recorded)", .noSale),
+             KeyBinding([.character("c")], "close", "Close your drawer: blind count, tick the checks, card batch total, then see over/short", .closeDrawer),
+             KeyBinding([.character("r")], "refresh", "Refresh the X report (what the drawer should hold now)", .refresh),
+             KeyBinding([.up, .down, .pageUp, .pageDown], nil, "Scroll the X report", .scroll),
+             KeyBinding([.up, .down, .enter], nil, "In a count: move between denominations; digits type the quantity; Enter on Done goes on", .inForm),
+             KeyBinding([.end, .home], nil, "In a count: jump to Done (a standard float is o, End, Enter) or back to the top", .inForm),
+             KeyBinding([.character(" "), .character("a")], nil, "In the check list: Space ticks a check as found, a ticks them all", .inForm)]
         case .settle:
-            [KeyBinding([.character("o")], nil, "Open today's business day (lead or supervisor)", .openDay),
-             KeyBinding([.character("c")], nil, "Close the day once every drawer is closed: type the deposit bag number", .closeDay),
-             KeyBinding([.character("p")], nil, "Print the settlement report and deposit slip", .printReport),
+            [KeyBinding([.character("o")], "open day", "Open today's business day (lead or supervisor)", .openDay),
+             KeyBinding([.character("c")], "close day", "Close the day once every drawer is closed: type the deposit bag number (lead or supervisor)", .closeDay),
+             KeyBinding([.character("p")], "print", "Print the settlement report and deposit slip", .printReport),
              KeyBinding([.character("r")], nil, "Refresh", .refresh),
-             KeyBinding([.up, .down, .pageUp, .pageDown], nil, "Scroll the report", .moveDown)]
+             KeyBinding([.up, .down, .pageUp, .pageDown], nil, "Scroll the report", .scroll)]
         case .service:
-            [KeyBinding([.character("v")], nil, "Void a payment taken in a drawer still open: receipt no., reason", .serviceAction),
-             KeyBinding([.character("r")], nil, "Reverse a payment whose drawer has closed: receipt no., reason", .serviceAction),
-             KeyBinding([.character("n")], nil, "Returned check (NSF): receipt no., check no., reason; fee, cash only, letter", .serviceAction),
-             KeyBinding([.character("t")], nil, "Transfer a payment from the open account to another: receipt no., account, amount", .serviceAction),
-             KeyBinding([.character("l")], nil, "Reverse a late fee (or an NSF or reconnect fee) on the open account", .serviceAction),
-             KeyBinding([.character("k")], nil, "Leak adjustment: credit water charges for the leak's dates", .serviceAction),
-             KeyBinding([.character("f")], nil, "Refund the credit balance (a refund request prints for accounts payable)", .serviceAction),
-             KeyBinding([.character("d")], nil, "Apply the deposit held to the balance (final bill)", .serviceAction),
-             KeyBinding([.character("e")], nil, "Refund the deposit held (refund request and letter print)", .serviceAction),
-             KeyBinding([.character("p")], nil, "Payment plan: what is past due in monthly installments", .serviceAction),
-             KeyBinding([.character("x")], nil, "Extension: what is past due, paid by a date", .serviceAction),
-             KeyBinding([.character("s")], nil, "New service request (work order) for the open account", .serviceAction),
-             KeyBinding([.character("w")], nil, "Update a work order: scheduled, done or cancelled", .serviceAction),
-             KeyBinding([.character("c")], nil, "Change an address or contact detail (the old value is kept)", .serviceAction),
-             KeyBinding([.character("o")], nil, "Write off the balance as bad debt (a supervisor), and refer it to collections", .serviceAction),
+            serviceActions.map { KeyBinding([.character($0.key)], nil, $0.description, .serviceAction) } + [
              KeyBinding([.character("$")], nil, "Collect a deposit for new service: adds it to the payment cart", .collectDeposit),
              KeyBinding([.character("b")], nil, "Mail batch: control total, then account, amount, check no. a line; posts when it balances", .batchEntry),
-             KeyBinding([.enter, .escape], nil, "In a form: Enter goes on, Esc goes back; beyond your authority a lead or supervisor types id and PIN", .submit),
-             KeyBinding([.character("-")], nil, "In a batch: on an empty account, takes the last line off (c: cash, m123: money order)", .removeLine)]
+             KeyBinding([.up, .down], nil, "Scroll the work orders and changes", .scroll),
+             KeyBinding([.enter, .escape], nil, "In a form: Enter goes on, Esc goes back; beyond your authority a lead or supervisor types id and PIN", .inForm),
+             KeyBinding([.character("-")], nil, "In a batch: on an empty account, takes the last line off (c: cash, m123: money order)", .inForm)]
         case .reports:
-            [KeyBinding([.up, .down, .pageUp, .pageDown], nil, "Choose a setting", .moveDown),
-             KeyBinding([.enter], nil, "Change the chosen setting (a supervisor): edit the value, Enter saves, Esc leaves it", .submit),
-             KeyBinding([.character("r")], nil, "Refresh the day's overrides and the settings", .refresh)]
+            [KeyBinding([.up, .down, .pageUp, .pageDown], nil, "Choose a setting", .select),
+             KeyBinding([.enter], "change", "Change the chosen setting (a supervisor): edit the value, Enter saves, Esc leaves it", .submit),
+             KeyBinding([.character("r")], "refresh", "Refresh the day's overrides and the settings", .refresh)]
         }
+    }
+
+    /// The service actions, one letter each: the menu, help and dispatch all read this.
+    public static let serviceActions: [(key: Character, kind: ServiceForm.Kind, description: String)] = [
+        ("v", .void, "Void a payment taken in a drawer still open: receipt no., reason"),
+        ("r", .reversal, "Reverse a payment whose drawer has closed: receipt no., reason"),
+        ("n", .nsf, "Returned check (NSF): receipt no., check no., reason; fee, cash only, letter"),
+        ("t", .transfer, "Transfer a payment from the open account to another: receipt no., account, amount"),
+        ("l", .lateFee, "Reverse a late fee (or an NSF or reconnect fee) on the open account"),
+        ("k", .leak, "Leak adjustment: credit water charges for the leak's dates"),
+        ("f", .refund, "Refund the credit balance (a refund request prints for accounts payable)"),
+        ("d", .depositApply, "Apply the deposit held to the balance (final bill)"),
+        ("e", .depositRefund, "Refund the deposit held (refund request and letter print)"),
+        ("p", .plan, "Payment plan: what is past due in monthly installments"),
+        ("x", .extension, "Extension: what is past due, paid by a date"),
+        ("s", .request, "New service request (work order) for the open account"),
+        ("w", .requestUpdate, "Update a work order: scheduled, done or cancelled"),
+        ("c", .contact, "Change an address or contact detail (the old value is kept)"),
+        ("o", .writeOff, "Write off the balance as bad debt (a supervisor), and refer it to collections"),
+    ]
+
+    /// "c cash · k check · m money order · d card · e e-check": the tender letters, from the tenders.
+    public static func tenderNames(_ separator: String = " · ") -> String {
+        TenderKind.allCases.map { "\($0.key) \($0.title)" }.joined(separator: separator)
+    }
+
+    /// A pane's labelled keys as a hint ("d drop · n no sale · c close"), those of `actions` only
+    /// when given, in the table's order.
+    public static func hint(_ pane: Pane, only actions: [Action]? = nil) -> String {
+        KeyMap.pane(pane).filter { $0.label != nil && (actions?.contains($0.action) ?? true) }
+            .map { "\($0.keys.first?.name ?? "") \($0.label!)" }.joined(separator: " · ")
     }
 
     /// Keys of the sign-in and lock screens.

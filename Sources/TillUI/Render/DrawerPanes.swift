@@ -16,7 +16,7 @@ func renderDrawer(_ state: AppState, _ canvas: inout PaneCanvas) {
     canvas.skip = state.drawerScroll
     for line in state.drawer?.report ?? [] { canvas.line(line) }
     canvas.skip = 0
-    let keys = state.status.drawerSession == nil ? "o open" : "d drop · n no sale · c close · r refresh"
+    let keys = KeyMap.hint(.drawer, only: state.status.drawerSession == nil ? [.openDrawer] : [.dropCash, .noSale, .closeDrawer, .refresh])
     canvas.bottom([((canvas.overflows ? "↑↓ scroll · " : "") + keys, .dim)])
 }
 
@@ -114,8 +114,9 @@ func renderSettle(_ state: AppState, _ canvas: inout PaneCanvas) {
         canvas.bottom([canvas.input("Deposit bag number: ", bag)])
         return
     }
-    var keys = settle.dayOpen ? (settle.openDrawers == 0 ? "c close day · p print" : "\(settle.openDrawers) drawer(s) open · p print")
-                              : "o open day · p print"
+    var keys = settle.dayOpen ? (settle.openDrawers == 0 ? KeyMap.hint(.settle, only: [.closeDay, .printReport])
+                                                         : "\(settle.openDrawers) drawer(s) open · " + KeyMap.hint(.settle, only: [.printReport]))
+                              : KeyMap.hint(.settle, only: [.openDay, .printReport])
     if canvas.overflows { keys = "↑↓ scroll · " + keys }
     canvas.bottom([(keys, .dim)])
 }

@@ -94,7 +94,7 @@ private func renderAccount(_ state: AppState, _ canvas: inout PaneCanvas) {
         canvas.field("  \(payment.businessDate) \(receipt) \(payment.tenders)", payment.amount.formatted)
     }
     if state.focus == .account {
-        canvas.bottom([(canvas.overflows ? "↓ more · n adds a note · F3 pay" : "n adds a note · F3 pay", .dim)])
+        canvas.bottom([((canvas.overflows ? "↓ more · " : "") + KeyMap.hint(.account, only: [.addNote, .pay]), .dim)])
     }
 }
 
@@ -157,8 +157,8 @@ private func paymentPrompt(_ state: AppState) -> (String, String) {
     let typed = CardNumber.masked(draft.entry) + "_"
     switch draft.step {
     case .cart:
-        return (draft.isCovered ? "Paid in full: Enter to confirm" : "Tender: " + tenderMenu,
-                "x receipt line · a amount · Del remove line · Backspace remove tender · Enter confirm")
+        return (draft.isCovered ? "Paid in full: Enter to confirm" : "Tender: " + KeyMap.tenderNames(),
+                KeyMap.hint(.payment, only: [.addLine, .editAmount, .removeLine, .removeTender, .submit]))
     case .lineAmount(let index):
         var due = ""
         if index < draft.lines.count, let owed = draft.lines[index].balanceDue, owed.isPositive {
@@ -207,5 +207,5 @@ private func renderReceipt(_ state: AppState, _ canvas: inout PaneCanvas) {
         canvas.line("No receipt at this terminal yet.", .dim)
     }
     canvas.bottom([canvas.input("Receipt #: ", state.receiptEntry),
-                   ((canvas.overflows ? "↑↓ scroll · " : "") + "number+Enter shows · p reprints", .dim)])
+                   ((canvas.overflows ? "↑↓ scroll · " : "") + "number, then " + KeyMap.hint(.receipt, only: [.open, .printReceipt]), .dim)])
 }

@@ -99,7 +99,11 @@ private func renderMessageLine(_ state: AppState, _ grid: inout Grid) {
         let role: Role = message.kind == .error ? .error : message.kind == .warning ? .warning : .normal
         putMessage(message.text, role: role, filled: false, &grid)
     } else if state.screen == .main && state.lock == nil {
-        grid.put(" Tab next pane · : command line · F1 or ? help", x: 0, y: y, role: .dim)
+        // The focused pane's own keys where they fit, from the same table as its help.
+        let general = "Tab next pane · : command line · F1 or ? help"
+        let own = KeyMap.hint(state.focus)
+        let line = !own.isEmpty && DisplayWidth.of(own + " · " + general) + 1 <= width ? own + " · " + general : general
+        grid.put(" " + line, x: 0, y: y, role: .dim)
     }
 }
 

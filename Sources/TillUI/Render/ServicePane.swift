@@ -23,7 +23,7 @@ func renderService(_ state: AppState, _ canvas: inout PaneCanvas) {
     canvas.reserved = 1
     canvas.skip = state.serviceScroll
     // The actions, two to a line where the pane is wide enough.
-    let items = serviceActionKeys.map { "\($0.key) \(menuName($0.kind))" } + ["$ collect deposit", "b mail batch"]
+    let items = KeyMap.serviceActions.map { "\($0.key) \(menuName($0.kind))" } + ["$ collect deposit", "b mail batch"]
     let columns = max(1, canvas.width / 21)
     let columnWidth = canvas.width / columns
     stride(from: 0, to: items.count, by: columns).forEach { start in
@@ -182,5 +182,5 @@ func renderReports(_ state: AppState, _ canvas: inout PaneCanvas) {
             canvas.field(label, value, editing ? .input : .normal, labelRole: chosen ? .selection : .normal)
         }
     }
-    canvas.bottom([(state.settingEdit != nil ? "Enter saves · Esc leaves it" : "↑↓ choose · Enter change · r refresh", .dim)])
+    canvas.bottom([(state.settingEdit != nil ? "Enter saves · Esc leaves it" : "↑↓ choose · " + KeyMap.hint(.reports), .dim)])
 }

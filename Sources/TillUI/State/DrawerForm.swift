@@ -49,21 +49,22 @@ public struct DrawerForm: Equatable, Sendable {
 func drawerKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     if state.drawerForm != nil { return drawerFormKey(key, &state) }
     let session = state.status.drawerSession
-    switch key {
-    case .character("o"):
+    let action = KeyMap.action(for: key, in: KeyMap.pane(.drawer))
+    switch action {
+    case .openDrawer:
         guard session == nil else {
             state.message = AppState.Message("Your drawer is already open (\(state.status.drawer))", .warning)
             return []
         }
         state.drawerForm = DrawerForm(purpose: .float, standardFloat: state.drawer?.standardFloat ?? CashCount())
         return []
-    case .character("d"), .character("n"), .character("c"):
+    case .dropCash, .noSale, .closeDrawer:
         guard session != nil else {
             state.message = AppState.Message("No drawer open for you here: o opens one", .warning)
             return []
         }
-        if key == .character("n") { return [.noSale] }
-        if key == .character("d") {
+        if action == .noSale { return [.noSale] }
+        if action == .dropCash {
             state.drawerForm = DrawerForm(purpose: .drop, standardFloat: state.drawer?.standardFloat ?? CashCount())
         } else {
             state.drawerForm = DrawerForm(purpose: .close, standardFloat: state.drawer?.standardFloat ?? CashCount(),
@@ -71,11 +72,8 @@ func drawerKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
             state.drawerForm?.expectedCash = state.drawer?.expectedCash
         }
         return []
-    case .character("r"): return [.loadDrawer]
-    case .down: state.drawerScroll += 1; return []
-    case .up: state.drawerScroll = max(0, state.drawerScroll - 1); return []
-    case .pageDown: state.drawerScroll += 10; return []
-    case .pageUp: state.drawerScroll = max(0, state.drawerScroll - 10); return []
+    case .refresh: return [.loadDrawer]
+    case .scroll: state.drawerScroll = max(0, state.drawerScroll + key.step); return []
     default: return nil
     }
 }
@@ -274,20 +272,21 @@ func settleKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
         }
         return []
     }
+    let action = KeyMap.action(for: key, in: KeyMap.pane(.settle))
     // Authority first, before anything is asked: only a lead or supervisor opens or closes the day.
-    if key == .character("o") || key == .character("c"), let role = state.session?.role, role < .lead {
-        state.message = AppState.Message("Only a lead or supervisor \(key == .character("o") ? "opens" : "closes") the business day: "
+    if action == .openDay || action == .closeDay, let role = state.session?.role, role < .lead {
+        state.message = AppState.Message("Only a lead or supervisor \(action == .openDay ? "opens" : "closes") the business day: "
                                          + "ask one to sign in here or at their terminal", .warning)
         return []
     }
-    switch key {
-    case .character("o"):
+    switch action {
+    case .openDay:
         guard state.settle?.dayOpen != true else {
             state.message = AppState.Message("Business day \(state.status.businessDate.map { "\($0)" } ?? "") is open already", .warning)
             return []
         }
         return [.openDay]
-    case .character("c"):
+    case .closeDay:
         guard let settle = state.settle, settle.dayOpen else {
             state.message = AppState.Message("No business day is open", .warning)
             return []
@@ -298,12 +297,9 @@ func settleKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
         }
         state.depositBag = ""
         return []
-    case .character("p"): return [.printSettlement]
-    case .character("r"): return [.loadSettlement]
-    case .down: state.settleScroll += 1; return []
-    case .up: state.settleScroll = max(0, state.settleScroll - 1); return []
-    case .pageDown: state.settleScroll += 10; return []
-    case .pageUp: state.settleScroll = max(0, state.settleScroll - 10); return []
+    case .printReport: return [.printSettlement]
+    case .refresh: return [.loadSettlement]
+    case .scroll: state.settleScroll = max(0, state.settleScroll + key.step); return []
     default: return nil
     }
 }

@@ -43,20 +43,18 @@ private func accountKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
         }
         return []
     }
-    switch key {
-    case .character("n"):
+    switch KeyMap.action(for: key, in: KeyMap.pane(.account)) {
+    case .addNote:
         guard state.account != nil else { return nil }
         state.noteDraft = ""
         return []
-    case .down: state.accountScroll += 1; return []
-    case .up: state.accountScroll = max(0, state.accountScroll - 1); return []
-    case .pageDown: state.accountScroll += 10; return []
-    case .pageUp: state.accountScroll = max(0, state.accountScroll - 10); return []
+    case .scroll: state.accountScroll = max(0, state.accountScroll + key.step); return []
     default: return nil
     }
 }
 
 private func receiptKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
+    // Typing the number: digits, Backspace, Esc to clear it.
     switch key {
     case .character(let c) where c.isASCIIDigit:
         Typing.type(c, at: \.receiptEntry, limit: 12, name: "a receipt number", &state)
@@ -64,27 +62,27 @@ private func receiptKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     case .backspace:
         _ = state.receiptEntry.popLast()
         return []
-    case .enter:
+    case .escape where !state.receiptEntry.isEmpty:
+        state.receiptEntry = ""
+        return []
+    default: break
+    }
+    switch KeyMap.action(for: key, in: KeyMap.pane(.receipt)) {
+    case .open:
         guard let value = Int64(state.receiptEntry) else {
             state.message = AppState.Message("Type a receipt number, then Enter", .warning)
             return []
         }
         state.receiptEntry = ""
         return [.loadReceipt(ReceiptNumber(value))]
-    case .escape where !state.receiptEntry.isEmpty:
-        state.receiptEntry = ""
-        return []
-    case .down: state.receiptScroll += 1; return []
-    case .up: state.receiptScroll = max(0, state.receiptScroll - 1); return []
-    case .pageDown: state.receiptScroll += 10; return []
-    case .pageUp: state.receiptScroll = max(0, state.receiptScroll - 10); return []
-    case .character("p"):
+    case .scroll: state.receiptScroll = max(0, state.receiptScroll + key.step); return []
+    case .printReceipt:
         guard let shown = state.receipt?.number else {
             state.message = AppState.Message("No receipt shown: type its number and Enter", .warning)
             return []
         }
         return [.printReceipt(shown)]
-    case .character("w"):
+    case .printQueue:
         guard !state.reprintQueue.isEmpty else {
             state.message = AppState.Message("No receipt is waiting to print")
             return []
@@ -107,11 +105,14 @@ private func lookupKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     case .backspace:
         _ = state.query.popLast()
         return searchAsTyped(&state)
-    case .escape:
+    default: break
+    }
+    switch KeyMap.action(for: key, in: KeyMap.pane(.lookup)) {
+    case .back:
         guard !state.query.isEmpty || !state.results.isEmpty else { return nil }
         clearSearch(&state)
         return []
-    case .enter:
+    case .open:
         guard !state.query.trimmingSpacesAndTabs().isEmpty else {
             state.message = AppState.Message("Type an account number, meter number, phone, address or name", .warning)
             return []
@@ -120,10 +121,9 @@ private func lookupKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
             return searchAsTyped(&state)
         }
         return [.loadAccount(state.results[state.selected].number)]
-    case .up: state.selected = max(0, state.selected - 1); return []
-    case .down: state.selected = min(max(0, state.results.count - 1), state.selected + 1); return []
-    case .pageUp: state.selected = max(0, state.selected - 10); return []
-    case .pageDown: state.selected = min(max(0, state.results.count - 1), state.selected + 10); return []
+    case .select:
+        state.selected = max(0, min(max(0, state.results.count - 1), state.selected + key.step))
+        return []
     default: return nil
     }
 }

@@ -80,27 +80,24 @@ private func nextCustomer(_ state: inout AppState) {
 }
 
 private func cartKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
-    switch key {
-    case .character(let c):
-        switch c {
-        case "c": startTender(.cash, &state)
-        case "k": startTender(.check, &state)
-        case "m": startTender(.moneyOrder, &state)
-        case "d": startTender(.card, &state)
-        case "e": startTender(.ach, &state)
-        case "x":
-            startDraftIfNew(&state)
-            state.payment.step = .miscCode
-        case "a":
-            guard state.payment.lines.indices.contains(state.payment.selected) else { return [] }
-            state.payment.step = .lineAmount(state.payment.selected)
-            state.payment.entry = ""
-        default: return nil
-        }
+    switch KeyMap.action(for: key, in: KeyMap.pane(.payment)) {
+    case .tender:
+        guard case .character(let c) = key, let kind = TenderKind.allCases.first(where: { $0.key == c }) else { return nil }
+        startTender(kind, &state)
         return []
-    case .up: state.payment.selected = max(0, state.payment.selected - 1); return []
-    case .down: state.payment.selected = min(max(0, state.payment.lines.count - 1), state.payment.selected + 1); return []
-    case .delete:
+    case .addLine:
+        startDraftIfNew(&state)
+        state.payment.step = .miscCode
+        return []
+    case .editAmount:
+        guard state.payment.lines.indices.contains(state.payment.selected) else { return [] }
+        state.payment.step = .lineAmount(state.payment.selected)
+        state.payment.entry = ""
+        return []
+    case .select:
+        state.payment.selected = max(0, min(max(0, state.payment.lines.count - 1), state.payment.selected + key.step))
+        return []
+    case .removeLine:
         guard state.payment.lines.indices.contains(state.payment.selected) else { return [] }
         guard state.payment.tenders.isEmpty else {
             state.message = AppState.Message("Tenders are taken: remove them first (Backspace removes the last)", .warning)
@@ -109,11 +106,11 @@ private func cartKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
         state.payment.lines.remove(at: state.payment.selected)
         state.payment.selected = max(0, min(state.payment.selected, state.payment.lines.count - 1))
         return []
-    case .backspace:
+    case .removeTender:
         guard let last = state.payment.tenders.popLast() else { return [] }
         state.message = AppState.Message("Removed the \(last.kind.title) tender of \(last.amount.formatted)")
         return []
-    case .enter:
+    case .submit:
         if let missing = state.payment.lines.firstIndex(where: { $0.amount == nil }) {
             state.payment.step = .lineAmount(missing)
             state.payment.entry = ""
@@ -122,7 +119,7 @@ private func cartKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
         } else if state.payment.lines.isEmpty {
             state.message = AppState.Message("The cart is empty: find an account (F2) and press F3, or x for a receipt line", .warning)
         } else {
-            state.message = AppState.Message("Still to pay \(state.payment.remaining.formatted): " + tenderMenu, .warning)
+            state.message = AppState.Message("Still to pay \(state.payment.remaining.formatted): " + KeyMap.tenderNames(), .warning)
         }
         return []
     default:
@@ -130,7 +127,6 @@ private func cartKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     }
 }
 
-let tenderMenu = "c cash · k check · m money order · d card · e e-check"
 
 private func startTender(_ kind: TenderKind, _ state: inout AppState) {
     let draft = state.payment

@@ -39,13 +39,10 @@ func reportsKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
         }
         return []
     }
-    switch key {
-    case .down: state.reportsRow = min(max(0, count - 1), state.reportsRow + 1); return []
-    case .up: state.reportsRow = max(0, state.reportsRow - 1); return []
-    case .pageDown: state.reportsRow = min(max(0, count - 1), state.reportsRow + 10); return []
-    case .pageUp: state.reportsRow = max(0, state.reportsRow - 10); return []
-    case .character("r"): return [.loadReports]
-    case .enter:
+    switch KeyMap.action(for: key, in: KeyMap.pane(.reports)) {
+    case .select: state.reportsRow = max(0, min(max(0, count - 1), state.reportsRow + key.step)); return []
+    case .refresh: return [.loadReports]
+    case .submit:
         guard state.session?.role == .supervisor else {
             state.message = AppState.Message("Only a supervisor changes settings", .warning)
             return []

@@ -201,21 +201,15 @@ public struct ServiceView: Equatable, Sendable {
 }
 
 /// The service pane's keys: one letter starts each action.
-public let serviceActionKeys: [(key: Character, kind: ServiceForm.Kind)] = [
-    ("v", .void), ("r", .reversal), ("n", .nsf), ("t", .transfer), ("l", .lateFee), ("k", .leak), ("f", .refund),
-    ("d", .depositApply), ("e", .depositRefund), ("p", .plan), ("x", .extension), ("s", .request), ("w", .requestUpdate),
-    ("c", .contact), ("o", .writeOff),
-]
-
 func serviceKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     if state.batch != nil { return batchKey(key, &state) }
     if state.serviceForm != nil { return serviceFormKey(key, &state) }
-    switch key {
-    case .character("b"):
+    switch KeyMap.action(for: key, in: KeyMap.pane(.service)) {
+    case .batchEntry:
         state.batch = BatchEntry(key: "\(state.nonce)-\(state.draftSerial + 1)")
         state.draftSerial += 1
         return []
-    case .character("$"):
+    case .collectDeposit:
         guard let account = state.account else {
             state.message = AppState.Message("Open the account first (F2 Lookup)", .warning)
             return []
@@ -231,8 +225,8 @@ func serviceKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
         focus(.payment, &state)
         state.message = AppState.Message("Type the deposit amount, Enter, then the tender as for any payment")
         return []
-    case .character(let c):
-        guard let kind = serviceActionKeys.first(where: { $0.key == c })?.kind else { return nil }
+    case .serviceAction:
+        guard case .character(let c) = key, let kind = KeyMap.serviceActions.first(where: { $0.key == c })?.kind else { return nil }
         if kind.needsAccount && state.account == nil {
             state.message = AppState.Message("Open the account first (F2 Lookup), then F6 \(c)", .warning)
             return []
@@ -242,8 +236,7 @@ func serviceKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
                                         key: "\(state.nonce)-service-\(state.draftSerial)")
         if kind.needsAccount, let account = state.account { state.serviceForm?.defaults = ServiceForm.defaults(kind, account) }
         return []
-    case .down: state.serviceScroll += 1; return []
-    case .up: state.serviceScroll = max(0, state.serviceScroll - 1); return []
+    case .scroll: state.serviceScroll = max(0, state.serviceScroll + key.step); return []
     default: return nil
     }
 }
