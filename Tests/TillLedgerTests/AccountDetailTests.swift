@@ -26,7 +26,7 @@ struct AccountDetailTests {
         let f = try CounterFixture()
         let locked = try #require(try f.ledger.accountDetail("100003"))
         #expect(locked.alerts == [.lockedOff(restoreAmount: Money(dollars: 260), reconnectFee: Money(dollars: 50))])
-        #expect(locked.alerts[0].text == "Service locked off: pay $260.00 to restore service (includes the $50.00 reconnect fee)")
+        #expect(locked.alerts[0].text == "Pay $260.00 to restore service: locked off (includes the $50.00 reconnect fee)")
         let cashOnly = try #require(try f.ledger.accountDetail("100002"))
         #expect(cashOnly.alerts == [.cashOnly(until: try BusinessDate("2027-03-01"))])
         try f.ledger.writer.write { db in

@@ -99,8 +99,8 @@ struct FrameTests {
             let characters = Array(line)
             return characters.count > 34 ? String(characters[34...]).replacingOccurrences(of: "║", with: " ") : ""
         }.joined(separator: " ").split(separator: " ").joined(separator: " ")
-        #expect(pane.contains("Shut-off pending 2026-11-27: pay $264.50 to stop the shut-off"), "\(text)")
-        #expect(pane.contains("Service locked off: pay $1,234.56 to restore service (includes the $50.00 reconnect fee)"), "\(text)")
+        #expect(pane.contains("Pay $264.50 to stop the shut-off of 2026-11-27"), "\(text)")
+        #expect(pane.contains("Pay $1,234.56 to restore service: locked off (includes the $50.00 reconnect fee)"), "\(text)")
         #expect(!text.contains("…"), "nothing cut: \(text)")
     }
 

@@ -107,20 +107,21 @@ public enum AccountAlert: Equatable, Sendable {
     case paymentPlan(nextDue: BusinessDate, amount: Money, missed: Bool)
     case creditBalance(Money)
 
-    /// The line the account pane shows, in the theme's warning colour.
+    /// The line the account pane shows, in the theme's warning colour. The amount to take
+    /// comes first, where the cashier's eye lands and where a narrow pane cannot push it off.
     public var text: String {
         switch self {
         case .lockedOff(let restore, let fee):
-            "Service locked off: pay \(restore.formatted) to restore service"
+            "Pay \(restore.formatted) to restore service: locked off"
                 + (fee.isPositive ? " (includes the \(fee.formatted) reconnect fee)" : "")
         case .shutoffPending(let date, let stop):
-            stop.isPositive ? "Shut-off pending \(date): pay \(stop.formatted) to stop the shut-off"
+            stop.isPositive ? "Pay \(stop.formatted) to stop the shut-off of \(date)"
                             : "Shut-off pending \(date): nothing past due now; check the notice"
         case .shutoffHeld(let date): "Shut-off of \(date) held: the payment plan is being kept"
         case .cashOnly(let until): "Cash only until \(until): no checks"
         case .paymentPlan(let due, let amount, let missed):
-            missed ? "Payment plan: installment of \(amount.formatted) due \(due) was MISSED"
-                   : "Payment plan: next installment \(amount.formatted) due \(due)"
+            missed ? "\(amount.formatted) plan installment due \(due) was MISSED"
+                   : "\(amount.formatted) next plan installment, due \(due)"
         case .creditBalance(let credit): "Credit balance of \(credit.formatted)"
         }
     }
