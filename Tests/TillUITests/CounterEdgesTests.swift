@@ -54,9 +54,7 @@ struct CounterEdgesTests {
     @Test func lookupIsFreshAfterF2AndAfterAPosting() throws {
         let f = try UIFixture()
         f.signIn()
-        f.press(.function(4))
-        f.type("o")
-        f.press(.end, .enter)
+        f.openDrawerWithStandardFloat()
         let number = try account(f)
         f.press(.function(2))
         f.type(number)
@@ -148,9 +146,7 @@ struct CounterEdgesTests {
     @Test func anApproverMustBeALeadOrSupervisorBeforeAPINIsAsked() throws {
         let f = try UIFixture()
         f.signIn()
-        f.press(.function(4))
-        f.type("o")
-        f.press(.end, .enter)
+        f.openDrawerWithStandardFloat()
         f.type("c")
         f.press(.end, .enter, .enter, .enter) // count nothing: $200.00 short
         f.press(.enter)

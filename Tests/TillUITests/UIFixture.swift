@@ -69,6 +69,13 @@ final class UIFixture {
         for _ in 0..<32 { press(.backspace) }
     }
 
+    /// F4, o, End, Enter: the drawer opened with the standard float as prefilled.
+    func openDrawerWithStandardFloat() {
+        press(.function(4))
+        type("o")
+        press(.end, .enter)
+    }
+
     func signIn(_ login: String = "cashier", _ pin: String = "1111") {
         type(login)
         press(.enter)
