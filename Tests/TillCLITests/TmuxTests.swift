@@ -264,6 +264,52 @@ struct TmuxTests {
         try tmux.waitFor("READY$")
     }
 
+    /// The real binary, a card number pasted (one write, as a terminal pastes) into the sign-in
+    /// id, the search and a note: never on screen, never in the ledger, its log or beside it.
+    @Test func aPastedCardNumberIsNeverShownOrKept() throws {
+        let db = try Self.demoLedger()
+        let account = try #require(try DatabaseQueue(path: db).read { db in
+            try String.fetchOne(db, sql: "SELECT number FROM accounts WHERE status = 'active' ORDER BY id LIMIT 1")
+        })
+        let tmux = try Session(width: 80, height: 24)
+        try tmux.typeLine("\(Self.binary) --db \(db)")
+        try tmux.waitFor("Operator id")
+        let digits = ["4111111111111111", "5500000000000004"]
+        func screenHoldsNone() throws {
+            let screen = try tmux.screen().filter { !" -.".contains($0) }
+            for run in digits { #expect(!screen.contains(run), "\(screen)") }
+        }
+        try tmux.run(["send-keys", "-t", "0", "-l", "4111 1111 1111 1111"])
+        try tmux.waitFor("full card number")
+        try screenHoldsNone()
+        try tmux.signIn()
+        try tmux.keys("F2")
+        try tmux.run(["send-keys", "-t", "0", "-l", "5500-0000-0000-0004"])
+        try tmux.waitFor("full card number")
+        try screenHoldsNone()
+        try tmux.keys("F2")
+        try tmux.run(["send-keys", "-t", "0", "-l", account])
+        try tmux.waitFor(account + "  ")
+        try tmux.keys("Enter")
+        try tmux.waitFor("Account \(account)")
+        try tmux.run(["send-keys", "-t", "0", "-l", "n"])
+        try tmux.run(["send-keys", "-t", "0", "-l", "paid with 4111111111111111 call back"])
+        try tmux.waitFor("full card number")
+        try screenHoldsNone()
+        try tmux.keys("Enter")
+        try tmux.waitFor("Note added")
+        try tmux.keys("F10")
+        try tmux.waitFor("READY$")
+        let directory = (db as NSString).deletingLastPathComponent
+        for name in try FileManager.default.subpathsOfDirectory(atPath: directory) {
+            guard let bytes = FileManager.default.contents(atPath: directory + "/" + name) else { continue }
+            let compact = String(decoding: bytes.filter { ![0x20, 0x2D].contains($0) }, as: UTF8.self)
+            for run in digits { #expect(!compact.contains(run), "\(name) holds a pasted card number") }
+        }
+        let verify = try TillProcess.run(URL(fileURLWithPath: Self.binary), ["verify", "--db", db])
+        #expect(verify.status == 0, "\(verify.stdout)")
+    }
+
     /// Ctrl-F then a digit is that F-key however slowly it is typed; Esc alone is not slowed.
     @Test func functionKeysAtHumanSpeedAndARepaint() throws {
         let db = try Self.demoLedger()

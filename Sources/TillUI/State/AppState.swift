@@ -34,6 +34,9 @@ public struct AppState: Equatable, Sendable {
         public enum Kind: Sendable { case info, warning, error }
         public let text: String
         public let kind: Kind
+        /// A refusal of what was typed (a card number, text beyond the field) stays while the
+        /// rest of a paste arrives, instead of being cleared by the next character.
+        public var staysWhileTyping = false
         public init(_ text: String, _ kind: Kind = .info) { self.text = text; self.kind = kind }
     }
 

@@ -13,6 +13,7 @@ enum Typing {
         guard text.count < limit else {
             state.message = AppState.Message("\(field.capitalizedFirst) takes at most \(limit) characters: "
                                              + "the rest was not typed.", .warning)
+            state.message?.staysWhileTyping = true
             return false
         }
         text.append(c)
@@ -36,6 +37,7 @@ enum Typing {
         guard !ranges.isEmpty else { return false }
         for range in ranges.reversed() { text.removeSubrange(range) }
         state.message = AppState.Message(cardNumberRefusal, .error)
+        state.message?.staysWhileTyping = true
         return true
     }
 

@@ -210,7 +210,7 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
     case .signIn: return signInKey(key, &state)
     case .main: break
     }
-    state.message = nil
+    if !(state.message?.staysWhileTyping == true && key.printable != nil) { state.message = nil }
     if state.command != nil { return commandKey(key, &state) }
     if let effects = paneKey(key, &state) { return effects }
     guard let action = KeyMap.action(for: key, in: KeyMap.global) else {
