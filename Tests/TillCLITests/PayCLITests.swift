@@ -34,6 +34,64 @@ struct PayCLITests {
         #expect(try TillProcess.till(["verify", "--db", db]).status == 0)
     }
 
+    /// A key is one payment: reused for another account, amount, tender or operator it is
+    /// refused naming the first receipt, never "already posted"; and no script's key reaches
+    /// the keys Till makes for payment files or the late-fee run.
+    @Test func aReusedKeyWithOtherParametersIsRefusedNamingTheFirstReceipt() throws {
+        let db = try Self.demo()
+        func pay(_ account: String, _ amount: String, _ tender: String, key: String, as login: String = "cashier",
+                 pin: String = "1111") throws -> RunResult {
+            try TillProcess.till(["pay", account, amount, "--tender", tender, "--operator", login, "--key", key, "--db", db],
+                                 environment: ["TILL_PIN": pin, "TILL_TERMINAL": "IVR1"])
+        }
+        let first = try pay("100010", "25.00", "card:4242:0A1B2C", key: "portal-78")
+        #expect(first.status == 0, "\(first.stderr)")
+        let receipt = first.stdout.trimmingCharacters(in: .newlines)
+        let before = try #require(try Ledger(path: db).account("100011")).balance
+        for (account, amount, tender, login, pin) in [("100011", "25.00", "card:4242:0A1B2C", "cashier", "1111"),
+                                                      ("100010", "25.01", "card:4242:0A1B2C", "cashier", "1111"),
+                                                      ("100010", "25.00", "ach:6789", "cashier", "1111"),
+                                                      ("100010", "25.00", "card:4242:0A1B2C", "csr", "2222")] {
+            let reused = try pay(account, amount, tender, key: "portal-78", as: login, pin: pin)
+            #expect(reused.status == 1, "\(account) \(amount) \(tender) \(login)")
+            #expect(reused.stderr.contains("The key \"portal-78\" was used for receipt #\(receipt)"), "\(reused.stderr)")
+            #expect(reused.stdout.isEmpty)
+        }
+        #expect(try Ledger(path: db).account("100011")?.balance == before)
+        // The same request again is the same payment.
+        let again = try pay("100010", "25.00", "card:4242:0A1B2C", key: "portal-78")
+        #expect(again.status == 0 && again.stdout.trimmingCharacters(in: .newlines) == receipt)
+
+        // A script's key that looks like a payment file's: the file's line still posts.
+        let spoof = try pay("100012", "7.00", "ach:1111", key: "import:WEB-777")
+        #expect(spoof.status == 0, "\(spoof.stderr)")
+        let file = (db as NSString).deletingLastPathComponent + "/web.csv"
+        try "account,amount,tender,reference\n100013,9.00,ach,WEB-777\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let imported = try TillProcess.till(["import", "payments", file, "--operator", "lead", "--db", db],
+                                            environment: ["TILL_PIN": "3333", "TILL_TERMINAL": "IVR1"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(!imported.stdout.contains("posted before"), "\(imported.stdout)")
+        let posted = try DatabaseQueue(path: db).read { db in
+            try String.fetchAll(db, sql: "SELECT idempotency_key FROM transactions WHERE idempotency_key LIKE '%WEB-777%' ORDER BY id")
+        }
+        #expect(posted == ["user:import:WEB-777", "import:WEB-777"])
+        #expect(try TillProcess.till(["verify", "--db", db]).status == 0)
+    }
+
+    /// A key a script used before keys had namespaces (stored bare) still answers its retry.
+    @Test func aKeyStoredBeforeNamespacesStillAnswersItsRetry() throws {
+        let db = try Self.demo()
+        let ledger = try Ledger(path: db)
+        let cashier = try #require(try ledger.operatorNamed(try OperatorLogin("cashier")))
+        let old = try ledger.post(Payment(lines: [.account(try AccountNumber("100014"), Money(dollars: 12))],
+                                          tenders: [.ach(Money(dollars: 12), lastFour: "6789")]),
+                                  operatorID: cashier.id, terminal: "IVR1", idempotencyKey: "ivr-2026-001")
+        let retry = try TillProcess.till(["pay", "100014", "12.00", "--tender", "ach:6789", "--operator", "cashier",
+                                          "--key", "ivr-2026-001", "--db", db], environment: Self.cashier)
+        #expect(retry.status == 0, "\(retry.stderr)")
+        #expect(retry.stdout.trimmingCharacters(in: .newlines) == "\(old.receipt!)")
+    }
+
     @Test func cashNeedsTheOperatorsOpenDrawer() throws {
         let db = try Self.demo()
         let refused = try TillProcess.till(["pay", "100011", "10", "--tender", "cash", "--operator", "cashier", "--db", db],

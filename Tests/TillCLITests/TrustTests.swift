@@ -42,7 +42,7 @@ struct TrustTests {
         for index in 0..<processes {
             children.append(try TillProcess.spawn(TillProcess.binary, [
                 "post-loop", "--db", db, "--operator", "cashier", "--count", "\(posts)", "--key-prefix", "S\(index)",
-                "--seed", "\(index + 1)", "--ack", directory.appendingPathComponent("ack\(index)").path,
+                "--ack", directory.appendingPathComponent("ack\(index)").path,
                 "--times", directory.appendingPathComponent("times\(index)").path,
             ], environment: ["TILL_PIN": "1111", "TILL_TERMINAL": "STRESS\(index)"]))
         }
@@ -142,7 +142,7 @@ struct TrustTests {
             let last = Self.acknowledged(ack).compactMap { Int($0.key.dropFirst(2)) }.max() ?? -1
             let child = try TillProcess.spawn(TillProcess.binary, [
                 "post-loop", "--db", db, "--operator", "cashier", "--count", "1000000", "--key-prefix", "K",
-                "--start", "\(max(0, last + 1 - 3))", "--seed", "\(round + 1)", "--ack", ack,
+                "--start", "\(max(0, last + 1 - 3))", "--ack", ack,
             ], environment: ["TILL_PIN": "1111", "TILL_TERMINAL": "KILL"])
             usleep(UInt32.random(in: 60_000...260_000, using: &generator))
             kill(child.pid, SIGKILL)

@@ -24,6 +24,8 @@ public struct LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case needsOverride = "operator.needs-override"
         /// A full card number in text that would have been written: refused, nothing written.
         case cardNumber = "text.card-number"
+        /// An idempotency key reused for a different request: refused, naming the first receipt.
+        case keyConflict = "posting.key-conflict"
     }
 
     public let code: Code

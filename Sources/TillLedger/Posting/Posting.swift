@@ -13,6 +13,13 @@ extension Ledger {
         }
         let posted = try writeImmediate { db in
             if let key = request.idempotencyKey, let earlier = try Self.postedWithKey(key, db) {
+                // As payment APIs do: the same key with the same request is the same payment; the
+                // same key with anything different is a mistake that must not swallow a payment.
+                guard try Self.isSameRequest(request, as: earlier.id, db) else {
+                    throw LedgerError(.keyConflict, "The key \(TextSafety.quoted(IdempotencyKey.shown(key))) was used for receipt "
+                                      + "#\(earlier.receipt.map { "\($0)" } ?? "\(earlier.id)") with another account, amount, tender or "
+                                      + "operator: nothing posted. Use a new key for a new payment.")
+                }
                 return earlier
             }
             guard let day = try Self.openDay(db) else {
@@ -39,11 +46,35 @@ extension Ledger {
     }
 
     static func postedWithKey(_ key: String, _ db: Database) throws -> PostedTransaction? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, receipt_number, business_date FROM transactions WHERE idempotency_key = ?",
-                                         arguments: [key]) else { return nil }
+        var row = try Row.fetchOne(db, sql: "SELECT id, receipt_number, business_date FROM transactions WHERE idempotency_key = ?",
+                                   arguments: [key])
+        // A script's key stored before keys had namespaces is still the same key.
+        if row == nil, let legacy = IdempotencyKey.legacy(key) {
+            row = try Row.fetchOne(db, sql: "SELECT id, receipt_number, business_date FROM transactions WHERE idempotency_key = ?",
+                                   arguments: [legacy])
+        }
+        guard let row else { return nil }
         let receipt: Int64? = row["receipt_number"]
         return PostedTransaction(id: row["id"], receipt: receipt.map(ReceiptNumber.init),
                                  businessDate: try BusinessDate(row["business_date"]), wasAlreadyPosted: true)
+    }
+
+    /// Whether the transaction posted under a key is what this request asks for: the same kind
+    /// and operator, the same postings (book, account, amount) and the same tenders.
+    static func isSameRequest(_ request: PostingRequest, as id: Int64, _ db: Database) throws -> Bool {
+        guard let row = try Row.fetchOne(db, sql: "SELECT kind, operator_id FROM transactions WHERE id = ?", arguments: [id]),
+              row["kind"] as String == request.kind.rawValue, row["operator_id"] as Int64 == request.operatorID else { return false }
+        let postings = try Row.fetchAll(db, sql: """
+            SELECT p.book, COALESCE(a.number, ''), p.amount_cents FROM postings p LEFT JOIN accounts a ON a.id = p.account_id
+            WHERE p.transaction_id = ?
+            """, arguments: [id]).map { "\($0[0] as String)|\($0[1] as String)|\($0[2] as Int64)" }
+        let asked = request.lines.map { "\($0.book.rawValue)|\($0.account?.rawValue ?? "")|\($0.amount.cents)" }
+        guard postings.sorted() == asked.sorted() else { return false }
+        let tenders = try Row.fetchAll(db, sql: """
+            SELECT kind, amount_cents, COALESCE(reference, ''), COALESCE(last_four, '') FROM tenders WHERE transaction_id = ?
+            """, arguments: [id]).map { "\($0[0] as String)|\($0[1] as Int64)|\($0[2] as String)|\($0[3] as String)" }
+        let askedTenders = request.tenders.map { "\($0.kind.rawValue)|\($0.amount.cents)|\($0.reference ?? "")|\($0.lastFour ?? "")" }
+        return tenders.sorted() == askedTenders.sorted()
     }
 
     /// Resolves account numbers to row ids and checks everything the database knows.

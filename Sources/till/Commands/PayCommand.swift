@@ -11,7 +11,8 @@ struct PayCommand: ParsableCommand {
         discussion: """
             TENDER is cash, check:NUMBER, moneyorder:NUMBER, card:LAST4:AUTH[:BRAND] or ach:LAST4.
             Cash, checks and money orders need the operator's open drawer at this terminal ($TILL_TERMINAL).
-            The same --key twice posts once and prints the same receipt number.
+            The same --key with the same account, amount, tender and operator posts once and prints the same
+            receipt number; the same --key with anything different is refused (exit 1) naming the first receipt.
             """)
 
     @OptionGroup var ledger: LedgerOptions
@@ -34,7 +35,7 @@ struct PayCommand: ParsableCommand {
                 throw Failure(message: "\(tender.kind.rawValue) needs an open drawer: \(op.login) has none at terminal \(Terminal.id)")
             }
             let posted = try book.post(Payment(lines: [.account(number, money)], tenders: [tender]), operatorID: op.id,
-                                       terminal: Terminal.id, idempotencyKey: key, drawerSession: drawer?.id)
+                                       terminal: Terminal.id, idempotencyKey: key.map(IdempotencyKey.user), drawerSession: drawer?.id)
             guard let receipt = posted.receipt else { throw Failure(message: "The ledger issued no receipt number") }
             print(receipt)
             book.checkpoint()

@@ -18,7 +18,6 @@ struct PostLoopCommand: ParsableCommand {
     @Option(help: "Idempotency keys are PREFIX-0, PREFIX-1, …") var keyPrefix: String
     @Option(help: "The first key's number (a restart retries from a little before where it was killed).") var start = 0
     @Option(help: "Append `KEY RECEIPT` here after each commit.") var ack: String?
-    @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Write the time each post took (p50, p99, p99.9, max in ms) as JSON here.") var json: String?
     @Option(help: "Write the time each post took, in microseconds, one a line, here.") var times: String?
 
@@ -38,13 +37,17 @@ struct PostLoopCommand: ParsableCommand {
                 acknowledgements = FileHandle(forWritingAtPath: ack)
                 acknowledgements?.seekToEndOfFile()
             }
-            var state = seed &* 6364136223846793005 &+ 1442695040888963407
+            // Each payment is made from its key alone, so a restart retrying a key asks for the
+            // same payment (a key reused for another is refused).
+            let prefixHash = keyPrefix.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+            var state: UInt64 = 0
             func next(_ bound: Int) -> Int {
                 state = state &* 6364136223846793005 &+ 1442695040888963407
                 return Int((state >> 33) % UInt64(bound))
             }
             var took: [Double] = []
             for i in start..<(start + count) {
+                state = prefixHash ^ (UInt64(i) &* 0x9E37_79B9_7F4A_7C15)
                 let account = try AccountNumber(accounts[next(accounts.count)])
                 let amount = Money(cents: Int64(100 + next(20_000)))
                 let tender: Tender = switch next(4) {
