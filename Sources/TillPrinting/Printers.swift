@@ -69,7 +69,7 @@ public enum Printer {
     static func spool(_ job: PrintJob, directory: String) throws(PrintError) {
         let manager = FileManager.default
         do {
-            try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try manager.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw PrintError("cannot use the spool directory \(directory)")
         }

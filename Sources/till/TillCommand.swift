@@ -21,6 +21,9 @@ struct TillCommand: ParsableCommand {
     /// Before anything is parsed or opened: an argument (or the terminal's name) holding a
     /// full card number refuses the whole command, and the number is never repeated back.
     static func main() {
+        // What Till writes beside the ledger (receipts, reports, letters, refund requests,
+        // backups, exports) holds customers' names and money: readable by its owner only.
+        umask(0o077)
         let environment = ProcessInfo.processInfo.environment
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let index = arguments.firstIndex(where: CardNumber.containsFullCardNumber) {

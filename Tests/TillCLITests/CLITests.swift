@@ -67,6 +67,42 @@ struct CLITests {
         }
     }
 
+    /// Only `till init` and `till demo` make a ledger: an empty file, another program's SQLite
+    /// database, garbage or a server's connection string is refused and left as it was.
+    @Test func aFileThatIsNotATillLedgerIsRefusedAndLeftAsItWas() throws {
+        let directory = try TillProcess.temporaryDirectory()
+        let empty = directory.appendingPathComponent("empty.sqlite").path
+        #expect(FileManager.default.createFile(atPath: empty, contents: nil, attributes: [.posixPermissions: 0o600]))
+        for command in [["summary"], ["verify"], ["day", "status"]] {
+            let run = try TillProcess.till(command + ["--db", empty])
+            #expect(run.status == 1 && run.stderr.contains("is an empty file, not a Till ledger: nothing was changed"), "\(run.stderr)")
+        }
+        #expect((try FileManager.default.attributesOfItem(atPath: empty)[.size] as? NSNumber)?.intValue == 0)
+
+        let other = directory.appendingPathComponent("other.sqlite").path
+        try DatabaseQueue(path: other).write { db in try db.execute(sql: "CREATE TABLE recipes(name TEXT)") }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: other)
+        let foreign = try TillProcess.till(["summary", "--db", other])
+        #expect(foreign.status == 1 && foreign.stderr.contains("is a SQLite database but not a Till ledger"), "\(foreign.stderr)")
+        #expect(try DatabaseQueue(path: other).read { db in try db.tableExists("grdb_migrations") } == false)
+
+        let garbage = directory.appendingPathComponent("garbage.sqlite").path
+        #expect(FileManager.default.createFile(atPath: garbage, contents: Data((0..<4096).map { UInt8($0 % 251) }),
+                                                attributes: [.posixPermissions: 0o600]))
+        let junk = try TillProcess.till(["summary", "--db", garbage])
+        #expect(junk.status == 1 && junk.stderr.contains("not a readable Till ledger"), "\(junk.stderr)")
+
+        for uri in ["postgresql://till@/books?host=/run/postgresql", "postgres://localhost/till", "sqlite://x"] {
+            let run = try TillProcess.till(["summary", "--db", uri])
+            #expect(run.status == 1 && run.stderr.contains("connection string"), "\(run.stderr)")
+        }
+        // An empty file is where `till init` may start.
+        let started = try TillProcess.till(["init", "--db", empty, "--supervisor", "boss", "--name", "Pat Boss"],
+                                           environment: ["TILL_PIN": "9876"])
+        #expect(started.status == 0, "\(started.stderr)")
+        #expect(try TillProcess.till(["verify", "--db", empty]).status == 0)
+    }
+
     @Test func theCounterScreenNeedsATerminal() throws {
         let db = try TillProcess.temporaryDirectory().appendingPathComponent("tty.sqlite").path
         #expect(try TillProcess.till(["demo", "--db", db, "--accounts", "20"]).status == 0)

@@ -87,6 +87,14 @@ struct DayCLITests {
         }
         let status = try TillProcess.till(["day", "status"] + d)
         #expect(status.status == 1 && status.stdout == "No business day is open.\n")
+        // Everything written beside the ledger (reports, backup, receipts, Z reports) is its owner's alone.
+        for name in try FileManager.default.subpathsOfDirectory(atPath: directory.path) {
+            let attributes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(name).path)
+            let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0
+            let isDirectory = attributes[.type] as? FileAttributeType == .typeDirectory
+            #expect(mode & 0o077 == 0, "\(name) is \(String(mode, radix: 8))")
+            if isDirectory { #expect(mode == 0o700, "\(name)") }
+        }
         let after = try TillProcess.till(["pay", "100010", "1.00", "--tender", "card:4242:0A1B2C", "--operator", "cashier"] + d,
                                          environment: Self.cashier)
         #expect(after.status == 1 && after.stderr.contains("No business day is open"))

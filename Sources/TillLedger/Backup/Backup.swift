@@ -15,6 +15,7 @@ extension Ledger {
     @discardableResult
     public func backup(to destination: String) throws -> String {
         let fileManager = FileManager.default
+        try Self.refuseConnectionURI(destination)
         guard !fileManager.fileExists(atPath: destination) else {
             throw LedgerError(.invalid, "\(destination) already exists: a backup never overwrites a file")
         }

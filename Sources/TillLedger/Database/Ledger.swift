@@ -24,7 +24,15 @@ public final class Ledger: Sendable {
     public init(path: String, create: Bool = false, allowWorldWritable: Bool = false,
                 clock: @escaping @Sendable () -> Date = { Date() }) throws {
         let fileManager = FileManager.default
-        if !fileManager.fileExists(atPath: path) {
+        try Self.refuseConnectionURI(path)
+        let existed = fileManager.fileExists(atPath: path)
+        if existed, !create, ((try? fileManager.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 1) == 0 {
+            // An empty file is not a ledger: opening it would make a new, empty one in its place
+            // (receipts starting again at 1) where the books were expected.
+            throw LedgerError(.noLedger, "\(path) is an empty file, not a Till ledger: nothing was changed. "
+                              + "`till init` or `till demo` makes a ledger; a lost one comes back from a backup (RELIABILITY.md)")
+        }
+        if !existed {
             guard create else {
                 throw LedgerError(.noLedger, "No ledger at \(path): run `till init` or `till demo` first")
             }
@@ -63,6 +71,9 @@ public final class Ledger: Sendable {
         }
         do {
             writer = try DatabasePool(path: path, configuration: configuration)
+            if existed, try !writer.read(Self.isTillLedgerOrEmpty) {
+                throw LedgerError(.noLedger, "\(path) is a SQLite database but not a Till ledger: nothing was changed (give the ledger's path)")
+            }
             // A ledger a newer Till has migrated is not opened by this one: it would not know
             // what the newer tables and rules mean.
             if try writer.read({ db in try Schema.migrator.hasBeenSuperseded(db) }) {
@@ -77,6 +88,24 @@ public final class Ledger: Sendable {
         self.clock = clock
         self.waits = waits
         self.queue = WriteQueue(ledgerPath: path)
+    }
+
+    /// A `scheme://…` value is a connection string for a database server, not a file: refused
+    /// rather than made into a file named `postgresql:` in the working directory.
+    public static func refuseConnectionURI(_ path: String) throws {
+        guard let range = path.range(of: "://"), !path[..<range.lowerBound].isEmpty,
+              path[..<range.lowerBound].allSatisfy({ $0.isLetter || $0.isNumber || "+.-".contains($0) }) else { return }
+        throw LedgerError(.noLedger, "\(path[..<range.lowerBound]):// is a database server's connection string: this Till keeps "
+                          + "its books in a SQLite file only, so give a file path (nothing was created)")
+    }
+
+    /// A file Till may open: its own ledger (the migrations table names v1-ledger), or a
+    /// database with no tables at all (an empty file `till init` started).
+    static func isTillLedgerOrEmpty(_ db: Database) throws -> Bool {
+        let tables = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'") ?? 0
+        guard tables > 0 else { return true }
+        guard try db.tableExists("grdb_migrations") else { return false }
+        return try Bool.fetchOne(db, sql: "SELECT 1 FROM grdb_migrations WHERE identifier = 'v1-ledger'") == true
     }
 
     /// `XDG_DATA_HOME/till/till.sqlite`, or `~/.local/share/till/till.sqlite`.

@@ -50,6 +50,7 @@ extension Ledger {
     public static func createDemo(at path: String, _ options: DemoOptions,
                                   progress: (String) -> Void = { _ in }) throws -> (Ledger, DemoSummary) {
         guard options.accounts >= 10 else { throw LedgerError(.invalid, "A demo ledger needs at least 10 accounts") }
+        try refuseConnectionURI(path)
         let fileManager = FileManager.default
         guard !fileManager.fileExists(atPath: path) else {
             throw LedgerError(.alreadyInitialized, "A ledger already exists at \(path); a demo needs a new file (choose another --db)")

@@ -135,7 +135,7 @@ extension Ledger {
         let file = (templatesDirectory as NSString).appendingPathComponent(kind.fileName)
         if let text = try? String(contentsOfFile: file, encoding: .utf8) { return text }
         try FileManager.default.createDirectory(atPath: templatesDirectory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o750])
+                                                attributes: [.posixPermissions: 0o700])
         try kind.defaultTemplate.write(toFile: file, atomically: true, encoding: .utf8)
         return kind.defaultTemplate
     }
@@ -154,7 +154,7 @@ extension Ledger {
         // A template error shows before any file is written.
         let rendered = try letters.map { (account: $0["account"] ?? "", text: try LetterTemplate.render(template, fields: $0)) }
         let directory = ((lettersDirectory as NSString).appendingPathComponent(date.description))
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var written: [String] = []
         for letter in rendered {
             let file = (directory as NSString).appendingPathComponent("\(kind.rawValue)-\(letter.account).txt")

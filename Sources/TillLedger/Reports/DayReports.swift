@@ -253,7 +253,7 @@ public enum ReportFiles {
     @discardableResult
     public static func write(_ s: Settlement, to directory: String) throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o750])
+                                                attributes: [.posixPermissions: 0o700])
         let files: [(String, String)] = [
             ("settlement.txt", ReportText.settlement(s).joined(separator: "\n") + "\n"),
             ("drawers.csv", ReportCSV.text(ReportCSV.drawers(s))),
@@ -264,7 +264,7 @@ public enum ReportFiles {
         var written: [String] = []
         for (name, text) in files {
             let path = (directory as NSString).appendingPathComponent("\(s.date)-\(name)")
-            guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o640]) else {
+            guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
                 throw LedgerError(.invalid, "Could not write \(path): check the reports directory")
             }
             written.append(path)

@@ -203,7 +203,7 @@ extension Ledger {
     func writeRefundRequest(transactionID: Int64) throws -> String {
         let lines = try refundRequestText(transactionID: transactionID)
         let directory = (reportsDirectory as NSString).appendingPathComponent("refunds")
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let path = (directory as NSString).appendingPathComponent("refund-\(transactionID).txt")
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         return path

@@ -20,8 +20,10 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         try reporting {
-            if FileManager.default.fileExists(atPath: ledger.resolvedPath),
-               try ledger.open().operatorCount() > 0 {
+            // An empty file is where a new ledger may start; anything else must be a Till ledger
+            // without operators yet (opening refuses any other file).
+            let size = (try? FileManager.default.attributesOfItem(atPath: ledger.resolvedPath)[.size] as? NSNumber)?.intValue ?? 0
+            if size > 0, try ledger.open().operatorCount() > 0 {
                 throw Failure(message: "A ledger with operators already exists at \(ledger.resolvedPath)")
             }
             let login = try OperatorLogin(try supervisor ?? PINInput.readLine(prompt: "Supervisor id: ", secret: false))
