@@ -353,12 +353,14 @@ import TillCore
         let date = CounterFixture.today
         #expect(throws: LedgerError.self) { try o.ledger.assessLateFees(asOf: date, actor: o.actor(o.csr)) }
         let run = try o.ledger.assessLateFees(asOf: date, actor: o.actor(o.lead))
-        // 100001: bills due 09-26 ($60) and 10-26 ($30); 100002: due 10-26 ($55.25); 100003: due 08-26 ($200).
-        #expect(run.assessed.map(\.account) == ["100001", "100001", "100002", "100003"])
-        #expect(run.total == Money(cents: 2_000))
+        // 100001: bills due 09-26 ($60) and 10-26 ($30); 100002: due 10-26 ($55.25). 100003's bill
+        // due 08-26 ($200) already carries the late fee the billing system charged on 08-27: none again.
+        #expect(run.assessed.map(\.account) == ["100001", "100001", "100002"])
+        #expect(run.alreadyAssessed == 1)
+        #expect(run.total == Money(cents: 1_500))
         let again = try o.ledger.assessLateFees(asOf: date, actor: o.actor(o.lead))
         #expect(again.assessed.isEmpty && again.alreadyAssessed == 4)
-        #expect(try o.book(.lateFee) == Money(cents: -1_000 - 2_000))
+        #expect(try o.book(.lateFee) == Money(cents: -1_000 - 1_500))
         try o.expectSound()
     }
 

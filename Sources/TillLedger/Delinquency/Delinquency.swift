@@ -136,7 +136,10 @@ extension Ledger {
                 for row in candidates[start..<min(candidates.count, start + Self.feeChunk)] {
                     let id: Int64 = row["id"], due = try BusinessDate(row["due"])
                     let key = "late-fee:\(id):\(due)"
-                    if try Self.postedWithKey(key, db) != nil { run.alreadyAssessed += 1; continue }
+                    if try Self.postedWithKey(key, db) != nil || Self.hasLateFee(accountID: id, due: due, db) {
+                        run.alreadyAssessed += 1
+                        continue
+                    }
                     if let plan = try Self.activePlan(accountID: id, db), let next = plan.next, next.due >= date { continue }
                     // Paid since the list was read: no fee.
                     guard try Self.unpaidBills(accountID: id, due: due, db) >= minimum else { continue }
@@ -164,6 +167,25 @@ extension Ledger {
 
     /// Fees posted per write transaction by the late-fee run.
     static let feeChunk = 50
+
+    /// Whether the bills due on `due` already carry a late fee, however it came: charged by an
+    /// earlier run, or imported from the billing system as a charge of its own. A late fee
+    /// belongs to the latest bill that fell due before it was charged.
+    static func hasLateFee(accountID: Int64, due: BusinessDate, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: """
+            SELECT 1 FROM postings fa JOIN transactions ft ON ft.id = fa.transaction_id
+            WHERE fa.account_id = ? AND fa.book = 'AR' AND fa.amount_cents > 0 AND ft.business_date > ?
+              AND EXISTS (SELECT 1 FROM postings fr WHERE fr.transaction_id = ft.id AND fr.book = 'REV_LATE_FEE')
+              AND COALESCE(ft.idempotency_key, '') NOT LIKE 'late-fee:%' -- the run's own fees name their bill in their key
+              AND NOT EXISTS (
+                SELECT 1 FROM postings bp JOIN transactions bt ON bt.id = bp.transaction_id AND bt.kind = 'bill'
+                WHERE bp.account_id = fa.account_id AND bp.book = 'AR' AND bp.amount_cents > 0
+                  AND COALESCE(bt.due_date, bt.business_date) > ? AND COALESCE(bt.due_date, bt.business_date) < ft.business_date
+                  AND NOT EXISTS (SELECT 1 FROM postings x WHERE x.transaction_id = bt.id
+                                  AND x.book IN ('REV_LATE_FEE', 'REV_NSF_FEE', 'REV_RECONNECT')))
+            LIMIT 1
+            """, arguments: [accountID, due.description, due.description]) == true
+    }
 
     /// What is unpaid of an account's bills due on one date.
     static func unpaidBills(accountID: Int64, due: BusinessDate, _ db: Database) throws -> Int64 {
