@@ -40,13 +40,10 @@ extension Runtime {
         case .previewClose(let count, let found, let batch):
             guard let session = state.status.drawerSession else { return [.drawerFailed("No drawer open")] }
             return [attempt {
-                let expected = try self.ledger.expectation(session: session)
-                let balance = expected.balance(counted: count, found: found, cardBatch: batch)
-                let limit = Money(cents: Int64(try self.ledger.setting(.overShortApprovalCents)) ?? 0)
                 // The count as first made is on record before the cashier sees the difference.
-                try self.ledger.audit("drawer.counted", detail: "#\(session) counted \(count.total.formatted) over/short \(balance.total.formatted)",
-                                      operatorID: op.id, terminal: self.terminal)
-                return .closePreview(balance, needsApproval: balance.magnitude > limit)
+                let (balance, needsApproval) = try self.ledger.recordClosingCount(session: session, count: count, found: found, cardBatch: batch,
+                                                                                 operatorID: op.id, terminal: self.terminal)
+                return .closePreview(balance, needsApproval: needsApproval)
             }]
         case .closeDrawer(let submission):
             guard let session = state.status.drawerSession else { return [.drawerFailed("No drawer open")] }

@@ -57,8 +57,14 @@ struct DayCLITests {
         try Self.ok(["void", wrong, "--reason", "wrong account", "--operator", "cashier"] + d, Self.cashier)
         try Self.ok(["drawer", "drop", "--count", "20=2", "--bag", "D1", "--operator", "cashier"] + d, Self.cashier)
 
-        let x = try Self.ok(["report", "x", "--drawer", "1"] + d)
+        // What drawer 1 should hold is its cashier's and a lead's to see, signed in; not anyone's.
+        let anonymous = try TillProcess.till(["report", "x", "--drawer", "1"] + d)
+        #expect(anonymous.status == 1 && anonymous.stderr.contains("needs --operator") && !anonymous.stdout.contains("$205.50"))
+        let other = try TillProcess.till(["report", "x", "--drawer", "1", "--operator", "csr"] + d, environment: Self.csr)
+        #expect(other.status == 1 && other.stderr.contains("Drawer #1 is cashier's") && !other.stdout.contains("$205.50"))
+        let x = try Self.ok(["report", "x", "--drawer", "1", "--operator", "cashier"] + d, Self.cashier)
         #expect(x.contains("Cash the drawer should hold") && x.contains("$205.50"))
+        #expect(try Self.ok(["report", "x", "--drawer", "1", "--operator", "lead"] + d, Self.lead).contains("$205.50"))
         let early = try TillProcess.till(["day", "close", "--bag", "B-1", "--operator", "lead"] + d, environment: Self.lead)
         #expect(early.status == 1 && early.stderr.contains("Drawers still open: #1 (cashier at T1), #2 (csr at T2)"))
 
@@ -68,6 +74,12 @@ struct DayCLITests {
         // $6.00 short is beyond the $5.00 setting: a reason and a lead's PIN.
         let short = try TillProcess.till(["drawer", "close", "--operator", "csr", "--count", "20=10,1=4"] + d, environment: Self.csr)
         #expect(short.status == 1 && short.stderr.contains("give a reason"))
+        // Refused, it tells nothing of what the drawer should hold, and the try is on record.
+        #expect(!short.stderr.contains("6.00"), "\(short.stderr)")
+        let counted = try DatabaseQueue(path: db).read { db in
+            try String.fetchAll(db, sql: "SELECT detail FROM audit_events WHERE event = 'drawer.counted' ORDER BY id")
+        }
+        #expect(counted.contains { $0.contains("counted $204.00 over/short -$6.00") }, "\(counted)")
         let z2 = try Self.ok(["drawer", "close", "--operator", "csr", "--count", "20=10,1=4", "--reason", "gave $6 too much change",
                               "--approver", "lead"] + d, Self.csr.merging(["TILL_APPROVER_PIN": "3333"]) { $1 })
         #expect(z2.contains("Approved by lead") && z2.contains("-$6.00"))

@@ -71,3 +71,50 @@ struct CardNumberGuardTests {
         #expect(!posted.wasAlreadyPosted)
     }
 }
+
+/// The shared write path and what is read back: every transaction balances whoever builds it,
+/// and a stored value Till does not know is an error, never cash or a default.
+@Suite("The write path and stored values")
+struct WritePathTests {
+    @Test func insertRefusesAnUnbalancedTransactionForEveryCaller() throws {
+        let f = try CounterFixture()
+        let before = try f.ledger.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transactions") }
+        let unbalanced = PostingRequest(kind: .fee, lines: [PostingLine(.receivable, Money(dollars: 5), account: try f.account("100001")),
+                                                            PostingLine(.lateFee, Money(dollars: -4))],
+                                        operatorID: f.supervisor.id, terminal: "T9")
+        #expect(throws: LedgerError.self) {
+            try f.ledger.writer.write { db in
+                _ = try f.ledger.insert(unbalanced, businessDate: CounterFixture.today, accountIDs: [try f.account("100001"): 1], db)
+            }
+        }
+        let badTender = PostingRequest(kind: .payment, lines: [PostingLine(.cardClearing, Money(dollars: 5)),
+                                                               PostingLine(.receivable, Money(dollars: -5), account: try f.account("100001"))],
+                                       tenders: [Tender(kind: .card, amount: Money(dollars: 5), lastFour: "42x")],
+                                       operatorID: f.supervisor.id, terminal: "T9")
+        #expect(throws: LedgerError.self) {
+            try f.ledger.writer.write { db in
+                _ = try f.ledger.insert(badTender, businessDate: CounterFixture.today, accountIDs: [try f.account("100001"): 1], db)
+            }
+        }
+        #expect(try f.ledger.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transactions") } == before)
+    }
+
+    @Test func anUnknownStoredValueIsAnErrorNotADefault() throws {
+        let f = try CounterFixture()
+        let number = try f.ledger.createServiceRequest(account: try f.account("100001"), type: .leakCheck, priority: .normal, notes: "",
+                                                 actor: Actor(operatorID: f.supervisor.id, terminal: "T9"))
+        try f.tamper("UPDATE service_requests SET type = 'teleport' WHERE id = \(number)")
+        #expect {
+            _ = try f.ledger.serviceRequests()
+        } throws: { error in
+            "\(error)".contains("unknown work order type \"teleport\"")
+        }
+        let posted = try f.payCash("100002", cents: 1_000)
+        try f.tamper("PRAGMA ignore_check_constraints = ON; UPDATE tenders SET kind = 'gold' WHERE transaction_id = \(posted.id)")
+        #expect {
+            _ = try f.ledger.receipt(try #require(posted.receipt))
+        } throws: { error in
+            "\(error)".contains("unknown tender kind \"gold\"")
+        }
+    }
+}

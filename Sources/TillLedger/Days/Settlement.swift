@@ -251,7 +251,7 @@ extension Ledger {
             """, arguments: [day, day]).map { row in
             let receipt: Int64? = row["receipt_number"], corrects: Int64? = row["corrects"]
             return Settlement.Correction(receipt: receipt.map(ReceiptNumber.init), corrects: corrects.map(ReceiptNumber.init),
-                                         kind: TransactionKind(rawValue: row["kind"]) ?? .void, amount: Money(cents: row["amount"] ?? 0),
+                                         kind: try StoredValue.read(row["kind"], as: "transaction kind"), amount: Money(cents: row["amount"] ?? 0),
                                          operatorLogin: row["login"], approvedBy: row["approver"], memo: row["memo"])
         }
 

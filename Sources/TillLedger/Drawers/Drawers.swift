@@ -151,6 +151,19 @@ extension Ledger {
         try read { db in try Self.expectation(session: session, db) }
     }
 
+    /// A closing count as first made, on record before anyone sees the difference (the screen
+    /// shows it after this; the command line never): so a blind count cannot be probed again
+    /// and again without each try standing in the audit log.
+    public func recordClosingCount(session: Int64, count: CashCount, found: Set<Int64>, cardBatch: Money,
+                                   operatorID: Int64, terminal: String) throws -> (balance: DrawerBalance, needsApproval: Bool) {
+        let expected = try expectation(session: session)
+        let balance = expected.balance(counted: count, found: found, cardBatch: cardBatch)
+        let limit = Money(cents: Int64(try setting(.overShortApprovalCents)) ?? 0)
+        try audit("drawer.counted", detail: "#\(session) counted \(count.total.formatted) over/short \(balance.total.formatted)",
+                  operatorID: operatorID, terminal: terminal)
+        return (balance, balance.magnitude > limit)
+    }
+
     /// Closes a drawer on its count. The over/short per tender posts to the over/short account
     /// (one transaction, with the close and its Z number); beyond the approval setting it needs
     /// a reason and the approval of a lead or supervisor other than the one closing.
@@ -179,12 +192,15 @@ extension Ledger {
             var approver: Operator?
             let limit = Money(cents: try Self.intSetting(.overShortApprovalCents, db))
             if balance.magnitude > limit {
+                // Said without the figure: a refused blind close must not tell what the drawer should hold.
                 guard !reason.isEmpty else {
-                    throw LedgerError(.notAuthorized, "Over/short \(balance.total.formatted) is beyond \(limit.formatted): give a reason")
+                    throw LedgerError(.notAuthorized, "The count is over or short by more than \(limit.formatted): give a reason, "
+                                      + "and a lead or supervisor other than you approves it (the count is on record)")
                 }
                 guard let id = count.approvedBy, let person = try Self.fetchOperator(db, id: id), person.role >= .lead,
                       id != operatorID else {
-                    throw LedgerError(.notAuthorized, "Over/short \(balance.total.formatted) is beyond \(limit.formatted): a lead or supervisor other than you approves it")
+                    throw LedgerError(.notAuthorized, "The count is over or short by more than \(limit.formatted): a lead or "
+                                      + "supervisor other than you approves it (the count is on record)")
                 }
                 approver = person
             } else if let id = count.approvedBy, id != operatorID, let person = try Self.fetchOperator(db, id: id), person.role >= .lead {
@@ -310,7 +326,7 @@ extension Ledger {
             totalsArguments += [session]
         }
         for row in try Row.fetchAll(db, sql: totalsSQL, arguments: totalsArguments) {
-            guard let kind = TenderKind(rawValue: row[1]) else { continue }
+            let kind: TenderKind = try StoredValue.read(row[1], as: "tender kind")
             let session: Int64 = row[0], count: Int = row[3], amount: Int64 = row[4]
             let all = pass.byTender[kind] ?? (0, .zero)
             pass.byTender[kind] = (all.count + count, Money(cents: all.amount.cents + amount))
@@ -376,9 +392,9 @@ extension Ledger {
         """
 
     /// Decodes a row of `checkSelect` by position.
-    static func drawerCheck(_ row: Row) -> DrawerCheck {
+    static func drawerCheck(_ row: Row) throws -> DrawerCheck {
         let receipt: Int64? = row[4]
-        return DrawerCheck(tenderID: row[0], kind: TenderKind(rawValue: row[1]) ?? .check, number: row[2] ?? "", account: row[5],
+        return DrawerCheck(tenderID: row[0], kind: try StoredValue.read(row[1], as: "tender kind"), number: row[2] ?? "", account: row[5],
                            amount: Money(cents: row[3]), receipt: receipt.map(ReceiptNumber.init))
     }
 

@@ -29,7 +29,7 @@ extension Ledger {
                                               serviceAddress: posting["service_address"], previousBalance: Money(cents: before),
                                               applied: applied, newBalance: Money(cents: before - applied.cents)))
                 } else {
-                    let book = BookAccount(rawValue: posting["book"]) ?? .miscellaneous
+                    let book: BookAccount = try StoredValue.read(posting["book"], as: "book")
                     lines.append(Receipt.Line(account: nil, title: book.name, serviceAddress: "", previousBalance: nil,
                                               applied: applied, newBalance: nil))
                 }
@@ -38,7 +38,7 @@ extension Ledger {
                 SELECT kind, amount_cents, tendered_cents, reference, last_four, card_brand FROM tenders
                 WHERE transaction_id = ? ORDER BY id
                 """, arguments: [id]).map { t in
-                Tender(kind: TenderKind(rawValue: t["kind"]) ?? .cash, amount: Money(cents: t["amount_cents"]),
+                Tender(kind: try StoredValue.read(t["kind"], as: "tender kind"), amount: Money(cents: t["amount_cents"]),
                        tendered: Money(cents: t["tendered_cents"]), reference: t["reference"], lastFour: t["last_four"],
                        brand: t["card_brand"])
             }

@@ -152,7 +152,7 @@ extension Ledger {
                                              arguments: [requestID]) else {
                 throw LedgerError(.invalid, "No work order #\(requestID)")
             }
-            let current = ServiceRequestStatus(rawValue: row["status"]) ?? .open
+            let current: ServiceRequestStatus = try StoredValue.read(row["status"], as: "work order status")
             guard !current.isClosed else { throw LedgerError(.invalid, "Work order #\(requestID) is already \(current.rawValue)") }
             guard status != .open else { throw LedgerError(.invalid, "Work order #\(requestID) is already open") }
             guard status != .scheduled || scheduledFor != nil else { throw LedgerError(.invalid, "Give the date it is scheduled for") }
@@ -190,8 +190,9 @@ extension Ledger {
                 let id: Int64 = row["id"]
                 var record = ServiceRequestRecord(
                     id: id, account: row["number"], customerName: row["customer_name"],
-                    type: ServiceRequestType(rawValue: row["type"]) ?? .other, priority: ServiceRequestPriority(rawValue: row["priority"]) ?? .normal,
-                    status: ServiceRequestStatus(rawValue: row["status"]) ?? .open, notes: row["notes"],
+                    type: try StoredValue.read(row["type"], as: "work order type"),
+                    priority: try StoredValue.read(row["priority"], as: "work order priority"),
+                    status: try StoredValue.read(row["status"], as: "work order status"), notes: row["notes"],
                     scheduledFor: (row["scheduled_for"] as String?).flatMap { try? BusinessDate($0) },
                     createdAt: Timestamp.localMinute(row["created_at"]), createdBy: row["login"])
                 record.history = try Row.fetchAll(db, sql: """

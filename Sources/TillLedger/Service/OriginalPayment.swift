@@ -71,7 +71,7 @@ extension Ledger {
             SELECT id, kind, amount_cents, tendered_cents, reference, last_four, card_brand FROM tenders WHERE transaction_id = ? ORDER BY id
             """, arguments: [id]).map { row in
             (id: row["id"] as Int64,
-             tender: Tender(kind: TenderKind(rawValue: row["kind"]) ?? .cash, amount: Money(cents: row["amount_cents"]),
+             tender: Tender(kind: try StoredValue.read(row["kind"], as: "tender kind"), amount: Money(cents: row["amount_cents"]),
                             tendered: Money(cents: row["tendered_cents"]), reference: row["reference"],
                             lastFour: row["last_four"], brand: row["card_brand"]))
         }

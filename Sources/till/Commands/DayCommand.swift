@@ -143,6 +143,10 @@ struct DrawerCommand: ParsableCommand {
                     throw Failure(message: "Not a check or money order of drawer #\(session): \(unknown.sorted().joined(separator: ", "))")
                 }
                 let found = Set(expected.checks.filter { !missing.contains($0.number) }.map(\.tenderID))
+                // On record as the screen's count is, before the close is tried: a refused close
+                // says nothing of what the drawer should hold, and each try stands in the audit log.
+                _ = try book.recordClosingCount(session: session, count: cash, found: found, cardBatch: batch,
+                                                operatorID: op.id, terminal: Terminal.id)
                 let approvedBy = try Approver.signIn(approver, book)
                 try book.closeDrawer(session: session, count: DrawerCount(cash: cash, checksFound: found, cardBatch: batch,
                                                                           reason: reason, approvedBy: approvedBy),
@@ -167,8 +171,8 @@ struct DrawerCommand: ParsableCommand {
                 let book = try ledger.open()
                 let s = try book.settlement(try ReportCommand.day(date, book))
                 let text = s.drawers.map { d in
-                    let state = d.close.map { "closed Z\($0.zNumber) over/short \($0.balance.total.formatted)" }
-                        ?? "open, should hold \(s.expectations[d.id]?.expectedCash.formatted ?? "?") cash"
+                    // An open drawer's expected cash is the blind close's secret: not listed.
+                    let state = d.close.map { "closed Z\($0.zNumber) over/short \($0.balance.total.formatted)" } ?? "open"
                     return "#\(d.id) \(d.operatorLogin) at \(d.terminal), float \(d.openingFloat.formatted): \(state)"
                 }
                 print(format.render(text: text.isEmpty ? ["No drawers on \(s.date)."] : text, csv: ReportCSV.drawers(s.drawers)),
@@ -203,6 +207,8 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Text width in columns.") var width = 42
     @Option(help: "For overrides: the first date (default: --date).") var from: String?
     @Option(help: "For overrides: the last date (default: --date).") var to: String?
+    @Option(name: .customLong("operator"), help: "For x: who asks — the drawer's operator, or a lead or supervisor for any drawer (PIN from $TILL_PIN or standard input).")
+    var login: String?
 
     func run() throws {
         try reporting {
@@ -223,8 +229,22 @@ struct ReportCommand: ParsableCommand {
             let width = min(max(width, 32), 132)
             switch kind {
             case .x, .z:
+                // What an open drawer should hold is for its operator and for leads: signed in.
+                var mine: String?
+                if kind == .x {
+                    guard let login else {
+                        throw Failure(message: "The X report (what a drawer should hold) needs --operator: the drawer's operator, or a lead or supervisor")
+                    }
+                    let op = try OperatorOptions(login: login).signIn(book)
+                    if op.role < .lead { mine = op.login.rawValue }
+                    if let drawer, let other = s.drawers.first(where: { $0.id == drawer && $0.operatorLogin != op.login.rawValue }),
+                       op.role < .lead {
+                        throw Failure(message: "Drawer #\(drawer) is \(other.operatorLogin)'s: they, a lead or a supervisor print its X report")
+                    }
+                }
                 let drawers = s.drawers.filter { drawer == nil || $0.id == drawer }
                     .filter { kind == .x ? true : !$0.isOpen }
+                    .filter { mine == nil || $0.operatorLogin == mine }
                 if let drawer, drawers.isEmpty {
                     throw Failure(message: "No \(kind == .z ? "closed " : "")drawer #\(drawer) on \(s.date)")
                 }
