@@ -94,11 +94,11 @@ extension Runtime {
                     let backup = try ledger.backupAfterClose(settlement.date)
                     files.append("backups/" + (backup as NSString).lastPathComponent)
                 } catch {
-                    text += " Backup FAILED: \(error)."
+                    text += " Backup FAILED: \(error); `till day close` makes it."
                     failed = true
                 }
                 if !files.isEmpty { text += " Written beside the ledger: " + files.joined(separator: ", ") + "." }
-                return [.notice(AppState.Message(text, failed ? .warning : .info)), .settlementLoaded(try settleView())] + run(.refreshStatus)
+                return [.notice(AppState.Message(text, failed ? .error : .info)), .settlementLoaded(try settleView())] + run(.refreshStatus)
             } catch {
                 return [.notice(AppState.Message("Day not closed: \(error)", .error))]
             }

@@ -198,3 +198,80 @@ struct BatchCLITests {
         #expect(good.contains("2 posted"), "\(good)")
     }
 }
+
+/// The day close is one resumable procedure: killed or failed at any step, `till day close`
+/// run again finishes what is missing — the backup above all — and a failed backup is exit 1.
+@Suite("A day close that did not finish", .serialized)
+struct ResumableDayCloseTests {
+    static func demo() throws -> (db: String, directory: URL) {
+        let directory = try TillProcess.temporaryDirectory()
+        let db = directory.appendingPathComponent("close.sqlite").path
+        let demo = try TillProcess.till(["demo", "--db", db, "--accounts", "40", "--today", "2026-11-20"])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        return (db, directory)
+    }
+
+    static func backups(_ directory: URL) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("backups").path)) ?? [])
+            .filter { $0.hasSuffix(".sqlite") }
+    }
+
+    @Test func killedAfterTheCommitTheRerunMakesTheReportsAndTheBackup() throws {
+        let (db, directory) = try Self.demo()
+        // As if killed the moment the close committed: the day is closed, nothing else written.
+        let ledger = try Ledger(path: db)
+        let lead = try #require(try ledger.operatorNamed(try OperatorLogin("lead")))
+        _ = try ledger.closeBusinessDay(by: lead.id, terminal: "OFFICE", bag: "B-9")
+        #expect(Self.backups(directory).isEmpty)
+        let rerun = try TillProcess.till(["day", "close", "--operator", "lead", "--db", db], environment: DayCLITests.lead)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(rerun.stdout.contains("Business day 2026-11-20 was closed, but its close did not finish: finishing it now."))
+        #expect(Self.backups(directory) == ["till-2026-11-20.sqlite"])
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("reports/2026-11-20-settlement.txt").path))
+        let backup = directory.appendingPathComponent("backups/till-2026-11-20.sqlite").path
+        #expect(try TillProcess.till(["verify", "--db", backup]).status == 0)
+        // Finished, a third run has nothing to do.
+        let third = try TillProcess.till(["day", "close", "--operator", "lead", "--bag", "B-9", "--db", db], environment: DayCLITests.lead)
+        #expect(third.status == 1 && third.stderr.contains("No business day is open"))
+    }
+
+    @Test func aFailedBackupIsExitOneAndTheRerunMakesIt() throws {
+        let (db, directory) = try Self.demo()
+        // Something in the way of the backups directory: the copy cannot be made.
+        let blocker = directory.appendingPathComponent("backups").path
+        #expect(FileManager.default.createFile(atPath: blocker, contents: Data("not a directory".utf8)))
+        let failed = try TillProcess.till(["day", "close", "--operator", "lead", "--bag", "B-7", "--db", db], environment: DayCLITests.lead)
+        #expect(failed.status == 1, "\(failed.stdout)")
+        #expect(failed.stdout.contains("Business day 2026-11-20 is closed"))
+        #expect(failed.stderr.contains("the day is closed, but its backup FAILED") && failed.stderr.contains("Run `till day close` again"))
+        try FileManager.default.removeItem(atPath: blocker)
+        let rerun = try TillProcess.till(["day", "close", "--operator", "lead", "--db", db], environment: DayCLITests.lead)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(Self.backups(directory) == ["till-2026-11-20.sqlite"])
+    }
+
+    /// kill -9 at random moments of a real close, then the close run again: always a closed
+    /// day, its reports, one backup that verifies, and the ledger sound.
+    @Test func killedAtAnyMomentTheRerunFinishesIt() throws {
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<5 {
+            let (db, directory) = try Self.demo()
+            let child = try TillProcess.spawn(TillProcess.binary, ["day", "close", "--operator", "lead", "--bag", "B-\(round)", "--db", db],
+                                              environment: DayCLITests.lead)
+            usleep(UInt32.random(in: UInt32(round * 40_000)...UInt32(round * 40_000 + 60_000), using: &generator))
+            kill(child.pid, SIGKILL)
+            _ = TillProcess.wait(child.pid)
+            try? FileManager.default.removeItem(at: child.directory)
+            let rerun = try TillProcess.till(["day", "close", "--operator", "lead", "--bag", "B-\(round)", "--db", db],
+                                             environment: DayCLITests.lead)
+            // Either it finishes the close, or the close had finished before the kill.
+            #expect(rerun.status == 0 || rerun.stderr.contains("No business day is open"), "round \(round): \(rerun.stderr)")
+            #expect(Self.backups(directory).count == 1, "round \(round): \(Self.backups(directory))")
+            let status = try TillProcess.till(["day", "status", "--db", db])
+            #expect(status.status == 1)
+            #expect(try TillProcess.till(["verify", "--db", db]).status == 0)
+            let backup = directory.appendingPathComponent("backups").appendingPathComponent(Self.backups(directory).first ?? "none").path
+            #expect(try TillProcess.till(["verify", "--db", backup]).status == 0)
+        }
+    }
+}

@@ -45,6 +45,20 @@ extension Ledger {
         return destination
     }
 
+    /// The newest closed business day, if any.
+    public func lastClosedDay() throws -> BusinessDate? {
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT MAX(date) FROM business_days WHERE closed_at IS NOT NULL").flatMap { try? BusinessDate($0) }
+        }
+    }
+
+    /// Whether the close of `date` left its backup (`backups/till-DATE.sqlite`, or a later copy
+    /// of that day, `till-DATE-2.sqlite` …).
+    public func hasCloseBackup(_ date: BusinessDate) -> Bool {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: backupsDirectory)) ?? []
+        return files.contains { $0 == "till-\(date).sqlite" || ($0.hasPrefix("till-\(date)-") && $0.hasSuffix(".sqlite")) }
+    }
+
     /// The day close's backup, `backups/till-DATE.sqlite`, keeping the newest `backup.keep`
     /// of them. Returns the file written.
     @discardableResult

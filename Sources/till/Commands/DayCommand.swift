@@ -31,21 +31,33 @@ struct DayCommand: ParsableCommand {
             abstract: "Close the open business day: every drawer closed, the deposit posted, the reports written.")
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var signIn: OperatorOptions
-        @Option(help: "The deposit bag number.") var bag: String
+        @Option(help: "The deposit bag number (not needed to finish a close that was cut short).") var bag: String?
         @Option(help: "Where the reports go (default: reports/ beside the ledger).") var reports: String?
 
+        /// One resumable procedure: close the day in one transaction, write its reports, copy
+        /// the books aside. Run again after a kill or a failure, it finishes what is missing —
+        /// the backup above all — for the last day closed; a backup that fails is exit 1.
         func run() throws {
             try reporting {
                 let book = try ledger.open()
                 let op = try signIn.signIn(book)
-                let settlement = try book.closeBusinessDay(by: op.id, terminal: Terminal.id, bag: bag)
+                let settlement: Settlement
+                if try book.openBusinessDay() == nil, let last = try book.lastClosedDay(), !book.hasCloseBackup(last) {
+                    guard op.role >= .lead else { throw Failure(message: "Only a lead or supervisor closes the business day") }
+                    settlement = try book.settlement(last)
+                    print("Business day \(last) was closed, but its close did not finish: finishing it now.")
+                } else {
+                    guard let bag else { throw Failure(message: "Give the deposit bag number: --bag BAG") }
+                    settlement = try book.closeBusinessDay(by: op.id, terminal: Terminal.id, bag: bag)
+                    print("Business day \(settlement.date) is closed. Deposit \(settlement.depositTotal.formatted) in bag \(bag).")
+                }
                 let files = try ReportFiles.write(settlement, to: reports ?? book.reportsDirectory)
-                print("Business day \(settlement.date) is closed. Deposit \(settlement.depositTotal.formatted) in bag \(bag).")
                 for file in files { print("  \(file)") }
                 print("Chain head \(try book.chainHead()) (write it on the deposit slip)")
-                // The books as they closed, copied aside (the day is closed whether or not this works).
+                // The books as they closed, copied aside. The day stays closed if this fails, and
+                // running `till day close` again makes the copy.
                 do { print("Backup: \(try book.backupAfterClose(settlement.date))") } catch {
-                    FileHandle.standardError.write(Data("till: the day is closed, but its backup failed: \(error)\n".utf8))
+                    throw Failure(message: "the day is closed, but its backup FAILED: \(error). Run `till day close` again to make it")
                 }
             }
         }
