@@ -225,6 +225,13 @@ struct TrustTests {
         let refused = try TillProcess.till(["summary", "--db", db])
         #expect(refused.status == 1 && refused.stderr.contains("may be written by anyone"))
         #expect(try TillProcess.till(["summary", "--db", db, "--allow-world-writable"]).status == 0)
+        // Readable by the group or by anyone: refused the same way (the books hold PIN hashes).
+        for mode: mode_t in [0o644, 0o640, 0o604] {
+            chmod(db, mode)
+            let readable = try TillProcess.till(["summary", "--db", db])
+            #expect(readable.status == 1 && readable.stderr.contains("may be read by others"), "\(String(mode, radix: 8))")
+        }
+        #expect(try TillProcess.till(["summary", "--db", db, "--allow-world-writable"]).status == 0)
         chmod(db, 0o600)
         #expect(try TillProcess.till(["summary", "--db", db]).status == 0)
     }

@@ -20,6 +20,18 @@ struct OperatorTests {
         #expect(salts.count == 2)
     }
 
+    @Test func aMinimumPINLengthIsASetting() throws {
+        let f = try CounterFixture()
+        try f.ledger.setSetting(.pinMinimumLength, "6", by: f.supervisor.id)
+        #expect {
+            _ = try f.ledger.addOperator(login: try OperatorLogin("newbie"), displayName: "New", role: .cashier, pin: "1234",
+                                         by: f.supervisor.id)
+        } throws: { error in "\(error)".contains("at least 6 digits") }
+        _ = try f.ledger.addOperator(login: try OperatorLogin("newbie"), displayName: "New", role: .cashier, pin: "123456",
+                                     by: f.supervisor.id)
+        #expect(throws: LedgerError.self) { try f.ledger.setSetting(.pinMinimumLength, "3", by: f.supervisor.id) }
+    }
+
     @Test func theRightPINSignsInAndIsAudited() throws {
         let f = try CounterFixture()
         let op = try f.ledger.authenticate(try OperatorLogin("cashier"), pin: "1111", terminal: "T1")

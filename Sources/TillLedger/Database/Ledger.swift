@@ -51,6 +51,11 @@ public final class Ledger: Sendable {
         if stat(path, &info) == 0, info.st_mode & S_IWOTH != 0, !allowWorldWritable {
             throw LedgerError(.database, "\(path) may be written by anyone on this machine: `chmod 600 \(path)` (or open it with --allow-world-writable)")
         }
+        // The books hold customers' names, addresses and payments and the PIN hashes: readable
+        // by the group or others, they are refused the same way.
+        if stat(path, &info) == 0, info.st_mode & (S_IRGRP | S_IWGRP | S_IROTH) != 0, !allowWorldWritable {
+            throw LedgerError(.database, "\(path) may be read by others on this machine: `chmod 600 \(path)` (or open it with --allow-world-writable)")
+        }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         // Another terminal writing: wait (backing off) instead of failing, up to `LedgerWaits.limit`.

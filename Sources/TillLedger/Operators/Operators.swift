@@ -16,6 +16,10 @@ extension Ledger {
     public func addOperator(login: OperatorLogin, displayName: String, role: Role, pin: String,
                             by creator: Int64?) throws -> Operator {
         try PINRule.validate(pin)
+        let minimum = Int(try setting(.pinMinimumLength)) ?? 4
+        guard pin.count >= minimum else {
+            throw LedgerError(.invalid, "A PIN here is at least \(minimum) digits (setting signin.min_pin_length)")
+        }
         let hash = try PINHash.make(pin: pin)
         return try writeImmediate { db in
             try Self.insertOperator(db, login: login, displayName: displayName, role: role, hash: hash,

@@ -40,6 +40,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case shutoffMinimumCents = "shutoff.minimum_cents"
     case shutoffNoticeDays = "shutoff.notice_days"
     case backupKeep = "backup.keep"
+    case pinMinimumLength = "signin.min_pin_length"
 
     /// Checks a value before it is stored: a number of cents, a yes/no, a count, a width.
     public func validate(_ value: String) throws(DomainError) {
@@ -51,6 +52,8 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .pinAttemptsBeforeLock, .pinLockMinutes, .idleLockMinutes, .cashOnlyMonthsAfterNSF, .lateFeeGraceDays,
              .shutoffPastDueDays, .shutoffNoticeDays, .backupKeep:
             guard !value.isEmpty, value.count <= 4, value.allSatisfy(\.isASCIIDigit) else { throw invalid("a whole number") }
+        case .pinMinimumLength:
+            guard let length = Int(value), (4...12).contains(length) else { throw invalid("a length from 4 to 12") }
         case .cashierVoidOwnSession, .registerEntry, .blindClose:
             guard value == "true" || value == "false" else { throw invalid("true or false") }
         case .reversalRole, .nsfRole, .refundRole, .transferRole, .depositRole, .planRole, .contactRole, .writeOffRole:
@@ -106,6 +109,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         (.shutoffMinimumCents, "5000"),
         (.shutoffNoticeDays, "10"),
         (.backupKeep, "30"),
+        (.pinMinimumLength, "4"),
     ]
 }
 
