@@ -8,12 +8,15 @@ public enum OfficePrinter {
     /// The printer from the settings; the default spool is `receipts/` beside the ledger file.
     public static func config(_ ledger: Ledger) -> Result<PrinterConfig, PrintError> {
         let spool = ((ledger.path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("receipts")
-        return PrinterConfig.from(kind: (try? ledger.setting(.printerKind)) ?? "spool",
-                                  target: (try? ledger.setting(.printerTarget)) ?? "", defaultSpool: spool)
+        let settings = try? ledger.typedSettings()
+        return PrinterConfig.from(kind: settings?.printerKind ?? SettingKey.defaultValue(.printerKind),
+                                  target: settings?.printerTarget ?? "", defaultSpool: spool)
     }
 
     /// The receipt width the settings give (32, 42 or 48 columns).
-    public static func receiptWidth(_ ledger: Ledger) -> Int { Int((try? ledger.setting(.receiptWidth)) ?? "42") ?? 42 }
+    public static func receiptWidth(_ ledger: Ledger) -> Int {
+        (try? ledger.typedSettings().receiptWidth) ?? Int(SettingKey.defaultValue(.receiptWidth)) ?? 42
+    }
 
     /// A receipt's lines exactly as the next print of it prints: marked REPRINT once it has printed.
     public static func receiptLines(_ number: ReceiptNumber, _ ledger: Ledger) throws -> (receipt: Receipt, lines: [PrintLine], reprint: Bool)? {

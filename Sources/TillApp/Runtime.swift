@@ -28,15 +28,15 @@ public final class Runtime {
         self.colors = colors
         self.now = now
         lastKey = now()
-        let settingName = (try? ledger.setting(.theme)) ?? "default"
+        let settings = try? ledger.typedSettings()
+        let settingName = settings?.theme ?? SettingKey.defaultValue(.theme)
         let choice = themes.resolve(requested: themeName ?? settingName, colors: colors)
         theme = choice.theme
-        state = AppState(size: size, status: StatusInfo(utilityName: (try? ledger.setting(.utilityName)) ?? "Till",
+        state = AppState(size: size, status: StatusInfo(utilityName: settings?.utilityName ?? "Till",
                                                        businessDate: try? ledger.openBusinessDay(), terminal: terminal,
                                                        drawer: "none", clock: Self.clock(now())), glyphs: glyphs,
                          nonce: UUID().uuidString)
-        state.idleLockMinutes = Int((try? ledger.setting(.idleLockMinutes)) ?? "5") ?? 5
-        state.registerEntry = ((try? ledger.setting(.registerEntry)) ?? "false") == "true"
+        if let settings { apply(settings) }
         if let warning = choice.warning { state.message = AppState.Message(warning, .warning) }
     }
 
@@ -44,7 +44,16 @@ public final class Runtime {
 
     public func key(_ key: Key) {
         lastKey = now()
+        // A setting changed on any screen (or by `till settings`) takes effect here at the
+        // next key: the settings are a few rows, read fresh each time.
+        if let settings = try? ledger.typedSettings() { apply(settings) }
         send(.key(key))
+    }
+
+    private func apply(_ settings: TypedSettings) {
+        state.idleLockMinutes = settings.idleLockMinutes
+        state.registerEntry = settings.registerEntry
+        state.status.utilityName = settings.utilityName
     }
 
     public func resize(_ size: Size) { send(.resize(size)) }

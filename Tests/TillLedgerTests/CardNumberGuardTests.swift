@@ -117,4 +117,15 @@ struct WritePathTests {
             "\(error)".contains("unknown tender kind \"gold\"")
         }
     }
+
+    /// Settings are typed in one place: a value written by hand that does not parse, or a row that
+    /// is missing, is the default — never $0.00 for the over/short approval limit.
+    @Test func aSettingThatDoesNotParseIsItsDefault() throws {
+        let f = try CounterFixture()
+        try f.tamper("UPDATE settings SET value = 'five dollars' WHERE key = 'drawer.over_short_approval_cents'")
+        try f.tamper("DELETE FROM settings WHERE key = 'backup.keep'")
+        let settings = try f.ledger.typedSettings()
+        #expect(settings.overShortApproval == Money(dollars: 5))
+        #expect(settings.backupKeep == 30)
+    }
 }

@@ -163,4 +163,18 @@ struct CounterEdgesTests {
         f.press(.enter)
         #expect(f.runtime.state.drawerForm?.step == .approverPIN)
     }
+
+    /// A setting changed elsewhere — the Reports pane at another terminal, `till settings` —
+    /// reaches a running screen at its next key.
+    @Test func aSettingChangedElsewhereTakesEffectAtTheNextKey() throws {
+        let f = try UIFixture()
+        f.signIn()
+        #expect(f.runtime.state.registerEntry == false && f.runtime.state.idleLockMinutes == 5)
+        try f.ledger.setSetting(.registerEntry, "true", by: try f.supervisor)
+        try f.ledger.setSetting(.idleLockMinutes, "2", by: try f.supervisor)
+        try f.ledger.setSetting(.utilityName, "Union Water", by: try f.supervisor)
+        f.press(.function(2))
+        #expect(f.runtime.state.registerEntry == true && f.runtime.state.idleLockMinutes == 2)
+        #expect(f.text.contains("Union Water"))
+    }
 }

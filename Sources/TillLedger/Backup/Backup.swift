@@ -71,7 +71,7 @@ extension Ledger {
             target = (backupsDirectory as NSString).appendingPathComponent("till-\(date)-\(attempt).sqlite")
         }
         try backup(to: target)
-        let keep = max(1, Int(try setting(.backupKeep)) ?? 30)
+        let keep = try typedSettings().backupKeep
         let backups = ((try? FileManager.default.contentsOfDirectory(atPath: backupsDirectory)) ?? [])
             .filter { $0.hasPrefix("till-") && $0.hasSuffix(".sqlite") }.sorted()
         for old in backups.dropLast(keep) {

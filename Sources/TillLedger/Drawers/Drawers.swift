@@ -158,7 +158,7 @@ extension Ledger {
                                    operatorID: Int64, terminal: String) throws -> (balance: DrawerBalance, needsApproval: Bool) {
         let expected = try expectation(session: session)
         let balance = expected.balance(counted: count, found: found, cardBatch: cardBatch)
-        let limit = Money(cents: Int64(try setting(.overShortApprovalCents)) ?? 0)
+        let limit = try typedSettings().overShortApproval
         try audit("drawer.counted", detail: "#\(session) counted \(count.total.formatted) over/short \(balance.total.formatted)",
                   operatorID: operatorID, terminal: terminal)
         return (balance, balance.magnitude > limit)

@@ -16,7 +16,7 @@ extension Ledger {
     public func addOperator(login: OperatorLogin, displayName: String, role: Role, pin: String,
                             by creator: Int64?) throws -> Operator {
         try PINRule.validate(pin)
-        let minimum = Int(try setting(.pinMinimumLength)) ?? 4
+        let minimum = try typedSettings().pinMinimumLength
         guard pin.count >= minimum else {
             throw LedgerError(.invalid, "A PIN here is at least \(minimum) digits (setting signin.min_pin_length)")
         }

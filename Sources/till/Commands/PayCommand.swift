@@ -26,7 +26,7 @@ struct PayCommand: ParsableCommand {
         try reporting {
             let book = try ledger.open()
             let number = try AccountNumber(account)
-            let money = try Money.parse(amount, ceiling: Money(cents: Int64(try book.setting(.amountCeilingCents)) ?? Money.defaultCeiling.cents))
+            let money = try Money.parse(amount, ceiling: try book.typedSettings().amountCeiling)
             let tender = try Self.tender(tender, amount: money)
             let op = try signIn.signIn(book)
             // Like the counter: a payment belongs to the operator's open drawer (its card batch too).
