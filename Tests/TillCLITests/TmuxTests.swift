@@ -34,13 +34,31 @@ struct TmuxTests {
         }
 
         func keys(_ keys: String...) throws { try run(["send-keys", "-t", "0"] + keys) }
+        /// Text sent as it is, as a paste or a typist would send it (no key names).
+        func literal(_ text: String) throws { try run(["send-keys", "-t", "0", "-l", text]) }
         func typeLine(_ text: String) throws { try run(["send-keys", "-t", "0", "-l", text]); try keys("Enter") }
+
+        /// Runs a command line in the session's shell and waits for Till's sign-in form.
+        func startTill(_ commandLine: String) throws {
+            try typeLine(commandLine)
+            try waitFor("Operator id")
+        }
+
+        /// F4, o, End, Enter: the README's first step, the drawer opened with the standard float.
+        func openDrawerWithStandardFloat() throws {
+            try keys("F4")
+            try literal("o")
+            try waitFor("Count the opening float")
+            try keys("End")
+            try keys("Enter")
+            try waitFor("drawer open #")
+        }
 
         /// Signs in as a demo operator whose login is its role's name (cashier, csr, lead).
         func signIn(_ login: String = "cashier", pin: String = "1111") throws {
-            try run(["send-keys", "-t", "0", "-l", login])
+            try literal(login)
             try keys("Enter")
-            try run(["send-keys", "-t", "0", "-l", pin])
+            try literal(pin)
             try keys("Enter")
             try waitFor("\(login) (\(login))")
         }
@@ -98,9 +116,9 @@ struct TmuxTests {
         #expect(signIn.contains("not signed in"))
         #expect(signIn.contains("10Quit"))
 
-        try tmux.run(["send-keys", "-t", "0", "-l", "cashier"])
+        try tmux.literal("cashier")
         try tmux.keys("Enter")
-        try tmux.run(["send-keys", "-t", "0", "-l", "1111"])
+        try tmux.literal("1111")
         try tmux.waitFor("••••")
         try tmux.keys("Enter")
         // The frame may be caught half drawn: wait for its last row (the key bar) too.
@@ -124,7 +142,7 @@ struct TmuxTests {
 
         try tmux.keys("F9")
         try tmux.waitFor("Screen locked")
-        try tmux.run(["send-keys", "-t", "0", "-l", "1111"])
+        try tmux.literal("1111")
         try tmux.keys("Enter")
         try tmux.waitFor("Unlocked by Casey Cashier")
 
@@ -137,8 +155,7 @@ struct TmuxTests {
     func oldTerminals(term: String) throws {
         let db = try Self.demoLedger()
         let tmux = try Session(width: 80, height: 24)
-        try tmux.typeLine("TERM=\(term) \(Self.binary) --db \(db)")
-        try tmux.waitFor("Operator id")
+        try tmux.startTill("TERM=\(term) \(Self.binary) --db \(db)")
         try tmux.keys("Escape", "0") // Alt-0: quit, for terminals whose F-keys are odd
         try tmux.waitFor("READY$")
         try tmux.expectSaneTerminal()
@@ -157,15 +174,14 @@ struct TmuxTests {
                 """)
         })
         let tmux = try Session(width: 80, height: 24)
-        try tmux.typeLine("TERM=\(term) \(Self.binary) --db \(db)")
-        try tmux.waitFor("Operator id")
+        try tmux.startTill("TERM=\(term) \(Self.binary) --db \(db)")
         try tmux.signIn()
         // The README's first step, with one $100 note more than the standard float.
         try tmux.keys("F4")
-        try tmux.run(["send-keys", "-t", "0", "-l", "o"])
+        try tmux.literal("o")
         try tmux.waitFor("Count the opening float")
         try tmux.keys("Home")
-        try tmux.run(["send-keys", "-t", "0", "-l", "1"])
+        try tmux.literal("1")
         try tmux.keys("End")
         try tmux.waitFor("$300.00")
         try tmux.keys("Enter")
@@ -173,14 +189,14 @@ struct TmuxTests {
         try tmux.typeLine("one more hundred")
         try tmux.waitFor("drawer open #")
         try tmux.keys("F2")
-        try tmux.run(["send-keys", "-t", "0", "-l", account])
+        try tmux.literal(account)
         try tmux.waitFor(account + "  ")
         try tmux.keys("Enter")
         try tmux.waitFor("Account \(account)")
         try tmux.keys("F3")
         try tmux.waitFor("due):")
         try tmux.typeLine("100")
-        try tmux.run(["send-keys", "-t", "0", "-l", "c"])
+        try tmux.literal("c")
         try tmux.waitFor("Cash tendered")
         try tmux.typeLine("100")
         try tmux.waitFor("Enter posts")
@@ -189,10 +205,10 @@ struct TmuxTests {
         try tmux.keys("Enter")
         // The blind close: four $100 notes, Home and End around them, PgUp/PgDn too.
         try tmux.keys("F4")
-        try tmux.run(["send-keys", "-t", "0", "-l", "c"])
+        try tmux.literal("c")
         try tmux.waitFor("Blind count")
         try tmux.keys("PageDown", "PageUp", "Home")
-        try tmux.run(["send-keys", "-t", "0", "-l", "4"])
+        try tmux.literal("4")
         try tmux.keys("End")
         try tmux.waitFor("$400.00")
         try tmux.keys("Enter")
@@ -239,11 +255,10 @@ struct TmuxTests {
         let typed = LatinLetters.spelledPlain(name).folding(options: .diacriticInsensitive, locale: nil).lowercased()
             .replacingOccurrences(of: ",", with: "")
         let tmux = try Session(width: 80, height: 24)
-        try tmux.typeLine("LANG=C LC_ALL=C TERM=xterm-256color \(Self.binary) --db \(db)")
-        try tmux.waitFor("Operator id")
+        try tmux.startTill("LANG=C LC_ALL=C TERM=xterm-256color \(Self.binary) --db \(db)")
         try tmux.signIn()
         try tmux.keys("F2")
-        try tmux.run(["send-keys", "-t", "0", "-l", typed])
+        try tmux.literal(typed)
         try tmux.waitFor(number)
         try tmux.keys("Down", "Up") // the search has narrowed: the first match is the one
         try tmux.keys("Enter")
@@ -272,28 +287,27 @@ struct TmuxTests {
             try String.fetchOne(db, sql: "SELECT number FROM accounts WHERE status = 'active' ORDER BY id LIMIT 1")
         })
         let tmux = try Session(width: 80, height: 24)
-        try tmux.typeLine("\(Self.binary) --db \(db)")
-        try tmux.waitFor("Operator id")
+        try tmux.startTill("\(Self.binary) --db \(db)")
         let digits = ["4111111111111111", "5500000000000004"]
         func screenHoldsNone() throws {
             let screen = try tmux.screen().filter { !" -.".contains($0) }
             for run in digits { #expect(!screen.contains(run), "\(screen)") }
         }
-        try tmux.run(["send-keys", "-t", "0", "-l", "4111 1111 1111 1111"])
+        try tmux.literal("4111 1111 1111 1111")
         try tmux.waitFor("full card number")
         try screenHoldsNone()
         try tmux.signIn()
         try tmux.keys("F2")
-        try tmux.run(["send-keys", "-t", "0", "-l", "5500-0000-0000-0004"])
+        try tmux.literal("5500-0000-0000-0004")
         try tmux.waitFor("full card number")
         try screenHoldsNone()
         try tmux.keys("F2")
-        try tmux.run(["send-keys", "-t", "0", "-l", account])
+        try tmux.literal(account)
         try tmux.waitFor(account + "  ")
         try tmux.keys("Enter")
         try tmux.waitFor("Account \(account)")
-        try tmux.run(["send-keys", "-t", "0", "-l", "n"])
-        try tmux.run(["send-keys", "-t", "0", "-l", "paid with 4111111111111111 call back"])
+        try tmux.literal("n")
+        try tmux.literal("paid with 4111111111111111 call back")
         try tmux.waitFor("full card number")
         try screenHoldsNone()
         try tmux.keys("Enter")
@@ -314,19 +328,18 @@ struct TmuxTests {
     @Test func functionKeysAtHumanSpeedAndARepaint() throws {
         let db = try Self.demoLedger()
         let tmux = try Session(width: 80, height: 24)
-        try tmux.typeLine("TERM=vt100 \(Self.binary) --db \(db)")
-        try tmux.waitFor("Operator id")
+        try tmux.startTill("TERM=vt100 \(Self.binary) --db \(db)")
         try tmux.signIn()
         for (digit, pane) in [("4", "[Drawer]"), ("8", "[Settle]"), ("2", "[Lookup]")] {
             try tmux.keys("C-f")
             Thread.sleep(forTimeInterval: 0.6)
-            try tmux.run(["send-keys", "-t", "0", "-l", digit])
+            try tmux.literal(digit)
             try tmux.waitFor(pane)
         }
         // Esc then a digit at human speed is Esc, then the digit typed into the search.
         try tmux.keys("Escape")
         Thread.sleep(forTimeInterval: 0.4)
-        try tmux.run(["send-keys", "-t", "0", "-l", "4"])
+        try tmux.literal("4")
         try tmux.waitFor("Find 4")
         // Another program writes over the screen; Ctrl-L draws it all again.
         let tty = try tmux.run(["display-message", "-p", "-t", "0", "#{pane_tty}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -337,7 +350,7 @@ struct TmuxTests {
         Thread.sleep(forTimeInterval: 0.3)
         #expect(!(try tmux.screen()).contains("GARBAGE"), "\(screen)")
         try tmux.keys("C-f")
-        try tmux.run(["send-keys", "-t", "0", "-l", "0"])
+        try tmux.literal("0")
         try tmux.waitFor("READY$")
     }
 
@@ -345,8 +358,7 @@ struct TmuxTests {
     func signals(signal: String) throws {
         let db = try Self.demoLedger()
         let tmux = try Session(width: 80, height: 24)
-        try tmux.typeLine("\(Self.binary) --db \(db)")
-        try tmux.waitFor("Operator id")
+        try tmux.startTill("\(Self.binary) --db \(db)")
         try tmux.signIn()
         let pkill = try TillProcess.run(URL(fileURLWithPath: "/usr/bin/pkill"), ["-\(signal)", "-f", "--", "--db \(db)"])
         #expect(pkill.status == 0)
@@ -370,29 +382,23 @@ struct TmuxTests {
             return (row[0] as String, row[1] as String, Money(cents: row[2]))
         }
         let tmux = try Session(width: width, height: height)
-        try tmux.typeLine("TILL_TERMINAL=T7 \(Self.binary) --db \(db)")
-        try tmux.waitFor("Operator id")
+        try tmux.startTill("TILL_TERMINAL=T7 \(Self.binary) --db \(db)")
         try tmux.signIn()
-        try tmux.keys("F4")
-        try tmux.run(["send-keys", "-t", "0", "-l", "o"])
-        try tmux.waitFor("Count the opening float")
-        try tmux.keys("End")
-        try tmux.keys("Enter")
-        try tmux.waitFor("drawer open #")
+        try tmux.openDrawerWithStandardFloat()
         // Part of the name: the surname and the first letters of the first name.
         let surname = String(name.split(separator: ",")[0])
         let first = String(name.split(separator: " ").last!.prefix(3))
         try tmux.keys("F2")
-        try tmux.run(["send-keys", "-t", "0", "-l", "\(surname.lowercased()) \(first.lowercased())"])
+        try tmux.literal("\(surname.lowercased()) \(first.lowercased())")
         try tmux.waitFor(number)
         try tmux.keys("Enter")
         try tmux.waitFor("Account \(number)")
         try tmux.keys("F3")
         try tmux.waitFor("Enter = \(balance.formatted) due")
         try tmux.keys("Enter")
-        try tmux.run(["send-keys", "-t", "0", "-l", "c"])
+        try tmux.literal("c")
         try tmux.waitFor("Cash tendered")
-        try tmux.run(["send-keys", "-t", "0", "-l", "500"])
+        try tmux.literal("500")
         try tmux.keys("Enter")
         let change = try Money(dollars: 500) - balance
         let confirm = try tmux.waitFor("Enter posts")
@@ -430,8 +436,7 @@ struct TmuxTests {
         #expect(closed.status == 0, "\(closed.stderr)")
 
         let tmux = try Session(width: width, height: height)
-        try tmux.typeLine("TILL_TERMINAL=OFFICE \(Self.binary) --db \(db)")
-        try tmux.waitFor("Operator id")
+        try tmux.startTill("TILL_TERMINAL=OFFICE \(Self.binary) --db \(db)")
         try tmux.signIn("lead", pin: "3333")
         try tmux.keys("F8")
         // Waits for the drawer's line, not the title: under load a frame is caught half drawn.
@@ -439,12 +444,12 @@ struct TmuxTests {
         _ = try tmux.waitFor("Z1 o/s $0.00")
         let settle = try tmux.waitFor("c close day")
         #expect(settle.contains("#1 cashier T1"))
-        try tmux.run(["send-keys", "-t", "0", "-l", "c"])
+        try tmux.literal("c")
         try tmux.waitFor("Deposit bag number")
-        try tmux.run(["send-keys", "-t", "0", "-l", "B-2201"])
+        try tmux.literal("B-2201")
         try tmux.keys("Enter")
         try tmux.waitFor("with deposit bag B-2201?")
-        try tmux.run(["send-keys", "-t", "0", "-l", "y"])
+        try tmux.literal("y")
         let done = try tmux.waitFor("closed. Deposit")
         #expect(done.contains("Deposit $25.00") || done.contains("$25.00"))
         try tmux.keys("F10")
@@ -479,17 +484,16 @@ struct TmuxTests {
             return (other, row[0] as Int64, row[1] as String, Money(cents: row[2]))
         }
         let tmux = try Session(width: width, height: height)
-        try tmux.typeLine("TILL_TERMINAL=T3 \(Self.binary) --db \(db)")
-        try tmux.waitFor("Operator id")
+        try tmux.startTill("TILL_TERMINAL=T3 \(Self.binary) --db \(db)")
         try tmux.signIn("csr", pin: "2222")
         try tmux.keys("F2")
-        try tmux.run(["send-keys", "-t", "0", "-l", account])
+        try tmux.literal(account)
         try tmux.waitFor(account)
         try tmux.keys("Enter")
         try tmux.waitFor("Account \(account)")
         try tmux.keys("F6")
         try tmux.waitFor("n NSF (returned)")
-        try tmux.run(["send-keys", "-t", "0", "-l", "n"])
+        try tmux.literal("n")
         try tmux.waitFor("Receipt no.")
         try tmux.typeLine("\(receipt)")
         try tmux.keys("Enter")
@@ -509,7 +513,7 @@ struct TmuxTests {
         let files = try days.flatMap { try FileManager.default.contentsOfDirectory(atPath: letters + "/" + $0) }
         #expect(files.contains("nsf-\(account).txt"))
         // Not sticky: the next action beyond the CSR's authority asks again.
-        try tmux.run(["send-keys", "-t", "0", "-l", "r"])
+        try tmux.literal("r")
         try tmux.waitFor("Reverse a payment")
         try tmux.typeLine("\(other)")
         try tmux.typeLine("test")

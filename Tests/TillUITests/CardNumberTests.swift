@@ -20,7 +20,7 @@ struct CardNumberTests {
         for card in Self.cards {
             #expect(CardNumber.containsFullCardNumber(card), "\(card)")
             #expect(CardNumber.containsFullCardNumber("call back re \(card) thanks"), "\(card)")
-            #expect(CardNumber.containsFullCardNumber("x\(card)y"), "\(card)")
+            #expect(CardNumber.containsFullCardNumber("(\(card))"), "\(card)")
             let withheld = CardNumber.withheld("paid with \(card) today")
             #expect(withheld == "paid with (card number withheld) today")
         }
@@ -31,8 +31,27 @@ struct CardNumberTests {
                          "import:3F2504E0-4F89-11D3-9A0C-0305E82C3301:17"] {
             #expect(!CardNumber.containsFullCardNumber(ordinary), "\(ordinary)")
         }
+        // Glued to letters, a plain run is still a card; a grouped one is not (UUID segments).
+        #expect(CardNumber.containsFullCardNumber("card4111111111111111x"))
+        #expect(!CardNumber.containsFullCardNumber("3f2504e0-4111-1111-1111-1111e82c3301"))
         #expect(CardNumber.masked("ref 41111111111111") == "ref ••••••••••1111")
         #expect(CardNumber.masked("ref 411111111111") == "ref 411111111111")
+    }
+
+    /// Random UUIDs (file names, idempotency keys) and timestamps are never taken for cards:
+    /// a false refusal would stop a command or a payment for nothing.
+    @Test func uuidsAndTimestampsAreNeverCards() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200_000 {
+            let uuid = UUID().uuidString
+            #expect(!CardNumber.containsFullCardNumber(uuid), "\(uuid)")
+            #expect(!CardNumber.containsFullCardNumber("/tmp/till-cli-\(uuid.lowercased())/e2e.sqlite"))
+        }
+        for _ in 0..<20_000 {
+            let seconds = Double(UInt64.random(in: 0..<4_000_000_000, using: &generator))
+            let stamp = Date(timeIntervalSince1970: seconds).ISO8601Format(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+            #expect(!CardNumber.containsFullCardNumber(stamp), "\(stamp)")
+        }
     }
 
     /// Types `text` and asserts the screen never shows a card's digits, whole or grouped.
@@ -47,6 +66,15 @@ struct CardNumberTests {
     func pasteEachCard(_ f: UIFixture, then tail: String = "", _ sourceLocation: SourceLocation = #_sourceLocation) {
         for card in Self.cards { paste(f, card, sourceLocation) }
         if !tail.isEmpty { f.type(tail) }
+    }
+
+    /// F4, then `o` (float) or `d` (drop): one $100 note typed in the top row, End, Enter.
+    func countOneHundred(_ f: UIFixture, _ action: Character) {
+        f.press(.function(4))
+        f.type(String(action))
+        f.press(.home)
+        f.type("1")
+        f.press(.end, .enter)
     }
 
     @Test func pastedIntoEveryFieldNoneIsKeptShownPrintedOrWritten() throws {
@@ -71,11 +99,7 @@ struct CardNumberTests {
         f.press(.escape, .character("y"))
 
         // A float that differs: its reason.
-        f.press(.function(4))
-        f.type("o")
-        f.press(.home)
-        f.type("1")
-        f.press(.end, .enter)
+        countOneHundred(f, "o")
         pasteEachCard(f, then: "one more hundred")
         f.press(.enter)
         #expect(f.runtime.state.status.drawerSession != nil)
@@ -110,11 +134,7 @@ struct CardNumberTests {
         f.press(.escape, .character("y"), .escape, .character("y"))
 
         // A drop's bag number.
-        f.press(.function(4))
-        f.type("d")
-        f.press(.home)
-        f.type("1")
-        f.press(.end, .enter)
+        countOneHundred(f, "d")
         pasteEachCard(f, then: "BAG-9")
         f.press(.enter)
 

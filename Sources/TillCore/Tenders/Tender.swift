@@ -198,8 +198,11 @@ public enum CardNumber {
         return out
     }
 
-    /// Where card numbers stand in the text: each a chain of digit groups joined by at most two
-    /// separators, any part of the chain of 13–19 digits that passes Luhn.
+    /// Where card numbers stand in the text, in the two forms people write them: a plain run
+    /// of 13–19 digits, or the whole of a run of groups split by one kind of separator in the
+    /// shapes cards are printed in (fours with a shorter last group, 4-6-5, 4-6-4), each
+    /// passing Luhn. Narrow on purpose: the digit groups of a UUID in a file name or an
+    /// idempotency key (`3f2504e0-4389-1126-8723-0305e82c3301`) are never a card.
     public static func ranges(in text: String) -> [Range<String.Index>] {
         // A quick way out for the many texts the ledger's guard and verify see: plain ASCII with
         // fewer than 13 digits is decided on its bytes, without walking its characters.
@@ -208,55 +211,75 @@ public enum CardNumber {
             if byte >= 0x30 && byte <= 0x39 { asciiDigits += 1 } else if byte >= 0x80 { onlyASCII = false; break }
         }
         if onlyASCII && asciiDigits < 13 { return [] }
-        var digitCount = 0
-        for c in text where digitValue(c) != nil { digitCount += 1 }
-        guard digitCount >= 13 else { return [] }
 
         struct Group { var start: String.Index; var end: String.Index; var digits: [Int] }
-        var chains: [[Group]] = [[]]
+        // Digit groups, and the one character between two groups when it is a separator.
+        var groups: [Group] = [], joins: [Character?] = []
         var index = text.startIndex
-        var gapStart: String.Index?
         while index < text.endIndex {
-            let c = text[index]
-            if let value = digitValue(c) {
-                if var chain = chains.last, var last = chain.last, gapStart == nil, last.end == index {
-                    last.digits.append(value)
-                    last.end = text.index(after: index)
-                    chain[chain.count - 1] = last
-                    chains[chains.count - 1] = chain
-                } else {
-                    let joined = gapStart.map { text.distance(from: $0, to: index) <= 2 } ?? false
-                    if !joined, !(chains.last?.isEmpty ?? true) { chains.append([]) }
-                    chains[chains.count - 1].append(Group(start: index, end: text.index(after: index), digits: [value]))
-                }
-                gapStart = nil
-            } else if isSeparator(c), !(chains.last?.isEmpty ?? true) {
-                if gapStart == nil { gapStart = index }
-                if text.distance(from: gapStart!, to: index) >= 2 { gapStart = nil; chains.append([]) }
-            } else {
-                gapStart = nil
-                if !(chains.last?.isEmpty ?? true) { chains.append([]) }
+            guard let value = digitValue(text[index]) else { index = text.index(after: index); continue }
+            var group = Group(start: index, end: text.index(after: index), digits: [value])
+            while group.end < text.endIndex, let next = digitValue(text[group.end]) {
+                group.digits.append(next)
+                group.end = text.index(after: group.end)
             }
-            index = text.index(after: index)
+            if let last = groups.last {
+                let between = text[last.end..<group.start]
+                joins.append(between.count == 1 && isSeparator(between.first!) ? between.first : nil)
+            }
+            groups.append(group)
+            index = group.end
         }
+        let uuids = uuidRanges(in: text)
         var found: [Range<String.Index>] = []
-        for chain in chains where !chain.isEmpty {
-            var from = 0
-            search: while from < chain.count {
-                var digits: [Int] = []
-                for to in from..<chain.count {
-                    digits += chain[to].digits
-                    if digits.count > 19 { break }
-                    if digits.count >= 13, passesLuhn(digits[...]) {
-                        found.append(chain[from].start..<chain[to].end)
-                        from = to + 1
-                        continue search
-                    }
-                }
-                from += 1
+        // Plain runs.
+        for group in groups where (13...19).contains(group.digits.count) && passesLuhn(group.digits[...]) {
+            found.append(group.start..<group.end)
+        }
+        // Grouped: each whole run of groups joined by one separator character.
+        var first = 0
+        while first < groups.count {
+            var last = first
+            while last + 1 < groups.count, let join = joins[last], join == joins[first] { last += 1 }
+            if last > first, isCardShaped(groups[first...last].map(\.digits.count)),
+               !uuids.contains(where: { $0.overlaps(groups[first].start..<groups[last].end) }) {
+                let digits = groups[first...last].flatMap(\.digits)
+                if passesLuhn(digits[...]) { found.append(groups[first].start..<groups[last].end) }
+            }
+            first = last + 1
+        }
+        return found.sorted { $0.lowerBound < $1.lowerBound }
+    }
+
+    /// 4-4-4-4 with a last group of one to four (13–19 digits), or 4-6-5 and 4-6-4.
+    static func isCardShaped(_ sizes: [Int]) -> Bool {
+        let total = sizes.reduce(0, +)
+        guard (13...19).contains(total) else { return false }
+        if sizes == [4, 6, 5] || sizes == [4, 6, 4] { return true }
+        return sizes.dropLast().allSatisfy { $0 == 4 } && (1...4).contains(sizes.last ?? 0)
+    }
+
+    /// UUIDs in the text (`8-4-4-4-12` hex digits): their all-digit parts can line up as 4-4-4-4.
+    static func uuidRanges(in text: String) -> [Range<String.Index>] {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 36 else { return [] }
+        let dashes: Set<Int> = [8, 13, 18, 23]
+        func isHex(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) || (0x41...0x46).contains(b) || (0x61...0x66).contains(b) }
+        var ranges: [Range<String.Index>] = []
+        var start = 0
+        while start + 36 <= bytes.count {
+            let matches = (0..<36).allSatisfy { offset in
+                dashes.contains(offset) ? bytes[start + offset] == UInt8(ascii: "-") : isHex(bytes[start + offset])
+            }
+            if matches {
+                let lower = text.utf8.index(text.startIndex, offsetBy: start)
+                ranges.append(lower..<text.utf8.index(lower, offsetBy: 36))
+                start += 36
+            } else {
+                start += 1
             }
         }
-        return found
+        return ranges
     }
 
     static func isSeparator(_ c: Character) -> Bool { c == " " || c == "-" || c == "." }

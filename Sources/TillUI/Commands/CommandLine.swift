@@ -69,7 +69,7 @@ func commandKey(_ key: Key, _ state: inout AppState) -> [Effect] {
         state.command = line.isEmpty ? nil : String(line.dropLast())
     case .escape:
         if line.isEmpty { state.command = nil } else {
-            state.confirmation = .init(question: "Discard the command \":\(line)\"? (y/n)", outcome: .discardCommand)
+            state.confirmation = .init(question: "Discard the command \(TextSafety.quoted(":" + line))? (y/n)", outcome: .discardCommand)
         }
     case .enter:
         state.command = nil

@@ -177,7 +177,7 @@ private func entryKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     case .escape:
         // Never lose what was typed without asking.
         if !state.payment.entry.isEmpty {
-            state.confirmation = .init(question: "Discard \"\(state.payment.entry)\"? (y/n)", outcome: .discardEntry)
+            state.confirmation = .init(question: "Discard \(TextSafety.quoted(state.payment.entry))? (y/n)", outcome: .discardEntry)
             return []
         }
         leaveEntryStep(&state)

@@ -53,7 +53,7 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         state.selected = 0
         // A result list read again after a posting keeps the posting's message.
         if lines.isEmpty {
-            state.message = AppState.Message("No account matches \"\(query)\"", .warning)
+            state.message = AppState.Message("No account matches \(TextSafety.quoted(query))", .warning)
         } else if state.message?.text.hasPrefix("No account matches") == true {
             state.message = nil
         }
