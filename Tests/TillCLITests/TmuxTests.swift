@@ -262,7 +262,11 @@ struct TmuxTests {
         try tmux.waitFor(number)
         try tmux.keys("Down", "Up") // the search has narrowed: the first match is the one
         try tmux.keys("Enter")
-        let screen = try tmux.waitFor("Account \(number)")
+        try tmux.waitFor("Account \(number)")
+        // The frame may be caught half drawn: wait for its last row too, and a moment more.
+        try tmux.waitFor("10Quit")
+        Thread.sleep(forTimeInterval: 0.3)
+        let screen = try tmux.screen()
         let rows = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let allASCII = screen.unicodeScalars.allSatisfy(\.isASCII)
         #expect(allASCII, "\(screen)")
