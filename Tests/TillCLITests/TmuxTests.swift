@@ -44,6 +44,15 @@ struct TmuxTests {
             try waitFor("Operator id")
         }
 
+        /// F2, the account number, Enter: the account open in its pane.
+        func openAccount(_ number: String) throws {
+            try keys("F2")
+            try literal(number)
+            try waitFor(number + "  ")
+            try keys("Enter")
+            try waitFor("Account \(number)")
+        }
+
         /// F4, o, End, Enter: the README's first step, the drawer opened with the standard float.
         func openDrawerWithStandardFloat() throws {
             try keys("F4")
@@ -188,11 +197,7 @@ struct TmuxTests {
         try tmux.waitFor("Reason")
         try tmux.typeLine("one more hundred")
         try tmux.waitFor("drawer open #")
-        try tmux.keys("F2")
-        try tmux.literal(account)
-        try tmux.waitFor(account + "  ")
-        try tmux.keys("Enter")
-        try tmux.waitFor("Account \(account)")
+        try tmux.openAccount(account)
         try tmux.keys("F3")
         try tmux.waitFor("due):")
         try tmux.typeLine("100")
@@ -305,11 +310,7 @@ struct TmuxTests {
         try tmux.literal("5500-0000-0000-0004")
         try tmux.waitFor("full card number")
         try screenHoldsNone()
-        try tmux.keys("F2")
-        try tmux.literal(account)
-        try tmux.waitFor(account + "  ")
-        try tmux.keys("Enter")
-        try tmux.waitFor("Account \(account)")
+        try tmux.openAccount(account)
         try tmux.literal("n")
         try tmux.literal("paid with 4111111111111111 call back")
         try tmux.waitFor("full card number")

@@ -178,8 +178,6 @@ public enum CardNumber {
         func flush() {
             let digits = run.filter { digitValue($0) != nil }.count
             if digits >= 13 {
-                var seen = 0
-                for c in run.reversed() where digitValue(c) != nil { seen += 1; if seen == 4 { break } }
                 var kept = 0
                 out += String(run.map { c -> Character in
                     guard digitValue(c) != nil else { return c }

@@ -48,13 +48,15 @@ public final class Ledger: Sendable {
         }
         // Books anyone on the machine may rewrite are not books: refuse them unless told otherwise.
         var info = stat()
-        if stat(path, &info) == 0, info.st_mode & S_IWOTH != 0, !allowWorldWritable {
-            throw LedgerError(.database, "\(path) may be written by anyone on this machine: `chmod 600 \(path)` (or open it with --allow-world-writable)")
-        }
-        // The books hold customers' names, addresses and payments and the PIN hashes: readable
-        // by the group or others, they are refused the same way.
-        if stat(path, &info) == 0, info.st_mode & (S_IRGRP | S_IWGRP | S_IROTH) != 0, !allowWorldWritable {
-            throw LedgerError(.database, "\(path) may be read by others on this machine: `chmod 600 \(path)` (or open it with --allow-world-writable)")
+        if !allowWorldWritable, stat(path, &info) == 0 {
+            if info.st_mode & S_IWOTH != 0 {
+                throw LedgerError(.database, "\(path) may be written by anyone on this machine: `chmod 600 \(path)` (or open it with --allow-world-writable)")
+            }
+            // The books hold customers' names, addresses and payments and the PIN hashes: readable
+            // by the group or others, they are refused the same way.
+            if info.st_mode & (S_IRGRP | S_IWGRP | S_IROTH) != 0 {
+                throw LedgerError(.database, "\(path) may be read by others on this machine: `chmod 600 \(path)` (or open it with --allow-world-writable)")
+            }
         }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true

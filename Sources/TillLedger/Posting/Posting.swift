@@ -7,9 +7,8 @@ extension Ledger {
     /// next receipt number, records who/when/where, writes postings and tenders, and
     /// allocates receivable credits to open charges oldest-first. Idempotent by key.
     public func post(_ request: PostingRequest) throws -> PostedTransaction {
-        // Checked before the write lock is taken (a bad request waits for no one), and again
-        // by `insert`, the one write path every caller shares.
-        try Self.checkBalancedAndTenders(request)
+        // The counter's and scripts' tenders are checked whole before the write lock is taken;
+        // `insert`, the write path every caller shares, checks the balance.
         for tender in request.tenders {
             do { try tender.validate() } catch { throw LedgerError(domain: error) }
         }
@@ -142,16 +141,14 @@ extension Ledger {
 
     /// Debits equal credits and every tender is one the ledger can hold: for every transaction,
     /// whoever builds it. (The counter's and `till pay`'s tenders are checked whole by `post`;
-    /// a bank's payment-file line or a correction's negated tender has less to check.)
+    /// a bank's payment-file line or a correction's negated tender has less to check; a card
+    /// number in any of them is the card-number guard's, on the writing connection.)
     static func checkBalancedAndTenders(_ request: PostingRequest) throws {
         do { try Balance.check(request.lines) } catch { throw LedgerError(domain: error) }
         for tender in request.tenders {
             guard !tender.amount.isZero else { throw LedgerError(.invalid, "A \(tender.kind.title) tender of $0.00 is not a tender") }
             if let last = tender.lastFour, !(last.count == 4 && last.allSatisfy(\.isASCIIDigit)) {
                 throw LedgerError(.invalid, "A tender's last four digits must be four digits")
-            }
-            for field in [tender.reference, tender.lastFour].compactMap({ $0 }) where CardNumber.containsFullCardNumber(field) {
-                throw LedgerError(.cardNumber, "That looks like a full card number: Till never stores one")
             }
         }
     }
