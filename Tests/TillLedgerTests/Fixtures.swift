@@ -66,12 +66,21 @@ struct CounterFixture {
     }
 
     /// Raw SQL with the append-only triggers dropped, as someone tampering with the file would.
+    /// What a person with the file and `sqlite3` does: on a connection of their own (none of
+    /// Till's functions or temporary triggers), the append-only triggers dropped, the change
+    /// made, the triggers put back as they were.
     func tamper(_ sql: String) throws {
-        try ledger.writer.writeWithoutTransaction { db in
+        let queue = try DatabaseQueue(path: ledger.path)
+        try queue.writeWithoutTransaction { db in
+            let triggers = try String.fetchAll(db, sql: """
+                SELECT sql FROM sqlite_master WHERE type = 'trigger' AND (name LIKE '%_no_update' OR name LIKE '%_no_delete')
+                """)
             for table in AppendOnly.tables {
                 try db.execute(sql: "DROP TRIGGER IF EXISTS \(table)_no_update; DROP TRIGGER IF EXISTS \(table)_no_delete")
             }
             try db.execute(sql: sql)
+            for trigger in triggers { try db.execute(sql: trigger) }
         }
+        try queue.close()
     }
 }

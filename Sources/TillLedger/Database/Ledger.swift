@@ -75,6 +75,7 @@ public final class Ledger: Sendable {
             try db.execute(sql: "PRAGMA cache_size = -32768")
             // Every connection knows a card number when it sees one: the writer's guard and verify.
             db.add(function: CardNumberGuard.function)
+            db.add(function: RecordSeals.digestFunction)
         }
         do {
             writer = try DatabasePool(path: path, configuration: configuration)
@@ -87,7 +88,10 @@ public final class Ledger: Sendable {
                 throw LedgerError(.database, "\(path) was written by a newer version of Till: use that version (nothing was changed)")
             }
             try Schema.migrator.migrate(writer)
-            try writer.writeWithoutTransaction { db in try CardNumberGuard.install(db) }
+            try writer.writeWithoutTransaction { db in
+                try CardNumberGuard.install(db)
+                try RecordSeals.install(db)
+            }
         } catch let error as DatabaseError {
             throw LedgerError(database: error, path: path)
         }
@@ -175,6 +179,8 @@ public final class Ledger: Sendable {
                     result = try body(db)
                     // What this transaction wrote is sealed into the chain before it commits.
                     try Chain.seal(db, after: before)
+                    // …and so is every record it wrote, with the new head covering both.
+                    try RecordSeals.sealWritten(db)
                     return .commit
                 }
                 return result!

@@ -26,6 +26,9 @@ public struct LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case cardNumber = "text.card-number"
         /// An idempotency key reused for a different request: refused, naming the first receipt.
         case keyConflict = "posting.key-conflict"
+        /// A sealed row (a day, a drawer, an operator, a setting…) changed outside Till: Till
+        /// will not build on it until a supervisor has looked (`till verify`).
+        case tampered = "ledger.tampered"
     }
 
     public let code: Code
@@ -47,6 +50,8 @@ public struct LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case .SQLITE_CONSTRAINT where (error.message ?? "").hasPrefix(CardNumberGuard.messagePrefix):
             let text = error.message ?? ""
             self.init(.cardNumber, "Refused: " + text.dropFirst(CardNumberGuard.messagePrefix.count + 1))
+        case .SQLITE_CONSTRAINT where (error.message ?? "").hasPrefix(RecordSeals.refusal):
+            self.init(.tampered, "Refused: " + (error.message ?? "").dropFirst(RecordSeals.refusal.count + 1))
         case .SQLITE_CONSTRAINT where (error.message ?? "").contains("append-only"):
             self.init(.database, error.message ?? "the ledger is append-only")
         case .SQLITE_FULL:

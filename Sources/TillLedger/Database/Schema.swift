@@ -17,6 +17,7 @@ enum Schema {
         migrator.registerMigration("v9-chain", migrate: createChain)
         migrator.registerMigration("v10-reconcile", migrate: createReconcile)
         migrator.registerMigration("v11-search-latin-letters", migrate: foldLatinLettersInSearch)
+        migrator.registerMigration("v12-sealed-records", migrate: createRecordSeals)
         return migrator
     }
 
@@ -630,8 +631,10 @@ public enum AppendOnly {
     static let v1Tables = ["transactions", "postings", "tenders", "allocations", "audit_events"]
     public static let tables = v1Tables + ["account_notes", "receipt_prints", "cash_counts", "cash_count_lines",
                                            "drawer_closes", "drawer_close_missing"] + v8Tables + v9Tables + v10Tables
+        + v12Tables
     static let v9Tables = ["transaction_hashes"]
     static let v10Tables = ["batch_files"]
+    static let v12Tables = ["record_seals"]
     static let v8Tables = ["overrides", "returned_checks", "adjustments", "refund_requests", "service_request_events",
                            "account_changes", "batches", "batch_lines"]
 
@@ -693,5 +696,33 @@ extension Schema {
                 INSERT INTO account_search(\(columns)) VALUES (\(values("new")));
             END;
             """)
+    }
+}
+
+extension Schema {
+    /// The sealed log (`RecordSeals`) over days, drawers, operators, settings, plans and every
+    /// append-only table, with what is already there sealed now; operators' PINs may be peppered
+    /// (`PINPepper`); a day opened by mistake may be cancelled. Never edit; change it with a new migration.
+    fileprivate static func createRecordSeals(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE operators ADD COLUMN pin_peppered INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE business_days ADD COLUMN cancelled_by INTEGER REFERENCES operators(id);
+            ALTER TABLE business_days ADD COLUMN cancelled_at TEXT;
+            CREATE TABLE record_seals (
+                seq INTEGER PRIMARY KEY,
+                tbl TEXT NOT NULL,
+                row_key TEXT,
+                from_id INTEGER,
+                to_id INTEGER,
+                digest BLOB NOT NULL,
+                chain_seq INTEGER NOT NULL,
+                ends_commit INTEGER NOT NULL,
+                hash BLOB NOT NULL
+            ) STRICT;
+            CREATE INDEX record_seals_row ON record_seals(tbl, row_key) WHERE row_key IS NOT NULL;
+            CREATE INDEX record_seals_range ON record_seals(tbl, to_id) WHERE to_id IS NOT NULL;
+            """)
+        try db.execute(sql: AppendOnly.triggersSQL(for: "record_seals"))
+        try RecordSeals.sealUnsealed(db)
     }
 }

@@ -38,8 +38,20 @@ extension Ledger {
     /// Today's local calendar date by the ledger's clock: the date the opener opens.
     public func localToday() -> BusinessDate { Timestamp.localDate(clock()) }
 
+    /// The open day, proved to be as Till sealed it: a closed day reopened with `sqlite3` is
+    /// refused here, so nothing posts into it.
     static func openDay(_ db: Database) throws -> BusinessDate? {
-        try String.fetchOne(db, sql: "SELECT date FROM business_days WHERE closed_at IS NULL")
-            .flatMap { try? BusinessDate($0) }
+        let table = RecordSeals.versioned.first { $0.table == "business_days" }!
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT date, \(RecordSeals.digestSQL(table, row: "")) IS (SELECT digest FROM record_seals
+                WHERE tbl = 'business_days' AND row_key = date ORDER BY seq DESC LIMIT 1)
+            FROM business_days WHERE closed_at IS NULL
+            """)) else { return nil }
+        let date: String = row[0]
+        guard row[1] as Bool else {
+            throw LedgerError(.tampered, "Business day \(TextSafety.quoted(date)) is open, but not as Till left it: it was changed "
+                              + "outside Till. Nothing is posted into it; a supervisor runs `till verify` (docs/RELIABILITY.md)")
+        }
+        return try? BusinessDate(date)
     }
 }

@@ -72,6 +72,7 @@ extension Ledger {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144")
+            db.add(function: RecordSeals.digestFunction)
         }
         // Checked once at the end instead of on each of millions of inserts.
         configuration.foreignKeysEnabled = false
@@ -109,6 +110,7 @@ extension Ledger {
                 try addDemoStanding(db, options: options, supervisor: ids["super"]!)
                 progress("hash chain")
                 try Chain.sealPending(db)
+                try RecordSeals.sealUnsealed(db)
                 if let row = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") {
                     throw LedgerError(.database, "Demo build left a dangling reference in \(row[0] as String)")
                 }

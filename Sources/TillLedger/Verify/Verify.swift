@@ -70,6 +70,9 @@ extension Ledger {
             try timed(12, "each closed day's deposit is what its drawers took") { try closedDayFault(db, walk: walk) },
             // On this side, after the walk: the other side (SQLite's own checks) is the longer one.
             try timed(13, "no full card number in any text") { try cardNumberFault(db) },
+            try timed(14, "days, drawers, operators, settings and every append-only record sealed, the sealed log unbroken") {
+                try RecordSeals.fault(db)
+            },
         ]
     }
 
@@ -85,6 +88,9 @@ extension Ledger {
             try timed(7, "allocations within their postings") { try allocationFault(db) },
             try timed(8, "drawer closes match their counts and over/short postings") { try drawerCloseFault(db) },
             try timed(10, "corrections point at payments; overrides by another lead or supervisor") { try correctionFault(db) },
+            try timed(15, "the schema is Till's: every table, index and trigger present and unchanged, none added") {
+                try SchemaCheck.fault(db)
+            },
         ]
     }
 
