@@ -76,7 +76,7 @@ extension Runtime {
                 // What the closer must read (and write down) first; any failure before the file names,
                 // so that at 80x24 nothing that matters is the part a long path pushes off the line.
                 var text = "Business day \(settlement.date) closed. Deposit \(settlement.depositTotal.formatted) in bag \(bag)."
-                    + ((try? ledger.chainHead()).map { " Chain head \($0)." } ?? "")
+                    + ((settlement.closed?.head).map { " Ledger head \($0.short)." } ?? "")
                 var failed = false, files: [String] = []
                 do {
                     try ReportFiles.write(settlement, to: ledger.reportsDirectory)
@@ -91,7 +91,7 @@ extension Runtime {
                     failed = true
                 }
                 do {
-                    let backup = try ledger.backupAfterClose(settlement.date)
+                    let backup = try ledger.backupAfterClose(settlement.date).path
                     files.append("backups/" + (backup as NSString).lastPathComponent)
                 } catch {
                     text += " Backup FAILED: \(error); `till day close` makes it."

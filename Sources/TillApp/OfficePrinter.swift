@@ -48,15 +48,16 @@ public enum OfficePrinter {
         return (failure, found.reprint, found.receipt)
     }
 
-    /// A closed drawer's Z report with the chain head as it closed, printed (and spooled) as the
+    /// A closed drawer's Z report with the ledger's head as it closed, printed (and spooled) as the
     /// screen's close prints it; the command line's `till drawer close` prints the same file.
     public static func printZReport(session: Int64, _ ledger: Ledger) throws -> (lines: [String], failure: String?) {
         guard let summary = try ledger.drawer(session), let close = summary.close else {
             throw LedgerError(.invalid, "Drawer #\(session) is not closed")
         }
-        // The chain head as the drawer closed: a later rewrite of the books shows against this paper.
+        // The ledger's head as the drawer closed (the same on a reprint): a later rewrite of the
+        // books shows against this paper (`till verify --anchor`).
         let lines = ReportText.z(summary, try ledger.expectation(session: session), width: receiptWidth(ledger))
-            + ["Chain head \(try ledger.chainHead())"]
+            + ((try ledger.headOfDrawerClose(session: session)).map { ["Ledger head \($0.short)"] } ?? [])
         return (lines, print(lines, name: String(format: "z-%06lld", close.zNumber), ledger))
     }
 

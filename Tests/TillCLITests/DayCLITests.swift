@@ -87,8 +87,18 @@ struct DayCLITests {
         #expect(list.contains("#1 cashier at T1, float $200.00: closed Z1 over/short $0.00"))
         #expect(list.contains("#2 csr at T2, float $150.00: closed Z2 over/short -$6.00"))
 
-        let closed = try Self.ok(["day", "close", "--bag", "B-1120", "--operator", "lead"] + d, Self.lead)
+        // The close's head goes to the system log as well as to paper and reports/.
+        let syslog = try DatagramListener(path: NSTemporaryDirectory() + "till-log-\(UUID().uuidString.prefix(8)).sock")
+        let closed = try Self.ok(["day", "close", "--bag", "B-1120", "--operator", "lead"] + d,
+                                 Self.lead.merging(["TILL_SYSLOG_SOCKET": syslog.path]) { $1 })
         #expect(closed.contains("Business day 2026-11-20 is closed. Deposit $154.50 in bag B-1120."))
+        let head = try #require(closed.split(separator: "\n").first { $0.hasPrefix("Ledger head ") }?.dropFirst(12).prefix(16))
+        let logged = try #require(syslog.receive())
+        #expect(logged.contains("anchor business day 2026-11-20 closed ledger head \(head)"), "\(logged)")
+        let anchored = try Self.ok(["verify", "--anchors", directory.appendingPathComponent("reports").path, "--anchor", String(head)] + d)
+        #expect(anchored.contains("ok    anchor \(head) (2026-11-20-head.txt) is in the ledger") && anchored.hasSuffix("ledger is sound\n"))
+        let unknown = try TillProcess.till(["verify", "--anchor", "0123456789abcdef"] + d)
+        #expect(unknown.status == 1 && unknown.stderr.contains("the head 0123456789abcdef is not in this ledger"), "\(unknown.stderr)")
         // The books as they closed are copied aside, and the copy is sound.
         let backup = directory.appendingPathComponent("backups/till-2026-11-20.sqlite").path
         #expect(closed.contains("Backup: \(backup)"))
@@ -171,7 +181,7 @@ struct ReceiptCLITests {
         let files = try FileManager.default.contentsOfDirectory(atPath: spool.path)
         let z = try #require(files.first { $0.contains("z-000001") }, "\(files)")
         let text = try String(contentsOf: spool.appendingPathComponent(z), encoding: .utf8)
-        #expect(text.contains("Z REPORT No. 1") && text.contains("Chain head"), "\(text)")
+        #expect(text.contains("Z REPORT No. 1") && text.contains("Ledger head"), "\(text)")
     }
 }
 

@@ -547,7 +547,7 @@ import TillCore
         var posted: [PostedTransaction] = []
         for cents in [1_000, 2_000, 3_000] as [Int64] { posted.append(try f.payCash("100001", cents: cents)) }
         #expect(try f.ledger.verify().isSound)
-        #expect(try f.ledger.chainHead().count == 16)
+        #expect(try f.ledger.head().short.count == 16)
         return (f, posted)
     }
 

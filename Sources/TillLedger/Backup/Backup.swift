@@ -2,6 +2,13 @@ import Foundation
 import GRDB
 import TillCore
 
+/// A backup written: where, and the ledger's head in it (what it covers).
+public struct BackupCopy: Sendable, CustomStringConvertible {
+    public let path: String
+    public let head: LedgerHead
+    public var description: String { path }
+}
+
 extension Ledger {
     /// `backups/` beside the ledger: where the day close leaves its copy.
     public var backupsDirectory: String {
@@ -13,7 +20,7 @@ extension Ledger {
     /// destination first and renamed into place, so a copy is whole or absent; mode 0600.
     /// An existing file is not overwritten.
     @discardableResult
-    public func backup(to destination: String) throws -> String {
+    public func backup(to destination: String) throws -> BackupCopy {
         let fileManager = FileManager.default
         try Self.refuseConnectionURI(destination)
         guard !fileManager.fileExists(atPath: destination) else {
@@ -24,6 +31,7 @@ extension Ledger {
             try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
         let partial = destination + ".partial"
+        var head = LedgerHead(hash: Data())
         for suffix in ["", "-journal", "-wal", "-shm"] { try? fileManager.removeItem(atPath: partial + suffix) }
         guard fileManager.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600]) else {
             throw LedgerError(.database, "Cannot write a backup at \(destination)")
@@ -33,6 +41,8 @@ extension Ledger {
             try writer.backup(to: copy)
             // The copy is a plain rollback-journal file: one file to carry away.
             try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+            // The head of exactly what the copy holds.
+            head = LedgerHead(hash: try copy.read { db in try RecordSeals.head(db) })
             try copy.close()
             try fileManager.moveItem(atPath: partial, toPath: destination)
         } catch let error as DatabaseError {
@@ -42,7 +52,8 @@ extension Ledger {
             for suffix in ["", "-journal", "-wal", "-shm"] { try? fileManager.removeItem(atPath: partial + suffix) }
             throw error
         }
-        return destination
+        SystemLog.anchor("backup \(destination)", head: head, ledger: path)
+        return BackupCopy(path: destination, head: head)
     }
 
     /// The newest closed business day, if any.
@@ -62,7 +73,7 @@ extension Ledger {
     /// The day close's backup, `backups/till-DATE.sqlite`, keeping the newest `backup.keep`
     /// of them. Returns the file written.
     @discardableResult
-    public func backupAfterClose(_ date: BusinessDate) throws -> String {
+    public func backupAfterClose(_ date: BusinessDate) throws -> BackupCopy {
         let name = "till-\(date).sqlite"
         var target = (backupsDirectory as NSString).appendingPathComponent(name)
         var attempt = 1
@@ -70,13 +81,13 @@ extension Ledger {
             attempt += 1
             target = (backupsDirectory as NSString).appendingPathComponent("till-\(date)-\(attempt).sqlite")
         }
-        try backup(to: target)
+        let copy = try backup(to: target)
         let keep = try typedSettings().backupKeep
         let backups = ((try? FileManager.default.contentsOfDirectory(atPath: backupsDirectory)) ?? [])
             .filter { $0.hasPrefix("till-") && $0.hasSuffix(".sqlite") }.sorted()
         for old in backups.dropLast(keep) {
             try? FileManager.default.removeItem(atPath: (backupsDirectory as NSString).appendingPathComponent(old))
         }
-        return target
+        return copy
     }
 }

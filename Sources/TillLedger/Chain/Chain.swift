@@ -122,13 +122,6 @@ enum Chain {
 }
 
 extension Ledger {
-    /// The newest seal, as the 16 hex digits printed on the Z report and at the day close.
-    public func chainHead() throws -> String {
-        try read { db in
-            try Chain.newestSeal(db).prefix(8).map { String(format: "%02x", $0) }.joined()
-        }
-    }
-
     /// Seals rows written by bare SQL outside Till after the newest sealed transaction: the
     /// benchmark's floor, nothing else (one index lookup and the new rows, however large the ledger).
     public func sealChain() throws {

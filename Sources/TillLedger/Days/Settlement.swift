@@ -10,6 +10,8 @@ public struct Settlement: Sendable {
         public let at: String
         public let by: String
         public let bag: String
+        /// The ledger's head as the day closed: the anchor the close writes down.
+        public internal(set) var head: LedgerHead?
     }
 
     public struct TenderLine: Sendable, Equatable {
@@ -152,7 +154,7 @@ extension Ledger {
     public func closeBusinessDay(by operatorID: Int64, terminal: String, bag: String) throws -> Settlement {
         let bag = bag.trimmingSpacesAndTabs()
         guard !bag.isEmpty, bag.count <= 20 else { throw LedgerError(.invalid, "Give the deposit bag number (up to 20 characters)") }
-        return try writeImmediate { db in
+        var closed = try writeImmediate { db in
             guard let day = try Self.openDay(db) else { throw LedgerError(.dayNotOpen, "No business day is open") }
             guard let op = try Self.fetchOperator(db, id: operatorID), op.role >= .lead else {
                 throw LedgerError(.notAuthorized, "Only a lead or supervisor closes the business day")
@@ -198,6 +200,12 @@ extension Ledger {
             final.closed = Settlement.ClosedDay(at: now, by: op.login.rawValue, bag: bag)
             return final
         }
+        // The head as the day closed, read once its write committed: it covers the whole day.
+        if let head = try headOfDayClose(closed.date) {
+            closed.closed?.head = head
+            SystemLog.anchor("business day \(closed.date) closed", head: head, ledger: path)
+        }
+        return closed
     }
 
     /// `secondHalf` gives the day's second half (`DayScan.SecondHalf`) when it was read on another
@@ -208,7 +216,7 @@ extension Ledger {
         let closed = try Row.fetchOne(db, sql: """
             SELECT b.closed_at, o.login, b.deposit_bag FROM business_days b JOIN operators o ON o.id = b.closed_by
             WHERE b.date = ? AND b.closed_at IS NOT NULL
-            """, arguments: [day]).map { Settlement.ClosedDay(at: $0[0], by: $0[1], bag: $0[2] ?? "") }
+            """, arguments: [day]).map { Settlement.ClosedDay(at: $0[0], by: $0[1], bag: $0[2] ?? "", head: try headOfDayClose(date, db)) }
         let drawers = try drawers(on: date, db)
         // The day's running totals give every drawer's figures and the day's; one scan of the
         // day's rows (`DayScan`) gives the rest.

@@ -245,6 +245,9 @@ extension Ledger {
                                      reason: reason, balance: balance)
         }
         checkpointIfLarge()
+        if let head = try? headOfDrawerClose(session: session) {
+            SystemLog.anchor("drawer #\(session) Z \(record.zNumber)", head: head, ledger: path)
+        }
         return record
     }
 

@@ -4,7 +4,10 @@ import TillCore
 /// `till export journal --format hledger`: the books as a plain-text journal that
 /// hledger reads, so an accountant can check Till's figures with an independent tool.
 extension Ledger {
-    public func exportJournal(from: BusinessDate?, to: BusinessDate?, write: (String) throws -> Void) throws -> Int {
+    /// `head` is told the ledger's head as of the export's read (also the journal's last line,
+    /// a comment, and sent to the system log).
+    public func exportJournal(from: BusinessDate?, to: BusinessDate?, head: (LedgerHead) -> Void = { _ in },
+                              write: (String) throws -> Void) throws -> Int {
         let utility = try setting(.utilityName)
         try write("; \(utility) — Till ledger journal\n")
         try write("; amounts in dollars; customer receivable postings carry a customer: tag\n")
@@ -54,6 +57,10 @@ extension Ledger {
                 try write(line + (customer.map { "  ; customer:\($0)" } ?? "") + "\n")
             }
             if current != -1 { try write("\n") }
+            let covered = LedgerHead(hash: try RecordSeals.head(db))
+            head(covered)
+            try write("; ledger head \(covered.full) (as this journal was read; till verify --anchor \(covered.short))\n")
+            SystemLog.anchor("journal export", head: covered, ledger: path)
             return count
         }
     }

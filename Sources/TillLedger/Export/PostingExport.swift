@@ -9,9 +9,15 @@ extension Ledger {
         "tenders", "corrects_receipt", "operator", "terminal", "posted_at", "memo",
     ]
 
-    public func exportPostings(date: BusinessDate, to write: (String) throws -> Void) throws -> Int {
+    /// `head` is told the ledger's head as of the export's read: exactly what it covers (also
+    /// sent to the system log).
+    public func exportPostings(date: BusinessDate, head: (LedgerHead) -> Void = { _ in },
+                               to write: (String) throws -> Void) throws -> Int {
         try write(CSV.line(Self.postingExportColumns) + "\r\n")
         return try read { db in
+            let covered = LedgerHead(hash: try RecordSeals.head(db))
+            head(covered)
+            SystemLog.anchor("posting export of \(date)", head: covered, ledger: path)
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT t.business_date, t.id, t.receipt_number, t.kind, a.number, p.book, p.amount_cents,
                        (SELECT GROUP_CONCAT(x.kind || CASE WHEN x.reference IS NOT NULL AND x.kind IN ('check','money-order')

@@ -260,7 +260,15 @@ public enum ReportFiles {
             ("deposit.csv", ReportCSV.text(ReportCSV.deposit(s))),
             ("tenders.csv", ReportCSV.text(ReportCSV.tenders(s))),
             ("revenue.csv", ReportCSV.text(ReportCSV.revenue(s))),
-        ]
+        ] + ((s.closed?.head).map { head -> [(String, String)] in
+            // The anchor: `till verify --anchors DIR` checks every head written in these files.
+            [("head.txt", """
+                Business day \(s.date) closed at \(s.closed!.at) by \(s.closed!.by), deposit bag \(s.closed!.bag)
+                Ledger head \(head.full)
+                Check it at any time: till verify --anchor \(head.short)
+
+                """)]
+        } ?? [])
         var written: [String] = []
         for (name, text) in files {
             let path = (directory as NSString).appendingPathComponent("\(s.date)-\(name)")

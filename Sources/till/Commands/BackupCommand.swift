@@ -13,7 +13,9 @@ struct BackupCommand: ParsableCommand {
     func run() throws {
         try reporting {
             let book = try ledger.open()
-            print(try book.backup(to: destination))
+            let copy = try book.backup(to: destination)
+            print(copy.path)
+            print("Ledger head \(copy.head.short) (what the copy holds)")
         }
     }
 }

@@ -53,7 +53,7 @@ struct DayCommand: ParsableCommand {
                 }
                 let files = try ReportFiles.write(settlement, to: reports ?? book.reportsDirectory)
                 for file in files { print("  \(file)") }
-                print("Chain head \(try book.chainHead()) (write it on the deposit slip)")
+                if let head = settlement.closed?.head { print("Ledger head \(head.short) (write it on the deposit slip)") }
                 // The books as they closed, copied aside. The day stays closed if this fails, and
                 // running `till day close` again makes the copy.
                 do { print("Backup: \(try book.backupAfterClose(settlement.date))") } catch {

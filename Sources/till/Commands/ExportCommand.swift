@@ -15,12 +15,17 @@ struct ExportCommand: ParsableCommand {
         @Option(help: "Business date, YYYY-MM-DD.") var date: String
         @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
 
+        /// The head the export covers, on standard error (standard output may be the export).
+        static func tellHead(_ head: LedgerHead) {
+            FileHandle.standardError.write(Data("Ledger head \(head.short) (what this export covers)\n".utf8))
+        }
+
         func run() throws {
             try reporting {
                 let day = try BusinessDate(date)
                 let book = try ledger.open()
                 try OutputFile.write(to: output) { write in
-                    let rows = try book.exportPostings(date: day, to: write)
+                    let rows = try book.exportPostings(date: day, head: Self.tellHead, to: write)
                     if output != nil { print("Wrote \(rows) postings of \(day) to \(output!).") }
                 }
             }
@@ -42,7 +47,7 @@ struct ExportCommand: ParsableCommand {
                 let first = try from.map { try BusinessDate($0) }, last = try to.map { try BusinessDate($0) }
                 let book = try ledger.open()
                 try OutputFile.write(to: output) { write in
-                    let count = try book.exportJournal(from: first, to: last, write: write)
+                    let count = try book.exportJournal(from: first, to: last, head: Postings.tellHead, write: write)
                     if output != nil { print("Wrote \(count) transactions to \(output!).") }
                 }
             }

@@ -15,6 +15,12 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "Show how long each check took.")
     var timings = false
 
+    @Option(help: ArgumentHelp("A ledger head as written down (a Z report, the day close, a backup, an export): exit 1 unless it is in the ledger with everything after it intact.", valueName: "HEX"))
+    var anchor: [String] = []
+
+    @Option(help: ArgumentHelp("Check every head written in the files of DIR (the day closes' reports/, spooled Z reports).", valueName: "DIR"))
+    var anchors: String?
+
     func run() throws {
         try reporting {
             let book = try ledger.open()
@@ -27,10 +33,24 @@ struct VerifyCommand: ParsableCommand {
                 print("\(check.fault == nil ? "ok   " : "FAULT") \(check.name)\(time)\(check.fault.map { ": \($0)" } ?? "")")
             }
             if timings { print("verified in \(Self.milliseconds(elapsed))") }
+            // Heads written down outside the file: each must still be in the chain.
+            var written = anchor.map { (file: "--anchor", head: $0) }
+            if let anchors { written += try Ledger.writtenHeads(in: anchors) }
+            if anchors != nil, written.isEmpty { throw Failure(message: "no ledger head is written in the files of \(anchors!)") }
+            var anchorFault: String?
+            for (file, head) in written {
+                if let fault = try book.anchorFault(head) {
+                    print("FAULT anchor \(head.prefix(16)) (\(file)): \(fault)")
+                    anchorFault = anchorFault ?? fault
+                } else {
+                    print("ok    anchor \(head.prefix(16)) (\(file)) is in the ledger")
+                }
+            }
             if let fault = report.firstFault {
                 throw Failure(message: "ledger is NOT sound: \(fault)")
             }
-            print("chain head \(try book.chainHead())")
+            if let anchorFault { throw Failure(message: "ledger is NOT sound: \(anchorFault)") }
+            print("ledger head \(try book.head().short)")
             print("ledger is sound")
         }
     }
