@@ -72,6 +72,8 @@ extension Runtime {
             }
         case .closeDay(let bag):
             do {
+                // A signing key that cannot be used refuses the close before anything is written.
+                let signer = try ledger.anchorSigner()
                 let settlement = try ledger.closeBusinessDay(by: op.id, terminal: terminal, bag: bag)
                 // What the closer must read (and write down) first; any failure before the file names,
                 // so that at 80x24 nothing that matters is the part a long path pushes off the line.
@@ -79,7 +81,7 @@ extension Runtime {
                     + ((settlement.closed?.head).map { " Ledger head \($0.short)." } ?? "")
                 var failed = false, files: [String] = []
                 do {
-                    try ReportFiles.write(settlement, to: ledger.reportsDirectory)
+                    try ReportFiles.write(settlement, to: ledger.reportsDirectory, signer: signer)
                     files.append("reports/")
                 } catch {
                     text += " Report files NOT written: \(error)."

@@ -13,7 +13,7 @@ struct TillCommand: ParsableCommand {
             VerifyCommand.self, ExportCommand.self, BenchCommand.self, PayCommand.self, DrawerCommand.self,
             DayCommand.self, ReportCommand.self, VoidCommand.self, SettingsCommand.self, AccountCommand.self,
             RequestsCommand.self, BatchCommand.self, FeesCommand.self, DelinquencyCommand.self, LettersCommand.self,
-            BackupCommand.self, ReceiptCommand.self, PostLoopCommand.self,
+            BackupCommand.self, ReceiptCommand.self, PostLoopCommand.self, AnchorCommand.self,
         ],
         defaultSubcommand: TerminalCommand.self
     )

@@ -260,6 +260,42 @@ struct ResumableDayCloseTests {
         #expect(Self.backups(directory) == ["till-2026-11-20.sqlite"])
     }
 
+    /// With a signing key set, the day close signs its head; verify checks the signature with
+    /// the public key alone, and a head file written again by someone without the key fails.
+    @Test func aSignedDayCloseHeadIsCheckedWithThePublicKey() throws {
+        let (db, directory) = try Self.demo()
+        let keys = try TillProcess.temporaryDirectory()
+        let privateKey = keys.appendingPathComponent("anchor.key").path, publicKey = keys.appendingPathComponent("anchor.pub").path
+        try DayCLITests.ok(["anchor", "keygen", "--private", privateKey, "--public", publicKey])
+        #expect(try FileManager.default.attributesOfItem(atPath: privateKey)[.posixPermissions] as? Int == 0o600)
+        #expect(try TillProcess.till(["anchor", "keygen", "--private", privateKey, "--public", publicKey]).stderr.contains("never overwritten"))
+        let supervisor = ["TILL_PIN": "9999", "TILL_TERMINAL": "OFFICE"]
+        // A key kept beside the ledger is refused at the close, before anything is written.
+        let inside = directory.appendingPathComponent("anchor.key").path
+        try FileManager.default.copyItem(atPath: privateKey, toPath: inside)
+        try DayCLITests.ok(["settings", "anchor.signing_key", inside, "--operator", "super", "--db", db], supervisor)
+        let refused = try TillProcess.till(["day", "close", "--operator", "lead", "--bag", "B-5", "--db", db], environment: DayCLITests.lead)
+        #expect(refused.status == 1 && refused.stderr.contains("is in the ledger's directory"), "\(refused.stderr)")
+        try DayCLITests.ok(["settings", "anchor.signing_key", privateKey, "--operator", "super", "--db", db], supervisor)
+        #expect(try TillProcess.till(["day", "status", "--db", db]).stdout == "2026-11-20\n")
+        try DayCLITests.ok(["day", "close", "--operator", "lead", "--bag", "B-5", "--db", db], DayCLITests.lead)
+        let reports = directory.appendingPathComponent("reports")
+        let headFile = reports.appendingPathComponent("2026-11-20-head.txt").path
+        let text = try String(contentsOfFile: headFile, encoding: .utf8)
+        #expect(text.contains("\nSignature Ed25519 "), "\(text)")
+        let checked = try DayCLITests.ok(["verify", "--db", db, "--anchors", reports.path, "--public-key", publicKey])
+        #expect(checked.contains("(2026-11-20-head.txt) is in the ledger, signed"), "\(checked)")
+        // Someone who can write the reports but has no key: the signature is kept, the head replaced
+        // by another of the ledger's own heads. Verify finds the head but not its signature.
+        let other = try #require(try Ledger(path: db).writer.read { db in
+            try Data.fetchOne(db, sql: "SELECT hash FROM record_seals ORDER BY seq LIMIT 1")
+        }).map { String(format: "%02x", $0) }.joined()
+        let forged = text.replacingOccurrences(of: String(text.split(separator: "\n")[1].dropFirst(12)), with: other)
+        try forged.write(toFile: headFile, atomically: true, encoding: .utf8)
+        let caught = try TillProcess.till(["verify", "--db", db, "--anchors", reports.path, "--public-key", publicKey])
+        #expect(caught.status == 1 && caught.stdout.contains("its signature is not the key's"), "\(caught.stdout)")
+    }
+
     /// kill -9 at random moments of a real close, then the close run again: always a closed
     /// day, its reports, one backup that verifies, and the ledger sound.
     @Test func killedAtAnyMomentTheRerunFinishesIt() throws {

@@ -57,9 +57,7 @@ extension Ledger {
         guard hex.count >= 16, hex.count <= 64, hex.count.isMultiple(of: 2), hex.allSatisfy(\.isHexDigit) else {
             throw LedgerError(.invalid, "\(TextSafety.quoted(written)) is not a ledger head: give the 16 hex digits as printed, or all 64")
         }
-        var bytes = Data()
-        var digits = hex.makeIterator()
-        while let high = digits.next(), let low = digits.next() { bytes.append(UInt8(String([high, low]), radix: 16)!) }
+        let bytes = Data(hex: hex)!
         let found = try read { db -> Bool in
             for table in ["record_seals", "transaction_hashes"] {
                 // The prefix of the blob, compared as bytes: no hex() of every row.
@@ -73,23 +71,40 @@ extension Ledger {
             + "was written down (or it was copied wrongly, or it belongs to another ledger)"
     }
 
+    /// A head written in a file, with the signature written under it (a day close's head file).
+    public struct WrittenHead: Sendable, Equatable {
+        public let file: String
+        public let head: String
+        public var signature: String?
+
+        public init(file: String, head: String, signature: String? = nil) {
+            self.file = file
+            self.head = head
+            self.signature = signature
+        }
+    }
+
     /// Every head written in the files of `directory` (a day close's head file, a Z report, a
-    /// report printed to a file): each line with "Ledger head" or "Chain head" and its hex.
-    public static func writtenHeads(in directory: String) throws -> [(file: String, head: String)] {
+    /// report printed to a file): each line with "Ledger head" or "Chain head" and its hex, and
+    /// a "Signature Ed25519" line after it.
+    public static func writtenHeads(in directory: String) throws -> [WrittenHead] {
         let fileManager = FileManager.default
         guard let names = try? fileManager.contentsOfDirectory(atPath: directory) else {
             throw LedgerError(.invalid, "Cannot read the directory \(directory)")
         }
-        var heads: [(String, String)] = []
+        var heads: [WrittenHead] = []
         for name in names.sorted() {
             let path = (directory as NSString).appendingPathComponent(name)
             guard let data = fileManager.contents(atPath: path), data.count < 4 << 20,
                   let text = String(data: data, encoding: .utf8) else { continue }
             for line in text.split(whereSeparator: \.isNewline) {
+                if line.hasPrefix(AnchorSigner.label), heads.last?.file == name {
+                    heads[heads.count - 1].signature = String(line.dropFirst(AnchorSigner.label.count))
+                }
                 for label in ["Ledger head ", "Chain head "] {
                     guard let range = line.range(of: label) else { continue }
                     let hex = line[range.upperBound...].prefix { $0.isHexDigit }
-                    if hex.count >= 16 { heads.append((name, String(hex))) }
+                    if hex.count >= 16 { heads.append(WrittenHead(file: name, head: String(hex))) }
                 }
             }
         }

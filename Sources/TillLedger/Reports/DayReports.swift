@@ -251,7 +251,8 @@ extension Ledger {
 /// reports directory (by default `reports/` beside the ledger file).
 public enum ReportFiles {
     @discardableResult
-    public static func write(_ s: Settlement, to directory: String) throws -> [String] {
+    /// `signer` (setting `anchor.signing_key`) signs the day's head in its head file.
+    public static func write(_ s: Settlement, to directory: String, signer: AnchorSigner? = nil) throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let files: [(String, String)] = [
@@ -260,11 +261,12 @@ public enum ReportFiles {
             ("deposit.csv", ReportCSV.text(ReportCSV.deposit(s))),
             ("tenders.csv", ReportCSV.text(ReportCSV.tenders(s))),
             ("revenue.csv", ReportCSV.text(ReportCSV.revenue(s))),
-        ] + ((s.closed?.head).map { head -> [(String, String)] in
+        ] + (try (s.closed?.head).map { head -> [(String, String)] in
             // The anchor: `till verify --anchors DIR` checks every head written in these files.
             [("head.txt", """
                 Business day \(s.date) closed at \(s.closed!.at) by \(s.closed!.by), deposit bag \(s.closed!.bag)
                 Ledger head \(head.full)
+                \(try signer.map { AnchorSigner.label + (try $0.sign(head)) + "\n" } ?? "")\
                 Check it at any time: till verify --anchor \(head.short)
 
                 """)]

@@ -41,6 +41,8 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case shutoffNoticeDays = "shutoff.notice_days"
     case backupKeep = "backup.keep"
     case pinMinimumLength = "signin.min_pin_length"
+    case anchorSigningKey = "anchor.signing_key"
+    case openDayWindowDays = "day.open_window_days"
 
     /// Checks a value before it is stored: a number of cents, a yes/no, a count, a width.
     public func validate(_ value: String) throws(DomainError) {
@@ -52,6 +54,12 @@ public enum SettingKey: String, CaseIterable, Sendable {
         case .pinAttemptsBeforeLock, .pinLockMinutes, .idleLockMinutes, .cashOnlyMonthsAfterNSF, .lateFeeGraceDays,
              .shutoffPastDueDays, .shutoffNoticeDays, .backupKeep:
             guard !value.isEmpty, value.count <= 4, value.allSatisfy(\.isASCIIDigit) else { throw invalid("a whole number") }
+        case .anchorSigningKey:
+            guard value.isEmpty || (value.hasPrefix("/") && value.count <= 500 && !value.contains("\n")) else {
+                throw invalid("the absolute path of a private key file (`till anchor keygen`), or nothing")
+            }
+        case .openDayWindowDays:
+            guard let days = Int(value), (0...31).contains(days) else { throw invalid("a number of days from 0 to 31") }
         case .pinMinimumLength:
             guard let length = Int(value), (4...12).contains(length) else { throw invalid("a length from 4 to 12") }
         case .cashierVoidOwnSession, .registerEntry, .blindClose:
@@ -110,6 +118,8 @@ public enum SettingKey: String, CaseIterable, Sendable {
         (.shutoffNoticeDays, "10"),
         (.backupKeep, "30"),
         (.pinMinimumLength, "4"),
+        (.anchorSigningKey, ""),
+        (.openDayWindowDays, "3"),
     ]
 }
 

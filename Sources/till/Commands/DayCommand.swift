@@ -41,6 +41,8 @@ struct DayCommand: ParsableCommand {
             try reporting {
                 let book = try ledger.open()
                 let op = try signIn.signIn(book)
+                // A signing key that cannot be used refuses the close before anything is written.
+                let signer = try book.anchorSigner()
                 let settlement: Settlement
                 if try book.openBusinessDay() == nil, let last = try book.lastClosedDay(), !book.hasCloseBackup(last) {
                     guard op.role >= .lead else { throw Failure(message: "Only a lead or supervisor closes the business day") }
@@ -51,7 +53,7 @@ struct DayCommand: ParsableCommand {
                     settlement = try book.closeBusinessDay(by: op.id, terminal: Terminal.id, bag: bag)
                     print("Business day \(settlement.date) is closed. Deposit \(settlement.depositTotal.formatted) in bag \(bag).")
                 }
-                let files = try ReportFiles.write(settlement, to: reports ?? book.reportsDirectory)
+                let files = try ReportFiles.write(settlement, to: reports ?? book.reportsDirectory, signer: signer)
                 for file in files { print("  \(file)") }
                 if let head = settlement.closed?.head { print("Ledger head \(head.short) (write it on the deposit slip)") }
                 // The books as they closed, copied aside. The day stays closed if this fails, and

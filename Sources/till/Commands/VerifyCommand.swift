@@ -21,6 +21,9 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Check every head written in the files of DIR (the day closes' reports/, spooled Z reports).", valueName: "DIR"))
     var anchors: String?
 
+    @Option(help: ArgumentHelp("With --anchors: check each day close's signed head with this Ed25519 public key (`till anchor keygen`).", valueName: "FILE"))
+    var publicKey: String?
+
     func run() throws {
         try reporting {
             let book = try ledger.open()
@@ -34,16 +37,29 @@ struct VerifyCommand: ParsableCommand {
             }
             if timings { print("verified in \(Self.milliseconds(elapsed))") }
             // Heads written down outside the file: each must still be in the chain.
-            var written = anchor.map { (file: "--anchor", head: $0) }
+            var written = anchor.map { Ledger.WrittenHead(file: "--anchor", head: $0) }
             if let anchors { written += try Ledger.writtenHeads(in: anchors) }
             if anchors != nil, written.isEmpty { throw Failure(message: "no ledger head is written in the files of \(anchors!)") }
+            if publicKey != nil, anchors == nil { throw Failure(message: "--public-key checks the heads of --anchors DIR: give both") }
             var anchorFault: String?
-            for (file, head) in written {
-                if let fault = try book.anchorFault(head) {
-                    print("FAULT anchor \(head.prefix(16)) (\(file)): \(fault)")
-                    anchorFault = anchorFault ?? fault
+            for written in written {
+                let name = "anchor \(written.head.prefix(16)) (\(written.file))"
+                var fault = try book.anchorFault(written.head)
+                if fault == nil, let publicKey, written.file.hasSuffix("-head.txt") {
+                    // A day close's head file: signed, by the key whose public half is given.
+                    if let signature = written.signature {
+                        if try !AnchorSigner.isValid(signature: signature, head: written.head, publicKey: publicKey) {
+                            fault = "its signature is not the key's: the head file was written by someone else"
+                        }
+                    } else {
+                        fault = "it is not signed (setting anchor.signing_key was not set when the day closed, or the line was removed)"
+                    }
+                }
+                if let fault {
+                    print("FAULT \(name): \(fault)")
+                    anchorFault = anchorFault ?? "\(name): \(fault)"
                 } else {
-                    print("ok    anchor \(head.prefix(16)) (\(file)) is in the ledger")
+                    print("ok    \(name) is in the ledger" + (written.signature != nil && publicKey != nil ? ", signed" : ""))
                 }
             }
             if let fault = report.firstFault {
