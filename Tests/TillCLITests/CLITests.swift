@@ -148,7 +148,7 @@ struct CLITests {
         let unopened = try TillProcess.till(["import", "charges", "--db", db, "--operator", "boss", charges.path],
                                             environment: ["TILL_PIN": "4321"])
         #expect(unopened.status == 1 && unopened.stderr.contains("No business day is open"))
-        #expect(try TillProcess.till(["day", "open", "--db", db, "--operator", "boss", "--date", "2026-11-20"],
+        #expect(try TillProcess.till(["day", "open", "--db", db, "--operator", "boss"],
                                      environment: ["TILL_PIN": "4321"]).status == 0)
         let billed = try TillProcess.till(["import", "charges", "--db", db, "--operator", "boss", charges.path],
                                           environment: ["TILL_PIN": "4321"])
@@ -244,7 +244,7 @@ struct CLITests {
         let examples = root.appendingPathComponent("docs/examples")
         let db = try TillProcess.temporaryDirectory().appendingPathComponent("docs.sqlite").path
         #expect(try TillProcess.till(["init", "--db", db, "--supervisor", "boss", "--pin-stdin"], stdin: "4321\n").status == 0)
-        #expect(try TillProcess.till(["day", "open", "--db", db, "--operator", "boss", "--date", "2026-11-20"],
+        #expect(try TillProcess.till(["day", "open", "--db", db, "--operator", "boss"],
                                      environment: ["TILL_PIN": "4321"]).status == 0)
         for kind in ["accounts", "charges"] {
             let result = try TillProcess.till(["import", kind, "--db", db, "--operator", "boss",

@@ -129,6 +129,7 @@ struct DayTests {
         }
         #expect(try l.verify().isSound)
         // The next day opens; a correction there names what it corrects.
+        f.clock.jump(86_400)
         try l.openBusinessDay(try BusinessDate("2026-11-21"), by: lead.id, terminal: "T9")
         #expect(throws: LedgerError.self) { try l.void(receipt: ReceiptNumber(1), reason: "late", operatorID: lead.id, terminal: "T9") }
         // A tender changed afterwards no longer matches the running totals settlement read.

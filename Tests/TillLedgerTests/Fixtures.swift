@@ -8,6 +8,8 @@ import TillCore
 struct CounterFixture {
     let directory: URL
     let ledger: Ledger
+    /// The ledger's clock: today is 2026-11-20 until a test moves it.
+    let clock = TestClock()
     let supervisor: Operator
     let cashier: Operator
     /// The cashier's open drawer at T1.
@@ -34,7 +36,8 @@ struct CounterFixture {
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("till-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        ledger = try Ledger(path: directory.appendingPathComponent("till.sqlite").path, create: true)
+        let clock = self.clock
+        ledger = try Ledger(path: directory.appendingPathComponent("till.sqlite").path, create: true, clock: { clock.now() })
         supervisor = try ledger.addOperator(login: try OperatorLogin("super"), displayName: "Pat Supervisor",
                                             role: .supervisor, pin: "9999", by: nil)
         cashier = try ledger.addOperator(login: try OperatorLogin("cashier"), displayName: "Casey Cashier",
@@ -83,4 +86,22 @@ struct CounterFixture {
         }
         try queue.close()
     }
+}
+
+/// An injected clock: the real time, moved so that the local date is `today` (it started at
+/// noon, so a test's minutes stay on that date), and jumped forwards or back at will.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var offset: TimeInterval
+
+    init(today: BusinessDate = CounterFixture.today) {
+        let real = Date()
+        let noon = TimeInterval(today.dayNumber * 86_400 + 12 * 3_600 - TimeZone.current.secondsFromGMT(for: real))
+        offset = noon - real.timeIntervalSince1970
+    }
+
+    func now() -> Date { lock.withLock { Date().addingTimeInterval(offset) } }
+
+    /// Jumps the clock (a clock set wrong, or set right again).
+    func jump(_ seconds: TimeInterval) { lock.withLock { offset += seconds } }
 }

@@ -59,7 +59,7 @@ extension Ledger {
     /// The newest closed business day, if any.
     public func lastClosedDay() throws -> BusinessDate? {
         try read { db in
-            try String.fetchOne(db, sql: "SELECT MAX(date) FROM business_days WHERE closed_at IS NOT NULL").flatMap { try? BusinessDate($0) }
+            try String.fetchOne(db, sql: "SELECT MAX(date) FROM business_days WHERE closed_at IS NOT NULL AND cancelled_at IS NULL").flatMap { try? BusinessDate($0) }
         }
     }
 

@@ -7,8 +7,10 @@ extension Ledger {
         try read { db in try Self.openDay(db) }
     }
 
-    /// Opens `date` for business. Only a lead or supervisor may; one day is open at a time,
-    /// and a day once closed is never reopened.
+    /// Opens `date` for business. Only a lead or supervisor may, and only today's date by the
+    /// ledger's clock; a supervisor may open a date up to `day.open_window_days` away. One day
+    /// is open at a time, a day once closed is never reopened, and no day opens before one
+    /// already opened (a day cancelled unused does not count, and may open again).
     public func openBusinessDay(_ date: BusinessDate, by operatorID: Int64, terminal: String) throws {
         try writeImmediate { db in
             guard let op = try Self.fetchOperator(db, id: operatorID) else {
@@ -17,21 +19,75 @@ extension Ledger {
             guard op.role >= .lead else {
                 throw LedgerError(.notAuthorized, "Only a lead or supervisor opens the business day")
             }
+            let today = localToday()
+            if date != today {
+                let window = try TypedSettings.read(db).openDayWindowDays
+                let away = abs(date.days(since: today))
+                guard away <= window else {
+                    throw LedgerError(.invalid, "\(date) is \(away) days from today, \(today), by this machine's clock: "
+                                      + "only today opens, or a date within \(window) days with a supervisor (setting day.open_window_days). "
+                                      + "If the clock is wrong, set it right first")
+                }
+                guard op.role == .supervisor else {
+                    throw LedgerError(.notAuthorized, "Only today's date, \(today), opens; \(date) needs a supervisor")
+                }
+            }
             if let open = try Self.openDay(db) {
                 throw LedgerError(.dayAlreadyOpen, "Business day \(open) is still open; close it first")
             }
-            if let closed = try String.fetchOne(db, sql: "SELECT closed_at FROM business_days WHERE date = ?",
-                                                arguments: [date.description]) {
+            let cancelled = try Bool.fetchOne(db, sql: "SELECT cancelled_at IS NOT NULL FROM business_days WHERE date = ?",
+                                              arguments: [date.description])
+            if cancelled == false, let closed = try String.fetchOne(db, sql: "SELECT closed_at FROM business_days WHERE date = ?",
+                                                                     arguments: [date.description]) {
                 throw LedgerError(.invalid, "Business day \(date) was closed at \(closed) and stays closed")
             }
-            if let later = try String.fetchOne(db, sql: "SELECT MAX(date) FROM business_days"), later > date.description {
-                throw LedgerError(.invalid, "Business day \(later) is already past; \(date) cannot be opened")
+            if let later = try String.fetchOne(db, sql: "SELECT MAX(date) FROM business_days WHERE cancelled_at IS NULL"),
+               later > date.description {
+                throw LedgerError(.invalid, "Business day \(later) is already past; \(date) cannot be opened. "
+                                  + "A day opened by mistake with nothing in it is cancelled by a supervisor (`till day cancel`)")
             }
             let now = timestamp()
-            try db.execute(sql: "INSERT INTO business_days(date, opened_by, opened_at) VALUES (?, ?, ?)",
-                           arguments: [date.description, operatorID, now])
+            if cancelled == true {
+                // A date cancelled unused opens again; the seals and the audit log keep its history.
+                try db.execute(sql: """
+                    UPDATE business_days SET opened_by = ?, opened_at = ?, closed_by = NULL, closed_at = NULL,
+                        cancelled_by = NULL, cancelled_at = NULL WHERE date = ?
+                    """, arguments: [operatorID, now, date.description])
+            } else {
+                try db.execute(sql: "INSERT INTO business_days(date, opened_by, opened_at) VALUES (?, ?, ?)",
+                               arguments: [date.description, operatorID, now])
+            }
             try Audit.record(db, at: now, operatorID: operatorID, terminal: terminal,
-                             event: "day.opened", detail: date.description)
+                             event: "day.opened", detail: date.description + (cancelled == true ? " (again, after it was cancelled)" : ""))
+        }
+    }
+
+    /// Cancels the open day when it was opened by mistake and nothing is in it (no drawer, no
+    /// transaction): a supervisor's act, audited with the reason. The date may open again.
+    public func cancelBusinessDay(_ date: BusinessDate, by operatorID: Int64, terminal: String, reason: String) throws {
+        let reason = reason.trimmingSpacesAndTabs()
+        guard !reason.isEmpty, reason.count <= 200 else { throw LedgerError(.invalid, "Say why the day is cancelled (up to 200 characters)") }
+        try writeImmediate { db in
+            guard let op = try Self.fetchOperator(db, id: operatorID), op.role == .supervisor else {
+                throw LedgerError(.notAuthorized, "Only a supervisor cancels a business day")
+            }
+            guard try Self.openDay(db) == date else {
+                throw LedgerError(.dayNotOpen, "Business day \(date) is not the open day: only the open day can be cancelled")
+            }
+            let drawers = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM drawer_sessions WHERE business_date = ?",
+                                           arguments: [date.description]) ?? 0
+            let transactions = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transactions WHERE business_date = ?",
+                                                arguments: [date.description]) ?? 0
+            guard drawers == 0, transactions == 0 else {
+                throw LedgerError(.invalid, "Business day \(date) has \(transactions) transactions and \(drawers) drawers: "
+                                  + "only a day with nothing in it is cancelled; this one is closed as usual")
+            }
+            let now = timestamp()
+            try db.execute(sql: """
+                UPDATE business_days SET closed_at = ?, closed_by = ?, cancelled_at = ?, cancelled_by = ? WHERE date = ?
+                """, arguments: [now, operatorID, now, operatorID, date.description])
+            try Audit.record(db, at: now, operatorID: operatorID, terminal: terminal, event: "day.cancelled",
+                             detail: "\(date): \(reason)")
         }
     }
 

@@ -215,7 +215,7 @@ extension Ledger {
         let day = date.description
         let closed = try Row.fetchOne(db, sql: """
             SELECT b.closed_at, o.login, b.deposit_bag FROM business_days b JOIN operators o ON o.id = b.closed_by
-            WHERE b.date = ? AND b.closed_at IS NOT NULL
+            WHERE b.date = ? AND b.closed_at IS NOT NULL AND b.cancelled_at IS NULL
             """, arguments: [day]).map { Settlement.ClosedDay(at: $0[0], by: $0[1], bag: $0[2] ?? "", head: try headOfDayClose(date, db)) }
         let drawers = try drawers(on: date, db)
         // The day's running totals give every drawer's figures and the day's; one scan of the

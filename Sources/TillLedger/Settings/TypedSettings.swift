@@ -17,6 +17,7 @@ public struct TypedSettings: Sendable, Equatable {
     public let overShortApproval: Money
     public let backupKeep: Int
     public let pinMinimumLength: Int
+    public let openDayWindowDays: Int
 
     init(_ raw: [SettingKey: String]) {
         func text(_ key: SettingKey) -> String { raw[key] ?? SettingKey.defaultValue(key) }
@@ -38,6 +39,7 @@ public struct TypedSettings: Sendable, Equatable {
         overShortApproval = cents(.overShortApprovalCents)
         backupKeep = max(1, int(.backupKeep))
         pinMinimumLength = int(.pinMinimumLength)
+        openDayWindowDays = int(.openDayWindowDays)
     }
 
     static func read(_ db: Database) throws -> TypedSettings {

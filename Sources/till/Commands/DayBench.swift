@@ -116,8 +116,11 @@ struct DayBench: ParsableCommand {
                                      terminal: drawer.terminal)
             }
             try book.closeBusinessDay(by: supervisor, terminal: "BENCH", bag: "BENCH")
+            // The next date opens as it would tomorrow: on a clock of the bench's own, at its noon
+            // (only today's date opens by the ledger's clock).
             let next = open.adding(days: 1)
-            try book.openBusinessDay(next, by: supervisor, terminal: "BENCH")
+            let noon = Date(timeIntervalSince1970: TimeInterval(next.dayNumber * 86_400 + 12 * 3_600 - TimeZone.current.secondsFromGMT()))
+            try Ledger(path: book.path, clock: { noon }).openBusinessDay(next, by: supervisor, terminal: "BENCH")
             return next
         }
         throw Failure(message: "No business day is open: open one first (till day open)")

@@ -4,16 +4,19 @@ import TillCore
 import TillLedger
 import TillApp
 
-/// `till day open|close|status`: the business day, for the opener's and closer's scripts.
+/// `till day open|close|cancel|status`: the business day, for the opener's and closer's scripts.
 struct DayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "day", abstract: "Open, close or show the business day.", subcommands: [Open.self, Close.self, Status.self])
+        commandName: "day", abstract: "Open, close, cancel or show the business day.",
+        subcommands: [Open.self, Close.self, Cancel.self, Status.self])
 
     struct Open: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Open the business day (a lead or supervisor).")
+        static let configuration = CommandConfiguration(
+            abstract: "Open the business day (a lead or supervisor): today's date by this machine's clock.",
+            discussion: "A supervisor may open another date within setting day.open_window_days (3) of today.")
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var signIn: OperatorOptions
-        @Option(help: "The business date, YYYY-MM-DD (default: today).") var date: String?
+        @Option(help: "The business date, YYYY-MM-DD (default: today; another date needs a supervisor).") var date: String?
 
         func run() throws {
             try reporting {
@@ -61,6 +64,25 @@ struct DayCommand: ParsableCommand {
                 do { print("Backup: \(try book.backupAfterClose(settlement.date))") } catch {
                     throw Failure(message: "the day is closed, but its backup FAILED: \(error). Run `till day close` again to make it")
                 }
+            }
+        }
+    }
+
+    struct Cancel: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel the open business day, opened by mistake with nothing in it (a supervisor; audited).")
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var signIn: OperatorOptions
+        @Option(help: "The open business date, YYYY-MM-DD, as a check.") var date: String
+        @Option(help: "Why it is cancelled (kept in the audit log).") var reason: String
+
+        func run() throws {
+            try reporting {
+                let day = try BusinessDate(date)
+                let book = try ledger.open()
+                let op = try signIn.signIn(book)
+                try book.cancelBusinessDay(day, by: op.id, terminal: Terminal.id, reason: reason)
+                print("Business day \(day) is cancelled; it may be opened again when it comes.")
             }
         }
     }
