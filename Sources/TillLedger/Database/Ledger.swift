@@ -20,8 +20,13 @@ public final class Ledger: Sendable {
     /// The log's size when this process last checkpointed it for its size.
     private let walCheckpointed = Mutex<UInt64>(0)
 
+    /// Whether this ledger was opened to read only (`Ledger(path:readOnly:)`).
+    public let readOnly: Bool
+
     /// Opens (creating when `create` is true) the ledger at `path` and brings its schema up to date.
-    public init(path: String, create: Bool = false, allowWorldWritable: Bool = false,
+    /// `readOnly` opens it for a command that only reads: no migration, no write lock, no
+    /// temporary triggers; a read-only file or filesystem is read as it stands.
+    public init(path: String, create: Bool = false, readOnly: Bool = false, allowWorldWritable: Bool = false,
                 clock: @escaping @Sendable () -> Date = { Date() }) throws {
         let fileManager = FileManager.default
         try Self.refuseConnectionURI(path)
@@ -58,8 +63,10 @@ public final class Ledger: Sendable {
                 throw LedgerError(.database, "\(path) may be read by others on this machine: `chmod 600 \(path)` (or open it with --allow-world-writable)")
             }
         }
+        try Self.refuseUnusableSidecars(path)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
+        configuration.readonly = readOnly
         // Another terminal writing: wait (backing off) instead of failing, up to `LedgerWaits.limit`.
         let waits = LedgerWaits()
         configuration.busyMode = .callback { attempt in waits.shouldRetry(attempt: Int(attempt)) }
@@ -69,7 +76,9 @@ public final class Ledger: Sendable {
             // and made a posting's p99 six times its median): `checkpoint()` runs them
             // between customers, and SQLite checkpoints when the last connection closes.
             // After a complete checkpoint the log restarts and is cut back to 32 MB.
-            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 33554432")
+            if !readOnly {
+                try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 33554432")
+            }
             // The default 2 MB page cache sent a payment file's import to the kernel for every
             // B-tree page it touched (a fifth of its time in pread); the cache grows only as used.
             try db.execute(sql: "PRAGMA cache_size = -32768")
@@ -78,7 +87,7 @@ public final class Ledger: Sendable {
             db.add(function: RecordSeals.digestFunction)
         }
         do {
-            writer = try DatabasePool(path: path, configuration: configuration)
+            writer = try readOnly ? Self.openForReading(path, configuration) : DatabasePool(path: path, configuration: configuration)
             if existed, try !writer.read(Self.isTillLedgerOrEmpty) {
                 throw LedgerError(.noLedger, "\(path) is a SQLite database but not a Till ledger: nothing was changed (give the ledger's path)")
             }
@@ -87,18 +96,75 @@ public final class Ledger: Sendable {
             if try writer.read({ db in try Schema.migrator.hasBeenSuperseded(db) }) {
                 throw LedgerError(.database, "\(path) was written by a newer version of Till: use that version (nothing was changed)")
             }
-            try Schema.migrator.migrate(writer)
-            try writer.writeWithoutTransaction { db in
-                try CardNumberGuard.install(db)
-                try RecordSeals.install(db)
+            if readOnly {
+                if try !writer.read({ db in try Schema.migrator.hasCompletedMigrations(db) }) {
+                    // Written by an older Till: brought up to date once, where it can be written.
+                    guard Self.canWrite(beside: path), access(path, W_OK) == 0 else {
+                        throw LedgerError(.database, "\(path) was written by an older Till and cannot be brought up to date here "
+                                          + "(the file cannot be written): open it once where it can be (nothing was changed)")
+                    }
+                    _ = try Ledger(path: path, allowWorldWritable: allowWorldWritable, clock: clock)
+                }
+            } else {
+                try Schema.migrator.migrate(writer)
+                try writer.writeWithoutTransaction { db in
+                    try CardNumberGuard.install(db)
+                    try RecordSeals.install(db)
+                }
             }
         } catch let error as DatabaseError {
             throw LedgerError(database: error, path: path)
         }
+        self.readOnly = readOnly
         self.path = path
         self.clock = clock
         self.waits = waits
         self.queue = WriteQueue(ledgerPath: path)
+    }
+
+    /// A read-only pool. Where SQLite cannot share the write-ahead log's index (a read-only
+    /// filesystem, or a directory this user may not write, and no `-shm` beside the file), the
+    /// file is read as immutable: nothing can be writing it there.
+    static func openForReading(_ path: String, _ configuration: Configuration) throws -> DatabasePool {
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            try pool.read { db in _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") }
+            return pool
+        } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY].contains(error.resultCode) && !canWrite(beside: path) {
+            var allowed = CharacterSet.urlPathAllowed
+            allowed.remove(charactersIn: "?#%")
+            let uri = "file:" + (path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path) + "?immutable=1"
+            return try DatabasePool(path: uri, configuration: configuration)
+        }
+    }
+
+    /// Whether the ledger's directory takes new files (a read-only filesystem or directory does not).
+    static func canWrite(beside path: String) -> Bool {
+        let directory = (path as NSString).deletingLastPathComponent
+        var info = statvfs()
+        if statvfs(directory.isEmpty ? "." : directory, &info) == 0, info.f_flag & UInt(ST_RDONLY) != 0 { return false }
+        return access(directory.isEmpty ? "." : directory, W_OK) == 0
+    }
+
+    /// SQLite's `-wal` and `-shm` files beside the ledger must be the owner's to read and write:
+    /// left behind with another mode (restored from a copy, made by another user) they keep the
+    /// ledger from opening with a message that names SQLite, not the fix.
+    static func refuseUnusableSidecars(_ path: String) throws {
+        for suffix in ["-wal", "-shm"] {
+            let sidecar = path + suffix
+            var info = stat()
+            guard lstat(sidecar, &info) == 0 else { continue }
+            let immutable = FileManager.default.isImmutable(sidecar)
+            if info.st_uid != getuid() && getuid() != 0 {
+                throw LedgerError(.database, "\(sidecar) belongs to another user, so Till cannot use the ledger: with no Till running, "
+                                  + "`chown $(id -un) \(sidecar)` (or remove it only if the ledger was closed cleanly) (nothing was changed)")
+            }
+            if info.st_mode & 0o600 != 0o600 || immutable {
+                throw LedgerError(.database, "\(sidecar) cannot be written (mode \(String(info.st_mode & 0o777, radix: 8))"
+                                  + (immutable ? ", immutable" : "") + "), so SQLite cannot open the ledger: "
+                                  + "`chmod 600 \(sidecar)`\(immutable ? " after `chattr -i \(sidecar)`" : "") (nothing was changed)")
+            }
+        }
     }
 
     /// A `scheme://…` value is a connection string for a database server, not a file: refused
@@ -297,5 +363,19 @@ extension BinaryInteger {
     func floorDiv(_ divisor: Self) -> Self {
         let q = self / divisor
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? q - 1 : q
+    }
+}
+
+extension FileManager {
+    /// Whether the file carries the filesystem's immutable flag (`chattr +i`): even its owner
+    /// and root cannot write it.
+    func isImmutable(_ path: String) -> Bool {
+        let handle = open(path, O_RDONLY | O_NONBLOCK)
+        guard handle >= 0 else { return false }
+        defer { close(handle) }
+        var flags: Int32 = 0
+        // FS_IOC_GETFLAGS and FS_IMMUTABLE_FL from <linux/fs.h>.
+        guard ioctl(handle, 0x8008_6601, &flags) == 0 else { return false }
+        return flags & 0x10 != 0
     }
 }

@@ -12,7 +12,7 @@ struct BackupCommand: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let book = try ledger.open()
+            let book = try ledger.openForReading()
             let copy = try book.backup(to: destination)
             print(copy.path)
             print("Ledger head \(copy.head.short) (what the copy holds)")

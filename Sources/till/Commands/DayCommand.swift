@@ -94,7 +94,7 @@ struct DayCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                guard let day = try ledger.open().openBusinessDay() else {
+                guard let day = try ledger.openForReading().openBusinessDay() else {
                     print("No business day is open.")
                     throw ExitCode(1)
                 }
@@ -204,7 +204,7 @@ struct DrawerCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let book = try ledger.open()
+                let book = try ledger.openForReading()
                 let s = try book.settlement(try ReportCommand.day(date, book))
                 let text = s.drawers.map { d in
                     // An open drawer's expected cash is the blind close's secret: not listed.
@@ -249,7 +249,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         try reporting {
             if report.lowercased() == "overrides" {
-                let book = try ledger.open()
+                let book = try ledger.openForReading()
                 let day = try date.map { try BusinessDate($0) } ?? (try book.openBusinessDay() ?? book.localToday())
                 let first = try from.map { try BusinessDate($0) } ?? day, last = try to.map { try BusinessDate($0) } ?? day
                 let records = try book.overrides(from: first, to: last)
@@ -260,7 +260,8 @@ struct ReportCommand: ParsableCommand {
             guard let kind = DayReport(rawValue: report.lowercased()) else {
                 throw Failure(message: "Unknown report \"\(report)\": x, z, deposit, tenders, revenue or settlement")
             }
-            let book = try ledger.open()
+            // Only the X report signs someone in (an audited write); the rest only read.
+            let book = try kind == .x ? ledger.open() : ledger.openForReading()
             let s = try book.settlement(try Self.day(date, book))
             let width = min(max(width, 32), 132)
             switch kind {

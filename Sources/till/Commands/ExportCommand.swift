@@ -23,7 +23,7 @@ struct ExportCommand: ParsableCommand {
         func run() throws {
             try reporting {
                 let day = try BusinessDate(date)
-                let book = try ledger.open()
+                let book = try ledger.openForReading()
                 try OutputFile.write(to: output) { write in
                     let rows = try book.exportPostings(date: day, head: Self.tellHead, to: write)
                     if output != nil { print("Wrote \(rows) postings of \(day) to \(output!).") }
@@ -45,7 +45,7 @@ struct ExportCommand: ParsableCommand {
             try reporting {
                 guard format == "hledger" else { throw Failure(message: "Unknown journal format \(format): use hledger") }
                 let first = try from.map { try BusinessDate($0) }, last = try to.map { try BusinessDate($0) }
-                let book = try ledger.open()
+                let book = try ledger.openForReading()
                 try OutputFile.write(to: output) { write in
                     let count = try book.exportJournal(from: first, to: last, head: Postings.tellHead, write: write)
                     if output != nil { print("Wrote \(count) transactions to \(output!).") }

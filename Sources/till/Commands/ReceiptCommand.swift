@@ -24,7 +24,8 @@ struct ReceiptCommand: ParsableCommand {
                 throw Failure(message: "A receipt number is a whole number, e.g. 1042")
             }
             let receipt = ReceiptNumber(value)
-            let book = try ledger.open()
+            // Showing a receipt only reads; printing it logs the print.
+            let book = try print ? ledger.open() : ledger.openForReading()
             var operatorID: Int64?
             if print {
                 guard let login else { throw Failure(message: "--print needs --operator: a reprint is logged with who made it") }

@@ -223,7 +223,7 @@ struct AccountCommand: ParsableCommand {
         @Argument(help: "The account number.") var account: String
         func run() throws {
             try reporting {
-                let changes = try ledger.open().accountChanges(try AccountNumber(account))
+                let changes = try ledger.openForReading().accountChanges(try AccountNumber(account))
                 for c in changes { print("\(c.at)  \(c.by)  \(c.field): \"\(c.oldValue)\" → \"\(c.newValue)\"") }
                 if changes.isEmpty { print("No changes to \(account).") }
             }
@@ -250,7 +250,7 @@ struct RequestsCommand: ParsableCommand {
                     guard let s = ServiceRequestStatus(rawValue: text) else { throw Failure(message: "Status is open, scheduled, done or cancelled") }
                     return s
                 }
-                let list = try ledger.open().serviceRequests(status: status, type: try type.map { try ServiceRequestType.named($0) },
+                let list = try ledger.openForReading().serviceRequests(status: status, type: try type.map { try ServiceRequestType.named($0) },
                                                              account: try account.map { try AccountNumber($0) })
                 print(ServiceReports.requestsText(list, history: history).joined(separator: "\n"))
             }
@@ -367,7 +367,7 @@ struct DelinquencyCommand: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let book = try ledger.open()
+            let book = try ledger.openForReading()
             let asOf = try date.map { try BusinessDate($0) } ?? (try book.openBusinessDay() ?? book.localToday())
             let list = shutoff ? try book.shutoffCandidates(on: asOf)
                                : try book.delinquency(asOf: asOf, minimumDays: minDays, minimumPastDue: try money(minAmount) ?? Money(cents: 1),

@@ -16,7 +16,7 @@ struct SettingsCommand: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let book = try ledger.open()
+            let book = try value == nil ? ledger.openForReading() : ledger.open()
             guard let key else {
                 for (setting, current) in try book.settings() { print("\(setting.rawValue) = \(current)") }
                 return

@@ -9,7 +9,7 @@ struct SummaryCommand: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let book = try ledger.open()
+            let book = try ledger.openForReading()
             let summary = try book.summary()
             print(SummaryText.render(summary, path: book.path))
         }

@@ -26,7 +26,7 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let book = try ledger.open()
+            let book = try ledger.openForReading()
             let clock = ContinuousClock()
             let start = clock.now
             let report = try book.verify(thorough: thorough)

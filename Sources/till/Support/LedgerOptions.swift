@@ -17,6 +17,12 @@ struct LedgerOptions: ParsableArguments {
     func open(create: Bool = false) throws -> Ledger {
         try Ledger(path: resolvedPath, create: create, allowWorldWritable: allowWorldWritable)
     }
+
+    /// For a command that only reads: no write lock, no migration; a read-only file or
+    /// filesystem is fine.
+    func openForReading() throws -> Ledger {
+        try Ledger(path: resolvedPath, readOnly: true, allowWorldWritable: allowWorldWritable)
+    }
 }
 
 /// `--operator ID`; the PIN comes from $TILL_PIN or, when unset, the first line of standard input.
