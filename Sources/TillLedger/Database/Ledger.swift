@@ -113,6 +113,11 @@ public final class Ledger: Sendable {
                 }
             }
         } catch let error as DatabaseError {
+            if !readOnly, [.SQLITE_CANTOPEN, .SQLITE_READONLY].contains(error.resultCode), !Self.canWrite(beside: path) {
+                throw LedgerError(.database, "The ledger at \(path) cannot be written here (a read-only filesystem, or a directory "
+                                  + "this user cannot write): commands that only read (verify, summary, reports, exports, backup) "
+                                  + "work; nothing was changed")
+            }
             throw LedgerError(database: error, path: path)
         }
         self.readOnly = readOnly
