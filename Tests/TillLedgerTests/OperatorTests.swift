@@ -62,6 +62,28 @@ struct OperatorTests {
         #expect(events.filter { $0 == "signin.wrong-pin" }.count == 5)
         #expect(events.contains("operator.locked"))
         #expect(events.last == "signin.refused-locked")
+        // A clock set a day ahead does not lift the lock: it is measured on the boot clock.
+        f.clock.jump(86_400)
+        let stillLocked = #expect(throws: LedgerError.self) { try f.ledger.authenticate(login, pin: "1111", terminal: "T1") }
+        #expect(stillLocked?.message == "Operator cashier is locked for 15 more minutes (too many wrong PINs); "
+                + "a supervisor can unlock it now (`till operator unlock cashier`)")
+        // Only a supervisor lifts it, and it is audited.
+        #expect(throws: LedgerError.self) { try f.ledger.unlockOperator(login, by: f.cashier.id, terminal: "T1") }
+        try f.ledger.unlockOperator(login, by: f.supervisor.id, terminal: "T1")
+        #expect(try f.ledger.authenticate(login, pin: "1111", terminal: "T1") == f.cashier)
+        let unlocked = try f.ledger.writer.read { db in try String.fetchOne(db, sql: "SELECT detail FROM audit_events WHERE event = 'operator.unlocked'") }
+        #expect(unlocked == "cashier")
+    }
+
+    @Test func aLockEndsAfterItsMinutesOnTheBootClock() throws {
+        let f = try CounterFixture()
+        try f.ledger.setSetting(.pinLockMinutes, "0", by: f.supervisor.id)
+        let login = try OperatorLogin("cashier")
+        for _ in 1...5 { _ = try? f.ledger.authenticate(login, pin: "0000", terminal: "T1") }
+        #expect(try f.ledger.authenticate(login, pin: "1111", terminal: "T1") == f.cashier)
+        // A lock from another boot of the machine holds until a supervisor lifts it.
+        #expect(Lockout.remaining("boot 00000000-0000-0000-0000-000000000000 1", now: "") == Int.max)
+        #expect(Lockout.remaining(Lockout.lock(minutes: 2), now: "").map { $0 > 60 && $0 <= 120 } == true)
     }
 
     @Test func unknownOperatorsAreRefused() throws {

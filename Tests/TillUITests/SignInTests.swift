@@ -41,7 +41,7 @@ struct SignInTests {
         #expect(f.text.contains("Wrong PIN. Operator cashier is now locked for 15 minutes"))
         f.clearLogin()
         f.signIn("cashier", "1111")
-        #expect(f.text.contains("Operator cashier is locked until"))
+        #expect(f.text.contains("Operator cashier is locked for 15 more minutes"))
         #expect(f.text.contains("Sign in"))
     }
 

@@ -22,6 +22,8 @@ public final class Ledger: Sendable {
 
     /// Whether this ledger was opened to read only (`Ledger(path:readOnly:)`).
     public let readOnly: Bool
+    /// The PIN pepper (`PINPepper`), nil where its file is missing.
+    let pepper: Data?
 
     /// Opens (creating when `create` is true) the ledger at `path` and brings its schema up to date.
     /// `readOnly` opens it for a command that only reads: no migration, no write lock, no
@@ -120,6 +122,14 @@ public final class Ledger: Sendable {
             }
             throw LedgerError(database: error, path: path)
         }
+        // The PIN pepper: made with the ledger, or for a ledger from before while no PIN uses one.
+        let pepperPath = PINPepper.path(forLedger: path)
+        var pepper = try PINPepper.load(pepperPath)
+        if pepper == nil, !readOnly,
+           try writer.read({ db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM operators WHERE pin_peppered = 1)") }) == false {
+            pepper = try PINPepper.create(pepperPath)
+        }
+        self.pepper = pepper
         self.readOnly = readOnly
         self.path = path
         self.clock = clock

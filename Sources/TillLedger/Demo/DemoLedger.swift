@@ -68,7 +68,9 @@ extension Ledger {
         }
 
         progress("operators")
-        let hashes = try demoOperators.map { try PINHash.make(pin: $0.pin) }
+        let pepperPath = PINPepper.path(forLedger: path)
+        let pepper = try PINPepper.load(pepperPath) ?? PINPepper.create(pepperPath)
+        let hashes = try demoOperators.map { try PINHash.make(pin: $0.pin, pepper: pepper) }
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144")
