@@ -213,9 +213,10 @@ struct BatchCLITests {
 /// run again finishes what is missing — the backup above all — and a failed backup is exit 1.
 @Suite("A day close that did not finish", .serialized)
 struct ResumableDayCloseTests {
-    static func demo() throws -> (db: String, directory: URL) {
+    /// A 40-account demo ledger with 2026-11-20 open, in a directory of its own.
+    static func demo(named name: String = "close.sqlite") throws -> (db: String, directory: URL) {
         let directory = try TillProcess.temporaryDirectory()
-        let db = directory.appendingPathComponent("close.sqlite").path
+        let db = directory.appendingPathComponent(name).path
         let demo = try TillProcess.till(["demo", "--db", db, "--accounts", "40", "--today", "2026-11-20"])
         #expect(demo.status == 0, "\(demo.stderr)")
         return (db, directory)

@@ -13,13 +13,7 @@ struct ReadOnlyReaderTests {
         ["settings"], ["receipt", "1"], ["delinquency"],
     ]
 
-    static func demo() throws -> (db: String, directory: URL) {
-        let directory = try TillProcess.temporaryDirectory()
-        let db = directory.appendingPathComponent("read.sqlite").path
-        let demo = try TillProcess.till(["demo", "--db", db, "--accounts", "40", "--today", "2026-11-20"])
-        #expect(demo.status == 0, "\(demo.stderr)")
-        return (db, directory)
-    }
+    static func demo() throws -> (db: String, directory: URL) { try ResumableDayCloseTests.demo(named: "read.sqlite") }
 
     /// Another terminal holds the write lock for the whole run: every reader answers, fast.
     @Test func everyReaderRunsWhileAWriterHoldsTheLock() throws {
