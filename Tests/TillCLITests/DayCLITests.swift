@@ -97,6 +97,10 @@ struct DayCLITests {
         #expect(logged.contains("anchor business day 2026-11-20 closed ledger head \(head)"), "\(logged)")
         let anchored = try Self.ok(["verify", "--anchors", directory.appendingPathComponent("reports").path, "--anchor", String(head)] + d)
         #expect(anchored.contains("ok    anchor \(head) (2026-11-20-head.txt) is in the ledger") && anchored.hasSuffix("ledger is sound\n"))
+        // Reprinted from the command line, the Z reports and the settlement carry their heads.
+        #expect(try Self.ok(["report", "settlement", "--date", "2026-11-20"] + d).contains("Ledger head as the day closed \(head)"))
+        let zReports = try Self.ok(["report", "z", "--date", "2026-11-20"] + d)
+        #expect(zReports.components(separatedBy: "Ledger head ").count == 3, "\(zReports)")
         let unknown = try TillProcess.till(["verify", "--anchor", "0123456789abcdef"] + d)
         #expect(unknown.status == 1 && unknown.stderr.contains("the head 0123456789abcdef is not in this ledger"), "\(unknown.stderr)")
         // The books as they closed are copied aside, and the copy is sound.

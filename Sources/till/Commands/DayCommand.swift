@@ -285,8 +285,11 @@ struct ReportCommand: ParsableCommand {
                 if let drawer, drawers.isEmpty {
                     throw Failure(message: "No \(kind == .z ? "closed " : "")drawer #\(drawer) on \(s.date)")
                 }
-                let text = drawers.flatMap { d in
-                    (kind == .x ? ReportText.x(d, s.expectations[d.id]!, width: width) : ReportText.z(d, s.expectations[d.id]!, width: width)) + [""]
+                // A Z report reprinted here carries the head its close committed with, as the printed one does.
+                let text = try drawers.flatMap { d in
+                    (kind == .x ? ReportText.x(d, s.expectations[d.id]!, width: width)
+                        : ReportText.z(d, s.expectations[d.id]!, width: width)
+                            + (try book.headOfDrawerClose(session: d.id)).map { ["Ledger head \($0.short)"] }.orEmpty) + [""]
                 }
                 print(format.render(text: text.isEmpty ? ["No \(kind == .z ? "closed " : "")drawers on \(s.date)."] : text,
                                     csv: ReportCSV.drawers(drawers, expectations: s.expectations)), terminator: "")
@@ -294,7 +297,8 @@ struct ReportCommand: ParsableCommand {
             case .tenders: print(format.render(text: ReportText.tenders(s, width: width), csv: ReportCSV.tenders(s)), terminator: "")
             case .revenue: print(format.render(text: ReportText.revenue(s, width: width), csv: ReportCSV.revenue(s)), terminator: "")
             case .settlement:
-                print(format.render(text: ReportText.settlement(s, width: width), csv: ReportCSV.drawers(s)), terminator: "")
+                let head = (s.closed?.head).map { ["", "Ledger head as the day closed \($0.short)"] }.orEmpty
+                print(format.render(text: ReportText.settlement(s, width: width) + head, csv: ReportCSV.drawers(s)), terminator: "")
             }
         }
     }
@@ -336,4 +340,9 @@ enum Approver {
         let pin = try PINInput.read(environment: "TILL_APPROVER_PIN", prompt: "PIN for \(login): ")
         return try book.authenticate(try OperatorLogin(login), pin: pin, terminal: Terminal.id).id
     }
+}
+
+extension Optional where Wrapped == [String] {
+    /// The lines, or none.
+    var orEmpty: [String] { self ?? [] }
 }
