@@ -91,7 +91,10 @@ struct SealedRecordsTests {
             try f.ledger.setSetting(.csrLateFeeReversalCents, "1500", by: f.supervisor.id)
         }
         #expect(error?.code == .tampered)
-        #expect(try f.ledger.setting(.csrLateFeeReversalCents) == "100000")
+        // Nor is the changed value acted on: the CSR's limit stays the default until a
+        // supervisor looks.
+        #expect(try f.ledger.setting(.csrLateFeeReversalCents) == "2500")
+        #expect(try f.ledger.typedSettings() == TypedSettings([:]))
         // A forged operator cannot even fail a sign-in: its row is not Till's.
         try f.tamper("UPDATE operators SET role = 'supervisor' WHERE login = 'cashier'")
         #expect(throws: LedgerError.self) { try f.ledger.authenticate(try OperatorLogin("cashier"), pin: "0000", terminal: "T1") }

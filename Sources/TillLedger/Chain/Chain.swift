@@ -50,9 +50,11 @@ enum Chain {
         try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM transactions") ?? 0
     }
 
-    /// Seals the transactions after `after` (what this write added), chained to the newest seal.
+    /// Seals the transactions after `after` (what this write added), chained to the newest seal:
+    /// in one pass over them with their postings and tenders (three range reads, however many a
+    /// payment file's slice wrote), as verify walks them.
     static func seal(_ db: Database, after: Int64) throws {
-        try seal(try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM transactions WHERE id > ? ORDER BY id"), arguments: [after]), db)
+        try LedgerWalk.seal(db, after: after)
     }
 
     /// Seals every transaction without a seal, in id order: a migration, a bulk load, the

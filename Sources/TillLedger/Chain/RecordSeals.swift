@@ -104,6 +104,14 @@ enum RecordSeals {
         return "\(digestFunctionName)('\(table.table)', \(values.joined(separator: ", ")))"
     }
 
+    /// SQL that is true when the row `alias` of a sealed table is what its newest seal says.
+    static func isSealedSQL(_ table: Versioned, row alias: String) -> String {
+        "\(digestSQL(table, row: alias + ".")) IS (SELECT digest FROM main.record_seals WHERE tbl = '\(table.table)' "
+            + "AND row_key = CAST(\(alias).\(table.key) AS TEXT) ORDER BY seq DESC LIMIT 1)"
+    }
+
+    static func versioned(_ name: String) -> Versioned { versioned.first { $0.table == name }! }
+
     // MARK: - The writing connection
 
     /// The temporary table of rows written in this transaction, and the triggers that fill it
@@ -124,8 +132,7 @@ enum RecordSeals {
             // A row Till did not write this transaction must still be what its newest seal says.
             let tampered = """
                 NOT EXISTS (SELECT 1 FROM temp.till_pending_records WHERE tbl = '\(name)' AND row_key = CAST(OLD.\(table.key) AS TEXT))
-                AND \(digestSQL(table, row: "OLD.")) IS NOT (SELECT digest FROM main.record_seals
-                    WHERE tbl = '\(name)' AND row_key = CAST(OLD.\(table.key) AS TEXT) ORDER BY seq DESC LIMIT 1)
+                AND NOT (\(isSealedSQL(table, row: "OLD")))
                 """
             let message = "\(refusal) a row of \(name) was changed outside Till since Till sealed it, so Till will not build on it: "
                 + "nothing was saved. A supervisor runs `till verify` (docs/RELIABILITY.md)"

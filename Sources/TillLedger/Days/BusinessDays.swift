@@ -97,11 +97,9 @@ extension Ledger {
     /// The open day, proved to be as Till sealed it: a closed day reopened with `sqlite3` is
     /// refused here, so nothing posts into it.
     static func openDay(_ db: Database) throws -> BusinessDate? {
-        let table = RecordSeals.versioned.first { $0.table == "business_days" }!
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT date, \(RecordSeals.digestSQL(table, row: "")) IS (SELECT digest FROM record_seals
-                WHERE tbl = 'business_days' AND row_key = date ORDER BY seq DESC LIMIT 1)
-            FROM business_days WHERE closed_at IS NULL
+            SELECT date, \(RecordSeals.isSealedSQL(RecordSeals.versioned("business_days"), row: "b"))
+            FROM business_days b WHERE closed_at IS NULL
             """)) else { return nil }
         let date: String = row[0]
         guard row[1] as Bool else {

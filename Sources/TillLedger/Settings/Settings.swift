@@ -124,6 +124,12 @@ public enum SettingKey: String, CaseIterable, Sendable {
 }
 
 extension Ledger {
+    /// The stored settings that are as Till sealed them: a value changed with `sqlite3` (a CSR's
+    /// limit raised, say) is not acted on — the default stands — and `till verify` names it.
+    static let sealedSettingsSQL = """
+        SELECT key, value FROM settings s WHERE \(RecordSeals.isSealedSQL(RecordSeals.versioned("settings"), row: "s"))
+        """
+
     /// Every setting with its value (the default where the ledger has none stored).
     public func settings() throws -> [(SettingKey, String)] {
         try read { db in try SettingKey.allCases.map { ($0, try Self.setting($0, db)) } }
@@ -147,7 +153,8 @@ extension Ledger {
     }
 
     static func setting(_ key: SettingKey, _ db: Database) throws -> String {
-        if let value = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = ?"), arguments: [key.rawValue]) {
+        if let value = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM (\(sealedSettingsSQL)) WHERE key = ?"),
+                                           arguments: [key.rawValue]) {
             return value
         }
         return SettingKey.defaults.first { $0.0 == key }?.1 ?? ""

@@ -44,7 +44,7 @@ public struct TypedSettings: Sendable, Equatable {
 
     static func read(_ db: Database) throws -> TypedSettings {
         var raw: [SettingKey: String] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT key, value FROM settings")) {
+        for row in try Row.fetchAll(db.cachedStatement(sql: Ledger.sealedSettingsSQL)) {
             if let key = SettingKey(rawValue: row[0]) { raw[key] = row[1] }
         }
         return TypedSettings(raw)

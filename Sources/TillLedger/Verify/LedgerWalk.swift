@@ -54,7 +54,7 @@ struct LedgerWalk {
         let contentRange = sealingAfter == nil ? "" : " WHERE transaction_id > ?"
         let arguments: StatementArguments? = sealingAfter.map { [$0] }
         let seals = try sealingAfter == nil ? RawCursor(db, "SELECT transaction_id, hash FROM transaction_hashes ORDER BY seq") : nil
-        let insert = try sealingAfter == nil ? nil : db.makeStatement(sql: "INSERT INTO transaction_hashes(transaction_id, hash) VALUES (?, ?)")
+        let insert = try sealingAfter == nil ? nil : db.cachedStatement(sql: "INSERT INTO transaction_hashes(transaction_id, hash) VALUES (?, ?)")
         let transactions = try RawCursor(db, "SELECT \(Chain.transactionColumns) FROM transactions\(transactionRange) ORDER BY id", arguments: arguments)
         let postings = try RawCursor(db, """
             SELECT transaction_id, \(Chain.postingColumns) FROM postings\(contentRange)
