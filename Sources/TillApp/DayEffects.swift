@@ -70,6 +70,15 @@ extension Runtime {
             } catch {
                 return [.notice(AppState.Message("\(error)", .error))]
             }
+        case .cancelDay(let reason):
+            do {
+                guard let day = try ledger.openBusinessDay() else { return [.notice(AppState.Message("No business day is open", .warning))] }
+                try ledger.cancelBusinessDay(day, by: op.id, terminal: terminal, reason: reason)
+                return [.notice(AppState.Message("Business day \(day) is cancelled; it may be opened again when it comes")),
+                        .settlementLoaded(try settleView())] + run(.refreshStatus)
+            } catch {
+                return [.notice(AppState.Message("\(error)", .error))]
+            }
         case .closeDay(let bag):
             do {
                 // A signing key that cannot be used refuses the close before anything is written.

@@ -103,7 +103,7 @@ public final class Runtime {
                 return [.notice(AppState.Message("Note not added: \(error)", .error))]
             }
             return [account(number, Event.accountRefreshed), .notice(AppState.Message("Note added to \(number)"))]
-        case .loadDrawer, .openDrawer, .drop, .noSale, .previewClose, .closeDrawer, .loadSettlement, .openDay, .closeDay,
+        case .loadDrawer, .openDrawer, .drop, .noSale, .previewClose, .closeDrawer, .loadSettlement, .openDay, .closeDay, .cancelDay,
              .printSettlement:
             return runDay(effect)
         case .loadService, .service, .checkBatchLine, .postBatch:

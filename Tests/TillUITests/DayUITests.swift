@@ -88,6 +88,32 @@ struct DayUITests {
         #expect(try f.ledger.verify().isSound)
     }
 
+    /// The demo's day is open with nothing in it: a lead may not cancel it, a supervisor may,
+    /// with a reason, after a question.
+    @Test func aSupervisorCancelsADayOpenedByMistake() throws {
+        let lead = try UIFixture()
+        lead.signIn("lead", "3333")
+        lead.press(.function(8))
+        lead.type("x")
+        #expect(lead.text.contains("Only a supervisor cancels a business day"))
+        let boss = try UIFixture(ledger: lead.ledger)
+        boss.signIn("super", "9999")
+        boss.press(.function(8))
+        boss.type("x")
+        #expect(boss.text.contains("Why: "))
+        boss.press(.enter)
+        #expect(boss.text.contains("Type why the day is cancelled"))
+        boss.type("clock was fast")
+        boss.press(.enter)
+        #expect(boss.text.contains("Cancel business day 2026-11-20 (clock was fast)?"))
+        boss.type("y")
+        #expect(boss.text.contains("Business day 2026-11-20 is cancelled"))
+        #expect(try boss.ledger.openBusinessDay() == nil)
+        let audited = try boss.ledger.writer.read { db in try String.fetchOne(db, sql: "SELECT detail FROM audit_events WHERE event = 'day.cancelled'") }
+        #expect(audited == "2026-11-20: clock was fast")
+        #expect(try boss.ledger.verify().isSound)
+    }
+
     @Test func aFloatThatDiffersNeedsAReasonAndTheCloseWaitsForEveryDrawer() throws {
         let f = try UIFixture()
         f.signIn("lead", "3333")

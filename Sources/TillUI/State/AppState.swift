@@ -23,6 +23,7 @@ public struct AppState: Equatable, Sendable {
         public enum Outcome: Equatable, Sendable {
             case quit, clearSignIn, discardCommand, discardPayment, discardNote, discardEntry, discardDrawerForm, discardBatch
             case closeDay(bag: String)
+            case cancelDay(reason: String)
             case acceptLineAmount(line: Int, amount: Money)
             case acceptTenderOverage(kind: TenderKind, amount: Money)
         }
@@ -89,6 +90,8 @@ public struct AppState: Equatable, Sendable {
     /// The settle pane: the day's settlement, and the deposit bag number being typed.
     public var settle: SettleView?
     public var depositBag: String?
+    /// Why the open day is being cancelled, while it is typed.
+    public var cancelReason: String?
     public var settleScroll = 0
     /// The service pane: an account action being entered, a mail batch being keyed, and the
     /// open account's work orders and address history.

@@ -272,7 +272,39 @@ func settleKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
         }
         return []
     }
+    if let reason = state.cancelReason {
+        switch key {
+        case .character(let c):
+            var text = reason
+            Typing.type(c, into: &text, limit: 200, field: "the reason", &state)
+            state.cancelReason = text
+        case .backspace: state.cancelReason = String(reason.dropLast())
+        case .escape: state.cancelReason = nil
+        case .enter:
+            let text = reason.trimmingSpacesAndTabs()
+            guard !text.isEmpty else {
+                state.message = AppState.Message("Type why the day is cancelled, then Enter", .warning)
+                return []
+            }
+            state.confirmation = .init(question: "Cancel business day \(state.settle?.date.map { "\($0)" } ?? "") (\(text))? It may open again when it comes. (y/n)",
+                                       outcome: .cancelDay(reason: text))
+        default: return nil
+        }
+        return []
+    }
     let action = KeyMap.action(for: key, in: KeyMap.pane(.settle))
+    if action == .cancelDay {
+        guard state.session?.role == .supervisor else {
+            state.message = AppState.Message("Only a supervisor cancels a business day: ask one to sign in here", .warning)
+            return []
+        }
+        guard let settle = state.settle, settle.dayOpen else {
+            state.message = AppState.Message("No business day is open", .warning)
+            return []
+        }
+        state.cancelReason = ""
+        return []
+    }
     // Authority first, before anything is asked: only a lead or supervisor opens or closes the day.
     if action == .openDay || action == .closeDay, let role = state.session?.role, role < .lead {
         state.message = AppState.Message("Only a lead or supervisor \(action == .openDay ? "opens" : "closes") the business day: "

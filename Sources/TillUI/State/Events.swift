@@ -62,6 +62,7 @@ public enum Effect: Equatable, Sendable {
     case loadSettlement
     case openDay
     case closeDay(bag: String)
+    case cancelDay(reason: String)
     case printSettlement
     case loadService(account: String)
     case loadReports

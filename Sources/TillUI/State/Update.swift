@@ -309,6 +309,9 @@ private func answer(_ key: Key, _ confirmation: AppState.Confirmation, _ state: 
         case .closeDay(let bag):
             state.depositBag = nil
             return [.closeDay(bag: bag)]
+        case .cancelDay(let reason):
+            state.cancelReason = nil
+            return [.cancelDay(reason: reason)]
         case .acceptLineAmount(let line, let amount):
             setLineAmount(line, amount, &state)
         case .acceptTenderOverage(let kind, let amount):
