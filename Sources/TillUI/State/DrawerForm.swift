@@ -250,47 +250,47 @@ private func submission(_ form: DrawerForm) -> DrawerCloseSubmission {
                           approverPIN: form.needsApproval ? form.approverPIN : nil)
 }
 
+/// One line typed at the foot of a pane (a bag number, a reason): characters type through the
+/// one typing path, Backspace takes one back, Esc drops the line, Enter asks the question
+/// `confirm` makes of the trimmed text (or says what to type).
+func lineEntryKey(_ key: Key, _ entry: WritableKeyPath<AppState, String?>, limit: Int, field: String, whenEmpty: String,
+                  _ state: inout AppState, confirm: (String) -> AppState.Confirmation) -> [Effect]? {
+    let current = state[keyPath: entry] ?? ""
+    switch key {
+    case .character(let c):
+        var text = current
+        Typing.type(c, into: &text, limit: limit, field: field, &state)
+        state[keyPath: entry] = text
+    case .backspace: state[keyPath: entry] = String(current.dropLast())
+    case .escape: state[keyPath: entry] = nil
+    case .enter:
+        let text = current.trimmingSpacesAndTabs()
+        guard !text.isEmpty else {
+            state.message = AppState.Message(whenEmpty, .warning)
+            return []
+        }
+        state.confirmation = confirm(text)
+    default: return nil
+    }
+    return []
+}
+
 /// Keys of the settle pane.
 func settleKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
-    if let bag = state.depositBag {
-        switch key {
-        case .character(let c):
-            var text = bag
-            Typing.type(c, into: &text, limit: 20, field: "the deposit bag number", &state)
-            state.depositBag = text
-        case .backspace: state.depositBag = String(bag.dropLast())
-        case .escape: state.depositBag = nil
-        case .enter:
-            let text = bag.trimmingSpacesAndTabs()
-            guard !text.isEmpty else {
-                state.message = AppState.Message("Type the deposit bag number, then Enter", .warning)
-                return []
-            }
-            state.confirmation = .init(question: "Close business day \(state.settle?.date.map { "\($0)" } ?? "") with deposit bag \(text)? Nothing posts to it after. (y/n)",
-                                       outcome: .closeDay(bag: text))
-        default: return nil
+    let date = state.settle?.date.map { "\($0)" } ?? ""
+    if state.depositBag != nil {
+        return lineEntryKey(key, \.depositBag, limit: 20, field: "the deposit bag number",
+                            whenEmpty: "Type the deposit bag number, then Enter", &state) { bag in
+            .init(question: "Close business day \(date) with deposit bag \(bag)? Nothing posts to it after. (y/n)",
+                  outcome: .closeDay(bag: bag))
         }
-        return []
     }
-    if let reason = state.cancelReason {
-        switch key {
-        case .character(let c):
-            var text = reason
-            Typing.type(c, into: &text, limit: 200, field: "the reason", &state)
-            state.cancelReason = text
-        case .backspace: state.cancelReason = String(reason.dropLast())
-        case .escape: state.cancelReason = nil
-        case .enter:
-            let text = reason.trimmingSpacesAndTabs()
-            guard !text.isEmpty else {
-                state.message = AppState.Message("Type why the day is cancelled, then Enter", .warning)
-                return []
-            }
-            state.confirmation = .init(question: "Cancel business day \(state.settle?.date.map { "\($0)" } ?? "") (\(text))? It may open again when it comes. (y/n)",
-                                       outcome: .cancelDay(reason: text))
-        default: return nil
+    if state.cancelReason != nil {
+        return lineEntryKey(key, \.cancelReason, limit: 200, field: "the reason",
+                            whenEmpty: "Type why the day is cancelled, then Enter", &state) { reason in
+            .init(question: "Cancel business day \(date) (\(reason))? It may open again when it comes. (y/n)",
+                  outcome: .cancelDay(reason: reason))
         }
-        return []
     }
     let action = KeyMap.action(for: key, in: KeyMap.pane(.settle))
     if action == .cancelDay {
