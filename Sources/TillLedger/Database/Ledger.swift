@@ -20,8 +20,6 @@ public final class Ledger: Sendable {
     /// The log's size when this process last checkpointed it for its size.
     private let walCheckpointed = Mutex<UInt64>(0)
 
-    /// Whether this ledger was opened to read only (`Ledger(path:readOnly:)`).
-    public let readOnly: Bool
     /// The PIN pepper (`PINPepper`), nil where its file is missing.
     let pepper: Data?
 
@@ -130,7 +128,6 @@ public final class Ledger: Sendable {
             pepper = try PINPepper.create(pepperPath)
         }
         self.pepper = pepper
-        self.readOnly = readOnly
         self.path = path
         self.clock = clock
         self.waits = waits

@@ -154,7 +154,7 @@ extension Ledger {
     public func closeBusinessDay(by operatorID: Int64, terminal: String, bag: String) throws -> Settlement {
         let bag = bag.trimmingSpacesAndTabs()
         guard !bag.isEmpty, bag.count <= 20 else { throw LedgerError(.invalid, "Give the deposit bag number (up to 20 characters)") }
-        var closed = try writeImmediate { db in
+        var settlement = try writeImmediate { db in
             guard let day = try Self.openDay(db) else { throw LedgerError(.dayNotOpen, "No business day is open") }
             guard let op = try Self.fetchOperator(db, id: operatorID), op.role >= .lead else {
                 throw LedgerError(.notAuthorized, "Only a lead or supervisor closes the business day")
@@ -201,11 +201,11 @@ extension Ledger {
             return final
         }
         // The head as the day closed, read once its write committed: it covers the whole day.
-        if let head = try headOfDayClose(closed.date) {
-            closed.closed?.head = head
-            SystemLog.anchor("business day \(closed.date) closed", head: head, ledger: path)
+        if let head = try headOfDayClose(settlement.date) {
+            settlement.closed?.head = head
+            SystemLog.anchor("business day \(settlement.date) closed", head: head, ledger: path)
         }
-        return closed
+        return settlement
     }
 
     /// `secondHalf` gives the day's second half (`DayScan.SecondHalf`) when it was read on another

@@ -41,7 +41,9 @@ struct PaneCanvas {
     mutating func bottomLine(_ offset: Int, _ text: String, _ role: Role = .normal) {
         guard offset < height else { return }
         let rowY = y + height - 1 - offset
-        if role == .input { grid.fill(x: x, y: rowY, width: width, role: role) }
+        // The row is cleared first: a footer that wraps onto more rows than the pane reserved
+        // must not leave the ends of the lines beneath it showing.
+        grid.fill(x: x, y: rowY, width: width, role: role == .input ? .input : .normal)
         grid.put(DisplayWidth.truncate(text, to: width), x: x, y: rowY, role: role, limit: width)
     }
 

@@ -289,7 +289,7 @@ struct ReportCommand: ParsableCommand {
                 let text = try drawers.flatMap { d in
                     (kind == .x ? ReportText.x(d, s.expectations[d.id]!, width: width)
                         : ReportText.z(d, s.expectations[d.id]!, width: width)
-                            + (try book.headOfDrawerClose(session: d.id)).map { ["Ledger head \($0.short)"] }.orEmpty) + [""]
+                            + ((try book.headOfDrawerClose(session: d.id)).map { ["Ledger head \($0.short)"] } ?? [])) + [""]
                 }
                 print(format.render(text: text.isEmpty ? ["No \(kind == .z ? "closed " : "")drawers on \(s.date)."] : text,
                                     csv: ReportCSV.drawers(drawers, expectations: s.expectations)), terminator: "")
@@ -297,7 +297,7 @@ struct ReportCommand: ParsableCommand {
             case .tenders: print(format.render(text: ReportText.tenders(s, width: width), csv: ReportCSV.tenders(s)), terminator: "")
             case .revenue: print(format.render(text: ReportText.revenue(s, width: width), csv: ReportCSV.revenue(s)), terminator: "")
             case .settlement:
-                let head = (s.closed?.head).map { ["", "Ledger head as the day closed \($0.short)"] }.orEmpty
+                let head = (s.closed?.head).map { ["", "Ledger head as the day closed \($0.short)"] } ?? []
                 print(format.render(text: ReportText.settlement(s, width: width) + head, csv: ReportCSV.drawers(s)), terminator: "")
             }
         }
@@ -340,9 +340,4 @@ enum Approver {
         let pin = try PINInput.read(environment: "TILL_APPROVER_PIN", prompt: "PIN for \(login): ")
         return try book.authenticate(try OperatorLogin(login), pin: pin, terminal: Terminal.id).id
     }
-}
-
-extension Optional where Wrapped == [String] {
-    /// The lines, or none.
-    var orEmpty: [String] { self ?? [] }
 }
