@@ -126,6 +126,51 @@ struct ImportHardeningTests {
         #expect(try f.ledger.verify().isSound)
     }
 
+    @Test func linesPostInTheLedgersAccountOrderEachStillItsOwnFileLine() throws {
+        let f = try CounterFixture()
+        // The file lists 100003 before 100001; an account's own lines keep the file's order.
+        let file = Self.header + "100003,3.00,ach,O-1\n100001,1.00,card,O-2\n100003,4.00,ach,O-3\n100001,2.00,ach,O-4\n"
+        let result = try f.ledger.importPayments(csv: Array(file.utf8), fileName: "o.csv", actor: boss(f))
+        #expect(result.posted.map(\.line) == [3, 5, 2, 4])
+        let rows = try f.ledger.writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT l.line, l.reference, t.receipt_number, a.number, -p.amount_cents AS cents
+                FROM batch_lines l JOIN transactions t ON t.id = l.transaction_id
+                JOIN postings p ON p.transaction_id = t.id AND p.book = 'AR' JOIN accounts a ON a.id = p.account_id
+                WHERE l.batch_id = ? ORDER BY t.receipt_number
+                """, arguments: [result.batchID]).map { "\($0[0] as Int) \($0[1] as String) \($0[3] as String) \($0[4] as Int64)" }
+        }
+        // Each file line is the payment it says, whatever order the receipts were numbered in.
+        #expect(rows == ["3 O-2 100001 100", "5 O-4 100001 200", "2 O-1 100003 300", "4 O-3 100003 400"])
+        #expect(try f.balance("100001") == Money(dollars: 87))
+        #expect(try f.ledger.verify().isSound)
+    }
+
+    @Test func aLineThatTurnsBadHalfWaySaysWhereTheImportStandsAndTheSameFileFinishesIt() throws {
+        let f = try CounterFixture()
+        let lines = (1...6).map { "100001,1.0\($0),ach,H-\($0)" } + ["100003,9.00,lockbox,H-7"]
+        let file = Array((Self.header + lines.joined(separator: "\n") + "\n").utf8)
+        var turned = false
+        var caught: LedgerError?
+        do {
+            // One line a transaction; after the second, 100003 is made cash only by another terminal.
+            _ = try f.ledger.importPayments(csv: file, fileName: "h.csv", actor: boss(f), slice: .zero) { posted, _ in
+                guard posted == 2, !turned else { return }
+                turned = true
+                try? f.ledger.writer.write { db in
+                    try db.execute(sql: "UPDATE accounts SET cash_only_until = '2027-01-31' WHERE number = '100003'")
+                }
+            }
+        } catch let error as LedgerError { caught = error }
+        #expect(caught?.message == "line 8: Account 100003 is cash only until 2027-01-31: no checks (return the check with a letter); "
+                + "6 of the file's 7 lines to post are posted in batch #1 and the rest are not: fix that line and import the same file again")
+        #expect(try f.count("batch_lines") == 6)
+        try f.ledger.writer.write { db in try db.execute(sql: "UPDATE accounts SET cash_only_until = NULL WHERE number = '100003'") }
+        let rest = try f.ledger.importPayments(csv: file, fileName: "h.csv", actor: boss(f))
+        #expect(rest.batchID == 1 && rest.posted.map(\.line) == [8] && rest.alreadyPosted.count == 6)
+        #expect(try f.ledger.verify().isSound)
+    }
+
     @Test func chargesPostIntoTheOpenDayAndRefuseImpossibleBillDates() throws {
         let f = try CounterFixture()
         let header = "account_number,bill_date,due_date,revenue_code,amount\n"

@@ -155,6 +155,7 @@ public struct Tender: Hashable, Sendable, Codable {
 public enum CardNumber {
     /// The whole text is one card number (the tender fields' check).
     public static func looksLikeFullCardNumber(_ text: String) -> Bool {
+        if isPlainASCIIWithFewDigits(text) { return false }
         let digits = text.filter { $0 != " " && $0 != "-" && $0 != "." }
         guard (13...19).contains(digits.count) else { return false }
         let values = digits.compactMap(digitValue)
@@ -202,13 +203,7 @@ public enum CardNumber {
     /// passing Luhn. Narrow on purpose: the digit groups of a UUID in a file name or an
     /// idempotency key (`3f2504e0-4389-1126-8723-0305e82c3301`) are never a card.
     public static func ranges(in text: String) -> [Range<String.Index>] {
-        // A quick way out for the many texts the ledger's guard and verify see: plain ASCII with
-        // fewer than 13 digits is decided on its bytes, without walking its characters.
-        var asciiDigits = 0, onlyASCII = true
-        for byte in text.utf8 {
-            if byte >= 0x30 && byte <= 0x39 { asciiDigits += 1 } else if byte >= 0x80 { onlyASCII = false; break }
-        }
-        if onlyASCII && asciiDigits < 13 { return [] }
+        if isPlainASCIIWithFewDigits(text) { return [] }
 
         struct Group { var start: String.Index; var end: String.Index; var digits: [Int] }
         // Digit groups, and the one character between two groups when it is a separator.
@@ -283,6 +278,17 @@ public enum CardNumber {
     static func isSeparator(_ c: Character) -> Bool { c == " " || c == "-" || c == "." }
 
     /// 0–9 for any decimal digit (ASCII, full-width, Arabic-Indic…), nil for anything else.
+    /// A quick way out for the many texts the ledger's guard, verify and imports see: plain
+    /// ASCII with fewer than 13 digits holds no card number, decided on its bytes without
+    /// walking its characters.
+    static func isPlainASCIIWithFewDigits(_ text: String) -> Bool {
+        var asciiDigits = 0
+        for byte in text.utf8 {
+            if byte >= 0x30 && byte <= 0x39 { asciiDigits += 1 } else if byte >= 0x80 { return false }
+        }
+        return asciiDigits < 13
+    }
+
     static func digitValue(_ c: Character) -> Int? {
         guard c.unicodeScalars.count == 1, let scalar = c.unicodeScalars.first,
               scalar.properties.numericType == .decimal, let value = c.wholeNumberValue, (0...9).contains(value) else { return nil }

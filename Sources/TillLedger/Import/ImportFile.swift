@@ -6,6 +6,9 @@ import TillCore
 struct ImportFile {
     let name: String
     let table: CSV.Table
+    /// Each column's place by its lower-cased name (header names are case-insensitive), found
+    /// once for the file rather than once a field.
+    let columns: [String: Int]
 
     init(bytes: [UInt8], name: String, required: [String], allowed: [String]) throws {
         self.name = name
@@ -26,6 +29,7 @@ struct ImportFile {
             problems.append(.init(line: 1, reason: "unknown column \(column)"))
         }
         if !problems.isEmpty { throw ImportError(file: name, problems: problems) }
+        columns = Dictionary(table.header.enumerated().map { ($1.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Parses every row; a row whose `identity` repeats an earlier row's is a duplicate.
@@ -61,7 +65,12 @@ struct ImportFile {
     }
 
     func field(_ name: String, in row: CSV.Row) -> String {
-        (table.value(name, in: row) ?? "").trimmingCharacters(in: .whitespaces)
+        guard let index = columns[name.lowercased()], index < row.fields.count else { return "" }
+        let value = row.fields[index]
+        // Most fields have nothing to trim: decided on their first and last bytes.
+        guard let first = value.utf8.first, let last = value.utf8.last,
+              first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 || first >= 0x80 || last >= 0x80 else { return value }
+        return value.trimmingCharacters(in: .whitespaces)
     }
 
     func required(_ name: String, in row: CSV.Row) throws -> String {

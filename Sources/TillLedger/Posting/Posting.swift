@@ -158,8 +158,9 @@ extension Ledger {
         try Self.checkBalancedAndTenders(request)
         // The statements of the write path are prepared once per connection: preparing them
         // again for every payment was a quarter of a payment file's import.
+        let now = timestamp()
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO terminals(id, created_at) VALUES (?, ?)")
-            .execute(arguments: [request.terminal, timestamp()])
+            .execute(arguments: [request.terminal, now])
         var receipt: ReceiptNumber?
         if request.kind.issuesReceipt {
             // Inside BEGIN IMMEDIATE no other writer can take the same number, and a
@@ -171,7 +172,7 @@ extension Ledger {
             INSERT INTO transactions(kind, business_date, posted_at, operator_id, terminal_id, receipt_number,
                 idempotency_key, corrects_id, override_operator_id, drawer_session_id, due_date, memo)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [request.kind.rawValue, businessDate.description, timestamp(), request.operatorID,
+            """).execute(arguments: [request.kind.rawValue, businessDate.description, now, request.operatorID,
                              request.terminal, receipt?.value, request.idempotencyKey, request.corrects,
                              request.overrideBy, request.drawerSession, request.dueDate?.description, request.memo])
         let transactionID = db.lastInsertedRowID
@@ -234,11 +235,11 @@ extension Ledger {
     static func allocate(accountID: Int64, transactionID: Int64, first: Int64? = nil, _ db: Database) throws {
         // The account's open items (kept by triggers, re-proved by verify): a charge has
         // something left to pay (> 0), a credit something left to apply (< 0).
-        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+        var charges: [Allocation.OpenItem] = [], credits: [Allocation.OpenItem] = []
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT posting_id, remaining_cents, sort_date FROM open_items WHERE account_id = ?
             """), arguments: [accountID])
-        var charges: [Allocation.OpenItem] = [], credits: [Allocation.OpenItem] = []
-        for row in rows {
+        while let row = try rows.next() {
             let id: Int64 = row[0], remaining: Int64 = row[1]
             let item = Allocation.OpenItem(postingID: id, remaining: Money(cents: Int64(remaining.magnitude)),
                                            sortKey: id == first ? "" : row[2])
