@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import GRDB
+import GRDBSQLite
 import Synchronization
 import TillCore
 
@@ -85,6 +86,13 @@ public final class Ledger: Sendable {
             // Statement journals and the writer's temporary tables stay in memory: in /var/tmp
             // files they were a tenth of a payment file's import, in write calls.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // Readers map the file instead of copying each page they read into their own cache:
+            // a settle pane's first read of a 20,000-payment day took 65 ms, its later ones 40.
+            // (The writer keeps its copies: a write path measured as it is.) Read-only mappings:
+            // a stray pointer cannot write the ledger.
+            if sqlite3_db_readonly(db.sqliteConnection, "main") == 1 {
+                try db.execute(sql: "PRAGMA mmap_size = \(Self.readerMapBytes)")
+            }
             // Every connection knows a card number when it sees one: the writer's guard and verify.
             db.add(function: CardNumberGuard.function)
             db.add(function: RecordSeals.digestFunction)
@@ -220,6 +228,8 @@ public final class Ledger: Sendable {
     /// its commit, so scripts that never idle (`till pay` in a loop) keep it bounded.
     /// Above `journal_size_limit`, so a log cut back after a checkpoint is under it.
     static let walCheckpointBytes: UInt64 = 64 << 20
+    /// How much of the ledger file a reading connection maps (see `prepareDatabase`).
+    static let readerMapBytes: Int64 = 1 << 30
     /// While other terminals keep writing, the log cannot restart and stays over the cap: it is
     /// checkpointed again only once it has grown this much more. (Checkpointing after every
     /// posting then cost each one a second `fsync` and, eight terminals at once, stalled them

@@ -126,8 +126,8 @@ extension Ledger {
     /// The settlement of a business day, open or closed.
     ///
     /// A day of thousands of payments is read in two halves at once, on two of the pool's
-    /// connections (a counter host has two cores or more): the allocations' revenue split and
-    /// the checks on one, everything else on this one. The halves count only when both saw the same ledger
+    /// connections (a counter host has two cores or more): the allocations' revenue split, the
+    /// corrections and the batches on one, everything else on this one. The halves count only when both saw the same ledger
     /// (the same newest transaction and allocation); otherwise this connection reads the split too.
     public func settlement(_ date: BusinessDate) throws -> Settlement {
         let other = Mutex<DayScan.SecondHalf?>(nil)
@@ -245,18 +245,21 @@ extension Ledger {
         return settlement
     }
 
-    /// The day's corrections and adjustments, in the order posted.
-    static func corrections(day: String, _ db: Database) throws -> [Settlement.Correction] {
+    /// The day's corrections and adjustments, in the order posted. A correction is found on the
+    /// index of corrections within the day's run of ids (`first`...`last`): asked by date, SQLite
+    /// probed every one of the day's transactions (3 ms of a 20,000-payment day).
+    static func corrections(day: String, first: Int64, last: Int64, _ db: Database) throws -> [Settlement.Correction] {
         try Row.fetchAll(db, sql: """
             SELECT t.receipt_number, c.receipt_number AS corrects, t.kind, o.login, a.login AS approver, t.memo,
                    COALESCE((SELECT SUM(x.amount_cents) FROM tenders x WHERE x.transaction_id = t.id),
                             (SELECT SUM(p.amount_cents) FROM postings p WHERE p.transaction_id = t.id AND p.amount_cents > 0)) AS amount
             FROM transactions t LEFT JOIN transactions c ON c.id = t.corrects_id
             JOIN operators o ON o.id = t.operator_id LEFT JOIN operators a ON a.id = t.override_operator_id
-            WHERE t.id IN (SELECT id FROM transactions WHERE business_date = ? AND kind IN ('adjustment', 'refund', 'deposit', 'write-off')
-                           UNION SELECT id FROM transactions WHERE corrects_id IS NOT NULL AND business_date = ?)
+            WHERE t.id IN (SELECT id FROM transactions WHERE business_date = ?3 AND kind IN ('adjustment', 'refund', 'deposit', 'write-off')
+                           UNION SELECT id FROM transactions INDEXED BY transactions_corrects
+                                 WHERE corrects_id IS NOT NULL AND id BETWEEN ?1 AND ?2 AND +business_date = ?3)
             ORDER BY t.id
-            """, arguments: [day, day]).map { row in
+            """, arguments: [first, last, day]).map { row in
             let receipt: Int64? = row["receipt_number"], corrects: Int64? = row["corrects"]
             return Settlement.Correction(receipt: receipt.map(ReceiptNumber.init), corrects: corrects.map(ReceiptNumber.init),
                                          kind: try StoredValue.read(row["kind"], as: "transaction kind"), amount: Money(cents: row["amount"] ?? 0),
