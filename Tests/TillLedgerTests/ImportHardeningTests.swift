@@ -132,6 +132,8 @@ struct ImportHardeningTests {
         let file = Self.header + "100003,3.00,ach,O-1\n100001,1.00,card,O-2\n100003,4.00,ach,O-3\n100001,2.00,ach,O-4\n"
         let result = try f.ledger.importPayments(csv: Array(file.utf8), fileName: "o.csv", actor: boss(f))
         #expect(result.posted.map(\.line) == [3, 5, 2, 4])
+        // What the person reads lists the file's lines in its order.
+        #expect(result.report.dropFirst(5).prefix(4).map { $0.prefix(4).trimmingCharacters(in: .whitespaces) } == ["2", "3", "4", "5"])
         let rows = try f.ledger.writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT l.line, l.reference, t.receipt_number, a.number, -p.amount_cents AS cents

@@ -62,12 +62,12 @@ public struct BatchResult: Sendable, Equatable {
         var lines = ["BATCH \(batchID.map { "#\($0)" } ?? "(nothing new)")  \(kind.rawValue)",
                      "Control total  \(controlTotal.formatted)", "Posted total   \(total.formatted)",
                      "Difference     \(Money(cents: total.cents - controlTotal.cents).formatted)", ""]
-        for item in posted {
-            lines.append("\(String(item.line).leftPadded(4))  \(item.account.padded(12)) \(item.amount.formatted.leftPadded(12))  #\(item.receipt.map { "\($0)" } ?? "-")")
-        }
-        for item in alreadyPosted {
-            lines.append("\(String(item.line).leftPadded(4))  reference \(item.reference): posted before, skipped")
-        }
+        // In the file's line order, whatever order the lines posted in (a payment file posts in
+        // account order).
+        let rows = posted.map { item in
+            (item.line, "\(String(item.line).leftPadded(4))  \(item.account.padded(12)) \(item.amount.formatted.leftPadded(12))  #\(item.receipt.map { "\($0)" } ?? "-")")
+        } + alreadyPosted.map { item in (item.line, "\(String(item.line).leftPadded(4))  reference \(item.reference): posted before, skipped") }
+        lines += rows.sorted { $0.0 < $1.0 }.map(\.1)
         lines.append("\(posted.count) posted, \(alreadyPosted.count) already posted")
         return lines
     }
