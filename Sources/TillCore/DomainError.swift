@@ -10,6 +10,7 @@ public struct DomainError: Error, Equatable, Sendable, CustomStringConvertible {
         case invalidPIN = "operator.invalid-pin"
         case invalidOperator = "operator.invalid"
         case csv = "csv.invalid"
+        case scanLine = "stub.invalid"
     }
 
     public let code: Code

@@ -43,6 +43,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case pinMinimumLength = "signin.min_pin_length"
     case anchorSigningKey = "anchor.signing_key"
     case openDayWindowDays = "day.open_window_days"
+    case scanLine = "stub.scan_line"
 
     /// Checks a value before it is stored: a number of cents, a yes/no, a count, a width.
     public func validate(_ value: String) throws(DomainError) {
@@ -60,6 +61,8 @@ public enum SettingKey: String, CaseIterable, Sendable {
             }
         case .openDayWindowDays:
             guard let days = Int(value), (0...31).contains(days) else { throw invalid("a number of days from 0 to 31") }
+        case .scanLine:
+            do { _ = try ScanLineFormat(spec: value) } catch { throw invalid("a scan-line layout such as \(ScanLineFormat.standard.spec)") }
         case .pinMinimumLength:
             guard let length = Int(value), (4...12).contains(length) else { throw invalid("a length from 4 to 12") }
         case .cashierVoidOwnSession, .registerEntry, .blindClose:
@@ -120,6 +123,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         (.pinMinimumLength, "4"),
         (.anchorSigningKey, ""),
         (.openDayWindowDays, "3"),
+        (.scanLine, ScanLineFormat.standard.spec),
     ]
 }
 
