@@ -173,6 +173,26 @@ struct ImportHardeningTests {
         #expect(try f.ledger.verify().isSound)
     }
 
+    @Test func anImportGivesWayAtTheNextLineWhenATerminalAsks() throws {
+        let f = try CounterFixture()
+        let lines = (1...20).map { "100001,1.\(String(format: "%02d", $0)),ach,G-\($0)" }
+        let file = Array((Self.header + lines.joined(separator: "\n") + "\n").utf8)
+        let actor = boss(f)
+        let planned = try Ledger.paymentFileLines(file, fileName: "g.csv", ceiling: Money(dollars: 1_000_000))
+        let batch = try f.ledger.writeImmediate { db in
+            try f.ledger.openImportBatch(planned, digest: Ledger.fileDigest(file), fileName: "g.csv", actor: actor, db)
+        }
+        // A minute's slice, but someone asks while the third line posts: the chunk ends there.
+        var asked = 0
+        let chunk = try f.ledger.writeImmediate { db in
+            try f.ledger.postImportChunk(planned[...], batchID: batch, actor: actor, fileName: "g.csv", for: .seconds(60),
+                                         givingWayTo: { asked += 1; return asked > 2 }, db)
+        }
+        #expect(chunk.posted.count == 3 && chunk.skipped.isEmpty)
+        let rest = try f.ledger.importPayments(csv: file, fileName: "g.csv", actor: actor)
+        #expect(rest.batchID == batch && rest.posted.count == 17 && rest.alreadyPosted.count == 3)
+    }
+
     @Test func chargesPostIntoTheOpenDayAndRefuseImpossibleBillDates() throws {
         let f = try CounterFixture()
         let header = "account_number,bill_date,due_date,revenue_code,amount\n"

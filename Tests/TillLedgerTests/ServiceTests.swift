@@ -642,6 +642,30 @@ import TillCore
         #expect(mode == 0o600)
     }
 
+    /// A long write sees that someone took a ticket behind it, and no one else's ticket.
+    @Test func aLongWriteSeesSomeoneWaitingBehindIt() throws {
+        let path = try Self.path()
+        let importer = WriteQueue(ledgerPath: path), counter = WriteQueue(ledgerPath: path)
+        let place = try #require(importer.enter(waits: LedgerWaits()))
+        #expect(!importer.isAnyoneBehind(place))
+        let asked = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            asked.signal()
+            let behind = counter.enter(waits: LedgerWaits())
+            counter.leave(behind)
+            done.signal()
+        }
+        asked.wait()
+        var seen = false
+        for _ in 0..<200 where !seen {
+            seen = importer.isAnyoneBehind(place)
+            if !seen { Thread.sleep(forTimeInterval: 0.005) }
+        }
+        #expect(seen)
+        importer.leave(place)
+        #expect(done.wait(timeout: .now() + 5) == .success)
+    }
+
     /// A terminal that dies holding its place (its descriptor closed, as the kernel does for a
     /// killed process) lets the next go.
     @Test func aTerminalThatDiesInLineLetsTheNextGo() throws {

@@ -253,6 +253,12 @@ public final class Ledger: Sendable {
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction, mapping SQLite errors to messages a person can act on.
     func writeImmediate<T>(_ body: (Database) throws -> T) throws -> T {
+        try writeImmediate { db, _ in try body(db) }
+    }
+
+    /// `writeImmediate` for a long write that gives way: `body` is also given a check that says
+    /// whether another terminal has asked for the write lock since this write took its turn.
+    func writeImmediate<T>(_ body: (Database, _ anyoneWaiting: () -> Bool) throws -> T) throws -> T {
         do {
             return try writer.writeWithoutTransaction { db in
                 var result: T?
@@ -267,7 +273,7 @@ public final class Ledger: Sendable {
                 try db.inTransaction(.immediate) {
                     waits.finished()
                     let before = try Chain.lastTransaction(db)
-                    result = try body(db)
+                    result = try body(db) { self.queue.isAnyoneBehind(place) }
                     // What this transaction wrote is sealed into the chain before it commits.
                     try Chain.seal(db, after: before)
                     // …and so is every record it wrote, with the new head covering both.

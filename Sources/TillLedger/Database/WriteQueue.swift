@@ -20,6 +20,7 @@ final class WriteQueue: @unchecked Sendable {
     /// A place in the line: the byte locked until the write is over.
     struct Place {
         fileprivate let slot: Int64
+        fileprivate let ticket: Int64
     }
 
     private static let counterBytes: Int64 = 8
@@ -49,7 +50,7 @@ final class WriteQueue: @unchecked Sendable {
         let ticket = read == Int(Self.counterBytes) ? Int64(littleEndian: counter) : 0
         var next = (ticket &+ 1).littleEndian
         let written = pwrite(descriptor, &next, Int(Self.counterBytes), 0)
-        let place = Place(slot: Self.firstSlot + ticket.magnitudeRemainder(Self.slots))
+        let place = Place(slot: Self.firstSlot + ticket.magnitudeRemainder(Self.slots), ticket: ticket)
         let holding = written == Int(Self.counterBytes) && lock(F_WRLCK, place.slot, 1, wait: false)
         _ = lock(F_UNLCK, 0, Self.counterBytes, wait: false)
         guard holding else { return nil }
@@ -73,6 +74,15 @@ final class WriteQueue: @unchecked Sendable {
             _ = lock(F_UNLCK, before, 1, wait: false)
         }
         return place
+    }
+
+    /// Whether another writer has taken a ticket after `place` (and so waits for this write):
+    /// one read of the ticket counter, for a long write that gives way as soon as anyone asks.
+    func isAnyoneBehind(_ place: Place?) -> Bool {
+        guard let place else { return false }
+        var counter: Int64 = 0
+        guard pread(descriptor, &counter, Int(Self.counterBytes), 0) == Int(Self.counterBytes) else { return false }
+        return Int64(littleEndian: counter) > place.ticket &+ 1
     }
 
     /// The write is over (committed or rolled back): the next ticket goes.

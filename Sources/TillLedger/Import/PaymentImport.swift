@@ -39,7 +39,7 @@ extension Ledger {
         var problems: [ImportError.Problem] = []
     }
 
-    public func importPayments(csv bytes: [UInt8], fileName: String, actor: Actor, slice: Duration = .milliseconds(40),
+    public func importPayments(csv bytes: [UInt8], fileName: String, actor: Actor, slice: Duration = .milliseconds(200),
                                progress: ((_ posted: Int, _ total: Int) -> Void)? = nil) throws -> BatchResult {
         let lines = try Self.paymentFileLines(bytes, fileName: fileName, ceiling: try read { db in try Self.amountCeiling(db) })
         let digest = Self.fileDigest(bytes)
@@ -49,8 +49,10 @@ extension Ledger {
             return try Self.planImport(lines, db)
         }
         if !plan.problems.isEmpty { throw ImportError(file: fileName, problems: plan.problems) }
-        // `slice`: how long one of the import's transactions may hold the write lock. A counter
-        // payment that asks meanwhile waits at most about this long (and takes its turn before the next).
+        // `slice`: how long one of the import's transactions may hold the write lock when no one
+        // else asks for it. A terminal that asks meanwhile takes a ticket in the write queue; the
+        // import sees it at the next line and commits, so the payment waits for one line and the
+        // commit, and takes its turn before the import's next transaction.
         var result = BatchResult(batchID: nil, kind: .importFile, controlTotal: Money(cents: plan.toPost.reduce(0) { $0 + $1.amount.cents }))
         result.alreadyPosted = plan.alreadyPosted
         guard !plan.toPost.isEmpty else { return result }
@@ -64,8 +66,9 @@ extension Ledger {
             let rest = plan.toPost[done...]
             let posted: (posted: [(line: Int, account: String, amount: Money, receipt: ReceiptNumber?)], skipped: [(line: Int, reference: String)])
             do {
-                posted = try writeImmediate { db in
-                    try self.postImportChunk(rest, batchID: batchID, actor: actor, fileName: fileName, for: slice, db)
+                posted = try writeImmediate { db, anyoneWaiting in
+                    try self.postImportChunk(rest, batchID: batchID, actor: actor, fileName: fileName, for: slice,
+                                             givingWayTo: anyoneWaiting, db)
                 }
             } catch let error as LedgerError {
                 // A line turned bad between the check and its posting, or the ledger stopped:
@@ -198,12 +201,13 @@ extension Ledger {
         return batchID
     }
 
-    /// Posts the first lines of `lines` for up to `slice` (at least one line), each as its own
+    /// Posts the first lines of `lines` for up to `slice`, or until another terminal asks for the
+    /// write lock (at least one line), each as its own
     /// payment and receipt. A line another run posted meanwhile is skipped when it is the same
     /// payment, and refuses the rest otherwise. The transaction that posts the last line records
     /// the batch as posted.
     func postImportChunk(_ lines: ArraySlice<BatchLine>, batchID: Int64, actor: Actor, fileName: String, for slice: Duration,
-                         _ db: Database) throws -> (posted: [(line: Int, account: String, amount: Money, receipt: ReceiptNumber?)],
+                         givingWayTo anyoneWaiting: () -> Bool = { false }, _ db: Database) throws -> (posted: [(line: Int, account: String, amount: Money, receipt: ReceiptNumber?)],
                                                     skipped: [(line: Int, reference: String)]) {
         let start = ContinuousClock.now
         let day = try Self.requireOpenDay(db)
@@ -216,7 +220,7 @@ extension Ledger {
             """)
         var finished = true
         for line in lines {
-            if !(posted.isEmpty && skipped.isEmpty) && ContinuousClock.now - start > slice {
+            if !(posted.isEmpty && skipped.isEmpty) && (anyoneWaiting() || ContinuousClock.now - start > slice) {
                 finished = false
                 break
             }
