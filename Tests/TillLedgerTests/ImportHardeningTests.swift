@@ -173,6 +173,17 @@ struct ImportHardeningTests {
         #expect(try f.ledger.verify().isSound)
     }
 
+    @Test func aLargeFileCheckedInTwoHalvesNamesEveryBadLineInOrder() throws {
+        let f = try CounterFixture()
+        var lines = (1...2_400).map { "\(["100001", "100003"][$0 % 2]),1.00,ach,L-\($0)" }
+        lines[8] = "999999,1.00,ach,L-9"       // file line 10, in the first half
+        lines[2_298] = "999998,1.00,ach,L-2299" // file line 2300, in the second
+        let file = Array((Self.header + lines.joined(separator: "\n") + "\n").utf8)
+        let found = problems { _ = try f.ledger.importPayments(csv: file, fileName: "l.csv", actor: boss(f)) }
+        #expect(found == [.init(line: 10, reason: "No account 999999"), .init(line: 2_300, reason: "No account 999998")])
+        #expect(try f.count("batch_lines") == 0)
+    }
+
     @Test func anImportGivesWayAtTheNextLineWhenATerminalAsks() throws {
         let f = try CounterFixture()
         let lines = (1...20).map { "100001,1.\(String(format: "%02d", $0)),ach,G-\($0)" }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import Synchronization
 import TillCore
 
 /// `till import payments FILE.csv`: a lockbox, bank or web-portal payment file.
@@ -34,36 +35,52 @@ extension Ledger {
 
     /// The file's lines, checked against the ledger: what to post, what was posted before.
     struct ImportPlan {
-        var toPost: [BatchLine] = []
+        /// The lines to post, with their accounts' row ids.
+        var checked: [(line: BatchLine, accountID: Int64)] = []
         var alreadyPosted: [(line: Int, reference: String)] = []
         var problems: [ImportError.Problem] = []
+
+        /// Lines post in the order of their accounts in the ledger (an account's own lines in
+        /// the file's order): neighbouring payments then share their pages of the account, its
+        /// postings and its open items, and each transaction writes a few pages, not one each.
+        /// A lockbox file comes in any order, and this made its import about a third faster.
+        var toPost: [BatchLine] {
+            checked.sorted { ($0.accountID, $0.line.fileLine ?? 0) < ($1.accountID, $1.line.fileLine ?? 0) }.map(\.line)
+        }
+
+        mutating func add(_ other: ImportPlan) {
+            checked += other.checked
+            alreadyPosted += other.alreadyPosted
+            problems += other.problems
+        }
     }
 
     public func importPayments(csv bytes: [UInt8], fileName: String, actor: Actor, slice: Duration = .milliseconds(200),
                                progress: ((_ posted: Int, _ total: Int) -> Void)? = nil) throws -> BatchResult {
         let lines = try Self.paymentFileLines(bytes, fileName: fileName, ceiling: try read { db in try Self.amountCeiling(db) })
         let digest = Self.fileDigest(bytes)
-        let plan = try read { db -> ImportPlan in
+        try read { db in
             _ = try Self.requireOpenDay(db)
             _ = try Self.authorize(.importPayments, amount: nil, actor: actor, db)
-            return try Self.planImport(lines, db)
         }
+        let plan = try planImport(lines)
         if !plan.problems.isEmpty { throw ImportError(file: fileName, problems: plan.problems) }
+        let toPost = plan.toPost
         // `slice`: how long one of the import's transactions may hold the write lock when no one
         // else asks for it. A terminal that asks meanwhile takes a ticket in the write queue; the
         // import sees it at the next line and commits, so the payment waits for one line and the
         // commit, and takes its turn before the import's next transaction.
-        var result = BatchResult(batchID: nil, kind: .importFile, controlTotal: Money(cents: plan.toPost.reduce(0) { $0 + $1.amount.cents }))
+        var result = BatchResult(batchID: nil, kind: .importFile, controlTotal: Money(cents: toPost.reduce(0) { $0 + $1.amount.cents }))
         result.alreadyPosted = plan.alreadyPosted
-        guard !plan.toPost.isEmpty else { return result }
+        guard !toPost.isEmpty else { return result }
 
         let batchID = try writeImmediate { db in
-            try self.openImportBatch(plan.toPost, digest: digest, fileName: fileName, actor: actor, db)
+            try self.openImportBatch(toPost, digest: digest, fileName: fileName, actor: actor, db)
         }
         result.batchID = batchID
         var done = 0
-        while done < plan.toPost.count {
-            let rest = plan.toPost[done...]
+        while done < toPost.count {
+            let rest = toPost[done...]
             let posted: (posted: [(line: Int, account: String, amount: Money, receipt: ReceiptNumber?)], skipped: [(line: Int, reference: String)])
             do {
                 posted = try writeImmediate { db, anyoneWaiting in
@@ -75,13 +92,13 @@ extension Ledger {
                 // what is posted stays posted, and the same file finishes the batch.
                 let next = error.message.hasPrefix("line ") ? "fix that line and import the same file again"
                     : "import the same file again to post the rest"
-                throw LedgerError(error.code, "\(error.message); \(done) of the file's \(plan.toPost.count) lines to post are posted "
+                throw LedgerError(error.code, "\(error.message); \(done) of the file's \(toPost.count) lines to post are posted "
                                   + "in batch #\(batchID) and the rest are not: \(next)")
             }
             result.posted += posted.posted
             result.alreadyPosted += posted.skipped
             done += posted.posted.count + posted.skipped.count
-            progress?(done, plan.toPost.count)
+            progress?(done, toPost.count)
             checkpointIfLarge()
         }
         return result
@@ -121,11 +138,25 @@ extension Ledger {
 
     /// Every line against the ledger, read only: posted before with the same account, amount and
     /// tender (skip), posted before with anything different (a conflict), or to post (checked).
-    static func planImport(_ lines: [BatchLine], _ db: Database) throws -> ImportPlan {
+    /// A large file is checked in two halves at once, on two of the pool's reading connections:
+    /// every line is checked again when it posts, so the halves need not see one moment.
+    func planImport(_ lines: [BatchLine]) throws -> ImportPlan {
+        guard lines.count >= 2_000 else { return try read { db in try Self.planImport(lines[...], db) } }
+        let halves = [lines[..<(lines.count / 2)], lines[(lines.count / 2)...]]
+        let parts = Mutex<[Int: Result<ImportPlan, any Error>]>([:])
+        DispatchQueue.concurrentPerform(iterations: halves.count) { index in
+            let part = Result { try self.read { db in try Self.planImport(halves[index], db) } }
+            parts.withLock { $0[index] = part }
+        }
+        var plan = ImportPlan()
+        for index in halves.indices { plan.add(try parts.withLock { $0[index]! }.get()) }
+        return plan
+    }
+
+    static func planImport(_ lines: ArraySlice<BatchLine>, _ db: Database) throws -> ImportPlan {
         var plan = ImportPlan()
         let day = try requireOpenDay(db)
         let ceiling = try amountCeiling(db)
-        var checked: [(line: BatchLine, accountID: Int64)] = []
         let keyPosted = try db.cachedStatement(sql: "SELECT 1 FROM transactions WHERE idempotency_key = ?")
         for line in lines {
             let fileLine = line.fileLine ?? 0
@@ -138,18 +169,11 @@ extension Ledger {
                 continue
             }
             do {
-                checked.append((line, try checkLine(line, day: day, intoDrawer: false, ceiling: ceiling, db).id))
+                plan.checked.append((line, try checkLine(line, day: day, intoDrawer: false, ceiling: ceiling, db).id))
             } catch let error as LedgerError {
                 plan.problems.append(.init(line: fileLine, reason: error.message))
             }
         }
-        // Lines post in the order of their accounts in the ledger (an account's own lines in the
-        // file's order): neighbouring payments then share their pages of the account, its
-        // postings and its open items, and each transaction writes a few pages, not one each.
-        // A lockbox file comes in any order, and this made its import about a third faster.
-        plan.toPost = checked.enumerated().sorted { a, b in
-            (a.element.accountID, a.offset) < (b.element.accountID, b.offset)
-        }.map(\.element.line)
         return plan
     }
 
@@ -213,6 +237,7 @@ extension Ledger {
         let day = try Self.requireOpenDay(db)
         let ceiling = try Self.amountCeiling(db)
         let keyPosted = try db.cachedStatement(sql: "SELECT 1 FROM transactions WHERE idempotency_key = ?")
+        try Self.recordTerminal(actor.terminal, at: timestamp(), db)
         var posted: [(line: Int, account: String, amount: Money, receipt: ReceiptNumber?)] = []
         var skipped: [(line: Int, reference: String)] = []
         let addLine = try db.cachedStatement(sql: """
@@ -244,7 +269,7 @@ extension Ledger {
                                         PostingLine(.receivable, Money(cents: -line.amount.cents), account: line.account)],
                 tenders: lockbox ? [] : [line.drawerTender], operatorID: actor.operatorID, terminal: actor.terminal,
                 idempotencyKey: Self.importKey(line), memo: "Batch #\(batchID) line \(fileLine)" + (line.paidOn.map { ", paid \($0)" } ?? ""))
-            var result = try insert(request, businessDate: day, accountIDs: [line.account: account.id], db)
+            var result = try insert(request, businessDate: day, accountIDs: [line.account: account.id], terminalRecorded: true, db)
             if account.lockedOff { result.restoreRequests = try restoreIfPaidUp(request, result, accountIDs: [line.account: account.id], db) }
             try addLine.execute(arguments: [batchID, fileLine, result.id, line.tender.rawValue, line.reference, line.paidOn?.description])
             posted.append((fileLine, line.account.rawValue, line.amount, result.receipt))

@@ -153,14 +153,15 @@ extension Ledger {
         }
     }
 
+    /// `terminalRecorded`: the caller has recorded the terminal in this transaction already (a
+    /// payment file's lines, all from one terminal).
     func insert(_ request: PostingRequest, businessDate: BusinessDate, accountIDs: [AccountNumber: Int64],
-                        _ db: Database) throws -> PostedTransaction {
+                terminalRecorded: Bool = false, _ db: Database) throws -> PostedTransaction {
         try Self.checkBalancedAndTenders(request)
         // The statements of the write path are prepared once per connection: preparing them
         // again for every payment was a quarter of a payment file's import.
         let now = timestamp()
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO terminals(id, created_at) VALUES (?, ?)")
-            .execute(arguments: [request.terminal, now])
+        if !terminalRecorded { try Self.recordTerminal(request.terminal, at: now, db) }
         var receipt: ReceiptNumber?
         if request.kind.issuesReceipt {
             // Inside BEGIN IMMEDIATE no other writer can take the same number, and a
@@ -194,6 +195,10 @@ extension Ledger {
             try Self.allocate(accountID: accountID, transactionID: transactionID, first: request.allocateFirst, db)
         }
         return PostedTransaction(id: transactionID, receipt: receipt, businessDate: businessDate, wasAlreadyPosted: false)
+    }
+
+    static func recordTerminal(_ terminal: String, at now: String, _ db: Database) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO terminals(id, created_at) VALUES (?, ?)").execute(arguments: [terminal, now])
     }
 
     /// A locked-off account paid up to its restore amount (the balance and the reconnect fee):
