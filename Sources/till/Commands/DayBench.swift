@@ -16,6 +16,7 @@ struct DayBench: ParsableCommand {
     @Option(help: "Settlements timed.") var runs = 30
     @Option(help: "Seed for choosing accounts.") var seed: UInt64 = 11
     @Option(help: "Write the figures as JSON to this file.") var json: String?
+    @Flag(help: "Also print every settlement read's time in ms, in the order taken (to tell a slow VM spell from a slow read).") var samples = false
 
     func run() throws {
         try reporting {
@@ -26,6 +27,11 @@ struct DayBench: ParsableCommand {
             for (name, samples) in result.figures {
                 print(name.padding(toLength: 23, withPad: " ", startingAt: 0) + samples.summary
                       + (name == "settlement" ? "  (\(result.reportLines) report lines)" : ""))
+            }
+            if samples {
+                for (name, figures) in result.figures where name.hasPrefix("settlement") {
+                    print("\(name) reads: " + figures.values.map { String(format: "%.1f", $0) }.joined(separator: " "))
+                }
             }
             print("deposit \(final.depositTotal.formatted), taken \(final.tenderTotal.formatted), over/short \(final.overShort.formatted)")
             if let json {
