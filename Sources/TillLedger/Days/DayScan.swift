@@ -194,7 +194,8 @@ struct DayScan {
     }
 
     /// The checks and money orders taken in drawers, by the checks' own index over the day's
-    /// range; a voided one was handed back.
+    /// range, in the order taken (the index's order: `ORDER BY x.id` sorted them again); a voided
+    /// one was handed back.
     static func drawerChecks(day: String, first: Int64, last: Int64, _ db: Database) throws -> [Check] {
         let rows = try RawCursor(db, """
             SELECT x.id, x.kind, x.reference, x.amount_cents, t.receipt_number, t.id, t.drawer_session_id
@@ -202,7 +203,7 @@ struct DayScan {
             WHERE x.kind IN ('check', 'money-order') AND x.transaction_id BETWEEN ? AND ? AND x.amount_cents > 0
               AND t.business_date = ? AND t.drawer_session_id IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM transactions v WHERE v.corrects_id = t.id AND v.kind = 'void')
-            ORDER BY x.id
+            ORDER BY x.transaction_id, x.id
             """, arguments: [first, last, day])
         let moneyOrder = Array(TenderKind.moneyOrder.rawValue.utf8)
         var checks: [Check] = []
