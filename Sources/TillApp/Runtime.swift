@@ -53,6 +53,7 @@ public final class Runtime {
     private func apply(_ settings: TypedSettings) {
         state.idleLockMinutes = settings.idleLockMinutes
         state.registerEntry = settings.registerEntry
+        state.scanLine = settings.scanLine
         state.status.utilityName = settings.utilityName
     }
 
@@ -147,6 +148,14 @@ public final class Runtime {
             return [attempt { .searchResults(query: text, try self.ledger.searchAccounts(text).map(Self.line)) }]
         case .loadAccount(let number):
             return [account(number, Event.accountLoaded)]
+        case .readStub(let line):
+            return [attempt {
+                let match = try self.ledger.readStub(line)
+                guard let view = try self.accountView(match.stub.account.rawValue) else {
+                    return .notice(AppState.Message("No account \(match.stub.account)", .error))
+                }
+                return .stubLoaded(view, amount: match.stub.amount, warning: match.warning)
+            }]
         case .refreshStatus:
             return [attempt {
                 var status = self.state.status

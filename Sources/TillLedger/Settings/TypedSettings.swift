@@ -18,6 +18,8 @@ public struct TypedSettings: Sendable, Equatable {
     public let backupKeep: Int
     public let pinMinimumLength: Int
     public let openDayWindowDays: Int
+    /// The bill stubs' scan-line layout (`stub.scan_line`).
+    public let scanLine: ScanLineFormat
 
     init(_ raw: [SettingKey: String]) {
         func text(_ key: SettingKey) -> String { raw[key] ?? SettingKey.defaultValue(key) }
@@ -40,6 +42,7 @@ public struct TypedSettings: Sendable, Equatable {
         backupKeep = max(1, int(.backupKeep))
         pinMinimumLength = int(.pinMinimumLength)
         openDayWindowDays = int(.openDayWindowDays)
+        scanLine = (try? ScanLineFormat(spec: valid(.scanLine))) ?? .standard
     }
 
     static func read(_ db: Database) throws -> TypedSettings {

@@ -73,6 +73,13 @@ public struct AppState: Equatable, Sendable {
     public var draftSerial = 0
     /// Cash-register entry: typed digits fill from the cents (`4550` is $45.50).
     public var registerEntry = false
+    /// The bill stubs' scan-line layout: a search of exactly its shape is a scanned stub.
+    public var scanLine = ScanLineFormat.standard
+    /// Digits the card-number guard took out of an all-digit search: a stub's scan line arrives
+    /// from a reader one digit at a time, and its first 13 to 19 digits can pass for a card. Held
+    /// unseen (never shown, searched or written) only to be read as a scan line at Enter; dropped
+    /// at any other key.
+    var heldScanDigits = ""
     public var accountScroll = 0
     /// A note being typed for the open account.
     public var noteDraft: String?

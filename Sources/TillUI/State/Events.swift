@@ -13,6 +13,8 @@ public enum Event: Equatable, Sendable {
     case status(StatusInfo)
     case searchResults(query: String, [AccountLine])
     case accountLoaded(AccountView)
+    /// A scanned bill stub read: its account, the amount the stub asks, and what to warn about.
+    case stubLoaded(AccountView, amount: Money, warning: String?)
     /// The account re-read after a change (a payment, a note), without moving the focus.
     case accountRefreshed(AccountView)
     case paymentPosted(PostedPayment)
@@ -51,6 +53,8 @@ public enum Effect: Equatable, Sendable {
     case audit(event: String, detail: String)
     case search(String)
     case loadAccount(String)
+    /// A scanned bill stub's line (a search of exactly the scan line's shape, then Enter).
+    case readStub(String)
     case refreshAccount(String)
     case addNote(account: String, text: String)
     case loadDrawer

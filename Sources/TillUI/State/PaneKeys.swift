@@ -94,13 +94,26 @@ private func receiptKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
 }
 
 private func lookupKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
+    // Held digits of a scan line on its way last only to the next digit or Enter.
+    let heldDigits = state.heldScanDigits
+    state.heldScanDigits = ""
     switch key {
     case .character(let c):
         // `:` is the command line even after a search (`:find X` leaves one typed): the search
         // reads only letters and digits, so it could never be part of one. `?` is help while
         // the search is empty.
         if c == ":" || (c == "?" && state.query.isEmpty) { return nil }
-        guard Typing.type(c, at: \.query, limit: 60, name: "the search", &state) else { return [] }
+        let before = state.query
+        guard Typing.type(c, at: \.query, limit: 60, name: "the search", &state) else {
+            // The guard took an all-digit search out: perhaps a stub's scan line on its way.
+            let held = heldDigits + before + String(c)
+            let allDigits = held.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+            if allDigits && state.query.isEmpty && held.count < state.scanLine.length { state.heldScanDigits = held }
+            return []
+        }
+        if c.isASCIIDigit && !heldDigits.isEmpty && state.query.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            state.heldScanDigits = heldDigits
+        }
         return searchAsTyped(&state)
     case .backspace:
         _ = state.query.popLast()
@@ -113,6 +126,10 @@ private func lookupKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
         clearSearch(&state)
         return []
     case .open:
+        // A bill stub's scan line (a barcode or OCR reader types it, then Enter): no search is
+        // that long and all digits.
+        let typed = heldDigits + state.query.trimmingSpacesAndTabs()
+        if state.scanLine.hasShape(typed) { return [.readStub(typed)] }
         guard !state.query.trimmingSpacesAndTabs().isEmpty else {
             state.message = AppState.Message("Type an account number, meter number, phone, address or name", .warning)
             return []

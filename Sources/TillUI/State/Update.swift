@@ -63,6 +63,18 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         state.accountScroll = 0
         focus(.account, &state)
         return []
+    case .stubLoaded(let view, let amount, let warning):
+        // The stub's account in the cart with the stub's amount: Enter takes exactly that.
+        state.account = view
+        state.accountScroll = 0
+        state.query = ""
+        state.searched = nil
+        state.results = []
+        addOpenAccountToCart(&state)
+        if case .lineAmount = state.payment.step { state.payment.entry = amount.formatted }
+        state.message = warning.map { AppState.Message("Stub: \($0)", .warning) }
+            ?? AppState.Message("Stub for \(view.line.number): \(amount.formatted) due. Enter takes it; type another amount to change it", .info)
+        return []
     case .accountRefreshed(let view):
         if state.account?.line.number == view.line.number { state.account = view }
         for index in state.payment.lines.indices {
