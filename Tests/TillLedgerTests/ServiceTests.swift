@@ -371,8 +371,14 @@ import TillCore
         #expect(files.count == 2) // 100002's bill is only 25 days past due
         let text = try String(contentsOfFile: files[0], encoding: .utf8)
         #expect(text.contains("PAST-DUE NOTICE") && text.contains("Union Public Utility District"))
+        // Each notice ends with a stub whose scan line the counter's reader reads back.
+        let line = try #require(text.split(separator: "\n").last.map(String.init))
+        #expect(text.contains("Return this part with your payment. Account "))
+        let stub = try o.ledger.readStub(line)
+        #expect(text.contains("Account \(stub.stub.account)") && stub.standing == .current)
         let shutoff = try o.ledger.writeLetters(.shutoff, on: date)
         #expect(shutoff.count == 1)
+        #expect(try String(contentsOfFile: shutoff[0], encoding: .utf8).contains("Return this part with your payment"))
         #expect(try o.ledger.accountDetail("100001")?.shutoffDate == date.adding(days: 10))
         let template = (o.ledger.templatesDirectory as NSString).appendingPathComponent("past-due.txt")
         try "Dear {{name}}, you owe {{amount_owed}}.".write(toFile: template, atomically: true, encoding: .utf8)

@@ -40,6 +40,10 @@ public enum LetterKind: String, CaseIterable, Sendable {
 
             """
         let tail = "\n\nCustomer Service\n{{utility_name}}\n"
+        // Past-due and shut-off notices end with a stub to return with the payment: its scan
+        // line is what the counter's reader and a lockbox read.
+        let stub = "\n\n- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -\n"
+            + "Return this part with your payment. Account {{account}}\n{{scan_line}}\n"
         switch self {
         case .pastDue:
             return head + """
@@ -56,7 +60,7 @@ public enum LetterKind: String, CaseIterable, Sendable {
                 Please pay the past-due amount now to avoid late fees and interruption of service.
                 If you have paid in the last few days, thank you, and please disregard this notice.
                 To arrange a payment plan, call us at {{utility_phone}}.
-                """ + tail
+                """ + tail + stub
         case .shutoff:
             return head + """
                 NOTICE OF SHUT-OFF
@@ -67,7 +71,7 @@ public enum LetterKind: String, CaseIterable, Sendable {
 
                 Restoring service after a shut-off requires payment of the full balance and a
                 reconnect fee. Call {{utility_phone}} or visit our office before {{shutoff_date}}.
-                """ + tail
+                """ + tail + stub
         case .nsf:
             return head + """
                 RETURNED CHECK
@@ -186,6 +190,9 @@ extension Ledger {
                 fields["mailing_address"] = mailing.isEmpty ? row["service_address"] : mailing
                 fields["service_address"] = row["service_address"]
                 fields["balance"] = Money(cents: row["balance_cents"]).formatted
+                // The newest bill's scan line, for a stub to return with the payment (empty when
+                // the account has no bill or its number cannot be one).
+                fields["scan_line"] = (try? AccountNumber(row["number"] as String)).flatMap { try? Self.stub(for: $0, db).line } ?? ""
                 return fields
             }
             switch kind {

@@ -44,21 +44,23 @@ extension Ledger {
 
     /// The scan line for the account's newest bill, with the amount it asked and its date.
     public func stub(for number: AccountNumber) throws -> (line: String, amount: Money, billDate: BusinessDate) {
-        try read { db in
-            let id = try Self.accountID(number, db)
-            guard let bill = try Self.newestBill(accountID: id, db) else {
-                throw LedgerError(.invalid, "Account \(number) has no bill yet: no stub to print")
-            }
-            // What the bill asked: the account's balance once the bill was posted (nothing when in credit).
-            let due = try Int64.fetchOne(db, sql: """
-                SELECT COALESCE(SUM(amount_cents), 0) FROM postings WHERE account_id = ? AND book = 'AR' AND transaction_id <= ?
-                """, arguments: [id, bill.id]) ?? 0
-            let amount = Money(cents: max(0, due))
-            let format = try Self.scanLineFormat(db)
-            do throws(DomainError) {
-                return (try format.line(account: number, amount: amount, billDate: bill.date), amount, bill.date)
-            } catch { throw LedgerError(domain: error) }
+        try read { db in try Self.stub(for: number, db) }
+    }
+
+    static func stub(for number: AccountNumber, _ db: Database) throws -> (line: String, amount: Money, billDate: BusinessDate) {
+        let id = try Self.accountID(number, db)
+        guard let bill = try Self.newestBill(accountID: id, db) else {
+            throw LedgerError(.invalid, "Account \(number) has no bill yet: no stub to print")
         }
+        // What the bill asked: the account's balance once the bill was posted (nothing when in credit).
+        let due = try Int64.fetchOne(db, sql: """
+            SELECT COALESCE(SUM(amount_cents), 0) FROM postings WHERE account_id = ? AND book = 'AR' AND transaction_id <= ?
+            """, arguments: [id, bill.id]) ?? 0
+        let amount = Money(cents: max(0, due))
+        let format = try Self.scanLineFormat(db)
+        do throws(DomainError) {
+            return (try format.line(account: number, amount: amount, billDate: bill.date), amount, bill.date)
+        } catch { throw LedgerError(domain: error) }
     }
 
     /// Reads a scanned stub: a bad shape or check digit is refused; an account this ledger does
