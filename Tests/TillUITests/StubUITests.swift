@@ -93,4 +93,35 @@ struct StubUITests {
         #expect(f.runtime.state.message?.text.hasPrefix("Stub: The bill of ") == true, "\(String(describing: f.runtime.state.message))")
         #expect(f.runtime.state.message?.kind == .warning)
     }
+
+    @Test func stubsScannedIntoAMailBatchFillEachLine() throws {
+        let f = try UIFixture()
+        f.signIn()
+        f.openDrawerWithStandardFloat()
+        // Two stubs, one of which starts like a card number while its digits arrive.
+        let first = try currentStub(f) { line in (13...19).contains { CardNumber.looksLikeFullCardNumber(String(line.prefix($0))) } }
+        let second = try currentStub(f) { line in line != first.line }
+        f.press(.function(6))
+        f.type("b")
+        f.type(try (first.amount + second.amount).formatted)
+        f.press(.enter)
+        f.type(first.line)
+        f.press(.enter)
+        var batch = try #require(f.runtime.state.batch)
+        #expect(batch.account == first.number && batch.amount == first.amount && batch.field == .check, "\(f.text)")
+        f.type("1201"); f.press(.enter)
+        f.type(second.line); f.press(.enter)
+        f.type("1202"); f.press(.enter)
+        batch = try #require(f.runtime.state.batch)
+        #expect(batch.lines.map(\.account) == [first.number, second.number] && batch.difference.isZero, "\(f.text)")
+        // A misread stub fills nothing.
+        let last = Int(String(first.line.last!))!
+        f.type(String(first.line.dropLast()) + String((last + 1) % 10)); f.press(.enter)
+        #expect(f.runtime.state.message?.text == "The scan line's check digit is wrong: scan the stub again or type the account number")
+        #expect(f.runtime.state.batch?.field == .account && f.runtime.state.batch?.lines.count == 2)
+        f.press(.enter)
+        #expect(f.runtime.state.batch == nil, "\(f.text)")
+        #expect(try f.ledger.readStub(first.line).standing == .paid(first.amount))
+        #expect(try f.ledger.verify().isSound)
+    }
 }

@@ -95,7 +95,7 @@ private func receiptKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
 
 private func lookupKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     // Held digits of a scan line on its way last only to the next digit or Enter.
-    let heldDigits = state.heldScanDigits
+    var heldDigits = state.heldScanDigits
     state.heldScanDigits = ""
     switch key {
     case .character(let c):
@@ -103,18 +103,12 @@ private func lookupKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
         // reads only letters and digits, so it could never be part of one. `?` is help while
         // the search is empty.
         if c == ":" || (c == "?" && state.query.isEmpty) { return nil }
-        let before = state.query
-        guard Typing.type(c, at: \.query, limit: 60, name: "the search", &state) else {
-            // The guard took an all-digit search out: perhaps a stub's scan line on its way.
-            let held = heldDigits + before + String(c)
-            let allDigits = held.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
-            if allDigits && state.query.isEmpty && held.count < state.scanLine.length { state.heldScanDigits = held }
-            return []
-        }
-        if c.isASCIIDigit && !heldDigits.isEmpty && state.query.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-            state.heldScanDigits = heldDigits
-        }
-        return searchAsTyped(&state)
+        var query = state.query
+        let typed = Typing.typeScanning(c, into: &query, held: &heldDigits, limit: 60, field: "the search", format: state.scanLine, &state)
+        state.query = query
+        state.heldScanDigits = heldDigits
+        // Digits held for a scan line are not searched, nor is a search they were taken from.
+        return typed && heldDigits.isEmpty ? searchAsTyped(&state) : []
     case .backspace:
         _ = state.query.popLast()
         return searchAsTyped(&state)

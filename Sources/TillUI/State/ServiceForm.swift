@@ -358,6 +358,8 @@ public struct BatchEntry: Equatable, Sendable {
     /// Makes the lines' idempotency keys: posting the same batch twice posts it once.
     public let key: String
     public var scroll = 0
+    /// See `Typing.typeScanning`.
+    var heldScanDigits = ""
 
     public init(key: String) { self.key = key }
 
@@ -396,6 +398,10 @@ private func batchKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     guard var batch = state.batch else { return nil }
     defer { if state.batch != nil { state.batch = batch } }
     func fail(_ text: String) -> [Effect] { state.message = AppState.Message(text, .warning); return [] }
+    // A stub's scan line on its way into the account field: its held digits last only to the
+    // next digit or Enter.
+    var heldDigits = batch.heldScanDigits
+    batch.heldScanDigits = ""
     switch key {
     case .escape:
         switch batch.field {
@@ -434,6 +440,10 @@ private func batchKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
         case .account where c == "-" && batch.entry.isEmpty:
             guard let last = batch.lines.popLast() else { return fail("No line to take off") }
             state.message = AppState.Message("Line \(batch.lines.count + 1) (\(last.account) \(last.amount.formatted)) taken off")
+        case .account:
+            Typing.typeScanning(c, into: &batch.entry, held: &heldDigits, limit: 20, field: "a batch line's field",
+                                format: state.scanLine, &state)
+            batch.heldScanDigits = heldDigits
         default: Typing.type(c, into: &batch.entry, limit: 20, field: "a batch line's field", &state)
         }
         return []
@@ -445,6 +455,24 @@ private func batchKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
             batch.entry = ""
             batch.field = .account
         case .account:
+            // A stub scanned into the account field fills the account and the amount.
+            if state.scanLine.hasShape(heldDigits + text) {
+                let stub: ScanLine
+                do { stub = try state.scanLine.parse(heldDigits + text) } catch {
+                    batch.entry = ""
+                    return fail(error.message)
+                }
+                batch.account = stub.account.rawValue
+                batch.entry = ""
+                guard stub.amount.isPositive else {
+                    batch.field = .amount
+                    return fail("The stub for \(stub.account) asks nothing: type the amount of the check")
+                }
+                batch.amount = stub.amount
+                batch.field = .check
+                state.message = AppState.Message("Stub for \(stub.account): \(stub.amount.formatted). The check number (or c, m123)")
+                return []
+            }
             if text.isEmpty {
                 guard !batch.lines.isEmpty else { return fail("Type the first account number (Esc leaves)") }
                 if batch.difference.isZero { return [.postBatch(batch.submission(withApprover: false))] }

@@ -21,6 +21,28 @@ enum Typing {
         return false
     }
 
+    /// For a field a stub reader types into as well as a person (the search, a batch line's
+    /// account): a scan line arrives one digit at a time, and its first 13 to 19 digits can pass
+    /// for a card number. The guard takes them out as it would any card number; they are kept in
+    /// `held`, unseen (never shown, searched or written), while digits keep coming, so that Enter
+    /// reads `held + text` whole. The caller empties `held` at any other key. An all-digit field
+    /// takes up to the scan line's length.
+    @discardableResult
+    static func typeScanning(_ c: Character, into text: inout String, held: inout String, limit: Int, field: String,
+                             format: ScanLineFormat, _ state: inout AppState) -> Bool {
+        let before = text, wasHeld = held
+        held = ""
+        let digits = { (s: String) in s.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+        let room = c.isASCIIDigit && digits(wasHeld + before) ? max(limit, format.length - wasHeld.count) : limit
+        guard type(c, into: &text, limit: room, field: field, &state) else {
+            let candidate = wasHeld + before + String(c)
+            if digits(candidate) && text.isEmpty && candidate.count < format.length { held = candidate }
+            return false
+        }
+        if c.isASCIIDigit && !wasHeld.isEmpty && digits(text) { held = wasHeld }
+        return true
+    }
+
     /// The same for a field kept in the state itself (the search, the payment's input line).
     @discardableResult
     static func type(_ c: Character, at field: WritableKeyPath<AppState, String>, limit: Int, name: String,
