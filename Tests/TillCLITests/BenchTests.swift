@@ -6,7 +6,7 @@ extension Processes {
 /// with samples. (A timing is not asserted: the full run's figures are in PERFORMANCE.md.)
 @Suite("till bench: every measure")
 struct BenchTests {
-    static let keys = ["lookup_query", "lookup_keystroke", "post_single", "post_split", "account_view", "settlement", "verify",
+    static let keys = ["lookup_query", "lookup_keystroke", "post_single", "post_split", "account_view", "scan_to_cart", "settlement", "verify",
                        "cold_start", "render_full", "render_update", "baseline_lookup_query", "baseline_post_single"]
 
     @Test func theQuickBenchProducesEveryFigure() throws {

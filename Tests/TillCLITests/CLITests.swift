@@ -278,7 +278,7 @@ struct BenchSmokeTests {
         let result = try TillProcess.till(["bench", "counter", "--db", db, "--queries", "20", "--posts", "10", "--json", json])
         #expect(result.status == 0, "\(result.stderr)")
         let figures = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
-        for name in ["lookup_query", "lookup_keystroke", "baseline_lookup_query", "account_view", "post_single", "post_split",
+        for name in ["lookup_query", "lookup_keystroke", "baseline_lookup_query", "account_view", "scan_to_cart", "post_single", "post_split",
                      "baseline_post_single"] {
             let figure = try #require(figures[name] as? [String: Any], "\(name)")
             #expect(Set(figure.keys) == ["p50", "p99", "max", "n"], "\(name)")

@@ -78,6 +78,20 @@ struct CounterBench: ParsableCommand {
         for account in sample.prefix(queries) { view.time { _ = try? book.accountDetail(account.number) } }
         figures.append(("account_view", view))
 
+        // 2a. A scanned bill stub to the cart: the line read (shape, check digit, account,
+        // newest bill, payments since) and the account's view, as the counter does at Enter.
+        var lines: [String] = []
+        for account in sample.prefix(queries) {
+            if let number = try? AccountNumber(account.number), let stub = try? book.stub(for: number) { lines.append(stub.line) }
+        }
+        var scan = Samples()
+        for line in lines {
+            scan.time {
+                if let match = try? book.readStub(line) { _ = try? book.accountDetail(match.stub.account.rawValue) }
+            }
+        }
+        figures.append(("scan_to_cart", scan))
+
         // 3. Posting, durably (synchronous = FULL), into the ledger's open day.
         guard let cashier = try book.operatorID("cashier") else {
             throw Failure(message: "No operator \"cashier\": benchmark a demo ledger")
