@@ -165,6 +165,8 @@ public final class Runtime {
                 if let op = self.state.session {
                     let drawer = try self.ledger.currentDrawer(operatorID: op.id, terminal: self.terminal)
                     status.drawer = drawer.map { "open #\($0.id)" } ?? "none"
+                    // Over the drawer's cash limit: the status line says to drop cash.
+                    if let drawer, try self.ledger.cashOverLimit(session: drawer.id) != nil { status.drawer += " DROP CASH" }
                     status.drawerSession = drawer?.id
                 }
                 return .status(status)

@@ -302,6 +302,37 @@ extension Ledger {
     }
 
     /// The X report's figures, read inside the caller's transaction.
+    /// The cash a drawer should hold now: its float, the cash taken, less the drops. From the
+    /// running tender totals, a few rows however busy the drawer: the drawer limit asks it at
+    /// every cash payment.
+    static func cashInDrawer(session: Int64, _ db: Database) throws -> Money {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT s.opening_float_cents,
+                   (SELECT COALESCE(SUM(t.amount_cents), 0) FROM tender_totals t
+                    WHERE t.business_date = s.business_date AND t.drawer_session_id = s.id AND t.kind = 'cash'),
+                   (SELECT COALESCE(SUM(c.total_cents), 0) FROM cash_counts c WHERE c.drawer_session_id = s.id AND c.kind = 'drop')
+            FROM drawer_sessions s WHERE s.id = ?
+            """), arguments: [session]) else { throw LedgerError(.noDrawer, "No drawer #\(session)") }
+        return Money(cents: (row[0] as Int64) + (row[1] as Int64) - (row[2] as Int64))
+    }
+
+    /// The drawer's cash limit (setting `drawer.cash_limit_cents`; nil: none) and whether it
+    /// refuses cash over it (`drawer.cash_limit_refuses`).
+    static func cashLimit(_ db: Database) throws -> (limit: Money, refuses: Bool)? {
+        let limit = try intSetting(.drawerCashLimitCents, db)
+        guard limit > 0 else { return nil }
+        return (Money(cents: limit), try setting(.drawerCashLimitRefuses, db) == "true")
+    }
+
+    /// How much cash the drawer holds over its limit (nil: no limit, or under it).
+    public func cashOverLimit(session: Int64) throws -> (cash: Money, limit: Money)? {
+        try read { db in
+            guard let (limit, _) = try Self.cashLimit(db) else { return nil }
+            let cash = try Self.cashInDrawer(session: session, db)
+            return cash > limit ? (cash, limit) : nil
+        }
+    }
+
     static func expectation(session: Int64, _ db: Database) throws -> DrawerExpectation {
         guard let day = try String.fetchOne(db, sql: "SELECT business_date FROM drawer_sessions WHERE id = ?", arguments: [session]) else {
             throw LedgerError(.noDrawer, "No drawer #\(session)")

@@ -123,6 +123,15 @@ extension Ledger {
             return
         }
         try checkOwnOpenDrawer(session, operatorID: request.operatorID, terminal: request.terminal, db)
+        // A drawer over its cash limit takes no more cash until a drop, where a setting says so.
+        let cash = request.tenders.filter { $0.kind == .cash }.reduce(0) { $0 + $1.amount.cents }
+        if cash > 0, let (limit, refuses) = try cashLimit(db), refuses {
+            let held = try cashInDrawer(session: session, db)
+            if held.cents + cash > limit.cents {
+                throw LedgerError(.invalid, "The drawer holds \(held.formatted) in cash and its limit is \(limit.formatted): "
+                                  + "make a drop (F4 d) before taking \(Money(cents: cash).formatted) more cash; card and e-check are still taken")
+            }
+        }
     }
 
     /// The drawer session exists, is open, and is this operator's at this terminal.

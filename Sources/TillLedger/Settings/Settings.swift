@@ -44,13 +44,15 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case anchorSigningKey = "anchor.signing_key"
     case openDayWindowDays = "day.open_window_days"
     case scanLine = "stub.scan_line"
+    case drawerCashLimitCents = "drawer.cash_limit_cents"
+    case drawerCashLimitRefuses = "drawer.cash_limit_refuses"
 
     /// Checks a value before it is stored: a number of cents, a yes/no, a count, a width.
     public func validate(_ value: String) throws(DomainError) {
         let invalid = { (what: String) in DomainError(.invalidAmount, "\(self.rawValue) takes \(what); \"\(value)\" is not one") }
         switch self {
         case .amountCeilingCents, .nsfFeeCents, .csrLateFeeReversalCents, .leadAdjustmentCents, .overShortApprovalCents,
-             .reconnectFeeCents, .lateFeeCents, .lateFeeMinimumCents, .shutoffMinimumCents:
+             .reconnectFeeCents, .lateFeeCents, .lateFeeMinimumCents, .shutoffMinimumCents, .drawerCashLimitCents:
             guard !value.isEmpty, value.count <= 12, value.allSatisfy(\.isASCIIDigit) else { throw invalid("a whole number of cents") }
         case .pinAttemptsBeforeLock, .pinLockMinutes, .idleLockMinutes, .cashOnlyMonthsAfterNSF, .lateFeeGraceDays,
              .shutoffPastDueDays, .shutoffNoticeDays, .backupKeep:
@@ -65,7 +67,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
             do { _ = try ScanLineFormat(spec: value) } catch { throw invalid("a scan-line layout such as \(ScanLineFormat.standard.spec)") }
         case .pinMinimumLength:
             guard let length = Int(value), (4...12).contains(length) else { throw invalid("a length from 4 to 12") }
-        case .cashierVoidOwnSession, .registerEntry, .blindClose:
+        case .cashierVoidOwnSession, .registerEntry, .blindClose, .drawerCashLimitRefuses:
             guard value == "true" || value == "false" else { throw invalid("true or false") }
         case .reversalRole, .nsfRole, .refundRole, .transferRole, .depositRole, .planRole, .contactRole, .writeOffRole:
             guard Role(rawValue: value) != nil else { throw invalid("a role: cashier, csr, lead or supervisor") }
@@ -124,6 +126,8 @@ public enum SettingKey: String, CaseIterable, Sendable {
         (.anchorSigningKey, ""),
         (.openDayWindowDays, "3"),
         (.scanLine, ScanLineFormat.standard.spec),
+        (.drawerCashLimitCents, "0"),
+        (.drawerCashLimitRefuses, "false"),
     ]
 }
 

@@ -99,7 +99,7 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
             state.message = AppState.Message(text + " Enter: next customer.", posted.restoreRequests.isEmpty ? .info : .warning)
         }
         // The lookup's balances are read again: a result list must not show what was owed before.
-        return accounts.map { .refreshAccount($0) } + (state.query.isEmpty ? [] : [.search(state.query)])
+        return accounts.map { .refreshAccount($0) } + (state.query.isEmpty ? [] : [.search(state.query)]) + [.refreshStatus]
     case .paymentFailed(let reason):
         state.payment.step = .confirm
         state.message = AppState.Message("Not posted: \(reason)", .error)
