@@ -80,8 +80,9 @@ struct CounterBench: ParsableCommand {
 
         // 2a. A scanned bill stub to the cart: the line read (shape, check digit, account,
         // newest bill, payments since) and the account's view, as the counter does at Enter.
+        // Accounts of their own, not the account view's: their pages are not already read.
         var lines: [String] = []
-        for account in sample.prefix(queries) {
+        for account in try book.benchSample(count: queries, seed: seed &+ 17) {
             if let number = try? AccountNumber(account.number), let stub = try? book.stub(for: number) { lines.append(stub.line) }
         }
         var scan = Samples()
