@@ -83,9 +83,12 @@ public final class Ledger: Sendable {
             // The default 2 MB page cache sent a payment file's import to the kernel for every
             // B-tree page it touched (a fifth of its time in pread); the cache grows only as used.
             try db.execute(sql: "PRAGMA cache_size = -32768")
-            // Statement journals and the writer's temporary tables stay in memory: in /var/tmp
-            // files they were a tenth of a payment file's import, in write calls.
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // The writer's statement journals and temporary tables stay in memory: in /var/tmp
+            // files they were a tenth of a payment file's import, in write calls. (Readers keep
+            // temporary files: verify's and the reports' sorts of a large ledger stay on disk.)
+            if sqlite3_db_readonly(db.sqliteConnection, "main") == 0 {
+                try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            }
             // Readers map the file instead of copying each page they read into their own cache:
             // a settle pane's first read of a 20,000-payment day took 65 ms, its later ones 40.
             // (The writer keeps its copies: a write path measured as it is.) Read-only mappings:
