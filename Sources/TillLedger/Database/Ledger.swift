@@ -83,18 +83,17 @@ public final class Ledger: Sendable {
             // The default 2 MB page cache sent a payment file's import to the kernel for every
             // B-tree page it touched (a fifth of its time in pread); the cache grows only as used.
             try db.execute(sql: "PRAGMA cache_size = -32768")
-            // The writer's statement journals and temporary tables stay in memory: in /var/tmp
-            // files they were a tenth of a payment file's import, in write calls. (Readers keep
-            // temporary files: verify's and the reports' sorts of a large ledger stay on disk.)
-            if sqlite3_db_readonly(db.sqliteConnection, "main") == 0 {
-                try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            }
-            // Readers map the file instead of copying each page they read into their own cache:
-            // a settle pane's first read of a 20,000-payment day took 65 ms, its later ones 40.
-            // (The writer keeps its copies: a write path measured as it is.) Read-only mappings:
-            // a stray pointer cannot write the ledger.
             if sqlite3_db_readonly(db.sqliteConnection, "main") == 1 {
+                // Readers map the file instead of copying each page they read into their own
+                // cache: a settle pane's first read of a 20,000-payment day took 65 ms, its later
+                // ones 40. Read-only mappings: a stray pointer cannot write the ledger. Readers
+                // keep temporary files: verify's and the reports' sorts of a large ledger stay on disk.
                 try db.execute(sql: "PRAGMA mmap_size = \(Self.readerMapBytes)")
+            } else {
+                // The writer keeps its page copies (a write path measured as it is), and its
+                // statement journals and temporary tables in memory: in /var/tmp files they were
+                // a tenth of a payment file's import, in write calls.
+                try db.execute(sql: "PRAGMA temp_store = MEMORY")
             }
             // Every connection knows a card number when it sees one: the writer's guard and verify.
             db.add(function: CardNumberGuard.function)

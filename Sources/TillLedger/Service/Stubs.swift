@@ -34,10 +34,6 @@ public struct StubMatch: Equatable, Sendable {
 
 extension Ledger {
     /// The scan-line layout in force (setting `stub.scan_line`).
-    public func scanLineFormat() throws -> ScanLineFormat {
-        try read { db in try Self.scanLineFormat(db) }
-    }
-
     static func scanLineFormat(_ db: Database) throws -> ScanLineFormat {
         do { return try ScanLineFormat(spec: try setting(.scanLine, db)) } catch { return .standard }
     }
