@@ -89,6 +89,7 @@ struct ImportHardeningTests {
         // The parse finds line 6; the ledger finds 4 (no such account) and 5 (cash only) — each by its own line.
         #expect(error.problems.map(\.line) == [6])
         let fixed = file.replacingOccurrences(of: "abc", with: "4.00")
+        try f.ledger.setSetting(.importUnknownToSuspense, "false", by: f.supervisor.id) // else line 4 goes to suspense
         do { _ = try f.ledger.importPayments(csv: Array(fixed.utf8), fileName: "p.csv", actor: boss(f)) } catch let error as ImportError { caught = error }
         #expect(caught?.problems.map(\.line) == [4, 5])
         #expect(caught?.description.hasPrefix("p.csv: 2 bad lines; nothing was imported") == true)
@@ -179,8 +180,11 @@ struct ImportHardeningTests {
         lines[8] = "999999,1.00,ach,L-9"       // file line 10, in the first half
         lines[2_298] = "999998,1.00,ach,L-2299" // file line 2300, in the second
         let file = Array((Self.header + lines.joined(separator: "\n") + "\n").utf8)
+        // Unknown accounts refuse the file only where the setting says so (they go to suspense by default).
+        try f.ledger.setSetting(.importUnknownToSuspense, "false", by: f.supervisor.id)
         let found = problems { _ = try f.ledger.importPayments(csv: file, fileName: "l.csv", actor: boss(f)) }
-        #expect(found == [.init(line: 10, reason: "No account 999999"), .init(line: 2_300, reason: "No account 999998")])
+        let why = " (import.unknown_to_suspense is false)"
+        #expect(found == [.init(line: 10, reason: "No account 999999" + why), .init(line: 2_300, reason: "No account 999998" + why)])
         #expect(try f.count("batch_lines") == 0)
     }
 

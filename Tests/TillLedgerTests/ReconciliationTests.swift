@@ -6,7 +6,8 @@ import TillCore
 
 /// Random business days — bills of one to three revenue lines, partial and over-payments in every
 /// tender, miscellaneous receipts, deposits, voids, drops, a payment file and a mail batch,
-/// transfers, reversals, returned checks, refunds, drawers closed over and short — and every
+/// transfers, reversals, returned checks, refunds, payments held in suspense and applied, split or
+/// refunded from it, drawers closed over and short — and every
 /// figure of their settlement re-derived a second, deliberately plain way from the raw rows.
 @Suite("Every figure of a day re-derived from the postings")
 struct ReconciliationTests {
@@ -162,6 +163,7 @@ struct PlainDay {
             for p in try postings(source) where p.amount < 0 {
                 if p.book.hasPrefix("REV_") { revenue[p.book, default: 0] += sign * -p.amount }
                 if p.book == "DEPOSITS" { revenue["DEPOSITS", default: 0] += sign * -p.amount }
+                if p.book == "SUSPENSE" { revenue["SUSPENSE", default: 0] += sign * -p.amount }
                 guard p.book == "AR" else { continue }
                 credited += sign * -p.amount
                 for a in try Row.fetchAll(db, sql: """
@@ -253,9 +255,16 @@ struct RandomDay {
                         _ = try l.void(receipt: posted.receipt!, reason: "wrong account", operatorID: op.id, terminal: terminal)
                     }
                 }
-            case 5:
+            case 5 where r.int(0...1) == 0:
                 _ = try l.post(Payment(lines: [.miscellaneous(.miscellaneous, amount)], tenders: [.cash(amount)]),
                                operatorID: op.id, terminal: terminal, drawerSession: drawer, memo: "Permit")
+            case 5:
+                // A walk-in who does not know the account: the money is held in suspense.
+                let tender: Tender = r.int(0...1) == 0 ? .cash(amount) : .check(amount, number: "\(3000 + step)")
+                let posted = try l.post(Payment(lines: [.suspense(amount)], tenders: [tender]), operatorID: op.id, terminal: terminal,
+                                        drawerSession: drawer, suspense: SuspenseDetails(reason: "walk-in: account not known", payer: "Walk In \(step)"))
+                paid.append((posted.receipt!, drawer, tender.kind, "SUSPENSE"))
+                if r.int(0...4) == 0 { _ = try l.void(receipt: posted.receipt!, reason: "found the account", operatorID: op.id, terminal: terminal) }
             case 6:
                 if let victim = paid.filter({ $0.drawer == drawer && $0.tender.goesInDrawer }).randomElement(using: &r) {
                     _ = try? l.void(receipt: victim.receipt, reason: "keyed wrong", operatorID: lead.id, terminal: terminal)
@@ -265,7 +274,7 @@ struct RandomDay {
                                 operatorID: op.id, terminal: terminal)
             case 8:
                 let csv = "account,amount,tender,reference\n" + (0..<r.int(1...3)).map { i in
-                    "\(Self.checkAccounts[r.int(0...1)]),\(r.int(1...9_000) / 100).\(String(format: "%02d", r.int(0...99))),\(["ach", "card", "lockbox"][r.int(0...2)]),F\(step)-\(i)"
+                    "\((Self.checkAccounts + ["999999"])[r.int(0...2)]),\(r.int(1...9_000) / 100).\(String(format: "%02d", r.int(0...99))),\(["ach", "card", "lockbox"][r.int(0...2)]),F\(step)-\(i)"
                 }.joined(separator: "\n") + "\n"
                 _ = try l.importPayments(csv: Array(csv.utf8), fileName: "file-\(step).csv", actor: boss)
             default:
@@ -274,6 +283,17 @@ struct RandomDay {
                     _ = try? l.transfer(receipt: victim.receipt, from: try f.account(victim.account), to: try f.account(to),
                                         amount: nil, reason: "wrong account", actor: boss)
                 }
+            }
+        }
+        // Suspense items applied to an account, split, or refunded.
+        for item in try l.suspenseItems() {
+            switch r.int(0...3) {
+            case 0: _ = try l.applySuspense(item: item.id, to: [(try f.account(Self.accounts[r.int(0...2)]), nil)], reason: "found", actor: boss)
+            case 1 where item.amount.cents > 1:
+                _ = try l.applySuspense(item: item.id, to: [(try f.account("100001"), Money(cents: item.amount.cents / 2)),
+                                                             (try f.account("100002"), nil)], reason: "two accounts", actor: boss)
+            case 2: _ = try l.refundSuspense(item: item.id, amount: nil, payee: "Walk In", address: "1 Road", reason: "no account", actor: boss)
+            default: break
             }
         }
         // A mail batch of checks into the second drawer.

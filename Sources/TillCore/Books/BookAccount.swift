@@ -13,6 +13,9 @@ public enum BookAccount: String, CaseIterable, Sendable, Codable {
     case bank = "BANK"
     case depositsHeld = "DEPOSITS"
     case refundsPayable = "REFUNDS_PAYABLE"
+    /// Money received that no account could be matched to yet: owed to someone until a CSR
+    /// applies it to an account or refunds it (`till suspense`).
+    case suspense = "SUSPENSE"
     case water = "REV_WATER"
     case sewer = "REV_SEWER"
     case lateFee = "REV_LATE_FEE"
@@ -28,7 +31,7 @@ public enum BookAccount: String, CaseIterable, Sendable, Codable {
         switch self {
         case .receivable, .drawerCash, .checksOnHand, .moneyOrdersOnHand, .cardClearing,
              .achClearing, .safe, .bank: .asset
-        case .depositsHeld, .refundsPayable: .liability
+        case .depositsHeld, .refundsPayable, .suspense: .liability
         case .water, .sewer, .lateFee, .nsfFee, .reconnectFee, .miscellaneous: .revenue
         case .overShort, .badDebt: .expense
         }
@@ -46,6 +49,7 @@ public enum BookAccount: String, CaseIterable, Sendable, Codable {
         case .bank: "Bank deposits"
         case .depositsHeld: "Customer deposits held"
         case .refundsPayable: "Refunds payable"
+        case .suspense: "Payments in suspense"
         case .water: "Water charges"
         case .sewer: "Sewer charges"
         case .lateFee: "Late fees"
@@ -76,6 +80,7 @@ public enum BookAccount: String, CaseIterable, Sendable, Codable {
         case .bank: "assets:bank"
         case .depositsHeld: "liabilities:customer deposits"
         case .refundsPayable: "liabilities:refunds payable"
+        case .suspense: "liabilities:suspense"
         case .water: "revenues:water"
         case .sewer: "revenues:sewer"
         case .lateFee: "revenues:late fees"

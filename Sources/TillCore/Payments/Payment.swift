@@ -8,6 +8,8 @@ public struct Payment: Sendable {
         case miscellaneous(BookAccount, Money)
         /// A deposit for new service, held for the account until its final bill.
         case deposit(AccountNumber, Money)
+        /// Money no account could be matched to: held in SUSPENSE until it is applied or refunded.
+        case suspense(Money)
     }
 
     public var lines: [Line]
@@ -22,7 +24,7 @@ public struct Payment: Sendable {
         get throws(MoneyError) {
             try Money.sum(lines.map { line in
                 switch line {
-                case .account(_, let amount), .miscellaneous(_, let amount), .deposit(_, let amount): amount
+                case .account(_, let amount), .miscellaneous(_, let amount), .deposit(_, let amount), .suspense(let amount): amount
                 }
             })
         }
@@ -63,6 +65,9 @@ public struct Payment: Sendable {
             case .deposit(let number, let amount):
                 guard amount.isPositive else { throw DomainError(.invalidAmount, "A deposit must be more than $0.00") }
                 result.append(PostingLine(.depositsHeld, Money(cents: -amount.cents), account: number))
+            case .suspense(let amount):
+                guard amount.isPositive else { throw DomainError(.invalidAmount, "A payment to suspense must be more than $0.00") }
+                result.append(PostingLine(.suspense, Money(cents: -amount.cents)))
             }
         }
         return result

@@ -18,6 +18,7 @@ public enum ServiceAction: String, CaseIterable, Sendable {
     case feesAssess = "fees-assess"
     case drawerOverShort = "drawer-over-short"
     case writeOff = "write-off"
+    case suspenseApply = "suspense-apply"
 
     public var title: String {
         switch self {
@@ -38,6 +39,7 @@ public enum ServiceAction: String, CaseIterable, Sendable {
         case .feesAssess: "the late-fee run"
         case .drawerOverShort: "closing a drawer beyond the over/short limit"
         case .writeOff: "a write-off"
+        case .suspenseApply: "applying a payment from suspense"
         }
     }
 }
@@ -62,6 +64,7 @@ public struct AuthorityLimits: Equatable, Sendable {
         .void: .lead, .reversal: .lead, .nsf: .lead, .refund: .lead, .transfer: .lead, .depositApply: .lead, .depositRefund: .lead,
         .paymentPlan: .csr, .serviceRequest: .cashier, .contactUpdate: .csr, .batchOutOfBalance: .supervisor,
         .importPayments: .lead, .feesAssess: .lead, .drawerOverShort: .lead, .writeOff: .supervisor,
+        .suspenseApply: .csr,
     ]
 }
 

@@ -19,6 +19,9 @@ public struct BatchLine: Sendable, Equatable {
     public let paidOn: BusinessDate?
     /// The line of the file it came from (a payment file), for messages.
     public var fileLine: Int?
+    /// What the line says of its payer besides the account (a payment file's payer, address,
+    /// phone columns and the line as read): kept if the line goes to suspense.
+    public var known: SuspenseDetails?
 
     /// The line's tender as the ledger keeps it.
     var drawerTender: Tender {
@@ -42,6 +45,8 @@ public struct BatchResult: Sendable, Equatable {
     public var posted: [(line: Int, account: String, amount: Money, receipt: ReceiptNumber?)] = []
     /// Lines whose reference was posted before (an imported file seen again): nothing posted for them.
     public var alreadyPosted: [(line: Int, reference: String)] = []
+    /// Lines of `posted` whose account was unknown or closed: held in suspense, by item.
+    public var toSuspense: [(line: Int, item: Int64, reason: String)] = []
     public var total: Money { Money(cents: posted.reduce(0) { $0 + $1.amount.cents }) }
 
     public static func == (a: Self, b: Self) -> Bool {
@@ -53,6 +58,11 @@ public struct BatchResult: Sendable, Equatable {
         let receipts = posted.compactMap(\.receipt)
         var lines = ["BATCH \(batchID.map { "#\($0)" } ?? "(nothing new)")  \(kind.rawValue)",
                      "\(posted.count) posted, \(total.formatted); \(alreadyPosted.count) already posted, skipped"]
+        if !toSuspense.isEmpty {
+            let held = posted.filter { line in toSuspense.contains { $0.line == line.line } }.reduce(0) { $0 + $1.amount.cents }
+            lines.append("\(toSuspense.count) of them to suspense, \(Money(cents: held).formatted): no account matched "
+                         + "(till suspense list)")
+        }
         if let first = receipts.min(), let last = receipts.max() { lines.append("Receipts #\(first) to #\(last)") }
         return lines
     }
@@ -64,11 +74,13 @@ public struct BatchResult: Sendable, Equatable {
                      "Difference     \(Money(cents: total.cents - controlTotal.cents).formatted)", ""]
         // In the file's line order, whatever order the lines posted in (a payment file posts in
         // account order).
+        let held = Dictionary(toSuspense.map { ($0.line, $0) }, uniquingKeysWith: { first, _ in first })
         let rows = posted.map { item in
-            (item.line, "\(String(item.line).leftPadded(4))  \(item.account.padded(12)) \(item.amount.formatted.leftPadded(12))  #\(item.receipt.map { "\($0)" } ?? "-")")
+            (item.line, "\(String(item.line).leftPadded(4))  \(item.account.padded(12)) \(item.amount.formatted.leftPadded(12))  #\(item.receipt.map { "\($0)" } ?? "-")"
+                + (held[item.line].map { "  to suspense item #\($0.item): \($0.reason)" } ?? ""))
         } + alreadyPosted.map { item in (item.line, "\(String(item.line).leftPadded(4))  reference \(item.reference): posted before, skipped") }
         lines += rows.sorted { $0.0 < $1.0 }.map(\.1)
-        lines.append("\(posted.count) posted, \(alreadyPosted.count) already posted")
+        lines.append("\(posted.count) posted, \(alreadyPosted.count) already posted" + (toSuspense.isEmpty ? "" : ", \(toSuspense.count) to suspense"))
         return lines
     }
 }
@@ -83,7 +95,8 @@ extension Ledger {
         }
     }
 
-    static func checkLine(_ line: BatchLine, day: BusinessDate, intoDrawer: Bool, ceiling: Money? = nil,
+    /// `closedIsUnknown`: a closed account is refused as unknown (a payment file sends it to suspense).
+    static func checkLine(_ line: BatchLine, day: BusinessDate, intoDrawer: Bool, ceiling: Money? = nil, closedIsUnknown: Bool = false,
                           _ db: Database) throws -> (id: Int64, name: String, balance: Money, lockedOff: Bool) {
         guard line.amount.isPositive else { throw LedgerError(.invalid, "The amount must be more than $0.00") }
         guard line.amount <= (try ceiling ?? amountCeiling(db)) else { throw LedgerError(.invalid, "\(line.amount.formatted) is over the limit for one payment") }
@@ -92,6 +105,7 @@ extension Ledger {
             throw LedgerError(.unknownAccount, "No account \(line.account)")
         }
         // Columns by place: a payment file checks every line twice, and naming them was a tenth of it.
+        if closedIsUnknown, (row[4] as String) == "closed" { throw LedgerError(.unknownAccount, "Account \(line.account) is closed") }
         if line.tender == .check, let until = (row[3] as String?).flatMap({ try? BusinessDate($0) }), until >= day {
             throw LedgerError(.invalid, "Account \(line.account) is cash only until \(until): no checks (return the check with a letter)")
         }

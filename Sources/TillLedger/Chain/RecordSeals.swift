@@ -48,9 +48,17 @@ enum RecordSeals {
             """),
     ]
 
-    /// Append-only tables: sealed in ranges of rowid, each range as one digest. Frozen with
-    /// migration v12-sealed-records, like `versioned`.
-    static let appended: [(table: String, columns: String)] = [
+    /// Append-only tables: sealed in ranges of rowid, each range as one digest.
+    static let appended = appendedV12 + appendedV13
+
+    /// Frozen with migration v13-suspense.
+    static let appendedV13: [(table: String, columns: String)] = [
+        ("suspense_items", "id, transaction_id, amount_cents, reason, account_given, payer, address, phone, reference, check_number, source_line"),
+        ("suspense_moves", "id, item_id, transaction_id, kind, account_id, amount_cents, payee, address"),
+    ]
+
+    /// Frozen with migration v12-sealed-records, like `versioned`.
+    static let appendedV12: [(table: String, columns: String)] = [
         ("allocations", "id, transaction_id, credit_posting_id, charge_posting_id, amount_cents"),
         ("audit_events", "id, at, operator_id, terminal_id, event, detail"),
         ("account_notes", "id, account_id, at, operator_id, terminal_id, text"),
@@ -179,7 +187,7 @@ enum RecordSeals {
 
     /// Seals everything not yet sealed: every row of a versioned table without a seal, and every
     /// append-only table's rows after its last range (migration v12, the demo's bulk load).
-    static func sealUnsealed(_ db: Database) throws {
+    static func sealUnsealed(_ db: Database, appended: [(table: String, columns: String)] = appended) throws {
         var sealer = try Sealer(db)
         for table in versioned {
             let keys = try String.fetchAll(db, sql: """

@@ -36,6 +36,9 @@ enum CardNumberGuard {
         ("account_changes", ["old_value", "new_value"], "a contact change"),
         ("batches", ["reason", "source"], "a batch"),
         ("batch_lines", ["reference"], "a batch line"),
+        ("suspense_items", ["account_given", "payer", "address", "phone", "reference", "check_number", "source_line"],
+         "a suspense item"),
+        ("suspense_moves", ["payee", "address"], "a suspense refund's pay-to"),
     ]
 
     static let functionName = "till_holds_card_number"

@@ -18,6 +18,7 @@ enum Schema {
         migrator.registerMigration("v10-reconcile", migrate: createReconcile)
         migrator.registerMigration("v11-search-latin-letters", migrate: foldLatinLettersInSearch)
         migrator.registerMigration("v12-sealed-records", migrate: createRecordSeals)
+        migrator.registerMigration("v13-suspense", migrate: createSuspense)
         return migrator
     }
 
@@ -631,7 +632,8 @@ public enum AppendOnly {
     static let v1Tables = ["transactions", "postings", "tenders", "allocations", "audit_events"]
     public static let tables = v1Tables + ["account_notes", "receipt_prints", "cash_counts", "cash_count_lines",
                                            "drawer_closes", "drawer_close_missing"] + v8Tables + v9Tables + v10Tables
-        + v12Tables
+        + v12Tables + v13Tables
+    static let v13Tables = ["suspense_items", "suspense_moves"]
     static let v9Tables = ["transaction_hashes"]
     static let v10Tables = ["batch_files"]
     static let v12Tables = ["record_seals"]
@@ -723,6 +725,43 @@ extension Schema {
             CREATE INDEX record_seals_range ON record_seals(tbl, to_id) WHERE to_id IS NOT NULL;
             """)
         try db.execute(sql: AppendOnly.triggersSQL(for: "record_seals"))
-        try RecordSeals.sealUnsealed(db)
+        try RecordSeals.sealUnsealed(db, appended: RecordSeals.appendedV12)
+    }
+
+    /// Money no account could be matched to yet (`Ledger` Suspense): the SUSPENSE book, each
+    /// item with what is known of its payer, and each move out of it (applied to an account, or
+    /// refunded). Never edit; change it with a new migration.
+    fileprivate static func createSuspense(_ db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO book_accounts VALUES ('SUSPENSE', 'Payments in suspense', 'liability', 0);
+            CREATE TABLE suspense_items (
+                id INTEGER PRIMARY KEY,
+                transaction_id INTEGER NOT NULL UNIQUE REFERENCES transactions(id),
+                amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+                reason TEXT NOT NULL,
+                account_given TEXT NOT NULL DEFAULT '',
+                payer TEXT NOT NULL DEFAULT '',
+                address TEXT NOT NULL DEFAULT '',
+                phone TEXT NOT NULL DEFAULT '',
+                reference TEXT NOT NULL DEFAULT '',
+                check_number TEXT NOT NULL DEFAULT '',
+                source_line TEXT NOT NULL DEFAULT ''
+            ) STRICT;
+            CREATE TABLE suspense_moves (
+                id INTEGER PRIMARY KEY,
+                item_id INTEGER NOT NULL REFERENCES suspense_items(id),
+                transaction_id INTEGER NOT NULL REFERENCES transactions(id),
+                kind TEXT NOT NULL CHECK (kind IN ('apply', 'refund')),
+                account_id INTEGER REFERENCES accounts(id),
+                amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+                payee TEXT NOT NULL DEFAULT '',
+                address TEXT NOT NULL DEFAULT '',
+                CHECK ((kind = 'apply') = (account_id IS NOT NULL))
+            ) STRICT;
+            CREATE INDEX suspense_moves_item ON suspense_moves(item_id);
+            CREATE INDEX suspense_moves_transaction ON suspense_moves(transaction_id);
+            """)
+        for table in AppendOnly.v13Tables { try db.execute(sql: AppendOnly.triggersSQL(for: table)) }
+        try RecordSeals.sealUnsealed(db, appended: RecordSeals.appendedV13)
     }
 }

@@ -96,13 +96,13 @@ struct DayScan {
         // transaction's first account.
         let codes = BookAccount.revenueCodes
         var byCode = [Int64](repeating: 0, count: codes.count)
-        var credited: Int64 = 0, deposits: Int64 = 0, bankCount = 0, bankAmount: Int64 = 0
+        var credited: Int64 = 0, deposits: Int64 = 0, suspense: Int64 = 0, bankCount = 0, bankAmount: Int64 = 0
         if let (firstPosting, lastPosting) = try idRange(of: "postings", first: first, last: last, db) {
             // `+transaction_id`: the rowid range drives the read, not the transaction index. The
             // tender books (half the rows, no account) count in the tender totals, not here.
             let postings = try RawCursor(db, """
                 SELECT transaction_id,
-                       CASE book WHEN 'AR' THEN -2 WHEN 'DEPOSITS' THEN -3 WHEN 'BANK' THEN -4 ELSE \(Ledger.revenueIndexSQL("book")) END,
+                       CASE book WHEN 'AR' THEN -2 WHEN 'DEPOSITS' THEN -3 WHEN 'BANK' THEN -4 WHEN 'SUSPENSE' THEN -5 ELSE \(Ledger.revenueIndexSQL("book")) END,
                        amount_cents, COALESCE(account_id, 0)
                 FROM postings WHERE id BETWEEN ? AND ? AND +transaction_id BETWEEN ? AND ?
                   AND (book NOT IN ('CASH', 'CHECKS', 'MONEY_ORDERS', 'CARD', 'ACH') OR account_id IS NOT NULL) ORDER BY id
@@ -117,6 +117,7 @@ struct DayScan {
                     switch book {
                     case -2: credited -= amount
                     case -3: deposits -= amount
+                    case -5: suspense -= amount
                     case -4: if kind == .payment { bankCount += 1; bankAmount += amount }
                     case 0...: byCode[Int(book)] -= amount
                     default: break
@@ -170,6 +171,7 @@ struct DayScan {
         }
         for (index, cents) in byCode.enumerated() where cents != 0 { scan.revenue.byCode[codes[index]] = Money(cents: cents) }
         scan.revenue.depositsCollected = Money(cents: deposits)
+        scan.revenue.suspense = Money(cents: suspense)
         scan.revenue.recharged = Money(cents: recharged)
         scan.revenue.unapplied = Money(cents: credited - allocated)
 

@@ -33,6 +33,8 @@ public struct Settlement: Sendable {
             case recharged
             /// Credited beyond what the payments paid: credit left on the accounts.
             case unapplied
+            /// Taken with no account matched: held in suspense until applied or refunded.
+            case suspense
         }
 
         public let head: Head
@@ -47,6 +49,7 @@ public struct Settlement: Sendable {
             case .depositsCollected: "DEPOSITS"
             case .recharged: "RECHARGED"
             case .unapplied: "UNAPPLIED"
+            case .suspense: "SUSPENSE"
             }
         }
 
@@ -56,6 +59,7 @@ public struct Settlement: Sendable {
             case .depositsCollected: "Deposits collected"
             case .recharged: "Repaid charge-backs, transfers, refunds"
             case .unapplied: "Unapplied (credit on account)"
+            case .suspense: "Held in suspense (no account)"
             }
         }
     }
@@ -89,6 +93,14 @@ public struct Settlement: Sendable {
     public let corrections: [Correction]
     /// Mail, drop-box and imported batches posted on the day.
     public var batches: [Batch] = []
+    /// The suspense items with money left in them now, oldest first, and the age past which the
+    /// closer is warned of one.
+    public var suspenseOpen: [SuspenseItem] = []
+    public var suspenseWarnDays = 10
+
+    /// Open suspense items older than the warning age on the settlement's day.
+    public var suspenseOverdue: [SuspenseItem] { suspenseOpen.filter { $0.age(on: date) > suspenseWarnDays } }
+    public var suspenseOpenTotal: Money { Money(cents: suspenseOpen.reduce(0) { $0 + $1.open.cents }) }
 
     public struct Batch: Sendable, Equatable {
         public let id: Int64
@@ -242,6 +254,8 @@ extension Ledger {
                           checks: checks, tenders: tenders, revenue: scan.revenue.lines, receipts: scan.receipts,
                           corrections: scan.corrections)
         settlement.batches = scan.batches
+        settlement.suspenseOpen = try suspenseItems(where: "true", arguments: [], db).filter { $0.open.isPositive }
+        settlement.suspenseWarnDays = Int(try intSetting(.suspenseWarnDays, db))
         return settlement
     }
 

@@ -12,7 +12,7 @@ import TillCore
 /// reference, and the batch is known by the file's SHA-256: running the same file again after a
 /// crash or a kill finishes that batch and posts nothing twice.
 extension Ledger {
-    public static let paymentFileColumns = ["account", "amount", "tender", "reference", "date"]
+    public static let paymentFileColumns = ["account", "amount", "tender", "reference", "date", "payer", "address", "phone"]
 
     /// What an earlier import posted under a reference, to tell "posted before" from a conflict.
     struct ImportedPayment {
@@ -81,7 +81,8 @@ extension Ledger {
         var done = 0
         while done < toPost.count {
             let rest = toPost[done...]
-            let posted: (posted: [(line: Int, account: String, amount: Money, receipt: ReceiptNumber?)], skipped: [(line: Int, reference: String)])
+            let posted: (posted: [(line: Int, account: String, amount: Money, receipt: ReceiptNumber?)], skipped: [(line: Int, reference: String)],
+                         held: [(line: Int, item: Int64, reason: String)])
             do {
                 posted = try writeImmediate { db, anyoneWaiting in
                     try self.postImportChunk(rest, batchID: batchID, actor: actor, fileName: fileName, for: slice,
@@ -97,6 +98,7 @@ extension Ledger {
             }
             result.posted += posted.posted
             result.alreadyPosted += posted.skipped
+            result.toSuspense += posted.held
             done += posted.posted.count + posted.skipped.count
             progress?(done, toPost.count)
             checkpointIfLarge()
@@ -125,6 +127,12 @@ extension Ledger {
             var line = BatchLine(account: number, amount: amount, tender: tender, reference: reference,
                                  paidOn: date.isEmpty ? nil : try BusinessDate(date))
             line.fileLine = row.line
+            // Kept for the clarification worklist if no account matches (the reason is set then).
+            line.known = SuspenseDetails(reason: "", accountGiven: number.rawValue, payer: String(file.field("payer", in: row).prefix(100)),
+                                         address: String(file.field("address", in: row).prefix(200)),
+                                         phone: String(file.field("phone", in: row).prefix(40)), reference: reference,
+                                         checkNumber: tender == .check ? reference : "",
+                                         sourceLine: String("\(fileName) line \(row.line): \(CSV.line(row.fields))".prefix(1000)))
             return line
         }, identity: \.reference, duplicate: { "reference \($0.reference) repeats line \($1)" })
     }
@@ -158,6 +166,7 @@ extension Ledger {
         let day = try requireOpenDay(db)
         let ceiling = try amountCeiling(db)
         let keyPosted = try db.cachedStatement(sql: "SELECT 1 FROM transactions WHERE idempotency_key = ?")
+        let toSuspense = try setting(.importUnknownToSuspense, db) == "true"
         for line in lines {
             let fileLine = line.fileLine ?? 0
             if try Bool.fetchOne(keyPosted, arguments: [importKey(line)]) == true, let earlier = try importedPayment(key: importKey(line), db) {
@@ -169,9 +178,12 @@ extension Ledger {
                 continue
             }
             do {
-                plan.checked.append((line, try checkLine(line, day: day, intoDrawer: false, ceiling: ceiling, db).id))
+                plan.checked.append((line, try checkLine(line, day: day, intoDrawer: false, ceiling: ceiling, closedIsUnknown: toSuspense, db).id))
+            } catch let error as LedgerError where error.code == .unknownAccount && toSuspense {
+                plan.checked.append((line, 0)) // to suspense, unless its account is there when it posts
             } catch let error as LedgerError {
-                plan.problems.append(.init(line: fileLine, reason: error.message))
+                plan.problems.append(.init(line: fileLine, reason: error.message
+                                           + (error.code == .unknownAccount ? " (import.unknown_to_suspense is false)" : "")))
             }
         }
         return plan
@@ -184,11 +196,12 @@ extension Ledger {
 
     static func importedPayment(key: String, _ db: Database) throws -> ImportedPayment? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT t.id, t.receipt_number, a.number, -p.amount_cents AS amount,
+            SELECT t.id, t.receipt_number, COALESCE(a.number, s.account_given) AS number, -p.amount_cents AS amount,
                    (SELECT x.kind FROM tenders x WHERE x.transaction_id = t.id LIMIT 1) AS tender,
                    bl.batch_id, bl.line
-            FROM transactions t JOIN postings p ON p.transaction_id = t.id AND p.book = 'AR'
-            JOIN accounts a ON a.id = p.account_id
+            FROM transactions t JOIN postings p ON p.transaction_id = t.id AND p.book IN ('AR', 'SUSPENSE')
+            LEFT JOIN accounts a ON a.id = p.account_id
+            LEFT JOIN suspense_items s ON s.transaction_id = t.id
             LEFT JOIN batch_lines bl ON bl.transaction_id = t.id
             WHERE t.idempotency_key = ?
             """), arguments: [key]) else { return nil }
@@ -232,12 +245,15 @@ extension Ledger {
     /// the batch as posted.
     func postImportChunk(_ lines: ArraySlice<BatchLine>, batchID: Int64, actor: Actor, fileName: String, for slice: Duration,
                          givingWayTo anyoneWaiting: () -> Bool = { false }, _ db: Database) throws -> (posted: [(line: Int, account: String, amount: Money, receipt: ReceiptNumber?)],
-                                                    skipped: [(line: Int, reference: String)]) {
+                                                    skipped: [(line: Int, reference: String)],
+                                                    held: [(line: Int, item: Int64, reason: String)]) {
         let start = ContinuousClock.now
         let day = try Self.requireOpenDay(db)
         let ceiling = try Self.amountCeiling(db)
         let keyPosted = try db.cachedStatement(sql: "SELECT 1 FROM transactions WHERE idempotency_key = ?")
+        let toSuspense = try Self.setting(.importUnknownToSuspense, db) == "true"
         try Self.recordTerminal(actor.terminal, at: timestamp(), db)
+        var held: [(line: Int, item: Int64, reason: String)] = []
         var posted: [(line: Int, account: String, amount: Money, receipt: ReceiptNumber?)] = []
         var skipped: [(line: Int, reference: String)] = []
         let addLine = try db.cachedStatement(sql: """
@@ -258,27 +274,43 @@ extension Ledger {
                 skipped.append((fileLine, line.reference))
                 continue
             }
-            let account: (id: Int64, name: String, balance: Money, lockedOff: Bool)
-            do { account = try Self.checkLine(line, day: day, intoDrawer: false, ceiling: ceiling, db) } catch let error as LedgerError {
+            var account: (id: Int64, name: String, balance: Money, lockedOff: Bool)?
+            var unmatched: String?
+            do {
+                account = try Self.checkLine(line, day: day, intoDrawer: false, ceiling: ceiling, closedIsUnknown: toSuspense, db)
+            } catch let error as LedgerError where error.code == .unknownAccount && toSuspense {
+                unmatched = error.message
+            } catch let error as LedgerError {
                 throw LedgerError(error.code, "line \(fileLine): \(error.message)")
             }
-            // A lockbox check was deposited by the bank: no tender, straight to the bank.
+            // A lockbox check was deposited by the bank: no tender, straight to the bank. A line
+            // whose account is unknown or closed is held in suspense with what the file says.
             let lockbox = line.tender == .check
-            let request = PostingRequest(
+            var request = PostingRequest(
                 kind: .payment, lines: [PostingLine(lockbox ? .bank : line.tender.book, line.amount),
-                                        PostingLine(.receivable, Money(cents: -line.amount.cents), account: line.account)],
+                                        account == nil ? PostingLine(.suspense, Money(cents: -line.amount.cents))
+                                            : PostingLine(.receivable, Money(cents: -line.amount.cents), account: line.account)],
                 tenders: lockbox ? [] : [line.drawerTender], operatorID: actor.operatorID, terminal: actor.terminal,
                 idempotencyKey: Self.importKey(line), memo: "Batch #\(batchID) line \(fileLine)" + (line.paidOn.map { ", paid \($0)" } ?? ""))
-            var result = try insert(request, businessDate: day, accountIDs: [line.account: account.id], terminalRecorded: true, db)
-            if account.lockedOff { result.restoreRequests = try restoreIfPaidUp(request, result, accountIDs: [line.account: account.id], db) }
+            if let unmatched {
+                var known = line.known ?? SuspenseDetails(reason: "", accountGiven: line.account.rawValue, reference: line.reference)
+                known.reason = unmatched
+                request.suspense = known
+            }
+            let ids = account.map { [line.account: $0.id] } ?? [:]
+            var result = try insert(request, businessDate: day, accountIDs: ids, terminalRecorded: true, db)
+            if account?.lockedOff == true { result.restoreRequests = try restoreIfPaidUp(request, result, accountIDs: ids, db) }
             try addLine.execute(arguments: [batchID, fileLine, result.id, line.tender.rawValue, line.reference, line.paidOn?.description])
-            posted.append((fileLine, line.account.rawValue, line.amount, result.receipt))
+            if let unmatched, let item = try Int64.fetchOne(db, sql: "SELECT id FROM suspense_items WHERE transaction_id = ?", arguments: [result.id]) {
+                held.append((fileLine, item, unmatched))
+            }
+            posted.append((fileLine, account == nil ? "SUSPENSE" : line.account.rawValue, line.amount, result.receipt))
         }
         if finished {
             let row = try Row.fetchOne(db, sql: "SELECT line_count, total_cents FROM batches WHERE id = ?", arguments: [batchID])!
             try Audit.record(db, at: timestamp(), operatorID: actor.operatorID, terminal: actor.terminal, event: "batch.posted",
                              detail: "#\(batchID) import \(row[0] as Int) lines \(Money(cents: row[1]).formatted) from \(fileName)")
         }
-        return (posted, skipped)
+        return (posted, skipped, held)
     }
 }

@@ -37,13 +37,15 @@ extension Ledger {
 
     /// Payment convenience: turns the cart and tenders into posting lines and posts them.
     public func post(_ payment: Payment, operatorID: Int64, terminal: String, idempotencyKey: String? = nil,
-                     drawerSession: Int64? = nil, memo: String = "") throws -> PostedTransaction {
+                     drawerSession: Int64? = nil, memo: String = "", suspense: SuspenseDetails? = nil) throws -> PostedTransaction {
         let lines: [PostingLine]
         do { lines = try payment.postingLines() } catch { throw LedgerError(domain: error) }
         let isMisc = payment.lines.allSatisfy { if case .miscellaneous = $0 { true } else { false } }
-        return try post(PostingRequest(kind: isMisc ? .miscReceipt : .payment, lines: lines, tenders: payment.tenders,
-                                       operatorID: operatorID, terminal: terminal, idempotencyKey: idempotencyKey,
-                                       drawerSession: drawerSession, memo: memo))
+        var request = PostingRequest(kind: isMisc ? .miscReceipt : .payment, lines: lines, tenders: payment.tenders,
+                                     operatorID: operatorID, terminal: terminal, idempotencyKey: idempotencyKey,
+                                     drawerSession: drawerSession, memo: memo)
+        request.suspense = suspense
+        return try post(request)
     }
 
     static func postedWithKey(_ key: String, _ db: Database) throws -> PostedTransaction? {
@@ -198,6 +200,10 @@ extension Ledger {
         for tender in request.tenders {
             try insertTender.execute(arguments: [transactionID, tender.kind.rawValue, tender.amount.cents,
                                                  tender.tendered.cents, tender.reference, tender.lastFour, tender.brand])
+        }
+        // A payment to SUSPENSE opens an item; voids, applies and refunds point at the item's payment.
+        if request.kind == .payment && request.lines.contains(where: { $0.book == .suspense }) {
+            try Self.recordSuspenseItem(request, transactionID: transactionID, db)
         }
         let touched = Set(request.lines.filter { $0.book == .receivable }.compactMap { $0.account.flatMap { accountIDs[$0] } })
         for accountID in touched.sorted() {

@@ -17,6 +17,8 @@ public struct PostingRequest: Sendable {
     public var memo: String
     /// A charge its receivable credit pays first (a late-fee reversal pays the late fee it reverses).
     var allocateFirst: Int64?
+    /// What is known of a payment credited to SUSPENSE (no account matched): its suspense item.
+    public var suspense: SuspenseDetails?
 
     public init(kind: TransactionKind, lines: [PostingLine], tenders: [Tender] = [], operatorID: Int64,
                 terminal: String, idempotencyKey: String? = nil, corrects: Int64? = nil, overrideBy: Int64? = nil,

@@ -22,6 +22,7 @@ extension Ledger {
                     ? "Receipt #\(receipt) was already voided by #\(done.receipt.map { "\($0)" } ?? "?")"
                     : "Receipt #\(receipt) was corrected by #\(done.receipt.map { "\($0)" } ?? "?") (\(done.kind)): it is no longer voided")
             }
+            try Self.checkSuspenseUntouched(original, verb: "voided", db)
             guard original.businessDate == day.description, original.drawerOpen else {
                 throw LedgerError(.invalid, "Receipt #\(receipt) is from a closed drawer or day: it is reversed, not voided")
             }

@@ -11,7 +11,8 @@ import TillCore
 /// - what a payment's credit paid when it was posted (its own allocations) is split across the
 ///   paid charge's revenue lines in proportion (`RevenueSplit`); a paid charge that is not a bill
 ///   or fee (a payment charged back by a reversal or a returned check, a refund) is its own line;
-/// - what a payment credited beyond its allocations stays on the account: never negative.
+/// - what a payment credited beyond its allocations stays on the account: never negative;
+/// - what a payment put in suspense (no account matched) is its own line, whatever happens to it later.
 /// A void counts its original's figures negatively, split the same way to the cent.
 public struct RevenueDistribution: Sendable, Equatable {
     public var byCode: [BookAccount: Money] = [:]
@@ -20,9 +21,12 @@ public struct RevenueDistribution: Sendable, Equatable {
     public var recharged: Money = .zero
     /// Credited beyond what the payments paid: credit on the accounts.
     public var unapplied: Money = .zero
+    /// Taken with no account matched: held in SUSPENSE.
+    public var suspense: Money = .zero
 
     public var total: Money {
-        Money(cents: byCode.values.reduce(0) { $0 + $1.cents } + depositsCollected.cents + recharged.cents + unapplied.cents)
+        Money(cents: byCode.values.reduce(0) { $0 + $1.cents } + depositsCollected.cents + recharged.cents + unapplied.cents
+              + suspense.cents)
     }
 
     public var lines: [Settlement.RevenueLine] {
@@ -30,7 +34,7 @@ public struct RevenueDistribution: Sendable, Equatable {
             byCode[book].flatMap { $0.isZero ? nil : Settlement.RevenueLine(head: .revenue(book), amount: $0) }
         }
         for (head, amount) in [(Settlement.RevenueLine.Head.depositsCollected, depositsCollected), (.recharged, recharged),
-                               (.unapplied, unapplied)] where !amount.isZero {
+                               (.unapplied, unapplied), (.suspense, suspense)] where !amount.isZero {
             lines.append(Settlement.RevenueLine(head: head, amount: amount))
         }
         return lines

@@ -201,7 +201,10 @@ extension Ledger {
     }
 
     func writeRefundRequest(transactionID: Int64) throws -> String {
-        let lines = try refundRequestText(transactionID: transactionID)
+        try writeRefundFile(transactionID: transactionID, lines: try refundRequestText(transactionID: transactionID))
+    }
+
+    func writeRefundFile(transactionID: Int64, lines: [String]) throws -> String {
         let directory = (reportsDirectory as NSString).appendingPathComponent("refunds")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let path = (directory as NSString).appendingPathComponent("refund-\(transactionID).txt")

@@ -27,6 +27,7 @@ extension Ledger {
         return try serviceWrite(idempotencyKey) { db, day in
             let original = try Self.originalPayment(receipt, db)
             try Self.checkUndoable(original, verb: "reversed")
+            try Self.checkSuspenseUntouched(original, verb: "reversed", db)
             guard !original.drawerOpen else {
                 throw LedgerError(.invalid, "Receipt #\(receipt) is still in an open drawer: void it instead (v)")
             }

@@ -46,6 +46,9 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case scanLine = "stub.scan_line"
     case drawerCashLimitCents = "drawer.cash_limit_cents"
     case drawerCashLimitRefuses = "drawer.cash_limit_refuses"
+    case suspenseRole = "authority.suspense.role"
+    case importUnknownToSuspense = "import.unknown_to_suspense"
+    case suspenseWarnDays = "suspense.warn_days"
 
     /// Checks a value before it is stored: a number of cents, a yes/no, a count, a width.
     public func validate(_ value: String) throws(DomainError) {
@@ -55,7 +58,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
              .reconnectFeeCents, .lateFeeCents, .lateFeeMinimumCents, .shutoffMinimumCents, .drawerCashLimitCents:
             guard !value.isEmpty, value.count <= 12, value.allSatisfy(\.isASCIIDigit) else { throw invalid("a whole number of cents") }
         case .pinAttemptsBeforeLock, .pinLockMinutes, .idleLockMinutes, .cashOnlyMonthsAfterNSF, .lateFeeGraceDays,
-             .shutoffPastDueDays, .shutoffNoticeDays, .backupKeep:
+             .shutoffPastDueDays, .shutoffNoticeDays, .backupKeep, .suspenseWarnDays:
             guard !value.isEmpty, value.count <= 4, value.allSatisfy(\.isASCIIDigit) else { throw invalid("a whole number") }
         case .anchorSigningKey:
             guard value.isEmpty || (value.hasPrefix("/") && value.count <= 500 && !value.contains("\n")) else {
@@ -67,9 +70,9 @@ public enum SettingKey: String, CaseIterable, Sendable {
             do { _ = try ScanLineFormat(spec: value) } catch { throw invalid("a scan-line layout such as \(ScanLineFormat.standard.spec)") }
         case .pinMinimumLength:
             guard let length = Int(value), (4...12).contains(length) else { throw invalid("a length from 4 to 12") }
-        case .cashierVoidOwnSession, .registerEntry, .blindClose, .drawerCashLimitRefuses:
+        case .cashierVoidOwnSession, .registerEntry, .blindClose, .drawerCashLimitRefuses, .importUnknownToSuspense:
             guard value == "true" || value == "false" else { throw invalid("true or false") }
-        case .reversalRole, .nsfRole, .refundRole, .transferRole, .depositRole, .planRole, .contactRole, .writeOffRole:
+        case .reversalRole, .nsfRole, .refundRole, .transferRole, .depositRole, .planRole, .contactRole, .writeOffRole, .suspenseRole:
             guard Role(rawValue: value) != nil else { throw invalid("a role: cashier, csr, lead or supervisor") }
         case .receiptWidth:
             guard ["32", "42", "48"].contains(value) else { throw invalid("32, 42 or 48") }
@@ -128,6 +131,9 @@ public enum SettingKey: String, CaseIterable, Sendable {
         (.scanLine, ScanLineFormat.standard.spec),
         (.drawerCashLimitCents, "0"),
         (.drawerCashLimitRefuses, "false"),
+        (.suspenseRole, "csr"),
+        (.importUnknownToSuspense, "true"),
+        (.suspenseWarnDays, "10"),
     ]
 }
 
