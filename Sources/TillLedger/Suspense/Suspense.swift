@@ -286,3 +286,46 @@ extension Ledger {
         }
     }
 }
+
+extension SuspenseItem {
+    /// One line of the worklist: id, date, age, amount left, who and why.
+    public func listLine(on day: BusinessDate) -> String {
+        let who = details.payer.isEmpty ? (details.accountGiven.isEmpty ? "(payer not known)" : "account \(details.accountGiven)?") : details.payer
+        return "#\(String(id).padded(5)) \(businessDate)  \(String(age(on: day)).leftPadded(3))d  \(open.formatted.leftPadded(11))  "
+            + "\(who) — \(details.reason)" + (status == .open ? "" : "  [\(status.rawValue)]")
+    }
+
+    public static let csvHeader = ["item", "date", "age_days", "receipt", "amount", "open", "status", "tender", "account_given",
+                                   "payer", "address", "phone", "reference", "check_number", "reason"]
+
+    public func csvRow(on day: BusinessDate) -> [String] {
+        [String(id), businessDate.description, String(age(on: day)), receipt.map { "\($0)" } ?? "", amount.decimalString, open.decimalString,
+         status.rawValue, tender, details.accountGiven, details.payer, details.address, details.phone, details.reference,
+         details.checkNumber, details.reason]
+    }
+
+    /// Everything known of the item, and where its money went.
+    public func detailLines(on day: BusinessDate) -> [String] {
+        var lines = ["Suspense item #\(id)  \(status.rawValue.uppercased())",
+                     "Taken     \(businessDate) (\(age(on: day)) days ago) on receipt #\(receipt.map { "\($0)" } ?? "-") by \(operatorLogin) at \(terminal)",
+                     "Amount    \(amount.formatted) by \(tender); open \(open.formatted)",
+                     "Why       \(details.reason)"]
+        for (label, value) in [("Account?", details.accountGiven), ("Payer", details.payer), ("Address", details.address),
+                               ("Phone", details.phone), ("Reference", details.reference), ("Check", details.checkNumber),
+                               ("File line", details.sourceLine)] where !value.isEmpty {
+            lines.append(label.padded(10) + value)
+        }
+        for move in moves {
+            let to = move.kind == "apply" ? "applied to \(move.account ?? "?")" : "refunded to \(move.payee)"
+            lines.append("  \(move.businessDate)  \(move.amount.formatted.leftPadded(11))  \(to) on #\(move.receipt.map { "\($0)" } ?? "-") by \(move.operatorLogin)")
+        }
+        return lines
+    }
+}
+
+extension Ledger {
+    /// The open business day, or the calendar's date when none is open: what ages are counted to.
+    public func today() throws -> BusinessDate {
+        try read { db in try Self.openDay(db) ?? Timestamp.localDate(now()) }
+    }
+}

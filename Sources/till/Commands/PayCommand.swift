@@ -17,15 +17,22 @@ struct PayCommand: ParsableCommand {
 
     @OptionGroup var ledger: LedgerOptions
     @OptionGroup var signIn: OperatorOptions
-    @Argument(help: "The account number.") var account: String
+    @Argument(help: "The account number, or SUSPENSE when no account is known (with --payer and what else is known).") var account: String
     @Argument(help: "The amount, e.g. 45.50.") var amount: String
     @Option(help: "How it is paid (see above).") var tender: String
     @Option(help: "An idempotency key: a retry with the same key never posts twice.") var key: String?
+    @Option(help: "To SUSPENSE: who paid.") var payer: String?
+    @Option(help: "To SUSPENSE: their address.") var address: String?
+    @Option(help: "To SUSPENSE: their phone.") var phone: String?
+    @Option(help: "To SUSPENSE: why no account (default: account not known).") var why: String?
 
     func run() throws {
         try reporting {
             let book = try ledger.open()
-            let number = try AccountNumber(account)
+            let toSuspense = account.uppercased() == "SUSPENSE"
+            guard toSuspense || (payer, address, phone, why) == (nil, nil, nil, nil) else {
+                throw Failure(message: "--payer, --address, --phone and --why are for a payment to SUSPENSE")
+            }
             let money = try Money.parse(amount, ceiling: try book.typedSettings().amountCeiling)
             let tender = try Self.tender(tender, amount: money)
             let op = try signIn.signIn(book)
@@ -34,8 +41,12 @@ struct PayCommand: ParsableCommand {
             if tender.kind.goesInDrawer && drawer == nil {
                 throw Failure(message: "\(tender.kind.rawValue) needs an open drawer: \(op.login) has none at terminal \(Terminal.id)")
             }
-            let posted = try book.post(Payment(lines: [.account(number, money)], tenders: [tender]), operatorID: op.id,
-                                       terminal: Terminal.id, idempotencyKey: key.map(IdempotencyKey.user), drawerSession: drawer?.id)
+            let line: Payment.Line = toSuspense ? .suspense(money) : .account(try AccountNumber(account), money)
+            let details = toSuspense ? SuspenseDetails(reason: why ?? "account not known", payer: payer ?? "", address: address ?? "",
+                                                       phone: phone ?? "", reference: tender.reference ?? "",
+                                                       checkNumber: tender.kind == .check ? tender.reference ?? "" : "") : nil
+            let posted = try book.post(Payment(lines: [line], tenders: [tender]), operatorID: op.id, terminal: Terminal.id,
+                                       idempotencyKey: key.map(IdempotencyKey.user), drawerSession: drawer?.id, suspense: details)
             guard let receipt = posted.receipt else { throw Failure(message: "The ledger issued no receipt number") }
             print(receipt)
             book.checkpoint()
