@@ -88,6 +88,8 @@ extension Runtime {
                 // so that at 80x24 nothing that matters is the part a long path pushes off the line.
                 var text = "Business day \(settlement.date) closed. Deposit \(settlement.depositTotal.formatted) in bag \(bag)."
                     + ((settlement.closed?.head).map { " Ledger head \($0.short)." } ?? "")
+                    + (settlement.suspenseOverdue.isEmpty ? "" : " \(settlement.suspenseOverdue.count) suspense item(s) older than "
+                       + "\(settlement.suspenseWarnDays) days: see the settle pane.")
                 var failed = false, files: [String] = []
                 do {
                     try ReportFiles.write(settlement, to: ledger.reportsDirectory, signer: signer)

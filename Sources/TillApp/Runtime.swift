@@ -107,7 +107,7 @@ public final class Runtime {
         case .loadDrawer, .openDrawer, .drop, .noSale, .previewClose, .closeDrawer, .loadSettlement, .openDay, .closeDay, .cancelDay,
              .printSettlement:
             return runDay(effect)
-        case .loadService, .service, .checkBatchLine, .postBatch:
+        case .loadService, .loadSuspense, .service, .checkBatchLine, .postBatch:
             return runService(effect)
         case .loadReports, .changeSetting:
             return runReports(effect)
@@ -230,7 +230,12 @@ public final class Runtime {
         do {
             posted = try ledger.post(Payment(lines: submission.lines, tenders: submission.tenders), operatorID: op.id,
                                      terminal: terminal, idempotencyKey: submission.idempotencyKey,
-                                     drawerSession: submission.drawerSession, memo: submission.memo)
+                                     drawerSession: submission.drawerSession, memo: submission.memo,
+                                     suspense: submission.suspensePayer.map {
+                                         SuspenseDetails(reason: "at the counter: account not known", payer: $0,
+                                                         reference: submission.tenders.compactMap(\.reference).first ?? "",
+                                                         checkNumber: submission.tenders.first { $0.kind == .check }?.reference ?? "")
+                                     })
         } catch {
             return [.paymentFailed("\(error)")]
         }

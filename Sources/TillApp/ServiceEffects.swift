@@ -11,6 +11,12 @@ extension Runtime {
         switch effect {
         case .loadService(let account):
             return [attempt { .serviceLoaded(try self.serviceView(account)) }]
+        case .loadSuspense:
+            return [attempt {
+                let today = try self.ledger.today()
+                let warn = try self.ledger.suspenseWarnDays()
+                return .suspenseLoaded(try self.ledger.suspenseItems().map { $0.shortLine(on: today) + ($0.age(on: today) > warn ? " OLD" : "") })
+            }]
         case .service(let submission):
             do {
                 let approver = try approverID(submission.approverLogin, submission.approverPIN)
@@ -126,6 +132,15 @@ extension Runtime {
         case .writeOff:
             outcome = try ledger.writeOff(account: try account(), amount: try amount("amount"), reason: reason,
                                           referToCollections: (v["collections"] ?? "").lowercased().hasPrefix("y"), actor: actor, idempotencyKey: key)
+        case .suspenseApply:
+            guard let item = Int64(v["item"] ?? "") else { throw LedgerError(.invalid, "Give the suspense item's number") }
+            let to = (v["to"] ?? "").isEmpty ? try account() : try AccountNumber(v["to"]!)
+            outcome = try ledger.applySuspense(item: item, to: [(to, try amount("amount"))], reason: reason, actor: actor, idempotencyKey: key)
+        case .suspenseRefund:
+            guard let item = Int64(v["item"] ?? "") else { throw LedgerError(.invalid, "Give the suspense item's number") }
+            outcome = try ledger.refundSuspense(item: item, amount: try amount("amount"), payee: (v["payee"] ?? "").isEmpty ? nil : v["payee"],
+                                                address: (v["address"] ?? "").isEmpty ? nil : v["address"], reason: reason, actor: actor,
+                                                idempotencyKey: key)
         case .contact:
             guard let field = ContactField(rawValue: v["field"] ?? "") else { throw LedgerError(.invalid, "Unknown field") }
             outcome = try ledger.updateContact(account: try account(), field: field, value: v["value"] ?? "", actor: actor)

@@ -198,7 +198,14 @@ struct SuspenseTests {
         var s = try f.ledger.settlement(CounterFixture.today)
         #expect(s.suspenseOverdue.isEmpty)
         #expect(s.suspenseOpen.first?.age(on: CounterFixture.today.adding(days: 12)) == 12)
-        s = try f.ledger.settlement(CounterFixture.today)
+        // Read twelve days on, the item is past the default ten days: the report names it.
+        s = try f.ledger.settlement(CounterFixture.today.adding(days: 12))
+        #expect(s.suspenseOverdue.map(\.id) == [1])
+        let text = ReportText.settlement(s)
+        #expect(text.contains { $0.hasPrefix("In suspense now (1)") && $0.hasSuffix("$7.00") })
+        #expect(text.contains { $0.hasPrefix("  #1 2026-11-20 12d Dana Walker") })
+        #expect(ReportText.suspenseWarning(s) == "WARNING: 1 suspense item older than 10 days (#1): find the customers, or refund them (till suspense)")
+        #expect(text.contains { $0.hasPrefix("WARNING: 1 suspense item") })
         try f.ledger.setSetting(.suspenseWarnDays, "0", by: f.supervisor.id)
         // Warned only past the setting's days: an item of today is 0 days old.
         #expect(try f.ledger.settlement(CounterFixture.today).suspenseOverdue.isEmpty)

@@ -152,6 +152,26 @@ public enum ReportText {
         return Self.lines(lines, width)
     }
 
+    /// The payments in suspense now, with their age; those past `suspense.warn_days` named.
+    public static func suspense(_ s: Settlement, width: Int = 42) -> [String] {
+        guard !s.suspenseOpen.isEmpty else { return [] }
+        var lines = [row("In suspense now (\(s.suspenseOpen.count))", s.suspenseOpenTotal, width)]
+        for item in s.suspenseOpen {
+            let who = item.details.payer.isEmpty ? item.details.accountGiven : item.details.payer
+            lines.append(row("  #\(item.id) \(item.businessDate) \(item.age(on: s.date))d \(who)", item.open, width))
+        }
+        if let warning = suspenseWarning(s) { lines.append(warning) }
+        return lines
+    }
+
+    /// What the closer is told of suspense items older than the setting's days (nil: none).
+    public static func suspenseWarning(_ s: Settlement) -> String? {
+        let old = s.suspenseOverdue
+        guard !old.isEmpty else { return nil }
+        return "WARNING: \(old.count) suspense item\(old.count == 1 ? "" : "s") older than \(s.suspenseWarnDays) days "
+            + "(\(old.map { "#\($0.id)" }.joined(separator: ", "))): find the customers, or refund them (till suspense)"
+    }
+
     /// Everything the closer reviews, in one report.
     public static func settlement(_ s: Settlement, width: Int = 42) -> [String] {
         var lines = [title("SETTLEMENT \(s.date)", width),
@@ -187,6 +207,7 @@ public enum ReportText {
             lines.append(row("  #\(c.receipt.map { "\($0)" } ?? "-") \(c.kind.rawValue)" + (c.corrects.map { " of #\($0)" } ?? ""), c.amount, width))
             lines.append("    by \(c.operatorLogin)" + (c.approvedBy.map { ", approved by \($0)" } ?? "") + ": \(c.memo)")
         }
+        lines += suspense(s, width: width)
         return Self.lines(lines, width)
     }
 }

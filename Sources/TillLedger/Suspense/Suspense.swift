@@ -295,6 +295,12 @@ extension SuspenseItem {
             + "\(who) — \(details.reason)" + (status == .open ? "" : "  [\(status.rawValue)]")
     }
 
+    /// The worklist's line on a narrow pane: id, age, what is left, who.
+    public func shortLine(on day: BusinessDate) -> String {
+        let who = details.payer.isEmpty ? (details.accountGiven.isEmpty ? "?" : "acct \(details.accountGiven)?") : details.payer
+        return "#\(id) \(age(on: day))d \(open.formatted) \(who)"
+    }
+
     public static let csvHeader = ["item", "date", "age_days", "receipt", "amount", "open", "status", "tender", "account_given",
                                    "payer", "address", "phone", "reference", "check_number", "reason"]
 

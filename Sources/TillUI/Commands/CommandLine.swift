@@ -7,6 +7,8 @@ public enum Command: Equatable, Sendable {
     case lookup(String)
     case drawer, help, lock, quit
     case theme(String)
+    /// A payment for no known account: a cart line held in suspense, with the payer's name.
+    case suspense(String)
 
     public static let summaries: [(usage: String, description: String)] = [
         (":acct NUMBER", "Open an account by number (also :account)"),
@@ -14,6 +16,7 @@ public enum Command: Equatable, Sendable {
         (":find TEXT", "Search accounts (also :lookup)"),
         (":drawer", "The cash drawer pane"),
         (":theme NAME", "Switch theme: default, high-contrast, monochrome, green-screen"),
+        (":suspense [NAME]", "Take a payment for no known account into suspense (also :susp); F6 lists and applies them"),
         (":lock", "Lock the screen"),
         (":help", "Help for the focused pane"),
         (":quit", "Sign out and quit (also :q)"),
@@ -40,6 +43,7 @@ public enum Command: Equatable, Sendable {
         case "find", "lookup":
             guard !rest.isEmpty else { return .failure(.init("Usage: :find TEXT")) }
             return .success(.lookup(rest.joined(separator: " ")))
+        case "suspense", "susp": return .success(.suspense(rest.joined(separator: " ")))
         case "drawer": return .success(.drawer)
         case "help", "h": return .success(.help)
         case "lock": return .success(.lock)
@@ -113,5 +117,25 @@ private func run(_ command: Command, _ state: inout AppState) -> [Effect] {
     case .lock: return perform(.lock, &state)
     case .quit: return perform(.quit, &state)
     case .theme(let name): return [.switchTheme(name)]
+    case .suspense(let payer):
+        guard !state.payment.lines.contains(where: { if case .suspense = $0.kind { true } else { false } }) else {
+            state.message = AppState.Message("The cart already has a suspense line: one payer a payment", .error)
+            return []
+        }
+        if let bad = TextSafety.firstUnsafe(in: payer) {
+            state.message = AppState.Message("The name holds \(TextSafety.describe(bad)): type it again", .error)
+            return []
+        }
+        if state.payment.lines.isEmpty && state.payment.tenders.isEmpty {
+            state.draftSerial += 1
+            state.payment.serial = state.draftSerial
+        }
+        state.payment.lines.append(CartLine(kind: .suspense(payer: String(payer.prefix(100))), amount: nil))
+        state.payment.selected = state.payment.lines.count - 1
+        state.payment.step = .lineAmount(state.payment.selected)
+        state.payment.entry = ""
+        focus(.payment, &state)
+        state.message = AppState.Message("Held in suspense until a CSR applies it (F6): type the amount, Enter, then the tender")
+        return []
     }
 }

@@ -131,6 +131,8 @@ public enum KeyMap {
         ("w", .requestUpdate, "Update a work order: scheduled, done or cancelled"),
         ("c", .contact, "Change an address or contact detail (the old value is kept)"),
         ("o", .writeOff, "Write off the balance as bad debt (a supervisor), and refer it to collections"),
+        ("u", .suspenseApply, "Apply a payment held in suspense (the list below) to the open account, or another: item no., amount"),
+        ("i", .suspenseRefund, "Refund a payment held in suspense to its payer (a refund request prints for accounts payable)"),
     ]
 
     /// "c cash · k check · m money order · d card · e e-check": the tender letters, from the tenders.

@@ -16,12 +16,14 @@ func renderService(_ state: AppState, _ canvas: inout PaneCanvas) {
         if account.depositHeld.isPositive { canvas.field("Deposit held", account.depositHeld.formatted) }
     } else {
         canvas.line("No account open: F2 Lookup first.", .warning)
-        canvas.line("Without one: v void, r reverse, n NSF (by receipt),", .dim)
-        canvas.line("w work order update, b mail batch.", .dim)
+        canvas.wrapped("Without one: v void, r reverse, n NSF (by receipt), w work order update, b mail batch, u apply or i refund "
+                       + "a payment in suspense.", .dim)
     }
     canvas.gap()
     canvas.reserved = 1
     canvas.skip = state.serviceScroll
+    // With no customer at the counter, the worklist comes first: it is the work to do.
+    if state.account == nil { renderSuspense(state, &canvas) }
     // The actions, two to a line where the pane is wide enough.
     let items = KeyMap.serviceActions.map { "\($0.key) \(menuName($0.kind))" } + ["$ collect deposit", "b mail batch"]
     let columns = max(1, canvas.width / 21)
@@ -30,6 +32,7 @@ func renderService(_ state: AppState, _ canvas: inout PaneCanvas) {
         let row = items[start..<min(items.count, start + columns)].map { DisplayWidth.pad($0, to: columnWidth) }.joined()
         canvas.line(row)
     }
+    if state.account != nil { renderSuspense(state, &canvas) }
     if let view = state.service, view.account == state.account?.line.number {
         if !view.requests.isEmpty {
             canvas.gap()
@@ -44,6 +47,17 @@ func renderService(_ state: AppState, _ canvas: inout PaneCanvas) {
     }
     canvas.skip = 0
     canvas.bottom([((canvas.overflows ? "↑↓ scroll · " : "") + "a letter starts an action · F1 help", .dim)])
+}
+
+/// The clarification worklist: the payments held in suspense, oldest first, old ones marked.
+private func renderSuspense(_ state: AppState, _ canvas: inout PaneCanvas) {
+    if state.suspense.isEmpty {
+        canvas.line("Nothing in suspense.", .dim)
+    } else {
+        canvas.line("In suspense: \(state.suspense.count) (u apply · i refund)", .title)
+        for line in state.suspense { canvas.line(line, line.hasSuffix(" OLD") ? .warning : .normal) }
+    }
+    canvas.gap()
 }
 
 private func menuName(_ kind: ServiceForm.Kind) -> String {
@@ -63,6 +77,8 @@ private func menuName(_ kind: ServiceForm.Kind) -> String {
     case .requestUpdate: "update work order"
     case .contact: "address, contact"
     case .writeOff: "write off"
+    case .suspenseApply: "apply suspense"
+    case .suspenseRefund: "refund suspense"
     }
 }
 

@@ -105,6 +105,8 @@ public struct AppState: Equatable, Sendable {
     public var serviceForm: ServiceForm?
     public var batch: BatchEntry?
     public var service: ServiceView?
+    /// The clarification worklist shown on the service pane: the open suspense items.
+    public var suspense: [String] = []
     public var serviceScroll = 0
     /// The reports pane: the day's overrides and the settings; a setting's new value being typed.
     public var reports: ReportsView?

@@ -31,6 +31,8 @@ public enum Event: Equatable, Sendable {
     case drawerFailed(String)
     case settlementLoaded(SettleView)
     case serviceLoaded(ServiceView)
+    /// The clarification worklist: one line per open suspense item, oldest first.
+    case suspenseLoaded([String])
     case reportsLoaded(ReportsView)
     /// An account action posted: the form is done.
     case serviceDone(AppState.Message)
@@ -69,6 +71,7 @@ public enum Effect: Equatable, Sendable {
     case cancelDay(reason: String)
     case printSettlement
     case loadService(account: String)
+    case loadSuspense
     case loadReports
     /// A supervisor's change of one setting (the ledger checks the value and the role).
     case changeSetting(key: String, value: String)

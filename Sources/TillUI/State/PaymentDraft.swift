@@ -8,6 +8,9 @@ public struct CartLine: Equatable, Sendable {
         case miscellaneous(BookAccount, description: String)
         /// A deposit for new service, held for the account (collected from the service pane, F6 $).
         case deposit(AccountLine)
+        /// Money no account is known for (a walk-in without the account, a stub for an unknown
+        /// one): held in suspense with the payer's name (`:suspense NAME`).
+        case suspense(payer: String)
     }
 
     public var kind: Kind
@@ -35,6 +38,7 @@ public struct CartLine: Equatable, Sendable {
         case .deposit(let line): "Deposit \(line.number) \(line.name)"
         case .account(let line, _): "\(line.number) \(line.name)"
         case .miscellaneous(let book, let description): description.isEmpty ? book.name : "\(description) (\(book.name))"
+        case .suspense(let payer): "Suspense: " + (payer.isEmpty ? "payer not known" : payer)
         }
     }
 }
@@ -90,6 +94,7 @@ public struct PaymentDraft: Equatable, Sendable {
             case .account(let account, _): result.append(.account(try AccountNumber(account.number), amount))
             case .miscellaneous(let book, _): result.append(.miscellaneous(book, amount))
             case .deposit(let account): result.append(.deposit(try AccountNumber(account.number), amount))
+            case .suspense: result.append(.suspense(amount))
             }
         }
         return Payment(lines: result, tenders: tenders)
@@ -116,5 +121,7 @@ public struct PaymentSubmission: Equatable, Sendable {
     public let accounts: [String]
     /// What the miscellaneous lines were for ("Permit 2291").
     public let memo: String
+    /// The payer of a line to suspense (nil: no such line).
+    public var suspensePayer: String?
 }
 

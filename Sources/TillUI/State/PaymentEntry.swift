@@ -391,14 +391,19 @@ private func submit(_ state: inout AppState) -> [Effect] {
         state.message = AppState.Message(error.message, .error)
         return []
     }
-    return [.postPayment(PaymentSubmission(lines: payment.lines, tenders: payment.tenders,
+    var submission = PaymentSubmission(lines: payment.lines, tenders: payment.tenders,
                                            idempotencyKey: "\(state.nonce)-\(state.payment.serial)",
                                            drawerSession: state.status.drawerSession,
                                            accounts: state.payment.lines.compactMap(\.accountNumber),
                                            memo: state.payment.lines.compactMap { line in
                                                if case .miscellaneous(_, let text) = line.kind, !text.isEmpty { return text }
                                                return nil
-                                           }.joined(separator: "; ")))]
+                                           }.joined(separator: "; "))
+    submission.suspensePayer = state.payment.lines.lazy.compactMap { line -> String? in
+        if case .suspense(let payer) = line.kind { return payer }
+        return nil
+    }.first
+    return [.postPayment(submission)]
 }
 
 extension TenderKind {

@@ -6,7 +6,7 @@ import TillCore
 public struct ServiceForm: Equatable, Sendable {
     public enum Kind: String, Equatable, Sendable, CaseIterable {
         case void, reversal, nsf, transfer, lateFee, leak, refund, depositApply, depositRefund, plan, `extension`,
-             request, requestUpdate, contact, writeOff
+             request, requestUpdate, contact, writeOff, suspenseApply, suspenseRefund
 
         public var title: String {
             switch self {
@@ -25,11 +25,15 @@ public struct ServiceForm: Equatable, Sendable {
             case .requestUpdate: "Update a work order"
             case .contact: "Change address or contact"
             case .writeOff: "Write off as bad debt"
+            case .suspenseApply: "Apply a payment held in suspense"
+            case .suspenseRefund: "Refund a payment held in suspense"
             }
         }
 
         /// Actions on the open account; the others start from a receipt or a work order.
-        var needsAccount: Bool { ![.void, .reversal, .nsf, .requestUpdate].contains(self) }
+        var needsAccount: Bool { ![.void, .reversal, .nsf, .requestUpdate, .suspenseApply, .suspenseRefund].contains(self) }
+        /// Works without an account, and on the open one when there is one.
+        var usesOpenAccount: Bool { needsAccount || self == .suspenseApply }
     }
 
     public enum FieldKind: Equatable, Sendable { case text, money, date, digits }
@@ -94,6 +98,13 @@ public struct ServiceForm: Equatable, Sendable {
                     f("date", "Date", .date, optional: true, "for scheduled"), f("note", "Note", .text, optional: true)]
         case .contact:
             return [f("field", "Field", .text, "mailing-address service-address phone email name"), f("value", "New value", .text)]
+        case .suspenseApply:
+            return [f("item", "Suspense item #", .digits), f("to", "To account", .text, optional: true, "Enter: the open account"),
+                    f("amount", "Amount", .money, optional: true, "Enter: all that is left"), reason]
+        case .suspenseRefund:
+            return [f("item", "Suspense item #", .digits), f("amount", "Amount", .money, optional: true, "Enter: all that is left"),
+                    f("payee", "Pay to", .text, optional: true, "Enter: the item's payer"),
+                    f("address", "Mail to", .text, optional: true, "Enter: the item's address"), reason]
         case .writeOff:
             return [f("amount", "Amount", .money, optional: true, "Enter: the whole balance"),
                     f("collections", "To collections", .text, optional: true, "y: referred to the agency today"), reason]
@@ -112,6 +123,8 @@ public struct ServiceForm: Equatable, Sendable {
             return ["amount": account.depositHeld.formatted]
         case .writeOff:
             return ["amount": account.line.balance.formatted, "collections": "no"]
+        case .suspenseApply:
+            return ["to": account.line.number]
         default:
             return [:]
         }
@@ -134,6 +147,9 @@ public struct ServiceForm: Equatable, Sendable {
         // Each number checked as it is left, not after the last look.
         if field.name == "installments", !(Int(value).map { (1...60).contains($0) } ?? false) {
             return "Installments is a number from 1 to 60"
+        }
+        if field.name == "item", !(Int64(value).map { $0 > 0 } ?? false) {
+            return "\(field.label) is the number in the suspense list below"
         }
         if ["receipt", "id"].contains(field.name), !(Int64(value).map { $0 > 0 } ?? false) {
             return "\(field.label) is a number from the receipt or work order"
@@ -232,9 +248,9 @@ func serviceKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
             return []
         }
         state.draftSerial += 1
-        state.serviceForm = ServiceForm(kind, account: kind.needsAccount ? state.account?.line.number : nil,
+        state.serviceForm = ServiceForm(kind, account: kind.usesOpenAccount ? state.account?.line.number : nil,
                                         key: "\(state.nonce)-service-\(state.draftSerial)")
-        if kind.needsAccount, let account = state.account { state.serviceForm?.defaults = ServiceForm.defaults(kind, account) }
+        if kind.usesOpenAccount, let account = state.account { state.serviceForm?.defaults = ServiceForm.defaults(kind, account) }
         return []
     case .scroll: state.serviceScroll = max(0, state.serviceScroll + key.step); return []
     default: return nil

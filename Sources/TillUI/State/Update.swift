@@ -146,6 +146,9 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
     case .serviceLoaded(let view):
         state.service = view
         return []
+    case .suspenseLoaded(let lines):
+        state.suspense = lines
+        return []
     case .reportsLoaded(let view):
         state.reports = view
         state.reportsRow = min(state.reportsRow, max(0, view.settings.count - 1))
@@ -154,7 +157,7 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
         let account = state.serviceForm?.account ?? state.account?.line.number
         state.serviceForm = nil
         state.message = message
-        return account.map { [.refreshAccount($0), .loadService(account: $0)] } ?? []
+        return (account.map { [.refreshAccount($0), .loadService(account: $0)] } ?? []) + [.loadSuspense]
     case .serviceNeedsOverride(let reason):
         guard state.serviceForm != nil else { return [] }
         state.serviceForm?.step = .approverLogin
@@ -253,7 +256,7 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
         return [.loadReceipt(nil)]
     case .service:
         focus(.service, &state)
-        return state.account.map { [.loadService(account: $0.line.number)] } ?? []
+        return (state.account.map { [.loadService(account: $0.line.number)] } ?? []) + [.loadSuspense]
     case .settle:
         focus(.settle, &state)
         return [.loadSettlement]
@@ -267,7 +270,7 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
         // Panes that show the ledger's figures read them fresh when they come into view.
         if state.focus == .drawer { return [.loadDrawer] }
         if state.focus == .settle { return [.loadSettlement] }
-        if state.focus == .service, let account = state.account { return [.loadService(account: account.line.number)] }
+        if state.focus == .service { return (state.account.map { [.loadService(account: $0.line.number)] } ?? []) + [.loadSuspense] }
         if state.focus == .reports { return [.loadReports] }
     case .commandLine: state.command = ""
     case .back:

@@ -55,6 +55,7 @@ struct DayCommand: ParsableCommand {
                     guard let bag else { throw Failure(message: "Give the deposit bag number: --bag BAG") }
                     settlement = try book.closeBusinessDay(by: op.id, terminal: Terminal.id, bag: bag)
                     print("Business day \(settlement.date) is closed. Deposit \(settlement.depositTotal.formatted) in bag \(bag).")
+                    if let warning = ReportText.suspenseWarning(settlement) { print(warning) }
                 }
                 let files = try ReportFiles.write(settlement, to: reports ?? book.reportsDirectory, signer: signer)
                 for file in files { print("  \(file)") }
