@@ -167,6 +167,9 @@ public final class Runtime {
                     status.drawer = drawer.map { "open #\($0.id)" } ?? "none"
                     // Over the drawer's cash limit: the status line says to drop cash.
                     if let drawer, try self.ledger.cashOverLimit(session: drawer.id) != nil { status.drawer += " DROP CASH" }
+                    // Where a setting lets one operator hold several drawers, the others are named.
+                    let others = try self.ledger.otherOpenDrawers(operatorID: op.id, terminal: self.terminal)
+                    if !others.isEmpty { status.drawer += " +" + others.joined(separator: ",") }
                     status.drawerSession = drawer?.id
                 }
                 return .status(status)

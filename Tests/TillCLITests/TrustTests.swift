@@ -21,6 +21,10 @@ struct TrustTests {
         let db = directory.appendingPathComponent("trust.sqlite").path
         let made = try TillProcess.till(["demo", "--accounts", "40", "--db", db])
         #expect(made.status == 0, "\(made.stderr)")
+        // Eight terminals posting as one operator: each holds a drawer of its own.
+        let allowed = try TillProcess.till(["settings", "drawer.one_per_operator", "false", "--operator", "super", "--db", db],
+                                           environment: ["TILL_PIN": "9999"])
+        #expect(allowed.status == 0, "\(allowed.stderr)")
         return db
     }
 

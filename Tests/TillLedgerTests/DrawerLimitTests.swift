@@ -38,3 +38,20 @@ struct DrawerLimitTests {
         #expect(try f.ledger.verify().isSound)
     }
 }
+
+@Suite("One open drawer per operator")
+struct OneDrawerPerOperatorTests {
+    @Test func aSecondTerminalIsRefusedUnlessASettingAllowsIt() throws {
+        let f = try CounterFixture() // the cashier holds drawer #1 open at T1
+        let before = try f.count("drawer_sessions")
+        #expect(throws: LedgerError(.drawerAlreadyOpen, "You hold drawer #1 open at T1: close it there first (one open drawer per operator; drawer.one_per_operator)")) {
+            try f.ledger.openDrawer(operatorID: f.cashier.id, terminal: "T2")
+        }
+        #expect(try f.count("drawer_sessions") == before)
+        #expect(try f.ledger.otherOpenDrawers(operatorID: f.cashier.id, terminal: "T2") == ["T1"])
+        try f.ledger.setSetting(.drawerOnePerOperator, "false", by: f.supervisor.id)
+        let second = try f.ledger.openDrawer(operatorID: f.cashier.id, terminal: "T2")
+        #expect(second.id == 2)
+        #expect(try f.ledger.otherOpenDrawers(operatorID: f.cashier.id, terminal: "T1") == ["T2"])
+    }
+}

@@ -37,7 +37,7 @@ struct StubTests {
     @Test func unknownAccountsBadDigitsAndTheLayoutSetting() throws {
         let f = try CounterFixture()
         let stranger = try ScanLineFormat.standard.line(account: AccountNumber("999999"), amount: Money(dollars: 5), billDate: BusinessDate("2026-10-05"))
-        #expect(throws: LedgerError(.unknownAccount, "The stub is for account 999999, which this ledger does not have: check the stub, or type the account number")) {
+        #expect(throws: LedgerError(.unknownAccount, "The stub is for account 999999, which this ledger does not have: check the stub, type the account number, or take the payment into suspense (:suspense NAME)")) {
             try f.ledger.readStub(stranger)
         }
         let line = try f.ledger.stub(for: f.account("100001")).line

@@ -35,3 +35,22 @@ struct DrawerLimitUITests {
         #expect(f.text.contains("Not posted: The drawer holds $220.00 in cash and its limit is $210.00"))
     }
 }
+
+@Suite("Several drawers for one operator on the status line")
+struct SeveralDrawersUITests {
+    @Test func theStatusLineNamesTheOtherTerminals() throws {
+        let f = try UIFixture()
+        let cashier = try #require(try f.ledger.operatorNamed(try OperatorLogin("cashier"))).id
+        try f.ledger.openDrawer(operatorID: cashier, terminal: "T7")
+        f.signIn()
+        f.press(.function(4))
+        f.type("o")
+        f.press(.end, .enter)
+        #expect(f.text.contains("You hold drawer #") && f.text.contains("open at T7: close it there first"), "\(f.text)")
+        try f.ledger.setSetting(.drawerOnePerOperator, "false", by: try f.supervisor)
+        f.press(.escape)
+        f.type("o")
+        f.press(.end, .enter)
+        #expect(f.screen.line(0).contains("+T7"), "\(f.screen.line(0))")
+    }
+}

@@ -65,9 +65,18 @@ extension Ledger {
             if let open = try Self.currentDrawer(operatorID: operatorID, terminal: terminal, db) {
                 throw LedgerError(.drawerAlreadyOpen, "Drawer #\(open.id) is already open for you at \(terminal)")
             }
+            // One person, one drawer: cash is counted against whoever holds it (a setting may allow more).
+            if try Self.setting(.drawerOnePerOperator, db) != "false",
+               let elsewhere = try Row.fetchOne(db, sql: """
+                   SELECT id, terminal_id FROM drawer_sessions WHERE operator_id = ? AND closed_at IS NULL AND terminal_id <> ?
+                   ORDER BY id LIMIT 1
+                   """, arguments: [operatorID, terminal]) {
+                throw LedgerError(.drawerAlreadyOpen, "You hold drawer #\(elsewhere["id"] as Int64) open at \(elsewhere["terminal_id"] as String): "
+                                  + "close it there first (one open drawer per operator; drawer.one_per_operator)")
+            }
             let standard = try Self.standardFloat(db)
             let count = float ?? standard
-            let reason = reason.trimmingSpacesAndTabs()
+            let reason = try Self.lineText(reason, "reason")
             if count.total != standard.total && reason.isEmpty {
                 throw LedgerError(.invalid, "The float \(count.total.formatted) differs from the standard \(standard.total.formatted): give a reason")
             }
@@ -136,9 +145,19 @@ extension Ledger {
         return posted
     }
 
+    /// The terminals other than `terminal` where the operator holds an open drawer (the status
+    /// line names them where `drawer.one_per_operator` is false).
+    public func otherOpenDrawers(operatorID: Int64, terminal: String) throws -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: """
+                SELECT terminal_id FROM drawer_sessions WHERE operator_id = ? AND closed_at IS NULL AND terminal_id <> ? ORDER BY id
+                """, arguments: [operatorID, terminal])
+        }
+    }
+
     /// Opens the drawer without a sale (to make change, say): only recorded, nothing posts.
     public func noSale(session: Int64, reason: String, operatorID: Int64, terminal: String) throws {
-        let reason = reason.trimmingSpacesAndTabs()
+        let reason = try Self.lineText(reason, "reason")
         try writeImmediate { db in
             try Self.checkOwnOpenDrawer(session, operatorID: operatorID, terminal: terminal, db)
             try Audit.record(db, at: timestamp(), operatorID: operatorID, terminal: terminal, event: "drawer.no-sale",
@@ -188,7 +207,7 @@ extension Ledger {
                 throw LedgerError(.invalid, "Tender #\(stray) is not a check or money order of drawer #\(session)")
             }
             let balance = expected.balance(counted: count.cash, found: count.checksFound, cardBatch: count.cardBatch)
-            let reason = count.reason.trimmingSpacesAndTabs()
+            let reason = try Self.lineText(count.reason, "reason")
             var approver: Operator?
             let limit = Money(cents: try Self.intSetting(.overShortApprovalCents, db))
             if balance.magnitude > limit {

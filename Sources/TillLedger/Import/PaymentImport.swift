@@ -166,7 +166,7 @@ extension Ledger {
         let day = try requireOpenDay(db)
         let ceiling = try amountCeiling(db)
         let keyPosted = try db.cachedStatement(sql: "SELECT 1 FROM transactions WHERE idempotency_key = ?")
-        let toSuspense = try setting(.importUnknownToSuspense, db) == "true"
+        let toSuspense = try setting(.importUnknownToSuspense, db) != "false"
         for line in lines {
             let fileLine = line.fileLine ?? 0
             if try Bool.fetchOne(keyPosted, arguments: [importKey(line)]) == true, let earlier = try importedPayment(key: importKey(line), db) {
@@ -251,7 +251,7 @@ extension Ledger {
         let day = try Self.requireOpenDay(db)
         let ceiling = try Self.amountCeiling(db)
         let keyPosted = try db.cachedStatement(sql: "SELECT 1 FROM transactions WHERE idempotency_key = ?")
-        let toSuspense = try Self.setting(.importUnknownToSuspense, db) == "true"
+        let toSuspense = try Self.setting(.importUnknownToSuspense, db) != "false"
         try Self.recordTerminal(actor.terminal, at: timestamp(), db)
         var held: [(line: Int, item: Int64, reason: String)] = []
         var posted: [(line: Int, account: String, amount: Money, receipt: ReceiptNumber?)] = []

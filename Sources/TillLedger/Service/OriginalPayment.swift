@@ -101,9 +101,20 @@ extension Ledger {
 
     /// A reason is required for every correction: trimmed, one line, up to 200 characters.
     static func reasonText(_ reason: String) throws -> String {
-        let reason = reason.trimmingSpacesAndTabs()
+        let reason = try lineText(reason, "reason")
         guard !reason.isEmpty else { throw LedgerError(.invalid, "Give a reason: it goes on the audit trail") }
-        guard reason.count <= 200, !reason.contains("\n") else { throw LedgerError(.invalid, "A reason is one line of up to 200 characters") }
         return reason
+    }
+
+    /// Free text a person types for the record (a reason, a why): trimmed, one line of up to 200
+    /// characters, no control or direction-changing characters (they would reach the audit
+    /// trail and every screen that shows it). May be empty.
+    static func lineText(_ text: String, _ what: String) throws -> String {
+        let text = text.trimmingSpacesAndTabs()
+        guard text.count <= 200, !text.contains("\n") else { throw LedgerError(.invalid, "A \(what) is one line of up to 200 characters") }
+        if let bad = TextSafety.firstUnsafe(in: text) {
+            throw LedgerError(.invalid, "The \(what) holds \(TextSafety.describe(bad)): type it again without it")
+        }
+        return text
     }
 }

@@ -68,7 +68,7 @@ extension Ledger {
             do throws(DomainError) { stub = try format.parse(text) } catch { throw LedgerError(domain: error) }
             guard let row = try Row.fetchOne(db, sql: "SELECT id, customer_name, balance_cents FROM accounts WHERE number = ?",
                                              arguments: [stub.account.rawValue]) else {
-                throw LedgerError(.unknownAccount, "The stub is for account \(stub.account), which this ledger does not have: check the stub, or type the account number")
+                throw LedgerError(.unknownAccount, "The stub is for account \(stub.account), which this ledger does not have: check the stub, type the account number, or take the payment into suspense (:suspense NAME)")
             }
             let id: Int64 = row[0]
             let balance = Money(cents: row[2])

@@ -35,7 +35,7 @@ struct ImportBench: ParsableCommand {
     }
 
     static func measure(_ book: Ledger, lines: Int, seed: UInt64, counter: Bool = true) throws -> Result {
-        guard let supervisor = try book.operatorID("super"), let cashier = try book.operatorID("cashier") else {
+        guard let supervisor = try book.operatorID("super"), let clerk = try book.operatorID("csr") else {
             throw Failure(message: "No demo operators: benchmark a demo ledger")
         }
         let accounts = try book.benchSample(count: min(lines, 20_000), seed: seed &+ 3).filter { !$0.cashOnly }
@@ -47,10 +47,11 @@ struct ImportBench: ParsableCommand {
             text += "\(accounts[index % accounts.count].number),\(1 + index % 90).\(String(format: "%02d", index % 100)),\(tender),B\(run)-\(index)\n"
         }
         let file = Array(text.utf8)
-        // The counter: its own connection to the ledger, as another terminal has.
+        // The counter: its own connection to the ledger, as another terminal has, and its own
+        // operator (one open drawer per operator; the counter bench's is the demo's cashier).
         let terminal = try Ledger(path: book.path)
-        let drawer = try terminal.currentDrawer(operatorID: cashier, terminal: "BENCHIMP")
-            ?? terminal.openDrawer(operatorID: cashier, terminal: "BENCHIMP")
+        let drawer = try terminal.currentDrawer(operatorID: clerk, terminal: "BENCHIMP")
+            ?? terminal.openDrawer(operatorID: clerk, terminal: "BENCHIMP")
         let sample = try book.benchSample(count: 500, seed: seed &+ 4)
         // The counter takes a payment every 20 ms on a thread of its own while the import runs.
         let state = Mutex((done: false, waits: Samples(), failure: String?.none))
@@ -69,7 +70,7 @@ struct ImportBench: ParsableCommand {
                     let payment = Payment(lines: [.account(try AccountNumber(numbers[index % numbers.count]), Money(cents: 500))],
                                           tenders: [.cash(Money(cents: 500))])
                     try waits.timeThrowing {
-                        _ = try terminal.post(payment, operatorID: cashier, terminal: "BENCHIMP",
+                        _ = try terminal.post(payment, operatorID: clerk, terminal: "BENCHIMP",
                                              idempotencyKey: "bench-imp-\(run)-\(index)", drawerSession: drawerID)
                     }
                 } catch { failure = "\(error)" }
