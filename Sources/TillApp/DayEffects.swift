@@ -70,6 +70,13 @@ extension Runtime {
             } catch {
                 return [.notice(AppState.Message("\(error)", .error))]
             }
+        case .acceptDrop(let bag, let counted, let reason):
+            do {
+                let summary = try ledger.acceptDrop(bag: bag, counted: counted, reason: reason, actor: Actor(operatorID: op.id, terminal: terminal))
+                return [.notice(AppState.Message(summary)), .settlementLoaded(try settleView())]
+            } catch {
+                return [.notice(AppState.Message("Not accepted: \(error)", .error))]
+            }
         case .cancelDay(let reason):
             do {
                 guard let day = try ledger.openBusinessDay() else { return [.notice(AppState.Message("No business day is open", .warning))] }

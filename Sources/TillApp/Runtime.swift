@@ -104,7 +104,7 @@ public final class Runtime {
                 return [.notice(AppState.Message("Note not added: \(error)", .error))]
             }
             return [account(number, Event.accountRefreshed), .notice(AppState.Message("Note added to \(number)"))]
-        case .loadDrawer, .openDrawer, .drop, .noSale, .previewClose, .closeDrawer, .loadSettlement, .openDay, .closeDay, .cancelDay,
+        case .loadDrawer, .openDrawer, .drop, .noSale, .previewClose, .closeDrawer, .loadSettlement, .openDay, .closeDay, .cancelDay, .acceptDrop,
              .printSettlement:
             return runDay(effect)
         case .loadService, .loadSuspense, .service, .checkBatchLine, .postBatch:

@@ -17,11 +17,12 @@ public enum TransactionKind: String, CaseIterable, Sendable, Codable {
     case openingBalance = "opening-balance"
     case fee             // a late or reconnect fee charged by Till
     case writeOff = "write-off" // a balance written off as bad debt
+    case dropDifference = "drop-difference" // what a lead found in a drop's bag beyond or short of its count
 
     /// Kinds the cashier hands a receipt for; these draw the next receipt number.
     public var issuesReceipt: Bool {
         switch self {
-        case .bill, .bankDeposit, .drop, .overShort, .openingBalance, .fee: false
+        case .bill, .bankDeposit, .drop, .overShort, .openingBalance, .fee, .dropDifference: false
         default: true
         }
     }

@@ -30,6 +30,8 @@ public struct DrawerExpectation: Sendable {
     public var ach: Money
     /// Payment count and amount by tender kind (net of voids).
     public var byTender: [TenderKind: (count: Int, amount: Money)]
+    /// Each drop's bag and what became of it (accepted, with any difference, or pending a lead).
+    public var dropNotes: [(label: String, state: String)] = []
 
     public init(openingFloat: Money, cashTaken: Money, drops: Money, checks: [DrawerCheck], card: Money, ach: Money,
                 byTender: [TenderKind: (count: Int, amount: Money)]) {

@@ -49,7 +49,12 @@ enum RecordSeals {
     ]
 
     /// Append-only tables: sealed in ranges of rowid, each range as one digest.
-    static let appended = appendedV12 + appendedV13
+    static let appended = appendedV12 + appendedV13 + appendedV14
+
+    /// Frozen with migration v14-turn-ins.
+    static let appendedV14: [(table: String, columns: String)] = [
+        ("drop_acceptances", "id, count_id, at, operator_id, counted_cents, difference_cents, transaction_id, reason"),
+    ]
 
     /// Frozen with migration v13-suspense.
     static let appendedV13: [(table: String, columns: String)] = [

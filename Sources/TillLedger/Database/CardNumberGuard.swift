@@ -39,6 +39,7 @@ enum CardNumberGuard {
         ("suspense_items", ["account_given", "payer", "address", "phone", "reference", "check_number", "source_line"],
          "a suspense item"),
         ("suspense_moves", ["payee", "address"], "a suspense refund's pay-to"),
+        ("drop_acceptances", ["reason"], "a drop's acceptance"),
     ]
 
     static let functionName = "till_holds_card_number"

@@ -19,6 +19,7 @@ enum Schema {
         migrator.registerMigration("v11-search-latin-letters", migrate: foldLatinLettersInSearch)
         migrator.registerMigration("v12-sealed-records", migrate: createRecordSeals)
         migrator.registerMigration("v13-suspense", migrate: createSuspense)
+        migrator.registerMigration("v14-turn-ins", migrate: createTurnIns)
         return migrator
     }
 
@@ -632,8 +633,9 @@ public enum AppendOnly {
     static let v1Tables = ["transactions", "postings", "tenders", "allocations", "audit_events"]
     public static let tables = v1Tables + ["account_notes", "receipt_prints", "cash_counts", "cash_count_lines",
                                            "drawer_closes", "drawer_close_missing"] + v8Tables + v9Tables + v10Tables
-        + v12Tables + v13Tables
+        + v12Tables + v13Tables + v14Tables
     static let v13Tables = ["suspense_items", "suspense_moves"]
+    static let v14Tables = ["drop_acceptances"]
     static let v9Tables = ["transaction_hashes"]
     static let v10Tables = ["batch_files"]
     static let v12Tables = ["record_seals"]
@@ -763,5 +765,24 @@ extension Schema {
             """)
         for table in AppendOnly.v13Tables { try db.execute(sql: AppendOnly.triggersSQL(for: table)) }
         try RecordSeals.sealUnsealed(db, appended: RecordSeals.appendedV13)
+    }
+
+    /// Turn-ins: a lead's acceptance of a drop's bag, with what the lead counted and the
+    /// difference's posting. Never edit; change it with a new migration.
+    fileprivate static func createTurnIns(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE drop_acceptances (
+                id INTEGER PRIMARY KEY,
+                count_id INTEGER NOT NULL UNIQUE REFERENCES cash_counts(id),
+                at TEXT NOT NULL,
+                operator_id INTEGER NOT NULL REFERENCES operators(id),
+                counted_cents INTEGER NOT NULL CHECK (counted_cents >= 0),
+                difference_cents INTEGER NOT NULL,
+                transaction_id INTEGER REFERENCES transactions(id),
+                reason TEXT NOT NULL DEFAULT ''
+            ) STRICT;
+            """)
+        for table in AppendOnly.v14Tables { try db.execute(sql: AppendOnly.triggersSQL(for: table)) }
+        try RecordSeals.sealUnsealed(db, appended: RecordSeals.appendedV14)
     }
 }

@@ -96,6 +96,13 @@ public struct Settlement: Sendable {
     /// The suspense items with money left in them now, oldest first, and the age past which the
     /// closer is warned of one.
     public var suspenseOpen: [SuspenseItem] = []
+    /// The day's drops, each with its acceptance; whether drops wait for a lead's acceptance.
+    public var dropRecords: [DropRecord] = []
+    public var dropsNeedAcceptance = false
+    /// Drops not yet accepted, where drops need acceptance: the day does not close until they are.
+    public var pendingDrops: [DropRecord] { dropsNeedAcceptance ? dropRecords.filter { $0.acceptance == nil } : [] }
+    /// What the leads found in the bags beyond (or short of) the drops' counts.
+    public var dropDifferences: Money { Money(cents: dropRecords.reduce(0) { $0 + ($1.acceptance?.difference.cents ?? 0) }) }
     public var suspenseWarnDays = 10
 
     /// Open suspense items older than the warning age on the settlement's day.
@@ -121,7 +128,7 @@ public struct Settlement: Sendable {
     public var openDrawers: [DrawerSummary] { drawers.filter(\.isOpen) }
     public var allDrawersClosed: Bool { openDrawers.isEmpty }
 
-    public var cashToDeposit: Money { Money(cents: cashCounted.total.cents + drops.total.cents - floatsKept.cents) }
+    public var cashToDeposit: Money { Money(cents: cashCounted.total.cents + drops.total.cents + dropDifferences.cents - floatsKept.cents) }
     public var checksTotal: Money { total(of: .check) }
     public var moneyOrdersTotal: Money { total(of: .moneyOrder) }
     public var depositTotal: Money { Money(cents: cashToDeposit.cents + checksTotal.cents + moneyOrdersTotal.cents) }
@@ -176,6 +183,10 @@ extension Ledger {
                 let names = before.openDrawers.map { "#\($0.id) (\($0.operatorLogin) at \($0.terminal))" }.joined(separator: ", ")
                 throw LedgerError(.invalid, "Drawers still open: \(names). Each is counted and closed before the day closes")
             }
+            if !before.pendingDrops.isEmpty {
+                let bags = before.pendingDrops.map { "bag \($0.bag) (#\($0.session) \($0.operatorLogin), \($0.amount.formatted))" }.joined(separator: ", ")
+                throw LedgerError(.invalid, "Drops not yet accepted: \(bags). A lead counts each bag and accepts it (F8 a, till drawer accept) before the day closes")
+            }
             // The deposit must be what the books say the office holds for the day.
             var books: [BookAccount: Int64] = [:]
             for row in try Row.fetchAll(db, sql: """
@@ -186,7 +197,7 @@ extension Ledger {
             }
             let slip: [(BookAccount, Money)] = [
                 (.drawerCash, Money(cents: before.cashCounted.total.cents - before.floatsKept.cents)),
-                (.safe, before.drops.total), (.checksOnHand, before.checksTotal), (.moneyOrdersOnHand, before.moneyOrdersTotal),
+                (.safe, Money(cents: before.drops.total.cents + before.dropDifferences.cents)), (.checksOnHand, before.checksTotal), (.moneyOrdersOnHand, before.moneyOrdersTotal),
             ]
             for (book, amount) in slip where (books[book] ?? 0) != amount.cents {
                 throw LedgerError(.invalid, "The deposit slip's \(book.name.lowercased()) \(amount.formatted) differs from the books' \(Money(cents: books[book] ?? 0).formatted): run till verify and call a supervisor")
@@ -256,6 +267,8 @@ extension Ledger {
         settlement.batches = scan.batches
         settlement.suspenseOpen = try suspenseItems(where: "true", arguments: [], db).filter { $0.open.isPositive }
         settlement.suspenseWarnDays = Int(try intSetting(.suspenseWarnDays, db))
+        settlement.dropRecords = try drops(day: day, db)
+        settlement.dropsNeedAcceptance = try dropsNeedAcceptance(db)
         return settlement
     }
 

@@ -423,6 +423,15 @@ extension Ledger {
             """, arguments: StatementArguments(sessions)) {
             drops[row[0]] = row[1]
         }
+        // Each drop's bag and whether a lead has accepted it, where drops need acceptance or one was.
+        var notes: [Int64: [(label: String, state: String)]] = [:]
+        let pending = try dropsNeedAcceptance(db)
+        if let day = try String.fetchOne(db, sql: "SELECT business_date FROM drawer_sessions WHERE id = ?", arguments: [sessions[0]]) {
+            let wanted = Set(sessions)
+            for record in try Self.drops(day: day, db) where wanted.contains(record.session) && (pending || record.acceptance != nil) {
+                notes[record.session, default: []].append((record.label, record.state(pending: pending)))
+            }
+        }
         var result: [Int64: DrawerExpectation] = [:]
         for session in sessions {
             let drawer = pass.drawers[session] ?? .init()
@@ -431,6 +440,7 @@ extension Ledger {
                 drops: Money(cents: drops[session] ?? 0), checks: drawer.checks,
                 card: drawer.byTender[.card]?.amount ?? .zero, ach: drawer.byTender[.ach]?.amount ?? .zero,
                 byTender: drawer.byTender)
+            result[session]?.dropNotes = notes[session] ?? []
         }
         return result
     }

@@ -106,6 +106,7 @@ public enum ReportText {
             lines.append(row("\(kind.title.capitalizedFirst) (\(taken.count))", taken.amount, width))
         }
         lines.append(row("Drops to safe", Money(cents: -e.drops.cents), width))
+        for note in e.dropNotes { lines.append(row("  " + note.label, note.state, width)) }
         if !e.checks.isEmpty {
             lines.append("Checks and money orders in the drawer:")
             for check in e.checks { lines.append(row("  \(check.kind == .check ? "Check" : "M.O.") #\(check.number) \(check.account)", check.amount, width)) }
@@ -121,7 +122,10 @@ public enum ReportText {
         lines += [rule(width), "Cash counted in drawers and drops:"]
         let pooled = s.cashCounted.adding(s.drops)
         for line in pooled.lines { lines.append(row("  \(line.quantity) x \(line.denomination.label)", line.amount, width)) }
-        lines += [row("Cash counted", pooled.total, width), row("Less floats kept for tomorrow", Money(cents: -s.floatsKept.cents), width),
+        lines.append(row("Cash counted", pooled.total, width))
+        if !s.dropDifferences.isZero { lines.append(row("Differences found in drop bags", s.dropDifferences, width)) }
+        for drop in s.pendingDrops { lines.append("NOT FINAL: bag \(drop.bag) not yet accepted") }
+        lines += [row("Less floats kept for tomorrow", Money(cents: -s.floatsKept.cents), width),
                   row("Cash to deposit", s.cashToDeposit, width), rule(width)]
         lines.reserveCapacity(lines.count + 2 * s.checks.count + 8)
         for check in s.checks {
@@ -183,6 +187,10 @@ public enum ReportText {
             lines.append(row("  #\(d.id) \(d.operatorLogin) \(d.terminal)", state, width))
         }
         lines.append(row("Over/short, all drawers", s.overShort, width))
+        if !s.dropDifferences.isZero { lines.append(row("Differences in drop bags", s.dropDifferences, width)) }
+        for drop in s.dropRecords where s.dropsNeedAcceptance || drop.acceptance != nil {
+            lines.append(row("  #\(drop.session) \(drop.label)", drop.state(pending: s.dropsNeedAcceptance), width))
+        }
         lines += [""] + deposit(s, width: width) + [""] + tenders(s, width: width) + [""] + revenue(s, width: width) + [""]
         if let r = s.receipts {
             lines.append("Receipts #\(r.first) to #\(r.last) (\(r.count))")

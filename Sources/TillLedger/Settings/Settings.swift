@@ -50,6 +50,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case importUnknownToSuspense = "import.unknown_to_suspense"
     case suspenseWarnDays = "suspense.warn_days"
     case drawerOnePerOperator = "drawer.one_per_operator"
+    case dropsNeedAcceptance = "drawer.drops_need_acceptance"
 
     /// Checks a value before it is stored: a number of cents, a yes/no, a count, a width.
     public func validate(_ value: String) throws(DomainError) {
@@ -71,7 +72,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
             do { _ = try ScanLineFormat(spec: value) } catch { throw invalid("a scan-line layout such as \(ScanLineFormat.standard.spec)") }
         case .pinMinimumLength:
             guard let length = Int(value), (4...12).contains(length) else { throw invalid("a length from 4 to 12") }
-        case .cashierVoidOwnSession, .registerEntry, .blindClose, .drawerCashLimitRefuses, .importUnknownToSuspense, .drawerOnePerOperator:
+        case .cashierVoidOwnSession, .registerEntry, .blindClose, .drawerCashLimitRefuses, .importUnknownToSuspense, .drawerOnePerOperator, .dropsNeedAcceptance:
             guard value == "true" || value == "false" else { throw invalid("true or false") }
         case .reversalRole, .nsfRole, .refundRole, .transferRole, .depositRole, .planRole, .contactRole, .writeOffRole, .suspenseRole:
             guard Role(rawValue: value) != nil else { throw invalid("a role: cashier, csr, lead or supervisor") }
@@ -136,6 +137,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         (.importUnknownToSuspense, "true"),
         (.suspenseWarnDays, "10"),
         (.drawerOnePerOperator, "true"),
+        (.dropsNeedAcceptance, "false"),
     ]
 }
 

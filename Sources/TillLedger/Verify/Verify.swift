@@ -118,7 +118,8 @@ extension Ledger {
     }
 
     /// Each closed day's figures re-derived: its drawer books hold nothing after the deposit; the
-    /// deposit's cash is the closes' counted cash less the floats kept plus the drops; each close's
+    /// deposit's cash is the closes' counted cash less the floats kept plus the drops (as the lead who
+    /// accepted a bag counted it); each close's
     /// expected cash is its float plus its cash taken less its drops, and its cash over/short the
     /// count less that.
     static func closedDayFault(_ db: Database, walk: LedgerWalk) throws -> String? {
@@ -132,7 +133,9 @@ extension Ledger {
                    COALESCE((SELECT SUM(c.counted_cash_cents - s.opening_float_cents) FROM drawer_closes c
                              JOIN drawer_sessions s ON s.id = c.drawer_session_id WHERE s.business_date = b.date), 0)
                  + COALESCE((SELECT SUM(k.total_cents) FROM cash_counts k JOIN drawer_sessions s ON s.id = k.drawer_session_id
-                             WHERE k.kind = 'drop' AND s.business_date = b.date), 0) AS counted
+                             WHERE k.kind = 'drop' AND s.business_date = b.date), 0)
+                 + COALESCE((SELECT SUM(a.difference_cents) FROM drop_acceptances a JOIN cash_counts k ON k.id = a.count_id
+                             JOIN drawer_sessions s ON s.id = k.drawer_session_id WHERE s.business_date = b.date), 0) AS counted
             FROM business_days b WHERE b.closed_at IS NOT NULL AND deposited <> counted ORDER BY b.date LIMIT 1
             """) {
             return "business day \(row["date"] as String): the deposit took \(Money(cents: row["deposited"]).formatted) of cash but the drawers counted \(Money(cents: row["counted"]).formatted) less floats, with the drops"

@@ -8,7 +8,7 @@ public enum Action: Hashable, Sendable {
     case select, scroll, open, search, inForm
     case submit, switchField
     case tender, addLine, editAmount, removeLine, removeTender, addNote, printReceipt, printQueue, openDrawer
-    case dropCash, noSale, closeDrawer, refresh, toggle, openDay, closeDay, cancelDay, printReport
+    case dropCash, noSale, closeDrawer, refresh, toggle, openDay, closeDay, cancelDay, printReport, acceptDrop
     case serviceAction, batchEntry, collectDeposit
     case functionPrefix, repaint
 }
@@ -97,6 +97,7 @@ public enum KeyMap {
             [KeyBinding([.character("o")], "open day", "Open today's business day (lead or supervisor)", .openDay),
              KeyBinding([.character("c")], "close day", "Close the day once every drawer is closed: type the deposit bag number (lead or supervisor)", .closeDay),
              KeyBinding([.character("x")], nil, "Cancel a day opened by mistake with nothing in it: type why (supervisor; audited)", .cancelDay),
+             KeyBinding([.character("a")], "accept drop", "Accept a drop's bag as counted (a lead, not who dropped it): BAG, or BAG AMOUNT REASON when it differs", .acceptDrop),
              KeyBinding([.character("p")], "print", "Print the settlement report and deposit slip", .printReport),
              KeyBinding([.character("r")], nil, "Refresh", .refresh),
              KeyBinding([.up, .down, .pageUp, .pageDown], nil, "Scroll the report", .scroll)]

@@ -114,12 +114,16 @@ func renderSettle(_ state: AppState, _ canvas: inout PaneCanvas) {
         canvas.bottom([canvas.input("Deposit bag number: ", bag)])
         return
     }
+    if let entry = state.dropAcceptance {
+        canvas.bottom([("BAG, or BAG AMOUNT WHY when it differs", .dim), canvas.input("Accept bag: ", entry)])
+        return
+    }
     if let reason = state.cancelReason {
         canvas.bottom([("Cancel the day: only a day with no drawer and no transaction is cancelled.", .dim),
                        canvas.input("Why: ", reason)])
         return
     }
-    var keys = settle.dayOpen ? (settle.openDrawers == 0 ? KeyMap.hint(.settle, only: [.closeDay, .printReport])
+    var keys = settle.dayOpen ? (settle.openDrawers == 0 ? KeyMap.hint(.settle, only: [.closeDay, .acceptDrop, .printReport])
                                                          : "\(settle.openDrawers) drawer(s) open · " + KeyMap.hint(.settle, only: [.printReport]))
                               : KeyMap.hint(.settle, only: [.openDay, .printReport])
     if canvas.overflows { keys = "↑↓ scroll · " + keys }

@@ -24,6 +24,7 @@ public struct AppState: Equatable, Sendable {
             case quit, clearSignIn, discardCommand, discardPayment, discardNote, discardEntry, discardDrawerForm, discardBatch
             case closeDay(bag: String)
             case cancelDay(reason: String)
+            case acceptDrop(bag: String, counted: Money?, reason: String)
             case acceptLineAmount(line: Int, amount: Money)
             case acceptTenderOverage(kind: TenderKind, amount: Money)
         }
@@ -99,6 +100,8 @@ public struct AppState: Equatable, Sendable {
     public var depositBag: String?
     /// Why the open day is being cancelled, while it is typed.
     public var cancelReason: String?
+    /// A drop's bag being accepted: `BAG`, or `BAG AMOUNT REASON` when the bag holds other than the drop said.
+    public var dropAcceptance: String?
     public var settleScroll = 0
     /// The service pane: an account action being entered, a mail batch being keyed, and the
     /// open account's work orders and address history.

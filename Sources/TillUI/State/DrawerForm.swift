@@ -255,6 +255,19 @@ private func submission(_ form: DrawerForm) -> DrawerCloseSubmission {
 /// `confirm` makes of the trimmed text (or says what to type).
 func lineEntryKey(_ key: Key, _ entry: WritableKeyPath<AppState, String?>, limit: Int, field: String, whenEmpty: String,
                   _ state: inout AppState, confirm: (String) -> AppState.Confirmation) -> [Effect]? {
+    guard key == .enter else { return editEntry(key, entry, limit: limit, field: field, &state) }
+    let text = (state[keyPath: entry] ?? "").trimmingSpacesAndTabs()
+    guard !text.isEmpty else {
+        state.message = AppState.Message(whenEmpty, .warning)
+        return []
+    }
+    state.confirmation = confirm(text)
+    return []
+}
+
+/// Typing, Backspace and Esc (which drops the entry) on a one-line entry; nil for other keys.
+func editEntry(_ key: Key, _ entry: WritableKeyPath<AppState, String?>, limit: Int, field: String,
+               _ state: inout AppState) -> [Effect]? {
     let current = state[keyPath: entry] ?? ""
     switch key {
     case .character(let c):
@@ -263,13 +276,6 @@ func lineEntryKey(_ key: Key, _ entry: WritableKeyPath<AppState, String?>, limit
         state[keyPath: entry] = text
     case .backspace: state[keyPath: entry] = String(current.dropLast())
     case .escape: state[keyPath: entry] = nil
-    case .enter:
-        let text = current.trimmingSpacesAndTabs()
-        guard !text.isEmpty else {
-            state.message = AppState.Message(whenEmpty, .warning)
-            return []
-        }
-        state.confirmation = confirm(text)
     default: return nil
     }
     return []
@@ -292,7 +298,40 @@ func settleKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
                   outcome: .cancelDay(reason: reason))
         }
     }
+    if let entry = state.dropAcceptance {
+        if key == .enter {
+            let words = entry.split(separator: " ").map(String.init)
+            guard let bag = words.first else {
+                state.message = AppState.Message("Type the bag number (and, when the bag holds other than the drop said, the amount and why)", .warning)
+                return []
+            }
+            var counted: Money?
+            if words.count > 1 {
+                do { counted = try Money.parse(words[1]) } catch {
+                    state.message = AppState.Message("Amount \(TextSafety.quoted(words[1])): \(error.description)", .error)
+                    return []
+                }
+            }
+            let reason = words.dropFirst(2).joined(separator: " ")
+            state.confirmation = .init(question: "Accept bag \(bag)" + (counted.map { " as holding \($0.formatted)" + (reason.isEmpty ? "" : " (\(reason))") } ?? " as dropped")
+                                       + "? (y/n)", outcome: .acceptDrop(bag: bag, counted: counted, reason: reason))
+            return []
+        }
+        return editEntry(key, \.dropAcceptance, limit: 200, field: "the bag", &state)
+    }
     let action = KeyMap.action(for: key, in: KeyMap.pane(.settle))
+    if action == .acceptDrop {
+        guard let role = state.session?.role, role >= .lead else {
+            state.message = AppState.Message("A lead or supervisor counts and accepts a drop's bag", .warning)
+            return []
+        }
+        guard state.settle?.dayOpen == true else {
+            state.message = AppState.Message("No business day is open", .warning)
+            return []
+        }
+        state.dropAcceptance = ""
+        return []
+    }
     if action == .cancelDay {
         guard state.session?.role == .supervisor else {
             state.message = AppState.Message("Only a supervisor cancels a business day: ask one to sign in here", .warning)

@@ -69,6 +69,7 @@ public enum Effect: Equatable, Sendable {
     case openDay
     case closeDay(bag: String)
     case cancelDay(reason: String)
+    case acceptDrop(bag: String, counted: Money?, reason: String)
     case printSettlement
     case loadService(account: String)
     case loadSuspense

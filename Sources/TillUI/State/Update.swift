@@ -327,6 +327,9 @@ private func answer(_ key: Key, _ confirmation: AppState.Confirmation, _ state: 
         case .cancelDay(let reason):
             state.cancelReason = nil
             return [.cancelDay(reason: reason)]
+        case .acceptDrop(let bag, let counted, let reason):
+            state.dropAcceptance = nil
+            return [.acceptDrop(bag: bag, counted: counted, reason: reason)]
         case .acceptLineAmount(let line, let amount):
             setLineAmount(line, amount, &state)
         case .acceptTenderOverage(let kind, let amount):

@@ -110,7 +110,46 @@ struct DrawerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "drawer", abstract: "Cash drawers.",
         discussion: "A COUNT is DENOMINATION=QUANTITY,…: notes 100 50 20 10 5 2 1, coins 1.00 0.50 0.25 0.10 0.05 0.01, rolls roll-0.25 roll-0.10 roll-0.05 roll-0.01. Example: 20=4,10=5,0.25=40.",
-        subcommands: [Open.self, Drop.self, Close.self, List.self])
+        subcommands: [Open.self, Drop.self, Accept.self, Drops.self, Close.self, List.self])
+
+    struct Accept: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Accept a drop's bag as counted by a lead (a turn-in).",
+            discussion: "The operator is a lead or supervisor other than the one who made the drop. A bag that holds other than the drop said needs --reason: the difference posts between the safe and over/short.")
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var signIn: OperatorOptions
+        @Argument(help: "The drop's bag number.") var bag: String
+        @Option(help: "What the bag holds, as counted (default: as dropped).") var counted: String?
+        @Option(help: "The drop's number, where a bag holds several (till drawer drops).") var drop: Int64?
+        @Option(help: "Why the bag holds other than the drop said.") var reason = ""
+
+        func run() throws {
+            try reporting {
+                let book = try ledger.open()
+                let amount = try money(counted)
+                let op = try signIn.signIn(book)
+                print(try book.acceptDrop(bag: bag, drop: drop, counted: amount, reason: reason,
+                                          actor: Actor(operatorID: op.id, terminal: Terminal.id)))
+            }
+        }
+    }
+
+    struct Drops: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The day's drops and whether each bag was accepted.")
+        @OptionGroup var ledger: LedgerOptions
+        @Option(help: "The business date (default: the open day).") var date: String?
+
+        func run() throws {
+            try reporting {
+                let book = try ledger.open()
+                let day = try date.map { try BusinessDate($0) } ?? book.today()
+                let pending = try book.dropsNeedAcceptance()
+                let records = try book.drops(on: day)
+                for record in records { print("#\(record.countID)  " + record.line(pending: pending)) }
+                if records.isEmpty { print("No drops on \(day).") }
+            }
+        }
+    }
 
     struct Open: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open the operator's drawer at this terminal.")
