@@ -238,7 +238,8 @@ public final class Runtime {
                                          SuspenseDetails(reason: "at the counter: account not known", payer: $0,
                                                          reference: submission.tenders.compactMap(\.reference).first ?? "",
                                                          checkNumber: submission.tenders.first { $0.kind == .check }?.reference ?? "")
-                                     })
+                                     },
+                                     directedTo: try submission.direction.map { try ChargeTarget(spec: $0) })
         } catch {
             return [.paymentFailed("\(error)")]
         }

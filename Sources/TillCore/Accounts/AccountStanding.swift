@@ -158,6 +158,8 @@ public struct PaymentSummary: Sendable, Equatable {
     public let amount: Money
     /// Tender kinds, e.g. "cash+check".
     public let tenders: String
+    /// Where the money went on this account: "bill 2026-10-05 $30.00, late fee $5.00".
+    public var paidTo = ""
 
     public init(receipt: ReceiptNumber?, businessDate: BusinessDate, amount: Money, tenders: String) {
         self.receipt = receipt

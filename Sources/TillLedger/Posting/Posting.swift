@@ -27,6 +27,10 @@ extension Ledger {
                 throw LedgerError(.dayNotOpen, "No business day is open: a lead or supervisor must open the day before anything is posted")
             }
             let ids = try Self.validate(request, day: day, db)
+            var request = request
+            if let (account, target) = request.direction, let id = ids[account] {
+                request.allocateFirst = try Self.directedCharge(target, accountID: id, account: account, db)
+            }
             var posted = try insert(request, businessDate: day, accountIDs: ids, db)
             if request.kind == .payment { posted.restoreRequests = try restoreIfPaidUp(request, posted, accountIDs: ids, db) }
             return posted
@@ -37,7 +41,8 @@ extension Ledger {
 
     /// Payment convenience: turns the cart and tenders into posting lines and posts them.
     public func post(_ payment: Payment, operatorID: Int64, terminal: String, idempotencyKey: String? = nil,
-                     drawerSession: Int64? = nil, memo: String = "", suspense: SuspenseDetails? = nil) throws -> PostedTransaction {
+                     drawerSession: Int64? = nil, memo: String = "", suspense: SuspenseDetails? = nil,
+                     directedTo target: ChargeTarget? = nil) throws -> PostedTransaction {
         let lines: [PostingLine]
         do { lines = try payment.postingLines() } catch { throw LedgerError(domain: error) }
         let isMisc = payment.lines.allSatisfy { if case .miscellaneous = $0 { true } else { false } }
@@ -45,6 +50,14 @@ extension Ledger {
                                      operatorID: operatorID, terminal: terminal, idempotencyKey: idempotencyKey,
                                      drawerSession: drawerSession, memo: memo)
         request.suspense = suspense
+        if let target {
+            let accounts = Set(payment.lines.compactMap { if case .account(let number, _) = $0 { number } else { nil } })
+            guard accounts.count == 1, let account = accounts.first else {
+                throw LedgerError(.invalid, "A payment is directed to a charge of one account: the cart has \(accounts.count)")
+            }
+            request.direction = (account, target)
+            request.memo = ([memo] + ["Directed to \(target)"]).filter { !$0.isEmpty }.joined(separator: "; ")
+        }
         return try post(request)
     }
 
@@ -256,13 +269,17 @@ extension Ledger {
         // The account's open items (kept by triggers, re-proved by verify): a charge has
         // something left to pay (> 0), a credit something left to apply (< 0).
         var charges: [Allocation.OpenItem] = [], credits: [Allocation.OpenItem] = []
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT posting_id, remaining_cents, sort_date FROM open_items WHERE account_id = ?
             """), arguments: [accountID])
-        while let row = try rows.next() {
-            let id: Int64 = row[0], remaining: Int64 = row[1]
-            let item = Allocation.OpenItem(postingID: id, remaining: Money(cents: Int64(remaining.magnitude)),
-                                           sortKey: id == first ? "" : row[2])
+        // Oldest first by default; where the settings give an order of revenue codes, by that
+        // order and then oldest first. A directed charge (`first`) goes before all.
+        let ranks = rows.count > 1 ? try allocationRanks(db) : nil
+        for row in rows {
+            let id: Int64 = row[0], remaining: Int64 = row[1], date: String = row[2]
+            var key = date
+            if id == first { key = "" } else if remaining > 0, let ranks { key = try rankedSortKey(postingID: id, date: date, ranks: ranks, db) }
+            let item = Allocation.OpenItem(postingID: id, remaining: Money(cents: Int64(remaining.magnitude)), sortKey: key)
             if remaining > 0 { charges.append(item) } else { credits.append(item) }
         }
         guard !charges.isEmpty, !credits.isEmpty else { return }

@@ -19,6 +19,8 @@ public struct PostingRequest: Sendable {
     var allocateFirst: Int64?
     /// What is known of a payment credited to SUSPENSE (no account matched): its suspense item.
     public var suspense: SuspenseDetails?
+    /// A charge of an account the payment pays first (`till pay --to`): resolved when it posts.
+    var direction: (account: AccountNumber, target: ChargeTarget)?
 
     public init(kind: TransactionKind, lines: [PostingLine], tenders: [Tender] = [], operatorID: Int64,
                 terminal: String, idempotencyKey: String? = nil, corrects: Int64? = nil, overrideBy: Int64? = nil,

@@ -76,7 +76,7 @@ extension Ledger {
 
     static func lastPayments(accountID: Int64, _ db: Database) throws -> [PaymentSummary] {
         try Row.fetchAll(db, sql: """
-            SELECT t.receipt_number, t.business_date, -SUM(p.amount_cents) AS paid, t.kind,
+            SELECT t.id, t.receipt_number, t.business_date, -SUM(p.amount_cents) AS paid, t.kind,
                    (SELECT group_concat(kind, '+') FROM tenders WHERE transaction_id = t.id) AS tenders
             FROM postings p JOIN transactions t ON t.id = p.transaction_id
             WHERE p.account_id = ? AND p.book = 'AR' AND p.amount_cents < 0 AND t.kind = 'payment'
@@ -86,9 +86,32 @@ extension Ledger {
             let receipt: Int64? = row["receipt_number"]
             let kind: String = row["kind"]
             // Corrections show what they were instead of their tenders: "transfer", "nsf", "void".
-            return PaymentSummary(receipt: receipt.map(ReceiptNumber.init), businessDate: try BusinessDate(row["business_date"]),
-                                  amount: Money(cents: row["paid"]), tenders: kind == "payment" ? row["tenders"] ?? "" : kind)
+            var summary = PaymentSummary(receipt: receipt.map(ReceiptNumber.init), businessDate: try BusinessDate(row["business_date"]),
+                                         amount: Money(cents: row["paid"]), tenders: kind == "payment" ? row["tenders"] ?? "" : kind)
+            summary.paidTo = try paidTo(transactionID: row["id"], accountID: accountID, db)
+            return summary
         }
+    }
+
+    /// Where a transaction's credit to an account went, charge by charge, as the allocations say.
+    static func paidTo(transactionID: Int64, accountID: Int64, _ db: Database) throws -> String {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT t.kind, COALESCE(t.bill_date, t.business_date),
+                   (SELECT q.book FROM postings q WHERE q.transaction_id = t.id AND q.book <> 'AR' ORDER BY q.amount_cents, q.id LIMIT 1),
+                   SUM(a.amount_cents)
+            FROM allocations a JOIN postings c ON c.id = a.charge_posting_id JOIN transactions t ON t.id = c.transaction_id
+            WHERE a.transaction_id = ? AND c.account_id = ? GROUP BY c.id ORDER BY MIN(a.id)
+            """), arguments: [transactionID, accountID]).map { row in
+            let kind: String = row[0], date: String = row[1], book = (row[2] as String?).flatMap(BookAccount.init(rawValue:))
+            let what: String = switch (kind, book) {
+            case (_, .lateFee?): "late fee"
+            case (_, .nsfFee?): "NSF fee"
+            case (_, .reconnectFee?): "reconnect fee"
+            case ("bill", _): "bill \(date)"
+            default: "\(kind) \(date)"
+            }
+            return "\(what) \(Money(cents: row[3]).formatted)"
+        }.joined(separator: ", ")
     }
 
     static func notes(accountID: Int64, _ db: Database) throws -> [AccountNote] {

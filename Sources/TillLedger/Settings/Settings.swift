@@ -51,6 +51,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case suspenseWarnDays = "suspense.warn_days"
     case drawerOnePerOperator = "drawer.one_per_operator"
     case dropsNeedAcceptance = "drawer.drops_need_acceptance"
+    case allocationOrder = "payment.allocation_order"
 
     /// Checks a value before it is stored: a number of cents, a yes/no, a count, a width.
     public func validate(_ value: String) throws(DomainError) {
@@ -70,6 +71,12 @@ public enum SettingKey: String, CaseIterable, Sendable {
             guard let days = Int(value), (0...31).contains(days) else { throw invalid("a number of days from 0 to 31") }
         case .scanLine:
             do { _ = try ScanLineFormat(spec: value) } catch { throw invalid("a scan-line layout such as \(ScanLineFormat.standard.spec)") }
+        case .allocationOrder:
+            let codes = Set(BookAccount.revenueCodes.map(\.rawValue) + ["OTHER"])
+            let items = value.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard value == "oldest" || (!items.isEmpty && items.allSatisfy(codes.contains) && Set(items).count == items.count) else {
+                throw invalid("oldest, or revenue codes in the order paid, such as REV_WATER,REV_SEWER,OTHER,REV_LATE_FEE")
+            }
         case .pinMinimumLength:
             guard let length = Int(value), (4...12).contains(length) else { throw invalid("a length from 4 to 12") }
         case .cashierVoidOwnSession, .registerEntry, .blindClose, .drawerCashLimitRefuses, .importUnknownToSuspense, .drawerOnePerOperator, .dropsNeedAcceptance:
@@ -138,6 +145,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         (.suspenseWarnDays, "10"),
         (.drawerOnePerOperator, "true"),
         (.dropsNeedAcceptance, "false"),
+        (.allocationOrder, "oldest"),
     ]
 }
 

@@ -9,6 +9,8 @@ public enum Command: Equatable, Sendable {
     case theme(String)
     /// A payment for no known account: a cart line held in suspense, with the payer's name.
     case suspense(String)
+    /// Direct the payment in the cart to a charge of its account.
+    case direct(String)
 
     public static let summaries: [(usage: String, description: String)] = [
         (":acct NUMBER", "Open an account by number (also :account)"),
@@ -16,6 +18,7 @@ public enum Command: Equatable, Sendable {
         (":find TEXT", "Search accounts (also :lookup)"),
         (":drawer", "The cash drawer pane"),
         (":theme NAME", "Switch theme: default, high-contrast, monochrome, green-screen"),
+        (":to CHARGE", "Pay a charge of the cart's account first: bill:YYYY-MM-DD, late-fee, nsf-fee, reconnect (:to oldest undoes it)"),
         (":suspense [NAME]", "Take a payment for no known account into suspense (also :susp); F6 lists and applies them"),
         (":lock", "Lock the screen"),
         (":help", "Help for the focused pane"),
@@ -44,6 +47,14 @@ public enum Command: Equatable, Sendable {
             guard !rest.isEmpty else { return .failure(.init("Usage: :find TEXT")) }
             return .success(.lookup(rest.joined(separator: " ")))
         case "suspense", "susp": return .success(.suspense(rest.joined(separator: " ")))
+        case "to":
+            guard rest.count == 1 else { return .failure(.init("Usage: :to CHARGE, e.g. :to bill:2026-10-05, :to late-fee")) }
+            let target = rest[0].lowercased()
+            guard ["late-fee", "nsf-fee", "reconnect", "oldest"].contains(target)
+                    || (target.hasPrefix("bill:") && (try? BusinessDate(String(target.dropFirst(5)))) != nil) else {
+                return .failure(.init("Unknown charge \(TextSafety.quoted(rest[0])): bill:YYYY-MM-DD, late-fee, nsf-fee or reconnect"))
+            }
+            return .success(.direct(target))
         case "drawer": return .success(.drawer)
         case "help", "h": return .success(.help)
         case "lock": return .success(.lock)
@@ -117,6 +128,16 @@ private func run(_ command: Command, _ state: inout AppState) -> [Effect] {
     case .lock: return perform(.lock, &state)
     case .quit: return perform(.quit, &state)
     case .theme(let name): return [.switchTheme(name)]
+    case .direct(let target):
+        let accounts = state.payment.lines.compactMap(\.accountNumber)
+        guard accounts.count == 1 else {
+            state.message = AppState.Message("A payment is directed to a charge of one account: put the account in the cart (F3), alone", .error)
+            return []
+        }
+        state.payment.direction = target == "oldest" ? nil : target
+        state.message = AppState.Message(target == "oldest" ? "The payment pays the oldest charges first"
+                                         : "\(accounts[0]) pays \(target) first; the receipt says so")
+        return []
     case .suspense(let payer):
         guard !state.payment.lines.contains(where: { if case .suspense = $0.kind { true } else { false } }) else {
             state.message = AppState.Message("The cart already has a suspense line: one payer a payment", .error)

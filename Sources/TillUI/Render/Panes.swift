@@ -92,6 +92,7 @@ private func renderAccount(_ state: AppState, _ canvas: inout PaneCanvas) {
     for payment in account.payments {
         let receipt = payment.receipt.map { "#\($0)" } ?? ""
         canvas.field("  \(payment.businessDate) \(receipt) \(payment.tenders)", payment.amount.formatted)
+        if !payment.paidTo.isEmpty { canvas.wrapped("    paid " + payment.paidTo, .dim, hang: 4) }
     }
     if state.focus == .account {
         canvas.bottom([((canvas.overflows ? "↓ more · " : "") + KeyMap.hint(.account, only: [.addNote, .pay]), .dim)])
@@ -141,6 +142,7 @@ private func renderPayment(_ state: AppState, _ canvas: inout PaneCanvas) {
             } ?? ""), .dim)
         }
     }
+    if let direction = draft.direction { canvas.wrapped("Pays \(direction) first (:to)", .warning) }
     canvas.field("Cart total", draft.cartTotal.formatted, .moneyPositive, labelRole: .title)
     if !draft.tenders.isEmpty {
         canvas.line("Tenders", .title)

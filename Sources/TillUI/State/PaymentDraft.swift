@@ -61,6 +61,8 @@ public struct PaymentDraft: Equatable, Sendable {
     public enum TenderField: Equatable, Sendable { case number, brand, lastFour, authorization }
 
     public var lines: [CartLine] = []
+    /// A charge the payment pays first (`:to bill:2026-10-05`, `late-fee`, `nsf-fee`, `reconnect`).
+    public var direction: String?
     public var tenders: [Tender] = []
     /// The tender being entered, once its amount is known.
     public var pending: Tender?
@@ -123,5 +125,7 @@ public struct PaymentSubmission: Equatable, Sendable {
     public let memo: String
     /// The payer of a line to suspense (nil: no such line).
     public var suspensePayer: String?
+    /// The charge the payment is directed to, as typed (`:to`).
+    public var direction: String?
 }
 

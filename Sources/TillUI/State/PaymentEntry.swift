@@ -34,7 +34,15 @@ func paymentKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
         state.payment.pending?.brand = brand.brand
         state.payment.step = .tenderDetail(.lastFour)
         return []
-    case .lineAmount, .miscDescription, .tenderAmount, .tenderDetail:
+    case .lineAmount, .tenderAmount:
+        // An amount has no ':': typed first into an empty amount, it opens the command line
+        // (`:to`, `:suspense`), and the amount is asked again after.
+        if key == .character(":") && state.payment.entry.isEmpty {
+            state.command = ""
+            return []
+        }
+        return entryKey(key, &state)
+    case .miscDescription, .tenderDetail:
         return entryKey(key, &state)
     }
 }
@@ -403,6 +411,7 @@ private func submit(_ state: inout AppState) -> [Effect] {
         if case .suspense(let payer) = line.kind { return payer }
         return nil
     }.first
+    submission.direction = state.payment.direction
     return [.postPayment(submission)]
 }
 

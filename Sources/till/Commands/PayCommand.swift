@@ -21,6 +21,7 @@ struct PayCommand: ParsableCommand {
     @Argument(help: "The amount, e.g. 45.50.") var amount: String
     @Option(help: "How it is paid (see above).") var tender: String
     @Option(help: "An idempotency key: a retry with the same key never posts twice.") var key: String?
+    @Option(help: "Pay this charge first: bill:YYYY-MM-DD, late-fee, nsf-fee or reconnect (recorded on the receipt).") var to: String?
     @Option(help: "To SUSPENSE: who paid.") var payer: String?
     @Option(help: "To SUSPENSE: their address.") var address: String?
     @Option(help: "To SUSPENSE: their phone.") var phone: String?
@@ -34,6 +35,8 @@ struct PayCommand: ParsableCommand {
                 throw Failure(message: "--payer, --address, --phone and --why are for a payment to SUSPENSE")
             }
             let money = try Money.parse(amount, ceiling: try book.typedSettings().amountCeiling)
+            let target = try to.map { try ChargeTarget(spec: $0) }
+            if target != nil && toSuspense { throw Failure(message: "A payment to SUSPENSE pays no charge: --to is for an account") }
             let tender = try Self.tender(tender, amount: money)
             let op = try signIn.signIn(book)
             // Like the counter: a payment belongs to the operator's open drawer (its card batch too).
@@ -46,7 +49,8 @@ struct PayCommand: ParsableCommand {
                                                        phone: phone ?? "", reference: tender.reference ?? "",
                                                        checkNumber: tender.kind == .check ? tender.reference ?? "" : "") : nil
             let posted = try book.post(Payment(lines: [line], tenders: [tender]), operatorID: op.id, terminal: Terminal.id,
-                                       idempotencyKey: key.map(IdempotencyKey.user), drawerSession: drawer?.id, suspense: details)
+                                       idempotencyKey: key.map(IdempotencyKey.user), drawerSession: drawer?.id, suspense: details,
+                                       directedTo: target)
             guard let receipt = posted.receipt else { throw Failure(message: "The ledger issued no receipt number") }
             print(receipt)
             book.checkpoint()
