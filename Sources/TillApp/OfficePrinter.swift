@@ -22,7 +22,28 @@ public enum OfficePrinter {
     public static func receiptLines(_ number: ReceiptNumber, _ ledger: Ledger) throws -> (receipt: Receipt, lines: [PrintLine], reprint: Bool)? {
         guard let receipt = try ledger.receipt(number) else { return nil }
         let reprint = try ledger.hasPrinted(number)
-        return (receipt, ReceiptLayout.lines(receipt, width: receiptWidth(ledger), reprint: reprint), reprint)
+        return (receipt, trainingMarked(ReceiptLayout.lines(receipt, width: receiptWidth(ledger), reprint: reprint), ledger), reprint)
+    }
+
+    /// What every paper of a training ledger says, first and last.
+    public static let trainingBanner = "TRAINING — NOT A RECEIPT"
+
+    static func isTraining(_ ledger: Ledger) -> Bool { (try? ledger.typedSettings().training) ?? false }
+
+    /// A training ledger's paper, marked at its head and its foot so it can never pass for a receipt.
+    static func trainingMarked(_ lines: [PrintLine], _ ledger: Ledger) -> [PrintLine] {
+        guard isTraining(ledger) else { return lines }
+        let banner = PrintLine(trainingBanner, emphasis: true)
+        return [banner] + lines + [banner]
+    }
+
+    /// Whether a print that wants the drawer open opens it on this ledger (for tests).
+    public static func opensDrawerForTest(_ wanted: Bool, _ ledger: Ledger) -> Bool { opensDrawer(wanted, ledger) }
+
+    /// In training the drawer stays shut unless `training.opens_drawer` says otherwise.
+    static func opensDrawer(_ wanted: Bool, _ ledger: Ledger) -> Bool {
+        guard wanted, let settings = try? ledger.typedSettings(), settings.training else { return wanted }
+        return settings.trainingOpensDrawer
     }
 
     /// Prints a receipt (REPRINT if it printed before) and logs the attempt, for the screen and
@@ -35,7 +56,8 @@ public enum OfficePrinter {
         guard let found else { return ("no receipt #\(number)", false, nil) }
         var failure: String?
         do {
-            try Printer.print(PrintJob(number: number.value, lines: found.lines, openDrawer: found.receipt.opensDrawer, reprint: found.reprint),
+            try Printer.print(PrintJob(number: number.value, lines: found.lines, openDrawer: opensDrawer(found.receipt.opensDrawer, ledger),
+                                       reprint: found.reprint),
                               to: try config(ledger).get())
         } catch {
             failure = error.message
@@ -64,7 +86,8 @@ public enum OfficePrinter {
     /// Prints lines of text (a report, a letter) as one job; returns why not, or nil when it printed.
     public static func print(_ lines: [String], name: String, openDrawer: Bool = false, _ ledger: Ledger) -> String? {
         do {
-            try Printer.print(PrintJob(number: 0, lines: lines.map { PrintLine($0) }, openDrawer: openDrawer, reprint: false, name: name),
+            try Printer.print(PrintJob(number: 0, lines: trainingMarked(lines.map { PrintLine($0) }, ledger),
+                                       openDrawer: opensDrawer(openDrawer, ledger), reprint: false, name: name),
                               to: try config(ledger).get())
             return nil
         } catch {

@@ -36,6 +36,7 @@ public final class Runtime {
                                                        businessDate: try? ledger.openBusinessDay(), terminal: terminal,
                                                        drawer: "none", clock: Self.clock(now())), glyphs: glyphs,
                          nonce: UUID().uuidString)
+        state.status.training = settings?.training ?? false
         if let settings { apply(settings) }
         if let warning = choice.warning { state.message = AppState.Message(warning, .warning) }
     }
@@ -161,6 +162,7 @@ public final class Runtime {
                 var status = self.state.status
                 status.businessDate = try self.ledger.openBusinessDay()
                 status.utilityName = try self.ledger.setting(.utilityName)
+                status.training = try self.ledger.typedSettings().training
                 status.approvers = try self.ledger.approverLogins()
                 if let op = self.state.session {
                     let drawer = try self.ledger.currentDrawer(operatorID: op.id, terminal: self.terminal)

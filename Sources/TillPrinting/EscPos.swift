@@ -28,12 +28,14 @@ public enum EscPos {
 
     /// Printers speak a single-byte code page: accents are folded (Núñez → Nunez), letters
     /// without a decomposition spelled plain (Ødegaard → Odegaard, Łukasz → Lukasz), and
-    /// anything else without an ASCII form prints as `?`.
+    /// dashes as `-`, and anything else without an ASCII form prints as `?`.
     public static func ascii(_ text: String) -> [UInt8] {
         let folded = LatinLetters.spelledPlain(text)
             .folding(options: [.diacriticInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
         return folded.unicodeScalars.map { scalar in
-            scalar.isASCII && scalar.value >= 0x20 && scalar.value != 0x7F ? UInt8(scalar.value) : UInt8(ascii: "?")
+            // Dashes print as the hyphen the code page has ("TRAINING — NOT A RECEIPT").
+            if scalar == "\u{2014}" || scalar == "\u{2013}" { return UInt8(ascii: "-") }
+            return scalar.isASCII && scalar.value >= 0x20 && scalar.value != 0x7F ? UInt8(scalar.value) : UInt8(ascii: "?")
         }
     }
 }

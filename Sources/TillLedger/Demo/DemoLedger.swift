@@ -10,6 +10,8 @@ public struct DemoOptions: Sendable {
     public var today: BusinessDate
     /// How many monthly bills each account has had (and the payments on them).
     public var months: Int
+    /// A training ledger (`ledger.training`): TRAINING on every screen and paper.
+    public var training = false
 
     public init(accounts: Int = 2_000, seed: UInt64 = 1, today: BusinessDate, months: Int = 12) {
         self.accounts = accounts
@@ -123,7 +125,9 @@ extension Ledger {
             throw LedgerError(database: error, path: path)
         }
         try fileManager.moveItem(atPath: scratch, toPath: path)
-        return (try Ledger(path: path), summary)
+        let book = try Ledger(path: path)
+        if options.training { try book.markTraining() }
+        return (book, summary)
     }
 
     /// Some of the accounts behind on their bills get a shut-off notice pending in ten

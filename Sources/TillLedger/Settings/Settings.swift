@@ -52,6 +52,9 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case drawerOnePerOperator = "drawer.one_per_operator"
     case dropsNeedAcceptance = "drawer.drops_need_acceptance"
     case allocationOrder = "payment.allocation_order"
+    /// Set when a training ledger is made (`till demo --training`, `till training copy`); never changed after.
+    case training = "ledger.training"
+    case trainingOpensDrawer = "training.opens_drawer"
 
     /// Checks a value before it is stored: a number of cents, a yes/no, a count, a width.
     public func validate(_ value: String) throws(DomainError) {
@@ -79,7 +82,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
             }
         case .pinMinimumLength:
             guard let length = Int(value), (4...12).contains(length) else { throw invalid("a length from 4 to 12") }
-        case .cashierVoidOwnSession, .registerEntry, .blindClose, .drawerCashLimitRefuses, .importUnknownToSuspense, .drawerOnePerOperator, .dropsNeedAcceptance:
+        case .cashierVoidOwnSession, .registerEntry, .blindClose, .drawerCashLimitRefuses, .importUnknownToSuspense, .drawerOnePerOperator, .dropsNeedAcceptance, .training, .trainingOpensDrawer:
             guard value == "true" || value == "false" else { throw invalid("true or false") }
         case .reversalRole, .nsfRole, .refundRole, .transferRole, .depositRole, .planRole, .contactRole, .writeOffRole, .suspenseRole:
             guard Role(rawValue: value) != nil else { throw invalid("a role: cashier, csr, lead or supervisor") }
@@ -146,6 +149,8 @@ public enum SettingKey: String, CaseIterable, Sendable {
         (.drawerOnePerOperator, "true"),
         (.dropsNeedAcceptance, "false"),
         (.allocationOrder, "oldest"),
+        (.training, "false"),
+        (.trainingOpensDrawer, "false"),
     ]
 }
 
@@ -167,6 +172,9 @@ extension Ledger {
 
     public func setSetting(_ key: SettingKey, _ value: String, by operatorID: Int64) throws {
         do { try key.validate(value) } catch { throw LedgerError(domain: error) }
+        guard key != .training else {
+            throw LedgerError(.invalid, "ledger.training is set when a training ledger is made (till demo --training, till training copy) and never changed")
+        }
         try writeImmediate { db in
             guard let op = try Self.fetchOperator(db, id: operatorID), op.role == .supervisor else {
                 throw LedgerError(.notAuthorized, "Only a supervisor changes settings")

@@ -20,6 +20,10 @@ public struct TypedSettings: Sendable, Equatable {
     public let openDayWindowDays: Int
     /// The bill stubs' scan-line layout (`stub.scan_line`).
     public let scanLine: ScanLineFormat
+    /// A training ledger: every screen says TRAINING, every paper "TRAINING — NOT A RECEIPT".
+    public let training: Bool
+    /// In training, whether a receipt opens the cash drawer (`training.opens_drawer`).
+    public let trainingOpensDrawer: Bool
 
     init(_ raw: [SettingKey: String]) {
         func text(_ key: SettingKey) -> String { raw[key] ?? SettingKey.defaultValue(key) }
@@ -43,6 +47,8 @@ public struct TypedSettings: Sendable, Equatable {
         pinMinimumLength = int(.pinMinimumLength)
         openDayWindowDays = int(.openDayWindowDays)
         scanLine = (try? ScanLineFormat(spec: valid(.scanLine))) ?? .standard
+        training = valid(.training) == "true"
+        trainingOpensDrawer = valid(.trainingOpensDrawer) == "true"
     }
 
     static func read(_ db: Database) throws -> TypedSettings {

@@ -43,8 +43,10 @@ private func renderStatusLine(_ state: AppState, _ grid: inout Grid) {
     }
     let right = sep + facts.joined(separator: sep) + sep + s.clock + " "
     let width = state.size.width
-    // The utility's name gives way first: the facts a cashier needs stay whole.
-    let name = " " + DisplayWidth.truncate(s.utilityName, to: max(1, width - DisplayWidth.of(right) - 1))
+    // The utility's name gives way first: the facts a cashier needs stay whole. In training the
+    // word TRAINING comes before all, on every screen.
+    let label = s.training ? "TRAINING " + s.utilityName : s.utilityName
+    let name = " " + DisplayWidth.truncate(label, to: max(1, width - DisplayWidth.of(right) - 1))
     grid.fill(x: 0, y: 0, width: width, role: .statusLine)
     grid.put(name, x: 0, y: 0, role: .statusLine)
     grid.put(DisplayWidth.truncate(right, to: width), x: max(0, width - DisplayWidth.of(right)), y: 0, role: .statusLine)

@@ -29,6 +29,8 @@ public struct StatusInfo: Equatable, Sendable {
     public var drawerSession: Int64?
     /// Active leads' and supervisors' ids: an approver field refuses any other before asking a PIN.
     public var approvers: Set<String> = []
+    /// A training ledger: the status line says TRAINING on every screen.
+    public var training = false
 
     public init(utilityName: String, businessDate: BusinessDate?, terminal: String, drawer: String, clock: String) {
         self.utilityName = utilityName

@@ -22,6 +22,9 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "Do nothing when a ledger already exists (for setup scripts).")
     var ifMissing = false
 
+    @Flag(help: "Make it a training ledger: TRAINING on every screen and paper (for till --training).")
+    var training = false
+
     func run() throws {
         try reporting {
             if FileManager.default.fileExists(atPath: ledger.resolvedPath) {
@@ -33,12 +36,13 @@ struct DemoCommand: ParsableCommand {
             }
             let day = try today.map { try BusinessDate($0) } ?? LocalClock.today()
             let started = Date()
-            let (book, result) = try Ledger.createDemo(at: ledger.resolvedPath,
-                                                       DemoOptions(accounts: accounts, seed: seed, today: day)) { phase in
+            var options = DemoOptions(accounts: accounts, seed: seed, today: day)
+            options.training = training
+            let (book, result) = try Ledger.createDemo(at: ledger.resolvedPath, options) { phase in
                 FileHandle.standardError.write(Data("  … \(phase)\n".utf8))
             }
             let seconds = Date().timeIntervalSince(started)
-            print("Demo ledger at \(book.path)")
+            print((training ? "Training ledger at " : "Demo ledger at ") + book.path)
             print("  \(result.accounts) accounts, \(result.transactions) transactions, receipts 1…\(result.receipts), built in \(Int(seconds.rounded())) s")
             print("  business day \(result.openDay) is open")
             print("  account \(result.nsfAccount) is cash-only after a returned check")

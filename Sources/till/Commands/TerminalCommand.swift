@@ -16,12 +16,19 @@ struct TerminalCommand: ParsableCommand {
     @Option(help: "Theme: default, high-contrast, monochrome, green-screen, or a file name in themes/ (default: the ui.theme setting).")
     var theme: String?
 
+    @Flag(help: "Training: open only a training ledger (till demo --training, till training copy), never the live one.")
+    var training = false
+
     func run() throws {
         try reporting {
+            let book = try ledger.open()
+            if training && !book.isTraining {
+                throw Failure(message: "\(ledger.resolvedPath) is not a training ledger: --training never opens the live books. "
+                              + "Make one with `till demo --training --db FILE` or `till training copy --to FILE`")
+            }
             guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
                 throw Failure(message: "The counter screen needs a terminal; `till summary` prints the ledger's summary")
             }
-            let book = try ledger.open()
             let terminalID = ProcessInfo.processInfo.environment["TILL_TERMINAL"].flatMap { $0.isEmpty ? nil : $0 } ?? "T1"
             Signals.install()
             let screen = CursesScreen()
