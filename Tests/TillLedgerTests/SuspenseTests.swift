@@ -192,6 +192,22 @@ struct SuspenseTests {
         #expect(try f.ledger.verify().isSound)
     }
 
+    @Test func aMailCheckWithoutAStubGoesToSuspenseInItsBatch() throws {
+        let f = try CounterFixture()
+        let lines = [BatchLine(account: try f.account("100001"), amount: Money(cents: 2_000), reference: "3001"),
+                     BatchLine(account: try f.account("suspense"), amount: Money(cents: 1_500), reference: "3002")]
+        #expect(try f.ledger.checkBatchLine(lines[1]).name == "(no account: held in suspense)")
+        let result = try f.ledger.postBatch(kind: .mail, controlTotal: Money(cents: 3_500), lines: lines,
+                                            actor: Actor(operatorID: f.cashier.id, terminal: "T1"), drawerSession: f.drawer)
+        #expect(result.posted.count == 2)
+        let item = try #require(try f.ledger.suspenseItems().first)
+        #expect(item.amount == Money(cents: 1_500) && item.details.checkNumber == "3002" && item.tender == "check")
+        #expect(item.details.reason == "mail batch #1 line 2: no stub, no account")
+        // The check is in the drawer like the others, for the deposit.
+        #expect(try f.ledger.expectation(session: f.drawer).checks.map(\.number) == ["3001", "3002"])
+        #expect(try f.ledger.verify().isSound)
+    }
+
     @Test func theCloserIsWarnedOfOldItems() throws {
         let f = try CounterFixture()
         _ = try walkIn(f, cents: 700)

@@ -23,6 +23,10 @@ public struct BatchLine: Sendable, Equatable {
     /// phone columns and the line as read): kept if the line goes to suspense.
     public var known: SuspenseDetails?
 
+    /// A mail check without a stub: the account field says `SUSPENSE`, and the payment is held
+    /// in suspense for a CSR to apply.
+    public var isSuspense: Bool { account.rawValue.uppercased() == "SUSPENSE" }
+
     /// The line's tender as the ledger keeps it.
     var drawerTender: Tender {
         Tender(kind: tender, amount: amount, tendered: amount, reference: reference.isEmpty ? nil : reference)
@@ -90,6 +94,10 @@ extension Ledger {
     /// may. Returns the customer's name and balance for the screen.
     public func checkBatchLine(_ line: BatchLine) throws -> (name: String, balance: Money) {
         try read { db in
+            if line.isSuspense {
+                do throws(DomainError) { try line.drawerTender.validate() } catch { throw LedgerError(domain: error) }
+                return ("(no account: held in suspense)", .zero)
+            }
             let checked = try Self.checkLine(line, day: try Self.openDay(db) ?? Timestamp.localDate(now()), intoDrawer: true, db)
             return (checked.name, checked.balance)
         }
@@ -142,7 +150,15 @@ extension Ledger {
                 }
                 // A line of a file is named by the file's own line; a keyed line by its place.
                 let named = line.fileLine ?? index + 1
-                do { checked.append((index + 1, line, try Self.checkLine(line, day: day, intoDrawer: true, db).id, key)) } catch let error as LedgerError {
+                do {
+                    if line.isSuspense {
+                        guard line.amount.isPositive else { throw LedgerError(.invalid, "The amount must be more than $0.00") }
+                        do throws(DomainError) { try line.drawerTender.validate() } catch { throw LedgerError(domain: error) }
+                        checked.append((index + 1, line, 0, key))
+                    } else {
+                        checked.append((index + 1, line, try Self.checkLine(line, day: day, intoDrawer: true, db).id, key))
+                    }
+                } catch let error as LedgerError {
                     problems.append("line \(named): \(error.message)")
                 }
                 if !line.tender.goesInDrawer {
@@ -175,13 +191,20 @@ extension Ledger {
             for item in checked {
                 let line = item.line
                 let number = line.account
-                let request = PostingRequest(
-                    kind: .payment, lines: [PostingLine(line.tender.book, line.amount), PostingLine(.receivable, Money(cents: -line.amount.cents), account: number)],
+                var request = PostingRequest(
+                    kind: .payment, lines: [PostingLine(line.tender.book, line.amount),
+                                            line.isSuspense ? PostingLine(.suspense, Money(cents: -line.amount.cents))
+                                                : PostingLine(.receivable, Money(cents: -line.amount.cents), account: number)],
                     tenders: [line.drawerTender], operatorID: actor.operatorID, terminal: actor.terminal, idempotencyKey: item.key,
                     drawerSession: drawerSession,
                     memo: "Batch #\(batchID) line \(item.index)" + (line.paidOn.map { ", paid \($0)" } ?? ""))
-                var posted = try insert(request, businessDate: day, accountIDs: [number: item.id], db)
-                posted.restoreRequests = try restoreIfPaidUp(request, posted, accountIDs: [number: item.id], db)
+                if line.isSuspense {
+                    request.suspense = SuspenseDetails(reason: "\(kind.rawValue) batch #\(batchID) line \(item.index): no stub, no account",
+                                                       reference: line.reference, checkNumber: line.tender == .check ? line.reference : "")
+                }
+                let ids = line.isSuspense ? [:] : [number: item.id]
+                var posted = try insert(request, businessDate: day, accountIDs: ids, db)
+                if !line.isSuspense { posted.restoreRequests = try restoreIfPaidUp(request, posted, accountIDs: ids, db) }
                 try db.execute(sql: """
                     INSERT INTO batch_lines(batch_id, line, transaction_id, tender, reference, paid_on) VALUES (?, ?, ?, ?, ?, ?)
                     """, arguments: [batchID, item.index, posted.id, line.tender.rawValue, line.reference, line.paidOn?.description])
