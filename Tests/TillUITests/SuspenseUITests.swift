@@ -44,7 +44,7 @@ struct SuspenseUITests {
         g.type("u")
         #expect(g.text.contains("Apply a payment held in suspense"))
         g.type("0"); g.press(.enter)
-        #expect(g.text.contains("Suspense item # is the number in the suspense list below"), "\(g.text)")
+        #expect(g.text.contains("Suspense no. is the number in the suspense list below"), "\(g.text)")
         g.press(.backspace)
         g.type("1"); g.press(.enter)
         g.type(account); g.press(.enter)
@@ -71,7 +71,7 @@ struct SuspenseUITests {
             f.press(.function(6))
             #expect(f.text.contains("In suspense: 3"))
             #expect(f.text.contains("#1 0d $10.00 Dana Walker-Longname") || size.width == 80, "\(f.text)")
-            #expect(f.text.contains("#2 0d $10.01 ?"), "\(f.text)")
+            #expect(f.text.contains("#2 0d $10.01 (no name)"), "\(f.text)")
         }
     }
 }

@@ -297,7 +297,7 @@ extension SuspenseItem {
 
     /// The worklist's line on a narrow pane: id, age, what is left, who.
     public func shortLine(on day: BusinessDate) -> String {
-        let who = details.payer.isEmpty ? (details.accountGiven.isEmpty ? "?" : "acct \(details.accountGiven)?") : details.payer
+        let who = details.payer.isEmpty ? (details.accountGiven.isEmpty ? "(no name)" : "acct \(details.accountGiven)?") : details.payer
         return "#\(id) \(age(on: day))d \(open.formatted) \(who)"
     }
 

@@ -99,10 +99,10 @@ public struct ServiceForm: Equatable, Sendable {
         case .contact:
             return [f("field", "Field", .text, "mailing-address service-address phone email name"), f("value", "New value", .text)]
         case .suspenseApply:
-            return [f("item", "Suspense item #", .digits), f("to", "To account", .text, optional: true, "Enter: the open account"),
+            return [f("item", "Suspense no.", .digits), f("to", "To account", .text, optional: true, "Enter: the open account"),
                     f("amount", "Amount", .money, optional: true, "Enter: all that is left"), reason]
         case .suspenseRefund:
-            return [f("item", "Suspense item #", .digits), f("amount", "Amount", .money, optional: true, "Enter: all that is left"),
+            return [f("item", "Suspense no.", .digits), f("amount", "Amount", .money, optional: true, "Enter: all that is left"),
                     f("payee", "Pay to", .text, optional: true, "Enter: the item's payer"),
                     f("address", "Mail to", .text, optional: true, "Enter: the item's address"), reason]
         case .writeOff:
