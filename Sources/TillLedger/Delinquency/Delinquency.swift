@@ -105,7 +105,7 @@ extension Ledger {
     /// past due beyond `fees.late_grace_days` by at least `fees.late_minimum_cents`, except
     /// accounts keeping a payment arrangement. Posted on the open day in chunks (each one
     /// transaction); a bill is charged its fee once (running it twice adds nothing).
-    public func assessLateFees(asOf date: BusinessDate, actor: Actor) throws -> FeeRun {
+    public func assessLateFees(asOf date: BusinessDate, actor: Actor, slice: Duration = .milliseconds(200)) throws -> FeeRun {
         // The authority, the policy and the candidates are read without holding the write lock:
         // on a large ledger the scan takes seconds, and the counters keep posting meanwhile.
         let (fee, minimum, candidates) = try read { db -> (Money, Int64, [Row]) in
@@ -128,22 +128,28 @@ extension Ledger {
         }
         var run = FeeRun(asOf: date)
         guard fee.isPositive else { return run }
-        // Posted a chunk at a time, each chunk one transaction, so a counter waits a moment at most;
-        // each fee's key makes an interrupted run finish, and a repeated one add nothing.
+        // Posted in transactions of up to `slice` that give way as soon as a terminal asks for the
+        // write lock (as a payment file does), so a counter waits for one fee and a commit; each
+        // fee's key makes an interrupted run finish, and a repeated one add nothing.
         var approver: Int64?
-        for start in stride(from: 0, to: candidates.count, by: Self.feeChunk) {
-            try writeImmediate { db in
+        var start = 0
+        while start < candidates.count {
+            try writeImmediate { db, anyoneWaiting in
+                let began = ContinuousClock.now
                 let day = try Self.requireOpenDay(db)
                 let auth = try Self.authorize(.feesAssess, amount: nil, actor: actor, db)
                 approver = auth.approver?.id
-                for row in candidates[start..<min(candidates.count, start + Self.feeChunk)] {
+                let withPlans = Set(try Int64.fetchAll(db, sql: "SELECT DISTINCT account_id FROM payment_plans WHERE status = 'active'"))
+                for row in candidates[start...] {
+                    if ContinuousClock.now - began > slice || (anyoneWaiting() && ContinuousClock.now - began > .milliseconds(1)) { break }
+                    start += 1
                     let id: Int64 = row["id"], due = try BusinessDate(row["due"])
                     let key = "late-fee:\(id):\(due)"
                     if try Self.postedWithKey(key, db) != nil || Self.hasLateFee(accountID: id, due: due, db) {
                         run.alreadyAssessed += 1
                         continue
                     }
-                    if let plan = try Self.activePlan(accountID: id, db), let next = plan.next, next.due >= date { continue }
+                    if withPlans.contains(id), let plan = try Self.activePlan(accountID: id, db), let next = plan.next, next.due >= date { continue }
                     // Paid since the list was read: no fee.
                     guard try Self.unpaidBills(accountID: id, due: due, db) >= minimum else { continue }
                     let number = try AccountNumber(row["number"] as String)
@@ -168,8 +174,6 @@ extension Ledger {
         return run
     }
 
-    /// Fees posted per write transaction by the late-fee run.
-    static let feeChunk = 50
 
     /// Whether the bills due on `due` already carry a late fee, however it came: charged by an
     /// earlier run, or imported from the billing system as a charge of its own. A late fee
