@@ -190,14 +190,19 @@ extension Ledger {
                 "Refund:   \(receipt.map { "#\($0)" } ?? "")  \(row["business_date"] as String)",
                 "Account:  \(row["number"] as String)",
                 "Source:   \((row["source"] as String) == "deposit" ? "deposit held" : "credit balance")",
-                "Pay to:   \(row["payee"] as String)",
-                "Address:  \(row["address"] as String)",
-                "Amount:   \(Money(cents: row["amount_cents"]).formatted)",
-                "Reason:   \(row["memo"] as String)",
-                "Requested by: \(row["requested"] as String)",
-                "Approved by:  \((row["approved"] as String?) ?? "(within authority)")",
-            ]
+            ] + Self.refundRequestFoot(row)
         }
+    }
+
+    /// The lines every refund request ends with: whom to pay, where, how much, why, who asked and
+    /// who approved (columns `payee`, `address`, `amount_cents`, `memo`, `requested`, `approved`).
+    static func refundRequestFoot(_ row: Row) -> [String] {
+        ["Pay to:   \(row["payee"] as String)",
+         "Address:  \(row["address"] as String)",
+         "Amount:   \(Money(cents: row["amount_cents"]).formatted)",
+         "Reason:   \(row["memo"] as String)",
+         "Requested by: \(row["requested"] as String)",
+         "Approved by:  \((row["approved"] as String?) ?? "(within authority)")"]
     }
 
     func writeRefundRequest(transactionID: Int64) throws -> String {

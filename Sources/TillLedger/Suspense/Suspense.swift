@@ -276,13 +276,7 @@ extension Ledger {
                 try Self.setting(.utilityName, db), "REFUND REQUEST FOR ACCOUNTS PAYABLE", "",
                 "Refund:   \(receipt.map { "#\($0)" } ?? "")  \(row["business_date"] as String)",
                 "Source:   payment in suspense, item #\(row["item_id"] as Int64)" + (taken.map { " (receipt #\($0))" } ?? ""),
-                "Pay to:   \(row["payee"] as String)",
-                "Address:  \(row["address"] as String)",
-                "Amount:   \(Money(cents: row["amount_cents"]).formatted)",
-                "Reason:   \(row["memo"] as String)",
-                "Requested by: \(row["requested"] as String)",
-                "Approved by:  \((row["approved"] as String?) ?? "(within authority)")",
-            ]
+            ] + Self.refundRequestFoot(row)
         }
     }
 }

@@ -147,16 +147,8 @@ private func run(_ command: Command, _ state: inout AppState) -> [Effect] {
             state.message = AppState.Message("The name holds \(TextSafety.describe(bad)): type it again", .error)
             return []
         }
-        if state.payment.lines.isEmpty && state.payment.tenders.isEmpty {
-            state.draftSerial += 1
-            state.payment.serial = state.draftSerial
-        }
-        state.payment.lines.append(CartLine(kind: .suspense(payer: String(payer.prefix(100))), amount: nil))
-        state.payment.selected = state.payment.lines.count - 1
-        state.payment.step = .lineAmount(state.payment.selected)
-        state.payment.entry = ""
-        focus(.payment, &state)
-        state.message = AppState.Message("Held in suspense until a CSR applies it (F6): type the amount, Enter, then the tender")
+        startCartLine(.suspense(payer: String(payer.prefix(100))),
+                      message: "Held in suspense until a CSR applies it (F6): type the amount, Enter, then the tender", &state)
         return []
     }
 }

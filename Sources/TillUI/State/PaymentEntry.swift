@@ -49,6 +49,21 @@ func paymentKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
 
 let brandMenu = PaymentDraft.brandKeys.map { "\($0.key) \($0.name)" }.joined(separator: " · ")
 
+/// Adds a line to the cart (a deposit, a suspense line) and asks its amount on the payment pane;
+/// a new payment takes a new serial for its key.
+func startCartLine(_ kind: CartLine.Kind, message: String, _ state: inout AppState) {
+    if state.payment.lines.isEmpty && state.payment.tenders.isEmpty {
+        state.draftSerial += 1
+        state.payment.serial = state.draftSerial
+    }
+    state.payment.lines.append(CartLine(kind: kind, amount: nil))
+    state.payment.selected = state.payment.lines.count - 1
+    state.payment.step = .lineAmount(state.payment.selected)
+    state.payment.entry = ""
+    focus(.payment, &state)
+    state.message = AppState.Message(message)
+}
+
 /// Puts the open account in the cart (or selects it if it is there) and asks for its amount.
 func addOpenAccountToCart(_ state: inout AppState) {
     if case .done = state.payment.step { state.payment = PaymentDraft() }

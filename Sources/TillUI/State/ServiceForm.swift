@@ -230,16 +230,7 @@ func serviceKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
             state.message = AppState.Message("Open the account first (F2 Lookup)", .warning)
             return []
         }
-        if state.payment.lines.isEmpty && state.payment.tenders.isEmpty {
-            state.draftSerial += 1
-            state.payment.serial = state.draftSerial
-        }
-        state.payment.lines.append(CartLine(kind: .deposit(account.line), amount: nil))
-        state.payment.selected = state.payment.lines.count - 1
-        state.payment.step = .lineAmount(state.payment.selected)
-        state.payment.entry = ""
-        focus(.payment, &state)
-        state.message = AppState.Message("Type the deposit amount, Enter, then the tender as for any payment")
+        startCartLine(.deposit(account.line), message: "Type the deposit amount, Enter, then the tender as for any payment", &state)
         return []
     case .serviceAction:
         guard case .character(let c) = key, let kind = KeyMap.serviceActions.first(where: { $0.key == c })?.kind else { return nil }
