@@ -160,6 +160,36 @@ struct TmuxTests {
         try tmux.expectSaneTerminal()
     }
 
+    /// A training ledger in a real terminal: TRAINING on the sign-in screen and after, and a
+    /// walk-in's payment into suspense worked from the service pane, at 80x24 under two TERMs.
+    @Test("training and suspense in a real terminal", arguments: ["xterm-256color", "vt220"])
+    func trainingAndSuspense(term: String) throws {
+        let db = try TillProcess.temporaryDirectory().appendingPathComponent("training.sqlite").path
+        let demo = try TillProcess.run(URL(fileURLWithPath: Self.binary), ["demo", "--training", "--db", db, "--accounts", "200"])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        let tmux = try Session(width: 80, height: 24)
+        try tmux.startTill("TERM=\(term) \(Self.binary) --training --db \(db)")
+        #expect(try tmux.screen().split(separator: "\n").first?.hasPrefix(" TRAINING ") == true)
+        try tmux.signIn()
+        try tmux.openDrawerWithStandardFloat()
+        try tmux.typeLine(":suspense Kim Ng")
+        try tmux.waitFor("Suspense: Kim Ng")
+        try tmux.typeLine("12.50")
+        try tmux.literal("c")
+        try tmux.waitFor("Cash tendered")
+        try tmux.keys("Enter")
+        try tmux.waitFor("Enter posts")
+        try tmux.keys("Enter")
+        let posted = try tmux.waitFor("posted")
+        #expect(posted.split(separator: "\n").first?.hasPrefix(" TRAINING ") == true)
+        try tmux.keys("Enter", "F6")
+        let pane = try tmux.waitFor("In suspense: 1")
+        #expect(pane.contains("#1 0d $12.50 Kim Ng"), "\(pane)")
+        try tmux.keys("F10")
+        try tmux.waitFor("READY$")
+        try tmux.expectSaneTerminal()
+    }
+
     @Test("plain terminals: vt100 and the Linux console", arguments: ["vt100", "linux"])
     func oldTerminals(term: String) throws {
         let db = try Self.demoLedger()
