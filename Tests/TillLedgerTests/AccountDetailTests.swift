@@ -94,35 +94,36 @@ struct AccountDetailTests {
     }
 }
 
-/// The delinquency list reads each charge's unpaid amount from `open_items`; re-derived here from
-/// every charge and its allocations, the slow plain way, on a demo ledger.
+/// The delinquency list sums each account's open charges from `open_items` in SQL; re-derived
+/// here from every charge and its allocations, the slow plain way, and aged by `Aging` itself.
 @Suite("Delinquency from the open items")
 struct DelinquencyPlainTests {
     @Test func theListAgreesWithEveryChargeLessItsAllocations() throws {
         let (ledger, _) = try DemoAndExportTests.demo(accounts: 300, seed: 4)
         let asOf = try BusinessDate("2026-11-19")
         let list = try ledger.delinquency(asOf: asOf)
-        let plain = try ledger.writer.read { db -> [String: (pastDue: Int64, oldest: String)] in
-            var result: [String: (pastDue: Int64, oldest: String)] = [:]
+        let plain = try ledger.writer.read { db -> [String: [OpenCharge]] in
+            var result: [String: [OpenCharge]] = [:]
             for row in try Row.fetchAll(db, sql: """
-                SELECT a.number, COALESCE(t.due_date, t.business_date) AS due,
+                SELECT a.number, COALESCE(t.bill_date, t.business_date), COALESCE(t.due_date, t.business_date) AS due,
                        p.amount_cents - COALESCE((SELECT SUM(x.amount_cents) FROM allocations x WHERE x.charge_posting_id = p.id), 0) AS unpaid
                 FROM accounts a JOIN postings p ON p.account_id = a.id AND p.book = 'AR' AND p.amount_cents > 0
                 JOIN transactions t ON t.id = p.transaction_id
                 WHERE a.balance_cents > 0
                 """) {
-                let number: String = row[0], due: String = row[1], unpaid: Int64 = row[2]
-                guard unpaid > 0, due < asOf.description else { continue }
-                let old = result[number] ?? (0, due)
-                result[number] = (old.pastDue + unpaid, min(old.oldest, due))
+                let unpaid: Int64 = row[3]
+                guard unpaid > 0 else { continue }
+                result[row[0], default: []].append(OpenCharge(billDate: try BusinessDate(row[1]), dueDate: try BusinessDate(row[2]),
+                                                              book: .water, description: "", remaining: Money(cents: unpaid)))
             }
-            return result
+            return result.filter { $0.value.contains { $0.dueDate < asOf } }
         }
         #expect(list.count == plain.count && list.count > 10, "\(list.count) \(plain.count)")
         for account in list {
-            let expected = try #require(plain[account.number])
-            #expect(account.aging.pastDue.cents == expected.pastDue, "\(account.number)")
-            #expect(account.daysPastDue == asOf.days(since: try BusinessDate(expected.oldest)), "\(account.number)")
+            let charges = try #require(plain[account.number])
+            #expect(account.aging == (try Aging(charges: charges, today: asOf)), "\(account.number)")
+            let oldest = charges.filter { $0.dueDate < asOf }.map(\.dueDate).min()!
+            #expect(account.daysPastDue == asOf.days(since: oldest), "\(account.number)")
         }
     }
 }

@@ -24,6 +24,15 @@ public struct Aging: Equatable, Sendable {
     /// Open charges whose due date has passed: what stops a pending shut-off.
     public var pastDue = Money.zero
 
+    /// The buckets as summed elsewhere (the delinquency list sums them in SQL).
+    public init(current: Money, days30: Money, days60: Money, days90: Money, pastDue: Money) {
+        self.current = current
+        self.days30 = days30
+        self.days60 = days60
+        self.days90 = days90
+        self.pastDue = pastDue
+    }
+
     public init(charges: [OpenCharge], today: BusinessDate) throws(MoneyError) {
         for charge in charges {
             let age = today.days(since: charge.billDate)

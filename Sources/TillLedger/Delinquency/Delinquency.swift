@@ -42,49 +42,43 @@ extension Ledger {
 
     static func delinquency(asOf: BusinessDate, minimumDays: Int, minimumPastDue: Money, status: String?,
                             _ db: Database) throws -> [DelinquentAccount] {
-        // Each charge's unpaid amount is kept by triggers in `open_items` (re-proved by verify):
-        // the list reads the open charges, not every charge and its allocations (35 s on a million accounts).
+        // Each charge's unpaid amount is kept by triggers in `open_items` (re-proved by verify),
+        // and SQLite sums an account's open charges into its aging buckets: the list reads the
+        // accounts that owe, not every charge and its allocations (35 s on a million accounts).
+        // A charge's age counts from its bill date (`Aging`): under 30 days is current.
+        let d = { (days: Int) in asOf.adding(days: -days).description }
         var sql = """
             SELECT a.id, a.number, a.customer_name, a.status, a.balance_cents, a.shutoff_date,
-                   COALESCE(t.bill_date, t.business_date) AS billed, o.sort_date AS due, t.memo, o.remaining_cents AS remaining
+                   SUM(CASE WHEN o.sort_date < :asOf THEN o.remaining_cents ELSE 0 END) AS past_due,
+                   MIN(CASE WHEN o.sort_date < :asOf THEN o.sort_date END) AS oldest,
+                   SUM(CASE WHEN b.billed > :d30 THEN o.remaining_cents ELSE 0 END) AS current,
+                   SUM(CASE WHEN b.billed <= :d30 AND b.billed > :d60 THEN o.remaining_cents ELSE 0 END) AS days30,
+                   SUM(CASE WHEN b.billed <= :d60 AND b.billed > :d90 THEN o.remaining_cents ELSE 0 END) AS days60,
+                   SUM(CASE WHEN b.billed <= :d90 THEN o.remaining_cents ELSE 0 END) AS days90
             FROM open_items o JOIN accounts a ON a.id = o.account_id
-            JOIN postings p ON p.id = o.posting_id JOIN transactions t ON t.id = p.transaction_id
+            JOIN (SELECT p.id AS posting, COALESCE(t.bill_date, t.business_date) AS billed
+                  FROM postings p JOIN transactions t ON t.id = p.transaction_id) b ON b.posting = o.posting_id
             WHERE o.remaining_cents > 0 AND a.balance_cents > 0
             """
-        var arguments: StatementArguments = []
-        if let status { sql += " AND a.status = ?"; arguments += [status] }
-        sql += " ORDER BY o.account_id, o.sort_date, o.posting_id"
-        struct Pending { var row: Row; var charges: [OpenCharge] }
-        var accounts: [Int64: Pending] = [:], order: [Int64] = []
-        let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-        while let row = try cursor.next() {
-            let remaining: Int64 = row["remaining"]
-            guard remaining > 0 else { continue }
-            let id: Int64 = row["id"]
-            let charge = OpenCharge(billDate: try BusinessDate(row["billed"]), dueDate: try BusinessDate(row["due"]),
-                                    book: .water, description: row["memo"], remaining: Money(cents: remaining))
-            if accounts[id] == nil { order.append(id); accounts[id] = Pending(row: row.copy(), charges: []) }
-            accounts[id]!.charges.append(charge)
-        }
+        var arguments: [String: (any DatabaseValueConvertible)?] = ["asOf": asOf.description, "d30": d(30), "d60": d(60), "d90": d(90)]
+        if let status { sql += " AND a.status = :status"; arguments["status"] = status }
+        sql += " GROUP BY o.account_id HAVING past_due > 0"
         // The few accounts with a plan, read once, not asked of each delinquent account.
         let withPlans = Set(try Int64.fetchAll(db, sql: "SELECT DISTINCT account_id FROM payment_plans WHERE status = 'active'"))
         var result: [DelinquentAccount] = []
-        for id in order {
-            let pending = accounts[id]!
-            let pastDue = pending.charges.filter { $0.dueDate < asOf }
-            guard let oldest = pastDue.map(\.dueDate).min() else { continue }
-            let aging: Aging
-            do throws(MoneyError) { aging = try Aging(charges: pending.charges, today: asOf) } catch { throw LedgerError(.invalid, error.description) }
-            let days = asOf.days(since: oldest)
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+        while let row = try rows.next() {
+            let id: Int64 = row[0]
+            let aging = Aging(current: Money(cents: row[8]), days30: Money(cents: row[9]), days60: Money(cents: row[10]),
+                              days90: Money(cents: row[11]), pastDue: Money(cents: row[6]))
+            let days = asOf.days(since: try BusinessDate(row[7] as String))
             guard days >= minimumDays, aging.pastDue >= minimumPastDue else { continue }
             var plan = DelinquentAccount.PlanState.none
             if withPlans.contains(id), let active = try activePlan(accountID: id, db), let next = active.next {
                 plan = next.due < asOf ? .missed : .current
             }
-            let row = pending.row
-            result.append(DelinquentAccount(number: row["number"], name: row["customer_name"], status: row["status"],
-                                            balance: Money(cents: row["balance_cents"]), aging: aging, daysPastDue: days, plan: plan,
-                                            shutoffDate: (row["shutoff_date"] as String?).flatMap { try? BusinessDate($0) }))
+            result.append(DelinquentAccount(number: row[1], name: row[2], status: row[3], balance: Money(cents: row[4]), aging: aging,
+                                            daysPastDue: days, plan: plan, shutoffDate: (row[5] as String?).flatMap { try? BusinessDate($0) }))
         }
         return result.sorted { $0.daysPastDue != $1.daysPastDue ? $0.daysPastDue > $1.daysPastDue : $0.number < $1.number }
     }
