@@ -125,5 +125,11 @@ struct DelinquencyPlainTests {
             let oldest = charges.filter { $0.dueDate < asOf }.map(\.dueDate).min()!
             #expect(account.daysPastDue == asOf.days(since: oldest), "\(account.number)")
         }
+        // A large ledger is read in two halves of its accounts: the halves make the same list.
+        let halves = try ledger.writer.read { db in
+            try Ledger.delinquency(asOf: asOf, minimumDays: 1, minimumPastDue: Money(cents: 1), status: nil, accounts: 0...150, db)
+                + Ledger.delinquency(asOf: asOf, minimumDays: 1, minimumPastDue: Money(cents: 1), status: nil, accounts: 151...10_000, db)
+        }
+        #expect(Ledger.oldestDebtFirst(halves) == list)
     }
 }

@@ -1,4 +1,6 @@
+import Dispatch
 import GRDB
+import Synchronization
 import TillCore
 
 /// An account with charges past due, as the delinquency list shows it.
@@ -37,11 +39,32 @@ extension Ledger {
     /// payment plan state and pending shut-off. Filters: days past due, amount past due, status.
     public func delinquency(asOf: BusinessDate, minimumDays: Int = 1, minimumPastDue: Money = Money(cents: 1),
                             status: String? = nil) throws -> [DelinquentAccount] {
-        try read { db in try Self.delinquency(asOf: asOf, minimumDays: minimumDays, minimumPastDue: minimumPastDue, status: status, db) }
+        // A large ledger is read in two halves of its accounts at once, on two of the pool's
+        // reading connections (a counter host has two cores or more).
+        let last = try read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM accounts") ?? 0 }
+        let ranges: [ClosedRange<Int64>] = last < 50_000 ? [0...last] : [0...(last / 2), (last / 2 + 1)...last]
+        let parts = Mutex<[Int: Result<[DelinquentAccount], any Error>]>([:])
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
+            let part = Result {
+                try self.read { db in
+                    try Self.delinquency(asOf: asOf, minimumDays: minimumDays, minimumPastDue: minimumPastDue, status: status,
+                                         accounts: ranges[index], db)
+                }
+            }
+            parts.withLock { $0[index] = part }
+        }
+        var list: [DelinquentAccount] = []
+        for index in ranges.indices { list += try parts.withLock { $0[index]! }.get() }
+        return Self.oldestDebtFirst(list)
+    }
+
+    /// Oldest debt first, then by account number.
+    static func oldestDebtFirst(_ list: [DelinquentAccount]) -> [DelinquentAccount] {
+        list.sorted { $0.daysPastDue != $1.daysPastDue ? $0.daysPastDue > $1.daysPastDue : $0.number < $1.number }
     }
 
     static func delinquency(asOf: BusinessDate, minimumDays: Int, minimumPastDue: Money, status: String?,
-                            _ db: Database) throws -> [DelinquentAccount] {
+                            accounts range: ClosedRange<Int64>? = nil, _ db: Database) throws -> [DelinquentAccount] {
         // Each charge's unpaid amount is kept by triggers in `open_items` (re-proved by verify),
         // and SQLite sums an account's open charges into its aging buckets: the list reads the
         // accounts that owe, not every charge and its allocations (35 s on a million accounts).
@@ -62,6 +85,11 @@ extension Ledger {
             """
         var arguments: [String: (any DatabaseValueConvertible)?] = ["asOf": asOf.description, "d30": d(30), "d60": d(60), "d90": d(90)]
         if let status { sql += " AND a.status = :status"; arguments["status"] = status }
+        if let range {
+            sql += " AND o.account_id BETWEEN :first AND :last"
+            arguments["first"] = range.lowerBound
+            arguments["last"] = range.upperBound
+        }
         sql += " GROUP BY o.account_id HAVING past_due > 0"
         // The few accounts with a plan, read once, not asked of each delinquent account.
         let withPlans = Set(try Int64.fetchAll(db, sql: "SELECT DISTINCT account_id FROM payment_plans WHERE status = 'active'"))
@@ -80,13 +108,14 @@ extension Ledger {
             result.append(DelinquentAccount(number: row[1], name: row[2], status: row[3], balance: Money(cents: row[4]), aging: aging,
                                             daysPastDue: days, plan: plan, shutoffDate: (row[5] as String?).flatMap { try? BusinessDate($0) }))
         }
-        return result.sorted { $0.daysPastDue != $1.daysPastDue ? $0.daysPastDue > $1.daysPastDue : $0.number < $1.number }
+        return oldestDebtFirst(result)
     }
 
     /// Accounts to shut off on a date: active, past due beyond `shutoff.past_due_days` by at least
     /// `shutoff.minimum_cents`, and no payment arrangement being kept.
     public func shutoffCandidates(on date: BusinessDate) throws -> [DelinquentAccount] {
-        try read { db in try Self.shutoffCandidates(on: date, db) }
+        let (days, minimum) = try read { db in (Int(try Self.intSetting(.shutoffPastDueDays, db)), Money(cents: try Self.intSetting(.shutoffMinimumCents, db))) }
+        return try delinquency(asOf: date, minimumDays: days, minimumPastDue: minimum, status: "active").filter { $0.plan != .current }
     }
 
     static func shutoffCandidates(on date: BusinessDate, _ db: Database) throws -> [DelinquentAccount] {
@@ -173,7 +202,7 @@ extension Ledger {
     /// earlier run, or imported from the billing system as a charge of its own. A late fee
     /// belongs to the latest bill that fell due before it was charged.
     static func hasLateFee(accountID: Int64, due: BusinessDate, _ db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: """
+        try Bool.fetchOne(db.cachedStatement(sql: """
             SELECT 1 FROM postings fa JOIN transactions ft ON ft.id = fa.transaction_id
             WHERE fa.account_id = ? AND fa.book = 'AR' AND fa.amount_cents > 0 AND ft.business_date > ?
               AND EXISTS (SELECT 1 FROM postings fr WHERE fr.transaction_id = ft.id AND fr.book = 'REV_LATE_FEE')
@@ -185,7 +214,7 @@ extension Ledger {
                   AND NOT EXISTS (SELECT 1 FROM postings x WHERE x.transaction_id = bt.id
                                   AND x.book IN ('REV_LATE_FEE', 'REV_NSF_FEE', 'REV_RECONNECT')))
             LIMIT 1
-            """, arguments: [accountID, due.description, due.description]) == true
+            """), arguments: [accountID, due.description, due.description]) == true
     }
 
     /// What is unpaid of an account's bills due on one date.

@@ -62,7 +62,7 @@ extension Ledger {
     }
 
     static func postedWithKey(_ key: String, _ db: Database) throws -> PostedTransaction? {
-        var row = try Row.fetchOne(db, sql: "SELECT id, receipt_number, business_date FROM transactions WHERE idempotency_key = ?",
+        var row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, receipt_number, business_date FROM transactions WHERE idempotency_key = ?"),
                                    arguments: [key])
         // A script's key stored before keys had namespaces is still the same key.
         if row == nil, let legacy = IdempotencyKey.legacy(key) {

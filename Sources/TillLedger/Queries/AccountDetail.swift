@@ -122,17 +122,19 @@ extension Ledger {
     }
 
     static func activePlan(accountID: Int64, _ db: Database) throws -> PaymentPlan? {
-        guard let row = try Row.fetchOne(db, sql: """
+        // Prepared once per connection: the delinquency list and the late-fee run ask it of every
+        // account with a plan (18,000 on the million-account ledger).
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT installments, installment_cents, total_cents, first_due, starts_on, after_transaction_id FROM payment_plans
             WHERE account_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1
-            """, arguments: [accountID]) else { return nil }
+            """), arguments: [accountID]) else { return nil }
         // Payments posted after the plan was made (a plan made before v10: from its first day).
         let after: Int64? = row["after_transaction_id"]
-        let paid = try Int64.fetchOne(db, sql: """
+        let paid = try Int64.fetchOne(db.cachedStatement(sql: """
             SELECT -COALESCE(SUM(p.amount_cents), 0) FROM postings p JOIN transactions t ON t.id = p.transaction_id
             WHERE p.account_id = ? AND p.book = 'AR' AND p.amount_cents < 0 AND t.kind = 'payment'
-              AND (t.id > ? OR (? IS NULL AND t.business_date >= ?))
-            """, arguments: [accountID, after, after, row["starts_on"] as String]) ?? 0
+              AND (p.transaction_id > ? OR (? IS NULL AND t.business_date >= ?))
+            """), arguments: [accountID, after, after, row["starts_on"] as String]) ?? 0
         let total: Int64? = row["total_cents"]
         return PaymentPlan(installments: row["installments"], installment: Money(cents: row["installment_cents"]),
                            total: total.map(Money.init(cents:)), firstDue: try BusinessDate(row["first_due"]), paidSinceStart: Money(cents: paid))
