@@ -146,14 +146,20 @@ public enum CSV {
 
     /// Quotes a field for writing when it holds a comma, quote or line break.
     public static func escape(_ field: String) -> String {
-        if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+        // By bytes: the four are ASCII, and walking characters was most of a 66,000-row list's CSV.
+        if field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
             return "\"" + field.replacingAll("\"", with: "\"\"") + "\""
         }
         return field
     }
 
     public static func line(_ fields: [String]) -> String {
-        fields.map(escape).joined(separator: ",")
+        var line = ""
+        for (index, field) in fields.enumerated() {
+            if index > 0 { line += "," }
+            line += escape(field)
+        }
+        return line
     }
 }
 

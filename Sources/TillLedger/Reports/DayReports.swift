@@ -266,7 +266,15 @@ public enum ReportCSV {
             + [["total", "", s.revenueTotal.decimalString]]
     }
 
-    public static func text(_ rows: [[String]]) -> String { rows.map { CSV.line($0) + "\r\n" }.joined() }
+    public static func text(_ rows: [[String]]) -> String {
+        var text = ""
+        text.reserveCapacity(rows.count * 64)
+        for row in rows {
+            text += CSV.line(row)
+            text += "\r\n"
+        }
+        return text
+    }
 }
 
 extension Ledger {
