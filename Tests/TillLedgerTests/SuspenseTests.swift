@@ -235,5 +235,10 @@ struct SuspenseTests {
         try f.tamper("UPDATE suspense_items SET payer = 'Someone Else'")
         let report = try f.ledger.verify()
         #expect(!report.isSound && (report.firstFault ?? "").contains("suspense_items"), "\(report.firstFault ?? "")")
+        // An item's amount changed behind Till's back no longer matches its payment's posting.
+        try f.tamper("UPDATE suspense_items SET amount_cents = 70")
+        let fault = try f.ledger.writer.read { db in try Ledger.suspenseAndDropFault(db) }
+        #expect(fault == "suspense item #1 is not what its payment credited to suspense")
+        #expect(try f.ledger.verify().checks.contains { $0.fault == fault })
     }
 }

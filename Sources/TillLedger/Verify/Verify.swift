@@ -91,7 +91,53 @@ extension Ledger {
             try timed(15, "the schema is Till's: every table, index and trigger present and unchanged, none added") {
                 try SchemaCheck.fault(db)
             },
+            try timed(16, "suspense items and drop acceptances match their postings") { try suspenseAndDropFault(db) },
         ]
+    }
+
+    /// Each suspense item is what its payment credited to SUSPENSE, and every payment that did
+    /// has its item; each move out is what its transaction debited to SUSPENSE, and no item gave
+    /// out more than it took; each accepted drop's difference is what the lead counted less the
+    /// drop, and what its posting moved into the safe.
+    static func suspenseAndDropFault(_ db: Database) throws -> String? {
+        if let id = try Int64.fetchOne(db, sql: """
+            SELECT s.id FROM suspense_items s JOIN transactions t ON t.id = s.transaction_id
+            WHERE t.kind <> 'payment' OR s.amount_cents <> -(SELECT COALESCE(SUM(p.amount_cents), 0) FROM postings p
+                                                            WHERE p.transaction_id = s.transaction_id AND p.book = 'SUSPENSE')
+            ORDER BY s.id LIMIT 1
+            """) {
+            return "suspense item #\(id) is not what its payment credited to suspense"
+        }
+        if let id = try Int64.fetchOne(db, sql: """
+            SELECT DISTINCT p.transaction_id FROM postings p JOIN transactions t ON t.id = p.transaction_id
+            WHERE p.book = 'SUSPENSE' AND t.kind = 'payment' AND NOT EXISTS (SELECT 1 FROM suspense_items s WHERE s.transaction_id = t.id)
+            ORDER BY 1 LIMIT 1
+            """) {
+            return "\(try describe(db, transaction: id)) put money in suspense with no suspense item"
+        }
+        if let id = try Int64.fetchOne(db, sql: """
+            SELECT m.transaction_id FROM suspense_moves m GROUP BY m.transaction_id
+            HAVING SUM(m.amount_cents) <> (SELECT COALESCE(SUM(p.amount_cents), 0) FROM postings p
+                                           WHERE p.transaction_id = m.transaction_id AND p.book = 'SUSPENSE')
+            ORDER BY 1 LIMIT 1
+            """) {
+            return "\(try describe(db, transaction: id)) moved other than its postings took out of suspense"
+        }
+        if let id = try Int64.fetchOne(db, sql: """
+            SELECT s.id FROM suspense_items s WHERE (SELECT COALESCE(SUM(m.amount_cents), 0) FROM suspense_moves m WHERE m.item_id = s.id) > s.amount_cents
+            ORDER BY s.id LIMIT 1
+            """) {
+            return "suspense item #\(id) gave out more than it took in"
+        }
+        if let id = try Int64.fetchOne(db, sql: """
+            SELECT a.id FROM drop_acceptances a JOIN cash_counts c ON c.id = a.count_id
+            WHERE c.kind <> 'drop' OR a.difference_cents <> a.counted_cents - c.total_cents
+               OR a.difference_cents <> COALESCE((SELECT SUM(p.amount_cents) FROM postings p WHERE p.transaction_id = a.transaction_id AND p.book = 'SAFE'), 0)
+            ORDER BY a.id LIMIT 1
+            """) {
+            return "drop acceptance #\(id) is not what its bag's count and posting say"
+        }
+        return nil
     }
 
     /// A ledger written before the guard, or by hand with `sqlite3`, may hold a card number in
