@@ -63,6 +63,8 @@ struct SuspenseTests {
         #expect(after.revenue.first { $0.head == .suspense }?.amount == Money(cents: 5_000))
         #expect(after.corrections.filter { $0.kind == .transfer }.count == 2)
         #expect(try f.ledger.verify().isSound)
+        // hledger reads the day's journal and agrees: liabilities:suspense is back to zero.
+        try ReconciliationTests.expectHledgerAgrees(f.ledger, CounterFixture.today, seed: 0)
     }
 
     @Test func aSplitMustAddUpAndBadRequestsChangeNothing() throws {
