@@ -15,6 +15,28 @@ struct SuspenseTests {
         try f.ledger.writer.read { db in try Int64.fetchOne(db, sql: "SELECT -COALESCE(SUM(amount_cents), 0) FROM postings WHERE book = 'SUSPENSE'")! }
     }
 
+    /// What hledger makes of one account in the day's exported journal.
+    func hledgerBalance(_ ledger: Ledger, _ account: String) throws -> String {
+        let hledger = try #require(["/usr/bin/hledger", "/usr/local/bin/hledger"].first { FileManager.default.isExecutableFile(atPath: $0) },
+                                   "hledger is not installed: scripts/test installs it")
+        var journal = ""
+        _ = try ledger.exportJournal(from: CounterFixture.today, to: CounterFixture.today) { journal += $0 }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("till-suspense-\(UUID().uuidString).journal")
+        try journal.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: hledger)
+        process.arguments = ["-f", file.path, "balance", account, "--flat", "--empty", "--output-format=csv"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        // The last line is the total: "total","0".
+        return text.split(whereSeparator: \.isNewline).last.map { $0.split(separator: ",").last.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) } ?? "" } ?? ""
+    }
+
     func walkIn(_ f: CounterFixture, cents: Int64, payer: String = "Dana Walker") throws -> PostedTransaction {
         try f.ledger.post(Payment(lines: [.suspense(Money(cents: cents))], tenders: [.cash(Money(cents: cents))]),
                           operatorID: f.cashier.id, terminal: "T1", drawerSession: f.drawer,
@@ -45,6 +67,7 @@ struct SuspenseTests {
         #expect(try f.balance("100001") == Money(dollars: 60))
         #expect(try f.ledger.suspenseItem(item.id).open == Money(cents: 2_000))
         #expect(try suspenseBook(f) == 2_000)
+        #expect(try hledgerBalance(f.ledger, "liabilities:suspense").contains("20.00"))
         let allocated = try f.ledger.writer.read { db in
             try Int64.fetchOne(db, sql: "SELECT SUM(amount_cents) FROM allocations WHERE transaction_id = ?", arguments: [applied.transaction!.id])
         }
@@ -64,7 +87,7 @@ struct SuspenseTests {
         #expect(after.corrections.filter { $0.kind == .transfer }.count == 2)
         #expect(try f.ledger.verify().isSound)
         // hledger reads the day's journal and agrees: liabilities:suspense is back to zero.
-        try ReconciliationTests.expectHledgerAgrees(f.ledger, CounterFixture.today, seed: 0)
+        #expect(try hledgerBalance(f.ledger, "liabilities:suspense") == "0")
     }
 
     @Test func aSplitMustAddUpAndBadRequestsChangeNothing() throws {
