@@ -59,6 +59,7 @@ public enum ReceiptLayout {
                 if !line.serviceAddress.isEmpty { text(line.serviceAddress) }
                 if let previous = line.previousBalance { pair("  Previous balance", previous.formatted) }
                 pair("  Amount applied", line.applied.formatted)
+                if !line.paidTo.isEmpty { text("  Paid " + line.paidTo) }
                 if let new = line.newBalance {
                     pair(new.isNegative ? "  New balance (credit)" : "  New balance", new.formatted)
                 }

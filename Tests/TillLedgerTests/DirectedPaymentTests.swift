@@ -32,6 +32,9 @@ struct DirectedPaymentTests {
         #expect(try remaining(f, "100001")["2026-09-05 REV_WATER"] == 4_000)
         let memo = try f.ledger.writer.read { db in try String.fetchOne(db, sql: "SELECT memo FROM transactions WHERE id = ?", arguments: [posted.id]) }
         #expect(memo == "Directed to the bill of 2026-10-05")
+        let number = try #require(posted.receipt)
+        let receipt = try #require(try f.ledger.receipt(number))
+        #expect(receipt.lines.first?.paidTo == "bill 2026-10-05 $30.00" && receipt.memo == memo)
         let detail = try #require(try f.ledger.accountDetail("100001"))
         #expect(detail.payments.first?.paidTo == "bill 2026-10-05 $30.00", "\(detail.payments)")
 

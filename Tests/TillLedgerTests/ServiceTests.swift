@@ -214,9 +214,14 @@ import TillCore
 
     @Test func aDepositIsCollectedAsPartOfAPayment() throws {
         let o = try Office()
-        _ = try o.ledger.post(Payment(lines: [.deposit(try o.f.account("100001"), Money(dollars: 100))], tenders: [.cash(Money(dollars: 100))]),
-                              operatorID: o.f.cashier.id, terminal: "T1", drawerSession: o.f.drawer)
+        let posted = try o.ledger.post(Payment(lines: [.deposit(try o.f.account("100001"), Money(dollars: 100))], tenders: [.cash(Money(dollars: 100))]),
+                                       operatorID: o.f.cashier.id, terminal: "T1", drawerSession: o.f.drawer)
         #expect(try o.ledger.account("100001")?.depositHeld == Money(dollars: 100))
+        // The receipt shows the deposit held, not a payment on the balance, and adds up.
+        let number = try #require(posted.receipt)
+        let receipt = try #require(try o.ledger.receipt(number))
+        #expect(receipt.lines.map(\.title) == ["Deposit for new service (held)"] && receipt.total == Money(dollars: 100))
+        #expect(receipt.lines.first?.previousBalance == nil && receipt.lines.first?.account == "100001")
         #expect(try o.f.balance("100001") == Money(cents: 9_000))
         try o.expectSound()
     }

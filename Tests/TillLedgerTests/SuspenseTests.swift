@@ -46,7 +46,10 @@ struct SuspenseTests {
     @Test func aWalkInsCashIsHeldCountedAndAppliedLater() throws {
         let f = try CounterFixture()
         let posted = try walkIn(f, cents: 5_000)
-        #expect(posted.receipt != nil)
+        // The customer's receipt says where the money is, and adds up to what was handed over.
+        let number = try #require(posted.receipt)
+        let receipt = try #require(try f.ledger.receipt(number))
+        #expect(receipt.lines.map(\.title) == ["Held in suspense (no account)"] && receipt.total == Money(cents: 5_000))
         // Money received: in the drawer's cash, the tender report and the day's distribution.
         #expect(try f.ledger.writer.read { db in try Ledger.cashInDrawer(session: f.drawer, db) } == Money(cents: 20_000 + 5_000)) // the float and the walk-in
         let s = try f.ledger.settlement(CounterFixture.today)

@@ -35,6 +35,12 @@ struct ReceiptGoldenTests {
             ("credit-left", receipt([account("100003", "Union Hardware", previous: 1_000, applied: 25_000)],
                                     [.check(Money(cents: 25_000), number: "5521")]), false),
             ("reprint", receipt(one, [.cash(Money(cents: 5_525))]), true),
+            ("directed-and-suspense", receipt({
+                var paid = account("100003", "Union Hardware", previous: 21_000, applied: 3_000)
+                paid.paidTo = "late fee $10.00, bill 2026-08-05 $20.00"
+                return [paid, .init(account: nil, title: "Held in suspense (no account)", serviceAddress: "", previousBalance: nil,
+                                    applied: Money(cents: 1_250), newBalance: nil)]
+            }(), [.cash(Money(cents: 4_250))], memo: "Directed to the late fee"), false),
         ]
     }
 

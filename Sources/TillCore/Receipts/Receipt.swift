@@ -8,6 +8,8 @@ public struct Receipt: Equatable, Sendable {
         public let previousBalance: Money?
         public let applied: Money
         public let newBalance: Money?
+        /// Where the amount went on the account: "bill 2026-10-05 $30.00, late fee $5.00".
+        public var paidTo = ""
 
         public init(account: String?, title: String, serviceAddress: String, previousBalance: Money?, applied: Money,
                     newBalance: Money?) {

@@ -16,20 +16,29 @@ extension Ledger {
             for posting in try Row.fetchAll(db, sql: """
                 SELECT p.book, p.amount_cents, a.id AS account_id, a.number, a.customer_name, a.service_address
                 FROM postings p LEFT JOIN accounts a ON a.id = p.account_id
-                WHERE p.transaction_id = ? AND p.amount_cents < 0 AND (p.book = 'AR' OR p.book LIKE 'REV_%')
+                WHERE p.transaction_id = ? AND p.amount_cents < 0 AND (p.book IN ('AR', 'DEPOSITS', 'SUSPENSE') OR p.book LIKE 'REV_%')
                 ORDER BY p.id
                 """, arguments: [id]) {
                 let applied = Money(cents: -(posting["amount_cents"] as Int64))
-                if let accountID = posting["account_id"] as Int64? {
+                let book: BookAccount = try StoredValue.read(posting["book"], as: "book")
+                if book == .depositsHeld {
+                    // A deposit for new service: held for the account, not applied to its balance.
+                    lines.append(Receipt.Line(account: posting["number"], title: "Deposit for new service (held)",
+                                              serviceAddress: posting["service_address"], previousBalance: nil, applied: applied, newBalance: nil))
+                } else if book == .suspense {
+                    lines.append(Receipt.Line(account: nil, title: "Held in suspense (no account)", serviceAddress: "",
+                                              previousBalance: nil, applied: applied, newBalance: nil))
+                } else if let accountID = posting["account_id"] as Int64? {
                     let before = try Int64.fetchOne(db, sql: """
                         SELECT COALESCE(SUM(amount_cents), 0) FROM postings
                         WHERE account_id = ? AND book = 'AR' AND transaction_id < ?
                         """, arguments: [accountID, id]) ?? 0
-                    lines.append(Receipt.Line(account: posting["number"], title: posting["customer_name"],
-                                              serviceAddress: posting["service_address"], previousBalance: Money(cents: before),
-                                              applied: applied, newBalance: Money(cents: before - applied.cents)))
+                    var line = Receipt.Line(account: posting["number"], title: posting["customer_name"],
+                                            serviceAddress: posting["service_address"], previousBalance: Money(cents: before),
+                                            applied: applied, newBalance: Money(cents: before - applied.cents))
+                    line.paidTo = try Self.paidTo(transactionID: id, accountID: accountID, db)
+                    lines.append(line)
                 } else {
-                    let book: BookAccount = try StoredValue.read(posting["book"], as: "book")
                     lines.append(Receipt.Line(account: nil, title: book.name, serviceAddress: "", previousBalance: nil,
                                               applied: applied, newBalance: nil))
                 }
