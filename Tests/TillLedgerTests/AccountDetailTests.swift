@@ -133,3 +133,21 @@ struct DelinquencyPlainTests {
         #expect(Ledger.oldestDebtFirst(halves) == list)
     }
 }
+
+/// Migration v15 fills each open item's bill date from its transaction; verify re-proves it.
+@Suite("Open items keep their bill dates")
+struct OpenItemBillDateTests {
+    @Test func everyOpenItemCarriesItsBillsDateAndVerifyNamesAWrongOne() throws {
+        let f = try CounterFixture()
+        let wrong = try f.ledger.writer.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM open_items o JOIN postings p ON p.id = o.posting_id JOIN transactions t ON t.id = p.transaction_id
+                WHERE o.bill_date IS NOT COALESCE(t.bill_date, t.business_date)
+                """)!
+        }
+        let items = try f.count("open_items")
+        #expect(wrong == 0 && items > 0)
+        try f.tamper("UPDATE open_items SET bill_date = '2020-01-01' WHERE posting_id = (SELECT MIN(posting_id) FROM open_items)")
+        #expect(try f.ledger.verify().firstFault?.contains("does not show what is left of it") == true)
+    }
+}

@@ -74,13 +74,11 @@ extension Ledger {
             SELECT a.id, a.number, a.customer_name, a.status, a.balance_cents, a.shutoff_date,
                    SUM(CASE WHEN o.sort_date < :asOf THEN o.remaining_cents ELSE 0 END) AS past_due,
                    MIN(CASE WHEN o.sort_date < :asOf THEN o.sort_date END) AS oldest,
-                   SUM(CASE WHEN b.billed > :d30 THEN o.remaining_cents ELSE 0 END) AS current,
-                   SUM(CASE WHEN b.billed <= :d30 AND b.billed > :d60 THEN o.remaining_cents ELSE 0 END) AS days30,
-                   SUM(CASE WHEN b.billed <= :d60 AND b.billed > :d90 THEN o.remaining_cents ELSE 0 END) AS days60,
-                   SUM(CASE WHEN b.billed <= :d90 THEN o.remaining_cents ELSE 0 END) AS days90
+                   SUM(CASE WHEN o.bill_date > :d30 THEN o.remaining_cents ELSE 0 END) AS current,
+                   SUM(CASE WHEN o.bill_date <= :d30 AND o.bill_date > :d60 THEN o.remaining_cents ELSE 0 END) AS days30,
+                   SUM(CASE WHEN o.bill_date <= :d60 AND o.bill_date > :d90 THEN o.remaining_cents ELSE 0 END) AS days60,
+                   SUM(CASE WHEN o.bill_date <= :d90 THEN o.remaining_cents ELSE 0 END) AS days90
             FROM open_items o JOIN accounts a ON a.id = o.account_id
-            JOIN (SELECT p.id AS posting, COALESCE(t.bill_date, t.business_date) AS billed
-                  FROM postings p JOIN transactions t ON t.id = p.transaction_id) b ON b.posting = o.posting_id
             WHERE o.remaining_cents > 0 AND a.balance_cents > 0
             """
         var arguments: [String: (any DatabaseValueConvertible)?] = ["asOf": asOf.description, "d30": d(30), "d60": d(60), "d90": d(90)]

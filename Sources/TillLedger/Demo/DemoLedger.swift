@@ -106,7 +106,8 @@ extension Ledger {
                 for row in deferred where (row["type"] as String) == "index" { try db.execute(sql: row["sql"]) }
                 try db.execute(sql: Schema.recomputeBalancesSQL)
                 try db.execute(sql: "DELETE FROM open_items")
-                try db.execute(sql: "INSERT INTO open_items " + Schema.openItemsSelectSQL)
+                try db.execute(sql: "INSERT INTO open_items(posting_id, account_id, remaining_cents, sort_date) " + Schema.openItemsSelectSQL)
+                try db.execute(sql: Schema.openItemBillDatesSQL)
                 try db.execute(sql: "DELETE FROM tender_totals")
                 try db.execute(sql: "INSERT INTO tender_totals " + Schema.tenderTotalsSelectSQL + " WHERE true GROUP BY 1, 2, 3, 4")
                 try db.execute(sql: "INSERT INTO account_search(account_search) VALUES ('rebuild')")

@@ -318,7 +318,9 @@ extension Ledger {
         // and an account's open items add up to its balance (so none is missing).
         if let id = try Int64.fetchOne(db, sql: """
             SELECT o.posting_id FROM open_items o JOIN postings p ON p.id = o.posting_id
-            WHERE p.book <> 'AR' OR p.account_id IS NOT o.account_id OR o.remaining_cents <> p.amount_cents
+            WHERE p.book <> 'AR' OR p.account_id IS NOT o.account_id
+               OR o.bill_date IS NOT (SELECT COALESCE(t.bill_date, t.business_date) FROM transactions t WHERE t.id = p.transaction_id)
+               OR o.remaining_cents <> p.amount_cents
                 - COALESCE((SELECT SUM(a.amount_cents) FROM allocations a WHERE a.charge_posting_id = p.id), 0)
                 + COALESCE((SELECT SUM(a.amount_cents) FROM allocations a WHERE a.credit_posting_id = p.id), 0)
             LIMIT 1
