@@ -85,7 +85,17 @@ struct TmuxTests {
             var last = ""
             while Date() < deadline {
                 last = try screen()
-                if last.contains(text) { return last }
+                if last.contains(text) {
+                    // A frame may be caught half drawn on a busy machine: return once the screen
+                    // holds still (two captures alike, 50 ms apart), or at the deadline.
+                    while Date() < deadline {
+                        Thread.sleep(forTimeInterval: 0.05)
+                        let next = try screen()
+                        if next == last { return last }
+                        last = next
+                    }
+                    return last
+                }
                 Thread.sleep(forTimeInterval: 0.1)
             }
             Issue.record("waited \(seconds) s for \"\(text)\"; the screen shows:\n\(last)")
