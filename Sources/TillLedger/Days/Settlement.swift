@@ -265,7 +265,7 @@ extension Ledger {
                           checks: checks, tenders: tenders, revenue: scan.revenue.lines, receipts: scan.receipts,
                           corrections: scan.corrections)
         settlement.batches = scan.batches
-        settlement.suspenseOpen = try suspenseItems(where: "true", arguments: [], db).filter { $0.open.isPositive }
+        settlement.suspenseOpen = try suspenseItems(where: openSuspenseSQL, arguments: [], db)
         settlement.suspenseWarnDays = Int(try intSetting(.suspenseWarnDays, db))
         settlement.dropRecords = try drops(day: day, db)
         settlement.dropsNeedAcceptance = try dropsNeedAcceptance(db)

@@ -97,12 +97,19 @@ extension Ledger {
 
     /// Every suspense item (only those with money left, with `openOnly`), oldest first.
     public func suspenseItems(openOnly: Bool = true) throws -> [SuspenseItem] {
-        try read { db in try Self.suspenseItems(where: "true", arguments: [], db).filter { !openOnly || $0.open.isPositive } }
+        try read { db in try Self.suspenseItems(where: openOnly ? Self.openSuspenseSQL : "true", arguments: [], db) }
     }
 
     public func suspenseItem(_ id: Int64) throws -> SuspenseItem {
         try read { db in try Self.suspenseItem(id, db) }
     }
+
+    /// Items with money left: not voided or reversed, and not all applied or refunded. Asked in
+    /// SQL, so the settle pane and the worklist never read the items long since cleared.
+    static let openSuspenseSQL = """
+        NOT EXISTS (SELECT 1 FROM transactions v WHERE v.corrects_id = s.transaction_id AND v.kind IN ('void', 'reversal', 'nsf'))
+        AND s.amount_cents > COALESCE((SELECT SUM(m.amount_cents) FROM suspense_moves m WHERE m.item_id = s.id), 0)
+        """
 
     static func suspenseItem(_ id: Int64, _ db: Database) throws -> SuspenseItem {
         guard let item = try suspenseItems(where: "s.id = ?", arguments: [id], db).first else {
