@@ -108,7 +108,7 @@ public final class Runtime {
         case .loadDrawer, .openDrawer, .drop, .noSale, .previewClose, .closeDrawer, .loadSettlement, .openDay, .closeDay, .cancelDay, .acceptDrop,
              .printSettlement:
             return runDay(effect)
-        case .loadService, .loadSuspense, .service, .checkBatchLine, .postBatch:
+        case .loadService, .loadSuspense, .loadPledges, .service, .checkBatchLine, .postBatch:
             return runService(effect)
         case .loadReports, .changeSetting:
             return runReports(effect)
@@ -146,7 +146,12 @@ public final class Runtime {
             try? ledger.audit(event, detail: detail, operatorID: state.session?.id, terminal: terminal)
             return []
         case .search(let text):
-            return [attempt { .searchResults(query: text, try self.ledger.searchAccounts(text).map(Self.line)) }]
+            return [attempt {
+                let found = try self.ledger.searchAccounts(text)
+                // An account in an assistance program says so in the list, beside its status.
+                let programs = try self.ledger.enrolledPrograms(accounts: found.map(\.number))
+                return .searchResults(query: text, found.map { Self.line($0, program: programs[$0.number]) })
+            }]
         case .loadAccount(let number):
             return [account(number, Event.accountLoaded)]
         case .readStub(let line):
@@ -241,7 +246,8 @@ public final class Runtime {
                                                          reference: submission.tenders.compactMap(\.reference).first ?? "",
                                                          checkNumber: submission.tenders.first { $0.kind == .check }?.reference ?? "")
                                      },
-                                     directedTo: try submission.direction.map { try ChargeTarget(spec: $0) })
+                                     directedTo: try submission.direction.map { try ChargeTarget(spec: $0) },
+                                     agency: submission.agency)
         } catch {
             return [.paymentFailed("\(error)")]
         }
@@ -282,9 +288,9 @@ public final class Runtime {
         return .receiptLoaded(ReceiptPreview(number: number, lines: lines), queue: queue)
     }
 
-    static func line(_ record: AccountRecord) -> AccountLine {
+    static func line(_ record: AccountRecord, program: String? = nil) -> AccountLine {
         AccountLine(number: record.number, name: record.name, serviceAddress: record.serviceAddress,
-                    status: record.status, balance: record.balance)
+                    status: record.status + (program.map { " \($0)" } ?? ""), balance: record.balance)
     }
 
     static func clock(_ date: Date) -> String {

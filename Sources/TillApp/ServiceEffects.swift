@@ -11,6 +11,11 @@ extension Runtime {
         switch effect {
         case .loadService(let account):
             return [attempt { .serviceLoaded(try self.serviceView(account)) }]
+        case .loadPledges(let name):
+            return [attempt {
+                let found = try self.ledger.agencyPledges(agency: name)
+                return .pledgesLoaded(agency: found.agency.name, found.awaited.mapValues { AgencyPledge(amount: $0.amount, caseNumber: $0.caseNumber) })
+            }]
         case .loadSuspense:
             return [attempt {
                 let today = try self.ledger.today()

@@ -112,6 +112,12 @@ public enum AccountAlert: Equatable, Sendable {
     case shutoffPending(date: BusinessDate, stopAmount: Money)
     /// A pending shut-off that a payment plan being kept holds off.
     case shutoffHeld(date: BusinessDate)
+    /// A pending shut-off that assistance agencies' open pledges hold off.
+    case shutoffHeldByPledge(date: BusinessDate, pledged: Money)
+    /// An agency's pledge still to be paid.
+    case pledge(agency: String, amount: Money, expires: BusinessDate)
+    /// Enrolled in an assistance program ("Enrolled in LIHEAP (…) since …").
+    case enrolled(String)
     case cashOnly(until: BusinessDate)
     case paymentPlan(nextDue: BusinessDate, amount: Money, missed: Bool)
     case creditBalance(Money)
@@ -127,6 +133,9 @@ public enum AccountAlert: Equatable, Sendable {
             stop.isPositive ? "Pay \(stop.formatted) to stop the shut-off of \(date)"
                             : "Shut-off pending \(date): nothing past due now; check the notice"
         case .shutoffHeld(let date): "Shut-off of \(date) held: the payment plan is being kept"
+        case .shutoffHeldByPledge(let date, let pledged): "Shut-off of \(date) held: \(pledged.formatted) pledged by an agency"
+        case .pledge(let agency, let amount, let expires): "\(amount.formatted) pledged by \(agency), open until \(expires)"
+        case .enrolled(let text): text
         case .cashOnly(let until): "Cash only until \(until): no checks"
         case .paymentPlan(let due, let amount, let missed):
             missed ? "\(amount.formatted) plan installment due \(due) was MISSED"
@@ -140,7 +149,8 @@ public enum AccountAlert: Equatable, Sendable {
     /// stopping a pending shut-off takes what is past due.
     public static func of(status: String, balance: Money, aging: Aging, shutoffDate: BusinessDate?,
                           cashOnlyUntil: BusinessDate?, plan: PaymentPlan?, reconnectFee: Money,
-                          today: BusinessDate) -> [AccountAlert] {
+                          today: BusinessDate, pledges: [(agency: String, open: Money, expires: BusinessDate)] = [],
+                          enrollments: [String] = []) -> [AccountAlert] {
         var alerts: [AccountAlert] = []
         if status == "locked-off" {
             let restore = (try? Money.max(balance, .zero) + reconnectFee) ?? balance
@@ -148,9 +158,18 @@ public enum AccountAlert: Equatable, Sendable {
         }
         // A plan being kept holds the shut-off, as the shut-off list says (`till delinquency`).
         let planKept = plan?.next.map { $0.due >= today } ?? false
+        // Open pledges count against what is past due: paying the rest stops the shut-off (under
+        // `pledge.counts` = with-rest-paid the pledge counts only then; the shut-off list agrees).
+        let pledged = pledges.reduce(0) { $0 + $1.open.cents }
+        let rest = aging.pastDue.cents - pledged
+        let pledgeHolds = pledged > 0 && rest <= 0
         if let date = shutoffDate, date >= today, status == "active" {
-            alerts.append(planKept ? .shutoffHeld(date: date) : .shutoffPending(date: date, stopAmount: aging.pastDue))
+            alerts.append(planKept ? .shutoffHeld(date: date)
+                          : pledgeHolds ? .shutoffHeldByPledge(date: date, pledged: Money(cents: pledged))
+                          : .shutoffPending(date: date, stopAmount: Money(cents: max(0, rest))))
         }
+        for pledge in pledges { alerts.append(.pledge(agency: pledge.agency, amount: pledge.open, expires: pledge.expires)) }
+        for enrollment in enrollments { alerts.append(.enrolled(enrollment)) }
         if let until = cashOnlyUntil, until >= today { alerts.append(.cashOnly(until: until)) }
         if let plan, let next = plan.next {
             alerts.append(.paymentPlan(nextDue: next.due, amount: next.amount, missed: next.due < today))

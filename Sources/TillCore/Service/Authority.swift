@@ -19,6 +19,7 @@ public enum ServiceAction: String, CaseIterable, Sendable {
     case drawerOverShort = "drawer-over-short"
     case writeOff = "write-off"
     case suspenseApply = "suspense-apply"
+    case pledge
 
     public var title: String {
         switch self {
@@ -40,6 +41,7 @@ public enum ServiceAction: String, CaseIterable, Sendable {
         case .drawerOverShort: "closing a drawer beyond the over/short limit"
         case .writeOff: "a write-off"
         case .suspenseApply: "applying a payment from suspense"
+        case .pledge: "recording an assistance pledge or enrolment"
         }
     }
 }
@@ -64,7 +66,7 @@ public struct AuthorityLimits: Equatable, Sendable {
         .void: .lead, .reversal: .lead, .nsf: .lead, .refund: .lead, .transfer: .lead, .depositApply: .lead, .depositRefund: .lead,
         .paymentPlan: .csr, .serviceRequest: .cashier, .contactUpdate: .csr, .batchOutOfBalance: .supervisor,
         .importPayments: .lead, .feesAssess: .lead, .drawerOverShort: .lead, .writeOff: .supervisor,
-        .suspenseApply: .csr,
+        .suspenseApply: .csr, .pledge: .csr,
     ]
 }
 

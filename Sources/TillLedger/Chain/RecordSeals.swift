@@ -49,7 +49,15 @@ enum RecordSeals {
     ]
 
     /// Append-only tables: sealed in ranges of rowid, each range as one digest.
-    static let appended = appendedV12 + appendedV13 + appendedV14
+    static let appended = appendedV12 + appendedV13 + appendedV14 + appendedV16
+
+    /// Frozen with migration v16-assistance.
+    static let appendedV16: [(table: String, columns: String)] = [
+        ("agencies", "id, name, program, contact, at, operator_id"),
+        ("program_enrollments", "id, account_id, agency_id, case_number, starts_on, ends_on, at, operator_id"),
+        ("pledges", "id, agency_id, account_id, amount_cents, case_number, pledged_on, expires_on, at, operator_id, terminal_id"),
+        ("pledge_payments", "id, pledge_id, transaction_id, amount_cents"),
+    ]
 
     /// Frozen with migration v14-turn-ins.
     static let appendedV14: [(table: String, columns: String)] = [

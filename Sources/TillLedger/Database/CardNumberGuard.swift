@@ -40,6 +40,9 @@ enum CardNumberGuard {
          "a suspense item"),
         ("suspense_moves", ["payee", "address"], "a suspense refund's pay-to"),
         ("drop_acceptances", ["reason"], "a drop's acceptance"),
+        ("agencies", ["name", "program", "contact"], "an agency"),
+        ("program_enrollments", ["case_number"], "a program enrolment"),
+        ("pledges", ["case_number"], "a pledge"),
     ]
 
     static let functionName = "till_holds_card_number"

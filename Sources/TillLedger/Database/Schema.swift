@@ -21,6 +21,7 @@ enum Schema {
         migrator.registerMigration("v13-suspense", migrate: createSuspense)
         migrator.registerMigration("v14-turn-ins", migrate: createTurnIns)
         migrator.registerMigration("v15-open-item-bill-dates", migrate: keepOpenItemBillDates)
+        migrator.registerMigration("v16-assistance", migrate: createAssistance)
         return migrator
     }
 
@@ -634,7 +635,8 @@ public enum AppendOnly {
     static let v1Tables = ["transactions", "postings", "tenders", "allocations", "audit_events"]
     public static let tables = v1Tables + ["account_notes", "receipt_prints", "cash_counts", "cash_count_lines",
                                            "drawer_closes", "drawer_close_missing"] + v8Tables + v9Tables + v10Tables
-        + v12Tables + v13Tables + v14Tables
+        + v12Tables + v13Tables + v14Tables + v16Tables
+    static let v16Tables = ["agencies", "program_enrollments", "pledges", "pledge_payments"]
     static let v13Tables = ["suspense_items", "suspense_moves"]
     static let v14Tables = ["drop_acceptances"]
     static let v9Tables = ["transaction_hashes"]
@@ -810,5 +812,58 @@ extension Schema {
             """)
         for table in AppendOnly.v14Tables { try db.execute(sql: AppendOnly.triggersSQL(for: table)) }
         try RecordSeals.sealUnsealed(db, appended: RecordSeals.appendedV14)
+    }
+
+    /// Assistance programs: the agencies that pay for customers, accounts enrolled in their
+    /// programs, the agencies' pledges and the payments that fulfil them. Never edit; change it
+    /// with a new migration.
+    fileprivate static func createAssistance(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE agencies (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                program TEXT NOT NULL DEFAULT '',
+                contact TEXT NOT NULL DEFAULT '',
+                at TEXT NOT NULL,
+                operator_id INTEGER NOT NULL REFERENCES operators(id)
+            ) STRICT;
+            CREATE TABLE program_enrollments (
+                id INTEGER PRIMARY KEY,
+                account_id INTEGER NOT NULL REFERENCES accounts(id),
+                agency_id INTEGER NOT NULL REFERENCES agencies(id),
+                case_number TEXT NOT NULL DEFAULT '',
+                starts_on TEXT NOT NULL,
+                ends_on TEXT,
+                at TEXT NOT NULL,
+                operator_id INTEGER NOT NULL REFERENCES operators(id),
+                CHECK (ends_on IS NULL OR ends_on >= starts_on)
+            ) STRICT;
+            CREATE INDEX program_enrollments_account ON program_enrollments(account_id);
+            CREATE TABLE pledges (
+                id INTEGER PRIMARY KEY,
+                agency_id INTEGER NOT NULL REFERENCES agencies(id),
+                account_id INTEGER NOT NULL REFERENCES accounts(id),
+                amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+                case_number TEXT NOT NULL DEFAULT '',
+                pledged_on TEXT NOT NULL,
+                expires_on TEXT NOT NULL,
+                at TEXT NOT NULL,
+                operator_id INTEGER NOT NULL REFERENCES operators(id),
+                terminal_id TEXT,
+                CHECK (expires_on >= pledged_on)
+            ) STRICT;
+            CREATE INDEX pledges_account ON pledges(account_id);
+            CREATE INDEX pledges_agency ON pledges(agency_id);
+            CREATE TABLE pledge_payments (
+                id INTEGER PRIMARY KEY,
+                pledge_id INTEGER NOT NULL REFERENCES pledges(id),
+                transaction_id INTEGER NOT NULL REFERENCES transactions(id),
+                amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+                UNIQUE (pledge_id, transaction_id)
+            ) STRICT;
+            CREATE INDEX pledge_payments_transaction ON pledge_payments(transaction_id);
+            """)
+        for table in AppendOnly.v16Tables { try db.execute(sql: AppendOnly.triggersSQL(for: table)) }
+        try RecordSeals.sealUnsealed(db, appended: RecordSeals.appendedV16)
     }
 }

@@ -16,6 +16,11 @@ public struct DelinquentAccount: Sendable, Equatable {
     public let daysPastDue: Int
     public let plan: PlanState
     public let shutoffDate: BusinessDate?
+    /// What assistance agencies have pledged and not yet paid (open, unexpired pledges).
+    public internal(set) var pledged = Money.zero
+    /// What is past due for a shut-off: the past-due amount less what the pledges cover
+    /// (`pledge.counts`: fully, or only once the rest is paid).
+    public internal(set) var shutoffPastDue = Money.zero
 
     /// The aging bucket of the oldest unpaid due date: 30, 60, 90 (90 and over) or 0 (under 30 days).
     public var bucket: Int { daysPastDue >= 90 ? 90 : daysPastDue >= 60 ? 60 : daysPastDue >= 30 ? 30 : 0 }
@@ -91,6 +96,7 @@ extension Ledger {
         sql += " GROUP BY o.account_id HAVING past_due > 0"
         // The few accounts with a plan, read once, not asked of each delinquent account.
         let withPlans = Set(try Int64.fetchAll(db, sql: "SELECT DISTINCT account_id FROM payment_plans WHERE status = 'active'"))
+        let pledged = try openPledgedByAccount(on: asOf, db), rule = try pledgeRule(db)
         var result: [DelinquentAccount] = []
         let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
         while let row = try rows.next() {
@@ -103,23 +109,29 @@ extension Ledger {
             if withPlans.contains(id), let active = try activePlan(accountID: id, db), let next = active.next {
                 plan = next.due < asOf ? .missed : .current
             }
-            result.append(DelinquentAccount(number: row[1], name: row[2], status: row[3], balance: Money(cents: row[4]), aging: aging,
-                                            daysPastDue: days, plan: plan, shutoffDate: (row[5] as String?).flatMap { try? BusinessDate($0) }))
+            var account = DelinquentAccount(number: row[1], name: row[2], status: row[3], balance: Money(cents: row[4]), aging: aging,
+                                            daysPastDue: days, plan: plan, shutoffDate: (row[5] as String?).flatMap { try? BusinessDate($0) })
+            account.pledged = pledged[id] ?? .zero
+            account.shutoffPastDue = rule.pastDue(aging.pastDue, pledged: account.pledged)
+            result.append(account)
         }
         return oldestDebtFirst(result)
     }
 
     /// Accounts to shut off on a date: active, past due beyond `shutoff.past_due_days` by at least
-    /// `shutoff.minimum_cents`, and no payment arrangement being kept.
+    /// `shutoff.minimum_cents` (less what assistance agencies have pledged, as `pledge.counts`
+    /// says), and no payment arrangement being kept.
     public func shutoffCandidates(on date: BusinessDate) throws -> [DelinquentAccount] {
         let (days, minimum) = try read { db in (Int(try Self.intSetting(.shutoffPastDueDays, db)), Money(cents: try Self.intSetting(.shutoffMinimumCents, db))) }
-        return try delinquency(asOf: date, minimumDays: days, minimumPastDue: minimum, status: "active").filter { $0.plan != .current }
+        return try delinquency(asOf: date, minimumDays: days, minimumPastDue: minimum, status: "active")
+            .filter { $0.plan != .current && $0.shutoffPastDue >= minimum }
     }
 
     static func shutoffCandidates(on date: BusinessDate, _ db: Database) throws -> [DelinquentAccount] {
         let days = Int(try intSetting(.shutoffPastDueDays, db))
         let minimum = Money(cents: try intSetting(.shutoffMinimumCents, db))
-        return try delinquency(asOf: date, minimumDays: days, minimumPastDue: minimum, status: "active", db).filter { $0.plan != .current }
+        return try delinquency(asOf: date, minimumDays: days, minimumPastDue: minimum, status: "active", db)
+            .filter { $0.plan != .current && $0.shutoffPastDue >= minimum }
     }
 
     /// The late-fee run: one `fees.late_cents` fee per account and due date whose charges are

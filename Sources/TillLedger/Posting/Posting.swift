@@ -42,7 +42,7 @@ extension Ledger {
     /// Payment convenience: turns the cart and tenders into posting lines and posts them.
     public func post(_ payment: Payment, operatorID: Int64, terminal: String, idempotencyKey: String? = nil,
                      drawerSession: Int64? = nil, memo: String = "", suspense: SuspenseDetails? = nil,
-                     directedTo target: ChargeTarget? = nil) throws -> PostedTransaction {
+                     directedTo target: ChargeTarget? = nil, agency: String? = nil) throws -> PostedTransaction {
         let lines: [PostingLine]
         do { lines = try payment.postingLines() } catch { throw LedgerError(domain: error) }
         let isMisc = payment.lines.allSatisfy { if case .miscellaneous = $0 { true } else { false } }
@@ -57,6 +57,12 @@ extension Ledger {
             }
             request.direction = (account, target)
             request.memo = ([memo] + ["Directed to \(target)"]).filter { !$0.isEmpty }.joined(separator: "; ")
+        }
+        if let agency {
+            guard !isMisc, suspense == nil else { throw LedgerError(.invalid, "An agency's payment pays accounts: no suspense or miscellaneous lines") }
+            let found = try read { db in try Self.requireAgency(agency, db) }
+            request.agencyID = found.id
+            request.memo = ([request.memo] + ["Paid by \(found.name)"]).filter { !$0.isEmpty }.joined(separator: "; ")
         }
         return try post(request)
     }
@@ -111,7 +117,8 @@ extension Ledger {
             throw LedgerError(.invalid, "\(line.amount.formatted) is over the limit of \(ceiling.formatted) for one posting")
         }
         var ids: [AccountNumber: Int64] = [:]
-        let takesCheck = request.tenders.contains { $0.kind == .check }
+        // An agency's check is the agency's, not the customer's: a cash-only account takes it.
+        let takesCheck = request.tenders.contains { $0.kind == .check } && request.agencyID == nil
         for number in Set(request.lines.compactMap(\.account)).sorted(by: { $0.rawValue < $1.rawValue }) {
             guard let row = try Row.fetchOne(db, sql: "SELECT id, cash_only_until FROM accounts WHERE number = ?",
                                              arguments: [number.rawValue]) else {
@@ -217,6 +224,9 @@ extension Ledger {
         // A payment to SUSPENSE opens an item; voids, applies and refunds point at the item's payment.
         if request.kind == .payment && request.lines.contains(where: { $0.book == .suspense }) {
             try Self.recordSuspenseItem(request, transactionID: transactionID, db)
+        }
+        if request.kind == .payment, let agencyID = request.agencyID {
+            try Self.recordPledgePayments(request, agencyID: agencyID, transactionID: transactionID, db)
         }
         let touched = Set(request.lines.filter { $0.book == .receivable }.compactMap { $0.account.flatMap { accountIDs[$0] } })
         for accountID in touched.sorted() {

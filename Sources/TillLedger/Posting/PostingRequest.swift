@@ -21,6 +21,8 @@ public struct PostingRequest: Sendable {
     public var suspense: SuspenseDetails?
     /// A charge of an account the payment pays first (`till pay --to`): resolved when it posts.
     var direction: (account: AccountNumber, target: ChargeTarget)?
+    /// The assistance agency paying (`:agency`, `till agency pay`): each account's credit fulfils its pledges.
+    var agencyID: Int64?
 
     public init(kind: TransactionKind, lines: [PostingLine], tenders: [Tender] = [], operatorID: Int64,
                 terminal: String, idempotencyKey: String? = nil, corrects: Int64? = nil, overrideBy: Int64? = nil,

@@ -35,7 +35,9 @@ extension Ledger {
                 record: record, shutoffDate: shutoff, openCharges: charges, aging: aging,
                 payments: try Self.lastPayments(accountID: id, db), notes: try Self.notes(accountID: id, db), plan: plan,
                 alerts: AccountAlert.of(status: record.status, balance: record.balance, aging: aging, shutoffDate: shutoff,
-                                        cashOnlyUntil: record.cashOnlyUntil, plan: plan, reconnectFee: fee, today: today),
+                                        cashOnlyUntil: record.cashOnlyUntil, plan: plan, reconnectFee: fee, today: today,
+                                        pledges: try Self.openPledges(accountID: id, on: today, db).map { ($0.agency, $0.open, $0.expiresOn) },
+                                        enrollments: try Self.enrollments(accountID: id, on: today, db).map(\.text)),
                 asOf: today)
         }
     }

@@ -30,6 +30,7 @@ public enum ServiceReports {
             lines.append(a.number.padded(12) + " " + name.padded(20) + String(a.daysPastDue).leftPadded(6)
                          + a.aging.pastDue.formatted.leftPadded(11) + a.balance.formatted.leftPadded(11) + "  " + buckets
                          + (a.plan == .none ? "" : " plan \(a.plan.rawValue)")
+                         + (a.pledged.isPositive ? " pledged \(a.pledged.formatted)" + (a.shutoffPastDue.isPositive ? "" : " (holds shut-off)") : "")
                          + (a.status == "active" ? "" : " [\(a.status)]") + (a.shutoffDate.map { " shut-off \($0)" } ?? ""))
         }
         let total = Money(cents: list.reduce(0) { $0 + $1.aging.pastDue.cents })
@@ -39,10 +40,10 @@ public enum ServiceReports {
 
     public static func delinquencyCSV(_ list: [DelinquentAccount]) -> [[String]] {
         [["account", "name", "status", "days_past_due", "bucket", "past_due", "balance", "current", "days_30", "days_60", "days_90",
-          "plan", "shutoff_date"]] + list.map {
+          "plan", "shutoff_date", "pledged", "shutoff_past_due"]] + list.map {
             [$0.number, $0.name, $0.status, "\($0.daysPastDue)", "\($0.bucket)", $0.aging.pastDue.decimalString, $0.balance.decimalString,
              $0.aging.current.decimalString, $0.aging.days30.decimalString, $0.aging.days60.decimalString, $0.aging.days90.decimalString, $0.plan.rawValue,
-             $0.shutoffDate?.description ?? ""]
+             $0.shutoffDate?.description ?? "", $0.pledged.decimalString, $0.shutoffPastDue.decimalString]
         }
     }
 

@@ -54,7 +54,7 @@ extension Ledger {
         let keyed: [(ServiceAction, SettingKey)] = [
             (.reversal, .reversalRole), (.nsf, .nsfRole), (.refund, .refundRole), (.transfer, .transferRole),
             (.depositApply, .depositRole), (.depositRefund, .depositRole), (.paymentPlan, .planRole), (.contactUpdate, .contactRole),
-            (.writeOff, .writeOffRole), (.suspenseApply, .suspenseRole),
+            (.writeOff, .writeOffRole), (.suspenseApply, .suspenseRole), (.pledge, .pledgeRole),
         ]
         for (action, key) in keyed { if let role = Role(rawValue: try setting(key, db)) { roles[action] = role } }
         return AuthorityLimits(minimumRole: roles, csrLateFeeReversal: Money(cents: try intSetting(.csrLateFeeReversalCents, db)),

@@ -55,6 +55,10 @@ public enum SettingKey: String, CaseIterable, Sendable {
     /// Set when a training ledger is made (`till demo --training`, `till training copy`); never changed after.
     case training = "ledger.training"
     case trainingOpensDrawer = "training.opens_drawer"
+    /// How an open assistance pledge holds a shut-off: `fully` (the pledged amount counts as
+    /// paid) or `with-rest-paid` (it counts only once the rest of what is past due is paid).
+    case pledgeCounts = "pledge.counts"
+    case pledgeRole = "authority.pledge.role"
 
     /// Checks a value before it is stored: a number of cents, a yes/no, a count, a width.
     public func validate(_ value: String) throws(DomainError) {
@@ -84,7 +88,10 @@ public enum SettingKey: String, CaseIterable, Sendable {
             guard let length = Int(value), (4...12).contains(length) else { throw invalid("a length from 4 to 12") }
         case .cashierVoidOwnSession, .registerEntry, .blindClose, .drawerCashLimitRefuses, .importUnknownToSuspense, .drawerOnePerOperator, .dropsNeedAcceptance, .training, .trainingOpensDrawer:
             guard value == "true" || value == "false" else { throw invalid("true or false") }
-        case .reversalRole, .nsfRole, .refundRole, .transferRole, .depositRole, .planRole, .contactRole, .writeOffRole, .suspenseRole:
+        case .pledgeCounts:
+            guard value == "fully" || value == "with-rest-paid" else { throw invalid("fully or with-rest-paid") }
+        case .reversalRole, .nsfRole, .refundRole, .transferRole, .depositRole, .planRole, .contactRole, .writeOffRole, .suspenseRole,
+             .pledgeRole:
             guard Role(rawValue: value) != nil else { throw invalid("a role: cashier, csr, lead or supervisor") }
         case .receiptWidth:
             guard ["32", "42", "48"].contains(value) else { throw invalid("32, 42 or 48") }
@@ -151,6 +158,8 @@ public enum SettingKey: String, CaseIterable, Sendable {
         (.allocationOrder, "oldest"),
         (.training, "false"),
         (.trainingOpensDrawer, "false"),
+        (.pledgeCounts, "fully"),
+        (.pledgeRole, "csr"),
     ]
 }
 

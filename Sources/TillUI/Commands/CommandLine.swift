@@ -11,6 +11,8 @@ public enum Command: Equatable, Sendable {
     case suspense(String)
     /// Direct the payment in the cart to a charge of its account.
     case direct(String)
+    /// The cart is an assistance agency's payment: each account line fulfils the agency's pledge.
+    case agency(String)
 
     public static let summaries: [(usage: String, description: String)] = [
         (":acct NUMBER", "Open an account by number (also :account)"),
@@ -20,6 +22,7 @@ public enum Command: Equatable, Sendable {
         (":theme NAME", "Switch theme: default, high-contrast, monochrome, green-screen"),
         (":to CHARGE", "Pay a charge of the cart's account first: bill:YYYY-MM-DD, late-fee, nsf-fee, reconnect (:to oldest undoes it)"),
         (":suspense [NAME]", "Take a payment for no known account into suspense (also :susp); F6 lists and applies them"),
+        (":agency NAME", "The cart is an agency's payment: each account line fulfils its pledge (:agency none undoes it)"),
         (":lock", "Lock the screen"),
         (":help", "Help for the focused pane"),
         (":quit", "Sign out and quit (also :q)"),
@@ -55,6 +58,9 @@ public enum Command: Equatable, Sendable {
                 return .failure(.init("Unknown charge \(TextSafety.quoted(rest[0])): bill:YYYY-MM-DD, late-fee, nsf-fee or reconnect"))
             }
             return .success(.direct(target))
+        case "agency":
+            guard !rest.isEmpty else { return .failure(.init("Usage: :agency NAME (:agency none undoes it)")) }
+            return .success(.agency(rest.joined(separator: " ")))
         case "drawer": return .success(.drawer)
         case "help", "h": return .success(.help)
         case "lock": return .success(.lock)
@@ -138,6 +144,18 @@ private func run(_ command: Command, _ state: inout AppState) -> [Effect] {
         state.message = AppState.Message(target == "oldest" ? "The payment pays the oldest charges first"
                                          : "\(accounts[0]) pays \(target) first; the receipt says so")
         return []
+    case .agency(let name):
+        if name.lowercased() == "none" {
+            state.payment.agency = nil
+            state.payment.pledges = [:]
+            state.message = AppState.Message("The cart is no agency's payment")
+            return []
+        }
+        if let bad = TextSafety.firstUnsafe(in: name) {
+            state.message = AppState.Message("The name holds \(TextSafety.describe(bad)): type it again", .error)
+            return []
+        }
+        return [.loadPledges(String(name.prefix(60)))]
     case .suspense(let payer):
         guard !state.payment.lines.contains(where: { if case .suspense = $0.kind { true } else { false } }) else {
             state.message = AppState.Message("The cart already has a suspense line: one payer a payment", .error)

@@ -141,7 +141,9 @@ private func renderPayment(_ state: AppState, _ canvas: inout PaneCanvas) {
                 return after.isNegative ? ", leaves a credit of \(Money(cents: -after.cents).formatted)" : ""
             } ?? ""), .dim)
         }
+        if let note = draft.pledgeNote(line) { canvas.wrapped("    " + (note.problem ? "! " : "") + note.text, note.problem ? .warning : .dim) }
     }
+    if let agency = draft.agency { canvas.wrapped("Paid by \(agency) (:agency)", .warning) }
     if let direction = draft.direction { canvas.wrapped("Pays \(direction) first (:to)", .warning) }
     canvas.field("Cart total", draft.cartTotal.formatted, .moneyPositive, labelRole: .title)
     if !draft.tenders.isEmpty {
@@ -185,7 +187,10 @@ private func paymentPrompt(_ state: AppState) -> (String, String) {
         case .authorization: return ("Authorisation code: \(typed)", "From the card terminal's slip · Esc back")
         }
     case .confirm:
-        return ("Post \(draft.cartTotal.formatted)\(draft.change.isPositive ? ", change \(draft.change.formatted)" : "")? Enter posts", "Esc goes back to change something")
+        let unpledged = draft.pledgeProblems
+        return ((unpledged > 0 ? "\(unpledged) line\(unpledged == 1 ? "" : "s") without a pledge or beyond it. " : "")
+                + "Post \(draft.cartTotal.formatted)\(draft.change.isPositive ? ", change \(draft.change.formatted)" : "")? Enter posts",
+                "Esc goes back to change something")
     case .done:
         return ("", "")
     }

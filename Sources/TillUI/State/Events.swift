@@ -33,6 +33,8 @@ public enum Event: Equatable, Sendable {
     case serviceLoaded(ServiceView)
     /// The clarification worklist: one line per open suspense item, oldest first.
     case suspenseLoaded([String])
+    /// An agency's pledges still awaited, by account: the cart becomes the agency's payment.
+    case pledgesLoaded(agency: String, [String: AgencyPledge])
     case reportsLoaded(ReportsView)
     /// An account action posted: the form is done.
     case serviceDone(AppState.Message)
@@ -73,6 +75,8 @@ public enum Effect: Equatable, Sendable {
     case printSettlement
     case loadService(account: String)
     case loadSuspense
+    /// What an agency's pledges await, for the cart (`:agency NAME`).
+    case loadPledges(String)
     case loadReports
     /// A supervisor's change of one setting (the ledger checks the value and the role).
     case changeSetting(key: String, value: String)

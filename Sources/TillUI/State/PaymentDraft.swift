@@ -63,6 +63,9 @@ public struct PaymentDraft: Equatable, Sendable {
     public var lines: [CartLine] = []
     /// A charge the payment pays first (`:to bill:2026-10-05`, `late-fee`, `nsf-fee`, `reconnect`).
     public var direction: String?
+    /// The assistance agency paying (`:agency`), and what its pledges await by account.
+    public var agency: String?
+    public var pledges: [String: AgencyPledge] = [:]
     public var tenders: [Tender] = []
     /// The tender being entered, once its amount is known.
     public var pending: Tender?
@@ -127,5 +130,34 @@ public struct PaymentSubmission: Equatable, Sendable {
     public var suspensePayer: String?
     /// The charge the payment is directed to, as typed (`:to`).
     public var direction: String?
+    /// The assistance agency paying (`:agency`).
+    public var agency: String?
+}
+
+/// What an agency's open pledges on one account await.
+public struct AgencyPledge: Equatable, Sendable {
+    public let amount: Money
+    public let caseNumber: String
+
+    public init(amount: Money, caseNumber: String) {
+        self.amount = amount
+        self.caseNumber = caseNumber
+    }
+}
+
+extension PaymentDraft {
+    /// Under an agency's payment, what a line does to the agency's pledge, and whether it is a
+    /// problem the cashier must see before posting: no pledge, or more than pledged.
+    public func pledgeNote(_ line: CartLine) -> (text: String, problem: Bool)? {
+        guard let agency, let account = line.accountNumber else { return nil }
+        guard let pledge = pledges[account] else { return ("no open pledge from \(agency)", true) }
+        if let amount = line.amount, amount > pledge.amount {
+            return ("\(Money(cents: amount.cents - pledge.amount.cents).formatted) more than the \(pledge.amount.formatted) pledged", true)
+        }
+        return ("pledge \(pledge.amount.formatted)" + (pledge.caseNumber.isEmpty ? "" : " case \(pledge.caseNumber)"), false)
+    }
+
+    /// The lines an agency's payment would post without a pledge, or beyond it.
+    public var pledgeProblems: Int { lines.filter { pledgeNote($0)?.problem == true }.count }
 }
 

@@ -170,7 +170,7 @@ private func startTender(_ kind: TenderKind, _ state: inout AppState) {
         state.message = AppState.Message("No open drawer: only card (d) and e-check (e) until a drawer is opened (F4, then o)", .error)
         return
     }
-    if kind == .check, let today = state.status.businessDate {
+    if kind == .check, draft.agency == nil, let today = state.status.businessDate { // an agency's check is the agency's
         for line in draft.lines {
             if case .account(let account, let until?) = line.kind, until >= today {
                 state.message = AppState.Message("No checks: account \(account.number) is cash only until \(until) after a returned check", .error)
@@ -427,6 +427,7 @@ private func submit(_ state: inout AppState) -> [Effect] {
         return nil
     }.first
     submission.direction = state.payment.direction
+    submission.agency = state.payment.agency
     return [.postPayment(submission)]
 }
 

@@ -149,6 +149,13 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
     case .suspenseLoaded(let lines):
         state.suspense = lines
         return []
+    case .pledgesLoaded(let agency, let pledges):
+        state.payment.agency = agency
+        state.payment.pledges = pledges
+        let awaited = Money(cents: pledges.values.reduce(0) { $0 + $1.amount.cents })
+        state.message = AppState.Message("\(agency)'s payment: \(pledges.count) account\(pledges.count == 1 ? "" : "s") with pledges awaiting "
+                                         + "\(awaited.formatted); each line shows its pledge")
+        return []
     case .reportsLoaded(let view):
         state.reports = view
         state.reportsRow = min(state.reportsRow, max(0, view.settings.count - 1))

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+import TillCore
+import TillLedger
+
+/// `till agency` and `till pledges` as a CSR and a cashier use them from a shell: an agency, an
+/// enrolment, pledges, the agency's one check for two accounts, and every refusal exits 1.
+@Suite("till agency and till pledges")
+struct AgencyCLITests {
+    @Test func addEnrolPledgePayListAndRefuse() throws {
+        let directory = try TillProcess.temporaryDirectory()
+        let d = ["--db", directory.appendingPathComponent("agency.sqlite").path]
+        try DayCLITests.ok(["demo", "--accounts", "40", "--today", "2026-11-20"] + d)
+        let csr = ["--operator", "csr"] + d
+        try DayCLITests.ok(["agency", "add", "County Energy Aid", "--program", "LIHEAP", "--contact", "(555) 300-1000"] + csr, DayCLITests.csr)
+        #expect(try DayCLITests.ok(["agency", "list"] + d) == "County Energy Aid — LIHEAP  ((555) 300-1000)\n")
+        let owing = try Ledger(path: d[1]).writer.read { db in
+            try String.fetchAll(db, sql: "SELECT number FROM accounts WHERE status = 'active' AND balance_cents >= 3000 ORDER BY id LIMIT 3")
+        }
+        try #require(owing.count == 3)
+        let enrolled = try DayCLITests.ok(["agency", "enroll", owing[0], "--agency", "county energy aid", "--case", "EA-1"] + csr, DayCLITests.csr)
+        #expect(enrolled.contains("Enrolled in LIHEAP (County Energy Aid, case EA-1) since 2026-11-20"), "\(enrolled)")
+        for (account, amount) in [(owing[0], "20.00"), (owing[1], "15.00")] {
+            let pledged = try DayCLITests.ok(["agency", "pledge", account, "--agency", "County Energy Aid", "--amount", amount,
+                                              "--case", "EA-\(account)", "--expires", "2026-12-20"] + csr, DayCLITests.csr)
+            #expect(pledged.contains("from County Energy Aid on \(account), open until 2026-12-20"), "\(pledged)")
+        }
+        // A line beyond its pledge, a line with none: named, nothing posted.
+        let lines = ["\(owing[0])=20.00", "\(owing[1])=16.00", "\(owing[2])=5.00"]
+        let cashier = ["--operator", "cashier"] + d
+        try DayCLITests.ok(["drawer", "open"] + cashier, DayCLITests.cashier)
+        let refused = try TillProcess.till(["agency", "pay", "--agency", "County Energy Aid", "--tender", "check:8123"] + lines + cashier,
+                                           environment: DayCLITests.cashier)
+        #expect(refused.status == 1 && refused.stderr.contains("$1.00 more than the $15.00 pledged on \(owing[1])")
+                && refused.stderr.contains("no open pledge from this agency on \(owing[2])"), "\(refused.stderr)")
+        #expect(try DayCLITests.ok(["pledges", "--status", "open"] + d).contains("2 pledges, $35.00 open"))
+        // The agency's check for the two pledged accounts.
+        let paid = try DayCLITests.ok(["agency", "pay", "--agency", "County Energy Aid", "--tender", "check:8123", "--key", "agency-8123",
+                                       "\(owing[0])=20.00", "\(owing[1])=10.00"] + cashier, DayCLITests.cashier)
+        #expect(paid.contains("fulfils pledge case EA-\(owing[0]) ($20.00 pledged)") && paid.contains(": $30.00 from County Energy Aid"), "\(paid)")
+        let again = try DayCLITests.ok(["agency", "pay", "--agency", "County Energy Aid", "--tender", "check:8123", "--key", "agency-8123",
+                                        "\(owing[0])=20.00", "\(owing[1])=10.00"] + cashier, DayCLITests.cashier)
+        #expect(again.contains("posted before under this key: nothing posted twice"), "\(again)")
+        let csv = try DayCLITests.ok(["pledges", "--format", "csv"] + d).split(whereSeparator: \.isNewline).map(String.init)
+        #expect(csv.first == "pledge,agency,account,name,amount,paid,open,status,pledged_on,expires_on,case")
+        #expect(csv.count == 3 && csv[1].contains(",15.00,10.00,5.00,open,") && csv[2].contains(",20.00,20.00,0.00,fulfilled,"), "\(csv)")
+        #expect(try DayCLITests.ok(["pledges", "--status", "fulfilled"] + d).contains("1 pledge, $0.00 open"))
+        // Refusals: exit 1, a reason.
+        for (arguments, environment, reason) in [
+            (["agency", "pledge", owing[2], "--agency", "Nobody", "--amount", "5.00", "--expires", "2026-12-01"] + csr, DayCLITests.csr, "No agency \"Nobody\""),
+            (["agency", "pledge", owing[2], "--agency", "County Energy Aid", "--amount", "5.00", "--expires", "2026-12-01"] + cashier,
+             DayCLITests.cashier, "needs a csr or above"),
+            (["agency", "pledge", owing[2], "--agency", "County Energy Aid", "--amount", "5", "--expires", "2026-11-01"] + csr, DayCLITests.csr,
+             "expires on the open day"),
+            (["pledges", "--status", "late"] + d, [:], "--status is open, fulfilled or expired"),
+            (["agency", "pay", "--agency", "County Energy Aid", "--tender", "check:1", "oops"] + cashier, DayCLITests.cashier, "write ACCOUNT=AMOUNT"),
+        ] {
+            let result = try TillProcess.till(arguments, environment: environment)
+            #expect(result.status == 1 && result.stderr.contains(reason), "\(arguments): \(result.stderr)")
+        }
+        try DayCLITests.ok(["verify"] + d)
+    }
+}
