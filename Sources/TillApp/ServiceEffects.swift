@@ -146,6 +146,20 @@ extension Runtime {
             outcome = try ledger.refundSuspense(item: item, amount: try amount("amount"), payee: (v["payee"] ?? "").isEmpty ? nil : v["payee"],
                                                 address: (v["address"] ?? "").isEmpty ? nil : v["address"], reason: reason, actor: actor,
                                                 idempotencyKey: key)
+        case .pledge:
+            guard let pledged = try amount("amount"), let expires = try date("expires") else { throw LedgerError(.invalid, "Give the amount and the expiry") }
+            let pledge = try ledger.pledge(account: try account(), agency: v["agency"] ?? "", amount: pledged, caseNumber: v["case"] ?? "",
+                                           expires: expires, actor: actor)
+            outcome = ServiceOutcome(transaction: nil, summary: "Pledge #\(pledge.id): \(pledge.amount.formatted) from \(pledge.agency), open until \(pledge.expiresOn).")
+        case .autopay:
+            let enrolled = try ledger.enrollAutopay(account: try account(), routing: try RoutingNumber(v["routing"] ?? ""),
+                                                    bankAccount: try BankAccountNumber(v["bank"] ?? ""),
+                                                    kind: BankAccountKind(rawValue: v["bankKind"] ?? "") ?? .checking, holder: v["holder"] ?? "",
+                                                    actor: actor)
+            outcome = ServiceOutcome(transaction: nil, summary: "\(enrolled.account) on autopay: \(enrolled.kind.rawValue) ****\(enrolled.lastFour) at \(enrolled.routing).")
+        case .autopayStop:
+            try ledger.stopAutopay(account: try account(), reason: reason, actor: actor)
+            outcome = ServiceOutcome(transaction: nil, summary: "Autopay stopped for \(try account()).")
         case .contact:
             guard let field = ContactField(rawValue: v["field"] ?? "") else { throw LedgerError(.invalid, "Unknown field") }
             outcome = try ledger.updateContact(account: try account(), field: field, value: v["value"] ?? "", actor: actor)

@@ -14,7 +14,7 @@ struct TillCommand: ParsableCommand {
             DayCommand.self, ReportCommand.self, VoidCommand.self, SettingsCommand.self, AccountCommand.self,
             RequestsCommand.self, BatchCommand.self, FeesCommand.self, DelinquencyCommand.self, LettersCommand.self,
             BackupCommand.self, ReceiptCommand.self, PostLoopCommand.self, AnchorCommand.self,
-            OperatorCommand.self, StubCommand.self, SuspenseCommand.self, TrainingCommand.self, AgencyCommand.self, PledgesCommand.self,
+            OperatorCommand.self, StubCommand.self, SuspenseCommand.self, TrainingCommand.self, AgencyCommand.self, PledgesCommand.self, AutopayCommand.self,
         ],
         defaultSubcommand: TerminalCommand.self
     )

@@ -60,4 +60,52 @@ struct AgencyCLITests {
         }
         try DayCLITests.ok(["verify"] + d)
     }
+
+    @Test func enrolFromStandardInputDraftTwiceAndGetTheSameFile() throws {
+        let directory = try TillProcess.temporaryDirectory()
+        let db = directory.appendingPathComponent("autopay.sqlite").path
+        let d = ["--db", db]
+        try DayCLITests.ok(["demo", "--accounts", "40", "--today", "2026-11-20"] + d)
+        let supervisor = ["TILL_PIN": "9999", "TILL_TERMINAL": "OFFICE"]
+        for (key, value) in [("ach.destination_routing", "021000021"), ("ach.destination_name", "FIRST UNION BANK"), ("ach.origin", "1234567890"),
+                             ("ach.origin_name", "UNION PUD"), ("ach.company_name", "UNION PUD"), ("ach.company_id", "1234567890"),
+                             ("ach.odfi", "02100002")] {
+            try DayCLITests.ok(["settings", key, value, "--operator", "super"] + d, supervisor)
+        }
+        let bad = try TillProcess.till(["settings", "ach.destination_routing", "021000022", "--operator", "super"] + d, environment: supervisor)
+        #expect(bad.status == 1 && bad.stderr.contains("check digit"), "\(bad.stderr)")
+        let owing = try Ledger(path: db).writer.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT number FROM accounts a WHERE status = 'active' AND balance_cents > 0 AND cash_only_until IS NULL
+                AND EXISTS (SELECT 1 FROM open_items o WHERE o.account_id = a.id AND o.remaining_cents > 0 AND o.sort_date <= '2026-11-26')
+                ORDER BY id LIMIT 2
+                """)
+        }
+        let csr = ["--operator", "csr"] + d
+        let enrolled = try TillProcess.till(["autopay", "enroll", owing[0], "--routing", "011000015", "--bank-account-stdin"] + csr,
+                                            environment: DayCLITests.csr, stdin: "73915602846\n")
+        #expect(enrolled.status == 0 && enrolled.stdout.contains("checking ****2846 at 011000015"), "\(enrolled.stderr)")
+        try DayCLITests.ok(["autopay", "enroll", owing[1], "--routing", "122105278", "--bank-account", "4400991", "--savings"] + csr, DayCLITests.csr)
+        for (arguments, reason) in [
+            (["autopay", "enroll", owing[0], "--routing", "011000016", "--bank-account", "12345"], "check digit does not match"),
+            (["autopay", "enroll", owing[0], "--routing", "011000015", "--bank-account", "12"], "4 to 17 digits"),
+            (["autopay", "enroll", owing[0], "--routing", "011000015", "--bank-account", "12345"], "already on autopay"),
+            (["autopay", "enroll", owing[0], "--routing", "011000015"], "Give the bank account number once"),
+        ] {
+            let result = try TillProcess.till(arguments + csr, environment: DayCLITests.csr)
+            #expect(result.status == 1 && result.stderr.contains(reason), "\(arguments): \(result.stderr)")
+        }
+        #expect(try DayCLITests.ok(["autopay", "list"] + d).contains("2 enrolments"))
+        let lead = ["--operator", "lead"] + d
+        let file = directory.appendingPathComponent("draft.ach").path
+        let made = try DayCLITests.ok(["autopay", "draft", "--date", "2026-11-26", "-o", file] + lead, DayCLITests.lead)
+        #expect(made.contains("Autopay draft for 2026-11-26:") && made.contains("posted as e-check payments"), "\(made)")
+        let first = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(PlainNacha(first).problems.isEmpty)
+        #expect(PlainNacha(first).entries.map(\.id) == owing.sorted(), "\(first)")
+        let again = try DayCLITests.ok(["autopay", "draft", "--date", "2026-11-26", "-o", file] + lead, DayCLITests.lead)
+        #expect(again.contains("made before: the same file again, nothing posted"), "\(again)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == first)
+        try DayCLITests.ok(["verify"] + d)
+    }
 }

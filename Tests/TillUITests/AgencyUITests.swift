@@ -55,4 +55,30 @@ struct AgencyUITests {
         #expect(f.text.contains("No agency \"Nobody At All\""), "\(f.text)")
         #expect(f.runtime.state.payment.agency == nil)
     }
+
+    @Test func aCSREnrolsAutopayOnTheServicePaneAndTheNumberIsNeverOnScreen() throws {
+        let f = try UIFixture()
+        let number = try #require(try f.ledger.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT number FROM accounts WHERE status = 'active' ORDER BY id LIMIT 1")
+        })
+        f.signIn("csr", "2222")
+        f.press(.function(2)); f.type(number); f.press(.enter)
+        f.press(.function(6))
+        f.type("a")
+        #expect(f.text.contains("Enrol in autopay (ACH debit)"), "\(f.text)")
+        f.type("021000022"); f.press(.enter)
+        #expect(f.text.contains("its check digit does not match"), "\(f.text)")
+        for _ in 0..<9 { f.press(.backspace) }
+        f.type("021000021"); f.press(.enter)
+        f.type("73915602846")
+        #expect(!f.text.contains("73915602846") && f.text.contains("*******2846"), "\(f.text)")
+        f.press(.enter, .enter, .enter) // checking, the customer's name
+        #expect(!f.text.contains("73915602846"))
+        f.press(.enter)
+        #expect(f.text.contains("on autopay: checking ****2846 at 021000021"), "\(f.text)")
+        #expect(try f.ledger.autopayEnrollments().map(\.account) == [number])
+        // The account pane says so.
+        f.press(.function(2)); f.type(number); f.press(.enter)
+        #expect(f.text.contains("On autopay: checking ****2846"), "\(f.text)")
+    }
 }

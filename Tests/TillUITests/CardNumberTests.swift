@@ -142,7 +142,7 @@ struct CardNumberTests {
         f.press(.function(2))
         f.type(account)
         f.press(.enter, .function(6))
-        for key in ["v", "r", "n", "t", "l", "k", "f", "e", "p", "x", "s", "w", "c", "o", "b"] {
+        for key in ["v", "r", "n", "t", "l", "k", "f", "e", "p", "x", "s", "w", "c", "o", "b", "g", "a", "z"] {
             f.type(key)
             for _ in 0..<4 {
                 pasteEachCard(f)

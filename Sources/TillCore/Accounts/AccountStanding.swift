@@ -118,6 +118,8 @@ public enum AccountAlert: Equatable, Sendable {
     case pledge(agency: String, amount: Money, expires: BusinessDate)
     /// Enrolled in an assistance program ("Enrolled in LIHEAP (…) since …").
     case enrolled(String)
+    /// Debited by the autopay draft: "On autopay: checking ****2846".
+    case autopay(String)
     case cashOnly(until: BusinessDate)
     case paymentPlan(nextDue: BusinessDate, amount: Money, missed: Bool)
     case creditBalance(Money)
@@ -136,6 +138,7 @@ public enum AccountAlert: Equatable, Sendable {
         case .shutoffHeldByPledge(let date, let pledged): "Shut-off of \(date) held: \(pledged.formatted) pledged by an agency"
         case .pledge(let agency, let amount, let expires): "\(amount.formatted) pledged by \(agency), open until \(expires)"
         case .enrolled(let text): text
+        case .autopay(let bank): "On autopay: \(bank)"
         case .cashOnly(let until): "Cash only until \(until): no checks"
         case .paymentPlan(let due, let amount, let missed):
             missed ? "\(amount.formatted) plan installment due \(due) was MISSED"
@@ -150,7 +153,7 @@ public enum AccountAlert: Equatable, Sendable {
     public static func of(status: String, balance: Money, aging: Aging, shutoffDate: BusinessDate?,
                           cashOnlyUntil: BusinessDate?, plan: PaymentPlan?, reconnectFee: Money,
                           today: BusinessDate, pledges: [(agency: String, open: Money, expires: BusinessDate)] = [],
-                          enrollments: [String] = []) -> [AccountAlert] {
+                          enrollments: [String] = [], autopay: String? = nil) -> [AccountAlert] {
         var alerts: [AccountAlert] = []
         if status == "locked-off" {
             let restore = (try? Money.max(balance, .zero) + reconnectFee) ?? balance
@@ -170,6 +173,7 @@ public enum AccountAlert: Equatable, Sendable {
         }
         for pledge in pledges { alerts.append(.pledge(agency: pledge.agency, amount: pledge.open, expires: pledge.expires)) }
         for enrollment in enrollments { alerts.append(.enrolled(enrollment)) }
+        if let autopay { alerts.append(.autopay(autopay)) }
         if let until = cashOnlyUntil, until >= today { alerts.append(.cashOnly(until: until)) }
         if let plan, let next = plan.next {
             alerts.append(.paymentPlan(nextDue: next.due, amount: next.amount, missed: next.due < today))

@@ -20,6 +20,9 @@ public enum ServiceAction: String, CaseIterable, Sendable {
     case writeOff = "write-off"
     case suspenseApply = "suspense-apply"
     case pledge
+    case autopay
+    case autopayDraft = "autopay-draft"
+    case returnsImport = "returns-import"
 
     public var title: String {
         switch self {
@@ -42,6 +45,9 @@ public enum ServiceAction: String, CaseIterable, Sendable {
         case .writeOff: "a write-off"
         case .suspenseApply: "applying a payment from suspense"
         case .pledge: "recording an assistance pledge or enrolment"
+        case .autopay: "an autopay enrolment or stop"
+        case .autopayDraft: "the autopay draft"
+        case .returnsImport: "importing a bank's returns"
         }
     }
 }
@@ -66,7 +72,7 @@ public struct AuthorityLimits: Equatable, Sendable {
         .void: .lead, .reversal: .lead, .nsf: .lead, .refund: .lead, .transfer: .lead, .depositApply: .lead, .depositRefund: .lead,
         .paymentPlan: .csr, .serviceRequest: .cashier, .contactUpdate: .csr, .batchOutOfBalance: .supervisor,
         .importPayments: .lead, .feesAssess: .lead, .drawerOverShort: .lead, .writeOff: .supervisor,
-        .suspenseApply: .csr, .pledge: .csr,
+        .suspenseApply: .csr, .pledge: .csr, .autopay: .csr, .autopayDraft: .lead, .returnsImport: .lead,
     ]
 }
 

@@ -49,7 +49,17 @@ enum RecordSeals {
     ]
 
     /// Append-only tables: sealed in ranges of rowid, each range as one digest.
-    static let appended = appendedV12 + appendedV13 + appendedV14 + appendedV16
+    static let appended = appendedV12 + appendedV13 + appendedV14 + appendedV16 + appendedV17
+
+    /// Frozen with migration v17-autopay.
+    static let appendedV17: [(table: String, columns: String)] = [
+        ("autopay_enrollments", """
+            id, account_id, routing, bank_account_kind, last_four, sealed_number, key_id, holder, starts_on, at, operator_id, terminal_id
+            """),
+        ("autopay_stops", "id, enrollment_id, at, operator_id, reason, return_code"),
+        ("autopay_drafts", "id, effective_date, business_date, at, operator_id, created, file_id_modifier, header"),
+        ("autopay_entries", "id, draft_id, enrollment_id, amount_cents, trace_number, transaction_id"),
+    ]
 
     /// Frozen with migration v16-assistance.
     static let appendedV16: [(table: String, columns: String)] = [

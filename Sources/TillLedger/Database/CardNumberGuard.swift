@@ -43,6 +43,8 @@ enum CardNumberGuard {
         ("agencies", ["name", "program", "contact"], "an agency"),
         ("program_enrollments", ["case_number"], "a program enrolment"),
         ("pledges", ["case_number"], "a pledge"),
+        ("autopay_enrollments", ["holder"], "an autopay enrolment"),
+        ("autopay_stops", ["reason"], "an autopay stop"),
     ]
 
     static let functionName = "till_holds_card_number"

@@ -22,6 +22,7 @@ enum Schema {
         migrator.registerMigration("v14-turn-ins", migrate: createTurnIns)
         migrator.registerMigration("v15-open-item-bill-dates", migrate: keepOpenItemBillDates)
         migrator.registerMigration("v16-assistance", migrate: createAssistance)
+        migrator.registerMigration("v17-autopay", migrate: createAutopay)
         return migrator
     }
 
@@ -635,8 +636,9 @@ public enum AppendOnly {
     static let v1Tables = ["transactions", "postings", "tenders", "allocations", "audit_events"]
     public static let tables = v1Tables + ["account_notes", "receipt_prints", "cash_counts", "cash_count_lines",
                                            "drawer_closes", "drawer_close_missing"] + v8Tables + v9Tables + v10Tables
-        + v12Tables + v13Tables + v14Tables + v16Tables
+        + v12Tables + v13Tables + v14Tables + v16Tables + v17Tables
     static let v16Tables = ["agencies", "program_enrollments", "pledges", "pledge_payments"]
+    static let v17Tables = ["autopay_enrollments", "autopay_stops", "autopay_drafts", "autopay_entries"]
     static let v13Tables = ["suspense_items", "suspense_moves"]
     static let v14Tables = ["drop_acceptances"]
     static let v9Tables = ["transaction_hashes"]
@@ -865,5 +867,57 @@ extension Schema {
             """)
         for table in AppendOnly.v16Tables { try db.execute(sql: AppendOnly.triggersSQL(for: table)) }
         try RecordSeals.sealUnsealed(db, appended: RecordSeals.appendedV16)
+    }
+
+    /// Autopay: accounts debited by ACH, their bank accounts sealed under a key kept outside the
+    /// ledger, when each stopped, and the drafts (NACHA files) with an entry per account. Never
+    /// edit; change it with a new migration.
+    fileprivate static func createAutopay(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE autopay_enrollments (
+                id INTEGER PRIMARY KEY,
+                account_id INTEGER NOT NULL REFERENCES accounts(id),
+                routing TEXT NOT NULL CHECK (length(routing) = 9),
+                bank_account_kind TEXT NOT NULL CHECK (bank_account_kind IN ('checking', 'savings')),
+                last_four TEXT NOT NULL CHECK (length(last_four) = 4),
+                sealed_number BLOB NOT NULL,
+                key_id TEXT NOT NULL,
+                holder TEXT NOT NULL DEFAULT '',
+                starts_on TEXT NOT NULL,
+                at TEXT NOT NULL,
+                operator_id INTEGER NOT NULL REFERENCES operators(id),
+                terminal_id TEXT
+            ) STRICT;
+            CREATE INDEX autopay_enrollments_account ON autopay_enrollments(account_id);
+            CREATE TABLE autopay_stops (
+                id INTEGER PRIMARY KEY,
+                enrollment_id INTEGER NOT NULL UNIQUE REFERENCES autopay_enrollments(id),
+                at TEXT NOT NULL,
+                operator_id INTEGER REFERENCES operators(id),
+                reason TEXT NOT NULL,
+                return_code TEXT NOT NULL DEFAULT ''
+            ) STRICT;
+            CREATE TABLE autopay_drafts (
+                id INTEGER PRIMARY KEY,
+                effective_date TEXT NOT NULL UNIQUE,
+                business_date TEXT NOT NULL,
+                at TEXT NOT NULL,
+                operator_id INTEGER NOT NULL REFERENCES operators(id),
+                created TEXT NOT NULL CHECK (length(created) = 10),
+                file_id_modifier TEXT NOT NULL CHECK (length(file_id_modifier) = 1),
+                header TEXT NOT NULL
+            ) STRICT;
+            CREATE TABLE autopay_entries (
+                id INTEGER PRIMARY KEY,
+                draft_id INTEGER NOT NULL REFERENCES autopay_drafts(id),
+                enrollment_id INTEGER NOT NULL REFERENCES autopay_enrollments(id),
+                amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+                trace_number TEXT NOT NULL UNIQUE CHECK (length(trace_number) = 15),
+                transaction_id INTEGER NOT NULL UNIQUE REFERENCES transactions(id),
+                UNIQUE (draft_id, enrollment_id)
+            ) STRICT;
+            """)
+        for table in AppendOnly.v17Tables { try db.execute(sql: AppendOnly.triggersSQL(for: table)) }
+        try RecordSeals.sealUnsealed(db, appended: RecordSeals.appendedV17)
     }
 }

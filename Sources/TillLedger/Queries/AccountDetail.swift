@@ -37,7 +37,11 @@ extension Ledger {
                 alerts: AccountAlert.of(status: record.status, balance: record.balance, aging: aging, shutoffDate: shutoff,
                                         cashOnlyUntil: record.cashOnlyUntil, plan: plan, reconnectFee: fee, today: today,
                                         pledges: try Self.openPledges(accountID: id, on: today, db).map { ($0.agency, $0.open, $0.expiresOn) },
-                                        enrollments: try Self.enrollments(accountID: id, on: today, db).map(\.text)),
+                                        enrollments: try Self.enrollments(accountID: id, on: today, db).map(\.text),
+                                        autopay: try Row.fetchOne(db, sql: """
+                                            SELECT bank_account_kind || ' ****' || last_four FROM autopay_enrollments e WHERE account_id = ?
+                                              AND NOT EXISTS (SELECT 1 FROM autopay_stops s WHERE s.enrollment_id = e.id) ORDER BY id DESC LIMIT 1
+                                            """, arguments: [id]).map { $0[0] }),
                 asOf: today)
         }
     }

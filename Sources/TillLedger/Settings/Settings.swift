@@ -59,6 +59,16 @@ public enum SettingKey: String, CaseIterable, Sendable {
     /// paid) or `with-rest-paid` (it counts only once the rest of what is past due is paid).
     case pledgeCounts = "pledge.counts"
     case pledgeRole = "authority.pledge.role"
+    /// What an autopay draft debits: `due` (charges due on or before the draft's date) or `balance`.
+    case autopayScope = "autopay.draft_scope"
+    case achDestinationRouting = "ach.destination_routing"
+    case achDestinationName = "ach.destination_name"
+    case achOrigin = "ach.origin"
+    case achOriginName = "ach.origin_name"
+    case achCompanyName = "ach.company_name"
+    case achCompanyID = "ach.company_id"
+    case achODFI = "ach.odfi"
+    case achEntryDescription = "ach.entry_description"
 
     /// Checks a value before it is stored: a number of cents, a yes/no, a count, a width.
     public func validate(_ value: String) throws(DomainError) {
@@ -88,6 +98,24 @@ public enum SettingKey: String, CaseIterable, Sendable {
             guard let length = Int(value), (4...12).contains(length) else { throw invalid("a length from 4 to 12") }
         case .cashierVoidOwnSession, .registerEntry, .blindClose, .drawerCashLimitRefuses, .importUnknownToSuspense, .drawerOnePerOperator, .dropsNeedAcceptance, .training, .trainingOpensDrawer:
             guard value == "true" || value == "false" else { throw invalid("true or false") }
+        case .autopayScope:
+            guard value == "due" || value == "balance" else { throw invalid("due or balance") }
+        case .achDestinationRouting:
+            guard value.isEmpty || (try? RoutingNumber(value)) != nil else { throw invalid("a nine-digit routing number whose check digit holds") }
+        case .achODFI:
+            guard value.isEmpty || (value.count == 8 && value.allSatisfy(\.isASCIIDigit)) else { throw invalid("eight digits (the bank's routing number without its check digit)") }
+        case .achOrigin, .achCompanyID:
+            guard value.isEmpty || (value.count == 10 && value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == " ") })) else {
+                throw invalid("ten letters or digits, as the bank gave them (e.g. 1234567890)")
+            }
+        case .achDestinationName, .achOriginName:
+            guard value.count <= 23, value.allSatisfy({ $0.isASCII && !$0.isNewline && $0 != "\t" }) else { throw invalid("up to 23 plain letters") }
+        case .achCompanyName:
+            guard value.count <= 16, value.allSatisfy({ $0.isASCII && !$0.isNewline && $0 != "\t" }) else { throw invalid("up to 16 plain letters") }
+        case .achEntryDescription:
+            guard !value.isEmpty, value.count <= 10, value.allSatisfy({ $0.isASCII && !$0.isNewline && $0 != "\t" }) else {
+                throw invalid("1 to 10 plain letters (what the customer's statement says)")
+            }
         case .pledgeCounts:
             guard value == "fully" || value == "with-rest-paid" else { throw invalid("fully or with-rest-paid") }
         case .reversalRole, .nsfRole, .refundRole, .transferRole, .depositRole, .planRole, .contactRole, .writeOffRole, .suspenseRole,
@@ -160,6 +188,15 @@ public enum SettingKey: String, CaseIterable, Sendable {
         (.trainingOpensDrawer, "false"),
         (.pledgeCounts, "fully"),
         (.pledgeRole, "csr"),
+        (.autopayScope, "due"),
+        (.achDestinationRouting, ""),
+        (.achDestinationName, ""),
+        (.achOrigin, ""),
+        (.achOriginName, ""),
+        (.achCompanyName, ""),
+        (.achCompanyID, ""),
+        (.achODFI, ""),
+        (.achEntryDescription, "UTIL BILL"),
     ]
 }
 

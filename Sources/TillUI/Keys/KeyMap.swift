@@ -134,6 +134,9 @@ public enum KeyMap {
         ("o", .writeOff, "Write off the balance as bad debt (a supervisor), and refer it to collections"),
         ("u", .suspenseApply, "Apply a payment held in suspense (the list below) to the open account, or another: item no., amount"),
         ("i", .suspenseRefund, "Refund a payment held in suspense to its payer (a refund request prints for accounts payable)"),
+        ("g", .pledge, "Record an assistance agency's pledge on the open account: agency, amount, case no., expiry"),
+        ("a", .autopay, "Enrol the open account in autopay: routing no., bank account (shown as its last four), kind"),
+        ("z", .autopayStop, "Stop the open account's autopay: reason"),
     ]
 
     /// "c cash · k check · m money order · d card · e e-check": the tender letters, from the tenders.

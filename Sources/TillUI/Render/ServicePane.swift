@@ -79,6 +79,9 @@ private func menuName(_ kind: ServiceForm.Kind) -> String {
     case .writeOff: "write off"
     case .suspenseApply: "apply suspense"
     case .suspenseRefund: "refund suspense"
+    case .pledge: "agency pledge"
+    case .autopay: "autopay enrol"
+    case .autopayStop: "autopay stop"
     }
 }
 
@@ -99,14 +102,14 @@ private func renderServiceForm(_ form: ServiceForm, _ glyphs: Glyphs, _ canvas: 
         let current = form.step == .fields && index == form.index
         let label = DisplayWidth.pad((current ? "> " : "  ") + field.label, to: 16)
         if current {
-            canvas.line(label + Typing.shown(field.value, room: max(2, canvas.width - 17)) + "_", .selection)
+            canvas.line(label + Typing.shown(ServiceForm.shown(field), room: max(2, canvas.width - 17)) + "_", .selection)
             hanging(field.hint, .dim, &canvas)
         } else if field.value.isEmpty && index < form.index {
             // What Enter took, by value where the screen knows it: the last look hides nothing.
             let described = field.hint.hasPrefix("Enter: ") ? String(field.hint.dropFirst(7)) : field.hint
             canvas.line(label + (form.defaults[field.name] ?? (described.isEmpty ? "(none)" : "(\(described))")), .dim)
         } else {
-            hanging(CardNumber.masked(field.value), .normal, &canvas, first: label)
+            hanging(ServiceForm.shown(field), .normal, &canvas, first: label)
         }
     }
     canvas.gap()

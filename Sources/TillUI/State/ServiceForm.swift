@@ -6,7 +6,7 @@ import TillCore
 public struct ServiceForm: Equatable, Sendable {
     public enum Kind: String, Equatable, Sendable, CaseIterable {
         case void, reversal, nsf, transfer, lateFee, leak, refund, depositApply, depositRefund, plan, `extension`,
-             request, requestUpdate, contact, writeOff, suspenseApply, suspenseRefund
+             request, requestUpdate, contact, writeOff, suspenseApply, suspenseRefund, pledge, autopay, autopayStop
 
         public var title: String {
             switch self {
@@ -27,6 +27,9 @@ public struct ServiceForm: Equatable, Sendable {
             case .writeOff: "Write off as bad debt"
             case .suspenseApply: "Apply a payment held in suspense"
             case .suspenseRefund: "Refund a payment held in suspense"
+            case .pledge: "Record an assistance agency's pledge"
+            case .autopay: "Enrol in autopay (ACH debit)"
+            case .autopayStop: "Stop autopay"
             }
         }
 
@@ -105,6 +108,15 @@ public struct ServiceForm: Equatable, Sendable {
             return [f("item", "Suspense no.", .digits), f("amount", "Amount", .money, optional: true, "Enter: all that is left"),
                     f("payee", "Pay to", .text, optional: true, "Enter: the item's payer"),
                     f("address", "Mail to", .text, optional: true, "Enter: the item's address"), reason]
+        case .pledge:
+            return [f("agency", "Agency", .text, "its name, as till agency list shows it"), f("amount", "Pledged", .money),
+                    f("case", "Case no.", .text, optional: true, "the agency's case number"), f("expires", "Expires", .date, "YYYY-MM-DD")]
+        case .autopay:
+            return [f("routing", "Routing no.", .digits, "nine digits, from the check's lower left"),
+                    f("bank", "Bank account", .digits, "4 to 17 digits; only the last four are kept in view"),
+                    f("bankKind", "Kind", .text, optional: true, "Enter: checking; or savings"),
+                    f("holder", "Holder", .text, optional: true, "Enter: the customer's name")]
+        case .autopayStop: return [reason]
         case .writeOff:
             return [f("amount", "Amount", .money, optional: true, "Enter: the whole balance"),
                     f("collections", "To collections", .text, optional: true, "y: referred to the agency today"), reason]
@@ -125,12 +137,20 @@ public struct ServiceForm: Equatable, Sendable {
             return ["amount": account.line.balance.formatted, "collections": "no"]
         case .suspenseApply:
             return ["to": account.line.number]
+        case .autopay:
+            return ["bankKind": "checking", "holder": account.line.name]
         default:
             return [:]
         }
     }
 
     public func value(_ name: String) -> String { fields.first { $0.name == name }?.value ?? "" }
+
+    /// A field as the screen shows it: a bank account number only by its last four digits.
+    public static func shown(_ field: Field) -> String {
+        guard field.name == "bank", field.value.count > 4 else { return CardNumber.masked(field.value) }
+        return String(repeating: "*", count: field.value.count - 4) + field.value.suffix(4)
+    }
 
     /// Checks the field being left; nil when it is good.
     func problem(with field: Field) -> String? {
@@ -161,6 +181,13 @@ public struct ServiceForm: Equatable, Sendable {
             return "Type is one of " + ServiceRequestType.allCases.map(\.rawValue).joined(separator: ", ")
         }
         if field.name == "fee", !["late", "nsf", "reconnect"].contains(value) { return "Fee is late, nsf or reconnect" }
+        if field.name == "routing" {
+            do { _ = try RoutingNumber(value) } catch { return "Routing no.: \(error.message)" }
+        }
+        if field.name == "bank" {
+            do { _ = try BankAccountNumber(value) } catch { return "Bank account: \(error.message)" }
+        }
+        if field.name == "bankKind", BankAccountKind(rawValue: value) == nil { return "Kind is checking or savings" }
         if field.name == "priority", ServiceRequestPriority(rawValue: value) == nil { return "Priority is low, normal, high or emergency" }
         if field.name == "status", ![ServiceRequestStatus.scheduled, .done, .cancelled].map(\.rawValue).contains(value) {
             return "Status is scheduled, done or cancelled"

@@ -1,0 +1,1 @@
+../TillLedgerTests/PlainNacha.swift
