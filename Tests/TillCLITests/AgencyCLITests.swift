@@ -108,4 +108,28 @@ struct AgencyCLITests {
         #expect(try String(contentsOfFile: file, encoding: .utf8) == first)
         try DayCLITests.ok(["verify"] + d)
     }
+
+    @Test func importReturnsPostsTheLotOnceAndRefusesABadFile() throws {
+        let directory = try TillProcess.temporaryDirectory()
+        let d = ["--db", directory.appendingPathComponent("returns.sqlite").path]
+        try DayCLITests.ok(["demo", "--accounts", "40", "--today", "2026-11-20"] + d)
+        let lead = ["--operator", "lead"] + d
+        let payments = directory.appendingPathComponent("lockbox.csv")
+        try "account,amount,tender,reference\n100012,62.75,check,4410\n".write(to: payments, atomically: true, encoding: .utf8)
+        try DayCLITests.ok(["import", "payments", payments.path] + lead, DayCLITests.lead)
+        let returns = directory.appendingPathComponent("returned.csv")
+        try "account,check_number,amount,reason,returned_on\n100012,4410,62.75,NSF,2026-11-19\n".write(to: returns, atomically: true, encoding: .utf8)
+        let posted = try DayCLITests.ok(["import", "returns", returns.path] + lead, DayCLITests.lead)
+        #expect(posted.contains("1 returned, $62.75, fees $25.00") && posted.contains("Letter: letters/2026-11-20/returned-payment-100012.txt"),
+                "\(posted)")
+        let again = try DayCLITests.ok(["import", "returns", returns.path] + lead, DayCLITests.lead)
+        #expect(again.contains("RETURNS LOT (nothing new)") && again.contains("4410: returned before, skipped"), "\(again)")
+        let bad = directory.appendingPathComponent("bad.csv")
+        try "account,check_number,amount,reason\n100012,4411,62.75,NSF\n".write(to: bad, atomically: true, encoding: .utf8)
+        let refused = try TillProcess.till(["import", "returns", bad.path] + lead, environment: DayCLITests.lead)
+        #expect(refused.status == 1 && refused.stderr.contains("line 2: no check 4411 of $62.75 was paid to 100012"), "\(refused.stderr)")
+        let cashier = try TillProcess.till(["import", "returns", returns.path, "--operator", "cashier"] + d, environment: DayCLITests.cashier)
+        #expect(cashier.status == 1 && cashier.stderr.contains("Importing a bank's returns needs a lead"), "\(cashier.stderr)")
+        try DayCLITests.ok(["verify"] + d)
+    }
 }

@@ -49,7 +49,15 @@ enum RecordSeals {
     ]
 
     /// Append-only tables: sealed in ranges of rowid, each range as one digest.
-    static let appended = appendedV12 + appendedV13 + appendedV14 + appendedV16 + appendedV17
+    static let appended = appendedV12 + appendedV13 + appendedV14 + appendedV16 + appendedV17 + appendedV18
+
+    /// Frozen with migration v18-returns.
+    static let appendedV18: [(table: String, columns: String)] = [
+        ("return_lots", "id, business_date, at, operator_id, file_name, sha256, item_count, total_cents"),
+        ("returned_items", """
+            id, lot_id, line, kind, reason_code, reference, original_transaction_id, transaction_id, account_id, amount_cents, fee_cents, follow_up
+            """),
+    ]
 
     /// Frozen with migration v17-autopay.
     static let appendedV17: [(table: String, columns: String)] = [

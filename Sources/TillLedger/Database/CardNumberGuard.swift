@@ -45,6 +45,7 @@ enum CardNumberGuard {
         ("pledges", ["case_number"], "a pledge"),
         ("autopay_enrollments", ["holder"], "an autopay enrolment"),
         ("autopay_stops", ["reason"], "an autopay stop"),
+        ("return_lots", ["file_name"], "a returns file's name"),
     ]
 
     static let functionName = "till_holds_card_number"

@@ -23,6 +23,7 @@ enum Schema {
         migrator.registerMigration("v15-open-item-bill-dates", migrate: keepOpenItemBillDates)
         migrator.registerMigration("v16-assistance", migrate: createAssistance)
         migrator.registerMigration("v17-autopay", migrate: createAutopay)
+        migrator.registerMigration("v18-returns", migrate: createReturns)
         return migrator
     }
 
@@ -636,9 +637,10 @@ public enum AppendOnly {
     static let v1Tables = ["transactions", "postings", "tenders", "allocations", "audit_events"]
     public static let tables = v1Tables + ["account_notes", "receipt_prints", "cash_counts", "cash_count_lines",
                                            "drawer_closes", "drawer_close_missing"] + v8Tables + v9Tables + v10Tables
-        + v12Tables + v13Tables + v14Tables + v16Tables + v17Tables
+        + v12Tables + v13Tables + v14Tables + v16Tables + v17Tables + v18Tables
     static let v16Tables = ["agencies", "program_enrollments", "pledges", "pledge_payments"]
     static let v17Tables = ["autopay_enrollments", "autopay_stops", "autopay_drafts", "autopay_entries"]
+    static let v18Tables = ["return_lots", "returned_items"]
     static let v13Tables = ["suspense_items", "suspense_moves"]
     static let v14Tables = ["drop_acceptances"]
     static let v9Tables = ["transaction_hashes"]
@@ -919,5 +921,41 @@ extension Schema {
             """)
         for table in AppendOnly.v17Tables { try db.execute(sql: AppendOnly.triggersSQL(for: table)) }
         try RecordSeals.sealUnsealed(db, appended: RecordSeals.appendedV17)
+    }
+
+    /// A bank's returns as one lot: the file, and each returned item with its reason code, the
+    /// payment it returned, the posting that charged it back, the fee and the follow-ups.
+    /// Never edit; change it with a new migration.
+    fileprivate static func createReturns(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE return_lots (
+                id INTEGER PRIMARY KEY,
+                business_date TEXT NOT NULL,
+                at TEXT NOT NULL,
+                operator_id INTEGER NOT NULL REFERENCES operators(id),
+                file_name TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                item_count INTEGER NOT NULL,
+                total_cents INTEGER NOT NULL
+            ) STRICT;
+            CREATE TABLE returned_items (
+                id INTEGER PRIMARY KEY,
+                lot_id INTEGER NOT NULL REFERENCES return_lots(id),
+                line INTEGER NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('ach', 'check')),
+                reason_code TEXT NOT NULL,
+                reference TEXT NOT NULL,
+                original_transaction_id INTEGER NOT NULL REFERENCES transactions(id),
+                transaction_id INTEGER NOT NULL UNIQUE REFERENCES transactions(id),
+                account_id INTEGER NOT NULL REFERENCES accounts(id),
+                amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+                fee_cents INTEGER NOT NULL CHECK (fee_cents >= 0),
+                follow_up TEXT NOT NULL DEFAULT ''
+            ) STRICT;
+            CREATE INDEX returned_items_account ON returned_items(account_id);
+            CREATE INDEX returned_items_original ON returned_items(original_transaction_id);
+            """)
+        for table in AppendOnly.v18Tables { try db.execute(sql: AppendOnly.triggersSQL(for: table)) }
+        try RecordSeals.sealUnsealed(db, appended: RecordSeals.appendedV18)
     }
 }

@@ -8,6 +8,7 @@ public enum LetterKind: String, CaseIterable, Sendable {
     case shutoff
     case nsf
     case depositRefund = "deposit-refund"
+    case returnedPayment = "returned-payment"
 
     public var fileName: String { rawValue + ".txt" }
 
@@ -18,6 +19,7 @@ public enum LetterKind: String, CaseIterable, Sendable {
         case .shutoff: ["past_due", "days_past_due", "shutoff_date"]
         case .nsf: ["receipt", "check_number", "check_amount", "fee", "cash_only_until"]
         case .depositRefund: ["amount", "payee", "refund_address", "receipt"]
+        case .returnedPayment: ["receipt", "payment", "reference", "amount", "reason_code", "reason", "fee", "follow_up"]
         }
     }
 
@@ -82,6 +84,18 @@ public enum LetterKind: String, CaseIterable, Sendable {
 
                 Until {{cash_only_until}} we accept payment on this account only in cash, money
                 order, or card: no personal checks.
+                """ + tail
+        case .returnedPayment:
+            return head + """
+                RETURNED PAYMENT
+
+                Your {{payment}} payment of {{amount}} (receipt #{{receipt}}, {{reference}}) was returned
+                by your bank: {{reason}} ({{reason_code}}). The payment has been charged back to
+                your account, with a returned-payment fee of {{fee}}. Your balance is now {{balance}}.
+
+                {{follow_up}}
+                Please pay the balance in cash, by money order or by card, or call us at
+                {{utility_phone}}.
                 """ + tail
         case .depositRefund:
             return head + """
@@ -224,6 +238,25 @@ extension Ledger {
                     fields["check_amount"] = Money(cents: row["amount_cents"]).formatted
                     fields["fee"] = Money(cents: row["fee_cents"]).formatted
                     fields["cash_only_until"] = row["cash_only_until"]
+                    return fields
+                }
+            case .returnedPayment:
+                return try Row.fetchAll(db, sql: """
+                    SELECT a.number, r.kind, r.reference, r.amount_cents, r.reason_code, r.fee_cents, r.follow_up, o.receipt_number
+                    FROM returned_items r JOIN transactions t ON t.id = r.transaction_id JOIN accounts a ON a.id = r.account_id
+                    JOIN transactions o ON o.id = r.original_transaction_id
+                    WHERE \(transactionID == nil ? "t.business_date = ?" : "t.id = ?") ORDER BY r.id
+                    """, arguments: [transactionID.map(DatabaseValue.init) ?? date.description.databaseValue]).map { row in
+                    var fields = try account(row["number"])
+                    let kind: String = row["kind"], reference: String = row["reference"], code: String = row["reason_code"]
+                    fields["receipt"] = "\((row["receipt_number"] as Int64?) ?? 0)"
+                    fields["payment"] = kind == "ach" ? "automatic (ACH)" : "check"
+                    fields["reference"] = kind == "ach" ? "trace \(reference)" : "check \(reference)"
+                    fields["amount"] = Money(cents: row["amount_cents"]).formatted
+                    fields["reason_code"] = code
+                    fields["reason"] = ReturnReason.name(code)
+                    fields["fee"] = Money(cents: row["fee_cents"]).formatted
+                    fields["follow_up"] = row["follow_up"]
                     return fields
                 }
             case .depositRefund:

@@ -83,7 +83,8 @@ extension Ledger {
     static func lastPayments(accountID: Int64, _ db: Database) throws -> [PaymentSummary] {
         try Row.fetchAll(db, sql: """
             SELECT t.id, t.receipt_number, t.business_date, -SUM(p.amount_cents) AS paid, t.kind,
-                   (SELECT group_concat(kind, '+') FROM tenders WHERE transaction_id = t.id) AS tenders
+                   (SELECT group_concat(kind, '+') FROM tenders WHERE transaction_id = t.id) AS tenders,
+                   (SELECT 'returned ' || reason_code FROM returned_items WHERE transaction_id = t.id) AS returned
             FROM postings p JOIN transactions t ON t.id = p.transaction_id
             WHERE p.account_id = ? AND p.book = 'AR' AND p.amount_cents < 0 AND t.kind = 'payment'
                OR p.account_id = ? AND p.book = 'AR' AND t.kind IN ('void', 'reversal', 'nsf', 'transfer', 'adjustment', 'refund', 'deposit', 'write-off')
@@ -93,7 +94,7 @@ extension Ledger {
             let kind: String = row["kind"]
             // Corrections show what they were instead of their tenders: "transfer", "nsf", "void".
             var summary = PaymentSummary(receipt: receipt.map(ReceiptNumber.init), businessDate: try BusinessDate(row["business_date"]),
-                                         amount: Money(cents: row["paid"]), tenders: kind == "payment" ? row["tenders"] ?? "" : kind)
+                                         amount: Money(cents: row["paid"]), tenders: kind == "payment" ? row["tenders"] ?? "" : row["returned"] ?? kind)
             summary.paidTo = try paidTo(transactionID: row["id"], accountID: accountID, db)
             return summary
         }

@@ -215,6 +215,10 @@ public enum ReportText {
             lines.append(row("  #\(c.receipt.map { "\($0)" } ?? "-") \(c.kind.rawValue)" + (c.corrects.map { " of #\($0)" } ?? ""), c.amount, width))
             lines.append("    by \(c.operatorLogin)" + (c.approvedBy.map { ", approved by \($0)" } ?? "") + ": \(c.memo)")
         }
+        let returned = s.corrections.filter { $0.kind == .nsf }
+        if !returned.isEmpty {
+            lines.append("Returned payments: \(returned.count) (returned checks and bank returns, above)")
+        }
         lines += suspense(s, width: width)
         return Self.lines(lines, width)
     }

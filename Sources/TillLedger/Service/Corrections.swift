@@ -82,20 +82,7 @@ extension Ledger {
             }
             let auth = try Self.authorize(.nsf, amount: check.amount, actor: actor, db)
             let fee = Money(cents: try Self.intSetting(.nsfFeeCents, db))
-            // The check's amount is charged back to the accounts it paid, in the receipt's order.
-            var left = check.amount.cents
-            var lines: [PostingLine] = []
-            for credit in original.credits where credit.amount.isPositive && left > 0 {
-                let part = min(left, credit.amount.cents)
-                lines.append(PostingLine(.receivable, Money(cents: part), account: credit.account))
-                left -= part
-            }
-            if left > 0 { lines.append(PostingLine(.miscellaneous, Money(cents: left))) } // a check that paid revenue codes
-            lines.append(PostingLine(.bank, Money(cents: -check.amount.cents)))
-            if fee.isPositive {
-                lines.append(PostingLine(.receivable, fee, account: first.account))
-                lines.append(PostingLine(.nsfFee, Money(cents: -fee.cents)))
-            }
+            let lines = Self.chargeBack(check.amount, of: original, from: .bank, fee: fee, feeTo: first.account)
             let months = Int(try Self.intSetting(.cashOnlyMonthsAfterNSF, db))
             let until = day.adding(months: months)
             let posted = try self.insert(PostingRequest(
@@ -149,6 +136,27 @@ extension Ledger {
                             detail: "#\(receipt) \(amount.formatted) from \(from) to \(to): \(reason)", db, at: self.timestamp())
             return ServiceOutcome(transaction: posted, summary: "\(amount.formatted) of #\(receipt) moved from \(from) to \(to) (#\(Self.number(posted))).")
         }
+    }
+
+    /// What a returned payment posts: `amount` charged back to the accounts the payment paid,
+    /// in the receipt's order (beyond them, a payment of revenue codes: miscellaneous), taken
+    /// out of `book` where the money went, and the fee charged to `feeTo`.
+    static func chargeBack(_ amount: Money, of original: OriginalPayment, from book: BookAccount, fee: Money,
+                           feeTo: AccountNumber) -> [PostingLine] {
+        var left = amount.cents
+        var lines: [PostingLine] = []
+        for credit in original.credits where credit.amount.isPositive && left > 0 {
+            let part = min(left, credit.amount.cents)
+            lines.append(PostingLine(.receivable, Money(cents: part), account: credit.account))
+            left -= part
+        }
+        if left > 0 { lines.append(PostingLine(.miscellaneous, Money(cents: left))) }
+        lines.append(PostingLine(book, Money(cents: -amount.cents)))
+        if fee.isPositive {
+            lines.append(PostingLine(.receivable, fee, account: feeTo))
+            lines.append(PostingLine(.nsfFee, Money(cents: -fee.cents)))
+        }
+        return lines
     }
 
     /// A check a payment took: a tender, or a lockbox check of an imported file (a batch line).

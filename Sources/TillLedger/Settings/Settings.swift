@@ -69,6 +69,13 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case achCompanyID = "ach.company_id"
     case achODFI = "ach.odfi"
     case achEntryDescription = "ach.entry_description"
+    /// The fee each return reason code charges (`R01=2500,R09=2500,NSF=2500`); a code not named charges none.
+    case returnFees = "returns.fees"
+    /// Funds reasons (`R01,R09,NSF`): after `returns.cash_only_after` of them in a year the account pays cash only.
+    case returnCashOnlyCodes = "returns.cash_only_codes"
+    case returnCashOnlyAfter = "returns.cash_only_after"
+    /// Reasons that stop an account's autopay (the bank account is closed, not there, not authorised).
+    case returnStopAutopayCodes = "returns.stop_autopay_codes"
 
     /// Checks a value before it is stored: a number of cents, a yes/no, a count, a width.
     public func validate(_ value: String) throws(DomainError) {
@@ -116,6 +123,19 @@ public enum SettingKey: String, CaseIterable, Sendable {
             guard !value.isEmpty, value.count <= 10, value.allSatisfy({ $0.isASCII && !$0.isNewline && $0 != "\t" }) else {
                 throw invalid("1 to 10 plain letters (what the customer's statement says)")
             }
+        case .returnFees:
+            let ok = value.isEmpty || value.split(separator: ",", omittingEmptySubsequences: false).allSatisfy { pair in
+                let parts = pair.split(separator: "=", omittingEmptySubsequences: false)
+                return parts.count == 2 && ReturnReason.isCode(String(parts[0])) && !parts[1].isEmpty && parts[1].count <= 9
+                    && parts[1].allSatisfy(\.isASCIIDigit)
+            }
+            guard ok else { throw invalid("reason codes and fees in cents, such as R01=2500,R09=2500,NSF=2500") }
+        case .returnCashOnlyCodes, .returnStopAutopayCodes:
+            guard value.isEmpty || value.split(separator: ",", omittingEmptySubsequences: false).allSatisfy({ ReturnReason.isCode(String($0)) }) else {
+                throw invalid("reason codes such as R02,R03,R04")
+            }
+        case .returnCashOnlyAfter:
+            guard let count = Int(value), (1...12).contains(count) else { throw invalid("a number of returns from 1 to 12") }
         case .pledgeCounts:
             guard value == "fully" || value == "with-rest-paid" else { throw invalid("fully or with-rest-paid") }
         case .reversalRole, .nsfRole, .refundRole, .transferRole, .depositRole, .planRole, .contactRole, .writeOffRole, .suspenseRole,
@@ -197,6 +217,10 @@ public enum SettingKey: String, CaseIterable, Sendable {
         (.achCompanyID, ""),
         (.achODFI, ""),
         (.achEntryDescription, "UTIL BILL"),
+        (.returnFees, "R01=2500,R09=2500,NSF=2500"),
+        (.returnCashOnlyCodes, "R01,R09,NSF"),
+        (.returnCashOnlyAfter, "2"),
+        (.returnStopAutopayCodes, "R02,R03,R04,R07,R08,R10,R16,R20,R29"),
     ]
 }
 

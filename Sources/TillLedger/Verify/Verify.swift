@@ -383,7 +383,7 @@ extension Ledger {
     }
 
     /// Voids, reversals, returned checks and transfers correct a payment; each returned check
-    /// names its check; every override was given by a lead or supervisor other than the operator.
+    /// names its check (or its bank return, pointing at the same payment); every override was given by a lead or supervisor other than the operator.
     private static func correctionFault(_ db: Database) throws -> String? {
         if let id = try Int64.fetchOne(db, sql: """
             SELECT t.id FROM transactions t LEFT JOIN transactions c ON c.id = t.corrects_id
@@ -394,10 +394,11 @@ extension Ledger {
         }
         if let id = try Int64.fetchOne(db, sql: """
             SELECT t.id FROM transactions t WHERE t.kind = 'nsf'
-              AND (SELECT COUNT(*) FROM returned_checks r WHERE r.transaction_id = t.id) <> 1
+              AND (SELECT COUNT(*) FROM returned_checks r WHERE r.transaction_id = t.id)
+                + (SELECT COUNT(*) FROM returned_items r WHERE r.transaction_id = t.id AND r.original_transaction_id = t.corrects_id) <> 1
             ORDER BY t.id LIMIT 1
             """) {
-            return "\(try describe(db, transaction: id)) names no returned check"
+            return "\(try describe(db, transaction: id)) names no returned check or bank return"
         }
         if let id = try Int64.fetchOne(db, sql: """
             SELECT t.id FROM transactions t JOIN operators a ON a.id = t.override_operator_id

@@ -6,7 +6,26 @@ import TillLedger
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import accounts or open charges from the billing system (CSV).",
-        subcommands: [Accounts.self, Charges.self, Payments.self])
+        subcommands: [Accounts.self, Charges.self, Payments.self, Returns.self])
+
+    struct Returns: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Post a bank's returns as one lot: a NACHA return file, or a CSV of returned lockbox checks.",
+            discussion: """
+                Each returned item reverses its payment like a returned check, with the fee for its reason code                 (returns.fees), cash only after returns.cash_only_after funds returns in a year, autopay stopped for a closed                 or unknown bank account, and a letter. All or nothing; an item returned before is skipped, so the same                 file run again posts nothing. A lead or supervisor imports. See docs/CSV.md.
+                """)
+        @OptionGroup var actor: ActorOptions
+        @Argument(help: "The returns file (NACHA or CSV).") var file: String
+
+        func run() throws {
+            try reporting {
+                let (book, who) = try actor.open()
+                let lot = try book.importReturns(try ImportCommand.bytes(file), fileName: file, actor: who)
+                print((lot.report + lot.letters.map { "Letter: \(book.nameBesideLedger($0))" }).joined(separator: "\n"))
+                book.checkpoint()
+            }
+        }
+    }
 
     struct Payments: ParsableCommand {
         static let configuration = CommandConfiguration(

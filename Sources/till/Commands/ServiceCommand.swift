@@ -381,10 +381,10 @@ struct DelinquencyCommand: ParsableCommand {
 /// `till letters KIND`: letters from the templates for the whole list.
 struct LettersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "letters", abstract: "Write letters from templates/: past-due, shutoff, nsf or deposit-refund.",
-        discussion: "past-due: every account 30+ days past due; shutoff: the shut-off candidates (each gets its pending shut-off date); nsf and deposit-refund: those of the date. Files go to letters/DATE/.")
+        commandName: "letters", abstract: "Write letters from templates/: past-due, shutoff, nsf, deposit-refund or returned-payment.",
+        discussion: "past-due: every account 30+ days past due; shutoff: the shut-off candidates (each gets its pending shut-off date); nsf, deposit-refund and returned-payment: those of the date. Files go to letters/DATE/.")
     @OptionGroup var ledger: LedgerOptions
-    @Argument(help: "past-due, shutoff, nsf or deposit-refund.") var kind: String
+    @Argument(help: "past-due, shutoff, nsf, deposit-refund or returned-payment.") var kind: String
     @Option(help: "The date (default: the open day).") var date: String?
     @Option(help: "Only this account.") var account: String?
     @Flag(help: "Also print each letter on the office's printer (the printer settings).") var print = false
