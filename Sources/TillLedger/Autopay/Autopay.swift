@@ -199,25 +199,41 @@ extension Ledger {
 
     /// The autopay draft for `effective` (the date the banks debit the customers): one ACH
     /// debit for each active enrolment whose account owes something due on or before that date
-    /// (`autopay.draft_scope` = `due`, the default; `balance`: the whole balance), each posted at
-    /// once on the open day as an e-check payment, with its trace number, all in one
-    /// transaction. Made again for the same date, it is the same file and posts nothing.
-    public func draftAutopay(effective: BusinessDate, actor: Actor) throws -> AutopayDraft {
+    /// (`autopay.draft_scope` = `due`, the default; `balance`: the whole balance), each posted on
+    /// the open day as an e-check payment with its trace number. Every sealed bank account
+    /// number is opened before anything posts; the debits then post in transactions of up to
+    /// `slice` that give way as soon as a terminal asks for the ledger (a counter waits for one
+    /// debit), each once under its key, and the draft is closed — its count and total recorded —
+    /// when the last has posted. A draft cut short (a kill, a crash) is finished by running it
+    /// again; a closed draft run again is the same file, and posts nothing.
+    public func draftAutopay(effective: BusinessDate, actor: Actor, slice: Duration = .milliseconds(200)) throws -> AutopayDraft {
         let key = try bankKey(creating: false)
-        // The file is made inside the transaction that posts its debits: a number that does not
-        // open (another key, a changed row) rolls the whole draft back.
-        let draft = try writeImmediate { db -> AutopayDraft in
+        // Who may, the date, the bank's details, and every number that will be drafted opens
+        // under this key: read without holding the ledger.
+        let (existing, header, scope) = try read { db -> (Int64?, ACHHeader, String) in
             let day = try Self.requireOpenDay(db)
             _ = try Self.authorize(.autopayDraft, amount: nil, actor: actor, db)
-            if let earlier = try Int64.fetchOne(db, sql: "SELECT id FROM autopay_drafts WHERE effective_date = ?", arguments: [effective.description]) {
-                return try Self.autopayDraft(earlier, fresh: false, key: key, db)
-            }
-            guard effective >= day, effective <= day.adding(days: 30) else {
+            let existing = try Int64.fetchOne(db, sql: "SELECT id FROM autopay_drafts WHERE effective_date = ?", arguments: [effective.description])
+            if existing == nil, effective < day || effective > day.adding(days: 30) {
                 throw LedgerError(.invalid, "A draft's date is from the open day (\(day)) to 30 days after it, not \(effective)")
             }
-            let header = try ACHHeader(db)
-            let scope = try Self.setting(.autopayScope, db)
-            let now = timestamp()
+            let header = try existing.map { try ACHHeader(stored: try String.fetchOne(db, sql: "SELECT header FROM autopay_drafts WHERE id = ?",
+                                                                                       arguments: [$0]) ?? "") } ?? ACHHeader(db)
+            for row in try Row.fetchAll(db, sql: """
+                SELECT a.number, e.routing, e.sealed_number, e.key_id FROM autopay_enrollments e JOIN accounts a ON a.id = e.account_id
+                WHERE NOT EXISTS (SELECT 1 FROM autopay_stops s WHERE s.enrollment_id = e.id) AND e.starts_on <= ?
+                """, arguments: [effective.description]) {
+                try Self.checkSealed(row, key: key)
+            }
+            return (existing, header, try Self.setting(.autopayScope, db))
+        }
+        if let existing, let closed = try read({ db in try Self.closedDraft(existing, key: key, db) }) { return closed }
+        // The draft: made in a transaction of its own (or found, when a run was cut short).
+        let draftID = try existing ?? writeImmediate { db -> Int64 in
+            if let earlier = try Int64.fetchOne(db, sql: "SELECT id FROM autopay_drafts WHERE effective_date = ?", arguments: [effective.description]) {
+                return earlier
+            }
+            let day = try Self.requireOpenDay(db)
             let created = Self.nachaCreated(now: self.now())
             let sameDay = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM autopay_drafts WHERE substr(created, 1, 6) = ?",
                                            arguments: [String(created.prefix(6))]) ?? 0
@@ -226,46 +242,89 @@ extension Ledger {
             try db.execute(sql: """
                 INSERT INTO autopay_drafts(effective_date, business_date, at, operator_id, created, file_id_modifier, header)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [effective.description, day.description, now, actor.operatorID, created, String(modifiers[sameDay]), header.stored])
-            let draftID = db.lastInsertedRowID
-            let due = try Row.fetchAll(db, sql: """
-                SELECT e.id AS enrollment, a.id AS account_id, a.number, e.last_four,
-                       MIN(a.balance_cents, CASE WHEN ? = 'balance' THEN a.balance_cents
-                           ELSE COALESCE((SELECT SUM(o.remaining_cents) FROM open_items o WHERE o.account_id = a.id AND o.remaining_cents > 0
-                                          AND o.sort_date <= ?), 0) END) AS amount
-                FROM autopay_enrollments e JOIN accounts a ON a.id = e.account_id
+                """, arguments: [effective.description, day.description, timestamp(), actor.operatorID, created, String(modifiers[sameDay]),
+                                 header.stored])
+            return db.lastInsertedRowID
+        }
+        // The enrolments still to debit, read once; each one's amount is asked again as it posts.
+        let pending = try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT e.id, a.id, a.number, e.last_four FROM autopay_enrollments e JOIN accounts a ON a.id = e.account_id
                 WHERE NOT EXISTS (SELECT 1 FROM autopay_stops s WHERE s.enrollment_id = e.id) AND e.starts_on <= ?
-                  AND a.status IN ('active', 'locked-off')
+                  AND a.status IN ('active', 'locked-off') AND a.balance_cents > 0
+                  AND NOT EXISTS (SELECT 1 FROM autopay_entries x WHERE x.draft_id = ? AND x.enrollment_id = e.id)
                 ORDER BY a.number
-                """, arguments: [scope, effective.description, effective.description])
-            let addEntry = try db.cachedStatement(sql: """
-                INSERT INTO autopay_entries(draft_id, enrollment_id, amount_cents, trace_number, transaction_id) VALUES (?, ?, ?, ?, ?)
-                """)
-            var next = (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM autopay_entries") ?? 0) + 1
-            let ceiling = try Self.amountCeiling(db)
-            for row in due {
-                let amount = Money(cents: row["amount"])
-                guard amount.isPositive, amount <= ceiling else { continue }
-                let number = try AccountNumber(row["number"] as String)
-                let trace = header.odfi + String(next % 10_000_000).leftZeroPadded(7)
-                let posted = try insert(PostingRequest(
-                    kind: .payment, lines: [PostingLine(.achClearing, amount), PostingLine(.receivable, Money(cents: -amount.cents), account: number)],
-                    tenders: [.ach(amount, lastFour: row["last_four"])], operatorID: actor.operatorID, terminal: actor.terminal,
-                    idempotencyKey: "autopay:\(effective):\(row["enrollment"] as Int64)",
-                    // No trace number in the memo: fifteen digits can pass for a card number, which no memo holds.
-                    memo: "Autopay draft for \(effective)"), businessDate: day, accountIDs: [number: row["account_id"]], db)
-                try addEntry.execute(arguments: [draftID, row["enrollment"], amount.cents, trace, posted.id])
-                next += 1
+                """, arguments: [effective.description, draftID]).map { (enrollment: $0[0] as Int64, account: $0[1] as Int64,
+                                                                         number: $0[2] as String, lastFour: $0[3] as String) }
+        }
+        var start = 0
+        while start < pending.count {
+            try writeImmediate { db, anyoneWaiting in
+                let began = ContinuousClock.now
+                let day = try Self.requireOpenDay(db)
+                let ceiling = try Self.amountCeiling(db)
+                let owed = try db.cachedStatement(sql: """
+                    SELECT MIN(a.balance_cents, CASE WHEN ? = 'balance' THEN a.balance_cents
+                           ELSE COALESCE((SELECT SUM(o.remaining_cents) FROM open_items o WHERE o.account_id = a.id AND o.remaining_cents > 0
+                                          AND o.sort_date <= ?), 0) END)
+                    FROM accounts a WHERE a.id = ? AND NOT EXISTS (SELECT 1 FROM autopay_stops s WHERE s.enrollment_id = ?)
+                    """)
+                let addEntry = try db.cachedStatement(sql: """
+                    INSERT INTO autopay_entries(draft_id, enrollment_id, amount_cents, trace_number, transaction_id) VALUES (?, ?, ?, ?, ?)
+                    """)
+                var next = (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM autopay_entries") ?? 0) + 1
+                let chunkStart = start
+                for candidate in pending[start...] {
+                    // At least one debit a transaction; then give way at the slice's end or to a terminal asking.
+                    if start > chunkStart, ContinuousClock.now - began > slice || anyoneWaiting() { break }
+                    start += 1
+                    let key = "autopay:\(effective):\(candidate.enrollment)"
+                    if try Self.postedWithKey(key, db) != nil { continue }
+                    let amount = Money(cents: try Int64.fetchOne(owed, arguments: [scope, effective.description, candidate.account,
+                                                                                   candidate.enrollment]) ?? 0)
+                    guard amount.isPositive, amount <= ceiling else { continue }
+                    let number = try AccountNumber(candidate.number)
+                    let trace = header.odfi + String(next % 10_000_000).leftZeroPadded(7)
+                    let posted = try insert(PostingRequest(
+                        kind: .payment, lines: [PostingLine(.achClearing, amount), PostingLine(.receivable, Money(cents: -amount.cents), account: number)],
+                        tenders: [.ach(amount, lastFour: candidate.lastFour)], operatorID: actor.operatorID, terminal: actor.terminal,
+                        idempotencyKey: key,
+                        // No trace number in the memo: fifteen digits can pass for a card number, which no memo holds.
+                        memo: "Autopay draft for \(effective)"), businessDate: day, accountIDs: [number: candidate.account], db)
+                    try addEntry.execute(arguments: [draftID, candidate.enrollment, amount.cents, trace, posted.id])
+                    next += 1
+                }
             }
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM autopay_entries WHERE draft_id = ?", arguments: [draftID]) ?? 0
-            let total = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(amount_cents), 0) FROM autopay_entries WHERE draft_id = ?",
-                                           arguments: [draftID]) ?? 0
+            checkpointIfLarge()
+        }
+        // Closed with its count and total, and its file made, in one transaction.
+        return try writeImmediate { db in
+            if let closed = try Self.closedDraft(draftID, key: key, db) { return closed }
+            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(amount_cents), 0) FROM autopay_entries WHERE draft_id = ?",
+                                       arguments: [draftID])!
+            let now = timestamp()
+            try db.execute(sql: "INSERT INTO autopay_draft_closes(draft_id, at, entry_count, total_cents) VALUES (?, ?, ?, ?)",
+                           arguments: [draftID, now, row[0] as Int, row[1] as Int64])
             try Audit.record(db, at: now, operatorID: actor.operatorID, terminal: actor.terminal, event: "autopay.drafted",
-                             detail: "for \(effective): \(count) debits \(Money(cents: total).formatted)")
+                             detail: "for \(effective): \(row[0] as Int) debits \(Money(cents: row[1]).formatted)")
             return try Self.autopayDraft(draftID, fresh: true, key: key, db)
         }
-        checkpointIfLarge()
-        return draft
+    }
+
+    /// A closed draft as it was made, or nil while it is not closed.
+    static func closedDraft(_ id: Int64, key: Data, _ db: Database) throws -> AutopayDraft? {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM autopay_draft_closes WHERE draft_id = ?", arguments: [id]) == true else { return nil }
+        return try autopayDraft(id, fresh: false, key: key, db)
+    }
+
+    /// A sealed number that opens under the key, or a refusal naming why before anything posts.
+    static func checkSealed(_ row: Row, key: Data) throws {
+        let account: String = row["number"]
+        guard (row["key_id"] as String) == BankKey.id(key) else {
+            throw LedgerError(.database, "Account \(account)'s bank account was sealed under another bank-account key: restore the key "
+                              + "file it was enrolled with (docs/RELIABILITY.md); nothing was drafted")
+        }
+        _ = try BankKey.open(row["sealed_number"], account: account, routing: row["routing"], key: key)
     }
 
     /// A draft and its file, from what the ledger kept of it.
@@ -284,10 +343,7 @@ extension Ledger {
             WHERE x.draft_id = ? ORDER BY x.id
             """, arguments: [id]) {
             let account: String = row["number"], routing: String = row["routing"]
-            guard (row["key_id"] as String) == BankKey.id(key) else {
-                throw LedgerError(.database, "Account \(account)'s bank account was sealed under another bank-account key: restore the key "
-                                  + "file it was enrolled with (docs/RELIABILITY.md)")
-            }
+            try checkSealed(row, key: key)
             let digits = try BankKey.open(row["sealed_number"], account: account, routing: routing, key: key)
             let amount = Money(cents: row["amount_cents"])
             entries.append(NachaFile.Entry(kind: BankAccountKind(rawValue: row["bank_account_kind"]) ?? .checking,

@@ -67,6 +67,7 @@ enum RecordSeals {
         ("autopay_stops", "id, enrollment_id, at, operator_id, reason, return_code"),
         ("autopay_drafts", "id, effective_date, business_date, at, operator_id, created, file_id_modifier, header"),
         ("autopay_entries", "id, draft_id, enrollment_id, amount_cents, trace_number, transaction_id"),
+        ("autopay_draft_closes", "id, draft_id, at, entry_count, total_cents"),
     ]
 
     /// Frozen with migration v16-assistance.

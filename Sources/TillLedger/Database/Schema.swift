@@ -639,7 +639,7 @@ public enum AppendOnly {
                                            "drawer_closes", "drawer_close_missing"] + v8Tables + v9Tables + v10Tables
         + v12Tables + v13Tables + v14Tables + v16Tables + v17Tables + v18Tables
     static let v16Tables = ["agencies", "program_enrollments", "pledges", "pledge_payments"]
-    static let v17Tables = ["autopay_enrollments", "autopay_stops", "autopay_drafts", "autopay_entries"]
+    static let v17Tables = ["autopay_enrollments", "autopay_stops", "autopay_drafts", "autopay_entries", "autopay_draft_closes"]
     static let v18Tables = ["return_lots", "returned_items"]
     static let v13Tables = ["suspense_items", "suspense_moves"]
     static let v14Tables = ["drop_acceptances"]
@@ -917,6 +917,13 @@ extension Schema {
                 trace_number TEXT NOT NULL UNIQUE CHECK (length(trace_number) = 15),
                 transaction_id INTEGER NOT NULL UNIQUE REFERENCES transactions(id),
                 UNIQUE (draft_id, enrollment_id)
+            ) STRICT;
+            CREATE TABLE autopay_draft_closes (
+                id INTEGER PRIMARY KEY,
+                draft_id INTEGER NOT NULL UNIQUE REFERENCES autopay_drafts(id),
+                at TEXT NOT NULL,
+                entry_count INTEGER NOT NULL,
+                total_cents INTEGER NOT NULL
             ) STRICT;
             """)
         for table in AppendOnly.v17Tables { try db.execute(sql: AppendOnly.triggersSQL(for: table)) }

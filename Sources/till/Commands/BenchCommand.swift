@@ -7,7 +7,7 @@ import TillUI
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure Till's speed.",
-        subcommands: [FullBench.self, Render.self, CounterBench.self, DayBench.self, ImportBench.self, GrowthTable.self], defaultSubcommand: FullBench.self)
+        subcommands: [FullBench.self, Render.self, CounterBench.self, DayBench.self, ImportBench.self, AutopayBench.self, GrowthTable.self], defaultSubcommand: FullBench.self)
 
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(
