@@ -92,6 +92,7 @@ extension Ledger {
                 try SchemaCheck.fault(db)
             },
             try timed(16, "suspense items and drop acceptances match their postings") { try suspenseAndDropFault(db) },
+            try timed(17, "pledges paid, autopay debits and bank returns match their postings") { try othersSendFault(db) },
         ]
     }
 
@@ -136,6 +137,44 @@ extension Ledger {
             ORDER BY a.id LIMIT 1
             """) {
             return "drop acceptance #\(id) is not what its bag's count and posting say"
+        }
+        return nil
+    }
+
+    /// Money others send: each autopay debit is a payment of its amount out of ACH clearing to
+    /// its account; what a payment paid toward pledges is no more than it credited the pledged
+    /// account; each bank return is an `nsf` of the payment it names, taking its amount out of
+    /// where that money went.
+    static func othersSendFault(_ db: Database) throws -> String? {
+        if let id = try Int64.fetchOne(db, sql: """
+            SELECT x.id FROM autopay_entries x JOIN transactions t ON t.id = x.transaction_id
+            JOIN autopay_enrollments e ON e.id = x.enrollment_id
+            WHERE t.kind <> 'payment'
+               OR x.amount_cents <> COALESCE((SELECT SUM(p.amount_cents) FROM postings p WHERE p.transaction_id = t.id AND p.book = 'ACH'), 0)
+               OR x.amount_cents <> -COALESCE((SELECT SUM(p.amount_cents) FROM postings p WHERE p.transaction_id = t.id AND p.book = 'AR'
+                                               AND p.account_id = e.account_id), 0)
+            ORDER BY x.id LIMIT 1
+            """) {
+            return "autopay debit #\(id) is not the payment its entry says"
+        }
+        if let id = try Int64.fetchOne(db, sql: """
+            SELECT g.transaction_id FROM pledge_payments g JOIN pledges d ON d.id = g.pledge_id JOIN transactions t ON t.id = g.transaction_id
+            GROUP BY g.transaction_id, d.account_id
+            HAVING MIN(t.kind) <> 'payment' OR SUM(g.amount_cents) > -(SELECT COALESCE(SUM(p.amount_cents), 0) FROM postings p
+                                                                   WHERE p.transaction_id = g.transaction_id AND p.book = 'AR'
+                                                                     AND p.account_id = d.account_id)
+            ORDER BY 1 LIMIT 1
+            """) {
+            return "\(try describe(db, transaction: id)) paid more toward pledges than it credited the pledged account"
+        }
+        if let id = try Int64.fetchOne(db, sql: """
+            SELECT r.id FROM returned_items r JOIN transactions t ON t.id = r.transaction_id
+            WHERE t.kind <> 'nsf' OR t.corrects_id IS NOT r.original_transaction_id
+               OR r.amount_cents <> -COALESCE((SELECT SUM(p.amount_cents) FROM postings p WHERE p.transaction_id = t.id
+                                               AND p.book = CASE r.kind WHEN 'ach' THEN 'ACH' ELSE 'BANK' END), 0)
+            ORDER BY r.id LIMIT 1
+            """) {
+            return "bank return #\(id) is not what its posting took back"
         }
         return nil
     }
