@@ -202,6 +202,48 @@ struct TmuxTests {
         try tmux.expectSaneTerminal()
     }
 
+    /// An agency's check for a pledged account, as a cashier with a queue sees it: the pledge on
+    /// the cart line, the count of lines beyond it before Enter, the receipt.
+    @Test("an agency's check in a real terminal", arguments: ["xterm-256color", "linux"])
+    func agencyCheck(term: String) throws {
+        let db = try Self.demoLedger()
+        let account = try #require(try DatabaseQueue(path: db).read { db in
+            try String.fetchOne(db, sql: "SELECT number FROM accounts WHERE status = 'active' AND balance_cents > 5000 ORDER BY id LIMIT 1")
+        })
+        let csr = ["TILL_PIN": "2222", "TILL_TERMINAL": "T2"]
+        for arguments in [["agency", "add", "County Energy Aid", "--program", "LIHEAP"],
+                          ["agency", "pledge", account, "--agency", "County Energy Aid", "--amount", "40.00", "--case", "EA-7", "--expires", "2026-12-20"]] {
+            let result = try TillProcess.till(arguments + ["--operator", "csr", "--db", db], environment: csr)
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        let tmux = try Session(width: 80, height: 24)
+        try tmux.startTill("TERM=\(term) \(Self.binary) --db \(db)")
+        try tmux.signIn()
+        try tmux.openDrawerWithStandardFloat()
+        try tmux.keys("F2")
+        try tmux.typeLine(account)
+        try tmux.waitFor("40.00 pledged by County Energy Aid")
+        try tmux.keys("F3")
+        for _ in 0..<12 { try tmux.keys("BSpace") }
+        try tmux.typeLine(":agency County Energy Aid")
+        let cart = try tmux.waitFor("Paid by County Energy Aid")
+        #expect(cart.contains("pledge $40.00 case EA-7"), "\(cart)")
+        try tmux.typeLine("45.00")
+        try tmux.waitFor("more than the $40.00 pledged")
+        try tmux.literal("k")
+        try tmux.keys("Enter")
+        try tmux.typeLine("8123")
+        let confirm = try tmux.waitFor("Enter posts")
+        #expect(confirm.contains("1 line without a pledge or beyond it."), "\(confirm)")
+        try tmux.keys("Enter")
+        try tmux.waitFor("posted")
+        try tmux.keys("Enter", "F10")
+        try tmux.waitFor("READY$")
+        try tmux.expectSaneTerminal()
+        let pledges = try TillProcess.till(["pledges", "--status", "fulfilled", "--db", db])
+        #expect(pledges.stdout.contains("1 pledge, $0.00 open"), "\(pledges.stdout)")
+    }
+
     @Test("plain terminals: vt100 and the Linux console", arguments: ["vt100", "linux"])
     func oldTerminals(term: String) throws {
         let db = try Self.demoLedger()
