@@ -40,41 +40,13 @@ struct AutopayBench: ParsableCommand {
             }
             // The latest date a draft may take, so every enrolled account with a bill due within a month is debited.
             let effective = try book.today().adding(days: 30)
-            let terminal = try Ledger(path: book.path)
-            let drawer = try terminal.currentDrawer(operatorID: csr, terminal: "BENCHAP") ?? terminal.openDrawer(operatorID: csr, terminal: "BENCHAP")
-            let numbers = try book.benchSample(count: 500, seed: seed &+ 1).map(\.number)
-            let run = UUID().uuidString.prefix(8)
-            let state = Mutex((done: false, waits: Samples(), failure: String?.none))
-            let group = DispatchGroup()
-            group.enter()
-            Thread.detachNewThread {
-                var index = 0
-                var waits = Samples()
-                var failure: String?
-                while !state.withLock({ $0.done }) {
-                    index += 1
-                    do {
-                        let payment = Payment(lines: [.account(try AccountNumber(numbers[index % numbers.count]), Money(cents: 500))],
-                                              tenders: [.cash(Money(cents: 500))])
-                        try waits.timeThrowing {
-                            _ = try terminal.post(payment, operatorID: csr, terminal: "BENCHAP", idempotencyKey: "bench-ap-\(run)-\(index)",
-                                                  drawerSession: drawer.id)
-                        }
-                    } catch { failure = "\(error)" }
-                    Thread.sleep(forTimeInterval: 0.02)
-                }
-                state.withLock { $0.waits = waits; $0.failure = failure }
-                group.leave()
-            }
-            Thread.sleep(forTimeInterval: 0.2)
+            let counter = try BenchCounter(book, operatorID: csr, accounts: try book.benchSample(count: 500, seed: seed &+ 1).map(\.number),
+                                           keyPrefix: "bench-ap-\(UUID().uuidString.prefix(8))")
             let clock = ContinuousClock()
             let started = clock.now
             let draft = try book.draftAutopay(effective: effective, actor: Actor(operatorID: lead, terminal: "BENCHAP"))
             let took = clock.now - started
-            state.withLock { $0.done = true }
-            group.wait()
-            let (waits, failure) = state.withLock { ($0.waits, $0.failure) }
-            if let failure { throw Failure(message: "A counter payment during the draft failed: \(failure)") }
+            let waits = try counter.stop()
             let again = clock.now
             let remade = try book.draftAutopay(effective: effective, actor: Actor(operatorID: lead, terminal: "BENCHAP"))
             let remadeTook = clock.now - again

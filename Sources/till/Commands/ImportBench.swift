@@ -49,50 +49,68 @@ struct ImportBench: ParsableCommand {
         let file = Array(text.utf8)
         // The counter: its own connection to the ledger, as another terminal has, and its own
         // operator (one open drawer per operator; the counter bench's is the demo's cashier).
-        let terminal = try Ledger(path: book.path)
-        let drawer = try terminal.currentDrawer(operatorID: clerk, terminal: "BENCHIMP")
-            ?? terminal.openDrawer(operatorID: clerk, terminal: "BENCHIMP")
         let sample = try book.benchSample(count: 500, seed: seed &+ 4)
-        // The counter takes a payment every 20 ms on a thread of its own while the import runs.
-        let state = Mutex((done: false, waits: Samples(), failure: String?.none))
-        let numbers = sample.map(\.number)
-        let drawerID = drawer.id
-        let group = DispatchGroup()
-        group.enter()
-        Thread.detachNewThread {
-            guard counter else { group.leave(); return }
-            var index = 0
-            var waits = Samples()
-            var failure: String?
-            while !state.withLock({ $0.done }) {
-                index += 1
-                do {
-                    let payment = Payment(lines: [.account(try AccountNumber(numbers[index % numbers.count]), Money(cents: 500))],
-                                          tenders: [.cash(Money(cents: 500))])
-                    try waits.timeThrowing {
-                        _ = try terminal.post(payment, operatorID: clerk, terminal: "BENCHIMP",
-                                             idempotencyKey: "bench-imp-\(run)-\(index)", drawerSession: drawerID)
-                    }
-                } catch { failure = "\(error)" }
-                Thread.sleep(forTimeInterval: 0.02) // the next customer
-            }
-            state.withLock { $0.waits = waits; $0.failure = failure }
-            group.leave()
-        }
-        Thread.sleep(forTimeInterval: 0.2)
+        let terminalCounter = counter ? try BenchCounter(book, operatorID: clerk, accounts: sample.map(\.number),
+                                                         keyPrefix: "bench-imp-\(run)") : nil
         let clock = ContinuousClock()
         let started = clock.now
         let posted = try book.importPayments(csv: file, fileName: "bench-\(run).csv",
                                              actor: Actor(operatorID: supervisor, terminal: "BENCHIMP")).posted.count
         let took = clock.now - started
-        state.withLock { $0.done = true }
-        group.wait()
-        let (waits, failure) = state.withLock { ($0.waits, $0.failure) }
-        if let failure { throw Failure(message: "A counter payment during the import failed: \(failure)") }
+        let waits = try terminalCounter?.stop() ?? Samples()
         guard posted == lines else { throw Failure(message: "The bench import posted \(posted) of \(lines) lines") }
         book.checkpoint()
         // A rate of lines, from the monotonic clock's whole milliseconds.
         let milliseconds = max(1, took.components.seconds * 1_000 + took.components.attoseconds / 1_000_000_000_000_000)
         return Result(figures: [("post_during_import", waits)], linesPerSecond: Int(Int64(lines) * 1_000 / milliseconds), lines: lines)
+    }
+}
+
+/// A counter on its own connection to the ledger, as another terminal has, taking a $5.00 cash
+/// payment every 20 ms on a thread of its own until stopped: how long each waited from asking
+/// to committed.
+/// The benches' counters share one terminal, so one operator's one open drawer serves them all.
+final class BenchCounter: Sendable {
+    private final class State: Sendable { let mutex = Mutex((done: false, waits: Samples(), failure: String?.none)) }
+    private let state = State()
+    private let group = DispatchGroup()
+
+    init(_ book: Ledger, operatorID: Int64, accounts: [String], keyPrefix: String) throws {
+        let name = "BENCHCTR"
+        let terminal = try Ledger(path: book.path)
+        let drawer = try terminal.currentDrawer(operatorID: operatorID, terminal: name) ?? terminal.openDrawer(operatorID: operatorID, terminal: name)
+        let drawerID = drawer.id
+        let state = self.state
+        group.enter()
+        let group = self.group
+        Thread.detachNewThread {
+            var index = 0
+            var waits = Samples()
+            var failure: String?
+            while !state.mutex.withLock({ $0.done }) {
+                index += 1
+                do {
+                    let payment = Payment(lines: [.account(try AccountNumber(accounts[index % accounts.count]), Money(cents: 500))],
+                                          tenders: [.cash(Money(cents: 500))])
+                    try waits.timeThrowing {
+                        _ = try terminal.post(payment, operatorID: operatorID, terminal: name, idempotencyKey: "\(keyPrefix)-\(index)",
+                                              drawerSession: drawerID)
+                    }
+                } catch { failure = "\(error)" }
+                Thread.sleep(forTimeInterval: 0.02) // the next customer
+            }
+            state.mutex.withLock { $0.waits = waits; $0.failure = failure }
+            group.leave()
+        }
+        Thread.sleep(forTimeInterval: 0.2)
+    }
+
+    /// Stops the counter: its waits, or the failure of a payment it could not post.
+    func stop() throws -> Samples {
+        state.mutex.withLock { $0.done = true }
+        group.wait()
+        let (waits, failure) = state.mutex.withLock { ($0.waits, $0.failure) }
+        if let failure { throw Failure(message: "A counter payment failed: \(failure)") }
+        return waits
     }
 }
