@@ -152,4 +152,25 @@ struct ReturnsTests {
         let total = try SuspenseTests().hledgerBalance(f.ledger, "ACH")
         #expect(total == "$300.00", "\(total)")
     }
+
+    @Test func aTrainingCopyKeepsNoneOfItsPeopleOrBankAccounts() throws {
+        let f = try CounterFixture()
+        let (lead, draft) = try drafted(f)
+        _ = try f.ledger.importReturns(Array(Self.returnFile([("100002", 5_525, "R03", draft.lines[1].traceNumber)]).utf8), fileName: "r.ach",
+                                       actor: lead)
+        _ = try f.ledger.addAgency(name: "County Energy Aid", contact: "Dana Okafor (555) 300-1000", actor: lead)
+        _ = try f.ledger.pledge(account: try f.account("100002"), agency: "County Energy Aid", amount: Money(cents: 1_000),
+                                caseNumber: "EA-2026-77", expires: CounterFixture.today, actor: lead)
+        let destination = f.directory.appendingPathComponent("training.sqlite").path
+        let copy = try Ledger.copyForTraining(from: f.ledger.path, to: destination)
+        #expect(try copy.verify().isSound)
+        copy.checkpoint()
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: destination))
+        for secret in ["Dana Okafor", "EA-2026-77", "Smith, Jane"] { // trace numbers are the utility's own, not a customer's
+            #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(secret) is still in the training copy")
+        }
+        // (100002 owes again after its return: the pledge is on it.)
+        // No draft is made from a training copy: its bank accounts are gone, not merely sealed.
+        #expect(try copy.autopayEnrollments().allSatisfy { $0.lastFour == "0000" })
+    }
 }

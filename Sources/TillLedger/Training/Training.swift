@@ -93,6 +93,13 @@ extension Ledger {
             UPDATE batches SET source = CASE WHEN source = '' THEN '' ELSE 'file' END;
             UPDATE drawer_closes SET reason = CASE WHEN reason = '' THEN '' ELSE 'scrubbed' END;
             UPDATE drop_acceptances SET reason = CASE WHEN reason = '' THEN '' ELSE 'scrubbed' END;
+            UPDATE agencies SET contact = '';
+            UPDATE program_enrollments SET case_number = CASE WHEN case_number = '' THEN '' ELSE 'C' || id END;
+            UPDATE pledges SET case_number = CASE WHEN case_number = '' THEN '' ELSE 'C' || id END;
+            UPDATE autopay_enrollments SET holder = 'Holder ' || id, last_four = '0000', sealed_number = X'', key_id = 'training';
+            UPDATE autopay_stops SET reason = 'scrubbed';
+            UPDATE returned_items SET reference = 'R' || id, follow_up = CASE WHEN follow_up = '' THEN '' ELSE 'scrubbed' END;
+            UPDATE return_lots SET file_name = 'file', sha256 = '';
             DELETE FROM transaction_hashes;
             DELETE FROM record_seals;
             INSERT INTO account_search(account_search) VALUES ('rebuild');
