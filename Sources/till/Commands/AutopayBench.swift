@@ -15,6 +15,8 @@ struct AutopayBench: ParsableCommand {
     @OptionGroup var ledger: LedgerOptions
     @Option(help: "Accounts to enrol (those already on autopay are kept).") var accounts = 20_000
     @Option(help: "Seed for choosing accounts.") var seed: UInt64 = 11
+    @Option(help: "The draft's date (default: the open day + 30, the latest a draft may take).") var date: String?
+    @Flag(help: "No counter beside the draft: the draft alone.") var alone = false
 
     func run() throws {
         try reporting {
@@ -39,14 +41,14 @@ struct AutopayBench: ParsableCommand {
                 }
             }
             // The latest date a draft may take, so every enrolled account with a bill due within a month is debited.
-            let effective = try book.today().adding(days: 30)
-            let counter = try BenchCounter(book, operatorID: csr, accounts: try book.benchSample(count: 500, seed: seed &+ 1).map(\.number),
+            let effective = try date.map(BusinessDate.init) ?? book.today().adding(days: 30)
+            let counter = alone ? nil : try BenchCounter(book, operatorID: csr, accounts: try book.benchSample(count: 500, seed: seed &+ 1).map(\.number),
                                            keyPrefix: "bench-ap-\(UUID().uuidString.prefix(8))")
             let clock = ContinuousClock()
             let started = clock.now
             let draft = try book.draftAutopay(effective: effective, actor: Actor(operatorID: lead, terminal: "BENCHAP"))
             let took = clock.now - started
-            let waits = try counter.stop()
+            let waits = try counter?.stop() ?? Samples()
             let again = clock.now
             let remade = try book.draftAutopay(effective: effective, actor: Actor(operatorID: lead, terminal: "BENCHAP"))
             let remadeTook = clock.now - again
