@@ -22,6 +22,8 @@ struct TurnInUITests {
         g.signIn("lead", "3333")
         g.press(.function(8))
         #expect(g.text.contains("PENDING"), "\(g.text)")
+        // The drawer is still open: the hint still says how a bag is accepted.
+        #expect(g.text.contains("drawer(s) open · a accept"), "\(g.text)")
         g.type("a")
         #expect(g.text.contains("Accept bag: "))
         g.type("B-7 4O.00 short")

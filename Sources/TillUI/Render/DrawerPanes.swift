@@ -124,7 +124,7 @@ func renderSettle(_ state: AppState, _ canvas: inout PaneCanvas) {
         return
     }
     var keys = settle.dayOpen ? (settle.openDrawers == 0 ? KeyMap.hint(.settle, only: [.closeDay, .acceptDrop, .printReport])
-                                                         : "\(settle.openDrawers) drawer(s) open · " + KeyMap.hint(.settle, only: [.printReport]))
+                                                         : "\(settle.openDrawers) drawer(s) open · " + KeyMap.hint(.settle, only: [.acceptDrop, .printReport]))
                               : KeyMap.hint(.settle, only: [.openDay, .printReport])
     if canvas.overflows { keys = "↑↓ scroll · " + keys }
     canvas.bottom([(keys, .dim)])
