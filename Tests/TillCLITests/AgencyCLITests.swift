@@ -67,13 +67,8 @@ struct AgencyCLITests {
         let db = directory.appendingPathComponent("autopay.sqlite").path
         let d = ["--db", db]
         try DayCLITests.ok(["demo", "--accounts", "40", "--today", "2026-11-20"] + d)
-        let supervisor = ["TILL_PIN": "9999", "TILL_TERMINAL": "OFFICE"]
-        for (key, value) in [("ach.destination_routing", "021000021"), ("ach.destination_name", "FIRST UNION BANK"), ("ach.origin", "1234567890"),
-                             ("ach.origin_name", "UNION PUD"), ("ach.company_name", "UNION PUD"), ("ach.company_id", "1234567890"),
-                             ("ach.odfi", "02100002")] {
-            try DayCLITests.ok(["settings", key, value, "--operator", "super"] + d, supervisor)
-        }
-        let bad = try TillProcess.till(["settings", "ach.destination_routing", "021000022", "--operator", "super"] + d, environment: supervisor)
+        try Self.setACH(d)
+        let bad = try TillProcess.till(["settings", "ach.destination_routing", "021000022", "--operator", "super"] + d, environment: Self.supervisor)
         #expect(bad.status == 1 && bad.stderr.contains("check digit"), "\(bad.stderr)")
         let owing = try Ledger(path: db).writer.read { db in
             try String.fetchAll(db, sql: """
@@ -134,17 +129,23 @@ struct AgencyCLITests {
         try DayCLITests.ok(["verify"] + d)
     }
 
-    /// A demo ledger with the bank's ACH details set and every open account on autopay.
-    static func enrolledLedger(_ directory: URL, accounts count: Int = 1500) throws -> (db: String, book: Ledger) {
-        let db = directory.appendingPathComponent("draft.sqlite").path
-        let d = ["--db", db]
-        try DayCLITests.ok(["demo", "--accounts", "\(count)", "--today", "2026-11-20"] + d)
-        let supervisor = ["TILL_PIN": "9999", "TILL_TERMINAL": "OFFICE"]
+    static let supervisor = ["TILL_PIN": "9999", "TILL_TERMINAL": "OFFICE"]
+
+    /// The bank's ACH details, set by the supervisor as an office would.
+    static func setACH(_ d: [String]) throws {
         for (key, value) in [("ach.destination_routing", "021000021"), ("ach.destination_name", "FIRST UNION BANK"), ("ach.origin", "1234567890"),
                              ("ach.origin_name", "UNION PUD"), ("ach.company_name", "UNION PUD"), ("ach.company_id", "1234567890"),
                              ("ach.odfi", "02100002")] {
             try DayCLITests.ok(["settings", key, value, "--operator", "super"] + d, supervisor)
         }
+    }
+
+    /// A demo ledger with the bank's ACH details set and every open account on autopay.
+    static func enrolledLedger(_ directory: URL, accounts count: Int = 1500) throws -> (db: String, book: Ledger) {
+        let db = directory.appendingPathComponent("draft.sqlite").path
+        let d = ["--db", db]
+        try DayCLITests.ok(["demo", "--accounts", "\(count)", "--today", "2026-11-20"] + d)
+        try Self.setACH(d)
         let book = try Ledger(path: db)
         let csr = try #require(try book.operatorNamed(try OperatorLogin("csr")))
         let accounts = try book.writer.read { db in
