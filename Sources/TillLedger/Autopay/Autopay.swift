@@ -208,6 +208,14 @@ extension Ledger {
     /// again; a closed draft run again is the same file, and posts nothing.
     public func draftAutopay(effective: BusinessDate, actor: Actor, slice: Duration = .milliseconds(200)) throws -> AutopayDraft {
         let key = try bankKey(creating: false)
+        // A closed draft is made again from its own entries alone.
+        if let closed = try read({ db -> AutopayDraft? in
+            _ = try Self.requireOpenDay(db)
+            _ = try Self.authorize(.autopayDraft, amount: nil, actor: actor, db)
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM autopay_drafts WHERE effective_date = ?",
+                                              arguments: [effective.description]) else { return nil }
+            return try Self.closedDraft(id, key: key, db)
+        }) { return closed }
         // Who may, the date, the bank's details, and every number that will be drafted opens
         // under this key: read without holding the ledger.
         let (existing, header, scope) = try read { db -> (Int64?, ACHHeader, String) in
@@ -227,7 +235,6 @@ extension Ledger {
             }
             return (existing, header, try Self.setting(.autopayScope, db))
         }
-        if let existing, let closed = try read({ db in try Self.closedDraft(existing, key: key, db) }) { return closed }
         // The draft: made in a transaction of its own (or found, when a run was cut short).
         let draftID = try existing ?? writeImmediate { db -> Int64 in
             if let earlier = try Int64.fetchOne(db, sql: "SELECT id FROM autopay_drafts WHERE effective_date = ?", arguments: [effective.description]) {
