@@ -38,6 +38,8 @@ extension String {
     /// Padded with spaces on the right (or, `leftPadded`, on the left) to at least `width` characters.
     public func padded(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
     public func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+    /// Digits padded with zeros on the left to at least `width` characters.
+    public func leftZeroPadded(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }
 
 /// Characters that must not enter the ledger from a file or a field: they cut text short (NUL),

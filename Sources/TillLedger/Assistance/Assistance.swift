@@ -254,12 +254,17 @@ extension Ledger {
         }
     }
 
-    /// Pledges with what has been paid toward them: the agency's payments not since undone.
+    /// What has been paid toward the pledge `p`: the agency's payments not since voided, reversed or returned.
+    static let pledgePaidSQL = """
+        COALESCE((SELECT SUM(pp.amount_cents) FROM pledge_payments pp WHERE pp.pledge_id = p.id
+                  AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = pp.transaction_id
+                                  AND c.kind IN ('void', 'reversal', 'nsf'))), 0)
+        """
+
+    /// Pledges with what has been paid toward them.
     static let pledgeSQL = """
         SELECT p.id, g.name AS agency, a.number, a.customer_name, p.amount_cents, p.case_number, p.pledged_on, p.expires_on,
-               COALESCE((SELECT SUM(pp.amount_cents) FROM pledge_payments pp WHERE pp.pledge_id = p.id
-                         AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = pp.transaction_id
-                                         AND c.kind IN ('void', 'reversal', 'nsf'))), 0) AS paid
+               \(pledgePaidSQL) AS paid
         FROM pledges p JOIN agencies g ON g.id = p.agency_id JOIN accounts a ON a.id = p.account_id
         """
 
@@ -284,10 +289,7 @@ extension Ledger {
     static func openPledgedByAccount(on day: BusinessDate, _ db: Database) throws -> [Int64: Money] {
         var result: [Int64: Money] = [:]
         for row in try Row.fetchAll(db, sql: """
-            SELECT p.account_id, p.amount_cents - COALESCE((SELECT SUM(pp.amount_cents) FROM pledge_payments pp WHERE pp.pledge_id = p.id
-                   AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = pp.transaction_id
-                                   AND c.kind IN ('void', 'reversal', 'nsf'))), 0) AS open
-            FROM pledges p WHERE p.expires_on >= ?
+            SELECT p.account_id, p.amount_cents - \(pledgePaidSQL) AS open FROM pledges p WHERE p.expires_on >= ?
             """, arguments: [day.description]) {
             let open: Int64 = row["open"]
             guard open > 0 else { continue }
@@ -308,10 +310,9 @@ extension Ledger {
         try read { db in
             let agency = try Self.requireAgency(agency, db)
             return try lines.map { line in
-                let awaited = try Self.agencyPledges(agencyID: agency.id, account: line.account, db)
-                return AgencyLineCheck(account: line.account.rawValue, amount: line.amount,
-                                       pledged: Money(cents: awaited.reduce(0) { $0 + $1.open.cents }),
-                                       caseNumber: awaited.map(\.caseNumber).filter { !$0.isEmpty }.joined(separator: ", "))
+                let awaited = Self.awaited(try Self.agencyPledges(agencyID: agency.id, account: line.account, db))
+                return AgencyLineCheck(account: line.account.rawValue, amount: line.amount, pledged: awaited.amount,
+                                       caseNumber: awaited.caseNumber)
             }
         }
     }
@@ -320,15 +321,15 @@ extension Ledger {
     public func agencyPledges(agency: String) throws -> (agency: Agency, awaited: [String: (amount: Money, caseNumber: String)]) {
         try read { db in
             let agency = try Self.requireAgency(agency, db)
-            var awaited: [String: (amount: Money, caseNumber: String)] = [:]
-            for pledge in try Row.fetchAll(db, sql: Self.pledgeSQL + " WHERE p.agency_id = ?", arguments: [agency.id]).map(Self.pledge(_:))
-            where pledge.open.isPositive {
-                let earlier = awaited[pledge.account]
-                awaited[pledge.account] = (Money(cents: (earlier?.amount.cents ?? 0) + pledge.open.cents),
-                                           [earlier?.caseNumber ?? "", pledge.caseNumber].filter { !$0.isEmpty }.joined(separator: ", "))
-            }
-            return (agency, awaited)
+            let open = try Row.fetchAll(db, sql: Self.pledgeSQL + " WHERE p.agency_id = ? ORDER BY p.expires_on, p.id", arguments: [agency.id])
+                .map(Self.pledge(_:)).filter { $0.open.isPositive }
+            return (agency, Dictionary(grouping: open, by: \.account).mapValues(Self.awaited))
         }
+    }
+
+    /// What some pledges still await in all, with their case numbers.
+    static func awaited(_ pledges: [Pledge]) -> (amount: Money, caseNumber: String) {
+        (Money(cents: pledges.reduce(0) { $0 + $1.open.cents }), pledges.map(\.caseNumber).filter { !$0.isEmpty }.joined(separator: ", "))
     }
 
     /// An agency's pledges on an account with something still to pay, oldest expiry first

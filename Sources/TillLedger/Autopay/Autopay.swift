@@ -231,7 +231,7 @@ extension Ledger {
                 SELECT a.number, e.routing, e.sealed_number, e.key_id FROM autopay_enrollments e JOIN accounts a ON a.id = e.account_id
                 WHERE NOT EXISTS (SELECT 1 FROM autopay_stops s WHERE s.enrollment_id = e.id) AND e.starts_on <= ?
                 """, arguments: [effective.description]) {
-                try Self.checkSealed(row, key: key)
+                _ = try Self.openSealed(row, key: key)
             }
             return (existing, header, try Self.setting(.autopayScope, db))
         }
@@ -324,14 +324,15 @@ extension Ledger {
         return try autopayDraft(id, fresh: false, key: key, db)
     }
 
-    /// A sealed number that opens under the key, or a refusal naming why before anything posts.
-    static func checkSealed(_ row: Row, key: Data) throws {
+    /// An enrolment's bank account number, opened under the key, or a refusal naming why (before
+    /// anything of a new draft posts).
+    static func openSealed(_ row: Row, key: Data) throws -> String {
         let account: String = row["number"]
         guard (row["key_id"] as String) == BankKey.id(key) else {
             throw LedgerError(.database, "Account \(account)'s bank account was sealed under another bank-account key: restore the key "
                               + "file it was enrolled with (docs/RELIABILITY.md); nothing was drafted")
         }
-        _ = try BankKey.open(row["sealed_number"], account: account, routing: row["routing"], key: key)
+        return try BankKey.open(row["sealed_number"], account: account, routing: row["routing"], key: key)
     }
 
     /// A draft and its file, from what the ledger kept of it.
@@ -350,8 +351,7 @@ extension Ledger {
             WHERE x.draft_id = ? ORDER BY x.id
             """, arguments: [id]) {
             let account: String = row["number"], routing: String = row["routing"]
-            try checkSealed(row, key: key)
-            let digits = try BankKey.open(row["sealed_number"], account: account, routing: routing, key: key)
+            let digits = try openSealed(row, key: key)
             let amount = Money(cents: row["amount_cents"])
             entries.append(NachaFile.Entry(kind: BankAccountKind(rawValue: row["bank_account_kind"]) ?? .checking,
                                            routing: try RoutingNumber(routing), accountNumber: digits, amount: amount,

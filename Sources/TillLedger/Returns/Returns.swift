@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 import TillCore
@@ -50,6 +49,8 @@ public struct ReturnLot: Sendable {
         public let returnedReceipt: ReceiptNumber
         public let fee: Money
         public let followUp: String
+        /// The return's own posting (its letter is written from it).
+        let transactionID: Int64
     }
 
     public var lotID: Int64?
@@ -174,7 +175,7 @@ extension Ledger {
     /// the same file posts nothing.
     public func importReturns(_ bytes: [UInt8], fileName: String, actor: Actor) throws -> ReturnLot {
         let items = try Self.returnItems(bytes, fileName: fileName)
-        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let digest = Self.fileDigest(bytes)
         var lot = try writeImmediate { db -> ReturnLot in
             let day = try Self.requireOpenDay(db)
             let auth = try Self.authorize(.returnsImport, amount: nil, actor: actor, db)
@@ -247,7 +248,8 @@ extension Ledger {
                     """, arguments: [lotID, item.line, item.kind.rawValue, item.reasonCode, item.reference, original.id, posted.id, accountID,
                                      item.amount.cents, fee.cents, followUp])
                 lot.posted.append(.init(line: item.line, account: item.account, amount: item.amount, reasonCode: item.reasonCode,
-                                        receipt: posted.receipt, returnedReceipt: original.receipt, fee: fee, followUp: followUp))
+                                        receipt: posted.receipt, returnedReceipt: original.receipt, fee: fee, followUp: followUp,
+                                        transactionID: posted.id))
             }
             let detail = "#\(lotID) \(lot.posted.count) items \(lot.total.formatted) fees \(lot.fees.formatted) from \(fileName.suffix(120))"
             try auth.record(db, at: now, transactionID: nil, detail: detail)
@@ -255,11 +257,9 @@ extension Ledger {
             return lot
         }
         checkpointIfLarge()
+        let day = try today()
         for item in lot.posted {
-            guard let receipt = item.receipt, let id = try? read({ db in try Int64.fetchOne(db, sql: "SELECT id FROM transactions WHERE receipt_number = ?",
-                                                                                           arguments: [receipt.value]) }) ?? nil,
-                  let file = try? writeLetters(.returnedPayment, on: try today(), transactionID: id).first else { continue }
-            lot.letters.append(file)
+            if let file = try? writeLetters(.returnedPayment, on: day, transactionID: item.transactionID).first { lot.letters.append(file) }
         }
         return lot
     }
