@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Dependency arrows point one way: till (CLI/UI) → TillLedger (SQLite) → TillCore (domain, no I/O).
+// Dependency arrows point one way: till (CLI/UI) → TillLedger (SQLite or PostgreSQL) → TillCore (domain, no I/O).
 let package = Package(
     name: "Till",
     platforms: [.macOS(.v13)],
@@ -20,7 +20,7 @@ let package = Package(
         .target(
             name: "TillLedger",
             dependencies: [
-                "TillCore",
+                "TillCore", "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "TillTerminal", dependencies: ["TillCore", "TillUI", "CNCurses"], exclude: ["README.md"]),
         // The module map links ncursesw; its headers are on the standard include path.
         .systemLibrary(name: "CNCurses", providers: [.apt(["libncursesw5-dev"])]),
+        // libpq, PostgreSQL's client library: the module map links it; Debian's libpq-dev.
+        .systemLibrary(name: "CLibPQ", providers: [.apt(["libpq-dev"])]),
         .executableTarget(
             name: "till",
             dependencies: [

@@ -1,0 +1,216 @@
+import CLibPQ
+import Foundation
+
+/// One connection to a PostgreSQL server through libpq, PostgreSQL's own client library:
+/// synchronous like the ledger's calls, with libpq's connection strings (Unix-socket hosts,
+/// `host=a,b` with `target_session_attrs=read-write`, PGHOST, PGSERVICE and `.pgpass`).
+///
+/// Values go to the server as text and come back as text (`PGRow` turns them into Swift
+/// values); money is an `INTEGER`/`BIGINT` column and never passes through a floating type.
+/// A connection is used by one caller at a time (a pool lends it out whole).
+final class PGConnection: @unchecked Sendable {
+    private let handle: OpaquePointer
+    /// The connection string with any password left out, for messages.
+    let described: String
+
+    /// Connects. A connection string libpq cannot parse, a server that does not answer, a
+    /// database that does not exist and a refused login each get a message that says which.
+    init(_ connectionString: String) throws {
+        let described = PGAddress.withoutPassword(connectionString)
+        var parseError: UnsafeMutablePointer<CChar>?
+        if let options = PQconninfoParse(connectionString, &parseError) {
+            PQconninfoFree(options)
+        } else {
+            let reason = parseError.map { String(cString: $0) } ?? "not a connection string"
+            PQfreemem(parseError)
+            throw LedgerError(.noLedger, "\(described) is not a PostgreSQL connection string libpq understands: "
+                              + PGAddress.scrub(PGError.oneLine(reason), of: connectionString) + " (nothing was changed)")
+        }
+        guard let handle = PQconnectdb(connectionString) else {
+            throw LedgerError(.database, "Out of memory connecting to \(described)")
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let reason = PGAddress.scrub(String(cString: PQerrorMessage(handle)), of: connectionString)
+            PQfinish(handle)
+            throw PGError.connecting(reason, to: described)
+        }
+        self.handle = handle
+        self.described = described
+        // Messages in English whatever the server's locale, so they can be read and matched;
+        // dates as ISO text.
+        _ = try execute("SET lc_messages TO 'C'")
+        _ = try execute("SET datestyle TO 'ISO, YMD'")
+    }
+
+    deinit {
+        PQfinish(handle)
+    }
+
+    /// The server's version as libpq reports it (150018 for 15.18).
+    var serverVersion: Int { Int(PQserverVersion(handle)) }
+
+    /// Whether the connection is still up (libpq learns it lost one on its next call).
+    var isUp: Bool { PQstatus(handle) == CONNECTION_OK }
+
+    /// Inside a transaction block (begun, not yet committed or rolled back).
+    var inTransaction: Bool {
+        let status = PQtransactionStatus(handle)
+        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR
+    }
+
+    /// Runs one statement with `$1`, `$2`… parameters and returns its rows.
+    @discardableResult
+    func execute(_ sql: String, _ parameters: [PGValue] = []) throws -> PGRows {
+        let texts: [String?] = parameters.map(\.text)
+        // libpq takes C strings: a NUL would end the value there and store the rest silently.
+        if let index = texts.firstIndex(where: { $0?.utf8.contains(0) == true }) {
+            throw LedgerError(.invalid, "Value \(index + 1) holds a NUL character: refused, nothing was written")
+        }
+        let result: OpaquePointer? = withCStrings(texts) { pointers in
+            PQexecParams(handle, sql, Int32(texts.count), nil, pointers, nil, nil, 0)
+        }
+        guard let result else {
+            throw PGError(sqlState: "08006", message: String(cString: PQerrorMessage(handle)), detail: nil, connectionLost: true)
+        }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return PGRows(result)
+        default:
+            throw PGError(result, connectionLost: PQstatus(handle) != CONNECTION_OK, fallback: String(cString: PQerrorMessage(handle)))
+        }
+    }
+
+    /// Runs several statements with no parameters (a migration's script) in one round trip.
+    func executeScript(_ sql: String) throws {
+        guard let result = PQexec(handle, sql) else {
+            throw PGError(sqlState: "08006", message: String(cString: PQerrorMessage(handle)), detail: nil, connectionLost: true)
+        }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY: return
+        default: throw PGError(result, connectionLost: PQstatus(handle) != CONNECTION_OK, fallback: String(cString: PQerrorMessage(handle)))
+        }
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try executeScript("BEGIN")
+        do {
+            let value = try body()
+            try executeScript("COMMIT")
+            return value
+        } catch {
+            if isUp { try? executeScript("ROLLBACK") }
+            throw error
+        }
+    }
+
+    private func withCStrings<R>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+        var owned: [UnsafeMutablePointer<CChar>?] = strings.map { $0.map { strdup($0) } ?? nil }
+        defer { owned.forEach { free($0) } }
+        return body(owned.map { $0.map { UnsafePointer($0) } })
+    }
+}
+
+/// A value bound to a statement's parameter, sent as text.
+enum PGValue: Sendable, Equatable {
+    case null
+    case int(Int64)
+    case text(String)
+    case bool(Bool)
+    case bytes([UInt8])
+
+    var text: String? {
+        switch self {
+        case .null: nil
+        case .int(let value): String(value)
+        case .text(let value): value
+        case .bool(let value): value ? "t" : "f"
+        case .bytes(let value): "\\x" + value.map { String($0, radix: 16).leftZeroPaddedHex }.joined()
+        }
+    }
+}
+
+private extension String {
+    var leftZeroPaddedHex: String { count == 1 ? "0" + self : self }
+}
+
+/// A statement's rows, read out of libpq's result as text.
+struct PGRows: Sendable {
+    let columns: [String]
+    let rows: [[String?]]
+
+    init(columns: [String], rows: [[String?]]) {
+        self.columns = columns
+        self.rows = rows
+    }
+
+    init(_ result: OpaquePointer) {
+        let columnCount = PQnfields(result), rowCount = PQntuples(result)
+        columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
+        rows = (0..<rowCount).map { row in
+            (0..<columnCount).map { column in
+                PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+            }
+        }
+    }
+
+    var count: Int { rows.count }
+    var isEmpty: Bool { rows.isEmpty }
+
+    /// The first row's first value (a count, an id).
+    var scalar: String? { rows.first?.first ?? nil }
+
+    subscript(row: Int) -> PGRow { PGRow(columns: columns, values: rows[row]) }
+    var all: [PGRow] { rows.map { PGRow(columns: columns, values: $0) } }
+}
+
+/// One row: values by place or by column name, as Swift values.
+struct PGRow: Sendable {
+    let columns: [String]
+    let values: [String?]
+
+    func text(_ column: Int) -> String? { values[column] }
+
+    func text(_ name: String) -> String? {
+        guard let index = columns.firstIndex(of: name) else { return nil }
+        return values[index]
+    }
+
+    func int(_ column: Int) throws -> Int64? {
+        guard let text = values[column] else { return nil }
+        guard let value = Int64(text) else { throw LedgerError(.database, "Column \(columns[column]) holds \(text), not a whole number") }
+        return value
+    }
+
+    func int(_ name: String) throws -> Int64? {
+        guard let index = columns.firstIndex(of: name) else { throw LedgerError(.database, "No column \(name)") }
+        return try int(index)
+    }
+
+    func bool(_ column: Int) -> Bool? { values[column].map { $0 == "t" || $0 == "true" || $0 == "1" } }
+
+    /// A `bytea` value (the server's hex form, `\x…`).
+    func bytes(_ column: Int) throws -> [UInt8]? {
+        guard let text = values[column] else { return nil }
+        guard text.hasPrefix("\\x"), text.utf8.count % 2 == 0 else { throw LedgerError(.database, "Column \(columns[column]) is not bytea in hex") }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count / 2 - 1)
+        var high: UInt8?
+        for byte in text.utf8.dropFirst(2) {
+            guard let nibble = Self.nibble(byte) else { throw LedgerError(.database, "Column \(columns[column]) is not bytea in hex") }
+            if let first = high { bytes.append(first << 4 | nibble); high = nil } else { high = nibble }
+        }
+        return bytes
+    }
+
+    private static func nibble(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

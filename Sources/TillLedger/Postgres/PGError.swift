@@ -1,0 +1,146 @@
+import CLibPQ
+import Foundation
+
+/// What the server (or libpq) said when a statement failed: its SQLSTATE and message.
+struct PGError: Error, CustomStringConvertible {
+    let sqlState: String
+    let message: String
+    let detail: String?
+    /// The connection is gone (the server restarted, the network broke): the statement may or
+    /// may not have been carried out, and only an idempotency key can tell.
+    let connectionLost: Bool
+
+    init(sqlState: String, message: String, detail: String?, connectionLost: Bool) {
+        self.sqlState = sqlState
+        self.message = Self.oneLine(message)
+        self.detail = detail.map(Self.oneLine)
+        self.connectionLost = connectionLost
+    }
+
+    init(_ result: OpaquePointer, connectionLost: Bool, fallback: String) {
+        func field(_ code: Character) -> String? {
+            PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) }
+        }
+        self.init(sqlState: field("C") ?? (connectionLost ? "08006" : "XX000"), message: field("M") ?? fallback,
+                  detail: field("D"), connectionLost: connectionLost)
+    }
+
+    var description: String { message + (detail.map { " (\($0))" } ?? "") }
+
+    /// Worth trying again under the same idempotency key: the connection broke or the server is
+    /// starting or stopping (class 08, 57P01–57P03), the transaction lost a serialization race
+    /// or a deadlock (40001, 40P01), or the server is a standby now (25006, after a failover).
+    var isRetryable: Bool {
+        connectionLost || sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03", "40001", "40P01", "25006"].contains(sqlState)
+    }
+
+    /// libpq's messages run over several lines with a trailing newline: one line for a screen.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
+    }
+
+    /// A connection refused, with what to do about it. libpq gives no SQLSTATE before a
+    /// session exists, so its message is read.
+    static func connecting(_ reason: String, to address: String) -> LedgerError {
+        let reason = oneLine(reason)
+        if reason.contains("database \""), reason.contains("does not exist") {
+            return LedgerError(.noLedger, "The PostgreSQL server at \(address) has no such database (\(reason)): "
+                               + "create it first (docs/POSTGRES.md), then `till init --db …`; nothing was changed")
+        }
+        if reason.contains("authentication failed") || reason.contains("no password supplied")
+            || (reason.contains("role \"") && reason.contains("does not exist")) || reason.contains("not permitted to log in") {
+            return LedgerError(.database, "The PostgreSQL server at \(address) refused the login (\(reason)): check the user, "
+                               + "its password or .pgpass, and pg_hba.conf; nothing was changed")
+        }
+        if reason.contains("No such file or directory") || reason.contains("Connection refused")
+            || reason.contains("could not connect") || reason.contains("could not translate host name") || reason.contains("timeout expired") {
+            return LedgerError(.locked, "No PostgreSQL server answers at \(address) (\(reason)): start it, or check the host "
+                               + "and port; nothing was changed")
+        }
+        if reason.contains("read-write") || reason.contains("session is read-only") {
+            return LedgerError(.locked, "Every PostgreSQL server at \(address) is a standby (read-only) just now (\(reason)): "
+                               + "wait for a primary; nothing was changed")
+        }
+        return LedgerError(.database, "Cannot connect to PostgreSQL at \(address): \(reason); nothing was changed")
+    }
+}
+
+/// Where a ledger is: a PostgreSQL connection URI selects PostgreSQL; anything else is a
+/// SQLite file.
+public enum LedgerAddress: Sendable, Equatable {
+    case sqlite(path: String)
+    case postgres(uri: String)
+
+    public init(_ value: String) {
+        self = Self.isPostgresURI(value) ? .postgres(uri: value) : .sqlite(path: value)
+    }
+
+    /// `postgresql://…` or `postgres://…`, as libpq spells its URIs (any case of the scheme).
+    public static func isPostgresURI(_ value: String) -> Bool {
+        let lowered = value.prefix(13).lowercased()
+        return lowered.hasPrefix("postgresql://") || lowered.hasPrefix("postgres://")
+    }
+
+    /// For messages and logs: the address with any password taken out.
+    public var described: String {
+        switch self {
+        case .sqlite(let path): path
+        case .postgres(let uri): PGAddress.withoutPassword(uri)
+        }
+    }
+}
+
+enum PGAddress {
+    /// libpq's own message about a connection string, which may quote it: the string and its
+    /// password never reach a screen or a log.
+    static func scrub(_ message: String, of connectionString: String) -> String {
+        var text = message.replacingOccurrences(of: connectionString, with: withoutPassword(connectionString))
+        for password in passwords(in: connectionString) where password.count >= 1 {
+            text = text.replacingOccurrences(of: password, with: "***")
+        }
+        return text
+    }
+
+    /// The passwords a connection string carries (a URI's user part, `password=` values).
+    static func passwords(in value: String) -> [String] {
+        var found: [String] = []
+        if LedgerAddress.isPostgresURI(value), let scheme = value.range(of: "://") {
+            let rest = value[scheme.upperBound...]
+            let authorityEnd = rest.firstIndex(where: { "/?".contains($0) }) ?? rest.endIndex
+            if let at = rest[..<authorityEnd].lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") {
+                found.append(String(rest[rest.index(after: colon)..<at]))
+            }
+        }
+        var remaining = Substring(value)
+        while let start = remaining.range(of: "password=", options: .caseInsensitive) {
+            remaining = remaining[start.upperBound...]
+            let end = remaining.firstIndex(where: { $0 == "&" || $0 == " " }) ?? remaining.endIndex
+            found.append(String(remaining[..<end]))
+            remaining = remaining[end...]
+        }
+        return found.filter { !$0.isEmpty }
+    }
+
+    /// A connection string with its password (in the URI's user part or a `password=`
+    /// parameter) replaced by `***`, so no message or log shows it.
+    static func withoutPassword(_ value: String) -> String {
+        var text = value
+        if LedgerAddress.isPostgresURI(text), let scheme = text.range(of: "://") {
+            let rest = text[scheme.upperBound...]
+            let authorityEnd = rest.firstIndex(where: { "/?".contains($0) }) ?? rest.endIndex
+            if let at = rest[..<authorityEnd].lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") {
+                text.replaceSubrange(text.index(after: colon)..<at, with: "***")
+            }
+        }
+        // password=… in a URI's query or a key=value string, up to the next & or space.
+        var result = ""
+        var remaining = Substring(text)
+        while let found = remaining.range(of: "password=", options: .caseInsensitive) {
+            result += remaining[..<found.upperBound] + "***"
+            remaining = remaining[found.upperBound...]
+            let end = remaining.firstIndex(where: { $0 == "&" || $0 == " " }) ?? remaining.endIndex
+            remaining = remaining[end...]
+        }
+        return result + remaining
+    }
+}
