@@ -36,9 +36,8 @@ final class PGConnection: @unchecked Sendable {
         }
         self.handle = handle
         self.described = described
-        // Messages in English whatever the server's locale, so they can be read and matched;
-        // dates as ISO text.
-        _ = try execute("SET lc_messages TO 'C'")
+        // Dates as ISO text whatever the server's default. (Errors are told apart by their
+        // SQLSTATE, never by their text, which follows the server's language.)
         _ = try execute("SET datestyle TO 'ISO, YMD'")
     }
 
