@@ -48,6 +48,9 @@ final class PGConnection: @unchecked Sendable {
     /// The server's version as libpq reports it (150018 for 15.18).
     var serverVersion: Int { Int(PQserverVersion(handle)) }
 
+    /// Rows the last INSERT, UPDATE or DELETE changed.
+    private(set) var lastChanges = 0
+
     /// Whether the connection is still up (libpq learns it lost one on its next call).
     var isUp: Bool { PQstatus(handle) == CONNECTION_OK }
 
@@ -74,6 +77,7 @@ final class PGConnection: @unchecked Sendable {
         defer { PQclear(result) }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            lastChanges = Int(String(cString: PQcmdTuples(result))) ?? 0
             return PGRows(result)
         default:
             throw PGError(result, connectionLost: PQstatus(handle) != CONNECTION_OK, fallback: String(cString: PQerrorMessage(handle)))
@@ -162,6 +166,12 @@ struct PGRows: Sendable {
     var scalar: String? { rows.first?.first ?? nil }
 
     subscript(row: Int) -> PGRow { PGRow(columns: columns, values: rows[row]) }
+
+    /// The rows for the store: each value as text or NULL (a column's type decodes it).
+    var sqlRows: [SQLRow] {
+        let names = SQLColumnNames(columns)
+        return rows.map { SQLRow(columns: names, values: $0.map { $0.map(SQLValue.text) ?? .null }) }
+    }
     var all: [PGRow] { rows.map { PGRow(columns: columns, values: $0) } }
 }
 
@@ -189,6 +199,9 @@ struct PGRow: Sendable {
     }
 
     func bool(_ column: Int) -> Bool? { values[column].map { $0 == "t" || $0 == "true" || $0 == "1" } }
+
+    /// A `bytea` value, or nil where the column is NULL or not bytea's hex form.
+    func bytesOrNil(_ column: Int) -> [UInt8]? { (try? bytes(column)) ?? nil }
 
     /// A `bytea` value (the server's hex form, `\x…`).
     func bytes(_ column: Int) throws -> [UInt8]? {

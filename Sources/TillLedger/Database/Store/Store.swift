@@ -1,0 +1,374 @@
+import Foundation
+import GRDB
+
+/// The ledger's connection inside one read or write, whichever engine holds the books: the
+/// seam between the ledger's rules and SQLite or PostgreSQL. The rules speak SQL through it
+/// (`execute`, `cachedStatement`, and `fetchOne`/`fetchAll` on `SQLRow` and on the column types);
+/// where the two engines need different SQL, the feature keeps both in one place and asks
+/// `engine`. A `Store` lives only as long as the closure it was handed to.
+struct Store {
+    enum Engine {
+        case sqlite(Database)
+        case postgres(PGConnection)
+    }
+
+    let engine: Engine
+
+    init(_ database: Database) {
+        engine = .sqlite(database)
+    }
+
+    init(_ connection: PGConnection) {
+        engine = .postgres(connection)
+    }
+
+    var isPostgres: Bool {
+        if case .postgres = engine { true } else { false }
+    }
+
+    /// The SQLite connection, for what only SQLite has (its functions, its raw statement API
+    /// for bulk loads and the verify walk). Reaching it on PostgreSQL is a programming error.
+    var sqlite: Database {
+        guard case .sqlite(let database) = engine else { preconditionFailure("a SQLite-only path was taken on PostgreSQL") }
+        return database
+    }
+
+    /// Runs one statement, or several separated by `;` when there are no arguments.
+    func execute(sql: String, arguments: SQLArguments = []) throws {
+        switch engine {
+        case .sqlite(let db):
+            try db.execute(sql: sql, arguments: arguments.grdb)
+        case .postgres(let db):
+            if arguments.values.isEmpty {
+                try db.executeScript(sql)
+            } else {
+                try db.execute(PGDialect.numbered(sql), arguments.pg)
+            }
+        }
+    }
+
+    /// A statement prepared once per connection and reused (the write path's statements).
+    func cachedStatement(sql: String) throws -> SQLStatement {
+        switch engine {
+        case .sqlite(let db): SQLStatement(store: self, sql: sql, sqlite: try db.cachedStatement(sql: sql))
+        case .postgres: SQLStatement(store: self, sql: PGDialect.numbered(sql), sqlite: nil)
+        }
+    }
+
+    /// A statement prepared for this use only.
+    func makeStatement(sql: String) throws -> SQLStatement {
+        switch engine {
+        case .sqlite(let db): SQLStatement(store: self, sql: sql, sqlite: try db.makeStatement(sql: sql))
+        case .postgres: SQLStatement(store: self, sql: PGDialect.numbered(sql), sqlite: nil)
+        }
+    }
+
+    /// The row id the last INSERT made on this connection.
+    var lastInsertedRowID: Int64 {
+        switch engine {
+        case .sqlite(let db):
+            return db.lastInsertedRowID
+        case .postgres(let db):
+            // An identity column draws from a sequence; lastval() is this session's last draw.
+            return (try? db.execute("SELECT lastval()").scalar.flatMap { Int64($0) }) ?? 0
+        }
+    }
+
+    /// Rows the last INSERT, UPDATE or DELETE changed.
+    var changesCount: Int {
+        switch engine {
+        case .sqlite(let db): db.changesCount
+        case .postgres(let db): db.lastChanges
+        }
+    }
+
+    func rows(sql: String, arguments: SQLArguments) throws -> [SQLRow] {
+        switch engine {
+        case .sqlite(let db):
+            return try Row.fetchAll(db, sql: sql, arguments: arguments.grdb).map(SQLRow.init)
+        case .postgres(let db):
+            return try db.execute(PGDialect.numbered(sql), arguments.pg).sqlRows
+        }
+    }
+}
+
+/// A prepared statement of either engine.
+struct SQLStatement {
+    let store: Store
+    let sql: String
+    let sqlite: Statement?
+
+    func execute(arguments: SQLArguments = []) throws {
+        if let sqlite {
+            try sqlite.execute(arguments: arguments.grdb)
+        } else if case .postgres(let db) = store.engine {
+            try db.execute(sql, arguments.pg)
+        }
+    }
+
+    func rows(arguments: SQLArguments) throws -> [SQLRow] {
+        if let sqlite { return try Row.fetchAll(sqlite, arguments: arguments.grdb).map(SQLRow.init) }
+        guard case .postgres(let db) = store.engine else { return [] }
+        return try db.execute(sql, arguments.pg).sqlRows
+    }
+
+    func firstRow(arguments: SQLArguments) throws -> SQLRow? {
+        if let sqlite { return try Row.fetchOne(sqlite, arguments: arguments.grdb).map(SQLRow.init) }
+        return try rows(arguments: arguments).first
+    }
+}
+
+/// A value as the ledger stores it: whole numbers (money is cents), text, bytes, or nothing.
+enum SQLValue: Sendable, Equatable {
+    case null
+    case int(Int64)
+    case text(String)
+    case blob([UInt8])
+
+    init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case .int64(let int): self = .int(int)
+        case .string(let text): self = .text(text)
+        case .blob(let data): self = .blob(Array(data))
+        // No column of the ledger holds a floating value; an expression that made one is
+        // kept as its text rather than rounded.
+        default: self = .text(value.description)
+        }
+    }
+
+    var grdb: DatabaseValue {
+        switch self {
+        case .null: .null
+        case .int(let int): int.databaseValue
+        case .text(let text): text.databaseValue
+        case .blob(let bytes): Data(bytes).databaseValue
+        }
+    }
+
+    var pg: PGValue {
+        switch self {
+        case .null: .null
+        case .int(let int): .int(int)
+        case .text(let text): .text(text)
+        case .blob(let bytes): .bytes(bytes)
+        }
+    }
+}
+
+/// A Swift value that binds to a statement's parameter.
+protocol SQLBindable {
+    var sqlValue: SQLValue { get }
+}
+
+extension Int64: SQLBindable { var sqlValue: SQLValue { .int(self) } }
+extension Int: SQLBindable { var sqlValue: SQLValue { .int(Int64(self)) } }
+extension Int32: SQLBindable { var sqlValue: SQLValue { .int(Int64(self)) } }
+extension String: SQLBindable { var sqlValue: SQLValue { .text(self) } }
+extension Substring: SQLBindable { var sqlValue: SQLValue { .text(String(self)) } }
+extension Bool: SQLBindable { var sqlValue: SQLValue { .int(self ? 1 : 0) } }
+extension Data: SQLBindable { var sqlValue: SQLValue { .blob(Array(self)) } }
+extension SQLValue: SQLBindable { var sqlValue: SQLValue { self } }
+extension Optional: SQLBindable where Wrapped: SQLBindable {
+    var sqlValue: SQLValue { self?.sqlValue ?? .null }
+}
+
+/// A statement's arguments, written as an array literal: `[accountID, day.description, nil]`.
+struct SQLArguments: ExpressibleByArrayLiteral, Sendable {
+    var values: [SQLValue]
+
+    init(arrayLiteral elements: (any SQLBindable)?...) {
+        values = elements.map { $0?.sqlValue ?? .null }
+    }
+
+    init(_ elements: [(any SQLBindable)?]) {
+        values = elements.map { $0?.sqlValue ?? .null }
+    }
+
+    init<S: Sequence>(_ elements: S) where S.Element: SQLBindable {
+        values = elements.map(\.sqlValue)
+    }
+
+    init(values: [SQLValue]) {
+        self.values = values
+    }
+
+    static func + (lhs: SQLArguments, rhs: SQLArguments) -> SQLArguments {
+        SQLArguments(values: lhs.values + rhs.values)
+    }
+
+    static func += (lhs: inout SQLArguments, rhs: SQLArguments) {
+        lhs.values += rhs.values
+    }
+
+    mutating func append(contentsOf other: SQLArguments) {
+        values += other.values
+    }
+
+    var grdb: StatementArguments { StatementArguments(values.map(\.grdb)) }
+    var pg: [PGValue] { values.map(\.pg) }
+}
+
+/// One row of a result: values by place or by column name, as the type asked for.
+struct SQLRow {
+    let columns: SQLColumnNames
+    let values: [SQLValue]
+
+    init(columns: SQLColumnNames, values: [SQLValue]) {
+        self.columns = columns
+        self.values = values
+    }
+
+    init(_ row: Row) {
+        columns = SQLColumnNames(Array(row.columnNames))
+        values = row.databaseValues.map(SQLValue.init)
+    }
+
+    var count: Int { values.count }
+
+    subscript<T: SQLColumn>(_ index: Int) -> T {
+        guard let value = T.decode(values[index]) else {
+            preconditionFailure("column \(index) (\(columns.names[index])) is \(values[index]), not \(T.self)")
+        }
+        return value
+    }
+
+    subscript<T: SQLColumn>(_ index: Int) -> T? {
+        values[index] == .null ? nil : T.decode(values[index])
+    }
+
+    subscript<T: SQLColumn>(_ name: String) -> T {
+        guard let index = columns.index(name) else { preconditionFailure("no column \(name)") }
+        return self[index]
+    }
+
+    subscript<T: SQLColumn>(_ name: String) -> T? {
+        guard let index = columns.index(name) else { preconditionFailure("no column \(name)") }
+        return self[index]
+    }
+
+    static func fetchAll(_ db: Store, sql: String, arguments: SQLArguments = []) throws -> [SQLRow] {
+        try db.rows(sql: sql, arguments: arguments)
+    }
+
+    static func fetchOne(_ db: Store, sql: String, arguments: SQLArguments = []) throws -> SQLRow? {
+        switch db.engine {
+        case .sqlite(let database): try Row.fetchOne(database, sql: sql, arguments: arguments.grdb).map(SQLRow.init)
+        case .postgres: try db.rows(sql: sql, arguments: arguments).first
+        }
+    }
+
+    static func fetchAll(_ statement: SQLStatement, arguments: SQLArguments = []) throws -> [SQLRow] {
+        try statement.rows(arguments: arguments)
+    }
+
+    static func fetchOne(_ statement: SQLStatement, arguments: SQLArguments = []) throws -> SQLRow? {
+        try statement.firstRow(arguments: arguments)
+    }
+
+    /// Rows one at a time (a whole ledger's postings, a million accounts): SQLite steps its
+    /// statement as the caller goes; PostgreSQL's rows come in one result.
+    static func fetchCursor(_ db: Store, sql: String, arguments: SQLArguments = []) throws -> SQLRowCursor {
+        switch db.engine {
+        case .sqlite(let database): SQLRowCursor(try Row.fetchCursor(database, sql: sql, arguments: arguments.grdb))
+        case .postgres: SQLRowCursor(try db.rows(sql: sql, arguments: arguments))
+        }
+    }
+}
+
+/// Column names shared by the rows of one result (a row has a handful: found by looking).
+final class SQLColumnNames: Sendable {
+    let names: [String]
+
+    init(_ names: [String]) {
+        self.names = names
+    }
+
+    func index(_ name: String) -> Int? { names.firstIndex(of: name) }
+}
+
+/// Rows read one at a time.
+final class SQLRowCursor {
+    private var sqlite: RowCursor?
+    private var buffered: IndexingIterator<[SQLRow]>?
+
+    init(_ cursor: RowCursor) { sqlite = cursor }
+    init(_ rows: [SQLRow]) { buffered = rows.makeIterator() }
+
+    func next() throws -> SQLRow? {
+        if let sqlite { return try sqlite.next().map(SQLRow.init) }
+        return buffered?.next()
+    }
+
+    func forEach(_ body: (SQLRow) throws -> Void) throws {
+        while let row = try next() { try body(row) }
+    }
+}
+
+/// A Swift value a column's value decodes to.
+protocol SQLColumn {
+    static func decode(_ value: SQLValue) -> Self?
+}
+
+extension SQLColumn {
+    static func fetchOne(_ db: Store, sql: String, arguments: SQLArguments = []) throws -> Self? {
+        try SQLRow.fetchOne(db, sql: sql, arguments: arguments).flatMap { $0.values.first.flatMap(decode) }
+    }
+
+    static func fetchAll(_ db: Store, sql: String, arguments: SQLArguments = []) throws -> [Self] {
+        try db.rows(sql: sql, arguments: arguments).compactMap { $0.values.first.flatMap(decode) }
+    }
+
+    static func fetchOne(_ statement: SQLStatement, arguments: SQLArguments = []) throws -> Self? {
+        try statement.firstRow(arguments: arguments).flatMap { $0.values.first.flatMap(decode) }
+    }
+
+    static func fetchAll(_ statement: SQLStatement, arguments: SQLArguments = []) throws -> [Self] {
+        try statement.rows(arguments: arguments).compactMap { $0.values.first.flatMap(decode) }
+    }
+}
+
+extension Int64: SQLColumn {
+    static func decode(_ value: SQLValue) -> Int64? {
+        switch value {
+        case .int(let int): int
+        // PostgreSQL sends every value as text; a boolean expression as t or f.
+        case .text(let text): Int64(text) ?? (text == "t" ? 1 : text == "f" ? 0 : nil)
+        default: nil
+        }
+    }
+}
+
+extension Int: SQLColumn {
+    static func decode(_ value: SQLValue) -> Int? { Int64.decode(value).map { Int($0) } }
+}
+
+extension Bool: SQLColumn {
+    static func decode(_ value: SQLValue) -> Bool? { Int64.decode(value).map { $0 != 0 } }
+}
+
+extension String: SQLColumn {
+    static func decode(_ value: SQLValue) -> String? {
+        switch value {
+        case .text(let text): text
+        case .int(let int): String(int)
+        case .blob(let bytes): String(decoding: bytes, as: UTF8.self)
+        case .null: nil
+        }
+    }
+}
+
+extension Data: SQLColumn {
+    static func decode(_ value: SQLValue) -> Data? {
+        switch value {
+        case .blob(let bytes): Data(bytes)
+        // PostgreSQL's bytea in its hex form.
+        case .text(let text): PGRow(columns: [""], values: [text]).bytesOrNil(0).map { Data($0) }
+        default: nil
+        }
+    }
+}
+
+extension SQLValue: SQLColumn {
+    static func decode(_ value: SQLValue) -> SQLValue? { value }
+}
