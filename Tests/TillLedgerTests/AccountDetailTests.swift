@@ -127,8 +127,8 @@ struct DelinquencyPlainTests {
         }
         // A large ledger is read in two halves of its accounts: the halves make the same list.
         let halves = try ledger.writer.read { db in
-            try Ledger.delinquency(asOf: asOf, minimumDays: 1, minimumPastDue: Money(cents: 1), status: nil, accounts: 0...150, db)
-                + Ledger.delinquency(asOf: asOf, minimumDays: 1, minimumPastDue: Money(cents: 1), status: nil, accounts: 151...10_000, db)
+            try Ledger.delinquency(asOf: asOf, minimumDays: 1, minimumPastDue: Money(cents: 1), status: nil, accounts: 0...150, Store(db))
+                + Ledger.delinquency(asOf: asOf, minimumDays: 1, minimumPastDue: Money(cents: 1), status: nil, accounts: 151...10_000, Store(db))
         }
         #expect(Ledger.oldestDebtFirst(halves) == list)
     }

@@ -21,8 +21,8 @@ struct AnchorTests {
                 DELETE FROM transaction_hashes WHERE seq > \(keepingTransactions);
                 DELETE FROM record_seals WHERE seq > \(keepingRecords);
                 """)
-            try Chain.sealPending(db)
-            try RecordSeals.sealUnsealed(db)
+            try Chain.sealPending(Store(db))
+            try RecordSeals.sealUnsealed(Store(db))
             try db.execute(sql: AppendOnly.triggersSQL(for: "transaction_hashes").components(separatedBy: ";\n")[1] + ";")
             try db.execute(sql: AppendOnly.triggersSQL(for: "record_seals").components(separatedBy: ";\n")[1] + ";")
         }

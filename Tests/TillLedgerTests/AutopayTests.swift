@@ -101,7 +101,7 @@ struct AutopayTests {
         #expect(try f.ledger.verify().isSound)
         // An entry's amount changed behind Till's back no longer matches its payment.
         try f.tamper("UPDATE autopay_entries SET amount_cents = 1 WHERE id = 1")
-        #expect(try f.ledger.writer.read { db in try Ledger.othersSendFault(db) } == "autopay debit #1 is not the payment its entry says")
+        #expect(try f.ledger.writer.read { db in try Ledger.othersSendFault(Store(db)) } == "autopay debit #1 is not the payment its entry says")
         #expect(!(try f.ledger.verify().isSound))
     }
 

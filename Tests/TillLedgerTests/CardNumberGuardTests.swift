@@ -84,7 +84,7 @@ struct WritePathTests {
                                         operatorID: f.supervisor.id, terminal: "T9")
         #expect(throws: LedgerError.self) {
             try f.ledger.writer.write { db in
-                _ = try f.ledger.insert(unbalanced, businessDate: CounterFixture.today, accountIDs: [try f.account("100001"): 1], db)
+                _ = try f.ledger.insert(unbalanced, businessDate: CounterFixture.today, accountIDs: [try f.account("100001"): 1], Store(db))
             }
         }
         let badTender = PostingRequest(kind: .payment, lines: [PostingLine(.cardClearing, Money(dollars: 5)),
@@ -93,7 +93,7 @@ struct WritePathTests {
                                        operatorID: f.supervisor.id, terminal: "T9")
         #expect(throws: LedgerError.self) {
             try f.ledger.writer.write { db in
-                _ = try f.ledger.insert(badTender, businessDate: CounterFixture.today, accountIDs: [try f.account("100001"): 1], db)
+                _ = try f.ledger.insert(badTender, businessDate: CounterFixture.today, accountIDs: [try f.account("100001"): 1], Store(db))
             }
         }
         #expect(try f.ledger.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transactions") } == before)

@@ -45,7 +45,7 @@ struct PINPepperTests {
         let old = try PINHash.make(pin: "4321")
         #expect(!old.peppered)
         try f.ledger.writer.writeWithoutTransaction { db in
-            _ = try Ledger.insertOperator(db, login: try OperatorLogin("olduser"), displayName: "Old", role: .cashier, hash: old,
+            _ = try Ledger.insertOperator(Store(db), login: try OperatorLogin("olduser"), displayName: "Old", role: .cashier, hash: old,
                                           by: nil, at: "2026-01-01T00:00:00Z")
         }
         #expect(try f.ledger.authenticate(try OperatorLogin("olduser"), pin: "4321", terminal: "T1").login.rawValue == "olduser")

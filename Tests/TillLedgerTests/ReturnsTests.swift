@@ -79,7 +79,7 @@ struct ReturnsTests {
         #expect(verified.isSound, "\(verified.firstFault ?? "")")
         // Each figure agrees with its posting; a return's amount changed behind Till's back would
         // not (its seal names it too), and the check says so on its own.
-        #expect(try f.ledger.writer.read { db in try Ledger.othersSendFault(db) } == nil)
+        #expect(try f.ledger.writer.read { db in try Ledger.othersSendFault(Store(db)) } == nil)
         // The second R01 within a year makes 100001 cash only.
         let second = try f.ledger.draftAutopay(effective: CounterFixture.today.adding(days: 1), actor: lead)
         let trace = try #require(second.lines.first { $0.account == "100001" }?.traceNumber)

@@ -51,7 +51,7 @@ struct SuspenseTests {
         let receipt = try #require(try f.ledger.receipt(number))
         #expect(receipt.lines.map(\.title) == ["Held in suspense (no account)"] && receipt.total == Money(cents: 5_000))
         // Money received: in the drawer's cash, the tender report and the day's distribution.
-        #expect(try f.ledger.writer.read { db in try Ledger.cashInDrawer(session: f.drawer, db) } == Money(cents: 20_000 + 5_000)) // the float and the walk-in
+        #expect(try f.ledger.writer.read { db in try Ledger.cashInDrawer(session: f.drawer, Store(db)) } == Money(cents: 20_000 + 5_000)) // the float and the walk-in
         let s = try f.ledger.settlement(CounterFixture.today)
         #expect(s.tenders.first { $0.kind == .cash }?.amount == Money(cents: 5_000))
         #expect(s.revenue.first { $0.head == .suspense }?.amount == Money(cents: 5_000))
@@ -265,7 +265,7 @@ struct SuspenseTests {
         #expect(!report.isSound && (report.firstFault ?? "").contains("suspense_items"), "\(report.firstFault ?? "")")
         // An item's amount changed behind Till's back no longer matches its payment's posting.
         try f.tamper("UPDATE suspense_items SET amount_cents = 70")
-        let fault = try f.ledger.writer.read { db in try Ledger.suspenseAndDropFault(db) }
+        let fault = try f.ledger.writer.read { db in try Ledger.suspenseAndDropFault(Store(db)) }
         #expect(fault == "suspense item #1 is not what its payment credited to suspense")
         #expect(try f.ledger.verify().checks.contains { $0.fault == fault })
     }

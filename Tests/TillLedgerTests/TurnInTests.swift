@@ -102,6 +102,6 @@ struct TurnInTests {
         try d.f.tamper("UPDATE drop_acceptances SET counted_cents = 6000, difference_cents = 0")
         let report = try d.f.ledger.verify()
         #expect(!report.isSound && (report.firstFault ?? "").contains("drop_acceptances"), "\(report.firstFault ?? "")")
-        #expect(try d.f.ledger.writer.read { db in try Ledger.suspenseAndDropFault(db) } == "drop acceptance #1 is not what its bag's count and posting say")
+        #expect(try d.f.ledger.writer.read { db in try Ledger.suspenseAndDropFault(Store(db)) } == "drop acceptance #1 is not what its bag's count and posting say")
     }
 }

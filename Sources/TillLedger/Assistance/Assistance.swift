@@ -126,18 +126,18 @@ extension Ledger {
 
     public func agencies() throws -> [Agency] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT id, name, program, contact FROM agencies ORDER BY name").map(Self.agency(_:))
+            try SQLRow.fetchAll(db, sql: "SELECT id, name, program, contact FROM agencies ORDER BY name").map(Self.agency(_:))
         }
     }
 
-    static func agency(_ row: Row) -> Agency { Agency(id: row["id"], name: row["name"], program: row["program"], contact: row["contact"]) }
+    static func agency(_ row: SQLRow) -> Agency { Agency(id: row["id"], name: row["name"], program: row["program"], contact: row["contact"]) }
 
-    static func agency(named name: String, _ db: Database) throws -> Agency? {
-        try Row.fetchOne(db, sql: "SELECT id, name, program, contact FROM agencies WHERE name = ? COLLATE NOCASE",
+    static func agency(named name: String, _ db: Store) throws -> Agency? {
+        try SQLRow.fetchOne(db, sql: "SELECT id, name, program, contact FROM agencies WHERE name = ? COLLATE NOCASE",
                          arguments: [name.trimmingSpacesAndTabs()]).map(agency(_:))
     }
 
-    static func requireAgency(_ name: String, _ db: Database) throws -> Agency {
+    static func requireAgency(_ name: String, _ db: Store) throws -> Agency {
         guard let agency = try agency(named: name, db) else {
             throw LedgerError(.invalid, "No agency \(TextSafety.quoted(name)): add it first (till agency add)")
         }
@@ -166,8 +166,8 @@ extension Ledger {
     }
 
     /// The account's enrolments current on `day`, newest first.
-    static func enrollments(accountID: Int64, on day: BusinessDate, _ db: Database) throws -> [Enrollment] {
-        try Row.fetchAll(db.cachedStatement(sql: """
+    static func enrollments(accountID: Int64, on day: BusinessDate, _ db: Store) throws -> [Enrollment] {
+        try SQLRow.fetchAll(db.cachedStatement(sql: """
             SELECT g.name, g.program, e.case_number, e.starts_on, e.ends_on FROM program_enrollments e JOIN agencies g ON g.id = e.agency_id
             WHERE e.account_id = ? AND e.starts_on <= ? AND (e.ends_on IS NULL OR e.ends_on >= ?) ORDER BY e.id DESC
             """), arguments: [accountID, day.description, day.description]).map { row in
@@ -183,12 +183,12 @@ extension Ledger {
             guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM program_enrollments LIMIT 1")) == true else { return [:] }
             let day = try Self.openDay(db) ?? Timestamp.localDate(now())
             var result: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: """
+            for row in try SQLRow.fetchAll(db, sql: """
                 SELECT a.number, COALESCE(NULLIF(g.program, ''), g.name) FROM accounts a
                 JOIN program_enrollments e ON e.account_id = a.id JOIN agencies g ON g.id = e.agency_id
                 WHERE a.number IN (\(numbers.map { _ in "?" }.joined(separator: ","))) AND e.starts_on <= ?
                   AND (e.ends_on IS NULL OR e.ends_on >= ?) ORDER BY e.id
-                """, arguments: StatementArguments(numbers + [day.description, day.description])) {
+                """, arguments: SQLArguments(numbers + [day.description, day.description])) {
                 result[row[0]] = row[1]
             }
             return result
@@ -215,7 +215,7 @@ extension Ledger {
             guard expires >= day else { throw LedgerError(.invalid, "A pledge expires on the open day (\(day)) or later, not \(expires)") }
             guard expires <= day.adding(days: 366) else { throw LedgerError(.invalid, "A pledge expires within a year of the open day (\(day))") }
             let agency = try Self.requireAgency(agency, db)
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, customer_name, status, balance_cents FROM accounts WHERE number = ?",
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT id, customer_name, status, balance_cents FROM accounts WHERE number = ?",
                                              arguments: [account.rawValue]) else {
                 throw LedgerError(.unknownAccount, "No account \(account)")
             }
@@ -247,9 +247,9 @@ extension Ledger {
         try read { db in
             let day = try Self.openDay(db) ?? Timestamp.localDate(now())
             var sql = Self.pledgeSQL
-            var arguments: [(any DatabaseValueConvertible)?] = []
+            var arguments: [(any SQLBindable)?] = []
             if let account { sql += " WHERE a.number = ?"; arguments.append(account.rawValue) }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY p.id DESC", arguments: StatementArguments(arguments))
+            return try SQLRow.fetchAll(db, sql: sql + " ORDER BY p.id DESC", arguments: SQLArguments(arguments))
                 .map(Self.pledge(_:)).filter { status == nil || $0.status(on: day) == status }
         }
     }
@@ -268,27 +268,27 @@ extension Ledger {
         FROM pledges p JOIN agencies g ON g.id = p.agency_id JOIN accounts a ON a.id = p.account_id
         """
 
-    static func pledge(_ row: Row) throws -> Pledge {
+    static func pledge(_ row: SQLRow) throws -> Pledge {
         Pledge(id: row["id"], agency: row["agency"], account: row["number"], customerName: row["customer_name"],
                amount: Money(cents: row["amount_cents"]), paid: Money(cents: row["paid"]), caseNumber: row["case_number"],
                pledgedOn: try BusinessDate(row["pledged_on"] as String), expiresOn: try BusinessDate(row["expires_on"] as String))
     }
 
     /// An account's pledges still open and unexpired on `day`.
-    static func openPledges(accountID: Int64, on day: BusinessDate, _ db: Database) throws -> [Pledge] {
-        try Row.fetchAll(db.cachedStatement(sql: pledgeSQL + " WHERE p.account_id = ? AND p.expires_on >= ? ORDER BY p.expires_on, p.id"),
+    static func openPledges(accountID: Int64, on day: BusinessDate, _ db: Store) throws -> [Pledge] {
+        try SQLRow.fetchAll(db.cachedStatement(sql: pledgeSQL + " WHERE p.account_id = ? AND p.expires_on >= ? ORDER BY p.expires_on, p.id"),
                          arguments: [accountID, day.description]).map(pledge(_:)).filter { $0.open.isPositive }
     }
 
-    static func openPledged(accountID: Int64, on day: BusinessDate, _ db: Database) throws -> Money {
+    static func openPledged(accountID: Int64, on day: BusinessDate, _ db: Store) throws -> Money {
         Money(cents: try openPledges(accountID: accountID, on: day, db).reduce(0) { $0 + $1.open.cents })
     }
 
     /// What agencies have pledged and not yet paid, by account id, on `day` (pledges are few:
     /// read once for the whole delinquency list).
-    static func openPledgedByAccount(on day: BusinessDate, _ db: Database) throws -> [Int64: Money] {
+    static func openPledgedByAccount(on day: BusinessDate, _ db: Store) throws -> [Int64: Money] {
         var result: [Int64: Money] = [:]
-        for row in try Row.fetchAll(db, sql: """
+        for row in try SQLRow.fetchAll(db, sql: """
             SELECT p.account_id, p.amount_cents - \(pledgePaidSQL) AS open FROM pledges p WHERE p.expires_on >= ?
             """, arguments: [day.description]) {
             let open: Int64 = row["open"]
@@ -298,7 +298,7 @@ extension Ledger {
         return result
     }
 
-    static func pledgeRule(_ db: Database) throws -> PledgeRule { PledgeRule(rawValue: try setting(.pledgeCounts, db)) ?? .fully }
+    static func pledgeRule(_ db: Store) throws -> PledgeRule { PledgeRule(rawValue: try setting(.pledgeCounts, db)) ?? .fully }
 
     /// Whether something was posted under an idempotency key (a retried agency payment is not checked again).
     public func isPosted(key: String) throws -> Bool {
@@ -321,7 +321,7 @@ extension Ledger {
     public func agencyPledges(agency: String) throws -> (agency: Agency, awaited: [String: (amount: Money, caseNumber: String)]) {
         try read { db in
             let agency = try Self.requireAgency(agency, db)
-            let open = try Row.fetchAll(db, sql: Self.pledgeSQL + " WHERE p.agency_id = ? ORDER BY p.expires_on, p.id", arguments: [agency.id])
+            let open = try SQLRow.fetchAll(db, sql: Self.pledgeSQL + " WHERE p.agency_id = ? ORDER BY p.expires_on, p.id", arguments: [agency.id])
                 .map(Self.pledge(_:)).filter { $0.open.isPositive }
             return (agency, Dictionary(grouping: open, by: \.account).mapValues(Self.awaited))
         }
@@ -334,13 +334,13 @@ extension Ledger {
 
     /// An agency's pledges on an account with something still to pay, oldest expiry first
     /// (an expired pledge the agency pays late is still fulfilled).
-    static func agencyPledges(agencyID: Int64, account: AccountNumber, _ db: Database) throws -> [Pledge] {
-        try Row.fetchAll(db.cachedStatement(sql: pledgeSQL + " WHERE p.agency_id = ? AND a.number = ? ORDER BY p.expires_on, p.id"),
+    static func agencyPledges(agencyID: Int64, account: AccountNumber, _ db: Store) throws -> [Pledge] {
+        try SQLRow.fetchAll(db.cachedStatement(sql: pledgeSQL + " WHERE p.agency_id = ? AND a.number = ? ORDER BY p.expires_on, p.id"),
                          arguments: [agencyID, account.rawValue]).map(pledge(_:)).filter { $0.open.isPositive }
     }
 
     /// In a payment's transaction: each account's credit fulfils the agency's pledges on it.
-    static func recordPledgePayments(_ request: PostingRequest, agencyID: Int64, transactionID: Int64, _ db: Database) throws {
+    static func recordPledgePayments(_ request: PostingRequest, agencyID: Int64, transactionID: Int64, _ db: Store) throws {
         for line in request.lines where line.book == .receivable && line.amount.isNegative {
             guard let account = line.account else { continue }
             var left = -line.amount.cents

@@ -72,7 +72,7 @@ struct ACHHeader: Sendable, Equatable {
         (companyName, companyID, odfi, description) = (parts[4], parts[5], parts[6], parts[7])
     }
 
-    init(_ db: Database) throws {
+    init(_ db: Store) throws {
         func value(_ key: SettingKey) throws -> String { try Ledger.setting(key, db) }
         destination = try value(.achDestinationRouting)
         destinationName = try value(.achDestinationName)
@@ -117,7 +117,7 @@ extension Ledger {
         return try writeImmediate { db in
             let day = try Self.requireOpenDay(db)
             _ = try Self.authorize(.autopay, amount: nil, actor: actor, db)
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, customer_name, status FROM accounts WHERE number = ?", arguments: [account.rawValue]) else {
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT id, customer_name, status FROM accounts WHERE number = ?", arguments: [account.rawValue]) else {
                 throw LedgerError(.unknownAccount, "No account \(account)")
             }
             guard (row["status"] as String) != "closed" else { throw LedgerError(.invalid, "Account \(account) is closed") }
@@ -158,7 +158,7 @@ extension Ledger {
     }
 
     static func stopAutopay(_ enrollmentID: Int64, reason: String, returnCode: String, operatorID: Int64?, terminal: String?, at: String,
-                            _ db: Database) throws {
+                            _ db: Store) throws {
         try db.execute(sql: "INSERT INTO autopay_stops(enrollment_id, at, operator_id, reason, return_code) VALUES (?, ?, ?, ?, ?)",
                        arguments: [enrollmentID, at, operatorID, reason, returnCode])
         let account = try String.fetchOne(db, sql: """
@@ -168,7 +168,7 @@ extension Ledger {
                          detail: "\(account): \(reason)" + (returnCode.isEmpty ? "" : " (\(returnCode))"))
     }
 
-    static func activeAutopay(accountID: Int64, _ db: Database) throws -> Int64? {
+    static func activeAutopay(accountID: Int64, _ db: Store) throws -> Int64? {
         try Int64.fetchOne(db, sql: """
             SELECT e.id FROM autopay_enrollments e WHERE e.account_id = ?
               AND NOT EXISTS (SELECT 1 FROM autopay_stops s WHERE s.enrollment_id = e.id) ORDER BY e.id DESC LIMIT 1
@@ -183,10 +183,10 @@ extension Ledger {
                 FROM autopay_enrollments e JOIN accounts a ON a.id = e.account_id LEFT JOIN autopay_stops s ON s.enrollment_id = e.id
                 WHERE 1
                 """
-            var arguments: [(any DatabaseValueConvertible)?] = []
+            var arguments: [(any SQLBindable)?] = []
             if activeOnly { sql += " AND s.id IS NULL" }
             if let account { sql += " AND a.number = ?"; arguments.append(account.rawValue) }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY a.number, e.id", arguments: StatementArguments(arguments)).map { row in
+            return try SQLRow.fetchAll(db, sql: sql + " ORDER BY a.number, e.id", arguments: SQLArguments(arguments)).map { row in
                 AutopayEnrollment(id: row["id"], account: row["number"], customerName: row["customer_name"], routing: row["routing"],
                                   kind: BankAccountKind(rawValue: row["bank_account_kind"]) ?? .checking, lastFour: row["last_four"],
                                   holder: row["holder"], startsOn: try BusinessDate(row["starts_on"] as String), stoppedAt: row["stopped_at"],
@@ -227,7 +227,7 @@ extension Ledger {
             }
             let header = try existing.map { try ACHHeader(stored: try String.fetchOne(db, sql: "SELECT header FROM autopay_drafts WHERE id = ?",
                                                                                        arguments: [$0]) ?? "") } ?? ACHHeader(db)
-            for row in try Row.fetchAll(db, sql: """
+            for row in try SQLRow.fetchAll(db, sql: """
                 SELECT a.number, e.routing, e.sealed_number, e.key_id FROM autopay_enrollments e JOIN accounts a ON a.id = e.account_id
                 WHERE NOT EXISTS (SELECT 1 FROM autopay_stops s WHERE s.enrollment_id = e.id) AND e.starts_on <= ?
                 """, arguments: [effective.description]) {
@@ -255,7 +255,7 @@ extension Ledger {
         }
         // The enrolments still to debit, read once; each one's amount is asked again as it posts.
         let pending = try read { db in
-            try Row.fetchAll(db, sql: """
+            try SQLRow.fetchAll(db, sql: """
                 SELECT e.id, a.id, a.number, e.last_four FROM autopay_enrollments e JOIN accounts a ON a.id = e.account_id
                 WHERE NOT EXISTS (SELECT 1 FROM autopay_stops s WHERE s.enrollment_id = e.id) AND e.starts_on <= ?
                   AND a.status IN ('active', 'locked-off') AND a.balance_cents > 0
@@ -307,7 +307,7 @@ extension Ledger {
         // Closed with its count and total, and its file made, in one transaction.
         return try writeImmediate { db in
             if let closed = try Self.closedDraft(draftID, key: key, db) { return closed }
-            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(amount_cents), 0) FROM autopay_entries WHERE draft_id = ?",
+            let row = try SQLRow.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(amount_cents), 0) FROM autopay_entries WHERE draft_id = ?",
                                        arguments: [draftID])!
             let now = timestamp()
             try db.execute(sql: "INSERT INTO autopay_draft_closes(draft_id, at, entry_count, total_cents) VALUES (?, ?, ?, ?)",
@@ -319,14 +319,14 @@ extension Ledger {
     }
 
     /// A closed draft as it was made, or nil while it is not closed.
-    static func closedDraft(_ id: Int64, key: Data, _ db: Database) throws -> AutopayDraft? {
+    static func closedDraft(_ id: Int64, key: Data, _ db: Store) throws -> AutopayDraft? {
         guard try Bool.fetchOne(db, sql: "SELECT 1 FROM autopay_draft_closes WHERE draft_id = ?", arguments: [id]) == true else { return nil }
         return try autopayDraft(id, fresh: false, key: key, db)
     }
 
     /// An enrolment's bank account number, opened under the key, or a refusal naming why (before
     /// anything of a new draft posts).
-    static func openSealed(_ row: Row, key: Data) throws -> String {
+    static func openSealed(_ row: SQLRow, key: Data) throws -> String {
         let account: String = row["number"]
         guard (row["key_id"] as String) == BankKey.id(key) else {
             throw LedgerError(.database, "Account \(account)'s bank account was sealed under another bank-account key: restore the key "
@@ -336,14 +336,14 @@ extension Ledger {
     }
 
     /// A draft and its file, from what the ledger kept of it.
-    static func autopayDraft(_ id: Int64, fresh: Bool, key: Data, _ db: Database) throws -> AutopayDraft {
-        let draft = try Row.fetchOne(db, sql: "SELECT effective_date, created, file_id_modifier, header FROM autopay_drafts WHERE id = ?",
+    static func autopayDraft(_ id: Int64, fresh: Bool, key: Data, _ db: Store) throws -> AutopayDraft {
+        let draft = try SQLRow.fetchOne(db, sql: "SELECT effective_date, created, file_id_modifier, header FROM autopay_drafts WHERE id = ?",
                                      arguments: [id])!
         let header = try ACHHeader(stored: draft["header"])
         let effective = try BusinessDate(draft["effective_date"] as String)
         var lines: [AutopayDraft.Line] = []
         var entries: [NachaFile.Entry] = []
-        for row in try Row.fetchAll(db, sql: """
+        for row in try SQLRow.fetchAll(db, sql: """
             SELECT a.number, e.routing, e.bank_account_kind, e.sealed_number, e.key_id, e.holder, x.amount_cents, x.trace_number,
                    t.receipt_number
             FROM autopay_entries x JOIN autopay_enrollments e ON e.id = x.enrollment_id JOIN accounts a ON a.id = e.account_id

@@ -42,7 +42,7 @@ extension Ledger {
             // The copy is a plain rollback-journal file: one file to carry away.
             try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
             // The head of exactly what the copy holds.
-            head = LedgerHead(hash: try copy.read { db in try RecordSeals.head(db) })
+            head = LedgerHead(hash: try copy.read { db in try RecordSeals.head(Store(db)) })
             try copy.close()
             try fileManager.moveItem(atPath: partial, toPath: destination)
         } catch let error as DatabaseError {

@@ -105,10 +105,10 @@ extension Ledger {
 
     /// `closedIsUnknown`: a closed account is refused as unknown (a payment file sends it to suspense).
     static func checkLine(_ line: BatchLine, day: BusinessDate, intoDrawer: Bool, ceiling: Money? = nil, closedIsUnknown: Bool = false,
-                          _ db: Database) throws -> (id: Int64, name: String, balance: Money, lockedOff: Bool) {
+                          _ db: Store) throws -> (id: Int64, name: String, balance: Money, lockedOff: Bool) {
         guard line.amount.isPositive else { throw LedgerError(.invalid, "The amount must be more than $0.00") }
         guard line.amount <= (try ceiling ?? amountCeiling(db)) else { throw LedgerError(.invalid, "\(line.amount.formatted) is over the limit for one payment") }
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, customer_name, balance_cents, cash_only_until, status FROM accounts WHERE number = ?"),
+        guard let row = try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT id, customer_name, balance_cents, cash_only_until, status FROM accounts WHERE number = ?"),
                                          arguments: [line.account.rawValue]) else {
             throw LedgerError(.unknownAccount, "No account \(line.account)")
         }

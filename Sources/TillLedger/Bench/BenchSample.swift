@@ -22,7 +22,7 @@ extension Ledger {
             var result: [BenchAccount] = []
             while result.count < count {
                 let id = Int64(random.next() % UInt64(maxID)) + 1
-                if let row = try Row.fetchOne(db, sql: """
+                if let row = try SQLRow.fetchOne(db, sql: """
                     SELECT id, number, customer_name, service_address, meter_number, phone, cash_only_until IS NOT NULL
                     FROM accounts WHERE id = ?
                     """, arguments: [id]) {

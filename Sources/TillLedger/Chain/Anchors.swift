@@ -40,7 +40,7 @@ extension Ledger {
         try read { db in try Self.headOfDayClose(date, db) }
     }
 
-    static func headOfDayClose(_ date: BusinessDate, _ db: Database) throws -> LedgerHead? {
+    static func headOfDayClose(_ date: BusinessDate, _ db: Store) throws -> LedgerHead? {
         try Data.fetchOne(db, sql: """
             SELECT hash FROM record_seals WHERE ends_commit = 1 AND seq >= (
                 SELECT MAX(r.seq) FROM record_seals r WHERE r.tbl = 'business_days' AND r.row_key = ?)

@@ -18,7 +18,7 @@ enum Chain {
 
     /// The content sealed for a transaction (its row, then its postings and tenders in id
     /// order, each field length-prefixed by `ChainText`), or nil when it does not exist.
-    static func content(of id: Int64, _ db: Database) throws -> ChainText? {
+    static func content(of id: Int64, _ db: Store) throws -> ChainText? {
         let row = try RawCursor(db, "SELECT \(transactionColumns) FROM transactions WHERE id = ?", arguments: [id])
         guard row.hasRow else { return nil }
         var text = ChainText()
@@ -40,26 +40,26 @@ enum Chain {
     }
 
     /// The seal of a transaction after `previous`, or nil when the transaction does not exist.
-    static func seal(of id: Int64, after previous: Data, _ db: Database) throws -> Data? {
+    static func seal(of id: Int64, after previous: Data, _ db: Store) throws -> Data? {
         try content(of: id, db).map { Data($0.seal(after: Array(previous))) }
     }
 
     /// The newest transaction id, before a write: the write seals only what comes after it, so a
     /// row slipped in by bare SQL stays unsealed and `verify` finds it.
-    static func lastTransaction(_ db: Database) throws -> Int64 {
+    static func lastTransaction(_ db: Store) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM transactions") ?? 0
     }
 
     /// Seals the transactions after `after` (what this write added), chained to the newest seal:
     /// in one pass over them with their postings and tenders (three range reads, however many a
     /// payment file's slice wrote), as verify walks them.
-    static func seal(_ db: Database, after: Int64) throws {
+    static func seal(_ db: Store, after: Int64) throws {
         try LedgerWalk.seal(db, after: after)
     }
 
     /// Seals every transaction without a seal, in id order: a migration, a bulk load, the
     /// benchmark's bare-SQL floor.
-    static func sealPending(_ db: Database) throws {
+    static func sealPending(_ db: Store) throws {
         let lastSealed = try newestSealedTransaction(db)
         let unsealedBefore = try Bool.fetchOne(db, sql: """
             SELECT EXISTS (SELECT 1 FROM transactions t WHERE t.id < ?
@@ -75,16 +75,16 @@ enum Chain {
     }
 
     /// The newest seal (empty before the first).
-    static func newestSeal(_ db: Database) throws -> Data {
+    static func newestSeal(_ db: Store) throws -> Data {
         try Data.fetchOne(db, sql: "SELECT hash FROM transaction_hashes ORDER BY seq DESC LIMIT 1") ?? Data()
     }
 
     /// The highest transaction id sealed (0 before the first).
-    static func newestSealedTransaction(_ db: Database) throws -> Int64 {
+    static func newestSealedTransaction(_ db: Store) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT MAX(transaction_id) FROM transaction_hashes") ?? 0
     }
 
-    private static func seal(_ ids: [Int64], _ db: Database) throws {
+    private static func seal(_ ids: [Int64], _ db: Store) throws {
         guard !ids.isEmpty else { return }
         var previous = try newestSeal(db)
         let insert = try db.cachedStatement(sql: "INSERT INTO transaction_hashes(transaction_id, hash) VALUES (?, ?)")
@@ -97,9 +97,9 @@ enum Chain {
 
     /// The first place the chain breaks, or nil when every transaction is sealed and every seal
     /// is what its content and the seal before it make.
-    static func fault(_ db: Database) throws -> String? {
+    static func fault(_ db: Store) throws -> String? {
         var previous = Data()
-        let seals = try Row.fetchCursor(db, sql: "SELECT transaction_id, hash FROM transaction_hashes ORDER BY seq")
+        let seals = try SQLRow.fetchCursor(db, sql: "SELECT transaction_id, hash FROM transaction_hashes ORDER BY seq")
         while let seal = try seals.next() {
             let id: Int64 = seal[0]
             guard let expected = try Self.seal(of: id, after: previous, db) else {

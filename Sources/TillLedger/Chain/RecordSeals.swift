@@ -156,7 +156,7 @@ enum RecordSeals {
 
     /// The temporary table of rows written in this transaction, and the triggers that fill it
     /// and guard sealed rows, on the connection that writes.
-    static func install(_ db: Database) throws {
+    static func install(_ db: Store) throws {
         try db.execute(sql: """
             CREATE TEMP TABLE IF NOT EXISTS till_pending_records (
                 tbl TEXT NOT NULL, row_key TEXT NOT NULL, PRIMARY KEY (tbl, row_key)) WITHOUT ROWID
@@ -201,8 +201,8 @@ enum RecordSeals {
     /// Seals what this transaction wrote (the rows the triggers noted), then, when it added
     /// transactions and no record, a seal that covers them. Returns the head.
     @discardableResult
-    static func sealWritten(_ db: Database) throws -> Data {
-        let pending = try Row.fetchAll(db.cachedStatement(sql: "SELECT tbl, row_key FROM temp.till_pending_records"))
+    static func sealWritten(_ db: Store) throws -> Data {
+        let pending = try SQLRow.fetchAll(db.cachedStatement(sql: "SELECT tbl, row_key FROM temp.till_pending_records"))
         var sealer = try Sealer(db)
         for row in pending {
             let table: String = row[0], key: String = row[1]
@@ -219,7 +219,7 @@ enum RecordSeals {
 
     /// Seals everything not yet sealed: every row of a versioned table without a seal, and every
     /// append-only table's rows after its last range (migration v12, the demo's bulk load).
-    static func sealUnsealed(_ db: Database, appended: [(table: String, columns: String)] = appended) throws {
+    static func sealUnsealed(_ db: Store, appended: [(table: String, columns: String)] = appended) throws {
         var sealer = try Sealer(db)
         for table in versioned {
             let keys = try String.fetchAll(db, sql: """
@@ -234,7 +234,7 @@ enum RecordSeals {
     }
 
     /// The newest record seal (empty before the first).
-    static func head(_ db: Database) throws -> Data {
+    static func head(_ db: Store) throws -> Data {
         try Data.fetchOne(db.cachedStatement(sql: "SELECT hash FROM record_seals ORDER BY seq DESC LIMIT 1")) ?? Data()
     }
 
@@ -256,7 +256,7 @@ enum RecordSeals {
     }
 
     /// The digest of an append-only table's rows with rowid in (`after`, `through`], in rowid order.
-    static func rangeDigest(_ db: Database, table: String, after: Int64, through: Int64) throws -> Data {
+    static func rangeDigest(_ db: Store, table: String, after: Int64, through: Int64) throws -> Data {
         let columns = appended.first { $0.table == table }!.columns
         let rows = try RawCursor(db, "SELECT rowid, \(columns) FROM \(table) WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
                                  arguments: [after, through])
@@ -293,7 +293,7 @@ enum RecordSeals {
     /// transaction seal; the last of a commit is marked as its end (`finish`), so the head a
     /// Z report was printed with can be found again for a reprint.
     private struct Sealer {
-        let db: Database
+        let db: Store
         private(set) var head: Data
         private let headChainSeq: Int64
         private let chainSeq: Int64
@@ -301,12 +301,12 @@ enum RecordSeals {
         private var wrote = false
         private var queued: (table: String, key: String?, from: Int64?, to: Int64?, digest: Data)?
 
-        init(_ db: Database) throws {
+        init(_ db: Store) throws {
             self.db = db
-            let newest = try Row.fetchOne(db.cachedStatement(sql: "SELECT hash, chain_seq FROM record_seals ORDER BY seq DESC LIMIT 1"))
+            let newest = try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT hash, chain_seq FROM record_seals ORDER BY seq DESC LIMIT 1"))
             head = newest?[0] ?? Data()
             headChainSeq = newest?[1] ?? 0
-            let chain = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM transaction_hashes ORDER BY seq DESC LIMIT 1"))
+            let chain = try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM transaction_hashes ORDER BY seq DESC LIMIT 1"))
             chainSeq = chain?[0] ?? 0
             chainHash = chain?[1] ?? Data()
         }

@@ -57,7 +57,7 @@ enum CardNumberGuard {
     }
 
     /// Installs the function and the triggers on the connection that writes.
-    static func install(_ db: Database) throws {
+    static func install(_ db: Store) throws {
         for (table, columns, what) in columns {
             let condition = columns.map { "\(functionName)(NEW.\($0))" }.joined(separator: " OR ")
             let message = "\(messagePrefix) that looks like a full card number in \(what): Till never keeps one; nothing was saved"

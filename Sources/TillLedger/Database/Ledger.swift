@@ -101,7 +101,7 @@ public final class Ledger: Sendable {
         }
         do {
             writer = try readOnly ? Self.openForReading(path, configuration) : DatabasePool(path: path, configuration: configuration)
-            if existed, try !writer.read(Self.isTillLedgerOrEmpty) {
+            if existed, try !writer.read({ db in try Self.isTillLedgerOrEmpty(Store(db)) }) {
                 throw LedgerError(.noLedger, "\(path) is a SQLite database but not a Till ledger: nothing was changed (give the ledger's path)")
             }
             // A ledger a newer Till has migrated is not opened by this one: it would not know
@@ -121,8 +121,8 @@ public final class Ledger: Sendable {
             } else {
                 try Schema.migrator.migrate(writer)
                 try writer.writeWithoutTransaction { db in
-                    try CardNumberGuard.install(db)
-                    try RecordSeals.install(db)
+                    try CardNumberGuard.install(Store(db))
+                    try RecordSeals.install(Store(db))
                 }
             }
         } catch let error as DatabaseError {
@@ -203,10 +203,10 @@ public final class Ledger: Sendable {
 
     /// A file Till may open: its own ledger (the migrations table names v1-ledger), or a
     /// database with no tables at all (an empty file `till init` started).
-    static func isTillLedgerOrEmpty(_ db: Database) throws -> Bool {
+    static func isTillLedgerOrEmpty(_ db: Store) throws -> Bool {
         let tables = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'") ?? 0
         guard tables > 0 else { return true }
-        guard try db.tableExists("grdb_migrations") else { return false }
+        guard try db.sqlite.tableExists("grdb_migrations") else { return false }
         return try Bool.fetchOne(db, sql: "SELECT 1 FROM grdb_migrations WHERE identifier = 'v1-ledger'") == true
     }
 
@@ -254,15 +254,16 @@ public final class Ledger: Sendable {
     func timestamp() -> String { Timestamp.string(clock()) }
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction, mapping SQLite errors to messages a person can act on.
-    func writeImmediate<T>(_ body: (Database) throws -> T) throws -> T {
+    func writeImmediate<T>(_ body: (Store) throws -> T) throws -> T {
         try writeImmediate { db, _ in try body(db) }
     }
 
     /// `writeImmediate` for a long write that gives way: `body` is also given a check that says
     /// whether another terminal has asked for the write lock since this write took its turn.
-    func writeImmediate<T>(_ body: (Database, _ anyoneWaiting: () -> Bool) throws -> T) throws -> T {
+    func writeImmediate<T>(_ body: (Store, _ anyoneWaiting: () -> Bool) throws -> T) throws -> T {
         do {
-            return try writer.writeWithoutTransaction { db in
+            return try writer.writeWithoutTransaction { database in
+                let db = Store(database)
                 var result: T?
                 // In line behind the terminals that asked first; then BEGIN IMMEDIATE takes the
                 // write lock (waiting in the busy handler for anyone outside the line), so
@@ -272,7 +273,7 @@ public final class Ledger: Sendable {
                     queue.leave(place)
                     waits.finished()
                 }
-                try db.inTransaction(.immediate) {
+                try database.inTransaction(.immediate) {
                     waits.finished()
                     let before = try Chain.lastTransaction(db)
                     result = try body(db) { self.queue.isAnyoneBehind(place) }
@@ -289,9 +290,9 @@ public final class Ledger: Sendable {
         }
     }
 
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Store) throws -> T) throws -> T {
         do {
-            return try writer.read(body)
+            return try writer.read { db in try body(Store(db)) }
         } catch let error as DatabaseError {
             throw LedgerError(database: error, path: path)
         }

@@ -585,7 +585,7 @@ extension Schema {
             t.column("hash", .blob).notNull()
         }
         try db.execute(sql: AppendOnly.triggersSQL(for: "transaction_hashes"))
-        try Chain.sealPending(db)
+        try Chain.sealPending(Store(db))
     }
 
     /// The rows of `tender_totals`, from the tenders themselves (migration, demo load, verify).
@@ -734,7 +734,7 @@ extension Schema {
             CREATE INDEX record_seals_range ON record_seals(tbl, to_id) WHERE to_id IS NOT NULL;
             """)
         try db.execute(sql: AppendOnly.triggersSQL(for: "record_seals"))
-        try RecordSeals.sealUnsealed(db, appended: RecordSeals.appendedV12)
+        try RecordSeals.sealUnsealed(Store(db), appended: RecordSeals.appendedV12)
     }
 
     /// Money no account could be matched to yet (`Ledger` Suspense): the SUSPENSE book, each
@@ -771,7 +771,7 @@ extension Schema {
             CREATE INDEX suspense_moves_transaction ON suspense_moves(transaction_id);
             """)
         for table in AppendOnly.v13Tables { try db.execute(sql: AppendOnly.triggersSQL(for: table)) }
-        try RecordSeals.sealUnsealed(db, appended: RecordSeals.appendedV13)
+        try RecordSeals.sealUnsealed(Store(db), appended: RecordSeals.appendedV13)
     }
 
     /// Each open item keeps its charge's bill date beside its due date, so the delinquency list
@@ -815,7 +815,7 @@ extension Schema {
             ) STRICT;
             """)
         for table in AppendOnly.v14Tables { try db.execute(sql: AppendOnly.triggersSQL(for: table)) }
-        try RecordSeals.sealUnsealed(db, appended: RecordSeals.appendedV14)
+        try RecordSeals.sealUnsealed(Store(db), appended: RecordSeals.appendedV14)
     }
 
     /// Assistance programs: the agencies that pay for customers, accounts enrolled in their
@@ -868,7 +868,7 @@ extension Schema {
             CREATE INDEX pledge_payments_transaction ON pledge_payments(transaction_id);
             """)
         for table in AppendOnly.v16Tables { try db.execute(sql: AppendOnly.triggersSQL(for: table)) }
-        try RecordSeals.sealUnsealed(db, appended: RecordSeals.appendedV16)
+        try RecordSeals.sealUnsealed(Store(db), appended: RecordSeals.appendedV16)
     }
 
     /// Autopay: accounts debited by ACH, their bank accounts sealed under a key kept outside the
@@ -927,7 +927,7 @@ extension Schema {
             ) STRICT;
             """)
         for table in AppendOnly.v17Tables { try db.execute(sql: AppendOnly.triggersSQL(for: table)) }
-        try RecordSeals.sealUnsealed(db, appended: RecordSeals.appendedV17)
+        try RecordSeals.sealUnsealed(Store(db), appended: RecordSeals.appendedV17)
     }
 
     /// A bank's returns as one lot: the file, and each returned item with its reason code, the
@@ -963,6 +963,6 @@ extension Schema {
             CREATE INDEX returned_items_original ON returned_items(original_transaction_id);
             """)
         for table in AppendOnly.v18Tables { try db.execute(sql: AppendOnly.triggersSQL(for: table)) }
-        try RecordSeals.sealUnsealed(db, appended: RecordSeals.appendedV18)
+        try RecordSeals.sealUnsealed(Store(db), appended: RecordSeals.appendedV18)
     }
 }

@@ -96,8 +96,8 @@ extension Ledger {
 
     /// The open day, proved to be as Till sealed it: a closed day reopened with `sqlite3` is
     /// refused here, so nothing posts into it.
-    static func openDay(_ db: Database) throws -> BusinessDate? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+    static func openDay(_ db: Store) throws -> BusinessDate? {
+        guard let row = try SQLRow.fetchOne(db.cachedStatement(sql: """
             SELECT date, \(RecordSeals.isSealedSQL(RecordSeals.versioned("business_days"), row: "b"))
             FROM business_days b WHERE closed_at IS NULL
             """)) else { return nil }

@@ -20,8 +20,8 @@ struct DayScan {
     var batches: [Settlement.Batch] = []
 
     /// The first and last transaction id of the business day (nil: nothing posted on it).
-    static func range(of day: String, _ db: Database) throws -> (first: Int64, last: Int64)? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: rangeSQL), arguments: [day]),
+    static func range(of day: String, _ db: Store) throws -> (first: Int64, last: Int64)? {
+        guard let row = try SQLRow.fetchOne(db.cachedStatement(sql: rangeSQL), arguments: [day]),
               let first: Int64 = row[0], let last: Int64 = row[1] else { return nil }
         return (first, last)
     }
@@ -43,8 +43,8 @@ struct DayScan {
     /// written with its transaction, one writer at a time, so ids follow transaction ids; the
     /// reads that use the range filter by transaction too. (`MIN(id), MAX(id) … WHERE
     /// transaction_id BETWEEN` read the whole run of the index: 5 ms of a 20,000-payment day.)
-    static func idRange(of table: String, first: Int64, last: Int64, _ db: Database) throws -> (Int64, Int64)? {
-        let row = try Row.fetchOne(db.cachedStatement(sql: """
+    static func idRange(of table: String, first: Int64, last: Int64, _ db: Store) throws -> (Int64, Int64)? {
+        let row = try SQLRow.fetchOne(db.cachedStatement(sql: """
             SELECT (SELECT id FROM \(table) WHERE transaction_id BETWEEN ?1 AND ?2 ORDER BY transaction_id, id LIMIT 1),
                    (SELECT id FROM \(table) WHERE transaction_id BETWEEN ?1 AND ?2 ORDER BY transaction_id DESC, id DESC LIMIT 1)
             """), arguments: [first, last])
@@ -57,7 +57,7 @@ struct DayScan {
 
     /// The day's scan; `given`, when it returns one, is the other half (`SecondHalf`) read
     /// meanwhile on another connection: it counts only if that connection saw this same ledger.
-    static func read(_ day: String, _ db: Database, secondHalf given: () -> SecondHalf? = { nil }) throws -> DayScan {
+    static func read(_ day: String, _ db: Store, secondHalf given: () -> SecondHalf? = { nil }) throws -> DayScan {
         var scan = DayScan()
         guard let (first, last) = try range(of: day, db) else {
             // Nothing posted on the day; a payment file's batch may be open all the same.
@@ -198,7 +198,7 @@ struct DayScan {
     /// The checks and money orders taken in drawers, by the checks' own index over the day's
     /// range, in the order taken (the index's order: `ORDER BY x.id` sorted them again); a voided
     /// one was handed back.
-    static func drawerChecks(day: String, first: Int64, last: Int64, _ db: Database) throws -> [Check] {
+    static func drawerChecks(day: String, first: Int64, last: Int64, _ db: Store) throws -> [Check] {
         let rows = try RawCursor(db, """
             SELECT x.id, x.kind, x.reference, x.amount_cents, t.receipt_number, t.id, t.drawer_session_id
             FROM tenders x CROSS JOIN transactions t ON t.id = x.transaction_id
@@ -228,12 +228,12 @@ struct DayScan {
         var stamp = Stamp()
 
         /// The business day's second half (nil: no transaction on the day).
-        static func read(day: String, _ db: Database) throws -> SecondHalf? {
+        static func read(day: String, _ db: Store) throws -> SecondHalf? {
             guard let (first, last) = try DayScan.range(of: day, db) else { return nil }
             return try read(day: day, first: first, last: last, db)
         }
 
-        static func read(day: String, first: Int64, last: Int64, _ db: Database) throws -> SecondHalf {
+        static func read(day: String, first: Int64, last: Int64, _ db: Store) throws -> SecondHalf {
             SecondHalf(splits: try allocationSplits(first: first, last: last, db),
                        corrections: try Ledger.corrections(day: day, first: first, last: last, db),
                        batches: try Ledger.batches(day: day, db), stamp: try Stamp.read(db))
@@ -252,8 +252,8 @@ struct DayScan {
         var transaction: Int64 = 0
         var allocation: Int64 = 0
 
-        static func read(_ db: Database) throws -> Stamp {
-            let row = try Row.fetchOne(db, sql: "SELECT (SELECT MAX(id) FROM transactions), (SELECT MAX(id) FROM allocations)")
+        static func read(_ db: Store) throws -> Stamp {
+            let row = try SQLRow.fetchOne(db, sql: "SELECT (SELECT MAX(id) FROM transactions), (SELECT MAX(id) FROM allocations)")
             return Stamp(transaction: row?[0] ?? 0, allocation: row?[1] ?? 0)
         }
     }
@@ -266,7 +266,7 @@ struct DayScan {
         LEFT JOIN postings rp ON rp.transaction_id = chp.transaction_id AND rp.amount_cents < 0 AND rp.book <> 'AR'
         """
 
-    static func allocationSplits(first: Int64, last: Int64, _ db: Database) throws -> AllocationSplits {
+    static func allocationSplits(first: Int64, last: Int64, _ db: Store) throws -> AllocationSplits {
         // The day's allocations by their own rowid range (found on the transaction index), as the
         // postings are: asked by transaction with `ORDER BY al.id`, SQLite walked the whole
         // allocations table in id order to find them (20 of a 20,000-payment day's 50 ms).
@@ -275,7 +275,7 @@ struct DayScan {
                                       arguments: [low, high, first, last]))
     }
 
-    static func allocationSplits(transaction: Int64, _ db: Database) throws -> AllocationSplits {
+    static func allocationSplits(transaction: Int64, _ db: Store) throws -> AllocationSplits {
         try walk(try RawCursor(db, "\(allocationSQL) WHERE al.transaction_id = ? ORDER BY al.id", arguments: [transaction]))
     }
 

@@ -189,7 +189,7 @@ extension Ledger {
             }
             // The deposit must be what the books say the office holds for the day.
             var books: [BookAccount: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: """
+            for row in try SQLRow.fetchAll(db, sql: """
                 SELECT p.book, SUM(p.amount_cents) AS amount FROM transactions t JOIN postings p ON p.transaction_id = t.id
                 WHERE t.business_date = ? AND p.book IN ('CASH', 'SAFE', 'CHECKS', 'MONEY_ORDERS') GROUP BY p.book
                 """, arguments: [day.description]) {
@@ -233,10 +233,10 @@ extension Ledger {
 
     /// `secondHalf` gives the day's second half (`DayScan.SecondHalf`) when it was read on another
     /// connection (nil: read it here).
-    static func settlement(_ date: BusinessDate, _ db: Database,
+    static func settlement(_ date: BusinessDate, _ db: Store,
                            secondHalf: () -> DayScan.SecondHalf? = { nil }) throws -> Settlement {
         let day = date.description
-        let closed = try Row.fetchOne(db, sql: """
+        let closed = try SQLRow.fetchOne(db, sql: """
             SELECT b.closed_at, o.login, b.deposit_bag FROM business_days b JOIN operators o ON o.id = b.closed_by
             WHERE b.date = ? AND b.closed_at IS NOT NULL AND b.cancelled_at IS NULL
             """, arguments: [day]).map { Settlement.ClosedDay(at: $0[0], by: $0[1], bag: $0[2] ?? "", head: try headOfDayClose(date, db)) }
@@ -275,8 +275,8 @@ extension Ledger {
     /// The day's corrections and adjustments, in the order posted. A correction is found on the
     /// index of corrections within the day's run of ids (`first`...`last`): asked by date, SQLite
     /// probed every one of the day's transactions (3 ms of a 20,000-payment day).
-    static func corrections(day: String, first: Int64, last: Int64, _ db: Database) throws -> [Settlement.Correction] {
-        try Row.fetchAll(db, sql: """
+    static func corrections(day: String, first: Int64, last: Int64, _ db: Store) throws -> [Settlement.Correction] {
+        try SQLRow.fetchAll(db, sql: """
             SELECT t.receipt_number, c.receipt_number AS corrects, t.kind, o.login, a.login AS approver, t.memo,
                    COALESCE((SELECT SUM(x.amount_cents) FROM tenders x WHERE x.transaction_id = t.id),
                             (SELECT SUM(p.amount_cents) FROM postings p WHERE p.transaction_id = t.id AND p.amount_cents > 0)) AS amount
@@ -296,8 +296,8 @@ extension Ledger {
     }
 
     /// The mail, drop-box and imported batches of the day.
-    static func batches(day: String, _ db: Database) throws -> [Settlement.Batch] {
-        try Row.fetchAll(db, sql: """
+    static func batches(day: String, _ db: Store) throws -> [Settlement.Batch] {
+        try SQLRow.fetchAll(db, sql: """
             SELECT b.id, b.kind, b.line_count, b.total_cents, b.control_total_cents, o.login, a.login AS approver, b.source,
                    (SELECT COUNT(*) FROM batch_lines l WHERE l.batch_id = b.id)
             FROM batches b JOIN operators o ON o.id = b.operator_id LEFT JOIN operators a ON a.id = b.approved_by

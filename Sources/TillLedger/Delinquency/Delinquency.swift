@@ -69,7 +69,7 @@ extension Ledger {
     }
 
     static func delinquency(asOf: BusinessDate, minimumDays: Int, minimumPastDue: Money, status: String?,
-                            accounts range: ClosedRange<Int64>? = nil, _ db: Database) throws -> [DelinquentAccount] {
+                            accounts range: ClosedRange<Int64>? = nil, _ db: Store) throws -> [DelinquentAccount] {
         // Each charge's unpaid amount is kept by triggers in `open_items` (re-proved by verify),
         // and SQLite sums an account's open charges into its aging buckets: the list reads the
         // accounts that owe, not every charge and its allocations (35 s on a million accounts).
@@ -77,28 +77,28 @@ extension Ledger {
         let d = { (days: Int) in asOf.adding(days: -days).description }
         var sql = """
             SELECT a.id, a.number, a.customer_name, a.status, a.balance_cents, a.shutoff_date,
-                   SUM(CASE WHEN o.sort_date < :asOf THEN o.remaining_cents ELSE 0 END) AS past_due,
-                   MIN(CASE WHEN o.sort_date < :asOf THEN o.sort_date END) AS oldest,
-                   SUM(CASE WHEN o.bill_date > :d30 THEN o.remaining_cents ELSE 0 END) AS current,
-                   SUM(CASE WHEN o.bill_date <= :d30 AND o.bill_date > :d60 THEN o.remaining_cents ELSE 0 END) AS days30,
-                   SUM(CASE WHEN o.bill_date <= :d60 AND o.bill_date > :d90 THEN o.remaining_cents ELSE 0 END) AS days60,
-                   SUM(CASE WHEN o.bill_date <= :d90 THEN o.remaining_cents ELSE 0 END) AS days90
+                   SUM(CASE WHEN o.sort_date < ? THEN o.remaining_cents ELSE 0 END) AS past_due,
+                   MIN(CASE WHEN o.sort_date < ? THEN o.sort_date END) AS oldest,
+                   SUM(CASE WHEN o.bill_date > ? THEN o.remaining_cents ELSE 0 END) AS current,
+                   SUM(CASE WHEN o.bill_date <= ? AND o.bill_date > ? THEN o.remaining_cents ELSE 0 END) AS days30,
+                   SUM(CASE WHEN o.bill_date <= ? AND o.bill_date > ? THEN o.remaining_cents ELSE 0 END) AS days60,
+                   SUM(CASE WHEN o.bill_date <= ? THEN o.remaining_cents ELSE 0 END) AS days90
             FROM open_items o JOIN accounts a ON a.id = o.account_id
             WHERE o.remaining_cents > 0 AND a.balance_cents > 0
             """
-        var arguments: [String: (any DatabaseValueConvertible)?] = ["asOf": asOf.description, "d30": d(30), "d60": d(60), "d90": d(90)]
-        if let status { sql += " AND a.status = :status"; arguments["status"] = status }
+        var arguments: SQLArguments = [asOf.description, asOf.description, d(30), d(30), d(60), d(60), d(90), d(90)]
+        if let status { sql += " AND a.status = ?"; arguments += [status] }
         if let range {
-            sql += " AND o.account_id BETWEEN :first AND :last"
-            arguments["first"] = range.lowerBound
-            arguments["last"] = range.upperBound
+            sql += " AND o.account_id BETWEEN ? AND ?"
+            arguments += [range.lowerBound, range.upperBound]
         }
-        sql += " GROUP BY o.account_id HAVING past_due > 0"
+        sql += " GROUP BY o.account_id HAVING SUM(CASE WHEN o.sort_date < ? THEN o.remaining_cents ELSE 0 END) > 0"
+        arguments += [asOf.description]
         // The few accounts with a plan, read once, not asked of each delinquent account.
         let withPlans = Set(try Int64.fetchAll(db, sql: "SELECT DISTINCT account_id FROM payment_plans WHERE status = 'active'"))
         let pledged = try openPledgedByAccount(on: asOf, db), rule = try pledgeRule(db)
         var result: [DelinquentAccount] = []
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+        let rows = try SQLRow.fetchCursor(db, sql: sql, arguments: arguments)
         while let row = try rows.next() {
             let id: Int64 = row[0]
             let aging = Aging(current: Money(cents: row[8]), days30: Money(cents: row[9]), days60: Money(cents: row[10]),
@@ -127,7 +127,7 @@ extension Ledger {
             .filter { $0.plan != .current && $0.shutoffPastDue >= minimum }
     }
 
-    static func shutoffCandidates(on date: BusinessDate, _ db: Database) throws -> [DelinquentAccount] {
+    static func shutoffCandidates(on date: BusinessDate, _ db: Store) throws -> [DelinquentAccount] {
         let days = Int(try intSetting(.shutoffPastDueDays, db))
         let minimum = Money(cents: try intSetting(.shutoffMinimumCents, db))
         return try delinquency(asOf: date, minimumDays: days, minimumPastDue: minimum, status: "active", db)
@@ -141,14 +141,14 @@ extension Ledger {
     public func assessLateFees(asOf date: BusinessDate, actor: Actor, slice: Duration = .milliseconds(200)) throws -> FeeRun {
         // The authority, the policy and the candidates are read without holding the write lock:
         // on a large ledger the scan takes seconds, and the counters keep posting meanwhile.
-        let (fee, minimum, candidates) = try read { db -> (Money, Int64, [Row]) in
+        let (fee, minimum, candidates) = try read { db -> (Money, Int64, [SQLRow]) in
             let day = try Self.requireOpenDay(db)
             guard date <= day else { throw LedgerError(.invalid, "Late fees are assessed as of the open day (\(day)) or earlier") }
             _ = try Self.authorize(.feesAssess, amount: nil, actor: actor, db)
             let grace = Int(try Self.intSetting(.lateFeeGraceDays, db))
             let minimum = try Self.intSetting(.lateFeeMinimumCents, db)
             // The open charges (`open_items`, kept by triggers, re-proved by verify), not every bill.
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try SQLRow.fetchAll(db, sql: """
                 SELECT a.id, a.number, o.sort_date AS due, SUM(o.remaining_cents) AS unpaid
                 FROM open_items o JOIN accounts a ON a.id = o.account_id
                 JOIN postings p ON p.id = o.posting_id JOIN transactions t ON t.id = p.transaction_id AND t.kind = 'bill'
@@ -211,7 +211,7 @@ extension Ledger {
     /// Whether the bills due on `due` already carry a late fee, however it came: charged by an
     /// earlier run, or imported from the billing system as a charge of its own. A late fee
     /// belongs to the latest bill that fell due before it was charged.
-    static func hasLateFee(accountID: Int64, due: BusinessDate, _ db: Database) throws -> Bool {
+    static func hasLateFee(accountID: Int64, due: BusinessDate, _ db: Store) throws -> Bool {
         try Bool.fetchOne(db.cachedStatement(sql: """
             SELECT 1 FROM postings fa JOIN transactions ft ON ft.id = fa.transaction_id
             WHERE fa.account_id = ? AND fa.book = 'AR' AND fa.amount_cents > 0 AND ft.business_date > ?
@@ -228,7 +228,7 @@ extension Ledger {
     }
 
     /// What is unpaid of an account's bills due on one date.
-    static func unpaidBills(accountID: Int64, due: BusinessDate, _ db: Database) throws -> Int64 {
+    static func unpaidBills(accountID: Int64, due: BusinessDate, _ db: Store) throws -> Int64 {
         try Int64.fetchOne(db.cachedStatement(sql: """
             SELECT COALESCE(SUM(o.remaining_cents), 0)
             FROM open_items o JOIN postings p ON p.id = o.posting_id JOIN transactions t ON t.id = p.transaction_id AND t.kind = 'bill'

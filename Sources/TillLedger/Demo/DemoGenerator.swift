@@ -61,7 +61,7 @@ struct DemoGenerator {
         return (0..<months).map { latest.adding(months: $0 - (months - 1)) }
     }
 
-    mutating func write(_ db: Database, progress: (String) -> Void) throws -> DemoSummary {
+    mutating func write(_ db: Store, progress: (String) -> Void) throws -> DemoSummary {
         let bills = billDates
         let firstDay = bills[0].adding(days: -1)
         progress("business days")
@@ -79,15 +79,15 @@ struct DemoGenerator {
         events.sort { ($0.day, $0.order, $0.account, $0.bill) < ($1.day, $1.order, $1.account, $1.bill) }
 
         let statements = Statements(
-            transaction: try BulkStatement(db, """
+            transaction: try BulkStatement(db.sqlite, """
                 INSERT INTO transactions(kind, business_date, posted_at, operator_id, terminal_id, receipt_number, corrects_id, due_date, memo)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """),
-            posting: try BulkStatement(db, "INSERT INTO postings(transaction_id, book, account_id, amount_cents) VALUES (?, ?, ?, ?)"),
-            tender: try BulkStatement(db, """
+            posting: try BulkStatement(db.sqlite, "INSERT INTO postings(transaction_id, book, account_id, amount_cents) VALUES (?, ?, ?, ?)"),
+            tender: try BulkStatement(db.sqlite, """
                 INSERT INTO tenders(transaction_id, kind, amount_cents, tendered_cents, reference, last_four) VALUES (?, ?, ?, ?, ?, ?)
                 """),
-            allocation: try BulkStatement(db, """
+            allocation: try BulkStatement(db.sqlite, """
                 INSERT INTO allocations(transaction_id, credit_posting_id, charge_posting_id, amount_cents) VALUES (?, ?, ?, ?)
                 """))
         var currentDay = Int32(firstDay.dayNumber)
@@ -110,7 +110,7 @@ struct DemoGenerator {
 
     // MARK: Days and accounts
 
-    private func writeBusinessDays(_ db: Database, from firstDay: BusinessDate) throws {
+    private func writeBusinessDays(_ db: Store, from firstDay: BusinessDate) throws {
         let insert = try db.makeStatement(sql: "INSERT INTO business_days(date, opened_by, opened_at, closed_by, closed_at) VALUES (?, ?, ?, ?, ?)")
         for dayNumber in firstDay.dayNumber..<options.today.dayNumber {
             let day = BusinessDate(dayNumber: dayNumber)
@@ -120,7 +120,7 @@ struct DemoGenerator {
         try insert.execute(arguments: [options.today.description, supervisor, "\(options.today)T07:30:00.000Z", nil, nil])
     }
 
-    private mutating func writeAccounts(_ db: Database, openedOn day: BusinessDate) throws {
+    private mutating func writeAccounts(_ db: Store, openedOn day: BusinessDate) throws {
         var random = DemoRandom(seed: options.seed)
         let insert = try db.makeStatement(sql: """
             INSERT INTO accounts(number, customer_name, service_address, mailing_address, phone, email, meter_number,
@@ -204,7 +204,7 @@ struct DemoGenerator {
 
     // MARK: Applying events
 
-    private mutating func apply(_ event: Event, bills: [BusinessDate], _ db: Database, _ s: Statements) throws {
+    private mutating func apply(_ event: Event, bills: [BusinessDate], _ db: Store, _ s: Statements) throws {
         let index = Int(event.account)
         let day = BusinessDate(dayNumber: Int(event.day))
         var random = DemoRandom(seed: options.seed ^ (UInt64(index) << 20) ^ (UInt64(event.bill) << 8) ^ UInt64(event.type.rawValue))
@@ -250,7 +250,7 @@ struct DemoGenerator {
     }
 
     private mutating func payment(_ index: Int, day: BusinessDate, bill: Int, random: inout DemoRandom,
-                                  _ db: Database, _ s: Statements) throws {
+                                  _ db: Store, _ s: Statements) throws {
         let state = accounts[index]
         guard state.balance > 0 else { return }
         var amount = state.balance
@@ -287,7 +287,7 @@ struct DemoGenerator {
     }
 
     /// The day's takings go to the bank at settlement, so drawer books start each day empty.
-    private mutating func depositTakings(_ db: Database, _ s: Statements, day: Int) throws {
+    private mutating func depositTakings(_ db: Store, _ s: Statements, day: Int) throws {
         let total = dayTakings.values.reduce(0, +)
         guard total > 0 else { return }
         let date = BusinessDate(dayNumber: day)
@@ -305,7 +305,7 @@ struct DemoGenerator {
     private mutating func transaction(_ kind: TransactionKind, day: BusinessDate, due: BusinessDate? = nil,
                                       receipt: Int64? = nil, corrects: Int64? = nil, operatorID: Int64? = nil,
                                       terminal: String = "import", memo: String = "",
-                                      _ db: Database, _ s: Statements) throws -> Int64 {
+                                      _ db: Store, _ s: Statements) throws -> Int64 {
         var receiptNumber = receipt
         if receiptNumber == nil && kind.issuesReceipt {
             self.receipt += 1

@@ -84,7 +84,8 @@ extension Ledger {
         do {
             let queue = try DatabaseQueue(path: scratch, configuration: configuration)
             try Schema.migrator.migrate(queue)
-            summary = try queue.write { db in
+            summary = try queue.write { database in
+                let db = Store(database)
                 var ids: [String: Int64] = [:]
                 let now = Timestamp.string(Date())
                 for (demo, hash) in zip(demoOperators, hashes) {
@@ -94,7 +95,7 @@ extension Ledger {
                 var generator = DemoGenerator(options: options, cashier: ids["cashier"]!, supervisor: ids["super"]!)
                 // Indexes are built once by sorting, and balances summed once, after the load;
                 // both are restored from the schema's own SQL as the migration wrote it.
-                let deferred = try Row.fetchAll(db, sql: """
+                let deferred = try SQLRow.fetchAll(db, sql: """
                     SELECT type, name, sql FROM sqlite_master
                     WHERE sql IS NOT NULL AND ((type = 'index' AND tbl_name IN ('transactions', 'postings', 'tenders', 'allocations'))
                                                OR name IN ('postings_cache_balance', 'tenders_totals', 'postings_open_items', 'allocations_open_items')
@@ -116,7 +117,7 @@ extension Ledger {
                 progress("hash chain")
                 try Chain.sealPending(db)
                 try RecordSeals.sealUnsealed(db)
-                if let row = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") {
+                if let row = try SQLRow.fetchOne(db, sql: "PRAGMA foreign_key_check") {
                     throw LedgerError(.database, "Demo build left a dangling reference in \(row[0] as String)")
                 }
                 return summary
@@ -135,7 +136,7 @@ extension Ledger {
     /// days, and some a three-month payment plan, so the account pane's alerts show; a few
     /// work orders are open (a lock-off for each pending shut-off's first few, a leak check,
     /// a meter re-read) so the service pane and `till requests` have something to show.
-    private static func addDemoStanding(_ db: Database, options: DemoOptions, supervisor: Int64) throws {
+    private static func addDemoStanding(_ db: Store, options: DemoOptions, supervisor: Int64) throws {
         try db.execute(sql: """
             UPDATE accounts SET shutoff_date = ? WHERE status = 'active' AND balance_cents > 15000 AND id % 3 = 0
             """, arguments: [options.today.adding(days: 10).description])

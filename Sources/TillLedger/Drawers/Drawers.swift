@@ -67,7 +67,7 @@ extension Ledger {
             }
             // One person, one drawer: cash is counted against whoever holds it (a setting may allow more).
             if try Self.setting(.drawerOnePerOperator, db) != "false",
-               let elsewhere = try Row.fetchOne(db, sql: """
+               let elsewhere = try SQLRow.fetchOne(db, sql: """
                    SELECT id, terminal_id FROM drawer_sessions WHERE operator_id = ? AND closed_at IS NULL AND terminal_id <> ?
                    ORDER BY id LIMIT 1
                    """, arguments: [operatorID, terminal]) {
@@ -100,8 +100,8 @@ extension Ledger {
         try read { db in try Self.currentDrawer(operatorID: operatorID, terminal: terminal, db) }
     }
 
-    static func currentDrawer(operatorID: Int64, terminal: String, _ db: Database) throws -> DrawerSession? {
-        try Row.fetchOne(db, sql: """
+    static func currentDrawer(operatorID: Int64, terminal: String, _ db: Store) throws -> DrawerSession? {
+        try SQLRow.fetchOne(db, sql: """
             SELECT id, business_date, opening_float_cents FROM drawer_sessions
             WHERE operator_id = ? AND terminal_id = ? AND closed_at IS NULL ORDER BY id DESC LIMIT 1
             """, arguments: [operatorID, terminal]).map {
@@ -190,7 +190,7 @@ extension Ledger {
     public func closeDrawer(session: Int64, count: DrawerCount, operatorID: Int64, terminal: String) throws -> DrawerCloseRecord {
         let record = try writeImmediate { db -> DrawerCloseRecord in
             guard let day = try Self.openDay(db) else { throw LedgerError(.dayNotOpen, "No business day is open") }
-            guard let row = try Row.fetchOne(db, sql: "SELECT operator_id, closed_at FROM drawer_sessions WHERE id = ?",
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT operator_id, closed_at FROM drawer_sessions WHERE id = ?",
                                              arguments: [session]) else {
                 throw LedgerError(.noDrawer, "No drawer #\(session)")
             }
@@ -279,12 +279,12 @@ extension Ledger {
         try read { db in try Self.drawers(sql: "s.id = ?", [session], db).first }
     }
 
-    static func drawers(on date: BusinessDate, _ db: Database) throws -> [DrawerSummary] {
+    static func drawers(on date: BusinessDate, _ db: Store) throws -> [DrawerSummary] {
         try drawers(sql: "s.business_date = ?", [date.description], db)
     }
 
-    private static func drawers(sql condition: String, _ arguments: StatementArguments, _ db: Database) throws -> [DrawerSummary] {
-        let rows = try Row.fetchAll(db, sql: """
+    private static func drawers(sql condition: String, _ arguments: SQLArguments, _ db: Store) throws -> [DrawerSummary] {
+        let rows = try SQLRow.fetchAll(db, sql: """
             SELECT s.id, s.business_date, o.login, o.display_name, s.terminal_id, s.opened_at, s.opening_float_cents,
                    s.float_reason, c.z_number, c.at AS closed_at, co.login AS closed_by, ao.login AS approved_by, c.reason,
                    c.expected_cash_cents, c.counted_cash_cents, c.cash_over_short_cents, c.checks_over_short_cents,
@@ -315,8 +315,8 @@ extension Ledger {
         }
     }
 
-    private static func missingChecks(close: Int64, _ db: Database) throws -> [DrawerCheck] {
-        try Row.fetchAll(db, sql: "\(checkSelect) JOIN drawer_close_missing m ON m.tender_id = x.id WHERE m.close_id = ? ORDER BY x.id",
+    private static func missingChecks(close: Int64, _ db: Store) throws -> [DrawerCheck] {
+        try SQLRow.fetchAll(db, sql: "\(checkSelect) JOIN drawer_close_missing m ON m.tender_id = x.id WHERE m.close_id = ? ORDER BY x.id",
                          arguments: [close]).map(drawerCheck)
     }
 
@@ -324,8 +324,8 @@ extension Ledger {
     /// The cash a drawer should hold now: its float, the cash taken, less the drops. From the
     /// running tender totals, a few rows however busy the drawer: the drawer limit asks it at
     /// every cash payment.
-    static func cashInDrawer(session: Int64, _ db: Database) throws -> Money {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+    static func cashInDrawer(session: Int64, _ db: Store) throws -> Money {
+        guard let row = try SQLRow.fetchOne(db.cachedStatement(sql: """
             SELECT s.opening_float_cents,
                    (SELECT COALESCE(SUM(t.amount_cents), 0) FROM tender_totals t
                     WHERE t.business_date = s.business_date AND t.drawer_session_id = s.id AND t.kind = 'cash'),
@@ -337,7 +337,7 @@ extension Ledger {
 
     /// The drawer's cash limit (setting `drawer.cash_limit_cents`; nil: none) and whether it
     /// refuses cash over it (`drawer.cash_limit_refuses`).
-    static func cashLimit(_ db: Database) throws -> (limit: Money, refuses: Bool)? {
+    static func cashLimit(_ db: Store) throws -> (limit: Money, refuses: Bool)? {
         let limit = try intSetting(.drawerCashLimitCents, db)
         guard limit > 0 else { return nil }
         return (Money(cents: limit), try setting(.drawerCashLimitRefuses, db) == "true")
@@ -352,7 +352,7 @@ extension Ledger {
         }
     }
 
-    static func expectation(session: Int64, _ db: Database) throws -> DrawerExpectation {
+    static func expectation(session: Int64, _ db: Store) throws -> DrawerExpectation {
         guard let day = try String.fetchOne(db, sql: "SELECT business_date FROM drawer_sessions WHERE id = ?", arguments: [session]) else {
             throw LedgerError(.noDrawer, "No drawer #\(session)")
         }
@@ -370,15 +370,15 @@ extension Ledger {
 
     /// Reads the running totals (`tender_totals`, a few rows a drawer) and, for one drawer, lists
     /// its checks and money orders: a settlement never walks every tender of the day.
-    static func tenderPass(day: String, session: Int64?, _ db: Database) throws -> TenderPass {
+    static func tenderPass(day: String, session: Int64?, _ db: Store) throws -> TenderPass {
         var pass = TenderPass()
         var totalsSQL = "SELECT drawer_session_id, kind, receipt, count, amount_cents FROM tender_totals WHERE business_date = ?"
-        var totalsArguments: StatementArguments = [day]
+        var totalsArguments: SQLArguments = [day]
         if let session {
             totalsSQL += " AND drawer_session_id = ?"
             totalsArguments += [session]
         }
-        for row in try Row.fetchAll(db, sql: totalsSQL, arguments: totalsArguments) {
+        for row in try SQLRow.fetchAll(db, sql: totalsSQL, arguments: totalsArguments) {
             let kind: TenderKind = try StoredValue.read(row[1], as: "tender kind")
             let session: Int64 = row[0], count: Int = row[3], amount: Int64 = row[4]
             let all = pass.byTender[kind] ?? (0, .zero)
@@ -409,18 +409,18 @@ extension Ledger {
     }
 
     /// Each session's expectation from a tender pass, its float and its drops.
-    static func expectations(from pass: TenderPass, sessions: [Int64], _ db: Database) throws -> [Int64: DrawerExpectation] {
+    static func expectations(from pass: TenderPass, sessions: [Int64], _ db: Store) throws -> [Int64: DrawerExpectation] {
         guard !sessions.isEmpty else { return [:] }
         let list = placeholders(sessions.count)
         var floats: [Int64: Int64] = [:], drops: [Int64: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, opening_float_cents FROM drawer_sessions WHERE id IN (\(list))",
-                                    arguments: StatementArguments(sessions)) {
+        for row in try SQLRow.fetchAll(db, sql: "SELECT id, opening_float_cents FROM drawer_sessions WHERE id IN (\(list))",
+                                    arguments: SQLArguments(sessions)) {
             floats[row[0]] = row[1]
         }
-        for row in try Row.fetchAll(db, sql: """
+        for row in try SQLRow.fetchAll(db, sql: """
             SELECT drawer_session_id, SUM(total_cents) FROM cash_counts WHERE kind = 'drop' AND drawer_session_id IN (\(list))
             GROUP BY drawer_session_id
-            """, arguments: StatementArguments(sessions)) {
+            """, arguments: SQLArguments(sessions)) {
             drops[row[0]] = row[1]
         }
         // Each drop's bag and whether a lead has accepted it, where drops need acceptance or one was.
@@ -455,14 +455,14 @@ extension Ledger {
         """
 
     /// Decodes a row of `checkSelect` by position.
-    static func drawerCheck(_ row: Row) throws -> DrawerCheck {
+    static func drawerCheck(_ row: SQLRow) throws -> DrawerCheck {
         let receipt: Int64? = row[4]
         return DrawerCheck(tenderID: row[0], kind: try StoredValue.read(row[1], as: "tender kind"), number: row[2] ?? "", account: row[5],
                            amount: Money(cents: row[3]), receipt: receipt.map(ReceiptNumber.init))
     }
 
     /// Stores a count and its lines; returns the count's id.
-    static func recordCount(_ count: CashCount, kind: String, session: Int64, operatorID: Int64, _ db: Database, at: String,
+    static func recordCount(_ count: CashCount, kind: String, session: Int64, operatorID: Int64, _ db: Store, at: String,
                             transaction: Int64? = nil, bag: String? = nil) throws -> Int64 {
         try db.execute(sql: """
             INSERT INTO cash_counts(drawer_session_id, kind, at, operator_id, total_cents, transaction_id, bag)
@@ -480,14 +480,14 @@ extension Ledger {
     static func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
 
     /// Sums the counts of one kind for the given sessions, piece by piece.
-    static func pooledCount(kind: String, sessions: [Int64], _ db: Database) throws -> CashCount {
+    static func pooledCount(kind: String, sessions: [Int64], _ db: Store) throws -> CashCount {
         guard !sessions.isEmpty else { return CashCount() }
         var quantities: [Denomination: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: """
+        for row in try SQLRow.fetchAll(db, sql: """
             SELECT l.denomination, SUM(l.quantity) AS n FROM cash_counts c JOIN cash_count_lines l ON l.count_id = c.id
             WHERE c.kind = ? AND c.drawer_session_id IN (\(placeholders(sessions.count)))
             GROUP BY l.denomination
-            """, arguments: [kind] + StatementArguments(sessions)) {
+            """, arguments: [kind] + SQLArguments(sessions)) {
             if let denomination = Denomination(rawValue: row["denomination"]) { quantities[denomination] = row["n"] }
         }
         return CashCount(pooling: quantities)

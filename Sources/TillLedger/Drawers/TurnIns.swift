@@ -38,7 +38,7 @@ public struct DropRecord: Sendable, Equatable {
 
 extension Ledger {
     /// Whether a drop waits for a lead to count and accept its bag (`drawer.drops_need_acceptance`).
-    static func dropsNeedAcceptance(_ db: Database) throws -> Bool { try setting(.dropsNeedAcceptance, db) == "true" }
+    static func dropsNeedAcceptance(_ db: Store) throws -> Bool { try setting(.dropsNeedAcceptance, db) == "true" }
 
     public func dropsNeedAcceptance() throws -> Bool { try read { db in try Self.dropsNeedAcceptance(db) } }
 
@@ -47,7 +47,7 @@ extension Ledger {
         try read { db in try Self.drops(day: date.description, session: session, db) }
     }
 
-    static func drops(day: String, session: Int64? = nil, _ db: Database) throws -> [DropRecord] {
+    static func drops(day: String, session: Int64? = nil, _ db: Store) throws -> [DropRecord] {
         var sql = """
             SELECT c.id, c.drawer_session_id, COALESCE(c.bag, ''), c.total_cents, o.login, c.at,
                    a.counted_cents, a.difference_cents, b.login, a.at, a.reason
@@ -55,12 +55,12 @@ extension Ledger {
             LEFT JOIN drop_acceptances a ON a.count_id = c.id LEFT JOIN operators b ON b.id = a.operator_id
             WHERE c.kind = 'drop' AND s.business_date = ?
             """
-        var arguments: StatementArguments = [day]
+        var arguments: SQLArguments = [day]
         if let session {
             sql += " AND c.drawer_session_id = ?"
             arguments += [session]
         }
-        return try Row.fetchAll(db, sql: sql + " ORDER BY c.id", arguments: arguments).map { row in
+        return try SQLRow.fetchAll(db, sql: sql + " ORDER BY c.id", arguments: arguments).map { row in
             let counted: Int64? = row[6]
             return DropRecord(countID: row[0], session: row[1], bag: row[2], amount: Money(cents: row[3]), operatorLogin: row[4],
                               at: row[5],

@@ -18,11 +18,11 @@ extension Ledger {
         try write("\n")
         return try read { db in
             var conditions: [String] = []
-            var arguments: [any DatabaseValueConvertible] = []
-            if let from { conditions.append("t.business_date >= ?"); arguments.append(from.description) }
-            if let to { conditions.append("t.business_date <= ?"); arguments.append(to.description) }
+            var arguments: SQLArguments = []
+            if let from { conditions.append("t.business_date >= ?"); arguments += [from.description] }
+            if let to { conditions.append("t.business_date <= ?"); arguments += [to.description] }
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            let rows = try Row.fetchCursor(db, sql: """
+            let rows = try SQLRow.fetchCursor(db, sql: """
                 SELECT t.id, t.business_date, t.kind, t.receipt_number, t.memo, o.login, t.terminal_id,
                        p.book, p.amount_cents, a.number
                 FROM transactions t
@@ -31,7 +31,7 @@ extension Ledger {
                 LEFT JOIN accounts a ON a.id = p.account_id
                 \(whereClause)
                 ORDER BY t.business_date, t.id, p.id
-                """, arguments: StatementArguments(arguments))
+                """, arguments: arguments)
             var current: Int64 = -1
             var count = 0
             while let row = try rows.next() {

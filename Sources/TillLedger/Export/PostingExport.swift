@@ -18,7 +18,7 @@ extension Ledger {
             let covered = LedgerHead(hash: try RecordSeals.head(db))
             head(covered)
             SystemLog.anchor("posting export of \(date)", head: covered, ledger: path)
-            let rows = try Row.fetchCursor(db, sql: """
+            let rows = try SQLRow.fetchCursor(db, sql: """
                 SELECT t.business_date, t.id, t.receipt_number, t.kind, a.number, p.book, p.amount_cents,
                        (SELECT GROUP_CONCAT(x.kind || CASE WHEN x.reference IS NOT NULL AND x.kind IN ('check','money-order')
                                                            THEN ' ' || x.reference ELSE '' END, ';')

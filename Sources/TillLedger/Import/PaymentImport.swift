@@ -161,7 +161,7 @@ extension Ledger {
         return plan
     }
 
-    static func planImport(_ lines: ArraySlice<BatchLine>, _ db: Database) throws -> ImportPlan {
+    static func planImport(_ lines: ArraySlice<BatchLine>, _ db: Store) throws -> ImportPlan {
         var plan = ImportPlan()
         let day = try requireOpenDay(db)
         let ceiling = try amountCeiling(db)
@@ -194,8 +194,8 @@ extension Ledger {
             + "\(line.amount.formatted) by \(line.tender.rawValue): a conflict, resolve it with whoever sent the file"
     }
 
-    static func importedPayment(key: String, _ db: Database) throws -> ImportedPayment? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+    static func importedPayment(key: String, _ db: Store) throws -> ImportedPayment? {
+        guard let row = try SQLRow.fetchOne(db.cachedStatement(sql: """
             SELECT t.id, t.receipt_number, COALESCE(a.number, s.account_given) AS number, -p.amount_cents AS amount,
                    (SELECT x.kind FROM tenders x WHERE x.transaction_id = t.id LIMIT 1) AS tender,
                    bl.batch_id, bl.line
@@ -214,7 +214,7 @@ extension Ledger {
 
     /// The batch the file's lines go into: the unfinished batch of the same file on the same day
     /// (a run that was killed), or a new one.
-    func openImportBatch(_ lines: [BatchLine], digest: String, fileName: String, actor: Actor, _ db: Database) throws -> Int64 {
+    func openImportBatch(_ lines: [BatchLine], digest: String, fileName: String, actor: Actor, _ db: Store) throws -> Int64 {
         let day = try Self.requireOpenDay(db)
         if let unfinished = try Int64.fetchOne(db, sql: """
             SELECT f.batch_id FROM batch_files f JOIN batches b ON b.id = f.batch_id
@@ -244,7 +244,7 @@ extension Ledger {
     /// payment, and refuses the rest otherwise. The transaction that posts the last line records
     /// the batch as posted.
     func postImportChunk(_ lines: ArraySlice<BatchLine>, batchID: Int64, actor: Actor, fileName: String, for slice: Duration,
-                         givingWayTo anyoneWaiting: () -> Bool = { false }, _ db: Database) throws -> (posted: [(line: Int, account: String, amount: Money, receipt: ReceiptNumber?)],
+                         givingWayTo anyoneWaiting: () -> Bool = { false }, _ db: Store) throws -> (posted: [(line: Int, account: String, amount: Money, receipt: ReceiptNumber?)],
                                                     skipped: [(line: Int, reference: String)],
                                                     held: [(line: Int, item: Int64, reason: String)]) {
         let start = ContinuousClock.now
@@ -307,7 +307,7 @@ extension Ledger {
             posted.append((fileLine, account == nil ? "SUSPENSE" : line.account.rawValue, line.amount, result.receipt))
         }
         if finished {
-            let row = try Row.fetchOne(db, sql: "SELECT line_count, total_cents FROM batches WHERE id = ?", arguments: [batchID])!
+            let row = try SQLRow.fetchOne(db, sql: "SELECT line_count, total_cents FROM batches WHERE id = ?", arguments: [batchID])!
             try Audit.record(db, at: timestamp(), operatorID: actor.operatorID, terminal: actor.terminal, event: "batch.posted",
                              detail: "#\(batchID) import \(row[0] as Int) lines \(Money(cents: row[1]).formatted) from \(fileName)")
         }

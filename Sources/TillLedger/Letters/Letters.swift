@@ -194,7 +194,7 @@ extension Ledger {
             common["utility_address"] = try Self.setting(.utilityAddress, db)
             common["utility_phone"] = try Self.setting(.utilityPhone, db)
             func account(_ number: String) throws -> [String: String] {
-                guard let row = try Row.fetchOne(db, sql: """
+                guard let row = try SQLRow.fetchOne(db, sql: """
                     SELECT number, customer_name, mailing_address, service_address, balance_cents FROM accounts WHERE number = ?
                     """, arguments: [number]) else { return common }
                 var fields = common
@@ -226,12 +226,12 @@ extension Ledger {
                     return fields
                 }
             case .nsf:
-                return try Row.fetchAll(db, sql: """
+                return try SQLRow.fetchAll(db, sql: """
                     SELECT a.number, r.fee_cents, r.cash_only_until, r.check_number AS reference, r.amount_cents, o.receipt_number
                     FROM returned_checks r JOIN transactions t ON t.id = r.transaction_id JOIN accounts a ON a.id = r.account_id
                     JOIN transactions o ON o.id = t.corrects_id
                     WHERE \(transactionID == nil ? "t.business_date = ?" : "t.id = ?") ORDER BY r.id
-                    """, arguments: [transactionID.map(DatabaseValue.init) ?? date.description.databaseValue]).map { row in
+                    """, arguments: [transactionID.map(SQLValue.int) ?? .text(date.description)]).map { row in
                     var fields = try account(row["number"])
                     fields["receipt"] = "\(row["receipt_number"] as Int64)"
                     fields["check_number"] = (row["reference"] as String?) ?? ""
@@ -241,12 +241,12 @@ extension Ledger {
                     return fields
                 }
             case .returnedPayment:
-                return try Row.fetchAll(db, sql: """
+                return try SQLRow.fetchAll(db, sql: """
                     SELECT a.number, r.kind, r.reference, r.amount_cents, r.reason_code, r.fee_cents, r.follow_up, o.receipt_number
                     FROM returned_items r JOIN transactions t ON t.id = r.transaction_id JOIN accounts a ON a.id = r.account_id
                     JOIN transactions o ON o.id = r.original_transaction_id
                     WHERE \(transactionID == nil ? "t.business_date = ?" : "t.id = ?") ORDER BY r.id
-                    """, arguments: [transactionID.map(DatabaseValue.init) ?? date.description.databaseValue]).map { row in
+                    """, arguments: [transactionID.map(SQLValue.int) ?? .text(date.description)]).map { row in
                     var fields = try account(row["number"])
                     let kind: String = row["kind"], reference: String = row["reference"], code: String = row["reason_code"]
                     fields["receipt"] = "\((row["receipt_number"] as Int64?) ?? 0)"
@@ -260,11 +260,11 @@ extension Ledger {
                     return fields
                 }
             case .depositRefund:
-                return try Row.fetchAll(db, sql: """
+                return try SQLRow.fetchAll(db, sql: """
                     SELECT a.number, r.payee, r.address, r.amount_cents, t.receipt_number
                     FROM refund_requests r JOIN transactions t ON t.id = r.transaction_id JOIN accounts a ON a.id = r.account_id
                     WHERE r.source = 'deposit' AND \(transactionID == nil ? "t.business_date = ?" : "t.id = ?") ORDER BY r.id
-                    """, arguments: [transactionID.map(DatabaseValue.init) ?? date.description.databaseValue]).map { row in
+                    """, arguments: [transactionID.map(SQLValue.int) ?? .text(date.description)]).map { row in
                     var fields = try account(row["number"])
                     fields["amount"] = Money(cents: row["amount_cents"]).formatted
                     fields["payee"] = row["payee"]

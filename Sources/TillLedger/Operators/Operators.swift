@@ -27,7 +27,7 @@ extension Ledger {
         }
     }
 
-    static func insertOperator(_ db: Database, login: OperatorLogin, displayName: String, role: Role, hash: PINHash,
+    static func insertOperator(_ db: Store, login: OperatorLogin, displayName: String, role: Role, hash: PINHash,
                                by creator: Int64?, at now: String) throws -> Operator {
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM operators WHERE login = ?", arguments: [login.rawValue]) == true {
             throw LedgerError(.invalid, "Operator \(login) already exists")
@@ -122,23 +122,23 @@ extension Ledger {
         return try result.get()
     }
 
-    static func fetchOperator(_ db: Database, login: OperatorLogin) throws -> Operator? {
-        try Row.fetchOne(db, sql: "SELECT id, login, display_name, role FROM operators WHERE login = ? AND active = 1",
+    static func fetchOperator(_ db: Store, login: OperatorLogin) throws -> Operator? {
+        try SQLRow.fetchOne(db, sql: "SELECT id, login, display_name, role FROM operators WHERE login = ? AND active = 1",
                          arguments: [login.rawValue]).flatMap(Self.operatorFrom)
     }
 
-    static func fetchOperator(_ db: Database, id: Int64) throws -> Operator? {
-        try Row.fetchOne(db, sql: "SELECT id, login, display_name, role FROM operators WHERE id = ?",
+    static func fetchOperator(_ db: Store, id: Int64) throws -> Operator? {
+        try SQLRow.fetchOne(db, sql: "SELECT id, login, display_name, role FROM operators WHERE id = ?",
                          arguments: [id]).flatMap(Self.operatorFrom)
     }
 
-    private static func operatorFrom(_ row: Row) -> Operator? {
+    private static func operatorFrom(_ row: SQLRow) -> Operator? {
         guard let login = try? OperatorLogin(row["login"]), let role = Role(rawValue: row["role"]) else { return nil }
         return Operator(id: row["id"], login: login, displayName: row["display_name"], role: role)
     }
 
-    private static func storedPIN(_ db: Database, login: OperatorLogin) throws -> (op: Operator, hash: PINHash)? {
-        guard let row = try Row.fetchOne(db, sql: """
+    private static func storedPIN(_ db: Store, login: OperatorLogin) throws -> (op: Operator, hash: PINHash)? {
+        guard let row = try SQLRow.fetchOne(db, sql: """
             SELECT id, login, display_name, role, pin_hash, pin_salt, pin_rounds, pin_peppered FROM operators WHERE login = ? AND active = 1
             """, arguments: [login.rawValue]), let op = operatorFrom(row) else { return nil }
         let hash: Data = row["pin_hash"], salt: Data = row["pin_salt"]

@@ -35,9 +35,9 @@ public enum ChargeTarget: Sendable, Equatable, CustomStringConvertible {
 
 extension Ledger {
     /// The open charge on the account that `target` names (the oldest, where several match).
-    static func directedCharge(_ target: ChargeTarget, accountID: Int64, account: AccountNumber, _ db: Database) throws -> Int64 {
+    static func directedCharge(_ target: ChargeTarget, accountID: Int64, account: AccountNumber, _ db: Store) throws -> Int64 {
         let sql: String
-        let arguments: StatementArguments
+        let arguments: SQLArguments
         switch target {
         case .bill(let date):
             sql = """
@@ -63,7 +63,7 @@ extension Ledger {
 
     /// The allocation order (`payment.allocation_order`): `oldest`, or revenue codes in the order
     /// their charges are paid (`OTHER` for charges of no listed code), each rank oldest first.
-    static func allocationRanks(_ db: Database) throws -> [String: Int]? {
+    static func allocationRanks(_ db: Store) throws -> [String: Int]? {
         // Most offices keep the default: one indexed read says so, on every payment, before the
         // sealed read (which digests the settings) is asked for the order itself.
         let stored = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = ?"),
@@ -75,7 +75,7 @@ extension Ledger {
     }
 
     /// A charge's place in the allocation order: its largest revenue line's rank, then its date.
-    static func rankedSortKey(postingID: Int64, date: String, ranks: [String: Int], _ db: Database) throws -> String {
+    static func rankedSortKey(postingID: Int64, date: String, ranks: [String: Int], _ db: Store) throws -> String {
         let book = try String.fetchOne(db.cachedStatement(sql: """
             SELECT p.book FROM postings c JOIN postings p ON p.transaction_id = c.transaction_id AND p.amount_cents < 0 AND p.book <> 'AR'
             WHERE c.id = ? ORDER BY p.amount_cents, p.id LIMIT 1

@@ -67,12 +67,12 @@ extension Ledger {
         return try post(request)
     }
 
-    static func postedWithKey(_ key: String, _ db: Database) throws -> PostedTransaction? {
-        var row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, receipt_number, business_date FROM transactions WHERE idempotency_key = ?"),
+    static func postedWithKey(_ key: String, _ db: Store) throws -> PostedTransaction? {
+        var row = try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT id, receipt_number, business_date FROM transactions WHERE idempotency_key = ?"),
                                    arguments: [key])
         // A script's key stored before keys had namespaces is still the same key.
         if row == nil, let legacy = IdempotencyKey.legacy(key) {
-            row = try Row.fetchOne(db, sql: "SELECT id, receipt_number, business_date FROM transactions WHERE idempotency_key = ?",
+            row = try SQLRow.fetchOne(db, sql: "SELECT id, receipt_number, business_date FROM transactions WHERE idempotency_key = ?",
                                    arguments: [legacy])
         }
         guard let row else { return nil }
@@ -83,16 +83,16 @@ extension Ledger {
 
     /// Whether the transaction posted under a key is what this request asks for: the same kind
     /// and operator, the same postings (book, account, amount) and the same tenders.
-    static func isSameRequest(_ request: PostingRequest, as id: Int64, _ db: Database) throws -> Bool {
-        guard let row = try Row.fetchOne(db, sql: "SELECT kind, operator_id FROM transactions WHERE id = ?", arguments: [id]),
+    static func isSameRequest(_ request: PostingRequest, as id: Int64, _ db: Store) throws -> Bool {
+        guard let row = try SQLRow.fetchOne(db, sql: "SELECT kind, operator_id FROM transactions WHERE id = ?", arguments: [id]),
               row["kind"] as String == request.kind.rawValue, row["operator_id"] as Int64 == request.operatorID else { return false }
-        let postings = try Row.fetchAll(db, sql: """
+        let postings = try SQLRow.fetchAll(db, sql: """
             SELECT p.book, COALESCE(a.number, ''), p.amount_cents FROM postings p LEFT JOIN accounts a ON a.id = p.account_id
             WHERE p.transaction_id = ?
             """, arguments: [id]).map { "\($0[0] as String)|\($0[1] as String)|\($0[2] as Int64)" }
         let asked = request.lines.map { "\($0.book.rawValue)|\($0.account?.rawValue ?? "")|\($0.amount.cents)" }
         guard postings.sorted() == asked.sorted() else { return false }
-        let tenders = try Row.fetchAll(db, sql: """
+        let tenders = try SQLRow.fetchAll(db, sql: """
             SELECT kind, amount_cents, COALESCE(reference, ''), COALESCE(last_four, '') FROM tenders WHERE transaction_id = ?
             """, arguments: [id]).map { "\($0[0] as String)|\($0[1] as Int64)|\($0[2] as String)|\($0[3] as String)" }
         let askedTenders = request.tenders.map { "\($0.kind.rawValue)|\($0.amount.cents)|\($0.reference ?? "")|\($0.lastFour ?? "")" }
@@ -100,7 +100,7 @@ extension Ledger {
     }
 
     /// Resolves account numbers to row ids and checks everything the database knows.
-    private static func validate(_ request: PostingRequest, day: BusinessDate, _ db: Database) throws -> [AccountNumber: Int64] {
+    private static func validate(_ request: PostingRequest, day: BusinessDate, _ db: Store) throws -> [AccountNumber: Int64] {
         guard try fetchOperator(db, id: request.operatorID) != nil else {
             throw LedgerError(.unknownOperator, "Unknown operator #\(request.operatorID)")
         }
@@ -120,7 +120,7 @@ extension Ledger {
         // An agency's check is the agency's, not the customer's: a cash-only account takes it.
         let takesCheck = request.tenders.contains { $0.kind == .check } && request.agencyID == nil
         for number in Set(request.lines.compactMap(\.account)).sorted(by: { $0.rawValue < $1.rawValue }) {
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, cash_only_until FROM accounts WHERE number = ?",
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT id, cash_only_until FROM accounts WHERE number = ?",
                                              arguments: [number.rawValue]) else {
                 throw LedgerError(.unknownAccount, "No account \(number)")
             }
@@ -136,7 +136,7 @@ extension Ledger {
 
     /// Cash, checks and money orders go into a drawer: a payment taking them names the
     /// operator's open drawer session at this terminal. Card and e-check need none (phone payments).
-    private static func validateDrawer(_ request: PostingRequest, _ db: Database) throws {
+    private static func validateDrawer(_ request: PostingRequest, _ db: Store) throws {
         let needsDrawer = request.tenders.contains { $0.kind.goesInDrawer }
         guard let session = request.drawerSession else {
             if needsDrawer {
@@ -157,8 +157,8 @@ extension Ledger {
     }
 
     /// The drawer session exists, is open, and is this operator's at this terminal.
-    static func checkOwnOpenDrawer(_ session: Int64, operatorID: Int64, terminal: String, _ db: Database) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT operator_id, terminal_id, closed_at FROM drawer_sessions WHERE id = ?",
+    static func checkOwnOpenDrawer(_ session: Int64, operatorID: Int64, terminal: String, _ db: Store) throws {
+        guard let row = try SQLRow.fetchOne(db, sql: "SELECT operator_id, terminal_id, closed_at FROM drawer_sessions WHERE id = ?",
                                          arguments: [session]) else {
             throw LedgerError(.noDrawer, "Drawer session #\(session) does not exist")
         }
@@ -187,7 +187,7 @@ extension Ledger {
     /// `terminalRecorded`: the caller has recorded the terminal in this transaction already (a
     /// payment file's lines, all from one terminal).
     func insert(_ request: PostingRequest, businessDate: BusinessDate, accountIDs: [AccountNumber: Int64],
-                terminalRecorded: Bool = false, _ db: Database) throws -> PostedTransaction {
+                terminalRecorded: Bool = false, _ db: Store) throws -> PostedTransaction {
         try Self.checkBalancedAndTenders(request)
         // The statements of the write path are prepared once per connection: preparing them
         // again for every payment was a quarter of a payment file's import.
@@ -235,7 +235,7 @@ extension Ledger {
         return PostedTransaction(id: transactionID, receipt: receipt, businessDate: businessDate, wasAlreadyPosted: false)
     }
 
-    static func recordTerminal(_ terminal: String, at now: String, _ db: Database) throws {
+    static func recordTerminal(_ terminal: String, at now: String, _ db: Store) throws {
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO terminals(id, created_at) VALUES (?, ?)").execute(arguments: [terminal, now])
     }
 
@@ -243,12 +243,12 @@ extension Ledger {
     /// the reconnect fee is charged and a restore-service work order raised, in the payment's
     /// transaction, once per lock-off (not while a restore order is open).
     func restoreIfPaidUp(_ request: PostingRequest, _ posted: PostedTransaction, accountIDs: [AccountNumber: Int64],
-                         _ db: Database) throws -> [Int64] {
+                         _ db: Store) throws -> [Int64] {
         var raised: [Int64] = []
         let credited = Set(request.lines.filter { $0.book == .receivable && $0.amount.isNegative }.compactMap(\.account))
         for number in credited.sorted(by: { $0.rawValue < $1.rawValue }) {
             guard let id = accountIDs[number],
-                  let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT status, balance_cents FROM accounts WHERE id = ?"), arguments: [id]),
+                  let row = try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT status, balance_cents FROM accounts WHERE id = ?"), arguments: [id]),
                   (row["status"] as String) == "locked-off" else { continue }
             let fee = Money(cents: try Self.intSetting(.reconnectFeeCents, db))
             guard (row["balance_cents"] as Int64) <= -fee.cents,
@@ -275,11 +275,11 @@ extension Ledger {
 
     /// Matches the account's unapplied receivable credits with its open charges, oldest
     /// charge first, and records the matches as allocations of `transactionID`.
-    static func allocate(accountID: Int64, transactionID: Int64, first: Int64? = nil, _ db: Database) throws {
+    static func allocate(accountID: Int64, transactionID: Int64, first: Int64? = nil, _ db: Store) throws {
         // The account's open items (kept by triggers, re-proved by verify): a charge has
         // something left to pay (> 0), a credit something left to apply (< 0).
         var charges: [Allocation.OpenItem] = [], credits: [Allocation.OpenItem] = []
-        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+        let rows = try SQLRow.fetchAll(db.cachedStatement(sql: """
             SELECT posting_id, remaining_cents, sort_date FROM open_items WHERE account_id = ?
             """), arguments: [accountID])
         // Oldest first by default; where the settings give an order of revenue codes, by that

@@ -20,7 +20,7 @@ extension Ledger {
     /// notes (newest first), a payment plan and the alerts the cashier must see.
     public func accountDetail(_ number: String) throws -> AccountDetail? {
         try read { db -> AccountDetail? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, shutoff_date FROM accounts WHERE number = ?",
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT id, shutoff_date FROM accounts WHERE number = ?",
                                              arguments: [number]),
                   let record = try Self.accountRecord(number, db) else { return nil }
             let id: Int64 = row["id"]
@@ -38,7 +38,7 @@ extension Ledger {
                                         cashOnlyUntil: record.cashOnlyUntil, plan: plan, reconnectFee: fee, today: today,
                                         pledges: try Self.openPledges(accountID: id, on: today, db).map { ($0.agency, $0.open, $0.expiresOn) },
                                         enrollments: try Self.enrollments(accountID: id, on: today, db).map(\.text),
-                                        autopay: try Row.fetchOne(db, sql: """
+                                        autopay: try SQLRow.fetchOne(db, sql: """
                                             SELECT bank_account_kind || ' ****' || last_four FROM autopay_enrollments e WHERE account_id = ?
                                               AND NOT EXISTS (SELECT 1 FROM autopay_stops s WHERE s.enrollment_id = e.id) ORDER BY id DESC LIMIT 1
                                             """, arguments: [id]).map { $0[0] }),
@@ -62,8 +62,8 @@ extension Ledger {
         }
     }
 
-    static func openCharges(accountID: Int64, _ db: Database) throws -> [OpenCharge] {
-        try Row.fetchAll(db, sql: """
+    static func openCharges(accountID: Int64, _ db: Store) throws -> [OpenCharge] {
+        try SQLRow.fetchAll(db, sql: """
             SELECT COALESCE(t.bill_date, t.business_date) AS billed, COALESCE(t.due_date, t.business_date) AS due, t.memo,
                    (SELECT q.book FROM postings q WHERE q.transaction_id = t.id AND q.book <> 'AR' LIMIT 1) AS book,
                    p.amount_cents - COALESCE((SELECT SUM(a.amount_cents) FROM allocations a
@@ -80,8 +80,8 @@ extension Ledger {
         }
     }
 
-    static func lastPayments(accountID: Int64, _ db: Database) throws -> [PaymentSummary] {
-        try Row.fetchAll(db, sql: """
+    static func lastPayments(accountID: Int64, _ db: Store) throws -> [PaymentSummary] {
+        try SQLRow.fetchAll(db, sql: """
             SELECT t.id, t.receipt_number, t.business_date, -SUM(p.amount_cents) AS paid, t.kind,
                    (SELECT group_concat(kind, '+') FROM tenders WHERE transaction_id = t.id) AS tenders,
                    (SELECT 'returned ' || reason_code FROM returned_items WHERE transaction_id = t.id) AS returned
@@ -101,8 +101,8 @@ extension Ledger {
     }
 
     /// Where a transaction's credit to an account went, charge by charge, as the allocations say.
-    static func paidTo(transactionID: Int64, accountID: Int64, _ db: Database) throws -> String {
-        try Row.fetchAll(db.cachedStatement(sql: """
+    static func paidTo(transactionID: Int64, accountID: Int64, _ db: Store) throws -> String {
+        try SQLRow.fetchAll(db.cachedStatement(sql: """
             SELECT t.kind, COALESCE(t.bill_date, t.business_date),
                    (SELECT q.book FROM postings q WHERE q.transaction_id = t.id AND q.book <> 'AR' ORDER BY q.amount_cents, q.id LIMIT 1),
                    SUM(a.amount_cents)
@@ -121,17 +121,17 @@ extension Ledger {
         }.joined(separator: ", ")
     }
 
-    static func notes(accountID: Int64, _ db: Database) throws -> [AccountNote] {
-        try Row.fetchAll(db, sql: """
+    static func notes(accountID: Int64, _ db: Store) throws -> [AccountNote] {
+        try SQLRow.fetchAll(db, sql: """
             SELECT n.at, o.login, n.text FROM account_notes n JOIN operators o ON o.id = n.operator_id
             WHERE n.account_id = ? ORDER BY n.id DESC LIMIT 20
             """, arguments: [accountID]).map { AccountNote(at: Timestamp.localMinute($0["at"]), operatorLogin: $0["login"], text: $0["text"]) }
     }
 
-    static func activePlan(accountID: Int64, _ db: Database) throws -> PaymentPlan? {
+    static func activePlan(accountID: Int64, _ db: Store) throws -> PaymentPlan? {
         // Prepared once per connection: the delinquency list and the late-fee run ask it of every
         // account with a plan (18,000 on the million-account ledger).
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+        guard let row = try SQLRow.fetchOne(db.cachedStatement(sql: """
             SELECT installments, installment_cents, total_cents, first_due, starts_on, after_transaction_id FROM payment_plans
             WHERE account_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1
             """), arguments: [accountID]) else { return nil }

@@ -26,8 +26,8 @@ extension Ledger {
         try read { db in try Self.accountRecord(number, db) }
     }
 
-    static func accountRecord(_ number: String, _ db: Database) throws -> AccountRecord? {
-        try Row.fetchOne(db, sql: "SELECT \(selectedAccountColumns) FROM accounts WHERE number = ?", arguments: [number])
+    static func accountRecord(_ number: String, _ db: Store) throws -> AccountRecord? {
+        try SQLRow.fetchOne(db, sql: "SELECT \(selectedAccountColumns) FROM accounts WHERE number = ?", arguments: [number])
             .map(record)
     }
 
@@ -41,10 +41,10 @@ extension Ledger {
         let exactText = text.trimmingCharacters(in: .whitespaces)
         return try read { db in
             // Prepared once per connection, as a keystroke's lookup runs them again and again.
-            let exact = try Row.fetchAll(db.cachedStatement(sql: AccountSearch.exactSQL),
+            let exact = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.exactSQL),
                                          arguments: [exactText, exactText.uppercased(), limit]).map(Self.record)
             let plan = AccountSearch.Plan(words: words, limit: limit)
-            var matches = try Row.fetchAll(db.cachedStatement(sql: AccountSearch.matchSQL),
+            var matches = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.matchSQL),
                                            arguments: [plan.expression, plan.ftsLimit]).map(Self.record)
             if !plan.longWords.isEmpty {
                 matches = matches.filter { AccountSearch.matches($0, plan.longWords) }
@@ -61,7 +61,7 @@ extension Ledger {
         }
     }
 
-    private static func record(_ row: Row) -> AccountRecord {
+    private static func record(_ row: SQLRow) -> AccountRecord {
         AccountRecord(number: row["number"], name: row["customer_name"], serviceAddress: row["service_address"],
                       mailingAddress: row["mailing_address"], phone: row["phone"], meter: row["meter_number"],
                       status: row["status"], balance: Money(cents: row["balance_cents"]),

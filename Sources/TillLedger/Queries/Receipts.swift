@@ -7,13 +7,13 @@ extension Ledger {
     /// miscellaneous lines and the tenders. Nil if no transaction has that number.
     public func receipt(_ number: ReceiptNumber) throws -> Receipt? {
         try read { db -> Receipt? in
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try SQLRow.fetchOne(db, sql: """
                 SELECT t.id, t.business_date, t.posted_at, t.terminal_id, t.memo, o.display_name
                 FROM transactions t JOIN operators o ON o.id = t.operator_id WHERE t.receipt_number = ?
                 """, arguments: [number.value]) else { return nil }
             let id: Int64 = row["id"]
             var lines: [Receipt.Line] = []
-            for posting in try Row.fetchAll(db, sql: """
+            for posting in try SQLRow.fetchAll(db, sql: """
                 SELECT p.book, p.amount_cents, a.id AS account_id, a.number, a.customer_name, a.service_address
                 FROM postings p LEFT JOIN accounts a ON a.id = p.account_id
                 WHERE p.transaction_id = ? AND p.amount_cents < 0 AND (p.book IN ('AR', 'DEPOSITS', 'SUSPENSE') OR p.book LIKE 'REV_%')
@@ -43,7 +43,7 @@ extension Ledger {
                                               applied: applied, newBalance: nil))
                 }
             }
-            let tenders = try Row.fetchAll(db, sql: """
+            let tenders = try SQLRow.fetchAll(db, sql: """
                 SELECT kind, amount_cents, tendered_cents, reference, last_four, card_brand FROM tenders
                 WHERE transaction_id = ? ORDER BY id
                 """, arguments: [id]).map { t in

@@ -26,8 +26,8 @@ extension Ledger {
                     WHERE p.account_id = a.id AND p.book = 'AR' AND p.amount_cents > 0 AND t.due_date < ?
                       AND p.amount_cents > COALESCE((SELECT SUM(x.amount_cents) FROM allocations x WHERE x.charge_posting_id = p.id), 0))
                 """, arguments: [today]) ?? 0
-            let sums = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT book, SUM(amount_cents) FROM postings GROUP BY book")
-                .map { (row: Row) in (row[0] as String, row[1] as Int64) })
+            let sums = Dictionary(uniqueKeysWithValues: try SQLRow.fetchAll(db, sql: "SELECT book, SUM(amount_cents) FROM postings GROUP BY book")
+                .map { (row: SQLRow) in (row[0] as String, row[1] as Int64) })
             // In the chart's order: assets, liabilities, revenues, expenses.
             let books = BookAccount.allCases.compactMap { book in sums[book.rawValue].map { (book, Money(cents: $0)) } }
             return LedgerSummary(
@@ -39,7 +39,7 @@ extension Ledger {
                 transactions: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transactions") ?? 0,
                 postings: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM postings") ?? 0,
                 lastReceipt: try Int64.fetchOne(db, sql: "SELECT MAX(receipt_number) FROM transactions WHERE receipt_number IS NOT NULL").map(ReceiptNumber.init),
-                operators: try Row.fetchAll(db, sql: "SELECT login, role FROM operators WHERE active = 1 ORDER BY id")
+                operators: try SQLRow.fetchAll(db, sql: "SELECT login, role FROM operators WHERE active = 1 ORDER BY id")
                     .map { ($0["login"], $0["role"]) },
                 bookBalances: books)
         }

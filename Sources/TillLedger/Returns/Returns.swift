@@ -227,8 +227,7 @@ extension Ledger {
                     let earlier = try Int.fetchOne(db, sql: """
                         SELECT COUNT(*) FROM returned_items r JOIN transactions t ON t.id = r.transaction_id
                         WHERE r.account_id = ? AND t.business_date > ? AND r.reason_code IN (\(codes.map { _ in "?" }.joined(separator: ",")))
-                        """, arguments: StatementArguments([accountID.databaseValue, day.adding(months: -12).description.databaseValue]
-                                                           + codes.map(\.databaseValue))) ?? 0
+                        """, arguments: [accountID, day.adding(months: -12).description] + SQLArguments(codes)) ?? 0
                     if earlier + 1 >= cashOnlyAfter {
                         let until = day.adding(months: months)
                         try db.execute(sql: "UPDATE accounts SET cash_only_until = max(COALESCE(cash_only_until, ''), ?) WHERE id = ?",
@@ -265,10 +264,10 @@ extension Ledger {
     }
 
     /// The payment an item returns, its idempotency key and the book its money went to.
-    static func returnedPayment(_ item: ReturnItem, _ db: Database) throws -> (OriginalPayment, String, BookAccount) {
+    static func returnedPayment(_ item: ReturnItem, _ db: Store) throws -> (OriginalPayment, String, BookAccount) {
         switch item.kind {
         case .ach:
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try SQLRow.fetchOne(db, sql: """
                 SELECT t.receipt_number, a.number, x.amount_cents FROM autopay_entries x JOIN transactions t ON t.id = x.transaction_id
                 JOIN autopay_enrollments e ON e.id = x.enrollment_id JOIN accounts a ON a.id = e.account_id WHERE x.trace_number = ?
                 """, arguments: [item.reference]) else {
@@ -307,7 +306,7 @@ extension Ledger {
         }
     }
 
-    static func returnFees(_ db: Database) throws -> [String: Int64] {
+    static func returnFees(_ db: Store) throws -> [String: Int64] {
         var fees: [String: Int64] = [:]
         for pair in try setting(.returnFees, db).split(separator: ",") {
             let parts = pair.split(separator: "=")

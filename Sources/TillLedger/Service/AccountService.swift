@@ -130,7 +130,7 @@ extension Ledger {
     }
 
     static func insertServiceRequest(accountID: Int64, type: ServiceRequestType, priority: ServiceRequestPriority, notes: String,
-                                     operatorID: Int64, transactionID: Int64?, _ db: Database, at: String) throws -> Int64 {
+                                     operatorID: Int64, transactionID: Int64?, _ db: Store, at: String) throws -> Int64 {
         try db.execute(sql: """
             INSERT INTO service_requests(account_id, type, priority, status, notes, created_at, created_by, transaction_id)
             VALUES (?, ?, ?, 'open', ?, ?, ?, ?)
@@ -148,7 +148,7 @@ extension Ledger {
         let note = note.trimmingSpacesAndTabs()
         guard note.count <= 500 else { throw LedgerError(.invalid, "A note is at most 500 characters") }
         try writeImmediate { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT account_id, type, status FROM service_requests WHERE id = ?",
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT account_id, type, status FROM service_requests WHERE id = ?",
                                              arguments: [requestID]) else {
                 throw LedgerError(.invalid, "No work order #\(requestID)")
             }
@@ -180,13 +180,13 @@ extension Ledger {
                 SELECT r.id, a.number, a.customer_name, r.type, r.priority, r.status, r.notes, r.scheduled_for, r.created_at, o.login
                 FROM service_requests r JOIN accounts a ON a.id = r.account_id JOIN operators o ON o.id = r.created_by WHERE 1
                 """
-            var arguments: StatementArguments = []
+            var arguments: SQLArguments = []
             if let status { sql += " AND r.status = ?"; arguments += [status.rawValue] }
             if let type { sql += " AND r.type = ?"; arguments += [type.rawValue] }
             if let account { sql += " AND a.number = ?"; arguments += [account.rawValue] }
             sql += " ORDER BY r.id DESC LIMIT ?"
             arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            return try SQLRow.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 let id: Int64 = row["id"]
                 var record = ServiceRequestRecord(
                     id: id, account: row["number"], customerName: row["customer_name"],
@@ -195,7 +195,7 @@ extension Ledger {
                     status: try StoredValue.read(row["status"], as: "work order status"), notes: row["notes"],
                     scheduledFor: (row["scheduled_for"] as String?).flatMap { try? BusinessDate($0) },
                     createdAt: Timestamp.localMinute(row["created_at"]), createdBy: row["login"])
-                record.history = try Row.fetchAll(db, sql: """
+                record.history = try SQLRow.fetchAll(db, sql: """
                     SELECT e.at, o.login, e.status, e.note FROM service_request_events e JOIN operators o ON o.id = e.operator_id
                     WHERE e.request_id = ? ORDER BY e.id
                     """, arguments: [id]).map { (at: Timestamp.localMinute($0["at"]), by: $0["login"], status: $0["status"], note: $0["note"]) }
@@ -212,7 +212,7 @@ extension Ledger {
         guard value.count <= 200, !value.contains("\n") else { throw LedgerError(.invalid, "\(field.title) is one line of up to 200 characters") }
         guard !value.isEmpty || [.mailingAddress, .email].contains(field) else { throw LedgerError(.invalid, "\(field.title) cannot be empty") }
         return try writeImmediate { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, \(field.column) AS value FROM accounts WHERE number = ?",
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT id, \(field.column) AS value FROM accounts WHERE number = ?",
                                              arguments: [account.rawValue]) else { throw LedgerError(.unknownAccount, "No account \(account)") }
             let old: String = row["value"]
             guard old != value else { throw LedgerError(.invalid, "\(field.title) is already \"\(value)\"") }
@@ -231,7 +231,7 @@ extension Ledger {
 
     public func accountChanges(_ account: AccountNumber) throws -> [AccountChange] {
         try read { db in
-            try Row.fetchAll(db, sql: """
+            try SQLRow.fetchAll(db, sql: """
                 SELECT c.at, c.field, c.old_value, c.new_value, o.login FROM account_changes c
                 JOIN accounts a ON a.id = c.account_id JOIN operators o ON o.id = c.operator_id
                 WHERE a.number = ? ORDER BY c.id

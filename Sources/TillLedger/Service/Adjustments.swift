@@ -25,7 +25,7 @@ extension Ledger {
             let id = try Self.accountID(account, db)
             // The fee is what its transaction credited to the fee's revenue; what was reversed
             // of it is what later adjustments credited back to the account against it.
-            guard let fee = try Row.fetchOne(db, sql: """
+            guard let fee = try SQLRow.fetchOne(db, sql: """
                 SELECT p.id, t.business_date,
                        -(SELECT SUM(f.amount_cents) FROM postings f WHERE f.transaction_id = t.id AND f.book = ?)
                        + COALESCE((SELECT SUM(r.amount_cents) FROM adjustments j
@@ -109,7 +109,7 @@ extension Ledger {
                         reason: String, actor: Actor, idempotencyKey: String?) throws -> ServiceOutcome {
         let reason = try Self.reasonText(reason)
         var outcome = try serviceWrite(idempotencyKey) { db, day in
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try SQLRow.fetchOne(db, sql: """
                 SELECT id, customer_name, mailing_address, service_address, balance_cents, deposit_held_cents FROM accounts WHERE number = ?
                 """, arguments: [account.rawValue]) else { throw LedgerError(.unknownAccount, "No account \(account)") }
             let id: Int64 = row["id"]
@@ -158,7 +158,7 @@ extension Ledger {
                              idempotencyKey: String? = nil) throws -> ServiceOutcome {
         let reason = try Self.reasonText(reason)
         return try serviceWrite(idempotencyKey) { db, day in
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, deposit_held_cents FROM accounts WHERE number = ?",
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT id, deposit_held_cents FROM accounts WHERE number = ?",
                                              arguments: [account.rawValue]) else { throw LedgerError(.unknownAccount, "No account \(account)") }
             let held = Money(cents: row["deposit_held_cents"])
             guard held.isPositive else { throw LedgerError(.invalid, "Account \(account) holds no deposit") }
@@ -177,7 +177,7 @@ extension Ledger {
     /// The refund request accounts payable pays from, as text, and written to `reports/refunds/`.
     public func refundRequestText(transactionID: Int64) throws -> [String] {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try SQLRow.fetchOne(db, sql: """
                 SELECT r.source, r.payee, r.address, r.amount_cents, t.receipt_number, t.business_date, t.memo, a.number,
                        o.display_name AS requested, b.display_name AS approved
                 FROM refund_requests r JOIN transactions t ON t.id = r.transaction_id JOIN accounts a ON a.id = r.account_id
@@ -196,7 +196,7 @@ extension Ledger {
 
     /// The lines every refund request ends with: whom to pay, where, how much, why, who asked and
     /// who approved (columns `payee`, `address`, `amount_cents`, `memo`, `requested`, `approved`).
-    static func refundRequestFoot(_ row: Row) -> [String] {
+    static func refundRequestFoot(_ row: SQLRow) -> [String] {
         ["Pay to:   \(row["payee"] as String)",
          "Address:  \(row["address"] as String)",
          "Amount:   \(Money(cents: row["amount_cents"]).formatted)",
@@ -228,7 +228,7 @@ extension Ledger {
                          actor: Actor, idempotencyKey: String? = nil) throws -> ServiceOutcome {
         let reason = try Self.reasonText(reason)
         return try serviceWrite(idempotencyKey) { db, day in
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, balance_cents FROM accounts WHERE number = ?",
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT id, balance_cents FROM accounts WHERE number = ?",
                                              arguments: [account.rawValue]) else { throw LedgerError(.unknownAccount, "No account \(account)") }
             let owed = Money(cents: row["balance_cents"])
             guard owed.isPositive else { throw LedgerError(.invalid, "Account \(account) owes nothing to write off") }

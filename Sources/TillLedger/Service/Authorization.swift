@@ -25,7 +25,7 @@ struct Authorization {
     let approver: Operator?
 
     /// Records the override, when there was one, against the transaction it allowed.
-    func record(_ db: Database, at: String, transactionID: Int64?, detail: String) throws {
+    func record(_ db: Store, at: String, transactionID: Int64?, detail: String) throws {
         guard let approver else { return }
         try db.execute(sql: """
             INSERT INTO overrides(at, business_date, action, operator_id, approver_id, terminal_id, amount_cents, transaction_id, detail)
@@ -49,7 +49,7 @@ public struct OverrideRecord: Sendable, Equatable {
 }
 
 extension Ledger {
-    static func authorityLimits(_ db: Database) throws -> AuthorityLimits {
+    static func authorityLimits(_ db: Store) throws -> AuthorityLimits {
         var roles = AuthorityLimits.defaultRoles
         let keyed: [(ServiceAction, SettingKey)] = [
             (.reversal, .reversalRole), (.nsf, .nsfRole), (.refund, .refundRole), (.transfer, .transferRole),
@@ -63,7 +63,7 @@ extension Ledger {
 
     /// Checks the operator's authority for an action; beyond it, the actor's approver must hold it.
     /// Throws `needsOverride` when no approver was given, so the screen can ask for one.
-    static func authorize(_ action: ServiceAction, amount: Money?, actor: Actor, _ db: Database) throws -> Authorization {
+    static func authorize(_ action: ServiceAction, amount: Money?, actor: Actor, _ db: Store) throws -> Authorization {
         guard let op = try fetchOperator(db, id: actor.operatorID) else {
             throw LedgerError(.unknownOperator, "Unknown operator #\(actor.operatorID)")
         }
@@ -87,7 +87,7 @@ extension Ledger {
     /// Every action taken under override between two business dates.
     public func overrides(from: BusinessDate, to: BusinessDate) throws -> [OverrideRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: """
+            try SQLRow.fetchAll(db, sql: """
                 SELECT o.at, o.action, a.login AS operator, b.login AS approver, COALESCE(o.terminal_id, '') AS terminal,
                        o.amount_cents, t.receipt_number, o.detail
                 FROM overrides o JOIN operators a ON a.id = o.operator_id JOIN operators b ON b.id = o.approver_id

@@ -167,13 +167,13 @@ extension Ledger {
         let amount: Money
     }
 
-    static func checks(of original: OriginalPayment, _ db: Database) throws -> [PaidCheck] {
+    static func checks(of original: OriginalPayment, _ db: Store) throws -> [PaidCheck] {
         let tenders = original.tenders.filter { $0.tender.kind == .check && $0.tender.amount.isPositive }.map {
             PaidCheck(tenderID: $0.id, batchLineID: nil, number: $0.tender.reference ?? "", amount: $0.tender.amount)
         }
         guard tenders.isEmpty else { return tenders }
         // The bank deposited a lockbox check itself: its batch line is the check.
-        return try Row.fetchAll(db, sql: """
+        return try SQLRow.fetchAll(db, sql: """
             SELECT l.id, l.reference, -SUM(p.amount_cents) AS amount FROM batch_lines l
             JOIN postings p ON p.transaction_id = l.transaction_id AND p.book = 'AR'
             WHERE l.transaction_id = ? AND l.tender = 'check' GROUP BY l.id
@@ -186,7 +186,7 @@ extension Ledger {
 
     /// Runs an account action in one `BEGIN IMMEDIATE` transaction on the open day; an action
     /// already posted under the same key returns what it posted.
-    func serviceWrite(_ key: String?, _ body: (Database, BusinessDate) throws -> ServiceOutcome) throws -> ServiceOutcome {
+    func serviceWrite(_ key: String?, _ body: (Store, BusinessDate) throws -> ServiceOutcome) throws -> ServiceOutcome {
         let outcome = try writeImmediate { db -> ServiceOutcome in
             if let key, let earlier = try Self.postedWithKey(key, db) {
                 return ServiceOutcome(transaction: earlier, summary: "Already posted as #\(Self.number(earlier)): nothing posted twice.")
@@ -207,7 +207,7 @@ extension Ledger {
     }
 
     /// Records the override (if any) and the audit event of an action that posted.
-    static func finish(_ auth: Authorization, _ posted: PostedTransaction, event: String, detail: String, _ db: Database, at: String) throws {
+    static func finish(_ auth: Authorization, _ posted: PostedTransaction, event: String, detail: String, _ db: Store, at: String) throws {
         try auth.record(db, at: at, transactionID: posted.id, detail: detail)
         try Audit.record(db, at: at, operatorID: auth.actor.operatorID, terminal: auth.actor.terminal, event: event,
                          detail: detail + (auth.approver.map { " (override by \($0.login))" } ?? ""))

@@ -31,8 +31,8 @@ struct OriginalPayment {
 }
 
 extension Ledger {
-    static func originalPayment(_ receipt: ReceiptNumber, _ db: Database) throws -> OriginalPayment {
-        guard let row = try Row.fetchOne(db, sql: """
+    static func originalPayment(_ receipt: ReceiptNumber, _ db: Store) throws -> OriginalPayment {
+        guard let row = try SQLRow.fetchOne(db, sql: """
             SELECT t.id, t.kind, t.business_date, t.operator_id, t.drawer_session_id, s.closed_at
             FROM transactions t LEFT JOIN drawer_sessions s ON s.id = t.drawer_session_id
             WHERE t.receipt_number = ?
@@ -42,7 +42,7 @@ extension Ledger {
         let id: Int64 = row["id"], session: Int64? = row["drawer_session_id"]
         var accountIDs: [AccountNumber: Int64] = [:]
         func lines(of transaction: Int64) throws -> [PostingLine] {
-            try Row.fetchAll(db, sql: """
+            try SQLRow.fetchAll(db, sql: """
                 SELECT p.book, p.amount_cents, p.account_id, a.number FROM postings p LEFT JOIN accounts a ON a.id = p.account_id
                 WHERE p.transaction_id = ? ORDER BY p.id
                 """, arguments: [transaction]).compactMap { row in
@@ -53,7 +53,7 @@ extension Ledger {
             }
         }
         let own = try lines(of: id)
-        let corrections = try Row.fetchAll(db, sql: """
+        let corrections = try SQLRow.fetchAll(db, sql: """
             SELECT id, kind, receipt_number FROM transactions WHERE corrects_id = ? ORDER BY id
             """, arguments: [id])
         // Credits by account: the payment's own, then each transfer's moves, in the order accounts appear.
@@ -67,7 +67,7 @@ extension Ledger {
         for correction in corrections where (correction["kind"] as String) == "transfer" {
             try lines(of: correction["id"]).forEach(add)
         }
-        let tenders = try Row.fetchAll(db, sql: """
+        let tenders = try SQLRow.fetchAll(db, sql: """
             SELECT id, kind, amount_cents, tendered_cents, reference, last_four, card_brand FROM tenders WHERE transaction_id = ? ORDER BY id
             """, arguments: [id]).map { row in
             (id: row["id"] as Int64,
@@ -85,14 +85,14 @@ extension Ledger {
     }
 
     /// The open day, or the refusal every account action gives without one.
-    static func requireOpenDay(_ db: Database) throws -> BusinessDate {
+    static func requireOpenDay(_ db: Store) throws -> BusinessDate {
         guard let day = try openDay(db) else {
             throw LedgerError(.dayNotOpen, "No business day is open: a lead or supervisor opens the day first")
         }
         return day
     }
 
-    static func accountID(_ number: AccountNumber, _ db: Database) throws -> Int64 {
+    static func accountID(_ number: AccountNumber, _ db: Store) throws -> Int64 {
         guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM accounts WHERE number = ?", arguments: [number.rawValue]) else {
             throw LedgerError(.unknownAccount, "No account \(number)")
         }

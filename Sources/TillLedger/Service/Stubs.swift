@@ -34,7 +34,7 @@ public struct StubMatch: Equatable, Sendable {
 
 extension Ledger {
     /// The scan-line layout in force (setting `stub.scan_line`).
-    static func scanLineFormat(_ db: Database) throws -> ScanLineFormat {
+    static func scanLineFormat(_ db: Store) throws -> ScanLineFormat {
         do { return try ScanLineFormat(spec: try setting(.scanLine, db)) } catch { return .standard }
     }
 
@@ -43,7 +43,7 @@ extension Ledger {
         try read { db in try Self.stub(for: number, db) }
     }
 
-    static func stub(for number: AccountNumber, _ db: Database) throws -> (line: String, amount: Money, billDate: BusinessDate) {
+    static func stub(for number: AccountNumber, _ db: Store) throws -> (line: String, amount: Money, billDate: BusinessDate) {
         let id = try Self.accountID(number, db)
         guard let bill = try Self.newestBill(accountID: id, db) else {
             throw LedgerError(.invalid, "Account \(number) has no bill yet: no stub to print")
@@ -66,7 +66,7 @@ extension Ledger {
             let format = try Self.scanLineFormat(db)
             let stub: ScanLine
             do throws(DomainError) { stub = try format.parse(text) } catch { throw LedgerError(domain: error) }
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, customer_name, balance_cents FROM accounts WHERE number = ?",
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT id, customer_name, balance_cents FROM accounts WHERE number = ?",
                                              arguments: [stub.account.rawValue]) else {
                 throw LedgerError(.unknownAccount, "The stub is for account \(stub.account), which this ledger does not have: check the stub, type the account number, or take the payment into suspense (:suspense NAME)")
             }
@@ -90,8 +90,8 @@ extension Ledger {
 
     /// The account's newest bill: its transaction and its date (the bill's own date when the
     /// billing system gave one).
-    static func newestBill(accountID: Int64, _ db: Database) throws -> (id: Int64, date: BusinessDate)? {
-        guard let row = try Row.fetchOne(db, sql: """
+    static func newestBill(accountID: Int64, _ db: Store) throws -> (id: Int64, date: BusinessDate)? {
+        guard let row = try SQLRow.fetchOne(db, sql: """
             SELECT t.id, COALESCE(t.bill_date, t.business_date) FROM postings p JOIN transactions t ON t.id = p.transaction_id
             WHERE p.account_id = ? AND p.book = 'AR' AND t.kind = 'bill' ORDER BY t.id DESC LIMIT 1
             """, arguments: [accountID]) else { return nil }

@@ -256,7 +256,7 @@ extension Ledger {
         }
     }
 
-    static func setting(_ key: SettingKey, _ db: Database) throws -> String {
+    static func setting(_ key: SettingKey, _ db: Store) throws -> String {
         if let value = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM (\(sealedSettingsSQL)) WHERE key = ?"),
                                            arguments: [key.rawValue]) {
             return value
@@ -264,17 +264,17 @@ extension Ledger {
         return SettingKey.defaults.first { $0.0 == key }?.1 ?? ""
     }
 
-    static func intSetting(_ key: SettingKey, _ db: Database) throws -> Int64 {
+    static func intSetting(_ key: SettingKey, _ db: Store) throws -> Int64 {
         Int64(try setting(key, db)) ?? Int64(SettingKey.defaults.first { $0.0 == key }.flatMap { Int64($0.1) } ?? 0)
     }
 
     /// The standard float by denomination; a setting that does not parse falls back to the default.
-    static func standardFloat(_ db: Database) throws -> CashCount {
+    static func standardFloat(_ db: Store) throws -> CashCount {
         (try? CashCount.parse(try setting(.standardFloat, db)))
             ?? (try? CashCount.parse(SettingKey.defaultValue(.standardFloat))) ?? CashCount()
     }
 
-    static func amountCeiling(_ db: Database) throws -> Money {
+    static func amountCeiling(_ db: Store) throws -> Money {
         Money(cents: try intSetting(.amountCeilingCents, db))
     }
 }
@@ -282,7 +282,7 @@ extension Ledger {
 enum Audit {
     /// What happened is kept even when a person typed a card number into it (an unknown
     /// sign-in id): the number itself is withheld, never written.
-    static func record(_ db: Database, at: String, operatorID: Int64?, terminal: String?, event: String, detail: String) throws {
+    static func record(_ db: Store, at: String, operatorID: Int64?, terminal: String?, event: String, detail: String) throws {
         try db.execute(sql: "INSERT INTO audit_events(at, operator_id, terminal_id, event, detail) VALUES (?, ?, ?, ?, ?)",
                        arguments: [at, operatorID, terminal, event, CardNumber.withheld(detail)])
     }

@@ -51,9 +51,9 @@ public struct TypedSettings: Sendable, Equatable {
         trainingOpensDrawer = valid(.trainingOpensDrawer) == "true"
     }
 
-    static func read(_ db: Database) throws -> TypedSettings {
+    static func read(_ db: Store) throws -> TypedSettings {
         var raw: [SettingKey: String] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: Ledger.sealedSettingsSQL)) {
+        for row in try SQLRow.fetchAll(db.cachedStatement(sql: Ledger.sealedSettingsSQL)) {
             if let key = SettingKey(rawValue: row[0]) { raw[key] = row[1] }
         }
         return TypedSettings(raw)

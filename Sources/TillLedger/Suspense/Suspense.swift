@@ -111,7 +111,7 @@ extension Ledger {
         AND s.amount_cents > COALESCE((SELECT SUM(m.amount_cents) FROM suspense_moves m WHERE m.item_id = s.id), 0)
         """
 
-    static func suspenseItem(_ id: Int64, _ db: Database) throws -> SuspenseItem {
+    static func suspenseItem(_ id: Int64, _ db: Store) throws -> SuspenseItem {
         guard let item = try suspenseItems(where: "s.id = ?", arguments: [id], db).first else {
             throw LedgerError(.unknownTransaction, "No suspense item #\(id): `till suspense list` shows them")
         }
@@ -119,9 +119,9 @@ extension Ledger {
     }
 
     /// The open items' total and count (the settle pane's line, the closer's warning).
-    static func suspenseItems(where condition: String, arguments: StatementArguments, _ db: Database) throws -> [SuspenseItem] {
+    static func suspenseItems(where condition: String, arguments: SQLArguments, _ db: Store) throws -> [SuspenseItem] {
         var moves: [Int64: [SuspenseItem.Move]] = [:]
-        for row in try Row.fetchAll(db, sql: """
+        for row in try SQLRow.fetchAll(db, sql: """
             SELECT m.item_id, m.kind, a.number, m.amount_cents, t.receipt_number, t.business_date, m.payee, o.login
             FROM suspense_moves m JOIN transactions t ON t.id = m.transaction_id JOIN operators o ON o.id = t.operator_id
             LEFT JOIN accounts a ON a.id = m.account_id
@@ -132,7 +132,7 @@ extension Ledger {
                 kind: row[1], account: row[2], amount: Money(cents: row[3]), receipt: receipt.map(ReceiptNumber.init),
                 businessDate: try BusinessDate(row[5]), payee: row[6], operatorLogin: row[7]))
         }
-        return try Row.fetchAll(db, sql: """
+        return try SQLRow.fetchAll(db, sql: """
             SELECT s.id, s.transaction_id, t.receipt_number, t.business_date, s.amount_cents, s.reason, s.account_given, s.payer,
                    s.address, s.phone, s.reference, s.check_number, s.source_line, t.terminal_id, o.login,
                    COALESCE((SELECT group_concat(DISTINCT x.kind) FROM tenders x WHERE x.transaction_id = t.id), 'check (lockbox)'),
@@ -151,7 +151,7 @@ extension Ledger {
     }
 
     /// Records the suspense item of a payment that credited SUSPENSE (in the payment's transaction).
-    static func recordSuspenseItem(_ request: PostingRequest, transactionID: Int64, _ db: Database) throws {
+    static func recordSuspenseItem(_ request: PostingRequest, transactionID: Int64, _ db: Store) throws {
         let held = -request.lines.filter { $0.book == .suspense }.reduce(0) { $0 + $1.amount.cents }
         guard held > 0 else {
             throw LedgerError(.invalid, "Only a payment puts money into suspense; it moves out by `till suspense apply` or `refund`")
@@ -166,7 +166,7 @@ extension Ledger {
 
     /// A suspense payment whose money was applied or refunded is no longer voided or reversed:
     /// the money has gone on. (A transfer moves an applied amount to another account.)
-    static func checkSuspenseUntouched(_ original: OriginalPayment, verb: String, _ db: Database) throws {
+    static func checkSuspenseUntouched(_ original: OriginalPayment, verb: String, _ db: Store) throws {
         guard original.lines.contains(where: { $0.book == .suspense }),
               let item = try Int64.fetchOne(db, sql: "SELECT id FROM suspense_items WHERE transaction_id = ?", arguments: [original.id]),
               try Bool.fetchOne(db, sql: "SELECT 1 FROM suspense_moves WHERE item_id = ?", arguments: [item]) == true else { return }
@@ -204,7 +204,7 @@ extension Ledger {
             let total = Money(cents: amounts.reduce(0) { $0 + $1.1.cents })
             var ids: [AccountNumber: Int64] = [:]
             for (account, _) in amounts {
-                guard let row = try Row.fetchOne(db, sql: "SELECT id, status FROM accounts WHERE number = ?", arguments: [account.rawValue]) else {
+                guard let row = try SQLRow.fetchOne(db, sql: "SELECT id, status FROM accounts WHERE number = ?", arguments: [account.rawValue]) else {
                     throw LedgerError(.unknownAccount, "No account \(account)")
                 }
                 guard (row["status"] as String) != "closed" else { throw LedgerError(.invalid, "Account \(account) is closed") }
@@ -271,7 +271,7 @@ extension Ledger {
     /// The refund request accounts payable pays a suspense refund from.
     public func suspenseRefundText(transactionID: Int64) throws -> [String] {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try SQLRow.fetchOne(db, sql: """
                 SELECT m.item_id, m.payee, m.address, m.amount_cents, t.receipt_number, t.business_date, t.memo, c.receipt_number AS taken,
                        o.display_name AS requested, b.display_name AS approved
                 FROM suspense_moves m JOIN transactions t ON t.id = m.transaction_id JOIN transactions c ON c.id = t.corrects_id

@@ -49,7 +49,7 @@ extension Ledger {
         var configuration = Configuration()
         configuration.prepareDatabase { db in db.add(function: RecordSeals.digestFunction) }
         let queue = try DatabaseQueue(path: scratch, configuration: configuration)
-        try queue.write { db in try scrub(db) }
+        try queue.write { db in try scrub(Store(db)) }
         try queue.vacuum() // the scrubbed text leaves no trace in free pages
         try queue.close()
         // The operators' PINs stay: the PIN pepper goes with the copy, so the same people sign in.
@@ -67,7 +67,7 @@ extension Ledger {
 
     /// The scrubbing, in one transaction on the copy: the append-only guards are lifted on the
     /// copy alone, the text replaced, the chain and seals made anew, the guards put back.
-    static func scrub(_ db: Database) throws {
+    static func scrub(_ db: Store) throws {
         for table in AppendOnly.tables {
             try db.execute(sql: "DROP TRIGGER IF EXISTS \(table)_no_update; DROP TRIGGER IF EXISTS \(table)_no_delete")
         }

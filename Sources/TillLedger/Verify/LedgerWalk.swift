@@ -39,20 +39,20 @@ struct LedgerWalk {
     /// Transaction kinds whose tenders count as receipts in `tender_totals`.
     private static let receiptKinds = ["payment", "misc-receipt", "void"].map { Array($0.utf8) }
 
-    static func run(_ db: Database) throws -> LedgerWalk { try run(db, sealingAfter: nil) }
+    static func run(_ db: Store) throws -> LedgerWalk { try run(db, sealingAfter: nil) }
 
     /// Seals every transaction after `after` in id order, chained to the newest seal, in one
     /// pass (a migration, the demo load, the benchmark's floor).
-    static func seal(_ db: Database, after: Int64) throws {
+    static func seal(_ db: Store, after: Int64) throws {
         _ = try run(db, sealingAfter: after)
     }
 
     /// Verifies the seals (nil), or writes them for the transactions after `sealingAfter`.
-    private static func run(_ db: Database, sealingAfter: Int64?) throws -> LedgerWalk {
+    private static func run(_ db: Store, sealingAfter: Int64?) throws -> LedgerWalk {
         var walk = LedgerWalk()
         let transactionRange = sealingAfter == nil ? "" : " WHERE id > ?"
         let contentRange = sealingAfter == nil ? "" : " WHERE transaction_id > ?"
-        let arguments: StatementArguments? = sealingAfter.map { [$0] }
+        let arguments: SQLArguments? = sealingAfter.map { [$0] }
         let seals = try sealingAfter == nil ? RawCursor(db, "SELECT transaction_id, hash FROM transaction_hashes ORDER BY seq") : nil
         let insert = try sealingAfter == nil ? nil : db.cachedStatement(sql: "INSERT INTO transaction_hashes(transaction_id, hash) VALUES (?, ?)")
         let transactions = try RawCursor(db, "SELECT \(Chain.transactionColumns) FROM transactions\(transactionRange) ORDER BY id", arguments: arguments)
@@ -148,9 +148,9 @@ extension LedgerWalk.TenderTotal {
     }
 
     /// `tender_totals` as stored.
-    static func stored(_ db: Database) throws -> [Key: Self] {
+    static func stored(_ db: Store) throws -> [Key: Self] {
         var totals: [Key: Self] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT business_date, drawer_session_id, kind, receipt, count, amount_cents FROM tender_totals") {
+        for row in try SQLRow.fetchAll(db, sql: "SELECT business_date, drawer_session_id, kind, receipt, count, amount_cents FROM tender_totals") {
             totals[Key(businessDate: row[0], drawer: row[1], kind: row[2], receipt: row[3])] = Self(count: row[4], amount: row[5])
         }
         return totals
@@ -237,15 +237,15 @@ final class RawCursor {
 
     /// A statement with arguments is taken from the connection's cache (a posting seals with
     /// it); a whole-table walk is prepared once.
-    init(_ db: Database, _ sql: String, arguments: StatementArguments? = nil) throws {
+    init(_ db: Store, _ sql: String, arguments: SQLArguments? = nil) throws {
         if let arguments {
-            statement = try db.cachedStatement(sql: sql)
-            try statement.setArguments(arguments)
+            statement = try db.sqlite.cachedStatement(sql: sql)
+            try statement.setArguments(arguments.grdb)
         } else {
-            statement = try db.makeStatement(sql: sql)
+            statement = try db.sqlite.makeStatement(sql: sql)
         }
         raw = statement.sqliteStatement
-        connection = db.sqliteConnection
+        connection = db.sqlite.sqliteConnection
         columns = sqlite3_column_count(raw)
         try advance()
     }

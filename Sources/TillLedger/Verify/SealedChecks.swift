@@ -7,11 +7,11 @@ extension RecordSeals {
     /// covers and the transaction seal it names make; every versioned row is what its newest seal
     /// says (none missing, none added); every append-only row is inside a sealed range whose
     /// digest its rows still make.
-    static func fault(_ db: Database) throws -> String? {
+    static func fault(_ db: Store) throws -> String? {
         var previous = Data()
         var latest: [String: [String: Data]] = [:]
         var ranges: [String: [(after: Int64, through: Int64, digest: Data)]] = [:]
-        let seals = try Row.fetchCursor(db, sql: """
+        let seals = try SQLRow.fetchCursor(db, sql: """
             SELECT r.seq, r.tbl, r.row_key, r.from_id, r.to_id, r.digest, r.chain_seq, r.hash, h.hash, r.ends_commit
             FROM record_seals r LEFT JOIN transaction_hashes h ON h.seq = r.chain_seq ORDER BY r.seq
             """)
@@ -44,7 +44,7 @@ extension RecordSeals {
         }
         for table in versioned {
             var sealed = latest[table.table] ?? [:]
-            let rows = try Row.fetchCursor(db, sql: """
+            let rows = try SQLRow.fetchCursor(db, sql: """
                 SELECT CAST(\(table.key) AS TEXT), \(digestSQL(table, row: "")) FROM \(table.table) ORDER BY \(table.key)
                 """)
             while let row = try rows.next() {
@@ -90,11 +90,11 @@ enum SchemaCheck {
             db.add(function: CardNumberGuard.function)
         }
         try Schema.migrator.migrate(queue)
-        return try queue.read(objects)
+        return try queue.read { db in try objects(Store(db)) }
     }
 
-    private static func objects(_ db: Database) throws -> [String: String] {
-        let rows = try Row.fetchAll(db, sql: """
+    private static func objects(_ db: Store) throws -> [String: String] {
+        let rows = try SQLRow.fetchAll(db, sql: """
             SELECT type, name, COALESCE(sql, '') FROM main.sqlite_master WHERE name NOT LIKE 'sqlite_%'
             """)
         return Dictionary(uniqueKeysWithValues: rows.map { ("\($0[0] as String) \($0[1] as String)", $0[2]) })
@@ -102,7 +102,7 @@ enum SchemaCheck {
 
     /// The first difference between the ledger's schema and what Till's migrations make: a
     /// trigger or index dropped, changed or added is named.
-    static func fault(_ db: Database) throws -> String? {
+    static func fault(_ db: Store) throws -> String? {
         let expected = try expected()
         let actual = try objects(db)
         for name in expected.keys.sorted() {

@@ -51,7 +51,7 @@ extension Ledger {
 
     /// Checks 3, 5, 9 and 11 from one walk; a check the walk finds wanting runs its own SQL to
     /// name the fault.
-    private static func walkChecks(_ db: Database) throws -> [Numbered] {
+    private static func walkChecks(_ db: Store) throws -> [Numbered] {
         let clock = ContinuousClock()
         let start = clock.now
         let walk = try LedgerWalk.run(db)
@@ -76,11 +76,11 @@ extension Ledger {
         ]
     }
 
-    private static func otherChecks(_ db: Database, thorough: Bool) throws -> [Numbered] {
+    private static func otherChecks(_ db: Store, thorough: Bool) throws -> [Numbered] {
         [
             try timed(1, thorough ? "SQLite integrity (full)" : "SQLite integrity (quick)") { try integrityFault(db, thorough: thorough) },
             try timed(2, "foreign keys") {
-                guard let row = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") else { return nil }
+                guard let row = try SQLRow.fetchOne(db, sql: "PRAGMA foreign_key_check") else { return nil }
                 return "a row of \(row[0] as String) (rowid \(row[1] as Int64? ?? 0)) points at a missing \(row[2] as String) row"
             },
             try timed(4, "receipt numbers unique and gapless") { try receiptFault(db) },
@@ -100,7 +100,7 @@ extension Ledger {
     /// has its item; each move out is what its transaction debited to SUSPENSE, and no item gave
     /// out more than it took; each accepted drop's difference is what the lead counted less the
     /// drop, and what its posting moved into the safe.
-    static func suspenseAndDropFault(_ db: Database) throws -> String? {
+    static func suspenseAndDropFault(_ db: Store) throws -> String? {
         if let id = try Int64.fetchOne(db, sql: """
             SELECT s.id FROM suspense_items s JOIN transactions t ON t.id = s.transaction_id
             WHERE t.kind <> 'payment' OR s.amount_cents <> -(SELECT COALESCE(SUM(p.amount_cents), 0) FROM postings p
@@ -145,7 +145,7 @@ extension Ledger {
     /// its account; what a payment paid toward pledges is no more than it credited the pledged
     /// account; each bank return is an `nsf` of the payment it names, taking its amount out of
     /// where that money went.
-    static func othersSendFault(_ db: Database) throws -> String? {
+    static func othersSendFault(_ db: Store) throws -> String? {
         if let id = try Int64.fetchOne(db, sql: """
             SELECT x.id FROM autopay_entries x JOIN transactions t ON t.id = x.transaction_id
             JOIN autopay_enrollments e ON e.id = x.enrollment_id
@@ -181,7 +181,7 @@ extension Ledger {
 
     /// A ledger written before the guard, or by hand with `sqlite3`, may hold a card number in
     /// some text: name where (table, column, row), never the number.
-    static func cardNumberFault(_ db: Database) throws -> String? {
+    static func cardNumberFault(_ db: Store) throws -> String? {
         var found: [String] = []
         for (table, columns, _) in CardNumberGuard.columns {
             // A table without a rowid (settings, terminals) is named by its key.
@@ -207,12 +207,12 @@ extension Ledger {
     /// accepted a bag counted it); each close's
     /// expected cash is its float plus its cash taken less its drops, and its cash over/short the
     /// count less that.
-    static func closedDayFault(_ db: Database, walk: LedgerWalk) throws -> String? {
+    static func closedDayFault(_ db: Store, walk: LedgerWalk) throws -> String? {
         let closed = try String.fetchAll(db, sql: "SELECT date FROM business_days WHERE closed_at IS NOT NULL ORDER BY date")
         if let day = closed.first(where: { (walk.drawerBooks[$0] ?? 0) != 0 }) {
             return "business day \(day) is closed but its drawer books still hold \(Money(cents: walk.drawerBooks[day]!).formatted): its deposit no longer matches what was taken"
         }
-        if let row = try Row.fetchOne(db, sql: """
+        if let row = try SQLRow.fetchOne(db, sql: """
             SELECT b.date, COALESCE((SELECT -SUM(p.amount_cents) FROM postings p
                                      WHERE p.transaction_id = b.deposit_transaction_id AND p.book IN ('CASH', 'SAFE')), 0) AS deposited,
                    COALESCE((SELECT SUM(c.counted_cash_cents - s.opening_float_cents) FROM drawer_closes c
@@ -225,7 +225,7 @@ extension Ledger {
             """) {
             return "business day \(row["date"] as String): the deposit took \(Money(cents: row["deposited"]).formatted) of cash but the drawers counted \(Money(cents: row["counted"]).formatted) less floats, with the drops"
         }
-        if let row = try Row.fetchOne(db, sql: """
+        if let row = try SQLRow.fetchOne(db, sql: """
             SELECT c.z_number, s.business_date, c.expected_cash_cents,
                    s.opening_float_cents
                  + COALESCE((SELECT SUM(tt.amount_cents) FROM tender_totals tt
@@ -240,20 +240,20 @@ extension Ledger {
         return nil
     }
 
-    private static func integrityFault(_ db: Database, thorough: Bool) throws -> String? {
+    private static func integrityFault(_ db: Store, thorough: Bool) throws -> String? {
         let lines = try String.fetchAll(db, sql: thorough ? "PRAGMA integrity_check" : "PRAGMA quick_check")
         return lines == ["ok"] ? nil : "SQLite \(thorough ? "integrity_check" : "quick_check"): " + lines.prefix(3).joined(separator: "; ")
     }
 
-    private static func describe(_ db: Database, transaction id: Int64) throws -> String {
-        guard let row = try Row.fetchOne(db, sql: "SELECT kind, receipt_number, business_date FROM transactions WHERE id = ?",
+    private static func describe(_ db: Store, transaction id: Int64) throws -> String {
+        guard let row = try SQLRow.fetchOne(db, sql: "SELECT kind, receipt_number, business_date FROM transactions WHERE id = ?",
                                          arguments: [id]) else { return "transaction #\(id) (missing)" }
         let receipt: Int64? = row["receipt_number"]
         return "transaction #\(id) (\(row["kind"] as String)\(receipt.map { ", receipt \($0)" } ?? ""), \(row["business_date"] as String))"
     }
 
-    private static func unbalancedFault(_ db: Database) throws -> String? {
-        if let row = try Row.fetchOne(db, sql: """
+    private static func unbalancedFault(_ db: Store) throws -> String? {
+        if let row = try SQLRow.fetchOne(db, sql: """
             SELECT transaction_id, SUM(amount_cents) AS off FROM postings GROUP BY transaction_id
             HAVING SUM(amount_cents) <> 0 ORDER BY transaction_id LIMIT 1
             """) {
@@ -274,7 +274,7 @@ extension Ledger {
         return nil
     }
 
-    private static func receiptFault(_ db: Database) throws -> String? {
+    private static func receiptFault(_ db: Store) throws -> String? {
         let receiptKinds = TransactionKind.allCases.filter(\.issuesReceipt).map { "'\($0.rawValue)'" }.joined(separator: ",")
         if let id = try Int64.fetchOne(db, sql: """
             SELECT id FROM transactions WHERE receipt_number IS NULL AND kind IN (\(receiptKinds)) ORDER BY id LIMIT 1
@@ -287,7 +287,7 @@ extension Ledger {
             """) {
             return "receipt \(dup) is used twice"
         }
-        let row = try Row.fetchOne(db, sql: """
+        let row = try SQLRow.fetchOne(db, sql: """
             SELECT COUNT(*) AS n, MIN(receipt_number) AS first, MAX(receipt_number) AS last
             FROM transactions WHERE receipt_number IS NOT NULL
             """)!
@@ -307,7 +307,7 @@ extension Ledger {
         return nil
     }
 
-    private static func tenderFault(_ db: Database) throws -> String? {
+    private static func tenderFault(_ db: Store) throws -> String? {
         let tenderBooks = TenderKind.allCases.map { "'\($0.book.rawValue)'" }.joined(separator: ",")
         guard let id = try Int64.fetchOne(db, sql: """
             SELECT x.transaction_id FROM (
@@ -320,8 +320,8 @@ extension Ledger {
         return "\(try describe(db, transaction: id)): its tenders do not add up to what it debits to cash, checks, cards and clearing"
     }
 
-    private static func cachedBalanceFault(_ db: Database) throws -> String? {
-        guard let row = try Row.fetchOne(db, sql: """
+    private static func cachedBalanceFault(_ db: Store) throws -> String? {
+        guard let row = try SQLRow.fetchOne(db, sql: """
             SELECT a.number, a.balance_cents, a.deposit_held_cents,
                    COALESCE(s.receivable, 0) AS receivable, COALESCE(s.deposits, 0) AS deposits
             FROM accounts a LEFT JOIN (
@@ -340,7 +340,7 @@ extension Ledger {
         return "account \(number) shows a deposit of \(Money(cents: row["deposit_held_cents"]).formatted) but its postings sum to \(Money(cents: row["deposits"]).formatted)"
     }
 
-    private static func allocationFault(_ db: Database) throws -> String? {
+    private static func allocationFault(_ db: Store) throws -> String? {
         if let id = try Int64.fetchOne(db, sql: """
             SELECT a.charge_posting_id FROM allocations a JOIN postings p ON p.id = a.charge_posting_id
             GROUP BY a.charge_posting_id HAVING SUM(a.amount_cents) > MAX(p.amount_cents) LIMIT 1
@@ -377,7 +377,7 @@ extension Ledger {
 
     /// Each closed drawer has one close; the close's counted cash is its count's total, and its
     /// over/short is what the over/short posting moved (none when it balanced).
-    private static func drawerCloseFault(_ db: Database) throws -> String? {
+    private static func drawerCloseFault(_ db: Store) throws -> String? {
         if let id = try Int64.fetchOne(db, sql: """
             SELECT s.id FROM drawer_sessions s LEFT JOIN drawer_closes c ON c.drawer_session_id = s.id
             WHERE (s.closed_at IS NULL) <> (c.id IS NULL) LIMIT 1
@@ -412,10 +412,10 @@ extension Ledger {
     }
 
     /// The running totals settlement reads are exactly what the tenders add up to.
-    private static func tenderTotalsFault(_ db: Database) throws -> String? {
+    private static func tenderTotalsFault(_ db: Store) throws -> String? {
         let computed = Schema.tenderTotalsSelectSQL + " WHERE true GROUP BY 1, 2, 3, 4"
         let stored = "SELECT business_date, drawer_session_id, kind, receipt, count, amount_cents FROM tender_totals"
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try SQLRow.fetchOne(db, sql: """
             SELECT * FROM (\(computed) EXCEPT \(stored)) UNION ALL SELECT * FROM (\(stored) EXCEPT \(computed)) LIMIT 1
             """) else { return nil }
         return "the running total of \(row[2] as String) on \(row[0] as String) (drawer #\(row[1] as Int64)) differs from its tenders"
@@ -423,7 +423,7 @@ extension Ledger {
 
     /// Voids, reversals, returned checks and transfers correct a payment; each returned check
     /// names its check (or its bank return, pointing at the same payment); every override was given by a lead or supervisor other than the operator.
-    private static func correctionFault(_ db: Database) throws -> String? {
+    private static func correctionFault(_ db: Store) throws -> String? {
         if let id = try Int64.fetchOne(db, sql: """
             SELECT t.id FROM transactions t LEFT JOIN transactions c ON c.id = t.corrects_id
             WHERE t.kind IN ('void', 'reversal', 'nsf', 'transfer') AND (c.id IS NULL OR c.kind NOT IN ('payment', 'misc-receipt'))
