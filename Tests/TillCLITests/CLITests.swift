@@ -92,10 +92,15 @@ struct CLITests {
         let junk = try TillProcess.till(["summary", "--db", garbage])
         #expect(junk.status == 1 && junk.stderr.contains("not a readable Till ledger"), "\(junk.stderr)")
 
-        for uri in ["postgresql://till@/books?host=/run/postgresql", "postgres://localhost/till", "sqlite://x"] {
+        // A PostgreSQL URI goes to the server (none answers at these), any other scheme is refused;
+        // neither becomes a file.
+        for uri in ["postgresql://till@/books?host=/nonexistent-socket-dir&connect_timeout=2", "postgres://localhost:1/till?connect_timeout=2"] {
             let run = try TillProcess.till(["summary", "--db", uri])
-            #expect(run.status == 1 && run.stderr.contains("connection string"), "\(run.stderr)")
+            #expect(run.status == 1 && run.stderr.contains("No PostgreSQL server answers"), "\(run.stderr)")
         }
+        let otherScheme = try TillProcess.till(["summary", "--db", "sqlite://x"])
+        #expect(otherScheme.status == 1 && otherScheme.stderr.contains("connection string"), "\(otherScheme.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "postgresql:") && !FileManager.default.fileExists(atPath: "sqlite:"))
         // An empty file is where `till init` may start.
         let started = try TillProcess.till(["init", "--db", empty, "--supervisor", "boss", "--name", "Pat Boss"],
                                            environment: ["TILL_PIN": "9876"])

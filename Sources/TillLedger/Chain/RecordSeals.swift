@@ -139,15 +139,22 @@ enum RecordSeals {
         return Data(SHA256.hash(data: text.bytes))
     }
 
-    static func digestSQL(_ table: Versioned, row: String) -> String {
+    /// SQL for a row's digest: SQLite's `till_row_digest` function, or PostgreSQL's
+    /// `till_field` encodings (migration 2) hashed by its `sha256`. The same bytes either way.
+    static func digestSQL(_ table: Versioned, row: String, postgres: Bool = false) -> String {
         let values = table.columns.split(separator: ",").map { "\(row)\($0.trimmingCharacters(in: .whitespaces))" }
+        if postgres {
+            return "sha256(till_row_start() || till_field('\(table.table)'::text) || "
+                + values.map { "till_field(\($0))" }.joined(separator: " || ") + ")"
+        }
         return "\(digestFunctionName)('\(table.table)', \(values.joined(separator: ", ")))"
     }
 
     /// SQL that is true when the row `alias` of a sealed table is what its newest seal says.
-    static func isSealedSQL(_ table: Versioned, row alias: String) -> String {
-        "\(digestSQL(table, row: alias + ".")) IS (SELECT digest FROM main.record_seals WHERE tbl = '\(table.table)' "
+    static func isSealedSQL(_ table: Versioned, row alias: String, postgres: Bool = false) -> String {
+        let newest = "(SELECT digest FROM \(postgres ? "" : "main.")record_seals WHERE tbl = '\(table.table)' "
             + "AND row_key = CAST(\(alias).\(table.key) AS TEXT) ORDER BY seq DESC LIMIT 1)"
+        return digestSQL(table, row: alias + ".", postgres: postgres) + (postgres ? " IS NOT DISTINCT FROM " : " IS ") + newest
     }
 
     static func versioned(_ name: String) -> Versioned { versioned.first { $0.table == name }! }
@@ -313,7 +320,7 @@ enum RecordSeals {
 
         mutating func sealVersion(of table: Versioned, key: String) throws {
             let digest = try Data.fetchOne(db.cachedStatement(sql: """
-                SELECT \(digestSQL(table, row: "")) FROM \(table.table) WHERE \(table.key) = ?
+                SELECT \(digestSQL(table, row: "", postgres: db.isPostgres)) FROM \(table.table) WHERE \(table.key) = ?
                 """), arguments: [key]) ?? Data() // deleted: an empty digest
             try queue(table: table.table, key: key, from: nil, to: nil, digest: digest)
         }

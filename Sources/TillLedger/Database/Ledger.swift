@@ -7,10 +7,26 @@ import GRDBSQLite
 import Synchronization
 import TillCore
 
-/// One Till ledger: a SQLite file in WAL mode. All access goes through `writer`
-/// (a `DatabasePool` in production and in tests, on a real file).
+/// One Till ledger: a SQLite file in WAL mode, or a database on a PostgreSQL server. Every
+/// rule reaches it through `read` and `writeImmediate`, as a `Store`.
 public final class Ledger: Sendable {
-    public let writer: DatabasePool
+    enum Backend: Sendable {
+        case sqlite(DatabasePool)
+        case postgres(PGPool)
+    }
+
+    let backend: Backend
+
+    /// The SQLite file's pool (SQLite's own paths: backups, checkpoints, tests that look inside).
+    public var writer: DatabasePool {
+        guard case .sqlite(let pool) = backend else { preconditionFailure("a SQLite ledger's pool was asked of a PostgreSQL ledger") }
+        return pool
+    }
+
+    /// Whether the books are on a PostgreSQL server.
+    public var isPostgres: Bool {
+        if case .postgres = backend { true } else { false }
+    }
     public let path: String
     let clock: @Sendable () -> Date
     /// Waits for another terminal's write: how long the last one took, and who to tell when one
@@ -65,6 +81,7 @@ public final class Ledger: Sendable {
             }
         }
         try Self.refuseUnusableSidecars(path)
+        let pool: DatabasePool
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.readonly = readOnly
@@ -100,17 +117,18 @@ public final class Ledger: Sendable {
             db.add(function: RecordSeals.digestFunction)
         }
         do {
-            writer = try readOnly ? Self.openForReading(path, configuration) : DatabasePool(path: path, configuration: configuration)
-            if existed, try !writer.read({ db in try Self.isTillLedgerOrEmpty(Store(db)) }) {
+            pool = try readOnly ? Self.openForReading(path, configuration) : DatabasePool(path: path, configuration: configuration)
+            backend = .sqlite(pool)
+            if existed, try !pool.read({ db in try Self.isTillLedgerOrEmpty(Store(db)) }) {
                 throw LedgerError(.noLedger, "\(path) is a SQLite database but not a Till ledger: nothing was changed (give the ledger's path)")
             }
             // A ledger a newer Till has migrated is not opened by this one: it would not know
             // what the newer tables and rules mean.
-            if try writer.read({ db in try Schema.migrator.hasBeenSuperseded(db) }) {
+            if try pool.read({ db in try Schema.migrator.hasBeenSuperseded(db) }) {
                 throw LedgerError(.database, "\(path) was written by a newer version of Till: use that version (nothing was changed)")
             }
             if readOnly {
-                if try !writer.read({ db in try Schema.migrator.hasCompletedMigrations(db) }) {
+                if try !pool.read({ db in try Schema.migrator.hasCompletedMigrations(db) }) {
                     // Written by an older Till: brought up to date once, where it can be written.
                     guard Self.canWrite(beside: path), access(path, W_OK) == 0 else {
                         throw LedgerError(.database, "\(path) was written by an older Till and cannot be brought up to date here "
@@ -119,8 +137,8 @@ public final class Ledger: Sendable {
                     _ = try Ledger(path: path, allowWorldWritable: allowWorldWritable, clock: clock)
                 }
             } else {
-                try Schema.migrator.migrate(writer)
-                try writer.writeWithoutTransaction { db in
+                try Schema.migrator.migrate(pool)
+                try pool.writeWithoutTransaction { db in
                     try CardNumberGuard.install(Store(db))
                     try RecordSeals.install(Store(db))
                 }
@@ -137,7 +155,7 @@ public final class Ledger: Sendable {
         let pepperPath = PINPepper.path(forLedger: path)
         var pepper = try PINPepper.load(pepperPath)
         if pepper == nil, !readOnly,
-           try writer.read({ db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM operators WHERE pin_peppered = 1)") }) == false {
+           try pool.read({ db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM operators WHERE pin_peppered = 1)") }) == false {
             pepper = try PINPepper.create(pepperPath)
         }
         self.pepper = pepper
@@ -145,6 +163,48 @@ public final class Ledger: Sendable {
         self.clock = clock
         self.waits = waits
         self.queue = WriteQueue(ledgerPath: path)
+    }
+
+    /// Opens the ledger in a PostgreSQL database (a `postgresql://` or `postgres://` URI, with
+    /// libpq's conventions). The database must hold a Till ledger at this Till's schema; this
+    /// Till reads it (writing to PostgreSQL is still being built: docs/POSTGRES.md).
+    public init(postgres uri: String, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        let pool = PGPool(uri: uri)
+        let described = PGAddress.withoutPassword(uri)
+        do {
+            let connection = try pool.connection()
+            let applied = try PGSchema.applied(connection)
+            guard let last = applied.last else {
+                throw LedgerError(.noLedger, "\(described) holds no Till ledger (no till schema): `till init --db …` makes one "
+                                  + "(docs/POSTGRES.md); nothing was changed")
+            }
+            if last.version > PGSchema.newest {
+                throw LedgerError(.database, "\(described) was written by a newer version of Till (schema \(last.version), this Till "
+                                  + "knows \(PGSchema.newest)): use that version (nothing was changed)")
+            }
+            if last.version < PGSchema.newest {
+                throw LedgerError(.database, "\(described) is at schema \(last.version), older than this Till's \(PGSchema.newest): "
+                                  + "its owner runs `till init --db …` once to bring it up to date (nothing was changed)")
+            }
+            pool.giveBack(connection)
+        } catch let error as PGError {
+            throw LedgerError(postgres: error, address: described)
+        }
+        backend = .postgres(pool)
+        path = described
+        self.clock = clock
+        waits = LedgerWaits()
+        queue = WriteQueue(ledgerPath: nil)
+        pepper = nil
+    }
+
+    /// Opens the ledger `address` names: a PostgreSQL URI, or a SQLite file (see `init(path:…)`).
+    public static func open(_ address: String, create: Bool = false, readOnly: Bool = false, allowWorldWritable: Bool = false,
+                            clock: @escaping @Sendable () -> Date = { Date() }) throws -> Ledger {
+        switch LedgerAddress(address) {
+        case .postgres(let uri): try Ledger(postgres: uri, clock: clock)
+        case .sqlite(let path): try Ledger(path: path, create: create, readOnly: readOnly, allowWorldWritable: allowWorldWritable, clock: clock)
+        }
     }
 
     /// A read-only pool. Where SQLite cannot share the write-ahead log's index (a read-only
@@ -193,12 +253,15 @@ public final class Ledger: Sendable {
     }
 
     /// A `scheme://…` value is a connection string for a database server, not a file: refused
-    /// rather than made into a file named `postgresql:` in the working directory.
+    /// where a file is meant, rather than made into a file named `postgresql:` in the working
+    /// directory (`Ledger.open` takes a PostgreSQL URI to the server).
     public static func refuseConnectionURI(_ path: String) throws {
         guard let range = path.range(of: "://"), !path[..<range.lowerBound].isEmpty,
               path[..<range.lowerBound].allSatisfy({ $0.isLetter || $0.isNumber || "+.-".contains($0) }) else { return }
-        throw LedgerError(.noLedger, "\(path[..<range.lowerBound]):// is a database server's connection string: this Till keeps "
-                          + "its books in a SQLite file only, so give a file path (nothing was created)")
+        let scheme = path[..<range.lowerBound]
+        throw LedgerError(.noLedger, "\(scheme):// is a database server's connection string: this Till keeps its books in a "
+                          + "SQLite file or on PostgreSQL (postgresql://…), " + (LedgerAddress.isPostgresURI(path)
+                            ? "and this command works on a SQLite file only" : "so give a file path") + " (nothing was created)")
     }
 
     /// A file Till may open: its own ledger (the migrations table names v1-ledger), or a
@@ -223,7 +286,8 @@ public final class Ledger: Sendable {
     /// Copies committed pages from the write-ahead log into the database file without
     /// waiting for readers or writers (a passive checkpoint). The counter runs it when idle.
     public func checkpoint() {
-        try? writer.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+        guard case .sqlite(let pool) = backend else { return } // PostgreSQL checkpoints on its own
+        try? pool.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
     }
 
     /// The write-ahead log's size cap: a posting that finds it larger checkpoints after
@@ -261,6 +325,10 @@ public final class Ledger: Sendable {
     /// `writeImmediate` for a long write that gives way: `body` is also given a check that says
     /// whether another terminal has asked for the write lock since this write took its turn.
     func writeImmediate<T>(_ body: (Store, _ anyoneWaiting: () -> Bool) throws -> T) throws -> T {
+        if case .postgres = backend {
+            throw LedgerError(.database, "This Till reads a PostgreSQL ledger but does not write one yet (docs/POSTGRES.md): "
+                              + "nothing was changed")
+        }
         do {
             return try writer.writeWithoutTransaction { database in
                 let db = Store(database)
@@ -292,9 +360,16 @@ public final class Ledger: Sendable {
 
     func read<T>(_ body: (Store) throws -> T) throws -> T {
         do {
-            return try writer.read { db in try body(Store(db)) }
+            switch backend {
+            case .sqlite(let pool):
+                return try pool.read { db in try body(Store(db)) }
+            case .postgres(let pool):
+                return try pool.read { connection in try body(Store(connection)) }
+            }
         } catch let error as DatabaseError {
             throw LedgerError(database: error, path: path)
+        } catch let error as PGError {
+            throw LedgerError(postgres: error, address: path)
         }
     }
 }

@@ -32,8 +32,9 @@ final class WriteQueue: @unchecked Sendable {
 
     private let descriptor: Int32
 
-    init(ledgerPath: String) {
-        descriptor = open(ledgerPath + "-queue", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    /// `nil`: no queue file (a PostgreSQL ledger: its server's locks keep the order).
+    init(ledgerPath: String?) {
+        descriptor = ledgerPath.map { open($0 + "-queue", O_RDWR | O_CREAT | O_CLOEXEC, 0o600) } ?? -1
     }
 
     deinit {

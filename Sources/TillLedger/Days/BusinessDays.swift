@@ -98,7 +98,7 @@ extension Ledger {
     /// refused here, so nothing posts into it.
     static func openDay(_ db: Store) throws -> BusinessDate? {
         guard let row = try SQLRow.fetchOne(db.cachedStatement(sql: """
-            SELECT date, \(RecordSeals.isSealedSQL(RecordSeals.versioned("business_days"), row: "b"))
+            SELECT date, \(RecordSeals.isSealedSQL(RecordSeals.versioned("business_days"), row: "b", postgres: db.isPostgres))
             FROM business_days b WHERE closed_at IS NULL
             """)) else { return nil }
         let date: String = row[0]

@@ -35,7 +35,7 @@ struct DayScan {
             "SELECT (SELECT MIN(id) FROM transactions WHERE business_date = ?1 AND kind = '\(kind.rawValue)') AS low, "
                 + "(SELECT MAX(id) FROM transactions WHERE business_date = ?1 AND kind = '\(kind.rawValue)') AS high"
         }
-        return "SELECT MIN(low), MAX(high) FROM (\(ends.joined(separator: " UNION ALL ")))"
+        return "SELECT MIN(low), MAX(high) FROM (\(ends.joined(separator: " UNION ALL "))) AS ends"
     }()
 
     /// The first and last id of the rows of `table` (postings, allocations) that transactions
@@ -201,8 +201,8 @@ struct DayScan {
     static func drawerChecks(day: String, first: Int64, last: Int64, _ db: Store) throws -> [Check] {
         let rows = try RawCursor(db, """
             SELECT x.id, x.kind, x.reference, x.amount_cents, t.receipt_number, t.id, t.drawer_session_id
-            FROM tenders x CROSS JOIN transactions t ON t.id = x.transaction_id
-            WHERE x.kind IN ('check', 'money-order') AND x.transaction_id BETWEEN ? AND ? AND x.amount_cents > 0
+            FROM tenders x CROSS JOIN transactions t
+            WHERE t.id = x.transaction_id AND x.kind IN ('check', 'money-order') AND x.transaction_id BETWEEN ? AND ? AND x.amount_cents > 0
               AND t.business_date = ? AND t.drawer_session_id IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM transactions v WHERE v.corrects_id = t.id AND v.kind = 'void')
             ORDER BY x.transaction_id, x.id

@@ -20,8 +20,9 @@ extension Ledger {
             SystemLog.anchor("posting export of \(date)", head: covered, ledger: path)
             let rows = try SQLRow.fetchCursor(db, sql: """
                 SELECT t.business_date, t.id, t.receipt_number, t.kind, a.number, p.book, p.amount_cents,
-                       (SELECT GROUP_CONCAT(x.kind || CASE WHEN x.reference IS NOT NULL AND x.kind IN ('check','money-order')
-                                                           THEN ' ' || x.reference ELSE '' END, ';')
+                       (SELECT \(db.joinedText("""
+                                 x.kind || CASE WHEN x.reference IS NOT NULL AND x.kind IN ('check','money-order') THEN ' ' || x.reference ELSE '' END
+                                 """, separator: ";", order: "x.id"))
                           FROM tenders x WHERE x.transaction_id = t.id) AS tenders,
                        c.receipt_number AS corrects_receipt, o.login, t.terminal_id, t.posted_at, t.memo
                 FROM transactions t

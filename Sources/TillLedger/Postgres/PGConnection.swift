@@ -80,7 +80,9 @@ final class PGConnection: @unchecked Sendable {
             lastChanges = Int(String(cString: PQcmdTuples(result))) ?? 0
             return PGRows(result)
         default:
-            throw PGError(result, connectionLost: PQstatus(handle) != CONNECTION_OK, fallback: String(cString: PQerrorMessage(handle)))
+            var error = PGError(result, connectionLost: PQstatus(handle) != CONNECTION_OK, fallback: String(cString: PQerrorMessage(handle)))
+            error.statement = sql
+            throw error
         }
     }
 
@@ -142,16 +144,20 @@ private extension String {
 /// A statement's rows, read out of libpq's result as text.
 struct PGRows: Sendable {
     let columns: [String]
+    /// Each column's type (its OID): whole numbers, booleans and bytes decode as such.
+    let types: [UInt32]
     let rows: [[String?]]
 
     init(columns: [String], rows: [[String?]]) {
         self.columns = columns
+        self.types = columns.map { _ in 25 }
         self.rows = rows
     }
 
     init(_ result: OpaquePointer) {
         let columnCount = PQnfields(result), rowCount = PQntuples(result)
         columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
+        types = (0..<columnCount).map { UInt32(PQftype(result, $0)) }
         rows = (0..<rowCount).map { row in
             (0..<columnCount).map { column in
                 PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
@@ -167,10 +173,22 @@ struct PGRows: Sendable {
 
     subscript(row: Int) -> PGRow { PGRow(columns: columns, values: rows[row]) }
 
-    /// The rows for the store: each value as text or NULL (a column's type decodes it).
+    /// The rows for the store, each value as the ledger stores it: bigint, integer and boolean
+    /// as whole numbers, bytea as bytes, the rest as text — so a row digests the same on both
+    /// engines.
     var sqlRows: [SQLRow] {
         let names = SQLColumnNames(columns)
-        return rows.map { SQLRow(columns: names, values: $0.map { $0.map(SQLValue.text) ?? .null }) }
+        return rows.map { row in
+            SQLRow(columns: names, values: row.enumerated().map { index, text in
+                guard let text else { return .null }
+                switch types[index] {
+                case 20, 21, 23: return Int64(text).map(SQLValue.int) ?? .text(text)
+                case 16: return .int(text == "t" ? 1 : 0)
+                case 17: return PGRow(columns: [""], values: [text]).bytesOrNil(0).map(SQLValue.blob) ?? .text(text)
+                default: return .text(text)
+                }
+            })
+        }
     }
     var all: [PGRow] { rows.map { PGRow(columns: columns, values: $0) } }
 }

@@ -9,6 +9,8 @@ struct PGError: Error, CustomStringConvertible {
     /// The connection is gone (the server restarted, the network broke): the statement may or
     /// may not have been carried out, and only an idempotency key can tell.
     let connectionLost: Bool
+    /// The statement that failed (shown where TILL_DEBUG_SQL is set: it names no value).
+    var statement: String?
 
     init(sqlState: String, message: String, detail: String?, connectionLost: Bool) {
         self.sqlState = sqlState
@@ -25,7 +27,10 @@ struct PGError: Error, CustomStringConvertible {
                   detail: field("D"), connectionLost: connectionLost)
     }
 
-    var description: String { message + (detail.map { " (\($0))" } ?? "") }
+    var description: String {
+        message + (detail.map { " (\($0))" } ?? "")
+            + (ProcessInfo.processInfo.environment["TILL_DEBUG_SQL"] != nil ? statement.map { " in: \($0)" } ?? "" : "")
+    }
 
     /// Worth trying again under the same idempotency key: the connection broke or the server is
     /// starting or stopping (class 08, 57P01–57P03), the transaction lost a serialization race
@@ -62,6 +67,23 @@ struct PGError: Error, CustomStringConvertible {
                                + "wait for a primary; nothing was changed")
         }
         return LedgerError(.database, "Cannot connect to PostgreSQL at \(address): \(reason); nothing was changed")
+    }
+}
+
+extension LedgerError {
+    /// A PostgreSQL error as a message a person can act on, by its SQLSTATE.
+    init(postgres error: PGError, address: String) {
+        if error.connectionLost || error.isRetryable {
+            self.init(.locked, "The PostgreSQL ledger at \(address) did not answer (\(error.message)); nothing was changed, try again")
+        } else if error.sqlState == "TL001" {
+            self.init(.database, error.message)
+        } else if error.sqlState == "42501" {
+            self.init(.database, "The PostgreSQL role may not do that (\(error.message)): nothing was changed")
+        } else if error.sqlState == "53100" {
+            self.init(.database, "The PostgreSQL server's disk is full: nothing was written; free some space and try again")
+        } else {
+            self.init(.database, "Ledger error on PostgreSQL: \(error.description) [\(error.sqlState)]")
+        }
     }
 }
 

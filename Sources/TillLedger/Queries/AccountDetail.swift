@@ -83,7 +83,7 @@ extension Ledger {
     static func lastPayments(accountID: Int64, _ db: Store) throws -> [PaymentSummary] {
         try SQLRow.fetchAll(db, sql: """
             SELECT t.id, t.receipt_number, t.business_date, -SUM(p.amount_cents) AS paid, t.kind,
-                   (SELECT group_concat(kind, '+') FROM tenders WHERE transaction_id = t.id) AS tenders,
+                   (SELECT \(db.joinedText("kind", separator: "+", order: "id")) FROM tenders WHERE transaction_id = t.id) AS tenders,
                    (SELECT 'returned ' || reason_code FROM returned_items WHERE transaction_id = t.id) AS returned
             FROM postings p JOIN transactions t ON t.id = p.transaction_id
             WHERE p.account_id = ? AND p.book = 'AR' AND p.amount_cents < 0 AND t.kind = 'payment'
@@ -107,7 +107,7 @@ extension Ledger {
                    (SELECT q.book FROM postings q WHERE q.transaction_id = t.id AND q.book <> 'AR' ORDER BY q.amount_cents, q.id LIMIT 1),
                    SUM(a.amount_cents)
             FROM allocations a JOIN postings c ON c.id = a.charge_posting_id JOIN transactions t ON t.id = c.transaction_id
-            WHERE a.transaction_id = ? AND c.account_id = ? GROUP BY c.id ORDER BY MIN(a.id)
+            WHERE a.transaction_id = ? AND c.account_id = ? GROUP BY c.id, t.id ORDER BY MIN(a.id)
             """), arguments: [transactionID, accountID]).map { row in
             let kind: String = row[0], date: String = row[1], book = (row[2] as String?).flatMap(BookAccount.init(rawValue:))
             let what: String = switch (kind, book) {

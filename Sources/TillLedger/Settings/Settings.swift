@@ -227,9 +227,10 @@ public enum SettingKey: String, CaseIterable, Sendable {
 extension Ledger {
     /// The stored settings that are as Till sealed them: a value changed with `sqlite3` (a CSR's
     /// limit raised, say) is not acted on — the default stands — and `till verify` names it.
-    static let sealedSettingsSQL = """
-        SELECT key, value FROM settings s WHERE \(RecordSeals.isSealedSQL(RecordSeals.versioned("settings"), row: "s"))
-        """
+    static func sealedSettingsSQL(_ db: Store) -> String {
+        "SELECT key, value FROM settings s WHERE "
+            + RecordSeals.isSealedSQL(RecordSeals.versioned("settings"), row: "s", postgres: db.isPostgres)
+    }
 
     /// Every setting with its value (the default where the ledger has none stored).
     public func settings() throws -> [(SettingKey, String)] {
@@ -257,7 +258,7 @@ extension Ledger {
     }
 
     static func setting(_ key: SettingKey, _ db: Store) throws -> String {
-        if let value = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM (\(sealedSettingsSQL)) WHERE key = ?"),
+        if let value = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM (\(sealedSettingsSQL(db))) AS sealed WHERE key = ?"),
                                            arguments: [key.rawValue]) {
             return value
         }

@@ -53,7 +53,7 @@ public struct TypedSettings: Sendable, Equatable {
 
     static func read(_ db: Store) throws -> TypedSettings {
         var raw: [SettingKey: String] = [:]
-        for row in try SQLRow.fetchAll(db.cachedStatement(sql: Ledger.sealedSettingsSQL)) {
+        for row in try SQLRow.fetchAll(db.cachedStatement(sql: Ledger.sealedSettingsSQL(db))) {
             if let key = SettingKey(rawValue: row[0]) { raw[key] = row[1] }
         }
         return TypedSettings(raw)

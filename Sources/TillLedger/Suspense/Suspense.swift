@@ -135,7 +135,8 @@ extension Ledger {
         return try SQLRow.fetchAll(db, sql: """
             SELECT s.id, s.transaction_id, t.receipt_number, t.business_date, s.amount_cents, s.reason, s.account_given, s.payer,
                    s.address, s.phone, s.reference, s.check_number, s.source_line, t.terminal_id, o.login,
-                   COALESCE((SELECT group_concat(DISTINCT x.kind) FROM tenders x WHERE x.transaction_id = t.id), 'check (lockbox)'),
+                   COALESCE((SELECT \(db.joinedText("x.kind", order: "x.id", distinct: true)) FROM tenders x WHERE x.transaction_id = t.id),
+                            'check (lockbox)'),
                    EXISTS (SELECT 1 FROM transactions v WHERE v.corrects_id = t.id AND v.kind IN ('void', 'reversal', 'nsf'))
             FROM suspense_items s JOIN transactions t ON t.id = s.transaction_id JOIN operators o ON o.id = t.operator_id
             WHERE \(condition) ORDER BY s.id

@@ -227,32 +227,52 @@ struct ChainText {
     }
 }
 
-/// A read-only statement stepped one row ahead through SQLite's C API.
+/// A read-only statement stepped one row ahead: on SQLite through its C API (no row objects:
+/// verify walks millions), on PostgreSQL over the statement's rows.
 final class RawCursor {
-    private let statement: Statement
-    private let raw: SQLiteStatement
+    private let statement: Statement?
+    private let raw: SQLiteStatement?
     private let connection: SQLiteConnection?
+    private let buffered: [SQLRow]
+    private var position = -1
     let columns: Int32
     private(set) var hasRow = false
 
     /// A statement with arguments is taken from the connection's cache (a posting seals with
     /// it); a whole-table walk is prepared once.
     init(_ db: Store, _ sql: String, arguments: SQLArguments? = nil) throws {
-        if let arguments {
-            statement = try db.sqlite.cachedStatement(sql: sql)
-            try statement.setArguments(arguments.grdb)
-        } else {
-            statement = try db.sqlite.makeStatement(sql: sql)
+        if db.isPostgres {
+            buffered = try SQLRow.fetchAll(db, sql: sql, arguments: arguments ?? [])
+            statement = nil
+            raw = nil
+            connection = nil
+            columns = Int32(buffered.first?.count ?? 0)
+            try advance()
+            return
         }
-        raw = statement.sqliteStatement
+        let prepared: Statement
+        if let arguments {
+            prepared = try db.sqlite.cachedStatement(sql: sql)
+            try prepared.setArguments(arguments.grdb)
+        } else {
+            prepared = try db.sqlite.makeStatement(sql: sql)
+        }
+        statement = prepared
+        buffered = []
+        raw = prepared.sqliteStatement
         connection = db.sqlite.sqliteConnection
-        columns = sqlite3_column_count(raw)
+        columns = sqlite3_column_count(prepared.sqliteStatement)
         try advance()
     }
 
-    deinit { sqlite3_reset(raw) }
+    deinit { if let raw { sqlite3_reset(raw) } }
 
     func advance() throws {
+        guard let raw else {
+            position += 1
+            hasRow = position < buffered.count
+            return
+        }
         switch sqlite3_step(raw) {
         case SQLITE_ROW: hasRow = true
         case SQLITE_DONE: hasRow = false
@@ -262,9 +282,17 @@ final class RawCursor {
         }
     }
 
-    func int(_ column: Int32) -> Int64 { sqlite3_column_int64(raw, column) }
+    private func value(_ column: Int32) -> SQLValue { buffered[position].values[Int(column)] }
 
-    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(raw, column) == SQLITE_NULL }
+    func int(_ column: Int32) -> Int64 {
+        guard let raw else { return Int64.decode(value(column)) ?? 0 }
+        return sqlite3_column_int64(raw, column)
+    }
+
+    func isNull(_ column: Int32) -> Bool {
+        guard let raw else { return value(column) == .null }
+        return sqlite3_column_type(raw, column) == SQLITE_NULL
+    }
 
     /// Appends this row's columns from `first` on, each as the chain encodes a field.
     func append(from first: Int32, to text: inout ChainText) {
@@ -272,6 +300,15 @@ final class RawCursor {
     }
 
     private func append(_ column: Int32, to text: inout ChainText) {
+        guard let raw else {
+            switch value(column) {
+            case .null: text.null()
+            case .int(let number): text.integer(number)
+            case .text(let string): text.text(string)
+            case .blob(let bytes): text.blob(Data(bytes))
+            }
+            return
+        }
         switch sqlite3_column_type(raw, column) {
         case SQLITE_NULL: text.null()
         case SQLITE_INTEGER: text.integer(sqlite3_column_int64(raw, column))
@@ -288,17 +325,26 @@ final class RawCursor {
     }
 
     func string(_ column: Int32) -> String {
+        guard let raw else { return String.decode(value(column)) ?? "" }
         guard let pointer = sqlite3_column_text(raw, column) else { return "" }
         return String(cString: pointer)
     }
 
     func textEquals(_ column: Int32, _ expected: [UInt8]) -> Bool {
+        guard let raw else {
+            if case .text(let string) = value(column) { return Array(string.utf8) == expected }
+            return false
+        }
         guard let pointer = sqlite3_column_text(raw, column) else { return false }
         let count = Int(sqlite3_column_bytes(raw, column))
         return count == expected.count && memcmp(pointer, expected, count) == 0
     }
 
     func blobEquals(_ column: Int32, _ expected: [UInt8]) -> Bool {
+        guard let raw else {
+            if case .blob(let bytes) = value(column) { return bytes == expected }
+            return false
+        }
         let count = Int(sqlite3_column_bytes(raw, column))
         guard count == expected.count, let pointer = sqlite3_column_blob(raw, column) else { return false }
         return memcmp(pointer, expected, count) == 0

@@ -6,7 +6,7 @@ import TillLedger
 /// `--db PATH`, shared by every subcommand.
 struct LedgerOptions: ParsableArguments {
     @Option(name: .customLong("db"), help: ArgumentHelp(
-        "The ledger file (default: $TILL_DB, else $XDG_DATA_HOME/till/till.sqlite, else ~/.local/share/till/till.sqlite).",
+        "The ledger file, or a postgresql:// URI (default: $TILL_DB, else $XDG_DATA_HOME/till/till.sqlite, else ~/.local/share/till/till.sqlite).",
         valueName: "path"))
     var path: String?
     @Flag(help: "Open a ledger file that anyone may write to (refused otherwise: chmod 600 it instead).")
@@ -15,13 +15,13 @@ struct LedgerOptions: ParsableArguments {
     var resolvedPath: String { path ?? Ledger.defaultPath() }
 
     func open(create: Bool = false) throws -> Ledger {
-        try Ledger(path: resolvedPath, create: create, allowWorldWritable: allowWorldWritable)
+        try Ledger.open(resolvedPath, create: create, allowWorldWritable: allowWorldWritable)
     }
 
     /// For a command that only reads: no write lock, no migration; a read-only file or
     /// filesystem is fine.
     func openForReading() throws -> Ledger {
-        try Ledger(path: resolvedPath, readOnly: true, allowWorldWritable: allowWorldWritable)
+        try Ledger.open(resolvedPath, readOnly: true, allowWorldWritable: allowWorldWritable)
     }
 }
 

@@ -82,6 +82,19 @@ struct Store {
         }
     }
 
+    /// The texts of a group joined with `separator`, in `order` (SQLite joins them in the order
+    /// it reads the rows; PostgreSQL is told the order): `group_concat` or `string_agg`.
+    /// With `distinct`, each text once, joined by a comma.
+    func joinedText(_ expression: String, separator: String = ",", order: String, distinct: Bool = false) -> String {
+        switch engine {
+        case .sqlite:
+            distinct ? "group_concat(DISTINCT \(expression))" : "group_concat(\(expression), '\(separator)')"
+        case .postgres:
+            distinct ? "string_agg(DISTINCT (\(expression))::text, ',' ORDER BY (\(expression))::text)"
+                : "string_agg((\(expression))::text, '\(separator)' ORDER BY \(order))"
+        }
+    }
+
     func rows(sql: String, arguments: SQLArguments) throws -> [SQLRow] {
         switch engine {
         case .sqlite(let db):

@@ -1,0 +1,40 @@
+import Synchronization
+
+/// The connections of one PostgreSQL ledger: an idle one is lent to each read or write, and a
+/// new one opened when none is idle. Each starts in the ledger's schema.
+final class PGPool: Sendable {
+    let uri: String
+    private let idle = Mutex<[PGConnection]>([])
+
+    init(uri: String) {
+        self.uri = uri
+    }
+
+    func connection() throws -> PGConnection {
+        if let ready = idle.withLock({ $0.popLast() }), ready.isUp { return ready }
+        let connection = try PGConnection(uri)
+        try connection.execute("SET search_path TO \(PGSchema.name)")
+        return connection
+    }
+
+    func giveBack(_ connection: PGConnection) {
+        guard connection.isUp, !connection.inTransaction else { return }
+        idle.withLock { $0.append(connection) }
+    }
+
+    /// `body` in one read-only transaction that sees one moment of the books (REPEATABLE READ),
+    /// as a SQLite read does.
+    func read<T>(_ body: (PGConnection) throws -> T) throws -> T {
+        let connection = try connection()
+        defer { giveBack(connection) }
+        try connection.executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        do {
+            let value = try body(connection)
+            try connection.executeScript("COMMIT")
+            return value
+        } catch {
+            if connection.isUp { try? connection.executeScript("ROLLBACK") }
+            throw error
+        }
+    }
+}
