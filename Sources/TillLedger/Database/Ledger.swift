@@ -195,7 +195,9 @@ public final class Ledger: Sendable {
         self.clock = clock
         waits = LedgerWaits()
         queue = WriteQueue(ledgerPath: nil)
-        pepper = nil
+        // The pepper stays out of the database: $TILL_PEPPER_FILE names its file.
+        let pepperPath = PINPepper.path(forLedger: uri)
+        pepper = FileManager.default.fileExists(atPath: pepperPath) ? try PINPepper.load(pepperPath) : nil
     }
 
     /// Opens the ledger `address` names: a PostgreSQL URI, or a SQLite file (see `init(path:…)`).

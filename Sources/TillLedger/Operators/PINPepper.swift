@@ -34,8 +34,12 @@ struct SecretFile: Sendable {
     let environmentName: String
     let suffix: String
 
+    /// Where the secret is: `environmentName` when set, else beside a ledger file. A PostgreSQL
+    /// ledger has no file to sit beside: its secrets are named by the environment only.
     func path(forLedger ledger: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        environment[environmentName].flatMap { $0.isEmpty ? nil : $0 } ?? ledger + suffix
+        if let named = environment[environmentName].flatMap({ $0.isEmpty ? nil : $0 }) { return named }
+        return LedgerAddress.isPostgresURI(ledger) ? "named by $\(environmentName) (unset; a PostgreSQL ledger's \(what) is found through it)"
+            : ledger + suffix
     }
 
     /// The secret, or nil when its file does not exist; a file that is not one is an error.

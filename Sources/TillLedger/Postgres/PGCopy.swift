@@ -146,3 +146,21 @@ extension Ledger {
         }
     }
 }
+
+extension Ledger {
+    /// `till init --db postgresql://…`: the two roles (made where missing), the `till` schema
+    /// brought up to date by its owner, and the terminals' privileges. Run as a role that may
+    /// create roles (the DBA's). Returns the migrations it ran.
+    public static func preparePostgres(_ uri: String, owner: String, terminal: String) throws -> [Int] {
+        let described = PGAddress.withoutPassword(uri)
+        do {
+            let admin = try PGConnection(uri)
+            try PGSchema.setUpRoles(admin, owner: owner, terminal: terminal)
+            let ran = try PGSchema.migrate(admin, owner: owner)
+            try PGSchema.grantTerminal(admin, owner: owner, terminal: terminal)
+            return ran
+        } catch let error as PGError {
+            throw LedgerError(postgres: error, address: described)
+        }
+    }
+}

@@ -18,8 +18,24 @@ struct InitCommand: ParsableCommand {
     @Flag(help: "Read the PIN from the first line of standard input (for scripts); otherwise it is asked for twice.")
     var pinStdin = false
 
+    @Option(help: "On PostgreSQL: the role that owns the ledger's schema and runs its migrations.")
+    var ownerRole = "till_owner"
+
+    @Option(help: "On PostgreSQL: the role the terminals log in as (may read and add rows, never change a ledger row).")
+    var terminalRole = "till_terminal"
+
     func run() throws {
         try reporting {
+            if case .postgres(let uri) = LedgerAddress(ledger.resolvedPath) {
+                let ran = try Ledger.preparePostgres(uri, owner: ownerRole, terminal: terminalRole)
+                let address = LedgerAddress(uri).described
+                print(ran.isEmpty ? "The PostgreSQL ledger at \(address) is up to date; roles and privileges set again."
+                      : "Prepared the PostgreSQL ledger at \(address): schema migrations \(ran.map(String.init).joined(separator: ", ")), "
+                        + "owner role \(ownerRole), terminals' role \(terminalRole).")
+                print("Till reads a PostgreSQL ledger and does not write one yet: its books and operators come from a SQLite "
+                      + "ledger with `till copy --from FILE --to \(address)` (docs/POSTGRES.md).")
+                return
+            }
             // An empty file is where a new ledger may start; anything else must be a Till ledger
             // without operators yet (opening refuses any other file).
             let size = (try? FileManager.default.attributesOfItem(atPath: ledger.resolvedPath)[.size] as? NSNumber)?.intValue ?? 0

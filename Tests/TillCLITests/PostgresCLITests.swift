@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+@testable import TillLedger
+
+/// The DBA's path from the command line: `till init --db postgresql://…` sets up the roles and
+/// the schema, `till copy` moves a ledger in, and the terminals' role reads the same books.
+@Suite("till on PostgreSQL", .enabled(if: TestPostgres.available, "no TILL_TEST_POSTGRES server (scripts/test starts one)"))
+struct PostgresCLITests {
+    @Test func initCopyAndReadTheSameJournal() throws {
+        let directory = try TillProcess.temporaryDirectory()
+        let file = directory.appendingPathComponent("books.sqlite").path
+        try DayCLITests.ok(["demo", "--accounts", "60", "--today", "2026-11-20", "--db", file])
+        try TestPostgres.withDatabase { uri, name in
+            let roles = ["--owner-role", name + "_owner", "--terminal-role", name + "_terminal"]
+            let prepared = try DayCLITests.ok(["init", "--db", uri] + roles)
+            #expect(prepared.contains("Prepared the PostgreSQL ledger") && prepared.contains("till copy --from FILE"))
+            #expect(try DayCLITests.ok(["init", "--db", uri] + roles).contains("is up to date"))
+
+            let owner = TestPostgres.uri(database: name, user: name + "_owner")
+            let terminal = TestPostgres.uri(database: name, user: name + "_terminal")
+            // The terminals' role may not copy into the books.
+            let refused = try TillProcess.till(["copy", "--from", file, "--to", terminal])
+            #expect(refused.status == 1 && refused.stderr.contains("may not"), "\(refused.stderr)")
+            let copied = try DayCLITests.ok(["copy", "--from", file, "--to", owner])
+            #expect(copied.contains("Copied") && copied.contains("Head on both:"))
+            let again = try TillProcess.till(["copy", "--from", file, "--to", owner])
+            #expect(again.status == 1 && again.stderr.contains("holds books already"), "\(again.stderr)")
+
+            let fromFile = try DayCLITests.ok(["export", "journal", "--db", file])
+            let fromServer = try DayCLITests.ok(["export", "journal", "--db", terminal])
+            #expect(fromServer == fromFile)
+            #expect(try DayCLITests.ok(["summary", "--db", terminal]) == DayCLITests.ok(["summary", "--db", file]).replacingOccurrences(of: file, with: LedgerAddress(terminal).described))
+
+            // Writing is refused with a message, and nothing changes.
+            let pay = try TillProcess.till(["pay", "100010", "45.50", "--tender", "card:4242:AUTH1", "--operator", "csr", "--db", terminal],
+                                           environment: DayCLITests.csr.merging(["TILL_PEPPER_FILE": file + ".pepper"]) { $1 })
+            #expect(pay.status == 1 && pay.stderr.contains("does not write one yet"), "\(pay.stderr)")
+            #expect(try DayCLITests.ok(["export", "journal", "--db", terminal]) == fromFile)
+        }
+    }
+
+    @Test func aWrongAddressSaysWhatIsWrong() throws {
+        let socket = TestPostgres.socketDirectory
+        let missing = try TillProcess.till(["summary", "--db", "postgresql:///no_such_books?host=\(socket)&user=postgres"])
+        #expect(missing.status == 1 && missing.stderr.contains("has no such database"), "\(missing.stderr)")
+        try TestPostgres.withDatabase { uri, _ in
+            let empty = try TillProcess.till(["summary", "--db", uri])
+            #expect(empty.status == 1 && empty.stderr.contains("holds no Till ledger"), "\(empty.stderr)")
+            let badRole = try TillProcess.till(["init", "--db", uri, "--owner-role", "x;drop", "--terminal-role", "t"])
+            #expect(badRole.status == 1 && badRole.stderr.contains("not a role name"), "\(badRole.stderr)")
+        }
+        let secret = try TillProcess.till(["summary", "--db", "postgresql://till:hunter2@/books?host=\(socket)&connect_timeout=2"])
+        #expect(secret.status == 1 && !secret.stderr.contains("hunter2"), "\(secret.stderr)")
+    }
+}

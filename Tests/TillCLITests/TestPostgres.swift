@@ -1,0 +1,1 @@
+../TillLedgerTests/Postgres/TestPostgres.swift
