@@ -90,6 +90,17 @@ struct PGSchemaTests {
         }
     }
 
+    /// A supervisor, a terminal, an open day and account 100001, as the owner writes them.
+    static func seed(_ admin: PGConnection) throws {
+        try admin.executeScript("""
+            INSERT INTO operators(login, display_name, role, pin_hash, pin_salt, pin_rounds, created_at)
+                VALUES ('boss', 'Boss', 'supervisor', '\\x00', '\\x00', 100000, '2026-12-03');
+            INSERT INTO terminals(id, created_at) VALUES ('T1', '2026-12-03');
+            INSERT INTO business_days(date, opened_by, opened_at) VALUES ('2026-12-03', 1, '2026-12-03T08:00:00Z');
+            INSERT INTO accounts(number, customer_name, service_address, created_at) VALUES ('100001', 'Ada', '1 Main', '2026-12-03');
+            """)
+    }
+
     /// One payment's rows as a terminal writes them: a transaction, its two postings, a tender.
     func postPayment(_ db: PGConnection, account: Int64, cents: Int64, key: String) throws -> Int64 {
         try db.transaction {
@@ -108,13 +119,7 @@ struct PGSchemaTests {
     @Test("the terminals' role adds rows and the database keeps balances, open items and tender totals")
     func keptByTriggers() throws {
         try withLedger { admin, terminal, _ in
-            try admin.executeScript("""
-                INSERT INTO operators(login, display_name, role, pin_hash, pin_salt, pin_rounds, created_at)
-                    VALUES ('boss', 'Boss', 'supervisor', '\\x00', '\\x00', 100000, '2026-12-03');
-                INSERT INTO terminals(id, created_at) VALUES ('T1', '2026-12-03');
-                INSERT INTO business_days(date, opened_by, opened_at) VALUES ('2026-12-03', 1, '2026-12-03T08:00:00Z');
-                INSERT INTO accounts(number, customer_name, service_address, created_at) VALUES ('100001', 'Ada', '1 Main', '2026-12-03');
-                """)
+            try Self.seed(admin)
             // A bill of $80.00 (as an import posts it), then a payment of $50.00 at the counter.
             let bill = try admin.transaction {
                 let id = try admin.execute("""
@@ -141,12 +146,7 @@ struct PGSchemaTests {
     @Test("no role changes, deletes or empties a ledger table; the terminals' role may not even ask")
     func appendOnly() throws {
         try withLedger { admin, terminal, _ in
-            try admin.executeScript("""
-                INSERT INTO operators(login, display_name, role, pin_hash, pin_salt, pin_rounds, created_at)
-                    VALUES ('boss', 'Boss', 'supervisor', '\\x00', '\\x00', 100000, '2026-12-03');
-                INSERT INTO terminals(id, created_at) VALUES ('T1', '2026-12-03');
-                INSERT INTO accounts(number, customer_name, service_address, created_at) VALUES ('100001', 'Ada', '1 Main', '2026-12-03');
-                """)
+            try Self.seed(admin)
             _ = try postPayment(terminal, account: 1, cents: 5000, key: "counter:T1:1")
             // The owner (and here a superuser) meets the triggers.
             for statement in ["UPDATE transactions SET memo = 'x'", "DELETE FROM postings", "TRUNCATE tenders CASCADE",
