@@ -48,9 +48,6 @@ final class PGConnection: @unchecked Sendable {
     /// The server's version as libpq reports it (150018 for 15.18).
     var serverVersion: Int { Int(PQserverVersion(handle)) }
 
-    /// Rows the last INSERT, UPDATE or DELETE changed.
-    private(set) var lastChanges = 0
-
     /// Whether the connection is still up (libpq learns it lost one on its next call).
     var isUp: Bool { PQstatus(handle) == CONNECTION_OK }
 
@@ -77,7 +74,6 @@ final class PGConnection: @unchecked Sendable {
         defer { PQclear(result) }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
-            lastChanges = Int(String(cString: PQcmdTuples(result))) ?? 0
             return PGRows(result)
         default:
             var error = PGError(result, connectionLost: PQstatus(handle) != CONNECTION_OK, fallback: String(cString: PQerrorMessage(handle)))
@@ -171,8 +167,6 @@ struct PGRows: Sendable {
     /// The first row's first value (a count, an id).
     var scalar: String? { rows.first?.first ?? nil }
 
-    subscript(row: Int) -> PGRow { PGRow(columns: columns, values: rows[row]) }
-
     /// The rows for the store, each value as the ledger stores it: bigint, integer and boolean
     /// as whole numbers, bytea as bytes, the rest as text — so a row digests the same on both
     /// engines.
@@ -209,11 +203,6 @@ struct PGRow: Sendable {
         guard let text = values[column] else { return nil }
         guard let value = Int64(text) else { throw LedgerError(.database, "Column \(columns[column]) holds \(text), not a whole number") }
         return value
-    }
-
-    func int(_ name: String) throws -> Int64? {
-        guard let index = columns.firstIndex(of: name) else { throw LedgerError(.database, "No column \(name)") }
-        return try int(index)
     }
 
     func bool(_ column: Int) -> Bool? { values[column].map { $0 == "t" || $0 == "true" || $0 == "1" } }

@@ -5,8 +5,7 @@ enum PGDialect {
     /// which PostgreSQL's planner does without, left out: `INDEXED BY name`, `NOT INDEXED` and
     /// the unary `+` that keeps a column's index out (`+business_date`). Inside a string
     /// literal, a quoted name or a comment nothing changes.
-    static func numbered(_ sql: String) -> String {
-        guard sql.utf8.contains(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "I") }) else { return sql }
+    static func translated(_ sql: String) -> String {
         let characters = Array(sql)
         var out = ""
         out.reserveCapacity(sql.utf8.count + 16)

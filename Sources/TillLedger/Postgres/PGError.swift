@@ -113,11 +113,32 @@ public enum LedgerAddress: Sendable, Equatable {
 }
 
 enum PGAddress {
+    /// The password in a URI's user part (`postgresql://user:PASSWORD@host/…`), if any.
+    private static func userPasswordRange(in value: String) -> Range<String.Index>? {
+        guard LedgerAddress.isPostgresURI(value), let scheme = value.range(of: "://") else { return nil }
+        let rest = value[scheme.upperBound...]
+        let authorityEnd = rest.firstIndex(where: { "/?".contains($0) }) ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") else { return nil }
+        return value.index(after: colon)..<at
+    }
+
+    /// Each `password=` value: where it starts and ends.
+    private static func parameterPasswordRanges(in value: String) -> [Range<String.Index>] {
+        var ranges: [Range<String.Index>] = []
+        var remaining = value[...]
+        while let start = remaining.range(of: "password=", options: .caseInsensitive) {
+            let end = value[start.upperBound...].firstIndex(where: { $0 == "&" || $0 == " " }) ?? value.endIndex
+            ranges.append(start.upperBound..<end)
+            remaining = value[end...]
+        }
+        return ranges
+    }
+
     /// libpq's own message about a connection string, which may quote it: the string and its
     /// password never reach a screen or a log.
     static func scrub(_ message: String, of connectionString: String) -> String {
         var text = message.replacingOccurrences(of: connectionString, with: withoutPassword(connectionString))
-        for password in passwords(in: connectionString) where password.count >= 1 {
+        for password in passwords(in: connectionString) {
             text = text.replacingOccurrences(of: password, with: "***")
         }
         return text
@@ -125,44 +146,17 @@ enum PGAddress {
 
     /// The passwords a connection string carries (a URI's user part, `password=` values).
     static func passwords(in value: String) -> [String] {
-        var found: [String] = []
-        if LedgerAddress.isPostgresURI(value), let scheme = value.range(of: "://") {
-            let rest = value[scheme.upperBound...]
-            let authorityEnd = rest.firstIndex(where: { "/?".contains($0) }) ?? rest.endIndex
-            if let at = rest[..<authorityEnd].lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") {
-                found.append(String(rest[rest.index(after: colon)..<at]))
-            }
-        }
-        var remaining = Substring(value)
-        while let start = remaining.range(of: "password=", options: .caseInsensitive) {
-            remaining = remaining[start.upperBound...]
-            let end = remaining.firstIndex(where: { $0 == "&" || $0 == " " }) ?? remaining.endIndex
-            found.append(String(remaining[..<end]))
-            remaining = remaining[end...]
-        }
-        return found.filter { !$0.isEmpty }
+        ([userPasswordRange(in: value)].compactMap { $0 } + parameterPasswordRanges(in: value))
+            .map { String(value[$0]) }.filter { !$0.isEmpty }
     }
 
-    /// A connection string with its password (in the URI's user part or a `password=`
-    /// parameter) replaced by `***`, so no message or log shows it.
+    /// A connection string with its passwords replaced by `***`, so no message or log shows them.
     static func withoutPassword(_ value: String) -> String {
         var text = value
-        if LedgerAddress.isPostgresURI(text), let scheme = text.range(of: "://") {
-            let rest = text[scheme.upperBound...]
-            let authorityEnd = rest.firstIndex(where: { "/?".contains($0) }) ?? rest.endIndex
-            if let at = rest[..<authorityEnd].lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") {
-                text.replaceSubrange(text.index(after: colon)..<at, with: "***")
-            }
-        }
-        // password=… in a URI's query or a key=value string, up to the next & or space.
-        var result = ""
-        var remaining = Substring(text)
-        while let found = remaining.range(of: "password=", options: .caseInsensitive) {
-            result += remaining[..<found.upperBound] + "***"
-            remaining = remaining[found.upperBound...]
-            let end = remaining.firstIndex(where: { $0 == "&" || $0 == " " }) ?? remaining.endIndex
-            remaining = remaining[end...]
-        }
-        return result + remaining
+        // From the end, so the earlier ranges stay where they were.
+        let ranges = ([userPasswordRange(in: value)].compactMap { $0 } + parameterPasswordRanges(in: value))
+            .sorted { $0.lowerBound > $1.lowerBound }
+        for range in ranges { text.replaceSubrange(range, with: "***") }
+        return text
     }
 }

@@ -42,7 +42,7 @@ struct Store {
             if arguments.values.isEmpty {
                 try db.executeScript(sql)
             } else {
-                try db.execute(PGDialect.numbered(sql), arguments.pg)
+                try db.execute(PGDialect.translated(sql), arguments.pg)
             }
         }
     }
@@ -51,15 +51,15 @@ struct Store {
     func cachedStatement(sql: String) throws -> SQLStatement {
         switch engine {
         case .sqlite(let db): SQLStatement(store: self, sql: sql, sqlite: try db.cachedStatement(sql: sql))
-        case .postgres: SQLStatement(store: self, sql: PGDialect.numbered(sql), sqlite: nil)
+        case .postgres: SQLStatement(store: self, sql: PGDialect.translated(sql), sqlite: nil)
         }
     }
 
-    /// A statement prepared for this use only.
+    /// A statement prepared for this use only (the demo's bulk load).
     func makeStatement(sql: String) throws -> SQLStatement {
         switch engine {
         case .sqlite(let db): SQLStatement(store: self, sql: sql, sqlite: try db.makeStatement(sql: sql))
-        case .postgres: SQLStatement(store: self, sql: PGDialect.numbered(sql), sqlite: nil)
+        case .postgres: SQLStatement(store: self, sql: PGDialect.translated(sql), sqlite: nil)
         }
     }
 
@@ -71,14 +71,6 @@ struct Store {
         case .postgres(let db):
             // An identity column draws from a sequence; lastval() is this session's last draw.
             return (try? db.execute("SELECT lastval()").scalar.flatMap { Int64($0) }) ?? 0
-        }
-    }
-
-    /// Rows the last INSERT, UPDATE or DELETE changed.
-    var changesCount: Int {
-        switch engine {
-        case .sqlite(let db): db.changesCount
-        case .postgres(let db): db.lastChanges
         }
     }
 
@@ -98,9 +90,9 @@ struct Store {
     func rows(sql: String, arguments: SQLArguments) throws -> [SQLRow] {
         switch engine {
         case .sqlite(let db):
-            return try Row.fetchAll(db, sql: sql, arguments: arguments.grdb).map(SQLRow.init)
+            return SQLRow.rows(try Row.fetchAll(db, sql: sql, arguments: arguments.grdb))
         case .postgres(let db):
-            return try db.execute(PGDialect.numbered(sql), arguments.pg).sqlRows
+            return try db.execute(PGDialect.translated(sql), arguments.pg).sqlRows
         }
     }
 }
@@ -120,13 +112,13 @@ struct SQLStatement {
     }
 
     func rows(arguments: SQLArguments) throws -> [SQLRow] {
-        if let sqlite { return try Row.fetchAll(sqlite, arguments: arguments.grdb).map(SQLRow.init) }
+        if let sqlite { return SQLRow.rows(try Row.fetchAll(sqlite, arguments: arguments.grdb)) }
         guard case .postgres(let db) = store.engine else { return [] }
         return try db.execute(sql, arguments.pg).sqlRows
     }
 
     func firstRow(arguments: SQLArguments) throws -> SQLRow? {
-        if let sqlite { return try Row.fetchOne(sqlite, arguments: arguments.grdb).map(SQLRow.init) }
+        if let sqlite { return try Row.fetchOne(sqlite, arguments: arguments.grdb).map { SQLRow($0) } }
         return try rows(arguments: arguments).first
     }
 }
@@ -232,9 +224,16 @@ struct SQLRow {
         self.values = values
     }
 
-    init(_ row: Row) {
-        columns = SQLColumnNames(Array(row.columnNames))
+    init(_ row: Row, columns: SQLColumnNames? = nil) {
+        self.columns = columns ?? SQLColumnNames(Array(row.columnNames))
         values = row.databaseValues.map(SQLValue.init)
+    }
+
+    /// A result's rows, sharing one list of column names.
+    static func rows(_ rows: [Row]) -> [SQLRow] {
+        guard let first = rows.first else { return [] }
+        let names = SQLColumnNames(Array(first.columnNames))
+        return rows.map { SQLRow($0, columns: names) }
     }
 
     var count: Int { values.count }
@@ -266,7 +265,7 @@ struct SQLRow {
 
     static func fetchOne(_ db: Store, sql: String, arguments: SQLArguments = []) throws -> SQLRow? {
         switch db.engine {
-        case .sqlite(let database): try Row.fetchOne(database, sql: sql, arguments: arguments.grdb).map(SQLRow.init)
+        case .sqlite(let database): try Row.fetchOne(database, sql: sql, arguments: arguments.grdb).map { SQLRow($0) }
         case .postgres: try db.rows(sql: sql, arguments: arguments).first
         }
     }
@@ -304,12 +303,18 @@ final class SQLColumnNames: Sendable {
 final class SQLRowCursor {
     private var sqlite: RowCursor?
     private var buffered: IndexingIterator<[SQLRow]>?
+    private var names: SQLColumnNames?
 
     init(_ cursor: RowCursor) { sqlite = cursor }
     init(_ rows: [SQLRow]) { buffered = rows.makeIterator() }
 
     func next() throws -> SQLRow? {
-        if let sqlite { return try sqlite.next().map(SQLRow.init) }
+        if let sqlite {
+            guard let row = try sqlite.next() else { return nil }
+            // One list of column names for all the rows (a million of them, for verify).
+            if names == nil { names = SQLColumnNames(Array(row.columnNames)) }
+            return SQLRow(row, columns: names)
+        }
         return buffered?.next()
     }
 
@@ -382,6 +387,3 @@ extension Data: SQLColumn {
     }
 }
 
-extension SQLValue: SQLColumn {
-    static func decode(_ value: SQLValue) -> SQLValue? { value }
-}
