@@ -39,6 +39,9 @@ final class PGConnection: @unchecked Sendable {
         // Dates as ISO text whatever the server's default. (Errors are told apart by their
         // SQLSTATE, never by their text, which follows the server's language.)
         _ = try execute("SET datestyle TO 'ISO, YMD'")
+        // The server's NOTICEs ("schema till already exists, skipping") are not for a cashier's
+        // or a DBA's terminal: libpq would print them on standard error.
+        _ = try execute("SET client_min_messages TO warning")
     }
 
     deinit {
