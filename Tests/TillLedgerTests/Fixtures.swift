@@ -9,7 +9,7 @@ struct CounterFixture {
     let directory: URL
     let ledger: Ledger
     /// The ledger's clock: today is 2026-11-20 until a test moves it.
-    let clock = TestClock()
+    let clock: TestClock
     let supervisor: Operator
     let cashier: Operator
     /// The cashier's open drawer at T1.
@@ -34,6 +34,7 @@ struct CounterFixture {
         """
 
     init() throws {
+        clock = TestClock()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("till-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let clock = self.clock
@@ -48,16 +49,28 @@ struct CounterFixture {
         drawer = try ledger.openDrawer(operatorID: cashier.id, terminal: "T1").id
     }
 
+    /// The same fixture on PostgreSQL: made on SQLite, copied into `database` on the test
+    /// server by its owner, and opened there by the terminals' role with the same clock.
+    init(postgres database: String) throws {
+        let lite = try CounterFixture()
+        (directory, clock, supervisor, cashier, drawer) = (lite.directory, lite.clock, lite.supervisor, lite.cashier, lite.drawer)
+        let roles = try PGLedgerTests.initialized(database)
+        _ = try lite.ledger.copy(toPostgres: TestPostgres.uri(database: database, user: roles.owner))
+        let clock = lite.clock
+        ledger = try Ledger(postgres: TestPostgres.uri(database: database, user: roles.terminal),
+                            pepperFile: PINPepper.path(forLedger: lite.ledger.path, environment: [:]), clock: { clock.now() })
+    }
+
     func account(_ number: String) throws -> AccountNumber { try AccountNumber(number) }
 
     func balance(_ number: String) throws -> Money {
-        try ledger.writer.read { db in
+        try ledger.read { db in
             Money(cents: try Int64.fetchOne(db, sql: "SELECT balance_cents FROM accounts WHERE number = ?", arguments: [number])!)
         }
     }
 
     func count(_ table: String) throws -> Int {
-        try ledger.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)")! }
+        try ledger.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)")! }
     }
 
     /// Pays `amount` cash on one account.

@@ -61,8 +61,8 @@ struct ReconciliationTests {
             fromHledger[fields[0]] = fields[1] == "0" ? 0 : try Money.parse(fields[1], ceiling: Money(cents: Int64.max), allowNegative: true).cents
         }
         #expect(fromHledger["total"] == 0, "seed \(seed): the day's journal balances")
-        let plain = try l.writer.read { db in
-            try Row.fetchAll(db, sql: """
+        let plain = try l.read { db in
+            try SQLRow.fetchAll(db, sql: """
                 SELECT p.book, SUM(p.amount_cents) FROM postings p JOIN transactions t ON t.id = p.transaction_id
                 WHERE t.business_date = ? GROUP BY p.book
                 """, arguments: [date.description]).map { (BookAccount(rawValue: $0[0])!, $0[1] as Int64) }
@@ -198,8 +198,9 @@ struct RandomDay {
     let cashier2: Operator
     var random: DemoRandom
 
-    init(seed: UInt64) throws {
-        f = try CounterFixture()
+    /// `postgres`: a database on the test server to run the day in (see `CounterFixture(postgres:)`).
+    init(seed: UInt64, postgres: String? = nil) throws {
+        f = try postgres.map { try CounterFixture(postgres: $0) } ?? CounterFixture()
         random = DemoRandom(seed: seed)
         lead = try f.ledger.addOperator(login: try OperatorLogin("lead"), displayName: "Lee Lead", role: .lead, pin: "5555", by: f.supervisor.id)
         cashier2 = try f.ledger.addOperator(login: try OperatorLogin("cashier2"), displayName: "Sam Second", role: .cashier, pin: "2222",

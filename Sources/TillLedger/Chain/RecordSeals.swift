@@ -205,11 +205,30 @@ enum RecordSeals {
         }
     }
 
+    /// The rows this transaction wrote, as the triggers note them: SQLite's temporary triggers
+    /// on the writing connection (`install`), PostgreSQL's own (migration 3).
+    static func pendingTable(_ db: Store) -> String {
+        db.isPostgres ? "pg_temp.till_pending_records" : "temp.till_pending_records"
+    }
+
+    /// On PostgreSQL, the session's table of rows written, which its triggers fill (emptied at
+    /// every commit): made once by each connection that writes.
+    static func preparePostgres(_ connection: PGConnection) throws {
+        try connection.executeScript("""
+            CREATE TEMP TABLE IF NOT EXISTS till_pending_records (
+                tbl TEXT NOT NULL, row_key TEXT NOT NULL, PRIMARY KEY (tbl, row_key)) ON COMMIT DELETE ROWS
+            """)
+    }
+
+    /// An append-only table's row number, which its ranges of seals count: its `id` (SQLite's
+    /// rowid), or for `batch_files` its batch's.
+    static func rowNumber(of table: String) -> String { table == "batch_files" ? "batch_id" : "id" }
+
     /// Seals what this transaction wrote (the rows the triggers noted), then, when it added
     /// transactions and no record, a seal that covers them. Returns the head.
     @discardableResult
     static func sealWritten(_ db: Store) throws -> Data {
-        let pending = try SQLRow.fetchAll(db.cachedStatement(sql: "SELECT tbl, row_key FROM temp.till_pending_records"))
+        let pending = try SQLRow.fetchAll(db.cachedStatement(sql: "SELECT tbl, row_key FROM \(pendingTable(db))"))
         var sealer = try Sealer(db)
         for row in pending {
             let table: String = row[0], key: String = row[1]
@@ -219,7 +238,7 @@ enum RecordSeals {
                 try sealer.sealVersion(of: versioned, key: key)
             }
         }
-        if !pending.isEmpty { try db.execute(sql: "DELETE FROM temp.till_pending_records") }
+        if !pending.isEmpty { try db.execute(sql: "DELETE FROM \(pendingTable(db))") }
         try sealer.finish()
         return sealer.head
     }
@@ -265,7 +284,8 @@ enum RecordSeals {
     /// The digest of an append-only table's rows with rowid in (`after`, `through`], in rowid order.
     static func rangeDigest(_ db: Store, table: String, after: Int64, through: Int64) throws -> Data {
         let columns = appended.first { $0.table == table }!.columns
-        let rows = try RawCursor(db, "SELECT rowid, \(columns) FROM \(table) WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
+        let number = rowNumber(of: table)
+        let rows = try RawCursor(db, "SELECT \(number), \(columns) FROM \(table) WHERE \(number) > ? AND \(number) <= ? ORDER BY \(number)",
                                  arguments: [after, through])
         var hasher = RangeHasher(table: table)
         while rows.hasRow {
@@ -328,7 +348,7 @@ enum RecordSeals {
         mutating func sealRange(of table: String) throws {
             let after = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(to_id) FROM record_seals WHERE tbl = ? AND to_id IS NOT NULL"),
                                            arguments: [table]) ?? 0
-            let through = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(rowid) FROM \(table)")) ?? 0
+            let through = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(\(RecordSeals.rowNumber(of: table))) FROM \(table)")) ?? 0
             guard through > after else { return }
             try queue(table: table, key: nil, from: after, to: through,
                       digest: try RecordSeals.rangeDigest(db, table: table, after: after, through: through))

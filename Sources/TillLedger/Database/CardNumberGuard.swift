@@ -48,6 +48,15 @@ enum CardNumberGuard {
         ("return_lots", ["file_name"], "a returns file's name"),
     ]
 
+    /// The column that names a row of a guarded table in verify's report.
+    static func key(of table: String) -> String {
+        switch table {
+        case "settings": "key"
+        case "business_days": "date"
+        default: "id"
+        }
+    }
+
     static let functionName = "till_holds_card_number"
     static let messagePrefix = "card number:"
 

@@ -166,9 +166,10 @@ public final class Ledger: Sendable {
     }
 
     /// Opens the ledger in a PostgreSQL database (a `postgresql://` or `postgres://` URI, with
-    /// libpq's conventions). The database must hold a Till ledger at this Till's schema; this
-    /// Till reads it (writing to PostgreSQL is still being built: docs/POSTGRES.md).
-    public init(postgres uri: String, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+    /// libpq's conventions). The database must hold a Till ledger at this Till's schema
+    /// (`till init --db …` brings it up to date). The PIN pepper is the file `pepperFile`
+    /// names, or `$TILL_PEPPER_FILE`: it is never kept in the database.
+    public init(postgres uri: String, pepperFile: String? = nil, clock: @escaping @Sendable () -> Date = { Date() }) throws {
         let pool = PGPool(uri: uri)
         let described = PGAddress.withoutPassword(uri)
         do {
@@ -196,7 +197,7 @@ public final class Ledger: Sendable {
         waits = LedgerWaits()
         queue = WriteQueue(ledgerPath: nil)
         // The pepper stays out of the database: $TILL_PEPPER_FILE names its file.
-        let pepperPath = PINPepper.path(forLedger: uri)
+        let pepperPath = pepperFile ?? PINPepper.path(forLedger: uri)
         pepper = FileManager.default.fileExists(atPath: pepperPath) ? try PINPepper.load(pepperPath) : nil
     }
 
@@ -327,9 +328,8 @@ public final class Ledger: Sendable {
     /// `writeImmediate` for a long write that gives way: `body` is also given a check that says
     /// whether another terminal has asked for the write lock since this write took its turn.
     func writeImmediate<T>(_ body: (Store, _ anyoneWaiting: () -> Bool) throws -> T) throws -> T {
-        if case .postgres = backend {
-            throw LedgerError(.database, "This Till reads a PostgreSQL ledger but does not write one yet (docs/POSTGRES.md): "
-                              + "nothing was changed")
+        if case .postgres(let pool) = backend {
+            return try PGWrite.write(pool, waits: waits, address: path, body)
         }
         do {
             return try writer.writeWithoutTransaction { database in
@@ -387,6 +387,8 @@ public final class LedgerWaits: @unchecked Sendable {
     private var inQueue = false
     private var noticed = false
     private var longest: TimeInterval = 0
+    /// Counts finished waits, so a server wait's timer knows whether its wait is still on.
+    private var generation = 0
     private var listener: (@Sendable (Bool) -> Void)?
 
     /// Called with true when a wait passes a second, and false when that wait is over.
@@ -436,10 +438,34 @@ public final class LedgerWaits: @unchecked Sendable {
         return turn.wait(timeout: .now() + (Self.limit - Self.noticeAfter)) == .success
     }
 
+    /// A wait the database server keeps (PostgreSQL's write lock, a reconnect): told about
+    /// once it has lasted a second, unless `finished()` came first.
+    func waitingOnServer() {
+        let generation: Int = lock.withLock {
+            if started == nil { started = Date() }
+            inQueue = true
+            return self.generation
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + Self.noticeAfter) { [weak self] in
+            self?.noticeIfStillWaiting(generation)
+        }
+    }
+
+    private func noticeIfStillWaiting(_ generation: Int) {
+        var notify: (@Sendable (Bool) -> Void)?
+        lock.withLock {
+            guard self.generation == generation, started != nil, !noticed else { return }
+            noticed = true
+            notify = listener
+        }
+        notify?(true)
+    }
+
     /// A write got its lock (or gave up): the wait, if there was one, is over.
     func finished() {
         var notify: (@Sendable (Bool) -> Void)?
         lock.withLock {
+            generation += 1
             if let started { longest = max(longest, Date().timeIntervalSince(started)) }
             if noticed { notify = listener }
             started = nil

@@ -154,8 +154,8 @@ extension Ledger {
                 JOIN postings p ON p.id = o.posting_id JOIN transactions t ON t.id = p.transaction_id AND t.kind = 'bill'
                 WHERE o.remaining_cents > 0 AND a.balance_cents > 0 AND a.status IN ('active', 'locked-off') AND o.sort_date < ?
                   AND NOT EXISTS (SELECT 1 FROM postings f WHERE f.transaction_id = t.id AND f.book IN ('REV_LATE_FEE', 'REV_NSF_FEE', 'REV_RECONNECT'))
-                GROUP BY a.id, due HAVING unpaid >= ?
-                ORDER BY a.id, due
+                GROUP BY a.id, a.number, o.sort_date HAVING SUM(o.remaining_cents) >= ?
+                ORDER BY a.id, o.sort_date
                 """, arguments: [date.adding(days: -grace).description, minimum])
             return (Money(cents: try Self.intSetting(.lateFeeCents, db)), minimum, rows)
         }

@@ -81,7 +81,7 @@ extension Ledger {
                 throw LedgerError(.invalid, "The float \(count.total.formatted) differs from the standard \(standard.total.formatted): give a reason")
             }
             guard count.total.isPositive else { throw LedgerError(.invalid, "A drawer opens with a float: count it first") }
-            try db.execute(sql: "INSERT OR IGNORE INTO terminals(id, created_at) VALUES (?, ?)", arguments: [terminal, timestamp()])
+            try db.execute(sql: "INSERT INTO terminals(id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", arguments: [terminal, timestamp()])
             try db.execute(sql: """
                 INSERT INTO drawer_sessions(operator_id, terminal_id, business_date, opened_at, opening_float_cents, float_reason)
                 VALUES (?, ?, ?, ?, ?, ?)

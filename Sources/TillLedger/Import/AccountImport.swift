@@ -33,7 +33,7 @@ extension Ledger {
             if !problems.isEmpty { throw ImportError(file: fileName, problems: problems) }
             let now = timestamp()
             let day = try Self.openDay(db) ?? Timestamp.localDate(self.now())
-            try db.execute(sql: "INSERT OR IGNORE INTO terminals(id, created_at) VALUES ('import', ?)", arguments: [now])
+            try db.execute(sql: "INSERT INTO terminals(id, created_at) VALUES ('import', ?) ON CONFLICT (id) DO NOTHING", arguments: [now])
             var transactions = 0
             for row in rows {
                 try db.execute(sql: """

@@ -69,7 +69,7 @@ extension Ledger {
             if !problems.isEmpty { throw ImportError(file: fileName, problems: problems) }
 
             let now = timestamp()
-            try db.execute(sql: "INSERT OR IGNORE INTO terminals(id, created_at) VALUES ('import', ?)", arguments: [now])
+            try db.execute(sql: "INSERT INTO terminals(id, created_at) VALUES ('import', ?) ON CONFLICT (id) DO NOTHING", arguments: [now])
             let insertTransaction = try db.cachedStatement(sql: """
                 INSERT INTO transactions(kind, business_date, posted_at, operator_id, terminal_id, idempotency_key, due_date, memo, bill_date)
                 VALUES ('bill', ?, ?, ?, 'import', ?, ?, ?, ?)

@@ -12,6 +12,8 @@ final class PGConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     /// The connection string with any password left out, for messages.
     let described: String
+    /// Its session has the table of rows written that a write seals (`RecordSeals.preparePostgres`).
+    var preparedForWriting = false
 
     /// Connects. A connection string libpq cannot parse, a server that does not answer, a
     /// database that does not exist and a refused login each get a message that says which.
@@ -111,7 +113,7 @@ final class PGConnection: @unchecked Sendable {
     }
 
     private func withCStrings<R>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
-        var owned: [UnsafeMutablePointer<CChar>?] = strings.map { $0.map { strdup($0) } ?? nil }
+        let owned: [UnsafeMutablePointer<CChar>?] = strings.map { $0.map { strdup($0) } ?? nil }
         defer { owned.forEach { free($0) } }
         return body(owned.map { $0.map { UnsafePointer($0) } })
     }

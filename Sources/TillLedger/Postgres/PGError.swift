@@ -75,6 +75,11 @@ extension LedgerError {
     init(postgres error: PGError, address: String) {
         if error.connectionLost || error.isRetryable {
             self.init(.locked, "The PostgreSQL ledger at \(address) did not answer (\(error.message)); nothing was changed, try again")
+        } else if error.sqlState == "55P03" {
+            self.init(.locked, "The ledger is busy: another terminal's write held it for \(Int(LedgerWaits.limit)) seconds; nothing was "
+                      + "changed, try again")
+        } else if error.sqlState == "TL002" || error.message.hasPrefix(RecordSeals.refusal) {
+            self.init(.tampered, "Refused: " + error.message.dropFirst(RecordSeals.refusal.count + 1))
         } else if error.sqlState == "TL001" {
             self.init(.database, error.message)
         } else if error.sqlState == "42501" {

@@ -236,7 +236,7 @@ extension Ledger {
     }
 
     static func recordTerminal(_ terminal: String, at now: String, _ db: Store) throws {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO terminals(id, created_at) VALUES (?, ?)").execute(arguments: [terminal, now])
+        try db.cachedStatement(sql: "INSERT INTO terminals(id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING").execute(arguments: [terminal, now])
     }
 
     /// A locked-off account paid up to its restore amount (the balance and the reconnect fee):

@@ -96,8 +96,8 @@ extension Ledger {
                                             cash_only_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [check.tenderID, check.batchLineID, check.number, check.amount.cents, posted.id, accountID, fee.cents,
                                  until.description])
-            try db.execute(sql: "UPDATE accounts SET cash_only_until = max(COALESCE(cash_only_until, ''), ?) WHERE id = ?",
-                           arguments: [until.description, accountID])
+            try db.execute(sql: "UPDATE accounts SET cash_only_until = ? WHERE id = ? AND (cash_only_until IS NULL OR cash_only_until < ?)",
+                           arguments: [until.description, accountID, until.description])
             try Self.finish(auth, posted, event: "check.returned",
                             detail: "#\(receipt) check \(check.number) \(check.amount.formatted) fee \(fee.formatted) cash only until \(until): \(reason)",
                             db, at: self.timestamp())

@@ -45,7 +45,7 @@ extension RecordSeals {
         for table in versioned {
             var sealed = latest[table.table] ?? [:]
             let rows = try SQLRow.fetchCursor(db, sql: """
-                SELECT CAST(\(table.key) AS TEXT), \(digestSQL(table, row: "")) FROM \(table.table) ORDER BY \(table.key)
+                SELECT CAST(\(table.key) AS TEXT), \(digestSQL(table, row: "", postgres: db.isPostgres)) FROM \(table.table) ORDER BY \(table.key)
                 """)
             while let row = try rows.next() {
                 let key: String = row[0], digest: Data = row[1]
@@ -61,7 +61,8 @@ extension RecordSeals {
             }
         }
         for (table, columns) in appended {
-            let rows = try RawCursor(db, "SELECT rowid, \(columns) FROM \(table) ORDER BY rowid")
+            let number = rowNumber(of: table)
+            let rows = try RawCursor(db, "SELECT \(number), \(columns) FROM \(table) ORDER BY \(number)")
             for range in ranges[table] ?? [] {
                 var hasher = RangeHasher(table: table)
                 while rows.hasRow && rows.int(0) <= range.through {

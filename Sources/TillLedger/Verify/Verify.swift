@@ -78,8 +78,10 @@ extension Ledger {
 
     private static func otherChecks(_ db: Store, thorough: Bool) throws -> [Numbered] {
         [
-            try timed(1, thorough ? "SQLite integrity (full)" : "SQLite integrity (quick)") { try integrityFault(db, thorough: thorough) },
-            try timed(2, "foreign keys") {
+            try timed(1, db.isPostgres ? "PostgreSQL indexes (amcheck, where installed)"
+                        : thorough ? "SQLite integrity (full)" : "SQLite integrity (quick)") { try integrityFault(db, thorough: thorough) },
+            try timed(2, db.isPostgres ? "foreign keys (the server enforces them)" : "foreign keys") {
+                guard !db.isPostgres else { return try PGChecks.foreignKeyFault(db) }
                 guard let row = try SQLRow.fetchOne(db, sql: "PRAGMA foreign_key_check") else { return nil }
                 return "a row of \(row[0] as String) (rowid \(row[1] as Int64? ?? 0)) points at a missing \(row[2] as String) row"
             },
@@ -89,7 +91,7 @@ extension Ledger {
             try timed(8, "drawer closes match their counts and over/short postings") { try drawerCloseFault(db) },
             try timed(10, "corrections point at payments; overrides by another lead or supervisor") { try correctionFault(db) },
             try timed(15, "the schema is Till's: every table, index and trigger present and unchanged, none added") {
-                try SchemaCheck.fault(db)
+                try db.isPostgres ? PGChecks.schemaFault(db) : SchemaCheck.fault(db)
             },
             try timed(16, "suspense items and drop acceptances match their postings") { try suspenseAndDropFault(db) },
             try timed(17, "pledges paid, autopay debits and bank returns match their postings") { try othersSendFault(db) },
@@ -169,7 +171,7 @@ extension Ledger {
         }
         if let id = try Int64.fetchOne(db, sql: """
             SELECT r.id FROM returned_items r JOIN transactions t ON t.id = r.transaction_id
-            WHERE t.kind <> 'nsf' OR t.corrects_id IS NOT r.original_transaction_id
+            WHERE t.kind <> 'nsf' OR t.corrects_id IS DISTINCT FROM r.original_transaction_id
                OR r.amount_cents <> -COALESCE((SELECT SUM(p.amount_cents) FROM postings p WHERE p.transaction_id = t.id
                                                AND p.book = CASE r.kind WHEN 'ach' THEN 'ACH' ELSE 'BANK' END), 0)
             ORDER BY r.id LIMIT 1
@@ -184,14 +186,24 @@ extension Ledger {
     static func cardNumberFault(_ db: Store) throws -> String? {
         var found: [String] = []
         for (table, columns, _) in CardNumberGuard.columns {
-            // A table without a rowid (settings, terminals) is named by its key.
-            let key = try String.fetchOne(db, sql: "SELECT name FROM pragma_table_info(?) WHERE pk = 1", arguments: [table]) ?? "rowid"
+            let key = CardNumberGuard.key(of: table)
             for column in columns {
-                let rows = try String.fetchAll(db, sql: """
-                    SELECT CAST(\(key) AS TEXT) FROM \(table)
-                    WHERE length(\(column)) >= 13 AND \(CardNumberGuard.functionName)(\(column))
-                    ORDER BY \(key) LIMIT 5
-                    """)
+                let rows: [String]
+                if db.isPostgres {
+                    // PostgreSQL has no Till function to call: the texts that could hold one (13 or
+                    // more digits, or anything beyond ASCII) come back and are looked at here.
+                    rows = Array(try SQLRow.fetchAll(db, sql: """
+                        SELECT CAST(\(key) AS TEXT), \(column) FROM \(table)
+                        WHERE length(\(column)) >= 13 AND (\(column) ~ '[^\\x01-\\x7f]' OR length(regexp_replace(\(column), '[^0-9]', '', 'g')) >= 13)
+                        ORDER BY \(key)
+                        """).filter { CardNumber.containsFullCardNumber($0[1]) }.map { $0[0] as String }.prefix(5))
+                } else {
+                    rows = try String.fetchAll(db, sql: """
+                        SELECT CAST(\(key) AS TEXT) FROM \(table)
+                        WHERE length(\(column)) >= 13 AND \(CardNumberGuard.functionName)(\(column))
+                        ORDER BY \(key) LIMIT 5
+                        """)
+                }
                 if !rows.isEmpty {
                     found.append("\(table).\(column) (\(key) \(rows.map { CardNumber.withheld($0) }.joined(separator: ", "))\(rows.count == 5 ? " and maybe more" : ""))")
                 }
@@ -213,7 +225,7 @@ extension Ledger {
             return "business day \(day) is closed but its drawer books still hold \(Money(cents: walk.drawerBooks[day]!).formatted): its deposit no longer matches what was taken"
         }
         if let row = try SQLRow.fetchOne(db, sql: """
-            SELECT b.date, COALESCE((SELECT -SUM(p.amount_cents) FROM postings p
+            SELECT * FROM (SELECT b.date, COALESCE((SELECT -SUM(p.amount_cents) FROM postings p
                                      WHERE p.transaction_id = b.deposit_transaction_id AND p.book IN ('CASH', 'SAFE')), 0) AS deposited,
                    COALESCE((SELECT SUM(c.counted_cash_cents - s.opening_float_cents) FROM drawer_closes c
                              JOIN drawer_sessions s ON s.id = c.drawer_session_id WHERE s.business_date = b.date), 0)
@@ -221,19 +233,19 @@ extension Ledger {
                              WHERE k.kind = 'drop' AND s.business_date = b.date), 0)
                  + COALESCE((SELECT SUM(a.difference_cents) FROM drop_acceptances a JOIN cash_counts k ON k.id = a.count_id
                              JOIN drawer_sessions s ON s.id = k.drawer_session_id WHERE s.business_date = b.date), 0) AS counted
-            FROM business_days b WHERE b.closed_at IS NOT NULL AND deposited <> counted ORDER BY b.date LIMIT 1
+            FROM business_days b WHERE b.closed_at IS NOT NULL) AS d WHERE deposited <> counted ORDER BY date LIMIT 1
             """) {
             return "business day \(row["date"] as String): the deposit took \(Money(cents: row["deposited"]).formatted) of cash but the drawers counted \(Money(cents: row["counted"]).formatted) less floats, with the drops"
         }
         if let row = try SQLRow.fetchOne(db, sql: """
-            SELECT c.z_number, s.business_date, c.expected_cash_cents,
+            SELECT * FROM (SELECT c.id, c.z_number, s.business_date, c.expected_cash_cents, c.cash_over_short_cents, c.counted_cash_cents,
                    s.opening_float_cents
                  + COALESCE((SELECT SUM(tt.amount_cents) FROM tender_totals tt
                              WHERE tt.business_date = s.business_date AND tt.drawer_session_id = s.id AND tt.kind = 'cash'), 0)
                  - COALESCE((SELECT SUM(k.total_cents) FROM cash_counts k WHERE k.drawer_session_id = s.id AND k.kind = 'drop'), 0) AS derived
-            FROM drawer_closes c JOIN drawer_sessions s ON s.id = c.drawer_session_id
-            WHERE c.expected_cash_cents <> derived OR c.cash_over_short_cents <> c.counted_cash_cents - c.expected_cash_cents
-            ORDER BY c.id LIMIT 1
+            FROM drawer_closes c JOIN drawer_sessions s ON s.id = c.drawer_session_id) AS z
+            WHERE expected_cash_cents <> derived OR cash_over_short_cents <> counted_cash_cents - expected_cash_cents
+            ORDER BY id LIMIT 1
             """) {
             return "Z report No. \(row["z_number"] as Int64) of \(row["business_date"] as String) says \(Money(cents: row["expected_cash_cents"]).formatted) of cash was expected, but its float, cash taken and drops make \(Money(cents: row["derived"]).formatted)"
         }
@@ -241,6 +253,7 @@ extension Ledger {
     }
 
     private static func integrityFault(_ db: Store, thorough: Bool) throws -> String? {
+        if db.isPostgres { return try PGChecks.indexFault(db, thorough: thorough) }
         let lines = try String.fetchAll(db, sql: thorough ? "PRAGMA integrity_check" : "PRAGMA quick_check")
         return lines == ["ok"] ? nil : "SQLite \(thorough ? "integrity_check" : "quick_check"): " + lines.prefix(3).joined(separator: "; ")
     }
@@ -357,8 +370,8 @@ extension Ledger {
         // and an account's open items add up to its balance (so none is missing).
         if let id = try Int64.fetchOne(db, sql: """
             SELECT o.posting_id FROM open_items o JOIN postings p ON p.id = o.posting_id
-            WHERE p.book <> 'AR' OR p.account_id IS NOT o.account_id
-               OR o.bill_date IS NOT (SELECT COALESCE(t.bill_date, t.business_date) FROM transactions t WHERE t.id = p.transaction_id)
+            WHERE p.book <> 'AR' OR p.account_id IS DISTINCT FROM o.account_id
+               OR o.bill_date IS DISTINCT FROM (SELECT COALESCE(t.bill_date, t.business_date) FROM transactions t WHERE t.id = p.transaction_id)
                OR o.remaining_cents <> p.amount_cents
                 - COALESCE((SELECT SUM(a.amount_cents) FROM allocations a WHERE a.charge_posting_id = p.id), 0)
                 + COALESCE((SELECT SUM(a.amount_cents) FROM allocations a WHERE a.credit_posting_id = p.id), 0)

@@ -26,9 +26,28 @@ struct PGSchemaTests {
     @Test("a shipped migration is frozen: its SQL's digest is pinned here")
     func frozen() {
         // Changing the schema is a new migration, never an edit to one that shipped.
-        #expect(PGSchema.migrations.map(\.version) == [1, 2])
+        #expect(PGSchema.migrations.map(\.version) == [1, 2, 3])
+        #expect(PGSchema.migration003.digest == "8b0e5f92c7a7065ef0f9045067ac87c08c2521c6880d3ff7130617a21070ff80")
         #expect(PGSchema.migration002.digest == "7c79f060dca155003300269fdee4b2948d5920603bf9c8622f97b95e353c6d56")
         #expect(PGSchema.migration001.digest == "04f3b876b7496abedc9dae5ea0c8f0bfa44db51b566a68076c9c55e5efdf6511")
+    }
+
+    @Test("verify's picture of the schema is what a fresh migration makes (TILL_REGENERATE_GOLDEN=1 writes it anew)")
+    func catalogPinned() throws {
+        try withLedger { admin, _, _ in
+            let described = try PGCatalog.describe(Store(admin))
+            let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+                "../../../Sources/TillLedger/Database/Postgres/PGCatalogExpected.swift").standardizedFileURL
+            if ProcessInfo.processInfo.environment["TILL_REGENERATE_GOLDEN"] == "1" {
+                var text = "// Written by PGSchemaTests (`TILL_REGENERATE_GOLDEN=1`) from a fresh migration: never edit by hand.\n"
+                text += "extension PGCatalog {\n    static let expected: [String: String] = [\n"
+                for key in described.keys.sorted() { text += "        \"\(key)\": \"\(described[key]!)\",\n" }
+                text += "    ]\n}\n"
+                try text.write(to: file, atomically: true, encoding: .utf8)
+            }
+            #expect(described.count > 300)
+            #expect(described == PGCatalog.expected, "the schema differs from PGCatalogExpected.swift: review, then TILL_REGENERATE_GOLDEN=1")
+        }
     }
 
     @Test("every SQLite table has its PostgreSQL twin, column for column, with the same settings and books")
@@ -82,7 +101,7 @@ struct PGSchemaTests {
                 let versions = (try? PGSchema.migrate(try PGConnection(uri), owner: roles.owner)) ?? [-1]
                 ran.withLock { $0.append(versions) }
             }
-            #expect(ran.withLock { $0.sorted { $0.count < $1.count } } == [[], [1, 2]])
+            #expect(ran.withLock { $0.sorted { $0.count < $1.count } } == [[], PGSchema.migrations.map(\.version)])
             try admin.execute("INSERT INTO till.migrations(version, name, sha256) VALUES (99, 'from the future', '')")
             #expect { try PGSchema.migrate(admin, owner: roles.owner) } throws: { error in
                 "\(error)".contains("newer version of Till") && "\(error)".contains("nothing was changed")

@@ -1,0 +1,81 @@
+import Foundation
+
+/// A write to a PostgreSQL ledger, as SQLite's `BEGIN IMMEDIATE` write is: one transaction that
+/// holds the ledger's write lock (a transaction-scoped advisory lock every Till writer takes
+/// first, granted in the order asked), so receipt numbers stay gapless, the chain keeps one total
+/// order, and terminals are served first come, first served. What it wrote is sealed before it
+/// commits.
+///
+/// A lost connection, a server restarting, a failover to a standby, a serialization failure or a
+/// deadlock rolls the attempt back and runs the whole write again on a fresh connection, for up
+/// to `LedgerWaits.limit` seconds (the screen says "waiting for the ledger" after one). Where the
+/// connection broke during COMMIT the first attempt may have committed: a posting runs again
+/// under the same idempotency key and finds itself already posted, so nothing is doubled.
+enum PGWrite {
+    /// The advisory lock's key: one per database (the schema's name, hashed by the server).
+    static let lockSQL = "SELECT pg_advisory_xact_lock(hashtext('till.write'))"
+
+    /// How long a write waits for another terminal's before "the ledger is busy".
+    static var lockTimeout: String { "\(Int(LedgerWaits.limit * 1000))ms" }
+
+    static func write<T>(_ pool: PGPool, waits: LedgerWaits, address: String,
+                         _ body: (Store, _ anyoneWaiting: () -> Bool) throws -> T) throws -> T {
+        let started = ContinuousClock.now
+        var attempt = 0
+        waits.waitingOnServer()
+        defer { waits.finished() }
+        while true {
+            do {
+                return try once(pool, waits: waits, body)
+            } catch let error as PGError where error.isRetryable {
+                guard ContinuousClock.now - started < .seconds(LedgerWaits.limit) else {
+                    throw LedgerError(postgres: error, address: address)
+                }
+            } catch let unavailable as Unavailable {
+                // No server answers (restarting), or every host is a standby (failing over).
+                guard ContinuousClock.now - started < .seconds(LedgerWaits.limit) else { throw unavailable.error }
+            } catch let error as PGError {
+                throw LedgerError(postgres: error, address: address)
+            }
+            attempt += 1
+            waits.waitingOnServer()
+            // 50 ms, doubling to a second: a restart takes a few, a failover a few more.
+            usleep(useconds_t(min(1_000_000, 50_000 << min(attempt - 1, 5))))
+        }
+    }
+
+    /// No server to connect to just now.
+    private struct Unavailable: Error {
+        let error: LedgerError
+    }
+
+    private static func once<T>(_ pool: PGPool, waits: LedgerWaits, _ body: (Store, () -> Bool) throws -> T) throws -> T {
+        let connection: PGConnection
+        do {
+            connection = try pool.connection()
+        } catch let error as LedgerError where error.code == .locked {
+            throw Unavailable(error: error)
+        }
+        defer { pool.giveBack(connection) }
+        if !connection.preparedForWriting {
+            try RecordSeals.preparePostgres(connection)
+            connection.preparedForWriting = true
+        }
+        try connection.executeScript("BEGIN; SET LOCAL lock_timeout = '\(lockTimeout)'; \(lockSQL)")
+        do {
+            waits.finished()
+            let db = Store(connection)
+            let before = try Chain.lastTransaction(db)
+            // Slices of a long write (a payment file) end on time; PostgreSQL's lock queue
+            // serves whoever asked next when this one commits.
+            let result = try body(db) { false }
+            try Chain.seal(db, after: before)
+            try RecordSeals.sealWritten(db)
+            try connection.executeScript("COMMIT")
+            return result
+        } catch {
+            if connection.isUp { try? connection.executeScript("ROLLBACK") }
+            throw error
+        }
+    }
+}
