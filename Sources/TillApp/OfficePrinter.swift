@@ -7,7 +7,7 @@ import TillPrinting
 public enum OfficePrinter {
     /// The printer from the settings; the default spool is `receipts/` beside the ledger file.
     public static func config(_ ledger: Ledger) -> Result<PrinterConfig, PrintError> {
-        let spool = ((ledger.path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("receipts")
+        let spool = (ledger.filesDirectory as NSString).appendingPathComponent("receipts")
         let settings = try? ledger.typedSettings()
         return PrinterConfig.from(kind: settings?.printerKind ?? SettingKey.defaultValue(.printerKind),
                                   target: settings?.printerTarget ?? "", defaultSpool: spool)

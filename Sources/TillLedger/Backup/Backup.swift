@@ -12,7 +12,7 @@ public struct BackupCopy: Sendable, CustomStringConvertible {
 extension Ledger {
     /// `backups/` beside the ledger: where the day close leaves its copy.
     public var backupsDirectory: String {
-        ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("backups")
+        (filesDirectory as NSString).appendingPathComponent("backups")
     }
 
     /// A consistent copy of the ledger at `destination`, taken with SQLite's online backup while
@@ -37,13 +37,19 @@ extension Ledger {
             throw LedgerError(.database, "Cannot write a backup at \(destination)")
         }
         do {
-            let copy = try DatabaseQueue(path: partial)
-            try writer.backup(to: copy)
-            // The copy is a plain rollback-journal file: one file to carry away.
-            try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
-            // The head of exactly what the copy holds.
-            head = LedgerHead(hash: try copy.read { db in try RecordSeals.head(Store(db)) })
-            try copy.close()
+            if isPostgres {
+                // A PostgreSQL ledger's backup is a SQLite file of it as of one snapshot: the same
+                // rows, seals and head (the server's own backups are pg_dump's and pg_basebackup's).
+                head = try PGCopyBack.copy(from: self, to: partial, progress: { _ in }).head
+            } else {
+                let copy = try DatabaseQueue(path: partial)
+                try writer.backup(to: copy)
+                // The copy is a plain rollback-journal file: one file to carry away.
+                try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+                // The head of exactly what the copy holds.
+                head = LedgerHead(hash: try copy.read { db in try RecordSeals.head(Store(db)) })
+                try copy.close()
+            }
             try fileManager.moveItem(atPath: partial, toPath: destination)
         } catch let error as DatabaseError {
             for suffix in ["", "-journal", "-wal", "-shm"] { try? fileManager.removeItem(atPath: partial + suffix) }

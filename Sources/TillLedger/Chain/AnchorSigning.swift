@@ -82,6 +82,6 @@ extension Ledger {
     /// The signer the setting `anchor.signing_key` names, or nil when none is set.
     public func anchorSigner() throws -> AnchorSigner? {
         let path = try setting(.anchorSigningKey)
-        return path.isEmpty ? nil : try AnchorSigner(privateKey: path, ledgerPath: self.path)
+        return path.isEmpty ? nil : try AnchorSigner(privateKey: path, ledgerPath: isPostgres ? filesDirectory + "/ledger" : self.path)
     }
 }

@@ -28,6 +28,10 @@ public final class Ledger: Sendable {
         if case .postgres = backend { true } else { false }
     }
     public let path: String
+    /// Where this ledger's files go (reports, the receipt spool, letters, templates, backups):
+    /// the SQLite file's directory, or for PostgreSQL `$TILL_FILES_DIR` (by default
+    /// `XDG_DATA_HOME/till`), a directory on the terminal's own machine.
+    public let filesDirectory: String
     let clock: @Sendable () -> Date
     /// Waits for another terminal's write: how long the last one took, and who to tell when one
     /// runs past a second (the screen shows "waiting for the ledger…").
@@ -160,6 +164,7 @@ public final class Ledger: Sendable {
         }
         self.pepper = pepper
         self.path = path
+        filesDirectory = (path as NSString).deletingLastPathComponent
         self.clock = clock
         self.waits = waits
         self.queue = WriteQueue(ledgerPath: path)
@@ -169,7 +174,8 @@ public final class Ledger: Sendable {
     /// libpq's conventions). The database must hold a Till ledger at this Till's schema
     /// (`till init --db …` brings it up to date). The PIN pepper is the file `pepperFile`
     /// names, or `$TILL_PEPPER_FILE`: it is never kept in the database.
-    public init(postgres uri: String, pepperFile: String? = nil, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+    public init(postgres uri: String, pepperFile: String? = nil, filesDirectory: String? = nil,
+                clock: @escaping @Sendable () -> Date = { Date() }) throws {
         let pool = PGPool(uri: uri)
         let described = PGAddress.withoutPassword(uri)
         do {
@@ -193,6 +199,7 @@ public final class Ledger: Sendable {
         }
         backend = .postgres(pool)
         path = described
+        self.filesDirectory = filesDirectory ?? Self.postgresFilesDirectory()
         self.clock = clock
         waits = LedgerWaits()
         queue = WriteQueue(ledgerPath: nil)
@@ -274,6 +281,15 @@ public final class Ledger: Sendable {
         guard tables > 0 else { return true }
         guard try db.sqlite.tableExists("grdb_migrations") else { return false }
         return try Bool.fetchOne(db, sql: "SELECT 1 FROM grdb_migrations WHERE identifier = 'v1-ledger'") == true
+    }
+
+    /// A PostgreSQL ledger's files on this machine: `$TILL_FILES_DIR`, or `XDG_DATA_HOME/till`
+    /// (`~/.local/share/till`).
+    static func postgresFilesDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let explicit = environment["TILL_FILES_DIR"], !explicit.isEmpty { return explicit }
+        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.local/share")
+        return dataHome + "/till"
     }
 
     /// `XDG_DATA_HOME/till/till.sqlite`, or `~/.local/share/till/till.sqlite`.

@@ -138,13 +138,13 @@ extension Ledger {
     public var lettersDirectory: String { besideLedger("letters") }
 
     private func besideLedger(_ name: String) -> String {
-        ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(name)
+        (filesDirectory as NSString).appendingPathComponent(name)
     }
 
     /// A file beside the ledger named from the ledger's directory (`letters/2026-11-20/nsf-100033.txt`),
     /// short enough for a message at 80 columns; anything elsewhere by its whole path.
     public func nameBesideLedger(_ file: String) -> String {
-        let directory = (path as NSString).deletingLastPathComponent + "/"
+        let directory = filesDirectory + "/"
         return file.hasPrefix(directory) ? String(file.dropFirst(directory.count)) : file
     }
 

@@ -174,3 +174,110 @@ extension Ledger {
         }
     }
 }
+
+/// A PostgreSQL ledger back into a new SQLite file (`till copy --from postgresql://… --to FILE`,
+/// and `till backup` of a PostgreSQL ledger): every row as the server holds it at one moment
+/// (one REPEATABLE READ snapshot), into a file made by SQLite's own migrations, in one SQLite
+/// transaction. SQLite's triggers make the kept figures again and they are checked against the
+/// server's; verify shows the same head on both.
+enum PGCopyBack {
+    /// Rows read from the server at a time.
+    static let chunk = 20_000
+
+    static func copy(from source: Ledger, to path: String, progress: (String) -> Void) throws -> LedgerCopySummary {
+        let queue = try DatabaseQueue(path: path)
+        try queue.inDatabase { db in
+            db.add(function: RecordSeals.digestFunction)
+            db.add(function: CardNumberGuard.function)
+        }
+        try Schema.migrator.migrate(queue)
+        var summary = LedgerCopySummary()
+        try source.read { server in
+            try queue.inTransaction { db in
+                // The migrations sealed the settings they made; the server's seals replace those:
+                // the trigger that keeps seals from deletion is lifted for that one statement,
+                // inside this transaction, and put back as it was.
+                let keepers = try String.fetchAll(db, sql: """
+                    SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'record_seals' AND sql LIKE '%BEFORE DELETE%'
+                    """)
+                for name in try String.fetchAll(db, sql: """
+                    SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'record_seals' AND sql LIKE '%BEFORE DELETE%'
+                    """) {
+                    try db.execute(sql: "DROP TRIGGER \(name)")
+                }
+                try db.execute(sql: "DELETE FROM record_seals")
+                for trigger in keepers { try db.execute(sql: trigger) }
+                for table in PGCopy.order {
+                    let count = try copyTable(table, from: server, to: db)
+                    summary.rows.append((table, count))
+                    progress("\(table): \(count) rows")
+                }
+                for row in try SQLRow.fetchAll(server, sql: "SELECT date, deposit_transaction_id FROM business_days WHERE deposit_transaction_id IS NOT NULL") {
+                    try db.execute(sql: "UPDATE business_days SET deposit_transaction_id = ? WHERE date = ?",
+                                   arguments: [row[1] as Int64, row[0] as String])
+                }
+                for check in PGCopy.keptChecks {
+                    let file = try Row.fetchAll(db, sql: check).map { row in Array(row.databaseValues.map { SQLValue($0) }) }
+                    let copied = try SQLRow.fetchAll(server, sql: check).map(\.values)
+                    guard file == copied else {
+                        throw LedgerError(.database, "The copy's kept figures differ from the server's (\(check.prefix(60))…): nothing was copied")
+                    }
+                }
+                return .commit
+            }
+            summary.head = LedgerHead(hash: try RecordSeals.head(server))
+        }
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+        try queue.close()
+        return summary
+    }
+
+    private static func copyTable(_ table: String, from server: Store, to db: Database) throws -> Int {
+        let columns = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?) ORDER BY cid", arguments: [table])
+        let zeroed: Set<String> = table == "accounts" ? ["balance_cents", "deposit_held_cents"]
+            : table == "business_days" ? ["deposit_transaction_id"] : []
+        let selected = columns.map { zeroed.contains($0) ? (($0 == "deposit_transaction_id" ? "NULL" : "0") + " AS \($0)") : $0 }
+        let conflict = table == "settings" ? " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+            : table == "book_accounts" ? " ON CONFLICT (code) DO NOTHING" : ""
+        let insert = try db.makeStatement(sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES ("
+                                          + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")" + conflict)
+        let key = columns[0]
+        var count = 0
+        var last: SQLValue?
+        while true {
+            let rows = try SQLRow.fetchAll(server, sql: "SELECT \(selected.joined(separator: ", ")) FROM \(table)"
+                                           + (last == nil ? "" : " WHERE \(key) > ?") + " ORDER BY \(key) LIMIT \(chunk)",
+                                           arguments: last.map { [$0] } ?? [])
+            for row in rows {
+                try insert.execute(arguments: StatementArguments(row.values.map(\.grdb)))
+            }
+            count += rows.count
+            guard rows.count == chunk, let final = rows.last else { break }
+            last = final.values[0]
+        }
+        return count
+    }
+}
+
+extension Ledger {
+    /// Copies this PostgreSQL ledger into a new SQLite file at `path` (see `PGCopyBack`).
+    public func copy(toFile path: String, progress: (String) -> Void = { _ in }) throws -> LedgerCopySummary {
+        guard isPostgres else { throw LedgerError(.invalid, "A copy to a file starts from a PostgreSQL ledger: a SQLite file is copied with till backup") }
+        try Self.refuseConnectionURI(path)
+        let fileManager = FileManager.default
+        guard !fileManager.fileExists(atPath: path) else {
+            throw LedgerError(.invalid, "\(path) already exists: a copy makes a new ledger file and never overwrites one")
+        }
+        // Only the owner may read the books, as with any ledger file.
+        guard fileManager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw LedgerError(.invalid, "Cannot create \(path)")
+        }
+        do {
+            return try PGCopyBack.copy(from: self, to: path, progress: progress)
+        } catch {
+            for suffix in ["", "-journal", "-wal", "-shm"] { try? fileManager.removeItem(atPath: path + suffix) }
+            if let error = error as? DatabaseError { throw LedgerError(database: error, path: path) }
+            throw error
+        }
+    }
+}

@@ -282,9 +282,9 @@ public enum ReportCSV {
 }
 
 extension Ledger {
-    /// Where the day's report files go: `reports/` beside the ledger file.
+    /// Where the day's report files go: `reports/` beside the ledger file (`filesDirectory`).
     public var reportsDirectory: String {
-        ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("reports")
+        (filesDirectory as NSString).appendingPathComponent("reports")
     }
 }
 

@@ -109,6 +109,15 @@ struct PGLedgerTests {
             let report = try p.verify()
             #expect(report.isSound, "seed \(seed): \(report.firstFault ?? "")")
             try ReconciliationTests.expectHledgerAgrees(p, date, seed: seed)
+
+            // …and back into a file: the same rows, journal and head, verify sound there too.
+            let back = day.f.directory.appendingPathComponent("back.sqlite").path
+            let copied = try p.copy(toFile: back)
+            let file = try Ledger(path: back)
+            #expect(try file.verify().isSound)
+            #expect(try journal(file) == journal(p))
+            #expect(try copied.head == LedgerHead(hash: p.read { try RecordSeals.head($0) }))
+            #expect(try copied.head == LedgerHead(hash: file.read { try RecordSeals.head($0) }))
         }
     }
 
