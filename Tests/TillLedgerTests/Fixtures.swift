@@ -58,7 +58,8 @@ struct CounterFixture {
         _ = try lite.ledger.copy(toPostgres: TestPostgres.uri(database: database, user: roles.owner))
         let clock = lite.clock
         ledger = try Ledger(postgres: TestPostgres.uri(database: database, user: roles.terminal),
-                            pepperFile: PINPepper.path(forLedger: lite.ledger.path, environment: [:]), clock: { clock.now() })
+                            pepperFile: PINPepper.path(forLedger: lite.ledger.path, environment: [:]), filesDirectory: lite.directory.path,
+                            clock: { clock.now() })
     }
 
     func account(_ number: String) throws -> AccountNumber { try AccountNumber(number) }

@@ -178,9 +178,9 @@ public final class Ledger: Sendable {
                 clock: @escaping @Sendable () -> Date = { Date() }) throws {
         let pool = PGPool(uri: uri)
         let described = PGAddress.withoutPassword(uri)
+        let waits = LedgerWaits()
         do {
-            let connection = try pool.connection()
-            let applied = try PGSchema.applied(connection)
+            let applied = try PGWrite.connected(pool, waits: waits, address: described) { try PGSchema.applied($0) }
             guard let last = applied.last else {
                 throw LedgerError(.noLedger, "\(described) holds no Till ledger (no till schema): `till init --db …` makes one "
                                   + "(docs/POSTGRES.md); nothing was changed")
@@ -193,7 +193,6 @@ public final class Ledger: Sendable {
                 throw LedgerError(.database, "\(described) is at schema \(last.version), older than this Till's \(PGSchema.newest): "
                                   + "its owner runs `till init --db …` once to bring it up to date (nothing was changed)")
             }
-            pool.giveBack(connection)
         } catch let error as PGError {
             throw LedgerError(postgres: error, address: described)
         }
@@ -201,7 +200,7 @@ public final class Ledger: Sendable {
         path = described
         self.filesDirectory = filesDirectory ?? Self.postgresFilesDirectory()
         self.clock = clock
-        waits = LedgerWaits()
+        self.waits = waits
         queue = WriteQueue(ledgerPath: nil)
         // The pepper stays out of the database: $TILL_PEPPER_FILE names its file.
         let pepperPath = pepperFile ?? PINPepper.path(forLedger: uri)
@@ -382,7 +381,7 @@ public final class Ledger: Sendable {
             case .sqlite(let pool):
                 return try pool.read { db in try body(Store(db)) }
             case .postgres(let pool):
-                return try pool.read { connection in try body(Store(connection)) }
+                return try PGWrite.read(pool, waits: waits, address: path, body)
             }
         } catch let error as DatabaseError {
             throw LedgerError(database: error, path: path)

@@ -21,20 +21,4 @@ final class PGPool: Sendable {
         guard connection.isUp, !connection.inTransaction else { return }
         idle.withLock { $0.append(connection) }
     }
-
-    /// `body` in one read-only transaction that sees one moment of the books (REPEATABLE READ),
-    /// as a SQLite read does.
-    func read<T>(_ body: (PGConnection) throws -> T) throws -> T {
-        let connection = try connection()
-        defer { giveBack(connection) }
-        try connection.executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        do {
-            let value = try body(connection)
-            try connection.executeScript("COMMIT")
-            return value
-        } catch {
-            if connection.isUp { try? connection.executeScript("ROLLBACK") }
-            throw error
-        }
-    }
 }

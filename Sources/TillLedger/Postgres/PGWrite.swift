@@ -20,13 +20,59 @@ enum PGWrite {
 
     static func write<T>(_ pool: PGPool, waits: LedgerWaits, address: String,
                          _ body: (Store, _ anyoneWaiting: () -> Bool) throws -> T) throws -> T {
+        try retrying(waits: waits, address: address) { try once(pool, waits: waits, body) }
+    }
+
+    /// A read in one snapshot, run again on a fresh connection when its connection was lost
+    /// (a read changes nothing, so it may always run again).
+    static func read<T>(_ pool: PGPool, waits: LedgerWaits, address: String, _ body: (Store) throws -> T) throws -> T {
+        try retrying(waits: waits, address: address) {
+            let connection: PGConnection
+            do {
+                connection = try pool.connection()
+            } catch let error as LedgerError where error.code == .locked {
+                throw Unavailable(error: error)
+            }
+            defer { pool.giveBack(connection) }
+            try connection.executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            waits.finished() // a long report is not a wait
+            do {
+                let value = try body(Store(connection))
+                try connection.executeScript("COMMIT")
+                return value
+            } catch {
+                if connection.isUp { try? connection.executeScript("ROLLBACK") }
+                throw error
+            }
+        }
+    }
+
+    /// `body` on a connection of its own, outside any transaction (opening a ledger), run again
+    /// on a fresh one when the connection was lost.
+    static func connected<T>(_ pool: PGPool, waits: LedgerWaits, address: String, _ body: (PGConnection) throws -> T) throws -> T {
+        try retrying(waits: waits, address: address) {
+            let connection: PGConnection
+            do {
+                connection = try pool.connection()
+            } catch let error as LedgerError where error.code == .locked {
+                throw Unavailable(error: error)
+            }
+            defer { pool.giveBack(connection) }
+            waits.finished()
+            return try body(connection)
+        }
+    }
+
+    /// Runs `attempt` until it succeeds, fails for good, or `LedgerWaits.limit` seconds have
+    /// passed in retryable failures; the wait is told about after a second.
+    private static func retrying<T>(waits: LedgerWaits, address: String, _ attempt: () throws -> T) throws -> T {
         let started = ContinuousClock.now
-        var attempt = 0
+        var tries = 0
         waits.waitingOnServer()
         defer { waits.finished() }
         while true {
             do {
-                return try once(pool, waits: waits, body)
+                return try attempt()
             } catch let error as PGError where error.isRetryable {
                 guard ContinuousClock.now - started < .seconds(LedgerWaits.limit) else {
                     throw LedgerError(postgres: error, address: address)
@@ -37,10 +83,10 @@ enum PGWrite {
             } catch let error as PGError {
                 throw LedgerError(postgres: error, address: address)
             }
-            attempt += 1
+            tries += 1
             waits.waitingOnServer()
             // 50 ms, doubling to a second: a restart takes a few, a failover a few more.
-            usleep(useconds_t(min(1_000_000, 50_000 << min(attempt - 1, 5))))
+            usleep(useconds_t(min(1_000_000, 50_000 << min(tries - 1, 5))))
         }
     }
 
