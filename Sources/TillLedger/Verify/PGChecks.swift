@@ -99,6 +99,7 @@ enum PGCatalog {
             SELECT 'function ' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
                    p.prosrc || ' ' || p.provolatile::text || ' ' || p.prosecdef::text || ' ' || COALESCE(array_to_string(p.proconfig, ','), '')
             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
             """)
         return objects
     }

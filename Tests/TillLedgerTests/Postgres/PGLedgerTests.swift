@@ -48,6 +48,14 @@ struct PGLedgerTests {
             for number in ["100001", "100007", "100042"] {
                 #expect(try "\(String(describing: pg.accountDetail(number)))" == "\(String(describing: sqlite.accountDetail(number)))", "account \(number)")
             }
+            // The counter's lookup finds the same accounts, in the same order, on both.
+            let names = try sqlite.read { db in try String.fetchAll(db, sql: "SELECT customer_name FROM accounts ORDER BY id LIMIT 40") }
+            let queries = ["1000", "100042", "a", "ma", "st", "oak st", "555", "(555) 2", "M1000", "zzz"]
+                + names.flatMap { $0.split(separator: " ").map { String($0.prefix(4)) } }.prefix(30)
+            for query in queries {
+                let (p, l) = (try pg.searchAccounts(query).map(\.number), try sqlite.searchAccounts(query).map(\.number))
+                #expect(p == l, "lookup \(query): \(p) against \(l)")
+            }
             for receipt in [1, 500, 1_000].map({ ReceiptNumber(Int64($0)) }) {
                 #expect(try "\(String(describing: pg.receipt(receipt)))" == "\(String(describing: sqlite.receipt(receipt)))", "receipt \(receipt)")
             }
