@@ -11,9 +11,20 @@ import TillCore
 struct CardNumberGuardTests {
     func actor(_ f: CounterFixture) -> Actor { Actor(operatorID: f.supervisor.id, terminal: "T9") }
 
-    @Test func everyWritePathRefusesACardNumberAndChangesNothing() throws {
-        let f = try CounterFixture()
-        let before = try f.ledger.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account_notes") }
+    /// On SQLite, and on PostgreSQL where the test server runs (its guard is Till's check run
+    /// on every row a write touched before it commits).
+    @Test(arguments: [false, true])
+    func everyWritePathRefusesACardNumberAndChangesNothing(postgres: Bool) throws {
+        guard !postgres || TestPostgres.available else { return }
+        if postgres {
+            try TestPostgres.withDatabase { _, name in try refusesEverywhere(try CounterFixture(postgres: name)) }
+        } else {
+            try refusesEverywhere(try CounterFixture())
+        }
+    }
+
+    func refusesEverywhere(_ f: CounterFixture) throws {
+        let before = try f.count("account_notes")
         for text in ["call 4111 1111 1111 1111", "4111-1111-1111-1111", "card ４１１１１１１１１１１１１１１１"] {
             #expect {
                 try f.ledger.addNote(text, account: "100001", operatorID: f.cashier.id, terminal: "T1")
@@ -22,8 +33,8 @@ struct CardNumberGuardTests {
                     && !(error as! LedgerError).message.filter(\.isNumber).contains("4111111111111111")
             }
         }
-        #expect(try f.ledger.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account_notes") } == before)
-        // A contact change, a setting, an account import: each refused whole.
+        #expect(try f.count("account_notes") == before)
+        // A contact change, a setting, an account import, a payment's memo: each refused whole.
         #expect(throws: LedgerError.self) {
             _ = try f.ledger.updateContact(account: try AccountNumber("100001"), field: .phone, value: "4111111111111111", actor: actor(f))
         }
@@ -31,12 +42,20 @@ struct CardNumberGuardTests {
         let accounts = "account_number,customer_name,service_address\n200001,Ann 4111 1111 1111 1111,1 First St\n"
         #expect(throws: ImportError.self) { _ = try f.ledger.importAccounts(csv: Array(accounts.utf8), fileName: "a.csv", by: f.supervisor.id) }
         #expect(try f.ledger.account("200001") == nil)
-        // Raw SQL through the ledger's own connection (any future caller) is refused too.
-        #expect(throws: DatabaseError.self) {
-            try f.ledger.writer.write { db in
+        let transactions = try f.count("transactions")
+        #expect(throws: LedgerError.self) {
+            try f.ledger.post(Payment(lines: [.account(try f.account("100001"), Money(dollars: 5))],
+                                      tenders: [.cash(Money(dollars: 5), tendered: Money(dollars: 5))]),
+                              operatorID: f.cashier.id, terminal: "T1", drawerSession: f.drawer, memo: "paid by 4111 1111 1111 1111")
+        }
+        #expect(try f.count("transactions") == transactions)
+        // Raw SQL through the ledger's own write path (any future caller) is refused too.
+        #expect {
+            try f.ledger.writeImmediate { db in
                 try db.execute(sql: "UPDATE accounts SET email = '5500-0000-0000-0004@example.com' WHERE number = '100001'")
             }
-        }
+        } throws: { ($0 as? LedgerError)?.code == .cardNumber }
+        #expect(try f.ledger.account("100001")?.phone == "(555) 201-0001")
         #expect(try f.ledger.verify().isSound)
     }
 

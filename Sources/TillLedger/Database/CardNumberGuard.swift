@@ -65,6 +65,45 @@ enum CardNumberGuard {
         return CardNumber.containsFullCardNumber(text)
     }
 
+    /// PostgreSQL's guard, run by each write just before it commits: every row the write added
+    /// or changed (its transactions and tenders; the rows migrations 3 and 5 noted) is read
+    /// back, and a full card number in any text people write refuses the whole write, with
+    /// SQLite's message. (The database cannot call Till's check, so Till calls it there.)
+    static func refuseWritten(_ db: Store, afterTransaction before: Int64) throws {
+        func refuse(_ rows: [SQLRow], _ what: String) throws {
+            let holdsOne = rows.contains { row in
+                row.values.contains { value in
+                    if case .text(let text) = value { CardNumber.containsFullCardNumber(text) } else { false }
+                }
+            }
+            if holdsOne {
+                throw LedgerError(.cardNumber, "Refused: that looks like a full card number in \(what): Till never keeps one; nothing was saved")
+            }
+        }
+        for (table, columns, what) in columns where table == "transactions" || table == "tenders" {
+            try refuse(try SQLRow.fetchAll(db.cachedStatement(sql: """
+                SELECT \(columns.joined(separator: ", ")) FROM \(table) WHERE \(table == "transactions" ? "id" : "transaction_id") > ?
+                """), arguments: [before]), what)
+        }
+        let pending = try SQLRow.fetchAll(db.cachedStatement(sql: "SELECT tbl, row_key FROM \(RecordSeals.pendingTable(db))"))
+        for row in pending {
+            let table: String = row[0], key: String = row[1]
+            guard let (_, columns, what) = columns.first(where: { $0.table == table }) else { continue }
+            let selected = columns.joined(separator: ", ")
+            if key == "*" {
+                let number = RecordSeals.rowNumber(of: table)
+                try refuse(try SQLRow.fetchAll(db.cachedStatement(sql: """
+                    SELECT \(selected) FROM \(table) WHERE \(number) > (SELECT COALESCE(MAX(to_id), 0) FROM record_seals
+                                                                       WHERE tbl = ? AND to_id IS NOT NULL)
+                    """), arguments: [table]), what)
+            } else {
+                try refuse(try SQLRow.fetchAll(db.cachedStatement(sql: """
+                    SELECT \(selected) FROM \(table) WHERE CAST(\(Self.key(of: table)) AS TEXT) = ?
+                    """), arguments: [key]), what)
+            }
+        }
+    }
+
     /// Installs the function and the triggers on the connection that writes.
     static func install(_ db: Store) throws {
         for (table, columns, what) in columns {

@@ -284,7 +284,7 @@ public final class Ledger: Sendable {
 
     /// A PostgreSQL ledger's files on this machine: `$TILL_FILES_DIR`, or `XDG_DATA_HOME/till`
     /// (`~/.local/share/till`).
-    static func postgresFilesDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    public static func postgresFilesDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let explicit = environment["TILL_FILES_DIR"], !explicit.isEmpty { return explicit }
         let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.local/share")

@@ -115,6 +115,7 @@ enum PGWrite {
             // Slices of a long write (a payment file) end on time; PostgreSQL's lock queue
             // serves whoever asked next when this one commits.
             let result = try body(db) { false }
+            try CardNumberGuard.refuseWritten(db, afterTransaction: before)
             try Chain.seal(db, after: before)
             try RecordSeals.sealWritten(db)
             try connection.executeScript("COMMIT")

@@ -47,7 +47,7 @@ struct CounterBench: ParsableCommand {
         var figures: [(String, Samples)] = []
 
         // 1. Lookup as you type: every prefix of every query.
-        let floor = try SQLiteFloor(path: book.path)
+        let floor = try book.benchFloor()
         var query = Samples(), baseline = Samples(), keystroke = Samples()
         var slowest: [(Double, String)] = []
         for text in typed {
@@ -55,7 +55,7 @@ struct CounterBench: ParsableCommand {
                 let prefix = String(text[...end])
                 query.time { _ = try? book.searchAccounts(prefix) }
                 slowest.append((query.values.last ?? 0, prefix))
-                baseline.time { floor.lookup(prefix) }
+                baseline.time { floor.lookup(prefix, limit: 50) }
             }
         }
         slowest.sort { $0.0 > $1.0 }

@@ -38,11 +38,20 @@ struct DemoCommand: ParsableCommand {
             let started = Date()
             var options = DemoOptions(accounts: accounts, seed: seed, today: day)
             options.training = training
-            let (book, result) = try Ledger.createDemo(at: ledger.resolvedPath, options) { phase in
-                FileHandle.standardError.write(Data("  … \(phase)\n".utf8))
+            let progress: (String) -> Void = { phase in FileHandle.standardError.write(Data("  … \(phase)\n".utf8)) }
+            let result: DemoSummary
+            let shown: String
+            if case .postgres(let uri) = LedgerAddress(ledger.resolvedPath) {
+                // Made as a file, as the same seed and date always make it, then copied in:
+                // the same books, chain and head as the file would have.
+                guard let made = try Self.demoOnPostgres(uri, options, ifMissing: ifMissing, progress: progress) else { return }
+                (result, shown) = made
+            } else {
+                let (book, made) = try Ledger.createDemo(at: ledger.resolvedPath, options, progress: progress)
+                (result, shown) = (made, book.path)
             }
             let seconds = Date().timeIntervalSince(started)
-            print((training ? "Training ledger at " : "Demo ledger at ") + book.path)
+            print((training ? "Training ledger at " : "Demo ledger at ") + shown)
             print("  \(result.accounts) accounts, \(result.transactions) transactions, receipts 1…\(result.receipts), built in \(Int(seconds.rounded())) s")
             print("  business day \(result.openDay) is open")
             print("  account \(result.nsfAccount) is cash-only after a returned check")
@@ -52,6 +61,39 @@ struct DemoCommand: ParsableCommand {
                 print("    \(op.login.padding(toLength: 8, withPad: " ", startingAt: 0))  \(op.pin)  \(op.role.rawValue)")
             }
         }
+    }
+}
+
+extension DemoCommand {
+    /// The demo into the empty PostgreSQL ledger at `uri` (made by `till init --db …`, written
+    /// by its owner role): built in a temporary file, copied in, the file removed; its PIN
+    /// pepper is kept where `TILL_PEPPER_FILE` says, or in `TILL_FILES_DIR`.
+    static func demoOnPostgres(_ uri: String, _ options: DemoOptions, ifMissing: Bool,
+                               progress: @escaping (String) -> Void) throws -> (DemoSummary, String)? {
+        let shown = LedgerAddress(uri).described
+        if ifMissing, let existing = try? Ledger(postgres: uri), try existing.accountCount() > 0 {
+            print("Using the existing ledger at \(shown).")
+            return nil
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let pepper = environment["TILL_PEPPER_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (Ledger.postgresFilesDirectory() as NSString).appendingPathComponent("till.pepper")
+        guard !FileManager.default.fileExists(atPath: pepper) else {
+            throw Failure(message: "\(pepper) exists already: a demo brings a PIN pepper of its own and never overwrites one "
+                          + "(name another with TILL_PEPPER_FILE)")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("till-demo-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("demo.sqlite").path
+        let (book, result) = try Ledger.createDemo(at: file, options, progress: progress)
+        progress("copying into \(shown)")
+        _ = try book.copy(toPostgres: uri)
+        try FileManager.default.createDirectory(atPath: (pepper as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.copyItem(atPath: file + ".pepper", toPath: pepper)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: pepper)
+        print("The demo's PIN pepper is \(pepper): terminals name it with TILL_PEPPER_FILE.")
+        return (result, shown)
     }
 }
 
