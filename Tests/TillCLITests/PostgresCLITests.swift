@@ -52,6 +52,34 @@ struct PostgresCLITests {
         }
     }
 
+    /// `till demo` into PostgreSQL: the same seed and date give the same books and head as the
+    /// file demo, and its pepper is where TILL_PEPPER_FILE says, for the terminals.
+    @Test func aDemoOnPostgreSQLIsTheFileDemo() throws {
+        let directory = try TillProcess.temporaryDirectory()
+        let file = directory.appendingPathComponent("demo.sqlite").path
+        try DayCLITests.ok(["demo", "--accounts", "30", "--seed", "4", "--today", "2026-11-20", "--db", file])
+        try TestPostgres.withDatabase { uri, name in
+            try DayCLITests.ok(["init", "--db", uri, "--owner-role", name + "_owner", "--terminal-role", name + "_terminal"])
+            let pepper = directory.appendingPathComponent("pg.pepper").path
+            let owner = TestPostgres.uri(database: name, user: name + "_owner")
+            let made = try TillProcess.till(["demo", "--accounts", "30", "--seed", "4", "--today", "2026-11-20", "--db", owner],
+                                            environment: ["TILL_PEPPER_FILE": pepper])
+            #expect(made.status == 0 && made.stdout.contains("TILL_PEPPER_FILE"), "\(made.stderr)")
+            let again = try TillProcess.till(["demo", "--if-missing", "--db", owner], environment: ["TILL_PEPPER_FILE": pepper])
+            #expect(again.status == 0 && again.stdout.contains("Using the existing ledger"), "\(again.stderr)")
+            let terminal = TestPostgres.uri(database: name, user: name + "_terminal")
+            // The same journal; the heads differ only by the operators' PIN salts and pepper,
+            // which are random wherever a demo is made (the transactions' chain is the same).
+            let onServer = try DayCLITests.ok(["export", "journal", "--db", terminal]).split(separator: "\n")
+            let onFile = try DayCLITests.ok(["export", "journal", "--db", file]).split(separator: "\n")
+            #expect(onServer.count > 1_000 && onServer.dropLast() == onFile.dropLast())
+            let pay = try TillProcess.till(["pay", "100010", "5.00", "--tender", "card:4242:AUTH9", "--operator", "csr", "--db", terminal],
+                                           environment: DayCLITests.csr.merging(["TILL_PEPPER_FILE": pepper]) { $1 })
+            #expect(pay.status == 0, "\(pay.stderr)")
+            #expect(try DayCLITests.ok(["verify", "--db", terminal]).contains("ledger is sound"))
+        }
+    }
+
     @Test func aWrongAddressSaysWhatIsWrong() throws {
         let socket = TestPostgres.socketDirectory
         let missing = try TillProcess.till(["summary", "--db", "postgresql:///no_such_books?host=\(socket)&user=postgres"])

@@ -88,10 +88,14 @@ extension DemoCommand {
         let (book, result) = try Ledger.createDemo(at: file, options, progress: progress)
         progress("copying into \(shown)")
         _ = try book.copy(toPostgres: uri)
-        try FileManager.default.createDirectory(atPath: (pepper as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try FileManager.default.copyItem(atPath: file + ".pepper", toPath: pepper)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: pepper)
+        // Made where TILL_PEPPER_FILE says, or beside the temporary file (then moved out).
+        let made = PINPepper.path(forLedger: file)
+        if made != pepper {
+            try FileManager.default.createDirectory(atPath: (pepper as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.copyItem(atPath: made, toPath: pepper)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: pepper)
+        }
         print("The demo's PIN pepper is \(pepper): terminals name it with TILL_PEPPER_FILE.")
         return (result, shown)
     }
