@@ -32,8 +32,10 @@ struct InitCommand: ParsableCommand {
                 print(ran.isEmpty ? "The PostgreSQL ledger at \(address) is up to date; roles and privileges set again."
                       : "Prepared the PostgreSQL ledger at \(address): schema migrations \(ran.map(String.init).joined(separator: ", ")), "
                         + "owner role \(ownerRole), terminals' role \(terminalRole).")
-                print("Till reads a PostgreSQL ledger and does not write one yet: its books and operators come from a SQLite "
-                      + "ledger with `till copy --from FILE --to \(address)` (docs/POSTGRES.md).")
+                if ran.contains(1) {
+                    print("Its books and operators come from a SQLite ledger, as the owner role: `till copy --from FILE --to …` "
+                          + "(or `till demo --db …` to try it); terminals then use the terminals' role (docs/POSTGRES.md).")
+                }
                 return
             }
             // An empty file is where a new ledger may start; anything else must be a Till ledger
