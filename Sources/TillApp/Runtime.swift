@@ -73,7 +73,9 @@ public final class Runtime {
     /// Another terminal has held the ledger for more than a second: say so until it is free.
     public func noteLedgerWait(_ waiting: Bool) {
         if waiting {
-            state.message = AppState.Message("Waiting for the ledger: another terminal is writing…", .warning)
+            // On PostgreSQL the wait may also be the server restarting or failing over.
+            state.message = AppState.Message(ledger.isPostgres ? "Waiting for the ledger: another terminal, or the database server…"
+                                             : "Waiting for the ledger: another terminal is writing…", .warning)
         } else if state.message?.text.hasPrefix("Waiting for the ledger") == true {
             state.message = nil
         }

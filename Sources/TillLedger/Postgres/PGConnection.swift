@@ -120,6 +120,18 @@ final class PGConnection: @unchecked Sendable {
     private var prepared: [String: String] = [:]
     static let preparedLimit = 400
 
+    /// One statement with no parameters, unprepared, and its rows (a cursor's FETCH).
+    func query(_ sql: String) throws -> PGRows {
+        guard let result = PQexec(handle, sql) else {
+            throw PGError(sqlState: "08006", message: String(cString: PQerrorMessage(handle)), detail: nil, connectionLost: true)
+        }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY: return PGRows(result)
+        default: throw PGError(result, connectionLost: PQstatus(handle) != CONNECTION_OK, fallback: String(cString: PQerrorMessage(handle)))
+        }
+    }
+
     /// Runs several statements with no parameters (a migration's script) in one round trip.
     func executeScript(_ sql: String) throws {
         guard let result = PQexec(handle, sql) else {

@@ -62,6 +62,11 @@ struct PGError: Error, CustomStringConvertible {
             return LedgerError(.locked, "No PostgreSQL server answers at \(address) (\(reason)): start it, or check the host "
                                + "and port; nothing was changed")
         }
+        if reason.contains("the database system is shutting down") || reason.contains("the database system is starting up")
+            || reason.contains("the database system is in recovery mode") || reason.contains("not yet accepting connections")
+            || reason.contains("terminating connection due to administrator command") {
+            return LedgerError(.locked, "The PostgreSQL server at \(address) is restarting (\(reason)): wait for it; nothing was changed")
+        }
         if reason.contains("read-write") || reason.contains("session is read-only") {
             return LedgerError(.locked, "Every PostgreSQL server at \(address) is a standby (read-only) just now (\(reason)): "
                                + "wait for a primary; nothing was changed")

@@ -27,12 +27,7 @@ enum PGWrite {
     /// (a read changes nothing, so it may always run again).
     static func read<T>(_ pool: PGPool, waits: LedgerWaits, address: String, _ body: (Store) throws -> T) throws -> T {
         try retrying(waits: waits, address: address) {
-            let connection: PGConnection
-            do {
-                connection = try pool.connection()
-            } catch let error as LedgerError where error.code == .locked {
-                throw Unavailable(error: error)
-            }
+            let connection = try acquire(pool)
             defer { pool.giveBack(connection) }
             try connection.executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             waits.finished() // a long report is not a wait
@@ -51,12 +46,7 @@ enum PGWrite {
     /// on a fresh one when the connection was lost.
     static func connected<T>(_ pool: PGPool, waits: LedgerWaits, address: String, _ body: (PGConnection) throws -> T) throws -> T {
         try retrying(waits: waits, address: address) {
-            let connection: PGConnection
-            do {
-                connection = try pool.connection()
-            } catch let error as LedgerError where error.code == .locked {
-                throw Unavailable(error: error)
-            }
+            let connection = try acquire(pool)
             defer { pool.giveBack(connection) }
             waits.finished()
             return try body(connection)
@@ -90,18 +80,23 @@ enum PGWrite {
         }
     }
 
+    /// A connection from the pool; no server to connect to (restarting, or every host a
+    /// standby) is `Unavailable`, which `retrying` waits out.
+    private static func acquire(_ pool: PGPool) throws -> PGConnection {
+        do {
+            return try pool.connection()
+        } catch let error as LedgerError where error.code == .locked {
+            throw Unavailable(error: error)
+        }
+    }
+
     /// No server to connect to just now.
     private struct Unavailable: Error {
         let error: LedgerError
     }
 
     private static func once<T>(_ pool: PGPool, waits: LedgerWaits, _ body: (Store, () -> Bool) throws -> T) throws -> T {
-        let connection: PGConnection
-        do {
-            connection = try pool.connection()
-        } catch let error as LedgerError where error.code == .locked {
-            throw Unavailable(error: error)
-        }
+        let connection = try acquire(pool)
         defer { pool.giveBack(connection) }
         if !connection.preparedForWriting {
             try RecordSeals.preparePostgres(connection)

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 import GRDB
 import GRDBSQLite
 import TillCore
@@ -233,23 +234,39 @@ final class RawCursor {
     private let statement: Statement?
     private let raw: SQLiteStatement?
     private let connection: SQLiteConnection?
-    private let buffered: [SQLRow]
+    private var buffered: [SQLRow]
     private var position = -1
-    let columns: Int32
+    /// On PostgreSQL, a whole-table walk is a server-side cursor read a chunk at a time (verify
+    /// walks millions of rows; holding them all would take gigabytes).
+    private let walk: (connection: PGConnection, cursor: String)?
+    private var walkEnded = false
+    private static let chunk = 20_000
+    private static let cursors = Atomic<Int>(0)
+    private(set) var columns: Int32
     private(set) var hasRow = false
 
     /// A statement with arguments is taken from the connection's cache (a posting seals with
     /// it); a whole-table walk is prepared once.
     init(_ db: Store, _ sql: String, arguments: SQLArguments? = nil) throws {
-        if db.isPostgres {
-            buffered = try SQLRow.fetchAll(db, sql: sql, arguments: arguments ?? [])
+        if case .postgres(let pg) = db.engine {
             statement = nil
             raw = nil
             connection = nil
-            columns = Int32(buffered.first?.count ?? 0)
+            if arguments == nil {
+                let name = "till_walk_\(Self.cursors.add(1, ordering: .relaxed).newValue)"
+                try pg.executeScript("DECLARE \(name) NO SCROLL CURSOR FOR " + PGDialect.translated(sql))
+                walk = (pg, name)
+                buffered = []
+            } else {
+                walk = nil
+                buffered = try SQLRow.fetchAll(db, sql: sql, arguments: arguments ?? [])
+            }
+            columns = 0
             try advance()
+            columns = Int32(buffered.first?.count ?? 0)
             return
         }
+        walk = nil
         let prepared: Statement
         if let arguments {
             prepared = try db.sqlite.cachedStatement(sql: sql)
@@ -270,6 +287,12 @@ final class RawCursor {
     func advance() throws {
         guard let raw else {
             position += 1
+            if position >= buffered.count, let walk, !walkEnded {
+                buffered = try walk.connection.query("FETCH \(Self.chunk) FROM \(walk.cursor)").sqlRows
+                position = 0
+                walkEnded = buffered.count < Self.chunk
+                if walkEnded { try walk.connection.executeScript("CLOSE \(walk.cursor)") }
+            }
             hasRow = position < buffered.count
             return
         }

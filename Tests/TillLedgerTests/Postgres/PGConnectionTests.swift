@@ -88,6 +88,12 @@ struct PGConnectionTests {
         let noServer = message("postgresql://till:s3cret@/ledger?host=\(empty)&connect_timeout=2")
         #expect(noServer.contains("No PostgreSQL server answers"), "\(noServer)")
         #expect(!noServer.contains("s3cret"))
+        // A server stopping or starting is waited for, like no server at all (a restart).
+        for reason in ["connection to server on socket \"/tmp/x/.s.PGSQL.5432\" failed: FATAL:  the database system is shutting down",
+                       "FATAL:  the database system is starting up", "FATAL:  the database system is in recovery mode"] {
+            let restarting = PGError.connecting(reason, to: "postgresql:///books")
+            #expect(restarting.code == .locked && restarting.message.contains("is restarting"), "\(restarting)")
+        }
     }
 
     @Test("a postgresql:// or postgres:// value is PostgreSQL; anything else a SQLite file")
