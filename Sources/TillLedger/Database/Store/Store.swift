@@ -210,7 +210,10 @@ struct SQLArguments: ExpressibleByArrayLiteral, Sendable {
         values += other.values
     }
 
-    var grdb: StatementArguments { StatementArguments(values.map(\.grdb)) }
+    /// GRDB's initializer for a sequence of one concrete type maps it with a key path that is
+    /// built at run time on every call (a tenth of a payment file's import went there); the
+    /// existential one maps with a closure.
+    var grdb: StatementArguments { StatementArguments(values.map { value -> (any DatabaseValueConvertible)? in value.grdb }) }
     var pg: [PGValue] { values.map(\.pg) }
 }
 
