@@ -13,14 +13,9 @@ struct CardNumberGuardTests {
 
     /// On SQLite, and on PostgreSQL where the test server runs (its guard is Till's check run
     /// on every row a write touched before it commits).
-    @Test(arguments: [false, true])
-    func everyWritePathRefusesACardNumberAndChangesNothing(postgres: Bool) throws {
-        guard !postgres || TestPostgres.available else { return }
-        if postgres {
-            try TestPostgres.withDatabase { _, name in try refusesEverywhere(try CounterFixture(postgres: name)) }
-        } else {
-            try refusesEverywhere(try CounterFixture())
-        }
+    @Test(arguments: Engine.all)
+    func everyWritePathRefusesACardNumberAndChangesNothing(_ engine: Engine) throws {
+        try CounterFixture.on(engine) { f in try refusesEverywhere(f) }
     }
 
     func refusesEverywhere(_ f: CounterFixture) throws {

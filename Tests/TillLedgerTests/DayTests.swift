@@ -112,8 +112,8 @@ struct DayTests {
         let final = try l.closeBusinessDay(by: lead.id, terminal: "T9", bag: "B-1120")
         #expect(final.closed?.bag == "B-1120" && final.closed?.by == "lead")
         #expect(try l.openBusinessDay() == nil)
-        let books: [String: Int64] = try l.writer.read { db in
-            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: """
+        let books: [String: Int64] = try l.read { db in
+            Dictionary(uniqueKeysWithValues: try SQLRow.fetchAll(db, sql: """
                 SELECT p.book, SUM(p.amount_cents) FROM postings p JOIN transactions t ON t.id = p.transaction_id
                 WHERE t.business_date = '2026-11-20' AND t.kind NOT IN ('bill', 'opening-balance') GROUP BY p.book
                 """)
@@ -147,20 +147,21 @@ struct DayTests {
         #expect(try CashCount.parse("").isEmpty)
     }
 
-    @Test func aDrawerCanOnlyBeClosedOnceAndByItsCashierOrALead() throws {
-        let f = try CounterFixture()
-        let other = try f.ledger.addOperator(login: try OperatorLogin("other"), displayName: "O", role: .cashier, pin: "3333",
-                                             by: f.supervisor.id)
-        let count = DrawerCount(cash: try CashCount.parse(try f.ledger.standardFloat().spec), checksFound: [], cardBatch: .zero)
-        #expect(throws: LedgerError.self) { try f.ledger.closeDrawer(session: f.drawer, count: count, operatorID: other.id, terminal: "T1") }
-        let z = try f.ledger.closeDrawer(session: f.drawer, count: count, operatorID: f.cashier.id, terminal: "T1")
-        #expect(z.balance.isBalanced)
-        #expect(throws: LedgerError.self) { try f.ledger.closeDrawer(session: f.drawer, count: count, operatorID: f.cashier.id, terminal: "T1") }
-        #expect(try f.ledger.verify().isSound)
-        // Someone changing a count afterwards is found.
-        try f.tamper("UPDATE cash_count_lines SET quantity = quantity + 1 WHERE id = (SELECT MAX(id) FROM cash_count_lines)")
-        #expect(try f.ledger.verify().firstFault?.hasPrefix("cash count #") == true)
-        // A closed drawer takes no more cash.
-        #expect(throws: LedgerError.self) { try f.payCash("100001", cents: 100) }
+    @Test(arguments: Engine.all) func aDrawerCanOnlyBeClosedOnceAndByItsCashierOrALead(_ engine: Engine) throws {
+        try CounterFixture.on(engine) { f in
+            let other = try f.ledger.addOperator(login: try OperatorLogin("other"), displayName: "O", role: .cashier, pin: "3333",
+                                                 by: f.supervisor.id)
+            let count = DrawerCount(cash: try CashCount.parse(try f.ledger.standardFloat().spec), checksFound: [], cardBatch: .zero)
+            #expect(throws: LedgerError.self) { try f.ledger.closeDrawer(session: f.drawer, count: count, operatorID: other.id, terminal: "T1") }
+            let z = try f.ledger.closeDrawer(session: f.drawer, count: count, operatorID: f.cashier.id, terminal: "T1")
+            #expect(z.balance.isBalanced)
+            #expect(throws: LedgerError.self) { try f.ledger.closeDrawer(session: f.drawer, count: count, operatorID: f.cashier.id, terminal: "T1") }
+            #expect(try f.ledger.verify().isSound)
+            // Someone changing a count afterwards is found.
+            try f.tamper("UPDATE cash_count_lines SET quantity = quantity + 1 WHERE id = (SELECT MAX(id) FROM cash_count_lines)")
+            #expect(try f.ledger.verify().firstFault?.hasPrefix("cash count #") == true)
+            // A closed drawer takes no more cash.
+            #expect(throws: LedgerError.self) { try f.payCash("100001", cents: 100) }
+        }
     }
 }

@@ -3,6 +3,16 @@ import GRDB
 import TillCore
 @testable import TillLedger
 
+/// The engines a ledger test runs on: SQLite always, and PostgreSQL where the test server runs
+/// (scripts/test starts one and requires it).
+enum Engine: String, Sendable, CustomStringConvertible {
+    case sqlite, postgres
+
+    static var all: [Engine] { TestPostgres.available ? [.sqlite, .postgres] : [.sqlite] }
+
+    var description: String { rawValue }
+}
+
 /// A real ledger file in a fresh temporary directory, with a supervisor, a cashier,
 /// three accounts with open charges, and the business day 2026-11-20 open.
 struct CounterFixture {
@@ -14,6 +24,8 @@ struct CounterFixture {
     let cashier: Operator
     /// The cashier's open drawer at T1.
     let drawer: Int64
+    /// The fixture's database on the test server, when it is on PostgreSQL.
+    var postgresDatabase: String?
     static let today = try! BusinessDate("2026-11-20")
 
     static let accountsCSV = """
@@ -54,12 +66,22 @@ struct CounterFixture {
     init(postgres database: String) throws {
         let lite = try CounterFixture()
         (directory, clock, supervisor, cashier, drawer) = (lite.directory, lite.clock, lite.supervisor, lite.cashier, lite.drawer)
+        postgresDatabase = database
         let roles = try PGLedgerTests.initialized(database)
         _ = try lite.ledger.copy(toPostgres: TestPostgres.uri(database: database, user: roles.owner))
         let clock = lite.clock
         ledger = try Ledger(postgres: TestPostgres.uri(database: database, user: roles.terminal),
                             pepperFile: PINPepper.path(forLedger: lite.ledger.path, environment: [:]), filesDirectory: lite.directory.path,
                             clock: { clock.now() })
+    }
+
+    /// `body` with a fresh fixture on `engine`; on PostgreSQL in a database of its own, dropped
+    /// (with its roles) when `body` returns.
+    static func on<T>(_ engine: Engine, _ body: (CounterFixture) throws -> T) throws -> T {
+        switch engine {
+        case .sqlite: try body(try CounterFixture())
+        case .postgres: try TestPostgres.withDatabase { _, name in try body(try CounterFixture(postgres: name)) }
+        }
     }
 
     func account(_ number: String) throws -> AccountNumber { try AccountNumber(number) }
@@ -86,7 +108,16 @@ struct CounterFixture {
     /// What a person with the file and `sqlite3` does: on a connection of their own (none of
     /// Till's functions or temporary triggers), the append-only triggers dropped, the change
     /// made, the triggers put back as they were.
+    /// On PostgreSQL, what a superuser with `psql` does: the triggers off for the session
+    /// (`session_replication_role = replica`), the change made.
     func tamper(_ sql: String) throws {
+        if let postgresDatabase {
+            let superuser = try PGConnection(TestPostgres.uri(database: postgresDatabase))
+            try superuser.execute("SET search_path TO \(PGSchema.name)")
+            try superuser.execute("SET session_replication_role = replica")
+            try superuser.execute(sql)
+            return
+        }
         let queue = try DatabaseQueue(path: ledger.path)
         try queue.writeWithoutTransaction { db in
             let triggers = try String.fetchAll(db, sql: """

@@ -271,9 +271,11 @@ extension Ledger {
                 let day = try Self.requireOpenDay(db)
                 let ceiling = try Self.amountCeiling(db)
                 let owed = try db.cachedStatement(sql: """
-                    SELECT MIN(a.balance_cents, CASE WHEN ? = 'balance' THEN a.balance_cents
+                    SELECT \(db.least("a.balance_cents", """
+                        CASE WHEN ? = 'balance' THEN a.balance_cents
                            ELSE COALESCE((SELECT SUM(o.remaining_cents) FROM open_items o WHERE o.account_id = a.id AND o.remaining_cents > 0
-                                          AND o.sort_date <= ?), 0) END)
+                                          AND o.sort_date <= ?), 0) END
+                        """))
                     FROM accounts a WHERE a.id = ? AND NOT EXISTS (SELECT 1 FROM autopay_stops s WHERE s.enrollment_id = ?)
                     """)
                 let addEntry = try db.cachedStatement(sql: """

@@ -64,7 +64,8 @@ struct PGError: Error, CustomStringConvertible {
         }
         if reason.contains("the database system is shutting down") || reason.contains("the database system is starting up")
             || reason.contains("the database system is in recovery mode") || reason.contains("not yet accepting connections")
-            || reason.contains("terminating connection due to administrator command") {
+            || reason.contains("terminating connection due to administrator command")
+            || reason.contains("server closed the connection unexpectedly") {
             return LedgerError(.locked, "The PostgreSQL server at \(address) is restarting (\(reason)): wait for it; nothing was changed")
         }
         if reason.contains("read-write") || reason.contains("session is read-only") {

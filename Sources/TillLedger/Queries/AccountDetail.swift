@@ -140,7 +140,7 @@ extension Ledger {
         let paid = try Int64.fetchOne(db.cachedStatement(sql: """
             SELECT -COALESCE(SUM(p.amount_cents), 0) FROM postings p JOIN transactions t ON t.id = p.transaction_id
             WHERE p.account_id = ? AND p.book = 'AR' AND p.amount_cents < 0 AND t.kind = 'payment'
-              AND (p.transaction_id > ? OR (? IS NULL AND t.business_date >= ?))
+              AND (p.transaction_id > ? OR (CAST(? AS BIGINT) IS NULL AND t.business_date >= ?))
             """), arguments: [accountID, after, after, row["starts_on"] as String]) ?? 0
         let total: Int64? = row["total_cents"]
         return PaymentPlan(installments: row["installments"], installment: Money(cents: row["installment_cents"]),

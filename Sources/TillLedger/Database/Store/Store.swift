@@ -87,6 +87,15 @@ struct Store {
         }
     }
 
+    /// The smaller of two values in one row: SQLite's two-argument `MIN` is PostgreSQL's `LEAST`
+    /// (neither value may be NULL: the two treat NULL differently).
+    func least(_ first: String, _ second: String) -> String {
+        switch engine {
+        case .sqlite: "MIN(\(first), \(second))"
+        case .postgres: "LEAST(\(first), \(second))"
+        }
+    }
+
     func rows(sql: String, arguments: SQLArguments) throws -> [SQLRow] {
         switch engine {
         case .sqlite(let db):
