@@ -181,7 +181,7 @@ extension Ledger {
                 SELECT e.id, a.number, a.customer_name, e.routing, e.bank_account_kind, e.last_four, e.holder, e.starts_on, s.at AS stopped_at,
                        s.reason || CASE WHEN s.return_code <> '' THEN ' (' || s.return_code || ')' ELSE '' END AS stop_reason
                 FROM autopay_enrollments e JOIN accounts a ON a.id = e.account_id LEFT JOIN autopay_stops s ON s.enrollment_id = e.id
-                WHERE 1
+                WHERE 1 = 1
                 """
             var arguments: [(any SQLBindable)?] = []
             if activeOnly { sql += " AND s.id IS NULL" }
