@@ -122,24 +122,22 @@ final class PGConnection: @unchecked Sendable {
 
     /// One statement with no parameters, unprepared, and its rows (a cursor's FETCH).
     func query(_ sql: String) throws -> PGRows {
-        guard let result = PQexec(handle, sql) else {
-            throw PGError(sqlState: "08006", message: String(cString: PQerrorMessage(handle)), detail: nil, connectionLost: true)
-        }
-        defer { PQclear(result) }
-        switch PQresultStatus(result) {
-        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY: return PGRows(result)
-        default: throw PGError(result, connectionLost: PQstatus(handle) != CONNECTION_OK, fallback: String(cString: PQerrorMessage(handle)))
-        }
+        try unprepared(sql) { PGRows($0) }
     }
 
     /// Runs several statements with no parameters (a migration's script) in one round trip.
     func executeScript(_ sql: String) throws {
+        try unprepared(sql) { _ in () }
+    }
+
+    /// `sql` through PQexec (no parameters; several statements allowed), its result read by `read`.
+    private func unprepared<T>(_ sql: String, _ read: (OpaquePointer) -> T) throws -> T {
         guard let result = PQexec(handle, sql) else {
             throw PGError(sqlState: "08006", message: String(cString: PQerrorMessage(handle)), detail: nil, connectionLost: true)
         }
         defer { PQclear(result) }
         switch PQresultStatus(result) {
-        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY: return
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY: return read(result)
         default: throw PGError(result, connectionLost: PQstatus(handle) != CONNECTION_OK, fallback: String(cString: PQerrorMessage(handle)))
         }
     }
