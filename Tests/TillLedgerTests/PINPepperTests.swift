@@ -25,6 +25,20 @@ struct PINPepperTests {
         #expect(try f.ledger.authenticate(try OperatorLogin("cashier"), pin: "1111", terminal: "T1") == f.cashier)
     }
 
+    /// Where each secret lives: the environment's file, beside a SQLite file, or in a
+    /// PostgreSQL terminal's files directory: always a path, never a sentence taken for one.
+    @Test func everySecretHasAFileOfItsOwnOnEitherEngine() throws {
+        let uri = "postgresql:///till?host=/run/pg&user=till"
+        #expect(PINPepper.path(forLedger: "/books/till.sqlite", environment: [:]) == "/books/till.sqlite.pepper")
+        #expect(BankKey.file.path(forLedger: "/books/till.sqlite", environment: [:]) == "/books/till.sqlite.bankkey")
+        #expect(PINPepper.path(forLedger: uri, filesDirectory: "/var/till", environment: [:]) == "/var/till/till.pepper")
+        #expect(BankKey.file.path(forLedger: uri, filesDirectory: "/var/till", environment: [:]) == "/var/till/till.bankkey")
+        #expect(BankKey.file.path(forLedger: uri, environment: ["TILL_FILES_DIR": "/srv/t"]) == "/srv/t/till.bankkey")
+        #expect(BankKey.file.path(forLedger: uri, environment: ["HOME": "/home/ann"]) == "/home/ann/.local/share/till/till.bankkey")
+        #expect(BankKey.file.path(forLedger: uri, environment: ["TILL_BANK_KEY_FILE": "/keys/b", "TILL_FILES_DIR": "/srv/t"]) == "/keys/b")
+        #expect(PINPepper.path(forLedger: uri, environment: ["TILL_PEPPER_FILE": "", "TILL_FILES_DIR": "/srv/t"]) == "/srv/t/till.pepper")
+    }
+
     @Test func aCopiedLedgerWithoutItsPepperChecksNoPIN() throws {
         let f = try CounterFixture()
         let copy = try f.ledger.backup(to: f.directory.appendingPathComponent("elsewhere/copy.sqlite").path)

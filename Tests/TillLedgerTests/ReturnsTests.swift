@@ -41,6 +41,8 @@ struct ReturnsTests {
         let lead = try autopay.lead(f)
         try autopay.setACH(f)
         try autopay.enrol(f, lead)
+        // The key is the ledger's own: beside the SQLite file, in the files directory for PostgreSQL.
+        #expect(f.ledger.bankKeyPath.hasPrefix(f.directory.path + "/") && FileManager.default.fileExists(atPath: f.ledger.bankKeyPath))
         return (lead, try f.ledger.draftAutopay(effective: CounterFixture.today, actor: lead))
     }
 

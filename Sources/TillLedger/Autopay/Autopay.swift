@@ -94,7 +94,7 @@ struct ACHHeader: Sendable, Equatable {
 }
 
 extension Ledger {
-    var bankKeyPath: String { BankKey.file.path(forLedger: path) }
+    var bankKeyPath: String { BankKey.file.path(forLedger: path, filesDirectory: isPostgres ? filesDirectory : nil) }
 
     func bankKey(creating: Bool) throws -> Data {
         if let key = try BankKey.file.load(bankKeyPath) { return key }

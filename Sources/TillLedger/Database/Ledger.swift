@@ -43,6 +43,8 @@ public final class Ledger: Sendable {
 
     /// The PIN pepper (`PINPepper`), nil where its file is missing.
     let pepper: Data?
+    /// Where the PIN pepper's file is (or would be).
+    public let pepperPath: String
 
     /// Opens (creating when `create` is true) the ledger at `path` and brings its schema up to date.
     /// `readOnly` opens it for a command that only reads: no migration, no write lock, no
@@ -163,6 +165,7 @@ public final class Ledger: Sendable {
             pepper = try PINPepper.create(pepperPath)
         }
         self.pepper = pepper
+        self.pepperPath = pepperPath
         self.path = path
         filesDirectory = (path as NSString).deletingLastPathComponent
         self.clock = clock
@@ -202,8 +205,9 @@ public final class Ledger: Sendable {
         self.clock = clock
         self.waits = waits
         queue = WriteQueue(ledgerPath: nil)
-        // The pepper stays out of the database: $TILL_PEPPER_FILE names its file.
-        let pepperPath = pepperFile ?? PINPepper.path(forLedger: uri)
+        // The pepper stays out of the database: $TILL_PEPPER_FILE names its file, else the files directory holds it.
+        let pepperPath = pepperFile ?? PINPepper.path(forLedger: uri, filesDirectory: self.filesDirectory)
+        self.pepperPath = pepperPath
         pepper = FileManager.default.fileExists(atPath: pepperPath) ? try PINPepper.load(pepperPath) : nil
     }
 

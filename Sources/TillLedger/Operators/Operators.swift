@@ -61,7 +61,7 @@ extension Ledger {
     /// The pepper, or why PINs cannot be hashed without it.
     func requirePepper() throws -> Data {
         guard let pepper else {
-            throw LedgerError(.database, "PINs cannot be checked or set: the PIN pepper \(PINPepper.path(forLedger: path)) is missing. "
+            throw LedgerError(.database, "PINs cannot be checked or set: the PIN pepper \(pepperPath) is missing. "
                               + "Restore it from where it is kept (docs/RELIABILITY.md); nothing was changed")
         }
         return pepper

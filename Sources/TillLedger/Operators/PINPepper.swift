@@ -9,9 +9,9 @@ import Foundation
 public enum PINPepper {
     static let file = SecretFile(what: "PIN pepper", environmentName: "TILL_PEPPER_FILE", suffix: ".pepper")
 
-    public static func path(forLedger ledger: String,
+    public static func path(forLedger ledger: String, filesDirectory: String? = nil,
                             environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        file.path(forLedger: ledger, environment: environment)
+        file.path(forLedger: ledger, filesDirectory: filesDirectory, environment: environment)
     }
 
     /// The pepper, or nil when its file does not exist; a file that is not one is an error.
@@ -35,11 +35,14 @@ struct SecretFile: Sendable {
     let suffix: String
 
     /// Where the secret is: `environmentName` when set, else beside a ledger file. A PostgreSQL
-    /// ledger has no file to sit beside: its secrets are named by the environment only.
-    func path(forLedger ledger: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    /// ledger has no file to sit beside: its secrets are `till.pepper` and `till.bankkey` in the
+    /// terminal's files directory (`$TILL_FILES_DIR`, by default `XDG_DATA_HOME/till`).
+    func path(forLedger ledger: String, filesDirectory: String? = nil,
+              environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let named = environment[environmentName].flatMap({ $0.isEmpty ? nil : $0 }) { return named }
-        return LedgerAddress.isPostgresURI(ledger) ? "named by $\(environmentName) (unset; a PostgreSQL ledger's \(what) is found through it)"
-            : ledger + suffix
+        guard LedgerAddress.isPostgresURI(ledger) else { return ledger + suffix }
+        let directory = filesDirectory ?? Ledger.postgresFilesDirectory(environment: environment)
+        return (directory as NSString).appendingPathComponent("till" + suffix)
     }
 
     /// The secret, or nil when its file does not exist; a file that is not one is an error.

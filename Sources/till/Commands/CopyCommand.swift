@@ -45,8 +45,9 @@ struct CopyCommand: ParsableCommand {
             print("Copied \(summary.total) rows from \(LedgerAddress(from).described) to \(LedgerAddress(to).described) in \(seconds) s.")
             print("Head on both: \(summary.head.full)")
             if case .sqlite = LedgerAddress(from) {
-                print("The PIN pepper and the bank-account key stay files: terminals on PostgreSQL name them with TILL_PEPPER_FILE "
-                      + "(\(from).pepper) and TILL_BANK_KEY_FILE (\(from).bankkey).")
+                print("The PIN pepper and the bank-account key stay files: put \(from).pepper and \(from).bankkey where terminals "
+                      + "on PostgreSQL read them, till.pepper and till.bankkey in TILL_FILES_DIR (or name them with TILL_PEPPER_FILE "
+                      + "and TILL_BANK_KEY_FILE), 0600.")
             } else {
                 print("The file checks PINs with its own pepper file, \(to).pepper: copy the one TILL_PEPPER_FILE names there "
                       + "(and the bank-account key to \(to).bankkey).")

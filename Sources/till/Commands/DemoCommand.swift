@@ -75,9 +75,7 @@ extension DemoCommand {
             print("Using the existing ledger at \(shown).")
             return nil
         }
-        let environment = ProcessInfo.processInfo.environment
-        let pepper = environment["TILL_PEPPER_FILE"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (Ledger.postgresFilesDirectory() as NSString).appendingPathComponent("till.pepper")
+        let pepper = PINPepper.path(forLedger: uri)
         guard !FileManager.default.fileExists(atPath: pepper) else {
             throw Failure(message: "\(pepper) exists already: a demo brings a PIN pepper of its own and never overwrites one "
                           + "(name another with TILL_PEPPER_FILE)")
