@@ -114,20 +114,20 @@ struct SQLStatement {
 
     func execute(arguments: SQLArguments = []) throws {
         if let sqlite {
-            try sqlite.execute(arguments: arguments.grdb)
+            try SQLiteDirect.execute(sqlite, arguments.values)
         } else if case .postgres(let db) = store.engine {
             try db.execute(sql, arguments.pg)
         }
     }
 
     func rows(arguments: SQLArguments) throws -> [SQLRow] {
-        if let sqlite { return SQLRow.rows(try Row.fetchAll(sqlite, arguments: arguments.grdb)) }
+        if let sqlite { return try SQLiteDirect.rows(sqlite, arguments.values) }
         guard case .postgres(let db) = store.engine else { return [] }
         return try db.execute(sql, arguments.pg).sqlRows
     }
 
     func firstRow(arguments: SQLArguments) throws -> SQLRow? {
-        if let sqlite { return try Row.fetchOne(sqlite, arguments: arguments.grdb).map { SQLRow($0) } }
+        if let sqlite { return try SQLiteDirect.rows(sqlite, arguments.values, limit: 1).first }
         return try rows(arguments: arguments).first
     }
 }
