@@ -51,6 +51,17 @@ struct CardNumberGuardTests {
             }
         } throws: { ($0 as? LedgerError)?.code == .cardNumber }
         #expect(try f.ledger.account("100001")?.phone == "(555) 201-0001")
+        // A card number behind a NUL byte is still seen: the whole text is bound and checked.
+        if !f.ledger.isPostgres { // (PostgreSQL's text takes no NUL at all)
+            let notes = try f.count("account_notes")
+            #expect {
+                try f.ledger.writeImmediate { db in
+                    try db.cachedStatement(sql: "INSERT INTO account_notes(account_id, at, operator_id, terminal_id, text) VALUES (1, '2026-11-20T10:00:00Z', ?, 'T1', ?)")
+                        .execute(arguments: [f.cashier.id, "ok\u{0}4111 1111 1111 1111"])
+                }
+            } throws: { ($0 as? LedgerError)?.code == .cardNumber }
+            #expect(try f.count("account_notes") == notes)
+        }
         #expect(try f.ledger.verify().isSound)
     }
 
@@ -72,10 +83,13 @@ struct CardNumberGuardTests {
             try db.execute(sql: "INSERT INTO account_notes(account_id, at, operator_id, terminal_id, text) VALUES (1, '2026-11-20T10:00:00Z', ?, 'T1', 'card 4111 1111 1111 1111')",
                            arguments: [f.cashier.id])
             try db.execute(sql: "UPDATE settings SET value = '378282246310005' WHERE key = 'receipt.footer'")
+            // Hidden behind a NUL, where SQLite's length() stops counting.
+            try db.execute(sql: "UPDATE accounts SET email = CAST(X'00' || '4111111111111111' AS TEXT) WHERE number = '100002'")
         }
         let report = try f.ledger.verify()
         let fault = try #require(report.firstFault)
-        #expect(fault.contains("account_notes.text (id ") && fault.contains("settings.value (key receipt.footer)"), "\(fault)")
+        #expect(fault.contains("account_notes.text (id ") && fault.contains("settings.value (key receipt.footer)")
+                && fault.contains("accounts.email (id 2)"), "\(fault)")
         #expect(!fault.filter(\.isNumber).contains("4111111111111111") && !fault.contains("378282246310005"))
         // A balance still posts to an account whose old row holds one: only what is written is checked.
         try queue.write { db in try db.execute(sql: "UPDATE accounts SET phone = '4111111111111111' WHERE number = '100001'") }

@@ -119,7 +119,7 @@ public final class Ledger: Sendable {
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
             }
             // Every connection knows a card number when it sees one: the writer's guard and verify.
-            db.add(function: CardNumberGuard.function)
+            try CardNumberGuard.register(db)
             db.add(function: RecordSeals.digestFunction)
         }
         do {

@@ -188,7 +188,7 @@ enum PGCopyBack {
         let queue = try DatabaseQueue(path: path)
         try queue.inDatabase { db in
             db.add(function: RecordSeals.digestFunction)
-            db.add(function: CardNumberGuard.function)
+            try CardNumberGuard.register(db)
         }
         try Schema.migrator.migrate(queue)
         var summary = LedgerCopySummary()

@@ -88,7 +88,7 @@ enum SchemaCheck {
         let queue = try DatabaseQueue()
         try queue.inDatabase { db in
             db.add(function: RecordSeals.digestFunction)
-            db.add(function: CardNumberGuard.function)
+            try CardNumberGuard.register(db)
         }
         try Schema.migrator.migrate(queue)
         return try queue.read { db in try objects(Store(db)) }

@@ -200,7 +200,7 @@ extension Ledger {
                 } else {
                     rows = try String.fetchAll(db, sql: """
                         SELECT CAST(\(key) AS TEXT) FROM \(table)
-                        WHERE length(\(column)) >= 13 AND \(CardNumberGuard.functionName)(\(column))
+                        WHERE length(CAST(\(column) AS BLOB)) >= 13 AND \(CardNumberGuard.functionName)(\(column))
                         ORDER BY \(key) LIMIT 5
                         """)
                 }
