@@ -99,7 +99,7 @@ struct Store {
     func rows(sql: String, arguments: SQLArguments) throws -> [SQLRow] {
         switch engine {
         case .sqlite(let db):
-            return SQLRow.rows(try Row.fetchAll(db, sql: sql, arguments: arguments.grdb))
+            return try SQLiteDirect.rows(db.makeStatement(sql: sql), arguments.values)
         case .postgres(let db):
             return try db.execute(PGDialect.translated(sql), arguments.pg).sqlRows
         }
@@ -241,13 +241,6 @@ struct SQLRow {
         values = row.databaseValues.map(SQLValue.init)
     }
 
-    /// A result's rows, sharing one list of column names.
-    static func rows(_ rows: [Row]) -> [SQLRow] {
-        guard let first = rows.first else { return [] }
-        let names = SQLColumnNames(Array(first.columnNames))
-        return rows.map { SQLRow($0, columns: names) }
-    }
-
     var count: Int { values.count }
 
     subscript<T: SQLColumn>(_ index: Int) -> T {
@@ -277,7 +270,7 @@ struct SQLRow {
 
     static func fetchOne(_ db: Store, sql: String, arguments: SQLArguments = []) throws -> SQLRow? {
         switch db.engine {
-        case .sqlite(let database): try Row.fetchOne(database, sql: sql, arguments: arguments.grdb).map { SQLRow($0) }
+        case .sqlite(let database): try SQLiteDirect.rows(database.makeStatement(sql: sql), arguments.values, limit: 1).first
         case .postgres: try db.rows(sql: sql, arguments: arguments).first
         }
     }
