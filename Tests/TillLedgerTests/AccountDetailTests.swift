@@ -7,7 +7,7 @@ import TillCore
 @Suite("The account pane's facts")
 struct AccountDetailTests {
     @Test(arguments: Engine.all) func agingOpenChargesAndPayments(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             try f.payCash("100001", cents: 2_500)
             let detail = try #require(try f.ledger.accountDetail("100001"))
             #expect(detail.record.balance == Money(dollars: 65))
@@ -24,7 +24,7 @@ struct AccountDetailTests {
     }
 
     @Test(arguments: Engine.all) func alertsFromStandingAndPolicy(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             let locked = try #require(try f.ledger.accountDetail("100003"))
             #expect(locked.alerts == [.lockedOff(restoreAmount: Money(dollars: 260), reconnectFee: Money(dollars: 50))])
             #expect(locked.alerts[0].text == "Pay $260.00 to restore service: locked off (includes the $50.00 reconnect fee)")
@@ -49,8 +49,8 @@ struct AccountDetailTests {
 
     /// Installments add up to the plan exactly (the last takes the remainder); a payment made
     /// before the plan does not count toward it; the pane and the delinquency list agree.
-    @Test(arguments: [Engine.sqlite]) func aPlansInstallmentsAddUpAndOnlyLaterPaymentsCount(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+    @Test(arguments: Engine.all) func aPlansInstallmentsAddUpAndOnlyLaterPaymentsCount(_ engine: Engine) throws {
+        try CounterFixture.on(engine) { f throws in
             try f.ledger.writeImmediate { db in try db.execute(sql: "UPDATE accounts SET shutoff_date = '2026-11-30' WHERE number = '100001'") }
             try f.payCash("100001", cents: 970) // before the plan: $90.00 past due becomes $80.30
             let made = try f.ledger.createPaymentPlan(account: try f.account("100001"), installments: 3, firstDue: try BusinessDate("2026-12-10"),
@@ -79,7 +79,7 @@ struct AccountDetailTests {
     }
 
     @Test(arguments: Engine.all) func notesAreSignedAndNeverEmpty(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             try f.ledger.addNote("Customer disputes the October bill", account: "100001", operatorID: f.cashier.id, terminal: "T1")
             #expect(throws: LedgerError(.invalid, "A note needs some text")) {
                 try f.ledger.addNote("   ", account: "100001", operatorID: f.cashier.id, terminal: "T1")
@@ -142,7 +142,7 @@ struct DelinquencyPlainTests {
 @Suite("Open items keep their bill dates")
 struct OpenItemBillDateTests {
     @Test(arguments: Engine.all) func everyOpenItemCarriesItsBillsDateAndVerifyNamesAWrongOne(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             let wrong = try f.ledger.read { db in
                 try Int.fetchOne(db, sql: """
                     SELECT COUNT(*) FROM open_items o JOIN postings p ON p.id = o.posting_id JOIN transactions t ON t.id = p.transaction_id

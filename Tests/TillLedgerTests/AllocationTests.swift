@@ -19,7 +19,7 @@ struct AllocationStoreTests {
     }
 
     @Test(arguments: Engine.all) func paymentPaysTheOldestChargesFirst(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             // 100001 owes September water 40 + sewer 20, then October water 30.
             let posted = try f.payCash("100001", cents: 7_000)
             let paid = try allocations(f, payment: posted.id)
@@ -29,7 +29,7 @@ struct AllocationStoreTests {
     }
 
     @Test(arguments: Engine.all) func overpaymentLeavesACreditThatPaysTheNextBill(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             let posted = try f.payCash("100002", cents: 10_525) // owes 55.25, pays 105.25
             #expect(try f.balance("100002") == Money(cents: -5_000))
             #expect(try allocations(f, payment: posted.id).map(\.1) == [5_525])

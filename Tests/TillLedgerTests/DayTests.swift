@@ -148,7 +148,7 @@ struct DayTests {
     }
 
     @Test(arguments: Engine.all) func aDrawerCanOnlyBeClosedOnceAndByItsCashierOrALead(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             let other = try f.ledger.addOperator(login: try OperatorLogin("other"), displayName: "O", role: .cashier, pin: "3333",
                                                  by: f.supervisor.id)
             let count = DrawerCount(cash: try CashCount.parse(try f.ledger.standardFloat().spec), checksFound: [], cardBatch: .zero)

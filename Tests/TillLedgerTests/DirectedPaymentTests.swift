@@ -26,7 +26,7 @@ struct DirectedPaymentTests {
     }
 
     @Test(arguments: Engine.all) func aDirectedPaymentPaysItsChargeFirstAndSaysSo(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             let posted = try pay(f, "100001", cents: 3_000, to: .bill(try BusinessDate("2026-10-05")))
             #expect(try remaining(f, "100001")["2026-10-05 REV_WATER"] == 0)
             #expect(try remaining(f, "100001")["2026-09-05 REV_WATER"] == 4_000)
@@ -48,7 +48,7 @@ struct DirectedPaymentTests {
     }
 
     @Test(arguments: Engine.all) func aDirectionThatNamesNothingOpenIsRefusedAndNothingPosts(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             let before = try f.count("transactions")
             #expect(throws: LedgerError(.invalid, "Account 100001 has nothing left to pay on the bill of 2026-01-01: nothing posted")) {
                 try pay(f, "100001", cents: 100, to: .bill(try BusinessDate("2026-01-01")))
@@ -70,7 +70,7 @@ struct DirectedPaymentTests {
     }
 
     @Test(arguments: Engine.all) func theAllocationOrderIsASetting(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             for bad in ["REV_FOO", "REV_WATER,REV_WATER", "", "oldest,REV_WATER"] {
                 #expect(throws: LedgerError.self) { try f.ledger.setSetting(.allocationOrder, bad, by: f.supervisor.id) }
             }

@@ -8,7 +8,7 @@ import TillCore
 @Suite("Drawer cash limit")
 struct DrawerLimitTests {
     @Test(arguments: Engine.all) func overTheLimitTheDrawerRefusesCashUntilADropWhenTheSettingSaysSo(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             // The standard float is $200.00.
             try f.ledger.setSetting(.drawerCashLimitCents, "25000", by: f.supervisor.id)
             try f.payCash("100001", cents: 4_000)

@@ -26,6 +26,8 @@ struct CounterFixture {
     let drawer: Int64
     /// The fixture's database on the test server, when it is on PostgreSQL.
     var postgresDatabase: String?
+    /// The terminals' role's URI, on PostgreSQL.
+    var terminalURI: String?
     static let today = try! BusinessDate("2026-11-20")
 
     static let accountsCSV = """
@@ -70,9 +72,17 @@ struct CounterFixture {
         let roles = try PGLedgerTests.initialized(database)
         _ = try lite.ledger.copy(toPostgres: TestPostgres.uri(database: database, user: roles.owner))
         let clock = lite.clock
+        terminalURI = TestPostgres.uri(database: database, user: roles.terminal)
         ledger = try Ledger(postgres: TestPostgres.uri(database: database, user: roles.terminal),
                             pepperFile: PINPepper.path(forLedger: lite.ledger.path, environment: [:]), filesDirectory: lite.directory.path,
                             clock: { clock.now() })
+    }
+
+    /// Another terminal's connection to the same ledger, with the same clock.
+    func anotherTerminal() throws -> Ledger {
+        let clock = self.clock
+        guard let terminalURI else { return try Ledger(path: ledger.path, clock: { clock.now() }) }
+        return try Ledger(postgres: terminalURI, pepperFile: ledger.pepperPath, filesDirectory: directory.path, clock: { clock.now() })
     }
 
     /// `body` with a fresh fixture on `engine`; on PostgreSQL in a database of its own, dropped
@@ -115,7 +125,7 @@ struct CounterFixture {
             let superuser = try PGConnection(TestPostgres.uri(database: postgresDatabase))
             try superuser.execute("SET search_path TO \(PGSchema.name)")
             try superuser.execute("SET session_replication_role = replica")
-            try superuser.execute(sql)
+            try superuser.executeScript(sql) // several statements, as psql takes them
             return
         }
         let queue = try DatabaseQueue(path: ledger.path)

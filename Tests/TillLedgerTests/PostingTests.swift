@@ -7,7 +7,7 @@ import TillCore
 @Suite("Posting to the ledger")
 struct PostingTests {
     @Test(arguments: Engine.all) func cashPaymentPostsBalancedWithReceiptAndLowersTheBalance(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             #expect(try f.balance("100001") == Money(dollars: 90))
             let posted = try f.ledger.post(
                 Payment(lines: [.account(try f.account("100001"), Money(cents: 4_550))],
@@ -28,7 +28,7 @@ struct PostingTests {
     }
 
     @Test(arguments: Engine.all) func checksAreRefusedOnCashOnlyAccountsAndCashNeedsADrawer(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             #expect(throws: LedgerError(.invalid, "No checks: account 100002 is cash only until 2027-03-01")) {
                 try f.ledger.post(Payment(lines: [.account(try f.account("100002"), Money(dollars: 10))],
                                           tenders: [.check(Money(dollars: 10), number: "2041")]),
@@ -54,7 +54,7 @@ struct PostingTests {
     }
 
     @Test(arguments: Engine.all) func splitTenderPaymentForTwoAccounts(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             let posted = try f.ledger.post(
                 Payment(lines: [.account(try f.account("100001"), Money(dollars: 90)),
                                 .account(try f.account("100002"), Money(cents: 5_525))],
@@ -68,7 +68,7 @@ struct PostingTests {
     }
 
     @Test(arguments: Engine.all) func unbalancedPostingIsRefusedAndWritesNothing(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             let before = try f.count("transactions")
             let request = PostingRequest(kind: .adjustment,
                                          lines: [PostingLine(.receivable, Money(cents: -1_000), account: try f.account("100001")),
@@ -80,7 +80,7 @@ struct PostingTests {
     }
 
     @Test(arguments: Engine.all) func unknownAccountIsRefused(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             #expect(throws: LedgerError(.unknownAccount, "No account 999999")) { try f.payCash("999999", cents: 100) }
             let payments = try f.ledger.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transactions WHERE kind = 'payment'") }
             #expect(payments == 0)
@@ -88,7 +88,7 @@ struct PostingTests {
     }
 
     @Test(arguments: Engine.all) func nothingPostsWhenNoDayIsOpen(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             try f.ledger.writeImmediate { db in
                 try db.execute(sql: "UPDATE business_days SET closed_at = '2026-11-20T23:00:00.000Z', closed_by = 1")
             }
@@ -104,7 +104,7 @@ struct PostingTests {
     }
 
     @Test(arguments: Engine.all) func onlyOneDayOpensAtATime(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             #expect(throws: LedgerError(.dayAlreadyOpen, "Business day 2026-11-20 is still open; close it first")) {
                 try f.ledger.openBusinessDay(try BusinessDate("2026-11-21"), by: f.supervisor.id, terminal: "T1")
             }
@@ -115,7 +115,7 @@ struct PostingTests {
     }
 
     @Test(arguments: Engine.all) func theSameIdempotencyKeyPostsOnce(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             let first = try f.payCash("100001", cents: 2_000, key: "T1-cart-7")
             let rows = try f.count("postings")
             let again = try f.payCash("100001", cents: 2_000, key: "T1-cart-7")
@@ -127,7 +127,7 @@ struct PostingTests {
     }
 
     @Test(arguments: Engine.all) func receiptsStayGaplessWhenAPostingFails(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             try f.payCash("100001", cents: 1_000)
             #expect(throws: LedgerError.self) { try f.payCash("100009", cents: 1_000) }
             #expect(throws: LedgerError.self) {
@@ -144,7 +144,7 @@ struct PostingTests {
     }
 
     @Test(arguments: Engine.all) func postingsAreAppendOnly(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             let posted = try f.payCash("100001", cents: 1_000)
             // SQLite's triggers refuse it; on PostgreSQL the terminals' role may not even try.
             func refused(_ error: any Error) -> Bool {
@@ -161,7 +161,7 @@ struct PostingTests {
     }
 
     @Test(arguments: Engine.all) func amountsOverTheCeilingAreRefused(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             #expect(throws: LedgerError(.invalid, "$1,000,000.00 is over the limit of $999,999.99 for one posting")) {
                 try f.payCash("100001", cents: 100_000_000)
             }
@@ -169,7 +169,7 @@ struct PostingTests {
     }
 
     @Test(arguments: Engine.all) func miscellaneousReceiptNeedsNoAccount(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             let posted = try f.ledger.post(Payment(lines: [.miscellaneous(.miscellaneous, Money(dollars: 5))],
                                                    tenders: [.cash(Money(dollars: 5))]),
                                            operatorID: f.cashier.id, terminal: "T1", drawerSession: f.drawer, memo: "Copy of bill")

@@ -46,8 +46,8 @@ struct ReturnsTests {
         return (lead, try f.ledger.draftAutopay(effective: CounterFixture.today, actor: lead))
     }
 
-    @Test(arguments: [Engine.sqlite]) func eachReturnReversesItsDebitWithTheReasonsFeeAndFollowUps(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+    @Test(arguments: Engine.all) func eachReturnReversesItsDebitWithTheReasonsFeeAndFollowUps(_ engine: Engine) throws {
+        try CounterFixture.on(engine) { f throws in
             let (lead, draft) = try drafted(f)
             let traces = draft.lines.map(\.traceNumber)
             let file = Self.returnFile([("100001", 9_000, "R01", traces[0]), ("100002", 5_525, "R02", traces[1]), ("100003", 21_000, "R01", traces[2])])
@@ -96,7 +96,7 @@ struct ReturnsTests {
     }
 
     @Test(arguments: Engine.all) func aLockboxCheckReturnedByCSVComesOutOfTheBank(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             let lead = try autopay.lead(f)
             let bankBefore = try f.ledger.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(amount_cents), 0) FROM postings WHERE book = 'BANK'")! }
             let payments = "account,amount,tender,reference\n100001,40.00,check,5001\n"
@@ -119,7 +119,7 @@ struct ReturnsTests {
     }
 
     @Test(arguments: Engine.all) func aFileWithOneBadItemPostsNothing(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             let (lead, draft) = try drafted(f)
             let traces = draft.lines.map(\.traceNumber)
             let before = try f.count("transactions")
@@ -149,7 +149,7 @@ struct ReturnsTests {
     }
 
     @Test(arguments: Engine.all) func theBooksStayBalancedThroughHledger(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             let (lead, draft) = try drafted(f)
             let traces = draft.lines.map(\.traceNumber)
             _ = try f.ledger.importReturns(Array(Self.returnFile([("100002", 5_525, "R03", traces[1])]).utf8), fileName: "r.ach", actor: lead)
@@ -160,7 +160,7 @@ struct ReturnsTests {
     }
 
     @Test(arguments: [Engine.sqlite]) func aTrainingCopyKeepsNoneOfItsPeopleOrBankAccounts(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             let (lead, draft) = try drafted(f)
             _ = try f.ledger.importReturns(Array(Self.returnFile([("100002", 5_525, "R03", draft.lines[1].traceNumber)]).utf8), fileName: "r.ach",
                                            actor: lead)

@@ -44,7 +44,7 @@ struct SuspenseTests {
     }
 
     @Test(arguments: Engine.all) func aWalkInsCashIsHeldCountedAndAppliedLater(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             let posted = try walkIn(f, cents: 5_000)
             // The customer's receipt says where the money is, and adds up to what was handed over.
             let number = try #require(posted.receipt)
@@ -95,7 +95,7 @@ struct SuspenseTests {
     }
 
     @Test(arguments: Engine.all) func aSplitMustAddUpAndBadRequestsChangeNothing(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             _ = try walkIn(f, cents: 10_000)
             let before = try f.count("transactions")
             let refusals: [(() throws -> Void, String)] = [
@@ -137,7 +137,7 @@ struct SuspenseTests {
     }
 
     @Test(arguments: Engine.all) func aRefundNeedsAPayeeAndWritesTheRequest(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             _ = try f.ledger.post(Payment(lines: [.suspense(Money(cents: 2_500))], tenders: [.card(Money(cents: 2_500), lastFour: "4242", authorization: "A1", brand: "VISA")]),
                                   operatorID: f.cashier.id, terminal: "T1", suspense: SuspenseDetails(reason: "phone payment, no account"))
             #expect(throws: LedgerError(.invalid, "Suspense item #1 names no payer: give the payee and address the refund is mailed to")) {
@@ -160,7 +160,7 @@ struct SuspenseTests {
     }
 
     @Test(arguments: Engine.all) func aVoidedItemHasNothingLeftAndAnAppliedOneIsNoLongerVoided(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             let first = try walkIn(f, cents: 1_000)
             _ = try f.ledger.void(receipt: first.receipt!, reason: "found the account", operatorID: f.cashier.id, terminal: "T1")
             #expect(try f.ledger.suspenseItem(1).status == .voided)
@@ -183,7 +183,7 @@ struct SuspenseTests {
     }
 
     @Test(arguments: Engine.all) func hostileTextIsRefusedAndNothingIsWritten(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             let before = try f.count("transactions")
             for (payer, message) in [("Dana\u{1B}[2J", "U+001B"), ("Eve \u{202E}kcab", "U+202E"), (String(repeating: "x", count: 101), "over 100 characters")] {
                 do {
@@ -201,7 +201,7 @@ struct SuspenseTests {
     }
 
     @Test(arguments: Engine.all) func aPaymentFilesUnknownAndClosedAccountsGoToSuspense(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             try f.ledger.writeImmediate { db in try db.execute(sql: "UPDATE accounts SET status = 'closed' WHERE number = '100002'") }
             let file = "account,amount,tender,reference,payer,address\n100001,10.00,ach,S1,,\n999999,12.34,ach,S2,\"Ng, Kim\",3 Fir Ln\n"
                 + "100002,5.00,lockbox,S3,,\n"
@@ -227,7 +227,7 @@ struct SuspenseTests {
     }
 
     @Test(arguments: Engine.all) func aMailCheckWithoutAStubGoesToSuspenseInItsBatch(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             let lines = [BatchLine(account: try f.account("100001"), amount: Money(cents: 2_000), reference: "3001"),
                          BatchLine(account: try f.account("suspense"), amount: Money(cents: 1_500), reference: "3002")]
             #expect(try f.ledger.checkBatchLine(lines[1]).name == "(no account: held in suspense)")
@@ -244,7 +244,7 @@ struct SuspenseTests {
     }
 
     @Test(arguments: Engine.all) func theCloserIsWarnedOfOldItems(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             _ = try walkIn(f, cents: 700)
             var s = try f.ledger.settlement(CounterFixture.today)
             #expect(s.suspenseOverdue.isEmpty)
@@ -265,7 +265,7 @@ struct SuspenseTests {
     }
 
     @Test(arguments: Engine.all) func verifyNamesASuspenseRowChangedOutsideTill(_ engine: Engine) throws {
-        try CounterFixture.on(engine) { f in
+        try CounterFixture.on(engine) { f throws in
             _ = try walkIn(f, cents: 700)
             #expect(try f.ledger.verify().isSound)
             try f.tamper("UPDATE suspense_items SET payer = 'Someone Else'")

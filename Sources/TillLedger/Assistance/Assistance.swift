@@ -133,7 +133,8 @@ extension Ledger {
     static func agency(_ row: SQLRow) -> Agency { Agency(id: row["id"], name: row["name"], program: row["program"], contact: row["contact"]) }
 
     static func agency(named name: String, _ db: Store) throws -> Agency? {
-        try SQLRow.fetchOne(db, sql: "SELECT id, name, program, contact FROM agencies WHERE name = ? COLLATE NOCASE",
+        // Either case: SQLite's column is NOCASE, PostgreSQL's unique index is on lower(name).
+        try SQLRow.fetchOne(db, sql: "SELECT id, name, program, contact FROM agencies WHERE lower(name) = lower(?)",
                          arguments: [name.trimmingSpacesAndTabs()]).map(agency(_:))
     }
 

@@ -92,7 +92,8 @@ extension Ledger {
             sql += " AND o.account_id BETWEEN ? AND ?"
             arguments += [range.lowerBound, range.upperBound]
         }
-        sql += " GROUP BY o.account_id HAVING SUM(CASE WHEN o.sort_date < ? THEN o.remaining_cents ELSE 0 END) > 0"
+        // By the account's key: PostgreSQL then takes its other columns as the group's.
+        sql += " GROUP BY a.id HAVING SUM(CASE WHEN o.sort_date < ? THEN o.remaining_cents ELSE 0 END) > 0"
         arguments += [asOf.description]
         // The few accounts with a plan, read once, not asked of each delinquent account.
         let withPlans = Set(try Int64.fetchAll(db, sql: "SELECT DISTINCT account_id FROM payment_plans WHERE status = 'active'"))

@@ -230,7 +230,7 @@ extension Ledger {
                         """, arguments: [accountID, day.adding(months: -12).description] + SQLArguments(codes)) ?? 0
                     if earlier + 1 >= cashOnlyAfter {
                         let until = day.adding(months: months)
-                        try db.execute(sql: "UPDATE accounts SET cash_only_until = max(COALESCE(cash_only_until, ''), ?) WHERE id = ?",
+                        try db.execute(sql: "UPDATE accounts SET cash_only_until = \(db.greatest("COALESCE(cash_only_until, '')", "?")) WHERE id = ?",
                                        arguments: [until.description, accountID])
                         followUps.append("Until \(until) we accept only cash, money order or card on this account (\(earlier + 1) returned payments in a year).")
                     }

@@ -426,10 +426,17 @@ extension Ledger {
 
     /// The running totals settlement reads are exactly what the tenders add up to.
     private static func tenderTotalsFault(_ db: Store) throws -> String? {
-        let computed = Schema.tenderTotalsSelectSQL + " WHERE true GROUP BY 1, 2, 3, 4"
+        // The migration's own select, but with the receipt flag as a number (PostgreSQL's
+        // `IN` is a boolean, its stored column a number).
+        let computed = """
+            SELECT t.business_date, COALESCE(t.drawer_session_id, 0), x.kind,
+                   CASE WHEN t.kind IN ('payment', 'misc-receipt', 'void') THEN 1 ELSE 0 END,
+                   SUM(CASE WHEN x.amount_cents > 0 THEN 1 ELSE -1 END), SUM(x.amount_cents)
+            FROM tenders x JOIN transactions t ON t.id = x.transaction_id WHERE true GROUP BY 1, 2, 3, 4
+            """
         let stored = "SELECT business_date, drawer_session_id, kind, receipt, count, amount_cents FROM tender_totals"
         guard let row = try SQLRow.fetchOne(db, sql: """
-            SELECT * FROM (\(computed) EXCEPT \(stored)) UNION ALL SELECT * FROM (\(stored) EXCEPT \(computed)) LIMIT 1
+            SELECT * FROM (\(computed) EXCEPT \(stored)) AS missing UNION ALL SELECT * FROM (\(stored) EXCEPT \(computed)) AS extra LIMIT 1
             """) else { return nil }
         return "the running total of \(row[2] as String) on \(row[0] as String) (drawer #\(row[1] as Int64)) differs from its tenders"
     }

@@ -96,6 +96,14 @@ struct Store {
         }
     }
 
+    /// The larger of two values in one row: SQLite's two-argument `MAX`, PostgreSQL's `GREATEST`.
+    func greatest(_ first: String, _ second: String) -> String {
+        switch engine {
+        case .sqlite: "MAX(\(first), \(second))"
+        case .postgres: "GREATEST(\(first), \(second))"
+        }
+    }
+
     func rows(sql: String, arguments: SQLArguments) throws -> [SQLRow] {
         switch engine {
         case .sqlite(let db):
