@@ -92,8 +92,9 @@ extension Ledger {
             sql += " AND o.account_id BETWEEN ? AND ?"
             arguments += [range.lowerBound, range.upperBound]
         }
-        // By the account's key: PostgreSQL then takes its other columns as the group's.
-        sql += " GROUP BY a.id HAVING SUM(CASE WHEN o.sort_date < ? THEN o.remaining_cents ELSE 0 END) > 0"
+        // SQLite groups in open_items' account order (its index, no sort); PostgreSQL also needs
+        // the account's key to take the account's other columns as the group's.
+        sql += " GROUP BY o.account_id\(db.isPostgres ? ", a.id" : "") HAVING SUM(CASE WHEN o.sort_date < ? THEN o.remaining_cents ELSE 0 END) > 0"
         arguments += [asOf.description]
         // The few accounts with a plan, read once, not asked of each delinquent account.
         let withPlans = Set(try Int64.fetchAll(db, sql: "SELECT DISTINCT account_id FROM payment_plans WHERE status = 'active'"))
