@@ -178,7 +178,7 @@ extension Ledger {
         try read { db in
             var sql = """
                 SELECT r.id, a.number, a.customer_name, r.type, r.priority, r.status, r.notes, r.scheduled_for, r.created_at, o.login
-                FROM service_requests r JOIN accounts a ON a.id = r.account_id JOIN operators o ON o.id = r.created_by WHERE 1
+                FROM service_requests r JOIN accounts a ON a.id = r.account_id JOIN operators o ON o.id = r.created_by WHERE 1 = 1
                 """
             var arguments: SQLArguments = []
             if let status { sql += " AND r.status = ?"; arguments += [status.rawValue] }

@@ -25,17 +25,21 @@ extension Ledger {
             let id = try Self.accountID(account, db)
             // The fee is what its transaction credited to the fee's revenue; what was reversed
             // of it is what later adjustments credited back to the account against it.
+            // (The alias `unreversed` is filtered on in an outer query: PostgreSQL's WHERE
+            // cannot name a column alias of its own SELECT.)
             guard let fee = try SQLRow.fetchOne(db, sql: """
-                SELECT p.id, t.business_date,
-                       -(SELECT SUM(f.amount_cents) FROM postings f WHERE f.transaction_id = t.id AND f.book = ?)
-                       + COALESCE((SELECT SUM(r.amount_cents) FROM adjustments j
-                                   JOIN postings r ON r.transaction_id = j.transaction_id AND r.book = 'AR'
-                                   WHERE j.charge_posting_id = p.id), 0) AS unreversed
-                FROM postings p JOIN transactions t ON t.id = p.transaction_id
-                WHERE p.account_id = ? AND p.book = 'AR' AND p.amount_cents > 0
-                  AND EXISTS (SELECT 1 FROM postings f WHERE f.transaction_id = t.id AND f.book = ?)
-                  AND unreversed > 0
-                ORDER BY p.id DESC LIMIT 1
+                SELECT * FROM (
+                    SELECT p.id, t.business_date,
+                           -(SELECT SUM(f.amount_cents) FROM postings f WHERE f.transaction_id = t.id AND f.book = ?)
+                           + COALESCE((SELECT SUM(r.amount_cents) FROM adjustments j
+                                       JOIN postings r ON r.transaction_id = j.transaction_id AND r.book = 'AR'
+                                       WHERE j.charge_posting_id = p.id), 0) AS unreversed
+                    FROM postings p JOIN transactions t ON t.id = p.transaction_id
+                    WHERE p.account_id = ? AND p.book = 'AR' AND p.amount_cents > 0
+                      AND EXISTS (SELECT 1 FROM postings f WHERE f.transaction_id = t.id AND f.book = ?)
+                ) AS fees
+                WHERE unreversed > 0
+                ORDER BY id DESC LIMIT 1
                 """, arguments: [book.rawValue, id, book.rawValue]) else {
                 throw LedgerError(.invalid, "Account \(account) has no \(name) to reverse")
             }
