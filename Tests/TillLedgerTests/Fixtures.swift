@@ -26,8 +26,6 @@ struct CounterFixture {
     let drawer: Int64
     /// The fixture's database on the test server, when it is on PostgreSQL.
     var postgresDatabase: String?
-    /// The terminals' role's URI, on PostgreSQL.
-    var terminalURI: String?
     static let today = try! BusinessDate("2026-11-20")
 
     static let accountsCSV = """
@@ -72,7 +70,6 @@ struct CounterFixture {
         let roles = try PGLedgerTests.initialized(database)
         _ = try lite.ledger.copy(toPostgres: TestPostgres.uri(database: database, user: roles.owner))
         let clock = lite.clock
-        terminalURI = TestPostgres.uri(database: database, user: roles.terminal)
         ledger = try Ledger(postgres: TestPostgres.uri(database: database, user: roles.terminal),
                             pepperFile: PINPepper.path(forLedger: lite.ledger.path, environment: [:]), filesDirectory: lite.directory.path,
                             clock: { clock.now() })
@@ -81,8 +78,7 @@ struct CounterFixture {
     /// Another terminal's connection to the same ledger, with the same clock.
     func anotherTerminal() throws -> Ledger {
         let clock = self.clock
-        guard let terminalURI else { return try Ledger(path: ledger.path, clock: { clock.now() }) }
-        return try Ledger(postgres: terminalURI, pepperFile: ledger.pepperPath, filesDirectory: directory.path, clock: { clock.now() })
+        return try ledger.reopened(clock: { clock.now() })
     }
 
     /// `body` with a fresh fixture on `engine`; on PostgreSQL in a database of its own, dropped

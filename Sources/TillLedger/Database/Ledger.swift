@@ -220,6 +220,15 @@ public final class Ledger: Sendable {
         }
     }
 
+    /// The same ledger opened again on connections of its own, with another clock (a bench
+    /// that opens tomorrow's date; a test's second terminal).
+    public func reopened(clock: @escaping @Sendable () -> Date) throws -> Ledger {
+        switch backend {
+        case .sqlite: try Ledger(path: path, clock: clock)
+        case .postgres(let pool): try Ledger(postgres: pool.uri, pepperFile: pepperPath, filesDirectory: filesDirectory, clock: clock)
+        }
+    }
+
     /// A read-only pool. Where SQLite cannot share the write-ahead log's index (a read-only
     /// filesystem, or a directory this user may not write, and no `-shm` beside the file), the
     /// file is read as immutable: nothing can be writing it there.

@@ -126,7 +126,7 @@ struct DayBench: ParsableCommand {
             // (only today's date opens by the ledger's clock).
             let next = open.adding(days: 1)
             let noon = Date(timeIntervalSince1970: TimeInterval(next.dayNumber * 86_400 + 12 * 3_600 - TimeZone.current.secondsFromGMT()))
-            try Ledger(path: book.path, clock: { noon }).openBusinessDay(next, by: supervisor, terminal: "BENCH")
+            try book.reopened(clock: { noon }).openBusinessDay(next, by: supervisor, terminal: "BENCH")
             return next
         }
         throw Failure(message: "No business day is open: open one first (till day open)")
