@@ -165,6 +165,12 @@ public enum CardNumber {
     /// Whether a card number stands anywhere in the text.
     public static func containsFullCardNumber(_ text: String) -> Bool { !ranges(in: text).isEmpty }
 
+    /// The same for UTF-8 bytes as a database hands them over: plain ASCII with fewer than 13
+    /// digits is answered on the bytes, without making a string.
+    public static func containsFullCardNumber<Bytes: Collection>(utf8 bytes: Bytes) -> Bool where Bytes.Element == UInt8 {
+        !isPlainASCIIWithFewDigits(utf8: bytes) && containsFullCardNumber(String(decoding: bytes, as: UTF8.self))
+    }
+
     /// The text with every card number in it replaced by "(card number withheld)": for what
     /// must be kept (an audit line) although a person typed a card number into it.
     public static func withheld(_ text: String) -> String {
@@ -281,9 +287,11 @@ public enum CardNumber {
     /// A quick way out for the many texts the ledger's guard, verify and imports see: plain
     /// ASCII with fewer than 13 digits holds no card number, decided on its bytes without
     /// walking its characters.
-    static func isPlainASCIIWithFewDigits(_ text: String) -> Bool {
+    static func isPlainASCIIWithFewDigits(_ text: String) -> Bool { isPlainASCIIWithFewDigits(utf8: text.utf8) }
+
+    static func isPlainASCIIWithFewDigits<Bytes: Sequence>(utf8 bytes: Bytes) -> Bool where Bytes.Element == UInt8 {
         var asciiDigits = 0
-        for byte in text.utf8 {
+        for byte in bytes {
             if byte >= 0x30 && byte <= 0x39 { asciiDigits += 1 } else if byte >= 0x80 { return false }
         }
         return asciiDigits < 13

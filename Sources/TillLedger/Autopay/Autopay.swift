@@ -94,7 +94,7 @@ struct ACHHeader: Sendable, Equatable {
 }
 
 extension Ledger {
-    var bankKeyPath: String { BankKey.file.path(forLedger: path, filesDirectory: isPostgres ? filesDirectory : nil) }
+    var bankKeyPath: String { BankKey.file.path(forLedger: path, filesDirectory: filesDirectory) }
 
     func bankKey(creating: Bool) throws -> Data {
         if let key = try BankKey.file.load(bankKeyPath) { return key }

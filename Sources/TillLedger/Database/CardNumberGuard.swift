@@ -75,24 +75,11 @@ enum CardNumberGuard {
             }
             let start = sqlite3_value_text(value) // before its length: the text is made first
             let bytes = UnsafeBufferPointer(start: start, count: Int(sqlite3_value_bytes(value)))
-            sqlite3_result_int(context, CardNumberGuard.holdsCardNumber(bytes) ? 1 : 0)
+            sqlite3_result_int(context, CardNumber.containsFullCardNumber(utf8: bytes) ? 1 : 0)
         }, nil, nil, nil)
         guard code == SQLITE_OK else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "cannot register \(functionName)")
         }
-    }
-
-    /// Whether UTF-8 `bytes` hold a full card number (`CardNumber.containsFullCardNumber`).
-    static func holdsCardNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var digits = 0
-        for byte in bytes {
-            if byte >= 0x30 && byte <= 0x39 {
-                digits += 1
-            } else if byte >= 0x80 {
-                return CardNumber.containsFullCardNumber(String(decoding: bytes, as: UTF8.self))
-            }
-        }
-        return digits >= 13 && CardNumber.containsFullCardNumber(String(decoding: bytes, as: UTF8.self))
     }
 
     /// PostgreSQL's guard, run by each write just before it commits: every row the write added

@@ -68,13 +68,13 @@ enum SQLiteDirect {
         try bind(values, to: statement)
         let handle = statement.sqliteStatement
         defer { sqlite3_reset(handle) }
+        let count = sqlite3_column_count(handle)
         var rows: [SQLRow] = []
-        var names: SQLColumnNames?
+        var names: SQLColumnNames? // made with the first row, shared by the rest
         while rows.count < limit {
             let code = sqlite3_step(handle)
             if code == SQLITE_DONE { break }
             guard code == SQLITE_ROW else { throw error(code, statement) }
-            let count = sqlite3_column_count(handle)
             let columns = names ?? SQLColumnNames(statement.columnNames)
             names = columns
             rows.append(SQLRow(columns: columns, values: (0..<count).map { value(handle, $0) }))
