@@ -13,7 +13,11 @@ struct ReadOnlyReaderTests {
         ["settings"], ["receipt", "1"], ["delinquency"],
     ]
 
-    static func demo() throws -> (db: String, directory: URL) { try ResumableDayCloseTests.demo(named: "read.sqlite") }
+    /// SQLite's file locks are what these tests are about: a file ledger only.
+    static func demo() throws -> (db: String, directory: URL) {
+        let books = try CLIBooks.demo(.sqlite, name: "read")
+        return (books.db, books.directory)
+    }
 
     /// Another terminal holds the write lock for the whole run: every reader answers, fast.
     @Test func everyReaderRunsWhileAWriterHoldsTheLock() throws {
