@@ -29,6 +29,9 @@ final class CLIBooks: @unchecked Sendable {
     /// Merged into every `till` this fixture runs.
     let environment: [String: String]
     private let database: String?
+    /// On PostgreSQL, the roles `till init` made for these books.
+    var ownerRole: String? { database.map { $0 + "_owner" } }
+    var terminalRole: String? { database.map { $0 + "_terminal" } }
 
     private init(engine: Engine, directory: URL, db: String, superuser: String, database: String?) {
         self.engine = engine

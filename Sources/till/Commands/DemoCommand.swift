@@ -64,6 +64,43 @@ struct DemoCommand: ParsableCommand {
     }
 }
 
+/// A new PostgreSQL ledger's first books, made as a SQLite file and copied in: the same books,
+/// chain and head the file has, by the one tested path `till copy` takes.
+enum PostgresSeed {
+    /// Builds books with `make` in a temporary file, copies them into the empty, migrated ledger
+    /// at `uri`, and keeps the file's new PIN pepper where `TILL_PEPPER_FILE` says (or in
+    /// TILL_FILES_DIR); the file is removed. An existing pepper is never overwritten.
+    static func copyIn<T>(_ uri: String, what: String, progress: (String) -> Void,
+                          _ make: (_ file: String) throws -> (Ledger, T)) throws -> (T, pepper: String) {
+        let pepper = PINPepper.path(forLedger: uri)
+        guard !FileManager.default.fileExists(atPath: pepper) else {
+            throw Failure(message: "\(pepper) exists already: \(what) brings a PIN pepper of its own and never overwrites one "
+                          + "(name another with TILL_PEPPER_FILE); nothing was changed")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("till-seed-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("seed.sqlite").path
+        let (book, result) = try make(file)
+        // The pepper is kept first (made where TILL_PEPPER_FILE says, or beside the temporary
+        // file and copied out), so books never arrive without it; a failed copy takes it away.
+        let made = PINPepper.path(forLedger: file)
+        if made != pepper {
+            try FileManager.default.createDirectory(atPath: (pepper as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.copyItem(atPath: made, toPath: pepper)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: pepper)
+        }
+        progress("copying into \(LedgerAddress(uri).described)")
+        do {
+            _ = try book.copy(toPostgres: uri)
+        } catch {
+            try? FileManager.default.removeItem(atPath: pepper)
+            throw error
+        }
+        return (result, pepper)
+    }
+}
+
 extension DemoCommand {
     /// The demo into the empty PostgreSQL ledger at `uri` (made by `till init --db …`, written
     /// by its owner role): built in a temporary file, copied in, the file removed; its PIN
@@ -75,24 +112,8 @@ extension DemoCommand {
             print("Using the existing ledger at \(shown).")
             return nil
         }
-        let pepper = PINPepper.path(forLedger: uri)
-        guard !FileManager.default.fileExists(atPath: pepper) else {
-            throw Failure(message: "\(pepper) exists already: a demo brings a PIN pepper of its own and never overwrites one "
-                          + "(name another with TILL_PEPPER_FILE)")
-        }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("till-demo-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("demo.sqlite").path
-        let (book, result) = try Ledger.createDemo(at: file, options, progress: progress)
-        progress("copying into \(shown)")
-        _ = try book.copy(toPostgres: uri)
-        // Made where TILL_PEPPER_FILE says, or beside the temporary file (then moved out).
-        let made = PINPepper.path(forLedger: file)
-        if made != pepper {
-            try FileManager.default.createDirectory(atPath: (pepper as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try FileManager.default.copyItem(atPath: made, toPath: pepper)
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: pepper)
+        let (result, pepper) = try PostgresSeed.copyIn(uri, what: "a demo", progress: progress) { file in
+            try Ledger.createDemo(at: file, options, progress: progress)
         }
         print("The demo's PIN pepper is \(pepper): terminals name it with TILL_PEPPER_FILE.")
         return (result, shown)

@@ -32,9 +32,23 @@ struct InitCommand: ParsableCommand {
                 print(ran.isEmpty ? "The PostgreSQL ledger at \(address) is up to date; roles and privileges set again."
                       : "Prepared the PostgreSQL ledger at \(address): schema migrations \(ran.map(String.init).joined(separator: ", ")), "
                         + "owner role \(ownerRole), terminals' role \(terminalRole).")
-                if ran.contains(1) {
+                if supervisor != nil || pinStdin {
+                    // A new utility's books start here: empty, with their first supervisor.
+                    if try Ledger(postgres: uri).operatorCount() > 0 {
+                        throw Failure(message: "A ledger with operators already exists at \(address)")
+                    }
+                    let (login, pin) = try firstSupervisor()
+                    let (_, pepper) = try PostgresSeed.copyIn(uri, what: "a new ledger", progress: { _ in }) { file in
+                        let book = try Ledger(path: file, create: true)
+                        try book.addOperator(login: login, displayName: name ?? login.rawValue, role: .supervisor, pin: pin, by: nil)
+                        return (book, ())
+                    }
+                    print("Created the ledger at \(address) with supervisor \(login). Its PIN pepper is \(pepper): "
+                          + "terminals name it with TILL_PEPPER_FILE (docs/POSTGRES.md).")
+                } else if ran.contains(1) {
                     print("Its books and operators come from a SQLite ledger, as the owner role: `till copy --from FILE --to …` "
-                          + "(or `till demo --db …` to try it); terminals then use the terminals' role (docs/POSTGRES.md).")
+                          + "(or `till demo --db …` to try it), or start empty with `till init --db … --supervisor ID`; "
+                          + "terminals then use the terminals' role (docs/POSTGRES.md).")
                 }
                 return
             }
@@ -44,21 +58,27 @@ struct InitCommand: ParsableCommand {
             if size > 0, try ledger.open().operatorCount() > 0 {
                 throw Failure(message: "A ledger with operators already exists at \(ledger.resolvedPath)")
             }
-            let login = try OperatorLogin(try supervisor ?? PINInput.readLine(prompt: "Supervisor id: ", secret: false))
-            let pin: String
-            if pinStdin {
-                pin = try PINInput.readLine(prompt: "", secret: true)
-            } else {
-                pin = try PINInput.read(prompt: "New PIN for \(login): ")
-                if ProcessInfo.processInfo.environment["TILL_PIN"] == nil {
-                    let again = try PINInput.readLine(prompt: "PIN again: ", secret: true)
-                    guard again == pin else { throw Failure(message: "The PINs differ; nothing was created") }
-                }
-            }
-            try PINRule.validate(pin)
+            let (login, pin) = try firstSupervisor()
             let book = try ledger.open(create: true)
             try book.addOperator(login: login, displayName: name ?? login.rawValue, role: .supervisor, pin: pin, by: nil)
             print("Created the ledger at \(book.path) with supervisor \(login).")
         }
+    }
+
+    /// The first supervisor's id and PIN: from the options, standard input or the terminal.
+    private func firstSupervisor() throws -> (OperatorLogin, String) {
+        let login = try OperatorLogin(try supervisor ?? PINInput.readLine(prompt: "Supervisor id: ", secret: false))
+        let pin: String
+        if pinStdin {
+            pin = try PINInput.readLine(prompt: "", secret: true)
+        } else {
+            pin = try PINInput.read(prompt: "New PIN for \(login): ")
+            if ProcessInfo.processInfo.environment["TILL_PIN"] == nil {
+                let again = try PINInput.readLine(prompt: "PIN again: ", secret: true)
+                guard again == pin else { throw Failure(message: "The PINs differ; nothing was created") }
+            }
+        }
+        try PINRule.validate(pin)
+        return (login, pin)
     }
 }
