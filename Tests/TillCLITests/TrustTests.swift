@@ -1,8 +1,7 @@
 import Foundation
-import GRDB
 import Testing
 import TillCore
-import TillLedger
+@testable import TillLedger
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,15 +16,13 @@ struct TrustTests {
         ProcessInfo.processInfo.environment[name].flatMap(Int.init) ?? fallback
     }
 
-    static func demo(_ directory: URL) throws -> String {
-        let db = directory.appendingPathComponent("trust.sqlite").path
-        let made = try TillProcess.till(["demo", "--accounts", "40", "--db", db])
-        #expect(made.status == 0, "\(made.stderr)")
+    static func demo(_ engine: Engine) throws -> CLIBooks {
+        let books = try CLIBooks.demo(engine, ["--accounts", "40"])
         // Eight terminals posting as one operator: each holds a drawer of its own.
-        let allowed = try TillProcess.till(["settings", "drawer.one_per_operator", "false", "--operator", "super", "--db", db],
-                                           environment: ["TILL_PIN": "9999"])
+        let allowed = try books.till(["settings", "drawer.one_per_operator", "false", "--operator", "super", "--db", books.db],
+                                     environment: ["TILL_PIN": "9999"])
         #expect(allowed.status == 0, "\(allowed.stderr)")
-        return db
+        return books
     }
 
     /// `KEY RECEIPT` lines a harness acknowledged.
@@ -37,14 +34,14 @@ struct TrustTests {
         }
     }
 
-    @Test func eightTerminalsPostAtOnceWithoutAGapOrADuplicate() throws {
+    @Test(arguments: Engine.all) func eightTerminalsPostAtOnceWithoutAGapOrADuplicate(_ engine: Engine) throws {
         let processes = Self.size("TILL_STRESS_PROCESSES", 8), posts = Self.size("TILL_STRESS_POSTS", 1000)
-        let directory = try TillProcess.temporaryDirectory()
-        let db = try Self.demo(directory)
-        let before = try DatabaseQueue(path: db).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transactions WHERE kind = 'payment'")! }
+        let books = try Self.demo(engine)
+        let directory = books.directory, db = books.db
+        let before = try books.count("SELECT COUNT(*) FROM transactions WHERE kind = 'payment'")
         var children: [(pid: pid_t, directory: URL)] = []
         for index in 0..<processes {
-            children.append(try TillProcess.spawn(TillProcess.binary, [
+            children.append(try books.spawn([
                 "post-loop", "--db", db, "--operator", "cashier", "--count", "\(posts)", "--key-prefix", "S\(index)",
                 "--ack", directory.appendingPathComponent("ack\(index)").path,
                 "--times", directory.appendingPathComponent("times\(index)").path,
@@ -56,11 +53,10 @@ struct TrustTests {
             #expect(status == 0, "\(stderr)")
         }
         // Exactly processes × posts new payments, each acknowledged receipt among them once.
-        let queue = try DatabaseQueue(path: db)
-        let (payments, keyed) = try queue.read { db in
+        let (payments, keyed) = try books.read { db in
             (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transactions WHERE kind = 'payment'")!,
-             try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
-                SELECT idempotency_key, receipt_number FROM transactions WHERE idempotency_key GLOB 'S*-*'
+             try Dictionary(uniqueKeysWithValues: SQLRow.fetchAll(db, sql: """
+                SELECT idempotency_key, receipt_number FROM transactions WHERE idempotency_key LIKE 'S%-%'
                 """).map { ($0[0] as String, $0[1] as Int64) }))
         }
         #expect(payments - before == processes * posts)
@@ -73,7 +69,7 @@ struct TrustTests {
         }
         #expect(acknowledged == processes * posts)
         // Receipts 1…N without a gap, every transaction balanced, every cache right.
-        let verify = try TillProcess.till(["verify", "--db", db])
+        let verify = try books.till(["verify", "--db", db])
         #expect(verify.status == 0, "\(verify.stdout)")
         // How long each post took, waits included, over every terminal's posts: for RELIABILITY.md.
         var took: [Int64] = []
@@ -92,10 +88,10 @@ struct TrustTests {
 
     /// A payment file killed at random moments of its import: each run again finishes it; at the
     /// end every line is posted exactly once, in one batch that adds up, and the books are sound.
-    @Test func aPaymentFileKilledMidImportIsFinishedByRunningItAgain() throws {
-        let directory = try TillProcess.temporaryDirectory()
-        let db = try Self.demo(directory)
-        let accounts = try DatabaseQueue(path: db).read { db in
+    @Test(arguments: Engine.all) func aPaymentFileKilledMidImportIsFinishedByRunningItAgain(_ engine: Engine) throws {
+        let books = try Self.demo(engine)
+        let directory = books.directory, db = books.db
+        let accounts = try books.read { db in
             try String.fetchAll(db, sql: "SELECT number FROM accounts WHERE cash_only_until IS NULL ORDER BY id LIMIT 200")
         }
         let lines = 4_000
@@ -106,18 +102,18 @@ struct TrustTests {
         var generator = SystemRandomNumberGenerator()
         var killed = 0
         for _ in 0..<4 {
-            let child = try TillProcess.spawn(TillProcess.binary, ["import", "payments", file.path, "--db", db, "--operator", "lead"],
+            let child = try books.spawn(["import", "payments", file.path, "--db", db, "--operator", "lead"],
                                               environment: ["TILL_PIN": "3333", "TILL_TERMINAL": "KILLIMP"])
             usleep(UInt32.random(in: 150_000...500_000, using: &generator))
             kill(child.pid, SIGKILL)
             if TillProcess.wait(child.pid) == 128 + SIGKILL { killed += 1 }
             try? FileManager.default.removeItem(at: child.directory)
         }
-        let finish = try TillProcess.till(["import", "payments", file.path, "--db", db, "--operator", "lead"], environment: ["TILL_PIN": "3333"])
+        let finish = try books.till(["import", "payments", file.path, "--db", db, "--operator", "lead"], environment: ["TILL_PIN": "3333"])
         #expect(finish.status == 0, "\(finish.stderr)")
-        let (posted, batches, complete) = try DatabaseQueue(path: db).read { db in
-            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transactions WHERE idempotency_key GLOB 'import:KILL-*'")!,
-             try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT l.batch_id) FROM batch_lines l WHERE l.reference GLOB 'KILL-*'")!,
+        let (posted, batches, complete) = try books.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transactions WHERE idempotency_key LIKE 'import:KILL-%'")!,
+             try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT l.batch_id) FROM batch_lines l WHERE l.reference LIKE 'KILL-%'")!,
              try Int.fetchOne(db, sql: """
                  SELECT COUNT(*) FROM batches b WHERE b.kind = 'import'
                    AND b.line_count = (SELECT COUNT(*) FROM batch_lines l WHERE l.batch_id = b.id)
@@ -127,15 +123,15 @@ struct TrustTests {
         }
         #expect(posted == lines, "every line once")
         #expect(batches == 1 && complete >= 1, "one batch, finished and adding up (\(killed) runs killed)")
-        #expect(try TillProcess.till(["verify", "--db", db]).status == 0)
-        let again = try TillProcess.till(["import", "payments", file.path, "--db", db, "--operator", "lead"], environment: ["TILL_PIN": "3333"])
+        #expect(try books.till(["verify", "--db", db]).status == 0)
+        let again = try books.till(["import", "payments", file.path, "--db", db, "--operator", "lead"], environment: ["TILL_PIN": "3333"])
         #expect(again.stdout.contains("0 posted, $0.00; \(lines) already posted"), "\(again.stdout)")
     }
 
-    @Test func killedAtAnyMomentNothingIsLostHalfWrittenOrPostedTwice() throws {
+    @Test(arguments: Engine.all) func killedAtAnyMomentNothingIsLostHalfWrittenOrPostedTwice(_ engine: Engine) throws {
         let rounds = Self.size("TILL_KILL_ROUNDS", 200)
-        let directory = try TillProcess.temporaryDirectory()
-        let db = try Self.demo(directory)
+        let books = try Self.demo(engine)
+        let directory = books.directory, db = books.db
         let ack = directory.appendingPathComponent("ack").path
         var generator = SystemRandomNumberGenerator()
         var killed = 0
@@ -144,7 +140,7 @@ struct TrustTests {
             // may have committed unacknowledged as the kill came) are answered from the ledger,
             // then new ones are posted until the kill.
             let last = Self.acknowledged(ack).compactMap { Int($0.key.dropFirst(2)) }.max() ?? -1
-            let child = try TillProcess.spawn(TillProcess.binary, [
+            let child = try books.spawn([
                 "post-loop", "--db", db, "--operator", "cashier", "--count", "1000000", "--key-prefix", "K",
                 "--start", "\(max(0, last + 1 - 3))", "--ack", ack,
             ], environment: ["TILL_PIN": "1111", "TILL_TERMINAL": "KILL"])
@@ -153,16 +149,16 @@ struct TrustTests {
             if TillProcess.wait(child.pid) == 128 + SIGKILL { killed += 1 }
             try? FileManager.default.removeItem(at: child.directory)
             if round % 25 == 24 || round == rounds - 1 {
-                let verify = try TillProcess.till(["verify", "--db", db])
+                let verify = try books.till(["verify", "--db", db])
                 #expect(verify.status == 0, "after \(round + 1) kills: \(verify.stdout)")
             }
         }
         #expect(killed >= rounds * 9 / 10, "only \(killed) of \(rounds) runs were killed mid-way")
         // Every acknowledged receipt is in the ledger under its key; a key acknowledged twice
         // (once before a kill, once after a restart) has one receipt.
-        let keyed = try DatabaseQueue(path: db).read { db in
-            try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
-                SELECT idempotency_key, receipt_number FROM transactions WHERE idempotency_key GLOB 'K-*'
+        let keyed = try books.read { db in
+            try Dictionary(uniqueKeysWithValues: SQLRow.fetchAll(db, sql: """
+                SELECT idempotency_key, receipt_number FROM transactions WHERE idempotency_key LIKE 'K-%'
                 """).map { ($0[0] as String, $0[1] as Int64) })
         }
         let acks = Self.acknowledged(ack)
@@ -178,66 +174,68 @@ struct TrustTests {
         #expect(numbers == Array(0..<numbers.count))
         // None of these receipts printed (the harness has no printer): every one waits in the
         // terminal's reprint queue, as a payment does whose process died before its receipt printed.
-        let queue = try Ledger(path: db).reprintQueue(terminal: "KILL")
+        let queue = try books.ledger().reprintQueue(terminal: "KILL")
         #expect(Set(queue.map(\.value)) == Set(keyed.values))
         print("kill -9: \(killed) kills, \(keyed.count) payments posted, \(acks.count) acknowledgements")
     }
 
-    @Test func aBackupTakenWhilePostingIsWholeAndPrivate() throws {
-        let directory = try TillProcess.temporaryDirectory()
-        let db = try Self.demo(directory)
-        let poster = try TillProcess.spawn(TillProcess.binary, [
+    @Test(arguments: Engine.all) func aBackupTakenWhilePostingIsWholeAndPrivate(_ engine: Engine) throws {
+        let books = try Self.demo(engine)
+        let directory = books.directory, db = books.db
+        let poster = try books.spawn([
             "post-loop", "--db", db, "--operator", "cashier", "--count", "400", "--key-prefix", "B",
         ], environment: ["TILL_PIN": "1111", "TILL_TERMINAL": "BACKUP"])
         var copies: [String] = []
         for index in 0..<3 {
             usleep(150_000)
             let copy = directory.appendingPathComponent("copy\(index).sqlite").path
-            let taken = try TillProcess.till(["backup", "--db", db, copy])
+            let taken = try books.till(["backup", "--db", db, copy])
             #expect(taken.status == 0, "\(taken.stderr)")
             copies.append(copy)
         }
         #expect(TillProcess.wait(poster.pid) == 0)
         for copy in copies {
-            let verify = try TillProcess.till(["verify", "--db", copy])
+            let verify = try books.till(["verify", "--db", copy])
             #expect(verify.status == 0, "\(copy): \(verify.stdout)")
             let mode = try FileManager.default.attributesOfItem(atPath: copy)[.posixPermissions] as? Int
             #expect(mode == 0o600)
         }
         // A backup never overwrites a file.
-        let again = try TillProcess.till(["backup", "--db", db, copies[0]])
+        let again = try books.till(["backup", "--db", db, copies[0]])
         #expect(again.status == 1 && again.stderr.contains("already exists"))
     }
 
-    @Test func aWorldWritableLedgerIsRefusedAndNoFullCardNumberIsEverStored() throws {
-        let directory = try TillProcess.temporaryDirectory()
-        let db = try Self.demo(directory)
+    @Test(arguments: Engine.all) func aWorldWritableLedgerIsRefusedAndNoFullCardNumberIsEverStored(_ engine: Engine) throws {
+        let books = try Self.demo(engine), db = books.db
         // Someone tries to enter a full card number, in every field that takes card details.
         let env = ["TILL_PIN": "1111", "TILL_TERMINAL": "T9"]
         for tender in ["card:4111111111111111:A1B2C3:VISA", "card:4242:4111111111111111:VISA", "ach:4111111111111111",
                        "check:4111111111111111"] {
-            let tried = try TillProcess.till(["pay", "100001", "10.00", "--tender", tender, "--operator", "cashier", "--db", db], environment: env)
+            let tried = try books.till(["pay", "100001", "10.00", "--tender", tender, "--operator", "cashier", "--db", db], environment: env)
             #expect(tried.status == 1, "\(tender) was accepted")
             #expect(!tried.stderr.contains("4111111111111111"), "the number was echoed: \(tried.stderr)")
         }
+        #expect(try books.count("SELECT COUNT(*) FROM transactions WHERE terminal_id = 'T9'") == 0)
+        // The file and the mode it is kept with are SQLite's (a PostgreSQL ledger's files are the server's).
+        guard engine == .sqlite else { return }
         for file in [db, db + "-wal"] where FileManager.default.fileExists(atPath: file) {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
             #expect(Self.luhnRun(in: bytes) == nil, "\(file) holds a card-like number")
         }
         // Anyone may write the file: refused, unless the operator says so.
         chmod(db, 0o666)
-        let refused = try TillProcess.till(["summary", "--db", db])
+        let refused = try books.till(["summary", "--db", db])
         #expect(refused.status == 1 && refused.stderr.contains("may be written by anyone"))
-        #expect(try TillProcess.till(["summary", "--db", db, "--allow-world-writable"]).status == 0)
+        #expect(try books.till(["summary", "--db", db, "--allow-world-writable"]).status == 0)
         // Readable by the group or by anyone: refused the same way (the books hold PIN hashes).
         for mode: mode_t in [0o644, 0o640, 0o604] {
             chmod(db, mode)
-            let readable = try TillProcess.till(["summary", "--db", db])
+            let readable = try books.till(["summary", "--db", db])
             #expect(readable.status == 1 && readable.stderr.contains("may be read by others"), "\(String(mode, radix: 8))")
         }
-        #expect(try TillProcess.till(["summary", "--db", db, "--allow-world-writable"]).status == 0)
+        #expect(try books.till(["summary", "--db", db, "--allow-world-writable"]).status == 0)
         chmod(db, 0o600)
-        #expect(try TillProcess.till(["summary", "--db", db]).status == 0)
+        #expect(try books.till(["summary", "--db", db]).status == 0)
     }
 
     /// The first run of 13 to 19 ASCII digits passing the Luhn check, if any.

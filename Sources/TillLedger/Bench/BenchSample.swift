@@ -34,6 +34,14 @@ extension Ledger {
         }
     }
 
+    /// The first `limit` accounts that take any tender (none cash-only), oldest first: what a
+    /// soak harness pays.
+    public func accountsTakingAnyTender(limit: Int) throws -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT number FROM accounts WHERE cash_only_until IS NULL ORDER BY id LIMIT ?", arguments: [limit])
+        }
+    }
+
     /// The id of an active operator, by login.
     public func operatorID(_ login: String) throws -> Int64? {
         try read { db in try Int64.fetchOne(db, sql: "SELECT id FROM operators WHERE login = ? AND active = 1", arguments: [login]) }

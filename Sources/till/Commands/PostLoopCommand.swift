@@ -27,9 +27,7 @@ struct PostLoopCommand: ParsableCommand {
             let op = try signIn.signIn(book)
             let drawer = try book.currentDrawer(operatorID: op.id, terminal: Terminal.id)
                 ?? book.openDrawer(operatorID: op.id, terminal: Terminal.id)
-            let accounts = try book.writer.read { db in
-                try String.fetchAll(db, sql: "SELECT number FROM accounts WHERE cash_only_until IS NULL ORDER BY id LIMIT 500")
-            }
+            let accounts = try book.accountsTakingAnyTender(limit: 500)
             guard !accounts.isEmpty else { throw Failure(message: "No accounts to pay") }
             var acknowledgements: FileHandle?
             if let ack {
