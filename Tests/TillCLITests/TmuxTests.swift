@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import TillCore
+@testable import TillLedger
 
 /// The real binary in a real terminal (tmux), driven as a person would: type,
 /// read the screen, resize, quit, and check the terminal is sane afterwards.
@@ -624,6 +625,94 @@ struct TmuxTests {
         let overrides = try TillProcess.run(till, ["report", "overrides", "--db", db])
         #expect(overrides.stdout.contains("nsf  csr approved by lead at T3"), "\(overrides.stdout)")
         let verify = try TillProcess.run(till, ["verify", "--db", db])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+    }
+
+    /// The counter on PostgreSQL, on a server of its own: a cash payment whose Enter lands while
+    /// the server is down (the screen says it is waiting for the ledger; the payment posts once
+    /// when the server is back), then the closer's path from the settle pane to a closed day.
+    @Test("on PostgreSQL: a payment through a server that went down, and the closer's path",
+          .enabled(if: TestPostgres.available, "no TILL_TEST_POSTGRES server (scripts/test starts one)"))
+    func onPostgreSQL() throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/pg-cluster").standardizedFileURL
+        func cluster(_ arguments: [String]) throws -> String {
+            let run = try TillProcess.run(script, arguments)
+            try #require(run.status == 0, "scripts/pg-cluster \(arguments): \(run.stderr)")
+            return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let server = try cluster(["start"])
+        defer { _ = try? cluster(["stop", server]) }
+        try PGConnection("postgresql:///postgres?host=\(server)&user=postgres").execute("CREATE DATABASE books")
+        let files = try TillProcess.temporaryDirectory()
+        let environment = ["TILL_FILES_DIR": files.path]
+        let till = URL(fileURLWithPath: Self.binary)
+        func ok(_ arguments: [String], _ extra: [String: String] = [:]) throws {
+            let run = try TillProcess.run(till, arguments, environment: environment.merging(extra) { $1 })
+            #expect(run.status == 0, "till \(arguments): \(run.stderr)")
+        }
+        try ok(["init", "--db", "postgresql:///books?host=\(server)&user=postgres"])
+        try ok(["demo", "--accounts", "200", "--db", "postgresql:///books?host=\(server)&user=till_owner"])
+        let db = "postgresql:///books?host=\(server)&user=till_terminal"
+        let ledger = try Ledger(postgres: db, filesDirectory: files.path)
+        let (number, balance) = try ledger.read { db in
+            let row = try #require(try SQLRow.fetchOne(db, sql: """
+                SELECT number, balance_cents FROM accounts WHERE status = 'active' AND balance_cents BETWEEN 2000 AND 40000
+                  AND cash_only_until IS NULL ORDER BY id LIMIT 1
+                """))
+            return (row[0] as String, Money(cents: row[1]))
+        }
+
+        let tmux = try Session(width: 80, height: 24)
+        try tmux.startTill("TILL_FILES_DIR=\(files.path) TILL_TERMINAL=T9 \(Self.binary) --db '\(db)'")
+        try tmux.signIn()
+        try tmux.openDrawerWithStandardFloat()
+        try tmux.openAccount(number)
+        try tmux.keys("F3")
+        try tmux.waitFor("Enter = \(balance.formatted) due")
+        try tmux.keys("Enter")
+        try tmux.literal("c")
+        try tmux.waitFor("Cash tendered")
+        try tmux.literal("500")
+        try tmux.keys("Enter")
+        try tmux.waitFor("Enter posts")
+        // The server goes down; the cashier presses Enter: the screen says why it waits.
+        _ = try cluster(["pause", server])
+        try tmux.keys("Enter")
+        try tmux.waitFor("Waiting for the ledger", seconds: 15)
+        _ = try cluster(["resume", server])
+        let done = try tmux.waitFor("posted", seconds: 30)
+        #expect(done.contains("Change due \((try Money(dollars: 500) - balance).formatted)"), "\(done)")
+        let receipt = try #require(done.firstMatch(of: /Receipt #(\d+) posted/)).1
+        let paper = try String(contentsOfFile: files.appendingPathComponent("receipts/receipt-"
+            + String(repeating: "0", count: max(0, 6 - receipt.count)) + receipt + ".txt").path, encoding: .utf8)
+        #expect(paper.contains("Receipt #\(receipt)") && paper.contains("Account \(number)"))
+        try tmux.keys("F10")
+        try tmux.waitFor("READY$")
+        // Posted once, under the receipt the screen showed.
+        let posted = try Ledger(postgres: db, filesDirectory: files.path).read { db in
+            try Int64.fetchAll(db, sql: "SELECT receipt_number FROM transactions WHERE terminal_id = 'T9' AND kind = 'payment'")
+        }
+        #expect(posted == [Int64(receipt)!])
+
+        // The drawer counted in pennies from a script (its float and the payment), then the lead closes the day.
+        let cents = Money(dollars: 200).cents + balance.cents
+        try ok(["drawer", "close", "--operator", "cashier", "--count", "0.01=\(cents)", "--db", db], ["TILL_PIN": "1111", "TILL_TERMINAL": "T9"])
+        try tmux.startTill("TILL_FILES_DIR=\(files.path) TILL_TERMINAL=OFFICE \(Self.binary) --db '\(db)'")
+        try tmux.signIn("lead", pin: "3333")
+        try tmux.keys("F8")
+        _ = try tmux.waitFor("Z1 o/s $0.00")
+        try tmux.waitFor("c close day")
+        try tmux.literal("c")
+        try tmux.waitFor("Deposit bag number")
+        try tmux.literal("B-PG1")
+        try tmux.keys("Enter")
+        try tmux.waitFor("with deposit bag B-PG1?")
+        try tmux.literal("y")
+        let closed = try tmux.waitFor("closed. Deposit")
+        #expect(closed.contains(balance.formatted), "\(closed)")
+        try tmux.keys("F10")
+        try tmux.waitFor("READY$")
+        let verify = try TillProcess.run(till, ["verify", "--db", db], environment: environment)
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }
 }
