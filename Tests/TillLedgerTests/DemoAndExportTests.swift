@@ -65,32 +65,34 @@ struct DemoAndExportTests {
         #expect(try ledger.verify().isSound)
     }
 
-    @Test func postingExportListsTheDaysCustomerPostings() throws {
-        let f = try CounterFixture()
-        _ = try f.ledger.post(Payment(lines: [.account(try f.account("100001"), Money(dollars: 90)),
-                                          .account(try f.account("100002"), Money(cents: 5_525))],
-                                  tenders: [.moneyOrder(Money(cents: 14_525), number: "2041")]),
-                          operatorID: f.cashier.id, terminal: "T1", drawerSession: f.drawer)
-        var text = ""
-        let rows = try f.ledger.exportPostings(date: CounterFixture.today) { text += $0 }
-        #expect(rows == 2)
-        let lines = text.split(separator: "\r\n").map(String.init)
-        #expect(lines[0] == Ledger.postingExportColumns.joined(separator: ","))
-        #expect(lines[1].hasPrefix("2026-11-20,"))
-        #expect(lines[1].contains(",1,payment,100001,AR,-90.00,money-order 2041,,cashier,T1,"))
-        #expect(lines[2].contains(",1,payment,100002,AR,-55.25,money-order 2041,,cashier,T1,"))
-        var empty = ""
-        #expect(try f.ledger.exportPostings(date: try BusinessDate("2026-11-19")) { empty += $0 } == 0)
+    @Test(arguments: Engine.all) func postingExportListsTheDaysCustomerPostings(_ engine: Engine) throws {
+        try CounterFixture.on(engine) { f throws in
+            _ = try f.ledger.post(Payment(lines: [.account(try f.account("100001"), Money(dollars: 90)),
+                                              .account(try f.account("100002"), Money(cents: 5_525))],
+                                      tenders: [.moneyOrder(Money(cents: 14_525), number: "2041")]),
+                              operatorID: f.cashier.id, terminal: "T1", drawerSession: f.drawer)
+            var text = ""
+            let rows = try f.ledger.exportPostings(date: CounterFixture.today) { text += $0 }
+            #expect(rows == 2)
+            let lines = text.split(separator: "\r\n").map(String.init)
+            #expect(lines[0] == Ledger.postingExportColumns.joined(separator: ","))
+            #expect(lines[1].hasPrefix("2026-11-20,"))
+            #expect(lines[1].contains(",1,payment,100001,AR,-90.00,money-order 2041,,cashier,T1,"))
+            #expect(lines[2].contains(",1,payment,100002,AR,-55.25,money-order 2041,,cashier,T1,"))
+            var empty = ""
+            #expect(try f.ledger.exportPostings(date: try BusinessDate("2026-11-19")) { empty += $0 } == 0)
+        }
     }
 
-    @Test func journalExportHasOneBalancedEntryPerTransaction() throws {
-        let f = try CounterFixture()
-        try f.payCash("100001", cents: 2_000)
-        var text = ""
-        let count = try f.ledger.exportJournal(from: nil, to: nil) { text += $0 }
-        #expect(count == (try f.count("transactions")))
-        #expect(text.contains("2026-11-20 * payment — receipt 1\n"))
-        #expect(text.contains("    assets:receivable:customers                      -$20.00  ; customer:100001\n"))
-        #expect(text.contains("    assets:cash:drawers                               $20.00\n"))
+    @Test(arguments: Engine.all) func journalExportHasOneBalancedEntryPerTransaction(_ engine: Engine) throws {
+        try CounterFixture.on(engine) { f throws in
+            try f.payCash("100001", cents: 2_000)
+            var text = ""
+            let count = try f.ledger.exportJournal(from: nil, to: nil) { text += $0 }
+            #expect(count == (try f.count("transactions")))
+            #expect(text.contains("2026-11-20 * payment — receipt 1\n"))
+            #expect(text.contains("    assets:receivable:customers                      -$20.00  ; customer:100001\n"))
+            #expect(text.contains("    assets:cash:drawers                               $20.00\n"))
+        }
     }
 }
