@@ -21,15 +21,31 @@ struct ReportGoldenTests {
         }
     }
 
-    @Test func aKnownDaysReportsPrintAsTheGoldenFilesSay() throws {
+    /// The same papers from either engine: on PostgreSQL the operators and accounts are made
+    /// on a file and copied in, and the day is posted, counted and closed there.
+    @Test(arguments: Engine.all) func aKnownDaysReportsPrintAsTheGoldenFilesSay(_ engine: Engine) throws {
+        switch engine {
+        case .sqlite: try knownDay(postgres: nil)
+        case .postgres: try TestPostgres.withDatabase { _, name in try knownDay(postgres: name) }
+        }
+    }
+
+    func knownDay(postgres database: String?) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("till-golden-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let noon = Date(timeIntervalSince1970: 1_795_176_000) // 2026-11-20 12:00 UTC
-        let l = try Ledger(path: directory.appendingPathComponent("till.sqlite").path, create: true, clock: { noon })
-        let boss = try l.addOperator(login: try OperatorLogin("super"), displayName: "Pat Supervisor", role: .supervisor, pin: "9999", by: nil)
-        let lead = try l.addOperator(login: try OperatorLogin("lead"), displayName: "Lee Lead", role: .lead, pin: "5555", by: boss.id)
-        let cashier = try l.addOperator(login: try OperatorLogin("cashier"), displayName: "Casey Cashier", role: .cashier, pin: "1111", by: boss.id)
-        _ = try l.importAccounts(csv: Array(CounterFixture.accountsCSV.utf8), fileName: "accounts.csv", by: boss.id)
+        let file = try Ledger(path: directory.appendingPathComponent("till.sqlite").path, create: true, clock: { noon })
+        let boss = try file.addOperator(login: try OperatorLogin("super"), displayName: "Pat Supervisor", role: .supervisor, pin: "9999", by: nil)
+        let lead = try file.addOperator(login: try OperatorLogin("lead"), displayName: "Lee Lead", role: .lead, pin: "5555", by: boss.id)
+        let cashier = try file.addOperator(login: try OperatorLogin("cashier"), displayName: "Casey Cashier", role: .cashier, pin: "1111", by: boss.id)
+        _ = try file.importAccounts(csv: Array(CounterFixture.accountsCSV.utf8), fileName: "accounts.csv", by: boss.id)
+        var l = file
+        if let database {
+            let roles = try PGLedgerTests.initialized(database)
+            _ = try file.copy(toPostgres: TestPostgres.uri(database: database, user: roles.owner))
+            l = try Ledger(postgres: TestPostgres.uri(database: database, user: roles.terminal),
+                           pepperFile: PINPepper.path(forLedger: file.path, environment: [:]), filesDirectory: directory.path, clock: { noon })
+        }
         try l.openBusinessDay(CounterFixture.today, by: boss.id, terminal: "T1")
         _ = try l.importCharges(csv: Array(CounterFixture.chargesCSV.utf8), fileName: "charges.csv", by: boss.id)
         let drawer = try l.openDrawer(operatorID: cashier.id, terminal: "FRONT-COUNTER-02").id
