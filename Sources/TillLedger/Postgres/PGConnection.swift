@@ -69,6 +69,22 @@ final class PGConnection: @unchecked Sendable {
     /// Runs one statement with `$1`, `$2`… parameters and returns its rows.
     @discardableResult
     func execute(_ sql: String, _ parameters: [PGValue] = []) throws -> PGRows {
+        try execute(sql, parameters, read: PGRows.init)
+    }
+
+    /// Runs one statement and returns its rows as the store's rows, decoded straight from
+    /// libpq's result (no text copy of each value first: a settlement or a verify reads tens
+    /// of thousands of rows).
+    func rows(_ sql: String, _ parameters: [PGValue] = []) throws -> [SQLRow] {
+        try execute(sql, parameters, read: PGRows.sqlRows(of:))
+    }
+
+    /// One statement with no parameters, unprepared, and its rows as the store's (a cursor's FETCH).
+    func queryRows(_ sql: String) throws -> [SQLRow] {
+        try unprepared(sql, PGRows.sqlRows(of:))
+    }
+
+    private func execute<T>(_ sql: String, _ parameters: [PGValue], read: (OpaquePointer) -> T) throws -> T {
         let texts: [String?] = parameters.map(\.text)
         // libpq takes C strings: a NUL would end the value there and store the rest silently.
         if let index = texts.firstIndex(where: { $0?.utf8.contains(0) == true }) {
@@ -88,7 +104,7 @@ final class PGConnection: @unchecked Sendable {
         defer { PQclear(result) }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
-            return PGRows(result)
+            return read(result)
         default:
             var error = PGError(result, connectionLost: PQstatus(handle) != CONNECTION_OK, fallback: String(cString: PQerrorMessage(handle)))
             error.statement = sql
@@ -233,6 +249,71 @@ struct PGRows: Sendable {
         }
     }
     var all: [PGRow] { rows.map { PGRow(columns: columns, values: $0) } }
+
+    /// `result`'s rows as `sqlRows` gives them, read straight from libpq's buffers: whole
+    /// numbers parsed from their digits, booleans from their letter, bytea from its hex form,
+    /// only text made into strings. A value that does not parse as its type says it is stays
+    /// text, as `sqlRows` keeps it.
+    static func sqlRows(of result: OpaquePointer) -> [SQLRow] {
+        let columnCount = PQnfields(result), rowCount = PQntuples(result)
+        guard rowCount > 0 else { return [] }
+        let names = SQLColumnNames((0..<columnCount).map { String(cString: PQfname(result, $0)) })
+        let types = (0..<columnCount).map { UInt32(PQftype(result, $0)) }
+        var rows: [SQLRow] = []
+        rows.reserveCapacity(Int(rowCount))
+        for row in 0..<rowCount {
+            var values: [SQLValue] = []
+            values.reserveCapacity(Int(columnCount))
+            for column in 0..<columnCount {
+                if PQgetisnull(result, row, column) == 1 { values.append(.null); continue }
+                let bytes = UnsafeRawBufferPointer(start: PQgetvalue(result, row, column), count: Int(PQgetlength(result, row, column)))
+                    .bindMemory(to: UInt8.self)
+                switch types[Int(column)] {
+                case 20, 21, 23: values.append(wholeNumber(bytes).map(SQLValue.int) ?? .text(String(decoding: bytes, as: UTF8.self)))
+                case 16: values.append(.int(bytes.first == UInt8(ascii: "t") ? 1 : 0))
+                case 17: values.append(hexBytes(bytes).map(SQLValue.blob) ?? .text(String(decoding: bytes, as: UTF8.self)))
+                default: values.append(.text(String(decoding: bytes, as: UTF8.self)))
+                }
+            }
+            rows.append(SQLRow(columns: names, values: values))
+        }
+        return rows
+    }
+
+    /// A whole number in decimal digits with an optional minus (what the server sends for
+    /// bigint, integer and smallint), or nil where it is not one or does not fit.
+    static func wholeNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard !bytes.isEmpty else { return nil }
+        let negative = bytes[0] == UInt8(ascii: "-")
+        let digits = negative ? UnsafeBufferPointer(rebasing: bytes[1...]) : bytes
+        guard !digits.isEmpty else { return nil }
+        var value: Int64 = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let digit = Int64(byte - UInt8(ascii: "0"))
+            // Built negative, so Int64.min fits.
+            let (times, overflowTimes) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflowMinus) = times.subtractingReportingOverflow(digit)
+            guard !overflowTimes, !overflowMinus else { return nil }
+            value = next
+        }
+        if negative { return value }
+        return value == Int64.min ? nil : -value
+    }
+
+    /// bytea's hex form (`\x…`), or nil where it is not that.
+    static func hexBytes(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard text.count >= 2, text.count % 2 == 0, text[0] == UInt8(ascii: "\\"), text[1] == UInt8(ascii: "x") else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.count / 2 - 1)
+        var index = 2
+        while index < text.count {
+            guard let high = PGRow.nibble(text[index]), let low = PGRow.nibble(text[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        return bytes
+    }
 }
 
 /// One row: values by place or by column name, as Swift values.
@@ -272,7 +353,7 @@ struct PGRow: Sendable {
         return bytes
     }
 
-    private static func nibble(_ byte: UInt8) -> UInt8? {
+    static func nibble(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10

@@ -288,7 +288,7 @@ final class RawCursor {
         guard let raw else {
             position += 1
             if position >= buffered.count, let walk, !walkEnded {
-                buffered = try walk.connection.query("FETCH \(Self.chunk) FROM \(walk.cursor)").sqlRows
+                buffered = try walk.connection.queryRows("FETCH \(Self.chunk) FROM \(walk.cursor)")
                 position = 0
                 walkEnded = buffered.count < Self.chunk
                 if walkEnded { try walk.connection.executeScript("CLOSE \(walk.cursor)") }

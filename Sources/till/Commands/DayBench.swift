@@ -17,10 +17,26 @@ struct DayBench: ParsableCommand {
     @Option(help: "Seed for choosing accounts.") var seed: UInt64 = 11
     @Option(help: "Write the figures as JSON to this file.") var json: String?
     @Flag(help: "Also print every settlement read's time in ms, in the order taken (to tell a slow VM spell from a slow read).") var samples = false
+    @Option(help: "Post nothing: time the settlement of this business day already in the ledger (YYYY-MM-DD).") var read: String?
 
     func run() throws {
         try reporting {
             let book = try ledger.open()
+            if let read {
+                let day = try BusinessDate(read)
+                var settlement = Samples(), figures = Samples()
+                for _ in 0..<max(1, runs) {
+                    try settlement.timeThrowing { _ = ReportText.settlement(try book.settlement(day)).count }
+                    try figures.timeThrowing { _ = try book.settlement(day) }
+                }
+                let final = try book.settlement(day)
+                print("ledger \(book.path): day \(day) read \(runs) times (\(final.receipts?.count ?? 0) receipts)")
+                for (name, samples) in [("settlement", settlement), ("settlement_figures", figures)] {
+                    print(name.padding(toLength: 23, withPad: " ", startingAt: 0) + samples.summary)
+                    if self.samples { print("\(name) reads: " + samples.values.map { String(format: "%.1f", $0) }.joined(separator: " ")) }
+                }
+                return
+            }
             let result = try Self.measure(book, payments: payments, drawers: drawers, runs: runs, seed: seed)
             let final = try book.settlement(result.day)
             print("ledger \(book.path): \(try book.accountCount()) accounts; day \(result.day): \(payments) payments over \(result.drawers) drawers posted in \(String(format: "%.1f", result.postSeconds)) s")

@@ -30,6 +30,25 @@ struct PGConnectionTests {
                 #expect(row.bool(3) == (cents < 0))
             }
             #expect(try rows[3].int(0) == nil && rows[3].text(1) == nil && rows[3].bytes(2) == nil && rows[3].bool(3) == nil)
+            // The store's rows decoded straight from libpq's buffers are the rows decoded
+            // through text, value for value, for every type and edge the ledger reads.
+            let probe = """
+                SELECT cents, name, blob, ok, (cents % 1000)::integer AS small, (cents % 7)::smallint AS tiny, 12.50::numeric AS n,
+                       '\\x'::bytea AS empty, ''::text AS blank, NULL::bigint AS nothing FROM t ORDER BY id
+                """
+            let direct = try db.rows(probe)
+            let throughText = try db.execute(probe).sqlRows
+            #expect(direct.count == 4 && direct.map(\.values) == throughText.map(\.values))
+            #expect(direct[0].values[0] == .int(Int64.max) && direct[1].values[0] == .int(Int64.min) && direct[2].values[2] == .blob(Array(0...255)))
+        }
+    }
+
+    @Test("whole numbers parse from their digits exactly as Int64 parses them, and nothing else does")
+    func wholeNumbersFromDigits() {
+        for text in ["0", "-0", "7", "-1", "9223372036854775807", "-9223372036854775808", "9223372036854775808", "-9223372036854775809",
+                     "", "-", "12a", " 1", "1.5", "00000000000000000001", "+1", "99999999999999999999"] {
+            let parsed = Array(text.utf8).withUnsafeBufferPointer { PGRows.wholeNumber($0) }
+            #expect(parsed == (text.hasPrefix("+") ? nil : Int64(text)), "\(text)")
         }
     }
 

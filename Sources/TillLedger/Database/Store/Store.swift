@@ -109,7 +109,7 @@ struct Store {
         case .sqlite(let db):
             return try SQLiteDirect.rows(db.makeStatement(sql: sql), arguments.values)
         case .postgres(let db):
-            return try db.execute(PGDialect.translated(sql), arguments.pg).sqlRows
+            return try db.rows(PGDialect.translated(sql), arguments.pg)
         }
     }
 }
@@ -131,7 +131,7 @@ struct SQLStatement {
     func rows(arguments: SQLArguments) throws -> [SQLRow] {
         if let sqlite { return try SQLiteDirect.rows(sqlite, arguments.values) }
         guard case .postgres(let db) = store.engine else { return [] }
-        return try db.execute(sql, arguments.pg).sqlRows
+        return try db.rows(sql, arguments.pg)
     }
 
     func firstRow(arguments: SQLArguments) throws -> SQLRow? {
