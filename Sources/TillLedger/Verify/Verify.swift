@@ -68,16 +68,23 @@ extension Ledger {
             },
             try check(11, "every transaction sealed in the hash chain, and the chain unbroken", walk.chainIntact) { try Chain.fault(db) },
             try timed(12, "each closed day's deposit is what its drawers took") { try closedDayFault(db, walk: walk) },
-            // On this side, after the walk: the other side (SQLite's own checks) is the longer one.
-            try timed(13, "no full card number in any text") { try cardNumberFault(db) },
+        ] + (db.isPostgres ? [] : [
+            // On SQLite on this side, after the walk: the other side (SQLite's own checks) is the
+            // longer one. On PostgreSQL the other side is the shorter, and takes it.
+            try cardNumberCheck(db),
+        ]) + [
             try timed(14, "days, drawers, operators, settings and every append-only record sealed, the sealed log unbroken") {
                 try RecordSeals.fault(db)
             },
         ]
     }
 
+    private static func cardNumberCheck(_ db: Store) throws -> Numbered {
+        try timed(13, "no full card number in any text") { try cardNumberFault(db) }
+    }
+
     private static func otherChecks(_ db: Store, thorough: Bool) throws -> [Numbered] {
-        [
+        (db.isPostgres ? [try cardNumberCheck(db)] : []) + [
             try timed(1, db.isPostgres ? "PostgreSQL indexes (amcheck, where installed)"
                         : thorough ? "SQLite integrity (full)" : "SQLite integrity (quick)") { try integrityFault(db, thorough: thorough) },
             try timed(2, db.isPostgres ? "foreign keys (the server enforces them)" : "foreign keys") {
@@ -380,9 +387,9 @@ extension Ledger {
             return "open item of posting #\(id) does not show what is left of it"
         }
         if let number = try String.fetchOne(db, sql: """
-            SELECT a.number FROM accounts a LEFT JOIN (SELECT account_id, SUM(remaining_cents) AS open FROM open_items GROUP BY 1) o
-            ON o.account_id = a.id WHERE a.balance_cents <> COALESCE(o.open, 0) LIMIT 1
-            """) {
+            SELECT a.number FROM accounts a
+            WHERE a.balance_cents <> COALESCE((SELECT SUM(o.remaining_cents) FROM open_items o WHERE o.account_id = a.id), 0) LIMIT 1
+            """) { // each account's items on their index: PostgreSQL joined a grouped sum by nested loop (11 s of 42,000 accounts)
             return "account \(number)'s open items do not add up to its balance"
         }
         return nil
