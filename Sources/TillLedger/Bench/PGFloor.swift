@@ -43,8 +43,8 @@ final class PGFloor: BenchFloor {
         var rows = 0
         rows += (try? connection.execute(PGDialect.translated(AccountSearch.exactSQL),
                                          [.text(trimmed), .text(trimmed.uppercased()), .int(Int64(limit))]).count) ?? 0
-        rows += (try? connection.execute(PGDialect.translated(AccountSearch.postgresMatchSQL(words: words.count)),
-                                         words.map { .text(AccountSearch.postgresPattern($0)) } + [.int(Int64(limit))]).count) ?? 0
+        rows += (try? connection.execute(PGDialect.translated(AccountSearch.postgresMatchSQL),
+                                         [.text(AccountSearch.postgresQuery(words)), .int(Int64(limit))]).count) ?? 0
         return rows
     }
 

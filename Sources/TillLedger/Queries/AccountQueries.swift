@@ -46,10 +46,9 @@ extension Ledger {
             let plan = AccountSearch.Plan(words: words, limit: limit)
             var matches: [AccountRecord]
             if db.isPostgres {
-                // Every word, folded, starts a word of the account: pg_trgm's index (migration 4).
-                matches = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.postgresMatchSQL(words: words.count)),
-                                              arguments: SQLArguments(values: words.map { .text(AccountSearch.postgresPattern($0)) } + [.int(Int64(limit))]))
-                    .map(Self.record)
+                // Every word, folded, starts a word of the account: the words index (migration 7).
+                matches = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.postgresMatchSQL),
+                                              arguments: [AccountSearch.postgresQuery(words), limit]).map(Self.record)
             } else {
                 matches = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.matchSQL),
                                               arguments: [plan.expression, plan.ftsLimit]).map(Self.record)
@@ -89,16 +88,20 @@ enum AccountSearch {
         ORDER BY id
         """
 
-    /// PostgreSQL's lookup: one regular expression a word, each answered by the trigram index
-    /// on the account's words in lower case (migration 4), in account order.
-    static func postgresMatchSQL(words: Int) -> String {
-        let text = "till_search_text(number, customer_name, service_address, phone, meter_number)"
-        return "SELECT \(Ledger.selectedAccountColumns) FROM accounts WHERE "
-            + Array(repeating: "\(text) ~ ?", count: words).joined(separator: " AND ") + " ORDER BY id LIMIT ?"
-    }
+    /// PostgreSQL's lookup: every word typed, folded, as a prefix of one of the account's
+    /// words, answered by the words index (migration 7), in account order. One argument:
+    /// `postgresQuery(words)`.
+    static let postgresMatchSQL = "SELECT \(Ledger.selectedAccountColumns) FROM accounts WHERE to_tsvector('simple'::regconfig, "
+        + "regexp_replace(till_search_text(number, customer_name, service_address, phone, meter_number), '[^[:alnum:]]+', ' ', 'g')) "
+        + "@@ to_tsquery('simple', ?) ORDER BY id LIMIT ?"
 
-    /// A word typed, folded, as the start of a word (it holds letters and digits only).
-    static func postgresPattern(_ word: String) -> String { "(^|[^[:alnum:]])" + fold(word) }
+    /// The words typed as a prefix query, `'smi':* & 'oak':*`: each word folded and quoted
+    /// (a word holds letters and digits only; a quote or backslash would be doubled).
+    static func postgresQuery(_ words: [String]) -> String {
+        words.map { word in
+            "'" + fold(word).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "':*"
+        }.joined(separator: " & ")
+    }
 
     /// The words of a query, letters and digits only: "(555) 201-0001" is 555, 201, 0001.
     static func words(_ text: String) -> [String] {

@@ -50,8 +50,10 @@ struct PGLedgerTests {
             }
             // The counter's lookup finds the same accounts, in the same order, on both.
             let names = try sqlite.read { db in try String.fetchAll(db, sql: "SELECT customer_name FROM accounts ORDER BY id LIMIT 40") }
-            let queries = ["1000", "100042", "a", "ma", "st", "oak st", "555", "(555) 2", "M1000", "zzz"]
-                + names.flatMap { $0.split(separator: " ").map { String($0.prefix(4)) } }.prefix(30)
+            let typed: [String] = ["1000", "100042", "a", "ma", "st", "oak st", "555", "(555) 2", "M1000", "zzz", "m", "84", "1", "5 2", "fl",
+                                   "w a", "o'b", "-0001", "zoë", "ZOE", "12.5"]
+            let words: [String] = names.flatMap { $0.split(separator: " ") }.map(String.init)
+            let queries: [String] = typed + words.map { String($0.prefix(4)) }.prefix(30) + words.map { String($0.prefix(2)) }.prefix(20)
             for query in queries {
                 let (p, l) = (try pg.searchAccounts(query).map(\.number), try sqlite.searchAccounts(query).map(\.number))
                 #expect(p == l, "lookup \(query): \(p) against \(l)")

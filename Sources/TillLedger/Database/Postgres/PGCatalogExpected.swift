@@ -226,6 +226,7 @@ extension PGCatalog {
         "index accounts_phone": "c6f441f5b4b3c719",
         "index accounts_pkey": "9891188d39906dae",
         "index accounts_search": "da19e81d0088bef4",
+        "index accounts_words": "9070fc19e001ee55",
         "index adjustments_charge": "ecdf835a9d37794f",
         "index adjustments_pkey": "66d5649c48341fb1",
         "index adjustments_transaction_id_key": "82224d8b5f710c58",

@@ -17,7 +17,7 @@ struct PGMigration: Sendable {
 /// migrations (append-only like SQLite's, frozen as written) and the two roles that use it.
 enum PGSchema {
     static let name = "till"
-    static let migrations: [PGMigration] = [migration001, migration002, migration003, migration004, migration005, migration006]
+    static let migrations: [PGMigration] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007]
     static var newest: Int { migrations.map(\.version).max() ?? 0 }
 
     /// The ledger tables: the terminals' role may read them and add rows, nothing else, and a
