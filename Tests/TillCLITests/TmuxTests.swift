@@ -73,6 +73,31 @@ struct TmuxTests {
             try waitFor("\(login) (\(login))")
         }
 
+        /// F3 on the open account, Enter for what is due, cash, `tendered`, Enter: the
+        /// confirmation screen, before the Enter that posts.
+        @discardableResult
+        func cashUpToConfirm(_ due: Money, tendered: String) throws -> String {
+            try keys("F3")
+            try waitFor("Enter = \(due.formatted) due")
+            try keys("Enter")
+            try literal("c")
+            try waitFor("Cash tendered")
+            try literal(tendered)
+            try keys("Enter")
+            return try waitFor("Enter posts")
+        }
+
+        /// On the settle pane: c, the bag number, Enter, y — the screen once the day is closed.
+        func closeDay(bag: String) throws -> String {
+            try literal("c")
+            try waitFor("Deposit bag number")
+            try literal(bag)
+            try keys("Enter")
+            try waitFor("with deposit bag \(bag)?")
+            try literal("y")
+            return try waitFor("closed. Deposit")
+        }
+
         func screen() throws -> String { try run(["capture-pane", "-p", "-t", "0"]).stdout }
 
         func resize(_ width: Int, _ height: Int) throws {
@@ -483,15 +508,8 @@ struct TmuxTests {
         try tmux.waitFor(number)
         try tmux.keys("Enter")
         try tmux.waitFor("Account \(number)")
-        try tmux.keys("F3")
-        try tmux.waitFor("Enter = \(balance.formatted) due")
-        try tmux.keys("Enter")
-        try tmux.literal("c")
-        try tmux.waitFor("Cash tendered")
-        try tmux.literal("500")
-        try tmux.keys("Enter")
         let change = try Money(dollars: 500) - balance
-        let confirm = try tmux.waitFor("Enter posts")
+        let confirm = try tmux.cashUpToConfirm(balance, tendered: "500")
         #expect(confirm.contains("CHANGE DUE") && confirm.contains(change.formatted))
         try tmux.keys("Enter")
         let done = try tmux.waitFor("posted")
@@ -534,13 +552,7 @@ struct TmuxTests {
         _ = try tmux.waitFor("Z1 o/s $0.00")
         let settle = try tmux.waitFor("c close day")
         #expect(settle.contains("#1 cashier T1"))
-        try tmux.literal("c")
-        try tmux.waitFor("Deposit bag number")
-        try tmux.literal("B-2201")
-        try tmux.keys("Enter")
-        try tmux.waitFor("with deposit bag B-2201?")
-        try tmux.literal("y")
-        let done = try tmux.waitFor("closed. Deposit")
+        let done = try tmux.closeDay(bag: "B-2201")
         #expect(done.contains("Deposit $25.00") || done.contains("$25.00"))
         try tmux.keys("F10")
         try tmux.waitFor("READY$")
@@ -667,14 +679,7 @@ struct TmuxTests {
         try tmux.signIn()
         try tmux.openDrawerWithStandardFloat()
         try tmux.openAccount(number)
-        try tmux.keys("F3")
-        try tmux.waitFor("Enter = \(balance.formatted) due")
-        try tmux.keys("Enter")
-        try tmux.literal("c")
-        try tmux.waitFor("Cash tendered")
-        try tmux.literal("500")
-        try tmux.keys("Enter")
-        try tmux.waitFor("Enter posts")
+        try tmux.cashUpToConfirm(balance, tendered: "500")
         // The server goes down; the cashier presses Enter: the screen says why it waits.
         _ = try cluster(["pause", server])
         try tmux.keys("Enter")
@@ -702,13 +707,7 @@ struct TmuxTests {
         try tmux.keys("F8")
         _ = try tmux.waitFor("Z1 o/s $0.00")
         try tmux.waitFor("c close day")
-        try tmux.literal("c")
-        try tmux.waitFor("Deposit bag number")
-        try tmux.literal("B-PG1")
-        try tmux.keys("Enter")
-        try tmux.waitFor("with deposit bag B-PG1?")
-        try tmux.literal("y")
-        let closed = try tmux.waitFor("closed. Deposit")
+        let closed = try tmux.closeDay(bag: "B-PG1")
         #expect(closed.contains(balance.formatted), "\(closed)")
         try tmux.keys("F10")
         try tmux.waitFor("READY$")
