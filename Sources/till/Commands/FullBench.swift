@@ -13,7 +13,7 @@ struct FullBench: ParsableCommand {
 
     @Option(help: "Accounts in the generated ledger.") var accounts = 1_000_000
     @Option(help: "Days of bills and payments behind them (monthly bills).") var days = 365
-    @Option(help: "The ledger to build or reuse (default: in ~/.cache/till, named by --accounts and --days). It is posted into.")
+    @Option(help: "The ledger to build or reuse (default: in ~/.cache/till, named by --accounts and --days), or a PostgreSQL ledger made already (till demo --db postgresql://…). It is posted into.")
     var db: String?
     @Option(help: "Write the figures as JSON to this file.") var json: String?
     @Flag(help: "Few samples of each measure: keeps the harness working (CI), not for figures.") var quick = false
@@ -28,11 +28,19 @@ struct FullBench: ParsableCommand {
                                  verifyRuns: 1, coldStarts: 3, sessionQueries: 5, renders: 200, importLines: 1_000)
     }
 
-    /// The targets of the benchmark issue, p99 in milliseconds.
-    static let targets: [String: Double] = [
-        "lookup_query": 2, "lookup_keystroke": 10, "post_single": 5, "account_view": 5, "scan_to_cart": 5, "settlement": 50,
-        "cold_start": 150, "render_full": 2, "post_during_import": 250,
-    ]
+    /// The targets of the benchmark issue, p99 in milliseconds; on PostgreSQL, the PostgreSQL
+    /// issue's for posting, lookup and the settlement.
+    static func targets(postgres: Bool) -> [String: Double] {
+        var targets: [String: Double] = [
+            "lookup_query": 2, "lookup_keystroke": 10, "post_single": 5, "account_view": 5, "scan_to_cart": 5, "settlement": 50,
+            "cold_start": 150, "render_full": 2, "post_during_import": 250,
+        ]
+        if postgres { targets.merge(["lookup_query": 3, "post_single": 3, "settlement": 100]) { $1 } }
+        return targets
+    }
+
+    /// Verify's target, milliseconds a million transactions.
+    static func verifyTarget(postgres: Bool) -> Double { postgres ? 10_000 : 5_000 }
 
     func run() throws {
         try reporting {
@@ -43,8 +51,13 @@ struct FullBench: ParsableCommand {
             var figures: [(String, Samples)] = []
             func note(_ text: String) { FileHandle.standardError.write(Data("  … \(text)\n".utf8)) }
 
-            note("reading the ledger into the page cache, as on a counter host that has run a while")
-            Self.warm(path)
+            let postgres = book.isPostgres
+            if postgres {
+                note("on PostgreSQL: the server's own cache, as it is")
+            } else {
+                note("reading the ledger into the page cache, as on a counter host that has run a while")
+                Self.warm(path)
+            }
             note("render at 200x60")
             figures += RenderBench.measure(samples: sizes.renders)
             note("cold start to the first frame, \(sizes.coldStarts) times")
@@ -82,13 +95,14 @@ struct FullBench: ParsableCommand {
                 var line = name.padded(22)
                 for value in [samples.p50, samples.p99, samples.max] { line += Samples.format(value).leftPadded(8) + "  " }
                 line += "\(samples.values.count)".leftPadded(5)
-                if let target = Self.targets[name] {
+                if let target = Self.targets(postgres: postgres)[name] {
                     line += "   ≤ \(Samples.format(target)) " + (samples.p99 <= target ? "met" : "MISSED")
                 }
                 print(line)
             }
             let perMillion = verify.p50 * 1_000_000 / Double(max(transactions, 1))
-            print("verify per million transactions: \(Samples.format(perMillion)) ms (target ≤ 5000 \(perMillion <= 5_000 ? "met" : "MISSED"))")
+            let verifyTarget = Self.verifyTarget(postgres: postgres)
+            print("verify per million transactions: \(Samples.format(perMillion)) ms (target ≤ \(Int(verifyTarget)) \(perMillion <= verifyTarget ? "met" : "MISSED"))")
             print("payment file import: \(importedAlone.lines) lines at \(importedAlone.linesPerSecond) lines/s alone (target ≥ 10000 \(importedAlone.linesPerSecond >= 10_000 ? "met" : "MISSED")), \(imported.linesPerSecond) lines/s while the counter posts")
             print("resident memory after the lookup session: \(residentKB / 1_024) MB (target ≤ 64 \(residentKB <= 64 * 1_024 ? "met" : "MISSED"))")
             print("ratio lookup_query / baseline (p99): " + Samples.ratio(figure["lookup_query"]!, figure["baseline_lookup_query"]!))
@@ -112,6 +126,15 @@ struct FullBench: ParsableCommand {
 
     /// The bench ledger: reused when it exists, else generated (a demo ledger of that size).
     static func ledger(at path: String, accounts: Int, months: Int) throws -> Ledger {
+        if case .postgres = LedgerAddress(path) {
+            // A server's ledger is never built here: a million accounts copied in takes hours.
+            let book = try Ledger.open(path)
+            guard try book.operatorID("cashier") != nil, try book.accountCount() > 0 else {
+                throw Failure(message: "\(book.path) is not a bench ledger (no demo operators or accounts): make one with "
+                              + "`till demo --db … --accounts N` or `till copy --from FILE --to …` first (nothing was posted)")
+            }
+            return book
+        }
         if FileManager.default.fileExists(atPath: path) {
             let book = try Ledger(path: path)
             guard try book.operatorID("cashier") != nil else {

@@ -77,7 +77,7 @@ final class BenchCounter: Sendable {
 
     init(_ book: Ledger, operatorID: Int64, accounts: [String], keyPrefix: String) throws {
         let name = "BENCHCTR"
-        let terminal = try Ledger(path: book.path)
+        let terminal = try book.reopened(clock: { Date() })
         let drawer = try terminal.currentDrawer(operatorID: operatorID, terminal: name) ?? terminal.openDrawer(operatorID: operatorID, terminal: name)
         let drawerID = drawer.id
         let state = self.state
