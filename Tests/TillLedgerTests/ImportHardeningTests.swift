@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GRDB
 import Testing
 import TillCore
@@ -213,6 +214,43 @@ struct ImportHardeningTests {
             #expect(chunk.posted.count == 3 && chunk.skipped.isEmpty)
             let rest = try f.ledger.importPayments(csv: file, fileName: "g.csv", actor: actor)
             #expect(rest.batchID == batch && rest.posted.count == 17 && rest.alreadyPosted.count == 3)
+        }
+    }
+
+    /// The real thing: a payment file imported with a slice of a minute, and a cashier at
+    /// another terminal paying meanwhile. The cashier's payment waits for a line and a commit
+    /// (the import learns of the wait from SQLite's write queue, or from the server's lock
+    /// table), never for the slice; the file then finishes.
+    @Test(arguments: Engine.all) func aCashierPayingDuringALongImportWaitsForALineNotTheSlice(_ engine: Engine) throws {
+        try CounterFixture.on(engine) { f throws in
+            // Long enough on either engine that the cashier comes while it runs.
+            let count = engine == .sqlite ? 2_000 : 1_000
+            let lines = (1...count).map { "100001,0.\(String(format: "%02d", 1 + $0 % 99)),ach,W-\($0)" }
+            let file = Array((Self.header + lines.joined(separator: "\n") + "\n").utf8)
+            let actor = boss(f)
+            let batches = try f.count("batches")
+            let imported = Mutex<Result<BatchResult, any Error>?>(nil)
+            let importer = Thread {
+                let result = Result { try f.ledger.importPayments(csv: file, fileName: "w.csv", actor: actor, slice: .seconds(60)) }
+                imported.withLock { $0 = result }
+            }
+            importer.start()
+            // Once the import's batch is open (committed before its lines), the import is posting
+            // its lines in one long transaction: then the cashier pays.
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline, try f.count("batches") == batches { usleep(2_000) }
+            usleep(20_000)
+            #expect(imported.withLock { $0 == nil }, "the import finished before the cashier paid: nothing was tried")
+            let counter = try f.anotherTerminal()
+            let started = Date()
+            _ = try counter.post(Payment(lines: [.account(try f.account("100002"), Money(cents: 700))], tenders: [.cash(Money(cents: 700))]),
+                                 operatorID: f.cashier.id, terminal: "T1", drawerSession: f.drawer)
+            let waited = Date().timeIntervalSince(started)
+            #expect(waited < 2, "the payment waited \(waited) s behind a payment file")
+            while imported.withLock({ $0 == nil }) { usleep(10_000) }
+            let result = try #require(try imported.withLock { $0 }?.get())
+            #expect(result.posted.count == count)
+            #expect(try f.ledger.verify().isSound)
         }
     }
 
