@@ -235,10 +235,10 @@ extension Ledger {
     /// statement, each shape prepared once per connection. Rows go in in the order given (ids
     /// follow it), and each row's triggers run as for one row at a time.
     static func insertRows(into table: String, columns: Int, _ rows: [[(any SQLBindable)?]], _ db: Store) throws {
+        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
         var start = 0
         while start < rows.count {
             let count = min(8, rows.count - start)
-            let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
             let sql = "INSERT INTO \(table) VALUES " + Array(repeating: row, count: count).joined(separator: ", ")
             try db.cachedStatement(sql: sql).execute(arguments: SQLArguments(rows[start..<(start + count)].flatMap { $0 }))
             start += count

@@ -24,11 +24,7 @@ struct DayBench: ParsableCommand {
             let book = try ledger.open()
             if let read {
                 let day = try BusinessDate(read)
-                var settlement = Samples(), figures = Samples()
-                for _ in 0..<max(1, runs) {
-                    try settlement.timeThrowing { _ = ReportText.settlement(try book.settlement(day)).count }
-                    try figures.timeThrowing { _ = try book.settlement(day) }
-                }
+                let (settlement, figures, _) = try Self.readSettlement(book, day, runs: runs)
                 let final = try book.settlement(day)
                 print("ledger \(book.path): day \(day) read \(runs) times (\(final.receipts?.count ?? 0) receipts)")
                 for (name, samples) in [("settlement", settlement), ("settlement_figures", figures)] {
@@ -109,15 +105,21 @@ struct DayBench: ParsableCommand {
             try closes.timeThrowing { try book.closeDrawer(session: session, count: count, operatorID: op, terminal: terminal) }
         }
         book.checkpoint()
-        // The settle pane's whole read: the figures and their report; and the figures alone.
+        let (settlement, figures, lines) = try readSettlement(book, day, runs: runs)
+        return Result(day: day, drawers: sessions.count, postSeconds: postSeconds, reportLines: lines,
+                      figures: [("drawer_close", closes), ("settlement", settlement), ("settlement_figures", figures)])
+    }
+
+    /// The settle pane's whole read (the figures and their report) and the figures alone,
+    /// each timed `runs` times; and how many lines the report had.
+    static func readSettlement(_ book: Ledger, _ day: BusinessDate, runs: Int) throws -> (Samples, Samples, lines: Int) {
         var settlement = Samples(), figures = Samples()
         var lines = 0
         for _ in 0..<max(1, runs) {
             try settlement.timeThrowing { lines = ReportText.settlement(try book.settlement(day)).count }
             try figures.timeThrowing { _ = try book.settlement(day) }
         }
-        return Result(day: day, drawers: sessions.count, postSeconds: postSeconds, reportLines: lines,
-                      figures: [("drawer_close", closes), ("settlement", settlement), ("settlement_figures", figures)])
+        return (settlement, figures, lines)
     }
 
     /// A count of exactly what the drawer should hold: every check found, the card batch as taken.

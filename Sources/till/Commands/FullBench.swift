@@ -91,11 +91,12 @@ struct FullBench: ParsableCommand {
             print("ledger \(book.path): \(accountCount) accounts, \(transactions) transactions\(quick ? " (quick: few samples)" : "")")
             print("measure".padded(22) + "p50 ms    p99 ms    max ms      n   target (p99)")
             let figure = Dictionary(figures, uniquingKeysWith: { a, _ in a })
+            let targets = Self.targets(postgres: postgres)
             for (name, samples) in figures {
                 var line = name.padded(22)
                 for value in [samples.p50, samples.p99, samples.max] { line += Samples.format(value).leftPadded(8) + "  " }
                 line += "\(samples.values.count)".leftPadded(5)
-                if let target = Self.targets(postgres: postgres)[name] {
+                if let target = targets[name] {
                     line += "   ≤ \(Samples.format(target)) " + (samples.p99 <= target ? "met" : "MISSED")
                 }
                 print(line)
