@@ -65,6 +65,8 @@ struct PostgresCLITests {
             let made = try TillProcess.till(["demo", "--accounts", "30", "--seed", "4", "--today", "2026-11-20", "--db", owner],
                                             environment: ["TILL_PEPPER_FILE": pepper])
             #expect(made.status == 0 && made.stdout.contains("TILL_PEPPER_FILE"), "\(made.stderr)")
+            // The copy's statistics are the ledger's own tables': no server warning reaches the DBA.
+            #expect(!made.stderr.contains("WARNING"), "\(made.stderr)")
             let again = try TillProcess.till(["demo", "--if-missing", "--db", owner], environment: ["TILL_PEPPER_FILE": pepper])
             #expect(again.status == 0 && again.stdout.contains("Using the existing ledger"), "\(again.stderr)")
             let terminal = TestPostgres.uri(database: name, user: name + "_terminal")
