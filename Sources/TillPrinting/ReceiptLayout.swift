@@ -44,7 +44,10 @@ public enum ReceiptLayout {
         let rule = PrintLine(String(repeating: "-", count: width))
 
         center(receipt.header.utilityName.uppercased(), emphasis: true)
-        if !receipt.header.utilityAddress.isEmpty { center(receipt.header.utilityAddress) }
+        // Where the ledger has offices, the office that took the payment and its address.
+        if !receipt.header.officeName.isEmpty { center(receipt.header.officeName) }
+        let address = receipt.header.officeName.isEmpty ? receipt.header.utilityAddress : receipt.header.officeAddress
+        if !address.isEmpty { center(address) }
         if !receipt.header.utilityPhone.isEmpty { center(receipt.header.utilityPhone) }
         out.append(rule)
         if reprint { center("*** REPRINT ***", emphasis: true) }

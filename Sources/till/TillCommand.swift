@@ -15,6 +15,7 @@ struct TillCommand: ParsableCommand {
             RequestsCommand.self, BatchCommand.self, FeesCommand.self, DelinquencyCommand.self, LettersCommand.self,
             BackupCommand.self, ReceiptCommand.self, PostLoopCommand.self, AnchorCommand.self,
             OperatorCommand.self, StubCommand.self, SuspenseCommand.self, TrainingCommand.self, AgencyCommand.self, PledgesCommand.self, AutopayCommand.self,
+            OfficeCommand.self,
         ],
         defaultSubcommand: TerminalCommand.self
     )

@@ -27,12 +27,19 @@ public struct Receipt: Equatable, Sendable {
         public let utilityAddress: String
         public let utilityPhone: String
         public let footer: String
+        /// The office that took the payment, where the ledger has offices (empty: it has none,
+        /// and the receipt prints the utility's address).
+        public let officeName: String
+        public let officeAddress: String
 
-        public init(utilityName: String, utilityAddress: String, utilityPhone: String, footer: String) {
+        public init(utilityName: String, utilityAddress: String, utilityPhone: String, footer: String,
+                    officeName: String = "", officeAddress: String = "") {
             self.utilityName = utilityName
             self.utilityAddress = utilityAddress
             self.utilityPhone = utilityPhone
             self.footer = footer
+            self.officeName = officeName
+            self.officeAddress = officeAddress
         }
     }
 

@@ -49,7 +49,13 @@ enum RecordSeals {
     ]
 
     /// Append-only tables: sealed in ranges of rowid, each range as one digest.
-    static let appended = appendedV12 + appendedV13 + appendedV14 + appendedV16 + appendedV17 + appendedV18
+    static let appended = appendedV12 + appendedV13 + appendedV14 + appendedV16 + appendedV17 + appendedV18 + appendedV19
+
+    /// Frozen with migration v19-offices.
+    static let appendedV19: [(table: String, columns: String)] = [
+        ("offices", "id, code, name, address, bank_account, at, operator_id"),
+        ("terminal_offices", "id, terminal_id, office_id, at, operator_id"),
+    ]
 
     /// Frozen with migration v18-returns.
     static let appendedV18: [(table: String, columns: String)] = [

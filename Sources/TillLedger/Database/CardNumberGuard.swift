@@ -47,6 +47,8 @@ enum CardNumberGuard {
         ("autopay_enrollments", ["holder"], "an autopay enrolment"),
         ("autopay_stops", ["reason"], "an autopay stop"),
         ("return_lots", ["file_name"], "a returns file's name"),
+        ("offices", ["code", "name", "address"], "an office"),
+        ("terminal_offices", ["terminal_id"], "a terminal's office"),
     ]
 
     /// The column that names a row of a guarded table in verify's report.

@@ -24,6 +24,7 @@ enum Schema {
         migrator.registerMigration("v16-assistance", migrate: createAssistance)
         migrator.registerMigration("v17-autopay", migrate: createAutopay)
         migrator.registerMigration("v18-returns", migrate: createReturns)
+        migrator.registerMigration("v19-offices", migrate: createOffices)
         return migrator
     }
 
@@ -637,10 +638,11 @@ public enum AppendOnly {
     static let v1Tables = ["transactions", "postings", "tenders", "allocations", "audit_events"]
     public static let tables = v1Tables + ["account_notes", "receipt_prints", "cash_counts", "cash_count_lines",
                                            "drawer_closes", "drawer_close_missing"] + v8Tables + v9Tables + v10Tables
-        + v12Tables + v13Tables + v14Tables + v16Tables + v17Tables + v18Tables
+        + v12Tables + v13Tables + v14Tables + v16Tables + v17Tables + v18Tables + v19Tables
     static let v16Tables = ["agencies", "program_enrollments", "pledges", "pledge_payments"]
     static let v17Tables = ["autopay_enrollments", "autopay_stops", "autopay_drafts", "autopay_entries", "autopay_draft_closes"]
     static let v18Tables = ["return_lots", "returned_items"]
+    static let v19Tables = ["offices", "terminal_offices"]
     static let v13Tables = ["suspense_items", "suspense_moves"]
     static let v14Tables = ["drop_acceptances"]
     static let v9Tables = ["transaction_hashes"]
@@ -964,5 +966,34 @@ extension Schema {
             """)
         for table in AppendOnly.v18Tables { try db.execute(sql: AppendOnly.triggersSQL(for: table)) }
         try RecordSeals.sealUnsealed(Store(db), appended: RecordSeals.appendedV18)
+    }
+
+    /// Offices and where each terminal stands: a utility's main office, its branches, a
+    /// drive-up window. Both are append-only: an office is added once, a terminal is placed in
+    /// one office once (a machine moved to another office gets a new terminal id), so every
+    /// transaction's office is its terminal's for good. The lowest id is the main office.
+    /// Never edit; change it with a new migration.
+    fileprivate static func createOffices(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE offices (
+                id INTEGER PRIMARY KEY,
+                code TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL,
+                address TEXT NOT NULL,
+                bank_account TEXT NOT NULL,
+                at TEXT NOT NULL,
+                operator_id INTEGER NOT NULL REFERENCES operators(id)
+            ) STRICT;
+            CREATE TABLE terminal_offices (
+                id INTEGER PRIMARY KEY,
+                terminal_id TEXT NOT NULL UNIQUE REFERENCES terminals(id),
+                office_id INTEGER NOT NULL REFERENCES offices(id),
+                at TEXT NOT NULL,
+                operator_id INTEGER REFERENCES operators(id)
+            ) STRICT;
+            CREATE INDEX terminal_offices_office ON terminal_offices(office_id);
+            """)
+        for table in AppendOnly.v19Tables { try db.execute(sql: AppendOnly.triggersSQL(for: table)) }
+        try RecordSeals.sealUnsealed(Store(db), appended: RecordSeals.appendedV19)
     }
 }

@@ -66,7 +66,8 @@ struct DayScan {
 
     /// The day's scan; `given`, when it returns one, is the other half (`SecondHalf`) read
     /// meanwhile on another connection: it counts only if that connection saw this same ledger.
-    static func read(_ day: String, _ db: Store, secondHalf given: () -> SecondHalf? = { nil }) throws -> DayScan {
+    /// With `scope`, only the transactions of that office's terminals count.
+    static func read(_ day: String, _ db: Store, scope: OfficeScope? = nil, secondHalf given: () -> SecondHalf? = { nil }) throws -> DayScan {
         var scan = DayScan()
         guard let (first, last) = try range(of: day, db) else {
             // Nothing posted on the day; a payment file's batch may be open all the same.
@@ -83,13 +84,15 @@ struct DayScan {
         let transactions = try RawCursor(db, """
             SELECT id, CASE WHEN business_date <> ? THEN 0 WHEN kind = 'payment' THEN 2 WHEN kind = 'misc-receipt' THEN 3
                             WHEN kind = 'void' THEN 4 ELSE 1 END,
-                   COALESCE(receipt_number, 0), COALESCE(corrects_id, 0)
+                   COALESCE(receipt_number, 0), COALESCE(corrects_id, 0)\(scope == nil ? "" : ", terminal_id")
             FROM transactions WHERE id BETWEEN ? AND ? ORDER BY id
             """, arguments: [day, first, last])
         var receiptCount = 0, lowest = Int64.max, highest: Int64 = 0
         while transactions.hasRow {
             let index = Int(transactions.int(0) - first)
-            let kind = Kind(rawValue: UInt8(transactions.int(1))) ?? .other
+            var kind = Kind(rawValue: UInt8(transactions.int(1))) ?? .other
+            // Another office's transaction counts in that office's share, not this one's.
+            if let scope, kind != .otherDay, !scope.holds(terminal: transactions.string(4)) { kind = .otherDay }
             kinds[index] = kind
             if kind != .otherDay {
                 let receipt = transactions.int(2)

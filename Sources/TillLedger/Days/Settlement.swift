@@ -72,9 +72,13 @@ public struct Settlement: Sendable {
         public let operatorLogin: String
         public let approvedBy: String?
         public let memo: String
+        /// The terminal that posted it: its office's settlement lists it.
+        public var terminal = ""
     }
 
     public let date: BusinessDate
+    /// The office this settlement is of (nil: the whole utility, every office together).
+    public internal(set) var office: Office?
     public internal(set) var closed: ClosedDay?
     public let drawers: [DrawerSummary]
     /// What each drawer should hold (live for open drawers), by session id.
@@ -148,7 +152,14 @@ extension Ledger {
     /// connections (a counter host has two cores or more): the allocations' revenue split, the
     /// corrections and the batches on one, everything else on this one. The halves count only when both saw the same ledger
     /// (the same newest transaction and allocation); otherwise this connection reads the split too.
-    public func settlement(_ date: BusinessDate) throws -> Settlement {
+    ///
+    /// With `office`, the office's share of the day: its drawers, what was taken at its terminals
+    /// (with a drawer or without), its receipts, corrections and drops; the main office's also
+    /// holds the batches and the open suspense items. The offices' shares add up to the whole day.
+    public func settlement(_ date: BusinessDate, office: Office? = nil) throws -> Settlement {
+        if let office {
+            return try read { db in try Self.settlement(date, db, scope: OfficeScope(map: try Self.officeMap(db), office: office)) }
+        }
         let other = Mutex<DayScan.SecondHalf?>(nil)
         let group = DispatchGroup()
         DispatchQueue.global(qos: .userInitiated).async(group: group) {
@@ -233,18 +244,25 @@ extension Ledger {
 
     /// `secondHalf` gives the day's second half (`DayScan.SecondHalf`) when it was read on another
     /// connection (nil: read it here).
-    static func settlement(_ date: BusinessDate, _ db: Store,
+    /// `scope`: one office's share of the day (nil: the whole day).
+    static func settlement(_ date: BusinessDate, _ db: Store, scope: OfficeScope? = nil,
                            secondHalf: () -> DayScan.SecondHalf? = { nil }) throws -> Settlement {
         let day = date.description
         let closed = try SQLRow.fetchOne(db, sql: """
             SELECT b.closed_at, o.login, b.deposit_bag FROM business_days b JOIN operators o ON o.id = b.closed_by
             WHERE b.date = ? AND b.closed_at IS NOT NULL AND b.cancelled_at IS NULL
             """, arguments: [day]).map { Settlement.ClosedDay(at: $0[0], by: $0[1], bag: $0[2] ?? "", head: try headOfDayClose(date, db)) }
-        let drawers = try drawers(on: date, db)
+        var drawers = try drawers(on: date, db)
         // The day's running totals give every drawer's figures and the day's; one scan of the
         // day's rows (`DayScan`) gives the rest.
         var pass = try tenderPass(day: day, session: nil, db)
-        let scan = try DayScan.read(day, db, secondHalf: secondHalf)
+        var scan = try DayScan.read(day, db, scope: scope, secondHalf: secondHalf)
+        if let scope {
+            drawers = drawers.filter { scope.holds(terminal: $0.terminal) }
+            pass = try scope.restrict(pass, day: day, db)
+            scan.corrections = scan.corrections.filter { scope.holds(terminal: $0.terminal) }
+            if !scope.office.isMain { scan.batches = [] }
+        }
         for (session, checks) in scan.checks { pass.drawers[session, default: .init()].checks = checks }
         let expectations = try Self.expectations(from: pass, sessions: drawers.map(\.id), db)
         let closedIDs = drawers.filter { !$0.isOpen }.map(\.id)
@@ -264,10 +282,13 @@ extension Ledger {
                           floatsKept: Money(cents: drawers.filter { !$0.isOpen }.reduce(0) { $0 + $1.openingFloat.cents }),
                           checks: checks, tenders: tenders, revenue: scan.revenue.lines, receipts: scan.receipts,
                           corrections: scan.corrections)
+        settlement.office = scope?.office
         settlement.batches = scan.batches
-        settlement.suspenseOpen = try suspenseItems(where: openSuspenseSQL, arguments: [], db)
+        // Suspense is the utility's, worked by the back office: the main office's to list.
+        settlement.suspenseOpen = scope.map { $0.office.isMain } ?? true ? try suspenseItems(where: openSuspenseSQL, arguments: [], db) : []
         settlement.suspenseWarnDays = Int(try intSetting(.suspenseWarnDays, db))
-        settlement.dropRecords = try drops(day: day, db)
+        let sessions = Set(drawers.map(\.id))
+        settlement.dropRecords = try drops(day: day, db).filter { scope == nil || sessions.contains($0.session) }
         settlement.dropsNeedAcceptance = try dropsNeedAcceptance(db)
         return settlement
     }
@@ -277,7 +298,7 @@ extension Ledger {
     /// probed every one of the day's transactions (3 ms of a 20,000-payment day).
     static func corrections(day: String, first: Int64, last: Int64, _ db: Store) throws -> [Settlement.Correction] {
         try SQLRow.fetchAll(db, sql: """
-            SELECT t.receipt_number, c.receipt_number AS corrects, t.kind, o.login, a.login AS approver, t.memo,
+            SELECT t.receipt_number, c.receipt_number AS corrects, t.kind, o.login, a.login AS approver, t.memo, t.terminal_id,
                    COALESCE((SELECT SUM(x.amount_cents) FROM tenders x WHERE x.transaction_id = t.id),
                             (SELECT SUM(p.amount_cents) FROM postings p WHERE p.transaction_id = t.id AND p.amount_cents > 0)) AS amount
             FROM transactions t LEFT JOIN transactions c ON c.id = t.corrects_id
@@ -288,9 +309,11 @@ extension Ledger {
             ORDER BY t.id
             """, arguments: [first, last, day]).map { row in
             let receipt: Int64? = row["receipt_number"], corrects: Int64? = row["corrects"]
-            return Settlement.Correction(receipt: receipt.map(ReceiptNumber.init), corrects: corrects.map(ReceiptNumber.init),
+            var correction = Settlement.Correction(receipt: receipt.map(ReceiptNumber.init), corrects: corrects.map(ReceiptNumber.init),
                                          kind: try StoredValue.read(row["kind"], as: "transaction kind"), amount: Money(cents: row["amount"] ?? 0),
                                          operatorLogin: row["login"], approvedBy: row["approver"], memo: row["memo"])
+            correction.terminal = row["terminal_id"]
+            return correction
         }
 
     }
@@ -306,5 +329,44 @@ extension Ledger {
             Settlement.Batch(id: row[0], kind: row[1], lines: row[2], total: Money(cents: row[3]), control: Money(cents: row[4]),
                              operatorLogin: row[5], approvedBy: row[6], source: row[7], postedLines: row[8])
         }
+    }
+}
+
+/// One office's share of a business day: the drawers and transactions of the terminals that
+/// stand in it (a terminal placed nowhere stands in the main office).
+struct OfficeScope {
+    let map: OfficeMap
+    let office: Office
+
+    func holds(terminal: String) -> Bool { map.holds(office, terminal: terminal) }
+
+    /// The day's tender totals of this office: its drawers' (each drawer's terminal), and what
+    /// its terminals took without a drawer (phone and mail payments), from the tenders themselves.
+    func restrict(_ pass: Ledger.TenderPass, day: String, _ db: Store) throws -> Ledger.TenderPass {
+        var own = Ledger.TenderPass()
+        func add(_ kind: TenderKind, _ count: Int, _ amount: Money) {
+            let all = own.byTender[kind] ?? (0, .zero)
+            own.byTender[kind] = (all.count + count, Money(cents: all.amount.cents + amount.cents))
+        }
+        let ids = pass.drawers.keys.sorted().map(String.init).joined(separator: ",")
+        var terminals: [Int64: String] = [:]
+        if !ids.isEmpty {
+            for row in try SQLRow.fetchAll(db, sql: "SELECT id, terminal_id FROM drawer_sessions WHERE id IN (\(ids))") {
+                terminals[row[0]] = row[1]
+            }
+        }
+        for (session, drawer) in pass.drawers where holds(terminal: terminals[session] ?? "") {
+            own.drawers[session] = drawer
+            for (kind, total) in drawer.byTender { add(kind, total.count, total.amount) }
+        }
+        for row in try SQLRow.fetchAll(db, sql: """
+            SELECT t.terminal_id, x.kind, SUM(CASE WHEN x.amount_cents > 0 THEN 1 ELSE -1 END) AS count, SUM(x.amount_cents) AS amount
+            FROM tenders x JOIN transactions t ON t.id = x.transaction_id
+            WHERE t.business_date = ? AND t.drawer_session_id IS NULL GROUP BY t.terminal_id, x.kind
+            """, arguments: [day]) where holds(terminal: row[0]) {
+            let kind: TenderKind = try StoredValue.read(row[1], as: "tender kind")
+            add(kind, Int(row["count"] as Int64), Money(cents: row["amount"]))
+        }
+        return own
     }
 }

@@ -22,6 +22,9 @@ extension Ledger {
             if let from { conditions.append("t.business_date >= ?"); arguments += [from.description] }
             if let to { conditions.append("t.business_date <= ?"); arguments += [to.description] }
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            // Where the ledger has offices, each transaction carries its terminal's: hledger's
+            // `tag:office=NORTH` then sums one office's books.
+            let offices = try Self.officeMap(db)
             let rows = try SQLRow.fetchCursor(db, sql: """
                 SELECT t.id, t.business_date, t.kind, t.receipt_number, t.memo, o.login, t.terminal_id,
                        p.book, p.amount_cents, a.number
@@ -45,7 +48,9 @@ extension Ledger {
                     let title = [row[2] as String, receipt.map { "receipt \($0)" }, memo.isEmpty ? nil : memo]
                         .compactMap { $0 }.joined(separator: " — ")
                     try write("\(row[1] as String) * \(Self.journalText(title))\n")
-                    try write("    ; txn:\(id), operator:\(row[5] as String), terminal:\(Self.journalText(row[6]))\n")
+                    let terminal: String = row[6]
+                    let office = offices.office(of: terminal).map { ", office:\($0.code)" } ?? ""
+                    try write("    ; txn:\(id), operator:\(row[5] as String), terminal:\(Self.journalText(terminal))\(office)\n")
                 }
                 guard let book = BookAccount(rawValue: row[7]) else { continue }
                 let amount = Money(cents: row[8])

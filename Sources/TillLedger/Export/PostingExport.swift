@@ -6,7 +6,7 @@ import TillCore
 extension Ledger {
     public static let postingExportColumns = [
         "business_date", "transaction_id", "receipt_number", "kind", "account_number", "book", "amount",
-        "tenders", "corrects_receipt", "operator", "terminal", "posted_at", "memo",
+        "tenders", "corrects_receipt", "operator", "terminal", "posted_at", "memo", "office",
     ]
 
     /// `head` is told the ledger's head as of the export's read: exactly what it covers (also
@@ -18,6 +18,7 @@ extension Ledger {
             let covered = LedgerHead(hash: try RecordSeals.head(db))
             head(covered)
             SystemLog.anchor("posting export of \(date)", head: covered, ledger: path)
+            let offices = try Self.officeMap(db)
             let rows = try SQLRow.fetchCursor(db, sql: """
                 SELECT t.business_date, t.id, t.receipt_number, t.kind, a.number, p.book, p.amount_cents,
                        (SELECT \(db.joinedText("""
@@ -39,7 +40,7 @@ extension Ledger {
                 try write(CSV.line([
                     row[0], String(row[1] as Int64), receipt.map(String.init) ?? "", row[3], row[4], row[5],
                     Money(cents: row[6]).decimalString, (row[7] as String?) ?? "", corrects.map(String.init) ?? "",
-                    row[9], row[10], row[11], row[12],
+                    row[9], row[10], row[11], row[12], offices.office(of: row[10])?.code ?? "",
                 ]) + "\r\n")
                 count += 1
             }

@@ -51,10 +51,12 @@ extension Ledger {
                        tendered: Money(cents: t["tendered_cents"]), reference: t["reference"], lastFour: t["last_four"],
                        brand: t["card_brand"])
             }
+            let office = try Self.officeMap(db).office(of: row["terminal_id"])
             let header = Receipt.Header(utilityName: try Self.setting(.utilityName, db),
                                         utilityAddress: try Self.setting(.utilityAddress, db),
                                         utilityPhone: try Self.setting(.utilityPhone, db),
-                                        footer: try Self.setting(.receiptFooter, db))
+                                        footer: try Self.setting(.receiptFooter, db),
+                                        officeName: office?.name ?? "", officeAddress: office?.address ?? "")
             // A voided payment says so wherever it is shown or reprinted.
             var memo: String = row["memo"]
             if let void = try Int64.fetchOne(db, sql: "SELECT receipt_number FROM transactions WHERE corrects_id = ? AND kind = 'void'",

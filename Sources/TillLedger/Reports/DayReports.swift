@@ -116,7 +116,7 @@ public enum ReportText {
 
     /// The deposit slip: cash by denomination less the floats kept, each check, totals, bag.
     public static func deposit(_ s: Settlement, width: Int = 42) -> [String] {
-        var lines = [title("DEPOSIT SLIP \(s.date)", width)]
+        var lines = [title("DEPOSIT SLIP \(s.date)", width)] + officeLines(s, deposit: true)
         if let closed = s.closed { lines.append("Bag \(closed.bag), closed by \(closed.by)") }
         if !s.allDrawersClosed { lines.append("NOT FINAL: \(s.openDrawers.count) drawer(s) still open") }
         lines += [rule(width), "Cash counted in drawers and drops:"]
@@ -142,15 +142,21 @@ public enum ReportText {
         return Self.lines(lines, width)
     }
 
+    /// Under a report's title, the office it is of (none for the whole utility's).
+    static func officeLines(_ s: Settlement, deposit: Bool = false) -> [String] {
+        guard let office = s.office else { return [] }
+        return ["Office \(office.code): \(office.name)"] + (deposit ? ["To bank account \(office.bankAccount)"] : [])
+    }
+
     public static func tenders(_ s: Settlement, width: Int = 42) -> [String] {
-        var lines = [title("TENDER SUMMARY \(s.date)", width), rule(width)]
+        var lines = [title("TENDER SUMMARY \(s.date)", width)] + officeLines(s) + [rule(width)]
         for t in s.tenders { lines.append(row("\(t.title) (\(t.count))", t.amount, width)) }
         lines += [rule(width), row("Total taken", s.tenderTotal, width)]
         return Self.lines(lines, width)
     }
 
     public static func revenue(_ s: Settlement, width: Int = 42) -> [String] {
-        var lines = [title("REVENUE DISTRIBUTION \(s.date)", width), rule(width)]
+        var lines = [title("REVENUE DISTRIBUTION \(s.date)", width)] + officeLines(s) + [rule(width)]
         for r in s.revenue { lines.append(row(r.name, r.amount, width)) }
         lines += [rule(width), row("Total", s.revenueTotal, width)]
         return Self.lines(lines, width)
@@ -178,7 +184,7 @@ public enum ReportText {
 
     /// Everything the closer reviews, in one report.
     public static func settlement(_ s: Settlement, width: Int = 42) -> [String] {
-        var lines = [title("SETTLEMENT \(s.date)", width),
+        var lines = [title("SETTLEMENT \(s.date)", width)] + officeLines(s) + [
                      s.closed.map { "Day closed \($0.at.prefix(16).replacingOccurrences(of: "T", with: " ")) by \($0.by)" } ?? "Day open",
                      rule(width), "Drawers:"]
         if s.drawers.isEmpty { lines.append("  none opened") }

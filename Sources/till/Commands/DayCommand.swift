@@ -286,9 +286,23 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "For overrides: the last date (default: --date).") var to: String?
     @Option(name: .customLong("operator"), help: "For x: who asks — the drawer's operator, or a lead or supervisor for any drawer (PIN from $TILL_PIN or standard input).")
     var login: String?
+    @Option(help: "One office's share of the day (its code): its drawers, deposit, tenders, revenue and receipts.")
+    var office: String?
+    @Flag(help: "For settlement: every office side by side with the utility's total (--from/--to for a range of days).")
+    var allOffices = false
 
     func run() throws {
         try reporting {
+            if allOffices {
+                guard report.lowercased() == "settlement" else { throw Failure(message: "--all-offices is for the settlement report") }
+                guard office == nil else { throw Failure(message: "Give --office or --all-offices, not both") }
+                let book = try ledger.openForReading()
+                let day = try date.map { try BusinessDate($0) } ?? (try book.openBusinessDay() ?? book.localToday())
+                let first = try from.map { try BusinessDate($0) } ?? day, last = try to.map { try BusinessDate($0) } ?? day
+                let consolidated = try book.consolidatedSettlement(from: first, to: last)
+                print(format.render(text: ReportText.consolidated(consolidated), csv: ReportCSV.consolidated(consolidated)), terminator: "")
+                return
+            }
             if report.lowercased() == "overrides" {
                 let book = try ledger.openForReading()
                 let day = try date.map { try BusinessDate($0) } ?? (try book.openBusinessDay() ?? book.localToday())
@@ -303,7 +317,16 @@ struct ReportCommand: ParsableCommand {
             }
             // Only the X report signs someone in (an audited write); the rest only read.
             let book = try kind == .x ? ledger.open() : ledger.openForReading()
-            let s = try book.settlement(try Self.day(date, book))
+            var chosen: Office?
+            if let office {
+                let map = try book.offices()
+                guard let found = map.office(code: office) else {
+                    throw Failure(message: "No office \(TextSafety.quoted(office))"
+                                  + (map.isEmpty ? ": this ledger has no offices" : ": the offices are \(map.offices.map(\.code).joined(separator: ", "))"))
+                }
+                chosen = found
+            }
+            let s = try book.settlement(try Self.day(date, book), office: chosen)
             let width = min(max(width, 32), 132)
             switch kind {
             case .x, .z:

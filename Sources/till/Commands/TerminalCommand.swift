@@ -21,7 +21,8 @@ struct TerminalCommand: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let book = try ledger.open()
+            let terminalID = ProcessInfo.processInfo.environment["TILL_TERMINAL"].flatMap { $0.isEmpty ? nil : $0 } ?? "T1"
+            let book = try ledger.open(terminal: terminalID)
             if training && !book.isTraining {
                 throw Failure(message: "\(ledger.resolvedPath) is not a training ledger: --training never opens the live books. "
                               + "Make one with `till demo --training --db FILE` or `till training copy --to FILE`")
@@ -29,7 +30,6 @@ struct TerminalCommand: ParsableCommand {
             guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
                 throw Failure(message: "The counter screen needs a terminal; `till summary` prints the ledger's summary")
             }
-            let terminalID = ProcessInfo.processInfo.environment["TILL_TERMINAL"].flatMap { $0.isEmpty ? nil : $0 } ?? "T1"
             Signals.install()
             let screen = CursesScreen()
             screen.start()

@@ -14,8 +14,12 @@ struct LedgerOptions: ParsableArguments {
 
     var resolvedPath: String { path ?? Ledger.defaultPath() }
 
-    func open(create: Bool = false) throws -> Ledger {
-        try Ledger.open(resolvedPath, create: create, allowWorldWritable: allowWorldWritable)
+    /// Opens the ledger to write to. With `TILL_OFFICE` set, `terminal` is placed in that office
+    /// the first time (and refused if it stands in another, or the office is unknown).
+    func open(create: Bool = false, terminal: String = Terminal.id, placing: Bool = true) throws -> Ledger {
+        let book = try Ledger.open(resolvedPath, create: create, allowWorldWritable: allowWorldWritable)
+        if placing, !create, let office = Terminal.office { try book.placeTerminal(terminal, in: office, by: nil) }
+        return book
     }
 
     /// For a command that only reads: no write lock, no migration; a read-only file or
@@ -45,6 +49,12 @@ enum Terminal {
     static var id: String {
         let value = ProcessInfo.processInfo.environment["TILL_TERMINAL"] ?? ""
         return value.isEmpty ? "cli" : value
+    }
+
+    /// The office this terminal's host says it stands in: $TILL_OFFICE (nil when unset).
+    static var office: String? {
+        let value = ProcessInfo.processInfo.environment["TILL_OFFICE"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        return value.isEmpty ? nil : value
     }
 }
 
