@@ -38,6 +38,11 @@ final class PGConnection: @unchecked Sendable {
         }
         self.handle = handle
         self.described = described
+        // Whatever the server still says to the session (a WARNING as it shuts down, "terminating
+        // connection due to immediate shutdown command") must not reach the counter screen: libpq
+        // would print it on standard error over the cashier's frame. The error that follows it is
+        // what Till acts on.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
         // Dates as ISO text whatever the server's default. (Errors are told apart by their
         // SQLSTATE, never by their text, which follows the server's language.)
         _ = try execute("SET datestyle TO 'ISO, YMD'")

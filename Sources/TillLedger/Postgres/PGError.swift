@@ -23,8 +23,12 @@ struct PGError: Error, CustomStringConvertible {
         func field(_ code: Character) -> String? {
             PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) }
         }
-        self.init(sqlState: field("C") ?? (connectionLost ? "08006" : "XX000"), message: field("M") ?? fallback,
-                  detail: field("D"), connectionLost: connectionLost)
+        // An error with no SQLSTATE is libpq's own, not the server's: "server closed the
+        // connection unexpectedly", "no connection to the server", "lost synchronization". After
+        // a server's immediate shutdown libpq says so before its connection status turns bad.
+        let state = field("C")
+        let lost = connectionLost || state == nil
+        self.init(sqlState: state ?? "08006", message: field("M") ?? fallback, detail: field("D"), connectionLost: lost)
     }
 
     var description: String {
