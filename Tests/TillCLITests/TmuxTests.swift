@@ -714,5 +714,66 @@ struct TmuxTests {
         let verify = try TillProcess.run(till, ["verify", "--db", db], environment: environment)
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }
+
+    /// The counter on a primary and its synchronous standby (`host=primary,standby`,
+    /// `target_session_attrs=read-write`): the primary is cut off as the cashier presses Enter;
+    /// the screen says it waits for the ledger until the standby is promoted, then the payment
+    /// posts once, on the new primary, and the cashier takes the next one.
+    @Test("on PostgreSQL: a payment through a failover to the standby",
+          .enabled(if: TestPostgres.available, "no TILL_TEST_POSTGRES server (scripts/test starts one)"))
+    func throughAFailover() throws {
+        let primary = try FailoverTests.cluster(["start"])
+        defer { _ = try? FailoverTests.cluster(["stop", primary]) }
+        try PGConnection("postgresql:///postgres?host=\(primary)&user=postgres").execute("CREATE DATABASE books")
+        let files = try TillProcess.temporaryDirectory()
+        let environment = ["TILL_FILES_DIR": files.path]
+        let till = URL(fileURLWithPath: Self.binary)
+        func ok(_ arguments: [String]) throws {
+            let run = try TillProcess.run(till, arguments, environment: environment)
+            #expect(run.status == 0, "till \(arguments): \(run.stderr)")
+        }
+        try ok(["init", "--db", "postgresql:///books?host=\(primary)&user=postgres"])
+        try ok(["demo", "--accounts", "200", "--db", "postgresql:///books?host=\(primary)&user=till_owner"])
+        let standby = try FailoverTests.cluster(["standby", primary])
+        defer { _ = try? FailoverTests.cluster(["stop", standby]) }
+        try FailoverTests.cluster(["synchronous", primary])
+        let db = "postgresql:///books?host=\(primary),\(standby)&user=till_terminal&target_session_attrs=read-write"
+        let accounts = try Ledger(postgres: db, filesDirectory: files.path).read { db in
+            try SQLRow.fetchAll(db, sql: """
+                SELECT number, balance_cents FROM accounts WHERE status = 'active' AND balance_cents BETWEEN 2000 AND 40000
+                  AND cash_only_until IS NULL ORDER BY id LIMIT 2
+                """).map { ($0[0] as String, Money(cents: $0[1])) }
+        }
+        try #require(accounts.count == 2)
+
+        let tmux = try Session(width: 80, height: 24)
+        try tmux.startTill("TILL_FILES_DIR=\(files.path) TILL_TERMINAL=T9 \(Self.binary) --db '\(db)'")
+        try tmux.signIn()
+        try tmux.openDrawerWithStandardFloat()
+        try tmux.openAccount(accounts[0].0)
+        try tmux.cashUpToConfirm(accounts[0].1, tendered: "500")
+        _ = try FailoverTests.cluster(["crash", primary])
+        try tmux.keys("Enter")
+        try tmux.waitFor("Waiting for the ledger", seconds: 15)
+        _ = try FailoverTests.cluster(["promote", standby])
+        let done = try tmux.waitFor("posted", seconds: 30)
+        let receipt = try #require(done.firstMatch(of: /Receipt #(\d+) posted/)).1
+        // The next customer, on the new primary.
+        try tmux.keys("Escape")
+        try tmux.openAccount(accounts[1].0)
+        try tmux.cashUpToConfirm(accounts[1].1, tendered: "500")
+        try tmux.keys("Enter")
+        let next = try tmux.waitFor("posted", seconds: 30)
+        let second = try #require(next.firstMatch(of: /Receipt #(\d+) posted/)).1
+        try tmux.keys("F10")
+        try tmux.waitFor("READY$")
+        let onNewPrimary = "postgresql:///books?host=\(standby)&user=till_terminal"
+        let posted = try Ledger(postgres: onNewPrimary, filesDirectory: files.path).read { db in
+            try Int64.fetchAll(db, sql: "SELECT receipt_number FROM transactions WHERE terminal_id = 'T9' AND kind = 'payment' ORDER BY id")
+        }
+        #expect(posted == [Int64(receipt)!, Int64(second)!] && Int64(second)! == Int64(receipt)! + 1)
+        let verify = try TillProcess.run(till, ["verify", "--db", onNewPrimary], environment: environment)
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+    }
 }
 }
