@@ -65,6 +65,13 @@ extension Runtime {
         case .openDay:
             do {
                 let today = ledger.localToday()
+                if let office = try ownDayOffice() {
+                    // The business day first if nobody has opened it, then this office's share.
+                    if try ledger.openBusinessDay() == nil { try ledger.openBusinessDay(today, by: op.id, terminal: terminal) }
+                    let share = try ledger.openOfficeDay(office.code, by: op.id, terminal: terminal)
+                    return [.notice(AppState.Message("\(office.name)'s day \(share.date) is open")), .settlementLoaded(try settleView())]
+                        + run(.refreshStatus)
+                }
                 try ledger.openBusinessDay(today, by: op.id, terminal: terminal)
                 return [.notice(AppState.Message("Business day \(today) is open")), .settlementLoaded(try settleView())] + run(.refreshStatus)
             } catch {
@@ -90,10 +97,33 @@ extension Runtime {
             do {
                 // A signing key that cannot be used refuses the close before anything is written.
                 let signer = try ledger.anchorSigner()
-                let settlement = try ledger.closeBusinessDay(by: op.id, terminal: terminal, bag: bag)
+                var officeText = ""
+                if let office = try ownDayOffice() {
+                    // This office's share, with its deposit; the last office to close closes the day.
+                    let share = try ledger.closeOfficeDay(office.code, by: op.id, terminal: terminal, bag: bag)
+                    officeText = "\(office.name)'s day closed. Deposit \(share.depositTotal.formatted) in bag \(bag)."
+                    let failure = printReport(ReportText.deposit(share, width: receiptWidth), name: "deposit-\(office.code)-\(share.date)",
+                                              openDrawer: false)
+                    if let failure { officeText += " Printer: \(failure)." }
+                    let open = try ledger.officeDays(on: share.date).filter(\.isOpen).map(\.office.code)
+                    guard open.isEmpty else {
+                        return [.notice(AppState.Message(officeText + " Still open: \(open.joined(separator: ", ")).", failure == nil ? .info : .error)),
+                                .settlementLoaded(try settleView())] + run(.refreshStatus)
+                    }
+                    officeText += " Every office has closed: "
+                }
+                let settlement: Settlement
+                do {
+                    settlement = try ledger.closeBusinessDay(by: op.id, terminal: terminal, bag: bag)
+                } catch where !officeText.isEmpty {
+                    return [.notice(AppState.Message(officeText + "but the business day did not close: \(error)", .error)),
+                            .settlementLoaded(try settleView())] + run(.refreshStatus)
+                }
                 // What the closer must read (and write down) first; any failure before the file names,
                 // so that at 80x24 nothing that matters is the part a long path pushes off the line.
-                var text = "Business day \(settlement.date) closed. Deposit \(settlement.depositTotal.formatted) in bag \(bag)."
+                var text = officeText.isEmpty
+                    ? "Business day \(settlement.date) closed. Deposit \(settlement.depositTotal.formatted) in bag \(bag)."
+                    : officeText + "business day \(settlement.date) closed."
                     + ((settlement.closed?.head).map { " Ledger head \($0.short)." } ?? "")
                     + (settlement.suspenseOverdue.isEmpty ? "" : " \(settlement.suspenseOverdue.count) suspense item(s) older than "
                        + "\(settlement.suspenseWarnDays) days: see the settle pane.")
@@ -157,9 +187,29 @@ extension Runtime {
     private func settleView() throws -> SettleView {
         let open = try ledger.openBusinessDay()
         guard let date = open ?? state.settle?.date else { return SettleView(date: nil, dayOpen: false, openDrawers: 0, lines: []) }
-        let settlement = try ledger.settlement(date)
-        return SettleView(date: date, dayOpen: open != nil, openDrawers: settlement.openDrawers.count,
-                          lines: ReportText.settlement(settlement))
+        // Where offices keep their own days, the pane is this terminal's office's share.
+        let office = try ownDayOffice()
+        let settlement = try ledger.settlement(date, office: office)
+        var dayOpen = open != nil, canOpen = true
+        if let office, open != nil {
+            let share = try ledger.officeDays(on: date).first { $0.office == office }
+            dayOpen = share?.isOpen ?? false
+            canOpen = !(share?.isClosed ?? false)
+        }
+        var lines = ReportText.settlement(settlement)
+        // A supervisor sees every office beside this one.
+        if state.session?.role == .supervisor, !(try ledger.offices().isEmpty) {
+            lines = ReportText.officesAtAGlance(try ledger.consolidatedSettlement(from: date, to: date)) + [""] + lines
+        }
+        var view = SettleView(date: date, dayOpen: dayOpen, openDrawers: settlement.openDrawers.count, lines: lines, office: office?.name)
+        view.canOpen = canOpen
+        return view
+    }
+
+    /// This terminal's office where offices keep their own days (nil: the day is the utility's).
+    private func ownDayOffice() throws -> Office? {
+        guard try ledger.officesKeepOwnDays() else { return nil }
+        return try ledger.offices().office(of: terminal)
     }
 
     /// Prints a report on the receipt printer; nil when it printed, else why not.

@@ -192,3 +192,100 @@ struct OfficeTests {
         }
     }
 }
+
+@Suite("Offices keeping their own days: each opens, closes and deposits its share")
+struct OfficeDayTests {
+    @Test(arguments: Engine.all) func eachOfficeOpensClosesAndDepositsItsShare(_ engine: Engine) throws {
+        try CounterFixture.on(engine) { f throws in
+            let l = f.ledger
+            let main = try l.addOffice(code: "MAIN", name: "Main Office", address: "100 Main St", bankAccount: "111000025",
+                                       by: f.supervisor.id, terminal: "T9")
+            let north = try l.addOffice(code: "NORTH", name: "North Branch", address: "9 Elm St", bankAccount: "222000025",
+                                        by: f.supervisor.id, terminal: "T9")
+            try l.placeTerminal("T2", in: "NORTH", by: f.supervisor.id)
+            let lead = try l.addOperator(login: try OperatorLogin("lead"), displayName: "Lee Lead", role: .lead, pin: "5555", by: f.supervisor.id)
+            let nora = try l.addOperator(login: try OperatorLogin("nora"), displayName: "Nora North", role: .cashier, pin: "2222",
+                                         by: f.supervisor.id)
+            // Shared days (the default): an office has no day of its own to open.
+            #expect(throws: LedgerError.self) { try l.openOfficeDay("NORTH", by: lead.id, terminal: "T2") }
+            try l.setSetting(.officeDays, "own", by: f.supervisor.id)
+            #expect(throws: LedgerError.self) { try l.setSetting(.officeDays, "sometimes", by: f.supervisor.id) }
+            func pay(_ account: String, _ cents: Int64, at terminal: String, by op: Operator, drawer: Int64?) throws -> PostedTransaction {
+                try l.post(Payment(lines: [.account(try f.account(account), Money(cents: cents))], tenders: [.cash(Money(cents: cents))]),
+                           operatorID: op.id, terminal: terminal, drawerSession: drawer)
+            }
+            // Before an office opens its share, nothing posts or opens at its terminals.
+            #expect(throws: LedgerError.self) { try pay("100001", 1_000, at: "T1", by: f.cashier, drawer: f.drawer) }
+            #expect(throws: LedgerError.self) { try l.openDrawer(operatorID: nora.id, terminal: "T2") }
+            #expect(throws: LedgerError.self) { try l.openOfficeDay("NORTH", by: nora.id, terminal: "T2") } // a cashier
+            try l.openOfficeDay("MAIN", by: lead.id, terminal: "T9")
+            try l.openOfficeDay("NORTH", by: lead.id, terminal: "T2")
+            #expect(throws: LedgerError.self) { try l.openOfficeDay("NORTH", by: lead.id, terminal: "T2") } // twice
+            #expect(try l.officeDays(on: CounterFixture.today).map(\.isOpen) == [true, true])
+
+            _ = try pay("100001", 4_550, at: "T1", by: f.cashier, drawer: f.drawer)
+            let d2 = try l.openDrawer(operatorID: nora.id, terminal: "T2").id
+            _ = try pay("100003", 11_000, at: "T2", by: nora, drawer: d2)
+            _ = try l.post(Payment(lines: [.account(try f.account("100001"), Money(cents: 5_525))],
+                                   tenders: [.check(Money(cents: 5_525), number: "77")]), operatorID: nora.id, terminal: "T2", drawerSession: d2)
+            // North closes its share: its drawer first, then its deposit to its own account.
+            #expect(throws: LedgerError.self) { try l.closeOfficeDay("NORTH", by: lead.id, terminal: "T2", bag: "N-1") }
+            let x2 = try l.expectation(session: d2)
+            _ = try l.closeDrawer(session: d2, count: DrawerCount(cash: try CashCount.parse("100=3,10=1"), checksFound: Set(x2.checks.map(\.tenderID)),
+                                                                 cardBatch: .zero), operatorID: nora.id, terminal: "T2")
+            #expect(throws: LedgerError.self) { try l.closeOfficeDay("NORTH", by: lead.id, terminal: "T2", bag: "") }
+            let closed = try l.closeOfficeDay("NORTH", by: lead.id, terminal: "T2", bag: "N-1")
+            #expect(closed.depositTotal == Money(cents: 11_000 + 5_525) && closed.closed?.bag == "N-1" && closed.office == north)
+            let share = try #require(try l.officeDays(on: CounterFixture.today).first { $0.office == north })
+            #expect(share.isClosed && share.bag == "N-1")
+            let deposit: (kind: String, bank: Int64, memo: String) = try l.read { db in
+                let row = try #require(try SQLRow.fetchOne(db, sql: """
+                    SELECT t.kind, p.amount_cents, t.memo FROM transactions t JOIN postings p ON p.transaction_id = t.id AND p.book = 'BANK'
+                    WHERE t.id = ?
+                    """, arguments: [share.depositTransaction]))
+                return (row[0], row[1], row[2])
+            }
+            #expect(deposit.kind == "bank-deposit" && deposit.bank == 16_525 && deposit.memo.contains("222000025"))
+            // Nothing more at North today; the main office goes on.
+            #expect(throws: LedgerError.self) { try pay("100003", 100, at: "T2", by: nora, drawer: nil) }
+            #expect(throws: LedgerError.self) { try l.openDrawer(operatorID: nora.id, terminal: "T2") }
+            _ = try pay("100002", 500, at: "T1", by: f.cashier, drawer: f.drawer)
+            #expect(try l.settlement(CounterFixture.today, office: north).closed?.bag == "N-1")
+            #expect(try l.settlement(CounterFixture.today, office: main).closed == nil)
+            #expect(try l.consolidatedSettlement(from: CounterFixture.today, to: CounterFixture.today).notClosed == ["MAIN"])
+
+            // The business day waits for the main office.
+            #expect(throws: LedgerError.self) { try l.closeBusinessDay(by: lead.id, terminal: "T9", bag: "B-1") }
+            let x1 = try l.expectation(session: f.drawer)
+            _ = try l.closeDrawer(session: f.drawer, count: DrawerCount(cash: try CashCount.parse("100=2,20=2,10=1,0.50=1"),
+                                                                       checksFound: Set(x1.checks.map(\.tenderID)), cardBatch: .zero),
+                                  operatorID: f.cashier.id, terminal: "T1")
+            let mainClosed = try l.closeOfficeDay("MAIN", by: lead.id, terminal: "T9", bag: "M-1")
+            #expect(mainClosed.depositTotal == Money(cents: 4_550 + 500))
+            let day = try l.closeBusinessDay(by: lead.id, terminal: "T9", bag: "B-1")
+            #expect(day.closed?.bag == "B-1")
+            // Two deposits, one an office; none by the day's close; nothing left in the drawers' books.
+            let (deposits, left): ([Int64], Int64) = try l.read { db in
+                (try Int64.fetchAll(db, sql: """
+                    SELECT p.amount_cents FROM transactions t JOIN postings p ON p.transaction_id = t.id AND p.book = 'BANK'
+                    WHERE t.kind = 'bank-deposit' ORDER BY t.id
+                    """),
+                 try Int64.fetchOne(db, sql: """
+                    SELECT COALESCE(SUM(p.amount_cents), 0) FROM transactions t JOIN postings p ON p.transaction_id = t.id
+                    WHERE t.business_date = ? AND p.book IN ('CASH', 'SAFE', 'CHECKS', 'MONEY_ORDERS')
+                    """, arguments: [CounterFixture.today.description]) ?? -1)
+            }
+            #expect(deposits == [16_525, 5_050] && left == 0)
+            let consolidated = try l.consolidatedSettlement(from: CounterFixture.today, to: CounterFixture.today)
+            #expect(consolidated.notClosed.isEmpty && consolidated.differences.isEmpty)
+            #expect(consolidated.offices.map { $0.figures.value("deposit-total") } == [5_050, 16_525])
+            let report = try l.verify()
+            #expect(report.isSound, "\(report.checks.compactMap(\.fault))")
+            // A close moved before its open (one UPDATE by someone with the file): named, and the seal broken.
+            try f.tamper("UPDATE office_days SET at = '2026-01-01T00:00:00.000Z' WHERE event = 'close' AND office_id = \(north.id)")
+            let tampered = try l.verify().checks.compactMap(\.fault)
+            #expect(tampered.contains { $0.contains("office NORTH closed its day 2026-11-20 without opening it") }, "\(tampered)")
+            #expect(tampered.contains { $0.contains("office_days") }, "\(tampered)")
+        }
+    }
+}

@@ -18,7 +18,7 @@ final class UIFixture {
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("themes").path
 
     init(size: Size = Size(width: 80, height: 24), themes: [String] = [UIFixture.repositoryThemes],
-         themeName: String? = nil, colors: Bool = true, ledger existing: Ledger? = nil) throws {
+         themeName: String? = nil, colors: Bool = true, ledger existing: Ledger? = nil, terminal: String = "T1") throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("till-ui-\(UUID().uuidString)")
         if let existing {
             ledger = existing
@@ -27,7 +27,7 @@ final class UIFixture {
                                                 DemoOptions(accounts: 60, seed: 5, today: try BusinessDate("2026-11-20")))
         }
         let clock = self.clock
-        runtime = Runtime(ledger: ledger, terminal: "T1", size: size, themes: ThemeLibrary(directories: themes),
+        runtime = Runtime(ledger: ledger, terminal: terminal, size: size, themes: ThemeLibrary(directories: themes),
                           themeName: themeName, colors: colors, now: { clock.now })
     }
 

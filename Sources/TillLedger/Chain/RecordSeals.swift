@@ -55,6 +55,7 @@ enum RecordSeals {
     static let appendedV19: [(table: String, columns: String)] = [
         ("offices", "id, code, name, address, bank_account, at, operator_id"),
         ("terminal_offices", "id, terminal_id, office_id, at, operator_id"),
+        ("office_days", "id, office_id, date, event, at, operator_id, terminal_id, deposit_bag, deposit_transaction_id"),
     ]
 
     /// Frozen with migration v18-returns.

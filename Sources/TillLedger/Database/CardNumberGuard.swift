@@ -49,6 +49,7 @@ enum CardNumberGuard {
         ("return_lots", ["file_name"], "a returns file's name"),
         ("offices", ["code", "name", "address"], "an office"),
         ("terminal_offices", ["terminal_id"], "a terminal's office"),
+        ("office_days", ["deposit_bag"], "a deposit bag number"),
     ]
 
     /// The column that names a row of a guarded table in verify's report.

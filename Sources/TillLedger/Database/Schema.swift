@@ -28,13 +28,85 @@ enum Schema {
         return migrator
     }
 
+    /// The settings a new ledger stores, frozen as they stood when v18 was the newest migration
+    /// (v1 read the live list until then, so every ledger made so far has exactly these). A
+    /// setting added later is not stored: its default applies until a supervisor sets it.
+    static let v1Settings: [(String, String)] = [
+        ("utility.name", "Union Public Utility District"),
+        ("utility.address", "100 Main Street, Union"),
+        ("utility.phone", "(555) 010-0100"),
+        ("receipt.width", "42"),
+        ("amount.ceiling_cents", "99999999"),
+        ("signin.attempts_before_lock", "5"),
+        ("signin.lock_minutes", "15"),
+        ("signin.idle_lock_minutes", "5"),
+        ("drawer.standard_float", "20=4,10=5,5=6,1=25,0.25=40,0.10=30,0.05=20,0.01=100"),
+        ("fees.nsf_cents", "2500"),
+        ("nsf.cash_only_months", "12"),
+        ("authority.cashier.void_own_session", "true"),
+        ("authority.csr.late_fee_reversal_cents", "2500"),
+        ("authority.lead.adjustment_cents", "25000"),
+        ("drawer.over_short_approval_cents", "500"),
+        ("payment.register_entry", "false"),
+        ("ui.theme", "default"),
+        ("receipt.footer", "Thank you. Keep this receipt for your records."),
+        ("printer.kind", "spool"),
+        ("printer.target", ""),
+        ("fees.reconnect_cents", "5000"),
+        ("drawer.blind_close", "true"),
+        ("authority.reversal.role", "lead"),
+        ("authority.nsf.role", "lead"),
+        ("authority.refund.role", "lead"),
+        ("authority.transfer.role", "lead"),
+        ("authority.deposit.role", "lead"),
+        ("authority.plan.role", "csr"),
+        ("authority.contact.role", "csr"),
+        ("authority.writeoff.role", "supervisor"),
+        ("fees.late_cents", "500"),
+        ("fees.late_minimum_cents", "1000"),
+        ("fees.late_grace_days", "5"),
+        ("shutoff.past_due_days", "45"),
+        ("shutoff.minimum_cents", "5000"),
+        ("shutoff.notice_days", "10"),
+        ("backup.keep", "30"),
+        ("signin.min_pin_length", "4"),
+        ("anchor.signing_key", ""),
+        ("day.open_window_days", "3"),
+        ("stub.scan_line", "account=10,amount=10,bill=8,check=mod10"),
+        ("drawer.cash_limit_cents", "0"),
+        ("drawer.cash_limit_refuses", "false"),
+        ("authority.suspense.role", "csr"),
+        ("import.unknown_to_suspense", "true"),
+        ("suspense.warn_days", "10"),
+        ("drawer.one_per_operator", "true"),
+        ("drawer.drops_need_acceptance", "false"),
+        ("payment.allocation_order", "oldest"),
+        ("ledger.training", "false"),
+        ("training.opens_drawer", "false"),
+        ("pledge.counts", "fully"),
+        ("authority.pledge.role", "csr"),
+        ("autopay.draft_scope", "due"),
+        ("ach.destination_routing", ""),
+        ("ach.destination_name", ""),
+        ("ach.origin", ""),
+        ("ach.origin_name", ""),
+        ("ach.company_name", ""),
+        ("ach.company_id", ""),
+        ("ach.odfi", ""),
+        ("ach.entry_description", "UTIL BILL"),
+        ("returns.fees", "R01=2500,R09=2500,NSF=2500"),
+        ("returns.cash_only_codes", "R01,R09,NSF"),
+        ("returns.cash_only_after", "2"),
+        ("returns.stop_autopay_codes", "R02,R03,R04,R07,R08,R10,R16,R20,R29"),
+    ]
+
     private static func createLedger(_ db: Database) throws {
         try db.create(table: "settings", options: [.strict, .withoutRowID]) { t in
             t.primaryKey("key", .text)
             t.column("value", .text).notNull()
         }
-        for (key, value) in SettingKey.defaults {
-            try db.execute(sql: "INSERT INTO settings(key, value) VALUES (?, ?)", arguments: [key.rawValue, value])
+        for (key, value) in v1Settings {
+            try db.execute(sql: "INSERT INTO settings(key, value) VALUES (?, ?)", arguments: [key, value])
         }
 
         try db.create(table: "operators", options: [.strict]) { t in
@@ -642,7 +714,7 @@ public enum AppendOnly {
     static let v16Tables = ["agencies", "program_enrollments", "pledges", "pledge_payments"]
     static let v17Tables = ["autopay_enrollments", "autopay_stops", "autopay_drafts", "autopay_entries", "autopay_draft_closes"]
     static let v18Tables = ["return_lots", "returned_items"]
-    static let v19Tables = ["offices", "terminal_offices"]
+    static let v19Tables = ["offices", "terminal_offices", "office_days"]
     static let v13Tables = ["suspense_items", "suspense_moves"]
     static let v14Tables = ["drop_acceptances"]
     static let v9Tables = ["transaction_hashes"]
@@ -971,7 +1043,9 @@ extension Schema {
     /// Offices and where each terminal stands: a utility's main office, its branches, a
     /// drive-up window. Both are append-only: an office is added once, a terminal is placed in
     /// one office once (a machine moved to another office gets a new terminal id), so every
-    /// transaction's office is its terminal's for good. The lowest id is the main office.
+    /// transaction's office is its terminal's for good. The lowest id is the main office. With
+    /// `office.days = own`, `office_days` records each office opening and closing its share of
+    /// a business day (and the deposit its close posted).
     /// Never edit; change it with a new migration.
     fileprivate static func createOffices(_ db: Database) throws {
         try db.execute(sql: """
@@ -992,6 +1066,18 @@ extension Schema {
                 operator_id INTEGER REFERENCES operators(id)
             ) STRICT;
             CREATE INDEX terminal_offices_office ON terminal_offices(office_id);
+            CREATE TABLE office_days (
+                id INTEGER PRIMARY KEY,
+                office_id INTEGER NOT NULL REFERENCES offices(id),
+                date TEXT NOT NULL,
+                event TEXT NOT NULL CHECK (event IN ('open', 'close')),
+                at TEXT NOT NULL,
+                operator_id INTEGER NOT NULL REFERENCES operators(id),
+                terminal_id TEXT NOT NULL,
+                deposit_bag TEXT NOT NULL DEFAULT '',
+                deposit_transaction_id INTEGER REFERENCES transactions(id),
+                UNIQUE (office_id, date, event)
+            ) STRICT;
             """)
         for table in AppendOnly.v19Tables { try db.execute(sql: AppendOnly.triggersSQL(for: table)) }
         try RecordSeals.sealUnsealed(Store(db), appended: RecordSeals.appendedV19)

@@ -190,37 +190,25 @@ extension Ledger {
                 throw LedgerError(.notAuthorized, "Only a lead or supervisor closes the business day")
             }
             let before = try Self.settlement(day, db)
-            if !before.allDrawersClosed {
-                let names = before.openDrawers.map { "#\($0.id) (\($0.operatorLogin) at \($0.terminal))" }.joined(separator: ", ")
-                throw LedgerError(.invalid, "Drawers still open: \(names). Each is counted and closed before the day closes")
-            }
-            if !before.pendingDrops.isEmpty {
-                let bags = before.pendingDrops.map { "bag \($0.bag) (#\($0.session) \($0.operatorLogin), \($0.amount.formatted))" }.joined(separator: ", ")
-                throw LedgerError(.invalid, "Drops not yet accepted: \(bags). A lead counts each bag and accepts it (F8 a, till drawer accept) before the day closes")
-            }
-            // The deposit must be what the books say the office holds for the day.
-            var books: [BookAccount: Int64] = [:]
-            for row in try SQLRow.fetchAll(db, sql: """
-                SELECT p.book, SUM(p.amount_cents) AS amount FROM transactions t JOIN postings p ON p.transaction_id = t.id
-                WHERE t.business_date = ? AND p.book IN ('CASH', 'SAFE', 'CHECKS', 'MONEY_ORDERS') GROUP BY p.book
-                """, arguments: [day.description]) {
-                if let book = BookAccount(rawValue: row["book"]) { books[book] = row["amount"] }
-            }
-            let slip: [(BookAccount, Money)] = [
-                (.drawerCash, Money(cents: before.cashCounted.total.cents - before.floatsKept.cents)),
-                (.safe, Money(cents: before.drops.total.cents + before.dropDifferences.cents)), (.checksOnHand, before.checksTotal), (.moneyOrdersOnHand, before.moneyOrdersTotal),
-            ]
-            for (book, amount) in slip where (books[book] ?? 0) != amount.cents {
-                throw LedgerError(.invalid, "The deposit slip's \(book.name.lowercased()) \(amount.formatted) differs from the books' \(Money(cents: books[book] ?? 0).formatted): run till verify and call a supervisor")
-            }
             var depositID: Int64?
-            if before.depositTotal.isPositive {
-                var lines = [PostingLine(.bank, before.depositTotal)]
-                for (book, amount) in slip where !amount.isZero { lines.append(PostingLine(book, Money(cents: -amount.cents))) }
-                do throws(DomainError) { try Balance.check(lines) } catch { throw LedgerError(domain: error) }
-                depositID = try insert(PostingRequest(kind: .bankDeposit, lines: lines, operatorID: operatorID, terminal: terminal,
-                                                      memo: "Deposit bag \(bag)"),
-                                       businessDate: day, accountIDs: [:], db).id
+            if try Self.officesKeepOwnDays(db) {
+                // Each office closed its share and deposited it: the day closes once every office
+                // that opened has closed, and what the day took is all in the bank.
+                let open = try Self.officeDays(on: day, db).filter(\.isOpen)
+                guard open.isEmpty else {
+                    throw LedgerError(.invalid, "Offices still open: \(open.map(\.office.code).joined(separator: ", ")). Each closes its own day "
+                                      + "(till day close --office CODE, or F8 c at one of its terminals) before the business day closes")
+                }
+                try Self.requireClosable(before)
+                let left = try Self.depositBooks(day: day, db).filter { $0.value != 0 }
+                guard left.isEmpty else {
+                    throw LedgerError(.invalid, "The offices' deposits leave \(left.map { "\($0.key.name.lowercased()) \(Money(cents: $0.value).formatted)" }.joined(separator: ", ")) "
+                                      + "not deposited: run till verify and call a supervisor")
+                }
+            } else {
+                try Self.requireClosable(before)
+                depositID = try depositSlip(before, books: try Self.depositBooks(day: day, db), memo: "Deposit bag \(bag)",
+                                            operatorID: operatorID, terminal: terminal, db)
             }
             let now = timestamp()
             try db.execute(sql: """
@@ -244,6 +232,52 @@ extension Ledger {
 
     /// `secondHalf` gives the day's second half (`DayScan.SecondHalf`) when it was read on another
     /// connection (nil: read it here).
+    /// Every drawer counted and closed, every drop accepted where drops need acceptance.
+    static func requireClosable(_ s: Settlement) throws {
+        if !s.allDrawersClosed {
+            let names = s.openDrawers.map { "#\($0.id) (\($0.operatorLogin) at \($0.terminal))" }.joined(separator: ", ")
+            throw LedgerError(.invalid, "Drawers still open: \(names). Each is counted and closed before the day closes")
+        }
+        if !s.pendingDrops.isEmpty {
+            let bags = s.pendingDrops.map { "bag \($0.bag) (#\($0.session) \($0.operatorLogin), \($0.amount.formatted))" }.joined(separator: ", ")
+            throw LedgerError(.invalid, "Drops not yet accepted: \(bags). A lead counts each bag and accepts it (F8 a, till drawer accept) before the day closes")
+        }
+    }
+
+    /// What the books hold for the day in the accounts a deposit empties (drawer cash, the safe,
+    /// checks, money orders): from every transaction of the day, or from those of the drawers
+    /// `sessions` (an office's: its payments, drops, counts and accepted drops all name their drawer).
+    static func depositBooks(day: BusinessDate, sessions: Set<Int64>? = nil, _ db: Store) throws -> [BookAccount: Int64] {
+        var books: [BookAccount: Int64] = [:]
+        for row in try SQLRow.fetchAll(db, sql: """
+            SELECT COALESCE(t.drawer_session_id, 0), p.book, SUM(p.amount_cents) AS amount FROM transactions t JOIN postings p ON p.transaction_id = t.id
+            WHERE t.business_date = ? AND p.book IN ('CASH', 'SAFE', 'CHECKS', 'MONEY_ORDERS') GROUP BY COALESCE(t.drawer_session_id, 0), p.book
+            """, arguments: [day.description]) where sessions.map({ $0.contains(row[0]) }) ?? true {
+            if let book = BookAccount(rawValue: row["book"]) { books[book, default: 0] += row["amount"] }
+        }
+        return books
+    }
+
+    /// Posts the deposit of a settled day (or an office's share of it): cash less the floats
+    /// kept, drops, checks and money orders, to the bank. Each line must be what `books` hold.
+    /// Returns the deposit's transaction (nil: nothing to deposit).
+    func depositSlip(_ s: Settlement, books: [BookAccount: Int64], memo: String, operatorID: Int64, terminal: String,
+                     _ db: Store) throws -> Int64? {
+        let slip: [(BookAccount, Money)] = [
+            (.drawerCash, Money(cents: s.cashCounted.total.cents - s.floatsKept.cents)),
+            (.safe, Money(cents: s.drops.total.cents + s.dropDifferences.cents)), (.checksOnHand, s.checksTotal), (.moneyOrdersOnHand, s.moneyOrdersTotal),
+        ]
+        for (book, amount) in slip where (books[book] ?? 0) != amount.cents {
+            throw LedgerError(.invalid, "The deposit slip's \(book.name.lowercased()) \(amount.formatted) differs from the books' \(Money(cents: books[book] ?? 0).formatted): run till verify and call a supervisor")
+        }
+        guard s.depositTotal.isPositive else { return nil }
+        var lines = [PostingLine(.bank, s.depositTotal)]
+        for (book, amount) in slip where !amount.isZero { lines.append(PostingLine(book, Money(cents: -amount.cents))) }
+        do throws(DomainError) { try Balance.check(lines) } catch { throw LedgerError(domain: error) }
+        return try insert(PostingRequest(kind: .bankDeposit, lines: lines, operatorID: operatorID, terminal: terminal, memo: memo),
+                          businessDate: s.date, accountIDs: [:], db).id
+    }
+
     /// `scope`: one office's share of the day (nil: the whole day).
     static func settlement(_ date: BusinessDate, _ db: Store, scope: OfficeScope? = nil,
                            secondHalf: () -> DayScan.SecondHalf? = { nil }) throws -> Settlement {
@@ -283,6 +317,11 @@ extension Ledger {
                           checks: checks, tenders: tenders, revenue: scan.revenue.lines, receipts: scan.receipts,
                           corrections: scan.corrections)
         settlement.office = scope?.office
+        // Where offices keep their own days, an office's share is closed when it closed it.
+        if let scope, try officesKeepOwnDays(db) {
+            let share = try officeDays(on: date, db).first { $0.office == scope.office }
+            settlement.closed = share?.closedAt.map { Settlement.ClosedDay(at: $0, by: share?.closedBy ?? "", bag: share?.bag ?? "") }
+        }
         settlement.batches = scan.batches
         // Suspense is the utility's, worked by the back office: the main office's to list.
         settlement.suspenseOpen = scope.map { $0.office.isMain } ?? true ? try suspenseItems(where: openSuspenseSQL, arguments: [], db) : []

@@ -62,6 +62,7 @@ extension Ledger {
             guard let day = try Self.openDay(db) else {
                 throw LedgerError(.dayNotOpen, "No business day is open: a lead or supervisor must open the day first")
             }
+            try Self.requireOfficeOpen(terminal: terminal, day: day, db)
             if let open = try Self.currentDrawer(operatorID: operatorID, terminal: terminal, db) {
                 throw LedgerError(.drawerAlreadyOpen, "Drawer #\(open.id) is already open for you at \(terminal)")
             }

@@ -26,6 +26,7 @@ extension Ledger {
             guard let day = try Self.openDay(db) else {
                 throw LedgerError(.dayNotOpen, "No business day is open: a lead or supervisor must open the day before anything is posted")
             }
+            try Self.requireOfficeOpen(terminal: request.terminal, day: day, db)
             let ids = try Self.validate(request, day: day, db)
             var request = request
             if let (account, target) = request.direction, let id = ids[account] {

@@ -103,6 +103,7 @@ extension Ledger {
             throw LedgerError(.invalid, "This ledger has no offices: its settlement is the utility's (till report settlement); "
                               + "till office add sets them up")
         }
+        let ownDays = try officesKeepOwnDays()
         var perOffice = map.offices.map { ($0, SettlementFigures()) }
         var total = SettlementFigures()
         var notClosed: Set<String> = []
@@ -110,12 +111,16 @@ extension Ledger {
         while day <= to {
             let whole = try settlement(day)
             total = total + SettlementFigures(whole)
+            let shares = ownDays ? try officeDays(on: day) : []
             for index in perOffice.indices {
-                let own = try settlement(day, office: perOffice[index].0)
+                let office = perOffice[index].0
+                let own = try settlement(day, office: office)
                 perOffice[index].1 = perOffice[index].1 + SettlementFigures(own)
-                if !own.allDrawersClosed || (whole.closed == nil && !(own.drawers.isEmpty && own.tenders.isEmpty)) {
-                    notClosed.insert(perOffice[index].0.code)
-                }
+                // Open: a drawer still open; or its day (its own, or the utility's it follows)
+                // open with anything taken or opened in it.
+                let active = !(own.drawers.isEmpty && own.tenders.isEmpty)
+                let dayOpen = ownDays ? (shares.first { $0.office == office }?.isOpen ?? false) : (whole.closed == nil && active)
+                if !own.allDrawersClosed || dayOpen { notClosed.insert(office.code) }
             }
             day = day.adding(days: 1)
         }
@@ -149,6 +154,24 @@ extension ReportText {
         out.append(differences.isEmpty ? "The offices add up to the total, to the cent."
                    : "THE OFFICES DO NOT ADD UP to the total in: \(differences.joined(separator: ", ")): run till verify and call a supervisor")
         return out
+    }
+}
+
+extension ReportText {
+    /// Every office in a few lines for the settle pane (42 columns): taken, deposit and
+    /// over/short, and whether it has closed; then whether they add up to the utility's total.
+    public static func officesAtAGlance(_ c: ConsolidatedSettlement, width: Int = 42) -> [String] {
+        var lines = [title("OFFICES \(c.from)", width)]
+        for (office, figures) in c.offices {
+            let state = c.notClosed.contains(office.code) ? "OPEN" : "closed"
+            lines.append(row("\(office.code) \(state)", Money(cents: figures.value("tender-total") ?? 0), width))
+            lines.append(row("  deposit", Money(cents: figures.value("deposit-total") ?? 0), width))
+            let overShort = figures.value("over-short") ?? 0
+            if overShort != 0 { lines.append(row("  over/short", Money(cents: overShort), width)) }
+        }
+        lines.append(row("All offices taken", Money(cents: c.total.value("tender-total") ?? 0), width))
+        lines.append(c.differences.isEmpty ? "Offices add up to the total." : "OFFICES DO NOT ADD UP: run till verify")
+        return Self.lines(lines, width)
     }
 }
 

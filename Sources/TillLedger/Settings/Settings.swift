@@ -76,6 +76,9 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case returnCashOnlyAfter = "returns.cash_only_after"
     /// Reasons that stop an account's autopay (the bank account is closed, not there, not authorised).
     case returnStopAutopayCodes = "returns.stop_autopay_codes"
+    /// `shared`: every office follows the main office's business day (the day opens and closes
+    /// once); `own`: each office opens and closes its share of the day, with its own deposit.
+    case officeDays = "office.days"
 
     /// Checks a value before it is stored: a number of cents, a yes/no, a count, a width.
     public func validate(_ value: String) throws(DomainError) {
@@ -107,6 +110,8 @@ public enum SettingKey: String, CaseIterable, Sendable {
             guard value == "true" || value == "false" else { throw invalid("true or false") }
         case .autopayScope:
             guard value == "due" || value == "balance" else { throw invalid("due or balance") }
+        case .officeDays:
+            guard value == "shared" || value == "own" else { throw invalid("shared (every office follows the main office's day) or own") }
         case .achDestinationRouting:
             guard value.isEmpty || (try? RoutingNumber(value)) != nil else { throw invalid("a nine-digit routing number whose check digit holds") }
         case .achODFI:
@@ -221,6 +226,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         (.returnCashOnlyCodes, "R01,R09,NSF"),
         (.returnCashOnlyAfter, "2"),
         (.returnStopAutopayCodes, "R02,R03,R04,R07,R08,R10,R16,R20,R29"),
+        (.officeDays, "shared"),
     ]
 }
 

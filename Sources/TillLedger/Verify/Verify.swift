@@ -102,7 +102,45 @@ extension Ledger {
             },
             try timed(16, "suspense items and drop acceptances match their postings") { try suspenseAndDropFault(db) },
             try timed(17, "pledges paid, autopay debits and bank returns match their postings") { try othersSendFault(db) },
+            try timed(18, "each office's day opened before it closed, and nothing posted at its terminals after it closed") {
+                try officeDayFault(db)
+            },
         ]
+    }
+
+    /// Where offices kept their own days: each close follows its office's open of the same day
+    /// and names a bank deposit (or none); no transaction of that day at the office's terminals
+    /// (a terminal placed nowhere is the main office's) was posted after the office closed,
+    /// but its own deposit.
+    static func officeDayFault(_ db: Store) throws -> String? {
+        let closes = try SQLRow.fetchAll(db, sql: """
+            SELECT c.id, c.office_id, c.date, c.at, c.deposit_transaction_id, f.code,
+                   (SELECT o.at FROM office_days o WHERE o.office_id = c.office_id AND o.date = c.date AND o.event = 'open') AS opened,
+                   (SELECT t.kind FROM transactions t WHERE t.id = c.deposit_transaction_id) AS deposit_kind
+            FROM office_days c JOIN offices f ON f.id = c.office_id WHERE c.event = 'close' ORDER BY c.id
+            """)
+        guard !closes.isEmpty else { return nil }
+        let map = try Ledger.officeMap(db)
+        for close in closes {
+            let code: String = close["code"], date: String = close["date"], at: String = close["at"]
+            guard let opened: String = close["opened"], opened <= at else { return "office \(code) closed its day \(date) without opening it" }
+            if close["deposit_transaction_id"] as Int64? != nil, close["deposit_kind"] as String? != TransactionKind.bankDeposit.rawValue {
+                return "office \(code)'s close of \(date) names a deposit that is not a bank deposit"
+            }
+            // Within the day's run of ids; after the office's deposit where it made one (ids follow
+            // commits, one writer at a time), else after its close's time.
+            guard let (first, last) = try DayScan.range(of: date, db) else { continue }
+            let deposit: Int64 = close["deposit_transaction_id"] ?? 0
+            for row in try SQLRow.fetchAll(db, sql: """
+                SELECT DISTINCT terminal_id FROM transactions WHERE id > ? AND id <= ? AND business_date = ? AND (? > 0 OR posted_at > ?)
+                """, arguments: [max(first - 1, deposit), last, date, deposit, at]) {
+                let terminal: String = row[0]
+                if map.office(of: terminal)?.id == close["office_id"] as Int64 {
+                    return "office \(code) closed its day \(date) at \(at), but terminal \(terminal) posted to that day after it"
+                }
+            }
+        }
+        return nil
     }
 
     /// Each suspense item is what its payment credited to SUSPENSE, and every payment that did
@@ -233,7 +271,9 @@ extension Ledger {
         }
         if let row = try SQLRow.fetchOne(db, sql: """
             SELECT * FROM (SELECT b.date, COALESCE((SELECT -SUM(p.amount_cents) FROM postings p
-                                     WHERE p.transaction_id = b.deposit_transaction_id AND p.book IN ('CASH', 'SAFE')), 0) AS deposited,
+                                     WHERE p.transaction_id = b.deposit_transaction_id AND p.book IN ('CASH', 'SAFE')), 0)
+                 + COALESCE((SELECT -SUM(p.amount_cents) FROM office_days o JOIN postings p ON p.transaction_id = o.deposit_transaction_id
+                             WHERE o.date = b.date AND o.event = 'close' AND p.book IN ('CASH', 'SAFE')), 0) AS deposited,
                    COALESCE((SELECT SUM(c.counted_cash_cents - s.opening_float_cents) FROM drawer_closes c
                              JOIN drawer_sessions s ON s.id = c.drawer_session_id WHERE s.business_date = b.date), 0)
                  + COALESCE((SELECT SUM(k.total_cents) FROM cash_counts k JOIN drawer_sessions s ON s.id = k.drawer_session_id

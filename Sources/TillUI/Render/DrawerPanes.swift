@@ -125,7 +125,7 @@ func renderSettle(_ state: AppState, _ canvas: inout PaneCanvas) {
     }
     var keys = settle.dayOpen ? (settle.openDrawers == 0 ? KeyMap.hint(.settle, only: [.closeDay, .acceptDrop, .printReport])
                                                          : "\(settle.openDrawers) drawer(s) open · " + KeyMap.hint(.settle, only: [.acceptDrop, .printReport]))
-                              : KeyMap.hint(.settle, only: [.openDay, .printReport])
+                              : KeyMap.hint(.settle, only: settle.canOpen ? [.openDay, .printReport] : [.printReport])
     if canvas.overflows { keys = "↑↓ scroll · " + keys }
     canvas.bottom([(keys, .dim)])
 }

@@ -284,10 +284,12 @@ func editEntry(_ key: Key, _ entry: WritableKeyPath<AppState, String?>, limit: I
 /// Keys of the settle pane.
 func settleKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     let date = state.settle?.date.map { "\($0)" } ?? ""
+    let office = state.settle?.office
     if state.depositBag != nil {
         return lineEntryKey(key, \.depositBag, limit: 20, field: "the deposit bag number",
                             whenEmpty: "Type the deposit bag number, then Enter", &state) { bag in
-            .init(question: "Close business day \(date) with deposit bag \(bag)? Nothing posts to it after. (y/n)",
+            .init(question: office.map { "Close \($0)'s day \(date) with deposit bag \(bag)? Nothing posts there after. (y/n)" }
+                      ?? "Close business day \(date) with deposit bag \(bag)? Nothing posts to it after. (y/n)",
                   outcome: .closeDay(bag: bag))
         }
     }
@@ -354,6 +356,10 @@ func settleKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     case .openDay:
         guard state.settle?.dayOpen != true else {
             state.message = AppState.Message("Business day \(state.status.businessDate.map { "\($0)" } ?? "") is open already", .warning)
+            return []
+        }
+        if let settle = state.settle, !settle.canOpen {
+            state.message = AppState.Message("\(settle.office ?? "This office") closed its day: it opens again on the next business day", .warning)
             return []
         }
         return [.openDay]

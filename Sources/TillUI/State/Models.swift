@@ -160,11 +160,16 @@ public struct SettleView: Equatable, Sendable {
     public var dayOpen: Bool
     public var openDrawers: Int
     public var lines: [String]
+    /// The office whose share of the day the pane is, where offices keep their own days.
+    public var office: String?
+    /// False once the pane's office has closed its share: it opens again the next day.
+    public var canOpen = true
 
-    public init(date: BusinessDate?, dayOpen: Bool, openDrawers: Int, lines: [String]) {
+    public init(date: BusinessDate?, dayOpen: Bool, openDrawers: Int, lines: [String], office: String? = nil) {
         self.date = date
         self.dayOpen = dayOpen
         self.openDrawers = openDrawers
         self.lines = lines
+        self.office = office
     }
 }

@@ -17,12 +17,20 @@ struct DayCommand: ParsableCommand {
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var signIn: OperatorOptions
         @Option(help: "The business date, YYYY-MM-DD (default: today; another date needs a supervisor).") var date: String?
+        @Option(help: "Where offices keep their own days (office.days = own): open this office's share of the open day.")
+        var office: String?
 
         func run() throws {
             try reporting {
                 let book = try ledger.open()
-                let day = try date.map { try BusinessDate($0) } ?? LocalClock.today()
                 let op = try signIn.signIn(book)
+                if let office {
+                    guard date == nil else { throw Failure(message: "An office opens its share of the open business day: no --date") }
+                    let share = try book.openOfficeDay(office, by: op.id, terminal: Terminal.id)
+                    print("\(share.office.name)'s day \(share.date) is open.")
+                    return
+                }
+                let day = try date.map { try BusinessDate($0) } ?? LocalClock.today()
                 try book.openBusinessDay(day, by: op.id, terminal: Terminal.id)
                 print("Business day \(day) is open.")
             }
@@ -36,6 +44,8 @@ struct DayCommand: ParsableCommand {
         @OptionGroup var signIn: OperatorOptions
         @Option(help: "The deposit bag number (not needed to finish a close that was cut short).") var bag: String?
         @Option(help: "Where the reports go (default: reports/ beside the ledger).") var reports: String?
+        @Option(help: "Where offices keep their own days (office.days = own): close this office's share and post its deposit.")
+        var office: String?
 
         /// One resumable procedure: close the day in one transaction, write its reports, copy
         /// the books aside. Run again after a kill or a failure, it finishes what is missing —
@@ -44,6 +54,17 @@ struct DayCommand: ParsableCommand {
             try reporting {
                 let book = try ledger.open()
                 let op = try signIn.signIn(book)
+                if let office {
+                    guard let bag else { throw Failure(message: "Give the office's deposit bag number: --bag BAG") }
+                    let settlement = try book.closeOfficeDay(office, by: op.id, terminal: Terminal.id, bag: bag)
+                    let name = settlement.office?.name ?? office
+                    print("\(name)'s day \(settlement.date) is closed. Deposit \(settlement.depositTotal.formatted) in bag \(bag).")
+                    print(ReportText.deposit(settlement).joined(separator: "\n"))
+                    let open = try book.officeDays(on: settlement.date).filter(\.isOpen).map(\.office.code)
+                    print(open.isEmpty ? "Every office has closed: close the business day (till day close --bag …)."
+                                       : "Still open: \(open.joined(separator: ", ")).")
+                    return
+                }
                 // A signing key that cannot be used refuses the close before anything is written.
                 let signer = try book.anchorSigner()
                 let settlement: Settlement
@@ -95,11 +116,16 @@ struct DayCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                guard let day = try ledger.openForReading().openBusinessDay() else {
+                let book = try ledger.openForReading()
+                guard let day = try book.openBusinessDay() else {
                     print("No business day is open.")
                     throw ExitCode(1)
                 }
                 print(day)
+                // Where offices keep their own days, each office's share after the date.
+                if try book.officesKeepOwnDays() {
+                    for share in try book.officeDays(on: day) { print("  \(share.office.code) \(share.state)") }
+                }
             }
         }
     }

@@ -29,7 +29,7 @@ enum PGSchema {
         "service_request_events", "account_changes", "batches", "batch_lines", "transaction_hashes", "batch_files", "record_seals",
         "suspense_items", "suspense_moves", "drop_acceptances", "agencies", "program_enrollments", "pledges", "pledge_payments",
         "autopay_enrollments", "autopay_stops", "autopay_drafts", "autopay_entries", "autopay_draft_closes", "return_lots", "returned_items",
-        "offices", "terminal_offices",
+        "offices", "terminal_offices", "office_days",
     ]
 
     /// What the terminals' role may change in the tables that are not append-only, column by

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+import TillApp
+import TillCore
+import TillLedger
+@testable import TillUI
+
+/// Offices on the settle pane (F8), headless at 80x24: a branch's lead opens and closes the
+/// branch's share of the day, the last office to close closes the day, and a supervisor sees
+/// every office at a glance.
+@Suite("Offices at the counter")
+struct OfficeUITests {
+    @Test func aBranchOpensAndClosesItsShareAndTheLastOfficeClosesTheDay() throws {
+        let main = try UIFixture()
+        let l = main.ledger, boss = try main.supervisor
+        try l.addOffice(code: "MAIN", name: "Main Office", address: "100 Main St", bankAccount: "111000025", by: boss, terminal: "BACK")
+        try l.addOffice(code: "NORTH", name: "North Branch", address: "9 Elm St", bankAccount: "222000025", by: boss, terminal: "BACK")
+        try l.placeTerminal("N1", in: "NORTH", by: boss)
+        try l.setSetting(.officeDays, "own", by: boss)
+
+        // A cashier at North before North opens: no drawer.
+        let north = try UIFixture(ledger: l, terminal: "N1")
+        north.signIn()
+        north.openDrawerWithStandardFloat()
+        #expect(north.text.contains("North Branch has not opened its day"), "\(north.text)")
+
+        // North's lead opens North's share on the settle pane.
+        let lead = try UIFixture(ledger: l, terminal: "N1")
+        lead.signIn("lead", "3333")
+        lead.press(.function(8))
+        #expect(lead.text.contains("Office NORTH: North Branch"))
+        lead.type("o")
+        #expect(lead.text.contains("North Branch's day 2026-11-20 is open"), "\(lead.text)")
+        north.openDrawerWithStandardFloat()
+        #expect(north.text.contains("Drawer #"), "\(north.text)")
+
+        // The main office opens too; North's cashier counts and closes; North's lead closes North.
+        let mainLead = try UIFixture(ledger: l)
+        mainLead.signIn("lead", "3333")
+        mainLead.press(.function(8))
+        mainLead.type("o")
+        #expect(mainLead.text.contains("Main Office's day 2026-11-20 is open"), "\(mainLead.text)")
+        north.press(.function(4))
+        north.type("c")
+        north.type("2")          // two $100 notes: the float as it was
+        north.press(.end, .enter)
+        north.press(.enter)      // no card payments
+        north.press(.enter)
+        #expect(north.text.contains("over/short $0.00"), "\(north.text)")
+        lead.press(.function(8))
+        lead.type("c")
+        lead.type("N-1")
+        lead.press(.enter)
+        #expect(lead.text.contains("Close North Branch's day 2026-11-20 with deposit bag N-1?"), "\(lead.text)")
+        lead.type("y")
+        #expect(lead.text.contains("North Branch's day closed. Deposit $0.00 in bag N-1. Still open: MAIN."), "\(lead.text)")
+        #expect(lead.text.contains("p print") && !lead.text.contains("o open day"))
+        lead.type("o")
+        #expect(lead.text.contains("North Branch closed its day: it opens again on the next business day"))
+
+        // A supervisor sees both offices; the main office's lead closes the main office and the day.
+        let sup = try UIFixture(ledger: l)
+        sup.signIn("super", "9999")
+        sup.press(.function(8))
+        #expect(sup.text.contains("OFFICES 2026-11-20") && sup.text.contains("NORTH closed") && sup.text.contains("MAIN OPEN"), "\(sup.text)")
+        mainLead.press(.function(8))
+        mainLead.type("c")
+        mainLead.type("M-1")
+        mainLead.press(.enter)
+        mainLead.type("y")
+        #expect(mainLead.text.contains("Main Office's day closed.") && mainLead.text.contains("business day 2026-11-20 closed"), "\(mainLead.text)")
+        #expect(try l.openBusinessDay() == nil)
+        #expect(try l.verify().isSound)
+    }
+}
