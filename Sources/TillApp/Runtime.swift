@@ -112,7 +112,7 @@ public final class Runtime {
             return runDay(effect)
         case .loadService, .loadSuspense, .loadPledges, .service, .checkBatchLine, .postBatch:
             return runService(effect)
-        case .loadReports, .changeSetting:
+        case .loadReports, .changeSetting, .addOffice:
             return runReports(effect)
         case .postPayment(let submission):
             return post(submission)

@@ -193,7 +193,12 @@ extension Runtime {
             "\(String(r.at.suffix(5))) \(r.action) \(r.operatorLogin)→\(r.approverLogin)" + (r.amount.map { " \($0.formatted)" } ?? "")
                 + (r.receipt.map { " #\($0)" } ?? "")
         }
-        return ReportsView(overrides: overrides, settings: try ledger.settings().map { .init(key: $0.0.rawValue, value: $0.1) })
+        var view = ReportsView(overrides: overrides, settings: try ledger.settings().map { .init(key: $0.0.rawValue, value: $0.1) })
+        view.offices = try ledger.offices().offices.map { office in
+            "\(office.code)\(office.isMain ? " (main)" : ""): \(office.name)"
+                + (office.terminals.isEmpty ? "" : " · " + office.terminals.joined(separator: ", "))
+        }
+        return view
     }
 
     func runReports(_ effect: Effect) -> [Event] {
@@ -208,6 +213,16 @@ extension Runtime {
                 return [.notice(AppState.Message("\(key) = \(value)")), .reportsLoaded(try reportsView())]
             } catch {
                 return [.notice(AppState.Message("Not changed: \(error)", .error))]
+            }
+        case .addOffice(let code, let name, let address, let bankAccount):
+            guard let op = state.session else { return [] }
+            do {
+                let office = try ledger.addOffice(code: code, name: name, address: address, bankAccount: bankAccount, by: op.id,
+                                                  terminal: terminal)
+                return [.notice(AppState.Message("Office \(office.code) added" + (office.isMain ? " (the main office)" : ""))),
+                        .reportsLoaded(try reportsView())]
+            } catch {
+                return [.notice(AppState.Message("No office added: \(error)", .error))]
             }
         default:
             return []

@@ -73,3 +73,53 @@ struct OfficeUITests {
         #expect(try l.verify().isSound)
     }
 }
+
+@Suite("Offices on the reports pane")
+struct OfficeFormUITests {
+    /// A supervisor adds the main office on the reports pane (F7, n), field by field; a lead may
+    /// not; a bad bank account is refused with the ledger's message and nothing is added.
+    @Test func aSupervisorAddsAnOfficeOnTheReportsPane() throws {
+        let lead = try UIFixture()
+        lead.signIn("lead", "3333")
+        lead.press(.function(7))
+        lead.type("n")
+        #expect(lead.text.contains("Only a supervisor adds an office"))
+
+        let boss = try UIFixture(ledger: lead.ledger)
+        boss.signIn("super", "9999")
+        boss.press(.function(7))
+        #expect(boss.text.contains("new office"), "\(boss.text)")
+        boss.type("n")
+        #expect(boss.text.contains("New office") && boss.text.contains("> Code"))
+        boss.press(.enter)
+        #expect(boss.text.contains("Type the office's code, then Enter"))
+        boss.type("main")
+        boss.press(.enter)
+        boss.type("Main Office")
+        boss.press(.enter)
+        boss.type("100 Main St, Union")
+        boss.press(.enter)
+        boss.type("12")          // too short: the ledger refuses it
+        boss.press(.enter)
+        #expect(boss.text.contains("Add office MAIN: Main Office, 100 Main St, Union; deposits to 12? (y/n)"), "\(boss.text)")
+        boss.type("y")
+        #expect(boss.text.contains("No office added: An office's bank account is 4 to 34"), "\(boss.text)")
+        #expect(try boss.ledger.offices().isEmpty)
+
+        boss.type("n")
+        for value in ["main", "Main Office", "100 Main St, Union", "111000025"] {
+            boss.type(value)
+            boss.press(.enter)
+        }
+        boss.type("y")
+        #expect(boss.text.contains("Office MAIN added (the main office)"), "\(boss.text)")
+        #expect(boss.text.contains("MAIN (main): Main Office"))
+        #expect(try boss.ledger.offices().main?.bankAccount == "111000025")
+        // Esc leaves a form half typed; nothing is added.
+        boss.type("n")
+        boss.type("north")
+        boss.press(.escape)
+        #expect(boss.text.contains("No office added"))
+        #expect(try boss.ledger.offices().offices.count == 1)
+    }
+}

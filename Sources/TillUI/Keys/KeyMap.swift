@@ -9,7 +9,7 @@ public enum Action: Hashable, Sendable {
     case submit, switchField
     case tender, addLine, editAmount, removeLine, removeTender, addNote, printReceipt, printQueue, openDrawer
     case dropCash, noSale, closeDrawer, refresh, toggle, openDay, closeDay, cancelDay, printReport, acceptDrop
-    case serviceAction, batchEntry, collectDeposit
+    case serviceAction, batchEntry, collectDeposit, addOffice
     case functionPrefix, repaint
 }
 
@@ -111,7 +111,8 @@ public enum KeyMap {
         case .reports:
             [KeyBinding([.up, .down, .pageUp, .pageDown], nil, "Choose a setting", .select),
              KeyBinding([.enter], "change", "Change the chosen setting (a supervisor): edit the value, Enter saves, Esc leaves it", .submit),
-             KeyBinding([.character("r")], "refresh", "Refresh the day's overrides and the settings", .refresh)]
+             KeyBinding([.character("r")], "refresh", "Refresh the day's overrides and the settings", .refresh),
+             KeyBinding([.character("n")], "new office", "Add an office (a supervisor): code, name, address, bank account; Enter goes on, Esc leaves", .addOffice)]
         }
     }
 

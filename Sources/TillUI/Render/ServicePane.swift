@@ -171,13 +171,30 @@ private func renderBatch(_ batch: BatchEntry, _ glyphs: Glyphs, _ canvas: inout 
 func renderReports(_ state: AppState, _ canvas: inout PaneCanvas) {
     canvas.field("Business day", state.status.businessDate.map { "\($0) open" } ?? "not open",
                  state.status.businessDate == nil ? .warning : .normal)
-    canvas.line("X report: F4 · settlement and day close: F8", .dim)
+    canvas.line("X report F4 · settlement, day close F8", .dim)
     guard let view = state.reports else { return }
     canvas.gap()
     canvas.line("Actions under override today", .title)
     if view.overrides.isEmpty { canvas.line("  none", .dim) }
     for line in view.overrides.prefix(6) { canvas.line(line) }
     if view.overrides.count > 6 { canvas.line("  … \(view.overrides.count - 6) more: till report overrides", .dim) }
+    if let form = state.officeForm {
+        canvas.gap()
+        canvas.line("New office", .title)
+        for (index, label) in OfficeForm.labels.enumerated() {
+            let typing = index == form.field
+            canvas.field((typing ? "> " : "  ") + label, typing ? Typing.shown(form.values[index], room: canvas.width - 18) + "_" : form.values[index],
+                         typing ? .input : .normal, labelRole: typing ? .selection : .normal)
+        }
+        canvas.bottom([("Enter goes on · ↑↓ another field · Esc leaves", .dim)])
+        return
+    }
+    if !view.offices.isEmpty {
+        canvas.gap()
+        canvas.line("Offices" + (state.session?.role == .supervisor ? " (n adds one)" : ""), .title)
+        for line in view.offices.prefix(4) { canvas.line("  " + line) }
+        if view.offices.count > 4 { canvas.line("  … \(view.offices.count - 4) more: till office list", .dim) }
+    }
     canvas.gap()
     canvas.line("Settings" + (state.session?.role == .supervisor ? " (Enter changes one)" : ""), .title)
     canvas.reserved = 1

@@ -23,6 +23,7 @@ public struct AppState: Equatable, Sendable {
         public enum Outcome: Equatable, Sendable {
             case quit, clearSignIn, discardCommand, discardPayment, discardNote, discardEntry, discardDrawerForm, discardBatch
             case closeDay(bag: String)
+            case addOffice(code: String, name: String, address: String, bankAccount: String)
             case cancelDay(reason: String)
             case acceptDrop(bag: String, counted: Money?, reason: String)
             case acceptLineAmount(line: Int, amount: Money)
@@ -115,6 +116,8 @@ public struct AppState: Equatable, Sendable {
     public var reports: ReportsView?
     public var reportsRow = 0
     public var settingEdit: String?
+    /// A supervisor's new office being typed on the reports pane.
+    public var officeForm: OfficeForm?
 
     public init(size: Size, status: StatusInfo, glyphs: Glyphs = .unicode, nonce: String = "") {
         self.size = size

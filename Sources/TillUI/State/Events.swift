@@ -80,6 +80,8 @@ public enum Effect: Equatable, Sendable {
     case loadReports
     /// A supervisor's change of one setting (the ledger checks the value and the role).
     case changeSetting(key: String, value: String)
+    /// A supervisor's new office (the ledger checks each field and the role).
+    case addOffice(code: String, name: String, address: String, bankAccount: String)
     case service(ServiceSubmission)
     case checkBatchLine(BatchEntry.Line)
     case postBatch(BatchSubmission)

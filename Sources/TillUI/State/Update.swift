@@ -331,6 +331,9 @@ private func answer(_ key: Key, _ confirmation: AppState.Confirmation, _ state: 
         case .closeDay(let bag):
             state.depositBag = nil
             return [.closeDay(bag: bag)]
+        case .addOffice(let code, let name, let address, let bankAccount):
+            state.officeForm = nil
+            return [.addOffice(code: code, name: name, address: address, bankAccount: bankAccount)]
         case .cancelDay(let reason):
             state.cancelReason = nil
             return [.cancelDay(reason: reason)]
