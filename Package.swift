@@ -45,7 +45,7 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .testTarget(name: "TillCoreTests", dependencies: ["TillCore"]),
-        .testTarget(name: "TillLedgerTests", dependencies: ["TillCore", "TillLedger"]),
+        .testTarget(name: "TillLedgerTests", dependencies: ["TillCore", "TillLedger", "TillPrinting"]),
         .testTarget(name: "TillUITests", dependencies: ["TillUI", "TillApp", "TillLedger", "TillCore", "TillPrinting"]),
         .testTarget(name: "TillPrintingTests", dependencies: ["TillPrinting", "TillCore"]),
         .testTarget(name: "TillCLITests", dependencies: ["till", "TillLedger", "TillCore"]),

@@ -31,8 +31,8 @@ struct TillCommand: ParsableCommand {
         if let index = arguments.firstIndex(where: CardNumber.containsFullCardNumber) {
             refuse("argument \(index + 1) looks like a full card number: Till never takes one; nothing was done")
         }
-        if let terminal = environment["TILL_TERMINAL"], CardNumber.containsFullCardNumber(terminal) {
-            refuse("TILL_TERMINAL looks like a full card number: Till never takes one; nothing was done")
+        for name in ["TILL_TERMINAL", "TILL_OFFICE"] where environment[name].map(CardNumber.containsFullCardNumber) == true {
+            refuse("\(name) looks like a full card number: Till never takes one; nothing was done")
         }
         main(nil)
     }

@@ -45,6 +45,13 @@ struct OfficeCLITests {
         let unknown = try books.till(["pay", "100010", "5.00", "--tender", "cash", "--operator", "csr"] + d,
                                      environment: Self.north.merging(["TILL_OFFICE": "EAST"]) { $1 })
         #expect(unknown.status == 1 && unknown.stderr.contains("No office \"EAST\""), "\(unknown.stderr)")
+        // A card number pasted as the office (or the terminal): refused before anything, never repeated.
+        for name in ["TILL_OFFICE", "TILL_TERMINAL"] {
+            let pastedOffice = try books.till(["pay", "100010", "5.00", "--tender", "cash", "--operator", "csr"] + d,
+                                              environment: Self.north.merging([name: "4111 1111 1111 1111"]) { $1 })
+            #expect(pastedOffice.status == 1 && pastedOffice.stderr.contains("\(name) looks like a full card number"))
+            #expect(!pastedOffice.stderr.contains("1111 1111") && !pastedOffice.stdout.contains("1111 1111"))
+        }
         #expect(try books.count("SELECT COUNT(*) FROM transactions") == transactions)
 
         func pay(_ account: String, _ amount: String, _ tender: String, _ env: [String: String], _ op: String) throws -> String {

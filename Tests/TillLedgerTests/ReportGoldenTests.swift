@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TillCore
+import TillPrinting
 @testable import TillLedger
 
 /// What the closer reads on paper — the X and Z reports, the deposit slip, the settlement — for
@@ -73,6 +74,68 @@ struct ReportGoldenTests {
         try expectGolden("deposit-slip.txt", ReportText.deposit(s))
         try expectGolden("settlement.txt", ReportText.settlement(s))
         try expectGolden("settlement-32.txt", ReportText.settlement(s, width: 32), width: 32)
+        #expect(try l.verify().isSound)
+    }
+
+    /// Two offices keeping their own days: what North's cashier hands over (a receipt with the
+    /// office's name and address), North's deposit slip to its own account, and the head
+    /// office's consolidated settlement and the settle pane's offices at a glance.
+    @Test(arguments: Engine.all) func anOfficesPapersPrintAsTheGoldenFilesSay(_ engine: Engine) throws {
+        switch engine {
+        case .sqlite: try officeDay(postgres: nil)
+        case .postgres: try TestPostgres.withDatabase { _, name in try officeDay(postgres: name) }
+        }
+    }
+
+    func officeDay(postgres database: String?) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("till-golden-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let noon = Date(timeIntervalSince1970: 1_795_176_000) // 2026-11-20 12:00 UTC
+        let file = try Ledger(path: directory.appendingPathComponent("till.sqlite").path, create: true, clock: { noon })
+        let boss = try file.addOperator(login: try OperatorLogin("super"), displayName: "Pat Supervisor", role: .supervisor, pin: "9999", by: nil)
+        let lead = try file.addOperator(login: try OperatorLogin("lead"), displayName: "Lee Lead", role: .lead, pin: "5555", by: boss.id)
+        let cashier = try file.addOperator(login: try OperatorLogin("cashier"), displayName: "Casey Cashier", role: .cashier, pin: "1111", by: boss.id)
+        let nora = try file.addOperator(login: try OperatorLogin("nora"), displayName: "Nora North", role: .cashier, pin: "2222", by: boss.id)
+        _ = try file.importAccounts(csv: Array(CounterFixture.accountsCSV.utf8), fileName: "accounts.csv", by: boss.id)
+        try file.addOffice(code: "MAIN", name: "Main Office", address: "100 Main Street, Union", bankAccount: "111000025", by: boss.id, terminal: "BACK")
+        try file.addOffice(code: "NORTH", name: "North Branch", address: "9 Elm Street, North Union", bankAccount: "222000025",
+                           by: boss.id, terminal: "BACK")
+        try file.placeTerminal("NORTH-01", in: "NORTH", by: boss.id)
+        try file.setSetting(.officeDays, "own", by: boss.id)
+        var l = file
+        if let database {
+            let roles = try PGLedgerTests.initialized(database)
+            _ = try file.copy(toPostgres: TestPostgres.uri(database: database, user: roles.owner))
+            l = try Ledger(postgres: TestPostgres.uri(database: database, user: roles.terminal),
+                           pepperFile: PINPepper.path(forLedger: file.path, environment: [:]), filesDirectory: directory.path, clock: { noon })
+        }
+        try l.openBusinessDay(CounterFixture.today, by: boss.id, terminal: "T1")
+        _ = try l.importCharges(csv: Array(CounterFixture.chargesCSV.utf8), fileName: "charges.csv", by: boss.id)
+        try l.openOfficeDay("MAIN", by: lead.id, terminal: "T1")
+        try l.openOfficeDay("NORTH", by: lead.id, terminal: "NORTH-01")
+        let front = try l.openDrawer(operatorID: cashier.id, terminal: "T1").id
+        let north = try l.openDrawer(operatorID: nora.id, terminal: "NORTH-01").id
+        func pay(_ account: String, _ tender: Tender, _ op: Operator, at terminal: String, drawer: Int64) throws -> PostedTransaction {
+            try l.post(Payment(lines: [.account(try AccountNumber(account), tender.amount)], tenders: [tender]),
+                       operatorID: op.id, terminal: terminal, drawerSession: tender.kind.goesInDrawer ? drawer : nil)
+        }
+        _ = try pay("100001", .cash(Money(cents: 4_550), tendered: Money(dollars: 50)), cashier, at: "T1", drawer: front)
+        let northPayment = try pay("100003", .cash(Money(dollars: 110), tendered: Money(dollars: 120)), nora, at: "NORTH-01", drawer: north)
+        _ = try pay("100002", .moneyOrder(Money(cents: 5_525), number: "77"), nora, at: "NORTH-01", drawer: north)
+        _ = try pay("100003", .card(Money(dollars: 25), lastFour: "4242", authorization: "0A1B2C", brand: "VISA"), nora, at: "NORTH-01", drawer: north)
+        let number = try #require(northPayment.receipt)
+        let receipt = try #require(try l.receipt(number))
+        try expectGolden("office-receipt.txt", ReceiptLayout.lines(receipt, width: 42).map(\.text))
+        for (session, op, terminal) in [(north, nora, "NORTH-01"), (front, cashier, "T1")] {
+            let x = try l.expectation(session: session)
+            _ = try l.closeDrawer(session: session, count: DrawerCount(cash: CashCount.making(x.expectedCash),
+                                                                      checksFound: Set(x.checks.map(\.tenderID)), cardBatch: x.card),
+                                  operatorID: op.id, terminal: terminal)
+        }
+        try expectGolden("office-deposit-slip.txt", ReportText.deposit(try l.closeOfficeDay("NORTH", by: lead.id, terminal: "NORTH-01", bag: "N-1120")))
+        let consolidated = try l.consolidatedSettlement(from: CounterFixture.today, to: CounterFixture.today)
+        try expectGolden("offices-at-a-glance.txt", ReportText.officesAtAGlance(consolidated))
+        try expectGolden("consolidated-settlement.txt", ReportText.consolidated(consolidated), width: 80)
         #expect(try l.verify().isSound)
     }
 }

@@ -135,9 +135,13 @@ extension ReportText {
     public static func consolidated(_ c: ConsolidatedSettlement) -> [String] {
         let heads = c.offices.map(\.office.code) + ["TOTAL"]
         let valueWidth = max(12, heads.map(\.count).max() ?? 0, (c.total.lines.map(\.text.count).max() ?? 0))
-        let labelWidth = max(24, c.total.lines.map(\.name.count).max() ?? 0)
+        // Within 80 columns where the offices allow; a label longer than its column takes a
+        // line of its own above its figures (nothing is cut).
+        let labelWidth = max(20, min(c.total.lines.map(\.name.count).max() ?? 0, 80 - heads.count * (valueWidth + 1)))
         func line(_ label: String, _ values: [String]) -> String {
-            label + spaces(labelWidth - columns(label)) + values.map { " " + spaces(valueWidth - $0.count) + $0 }.joined()
+            let figures = values.map { " " + spaces(valueWidth - $0.count) + $0 }.joined()
+            if columns(label) > labelWidth { return label + "\n" + spaces(labelWidth) + figures }
+            return label + spaces(labelWidth - columns(label)) + figures
         }
         let width = labelWidth + heads.count * (valueWidth + 1)
         var out = [title(c.from == c.to ? "CONSOLIDATED SETTLEMENT \(c.from)" : "CONSOLIDATED SETTLEMENT \(c.from) TO \(c.to)", width)]
@@ -153,7 +157,7 @@ extension ReportText {
         let differences = c.differences
         out.append(differences.isEmpty ? "The offices add up to the total, to the cent."
                    : "THE OFFICES DO NOT ADD UP to the total in: \(differences.joined(separator: ", ")): run till verify and call a supervisor")
-        return out
+        return Self.lines(out, width)
     }
 }
 
