@@ -31,7 +31,11 @@ struct ReportGoldenTests {
         }
     }
 
-    func knownDay(postgres database: String?) throws {
+    /// The papers' books on a fixed clock: a supervisor, a lead and a cashier, the fixture's
+    /// accounts, what `prepare` adds on the file; on PostgreSQL copied in and opened by the
+    /// terminals' role.
+    func paperBooks(postgres database: String?, prepare: (Ledger, Operator) throws -> Void = { _, _ in })
+        throws -> (ledger: Ledger, boss: Operator, lead: Operator, cashier: Operator) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("till-golden-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let noon = Date(timeIntervalSince1970: 1_795_176_000) // 2026-11-20 12:00 UTC
@@ -40,13 +44,17 @@ struct ReportGoldenTests {
         let lead = try file.addOperator(login: try OperatorLogin("lead"), displayName: "Lee Lead", role: .lead, pin: "5555", by: boss.id)
         let cashier = try file.addOperator(login: try OperatorLogin("cashier"), displayName: "Casey Cashier", role: .cashier, pin: "1111", by: boss.id)
         _ = try file.importAccounts(csv: Array(CounterFixture.accountsCSV.utf8), fileName: "accounts.csv", by: boss.id)
-        var l = file
-        if let database {
-            let roles = try PGLedgerTests.initialized(database)
-            _ = try file.copy(toPostgres: TestPostgres.uri(database: database, user: roles.owner))
-            l = try Ledger(postgres: TestPostgres.uri(database: database, user: roles.terminal),
+        try prepare(file, boss)
+        guard let database else { return (file, boss, lead, cashier) }
+        let roles = try PGLedgerTests.initialized(database)
+        _ = try file.copy(toPostgres: TestPostgres.uri(database: database, user: roles.owner))
+        let l = try Ledger(postgres: TestPostgres.uri(database: database, user: roles.terminal),
                            pepperFile: PINPepper.path(forLedger: file.path, environment: [:]), filesDirectory: directory.path, clock: { noon })
-        }
+        return (l, boss, lead, cashier)
+    }
+
+    func knownDay(postgres database: String?) throws {
+        let (l, boss, lead, cashier) = try paperBooks(postgres: database)
         try l.openBusinessDay(CounterFixture.today, by: boss.id, terminal: "T1")
         _ = try l.importCharges(csv: Array(CounterFixture.chargesCSV.utf8), fileName: "charges.csv", by: boss.id)
         let drawer = try l.openDrawer(operatorID: cashier.id, terminal: "FRONT-COUNTER-02").id
@@ -88,27 +96,17 @@ struct ReportGoldenTests {
     }
 
     func officeDay(postgres database: String?) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("till-golden-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let noon = Date(timeIntervalSince1970: 1_795_176_000) // 2026-11-20 12:00 UTC
-        let file = try Ledger(path: directory.appendingPathComponent("till.sqlite").path, create: true, clock: { noon })
-        let boss = try file.addOperator(login: try OperatorLogin("super"), displayName: "Pat Supervisor", role: .supervisor, pin: "9999", by: nil)
-        let lead = try file.addOperator(login: try OperatorLogin("lead"), displayName: "Lee Lead", role: .lead, pin: "5555", by: boss.id)
-        let cashier = try file.addOperator(login: try OperatorLogin("cashier"), displayName: "Casey Cashier", role: .cashier, pin: "1111", by: boss.id)
-        let nora = try file.addOperator(login: try OperatorLogin("nora"), displayName: "Nora North", role: .cashier, pin: "2222", by: boss.id)
-        _ = try file.importAccounts(csv: Array(CounterFixture.accountsCSV.utf8), fileName: "accounts.csv", by: boss.id)
-        try file.addOffice(code: "MAIN", name: "Main Office", address: "100 Main Street, Union", bankAccount: "111000025", by: boss.id, terminal: "BACK")
-        try file.addOffice(code: "NORTH", name: "North Branch", address: "9 Elm Street, North Union", bankAccount: "222000025",
-                           by: boss.id, terminal: "BACK")
-        try file.placeTerminal("NORTH-01", in: "NORTH", by: boss.id)
-        try file.setSetting(.officeDays, "own", by: boss.id)
-        var l = file
-        if let database {
-            let roles = try PGLedgerTests.initialized(database)
-            _ = try file.copy(toPostgres: TestPostgres.uri(database: database, user: roles.owner))
-            l = try Ledger(postgres: TestPostgres.uri(database: database, user: roles.terminal),
-                           pepperFile: PINPepper.path(forLedger: file.path, environment: [:]), filesDirectory: directory.path, clock: { noon })
+        var northCashier: Operator?
+        let (l, boss, lead, cashier) = try paperBooks(postgres: database) { file, boss in
+            northCashier = try file.addOperator(login: try OperatorLogin("nora"), displayName: "Nora North", role: .cashier, pin: "2222", by: boss.id)
+            try file.addOffice(code: "MAIN", name: "Main Office", address: "100 Main Street, Union", bankAccount: "111000025", by: boss.id,
+                               terminal: "BACK")
+            try file.addOffice(code: "NORTH", name: "North Branch", address: "9 Elm Street, North Union", bankAccount: "222000025",
+                               by: boss.id, terminal: "BACK")
+            try file.placeTerminal("NORTH-01", in: "NORTH", by: boss.id)
+            try file.setSetting(.officeDays, "own", by: boss.id)
         }
+        let nora = try #require(northCashier)
         try l.openBusinessDay(CounterFixture.today, by: boss.id, terminal: "T1")
         _ = try l.importCharges(csv: Array(CounterFixture.chargesCSV.utf8), fileName: "charges.csv", by: boss.id)
         try l.openOfficeDay("MAIN", by: lead.id, terminal: "T1")

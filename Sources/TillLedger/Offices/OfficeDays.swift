@@ -138,11 +138,7 @@ extension Ledger {
         guard let op = try fetchOperator(db, id: operatorID), op.role >= .lead else {
             throw LedgerError(.notAuthorized, "Only a lead or supervisor \(verb) an office's day")
         }
-        let map = try officeMap(db)
-        guard let office = map.office(code: code) else {
-            throw LedgerError(.invalid, map.isEmpty ? "This ledger has no offices" : "No office \(TextSafety.quoted(code)): the offices are "
-                              + map.offices.map(\.code).joined(separator: ", "))
-        }
+        let office = try officeMap(db).required(code)
         guard try setting(.officeDays, db) == "own" else {
             throw LedgerError(.invalid, "Every office follows the main office's day (setting office.days is shared): the business day "
                               + "opens and closes once for all of them")

@@ -49,6 +49,15 @@ public struct OfficeMap: Sendable, Equatable {
         return offices.first { $0.code == wanted }
     }
 
+    /// The office of that code, or a message naming the offices there are.
+    public func required(_ code: String) throws -> Office {
+        if let office = office(code: code) { return office }
+        let wanted = TextSafety.quoted(code.trimmingSpacesAndTabs().uppercased())
+        throw LedgerError(.invalid, isEmpty
+            ? "No office \(wanted): this ledger has no offices yet (a supervisor adds them with till office add)"
+            : "No office \(wanted): the offices are \(offices.map(\.code).joined(separator: ", "))")
+    }
+
     /// Whether a transaction taken at `terminal` is `office`'s.
     public func holds(_ office: Office, terminal: String) -> Bool { self.office(of: terminal)?.id == office.id }
 }
@@ -99,11 +108,7 @@ extension Ledger {
         if let office = known.office(code: wanted), known.placed[terminal] == office.id { return office }
         return try writeImmediate { db in
             let map = try Self.officeMap(db)
-            guard let office = map.office(code: wanted) else {
-                throw LedgerError(.invalid, map.isEmpty
-                    ? "No office \(TextSafety.quoted(wanted)): this ledger has no offices yet (a supervisor adds them with till office add)"
-                    : "No office \(TextSafety.quoted(wanted)): the offices are \(map.offices.map(\.code).joined(separator: ", "))")
-            }
+            let office = try map.required(wanted)
             if let placed = map.placed[terminal] {
                 guard placed == office.id else {
                     let other = map.offices.first { $0.id == placed }?.code ?? "#\(placed)"

@@ -344,14 +344,7 @@ struct ReportCommand: ParsableCommand {
             // Only the X report signs someone in (an audited write); the rest only read.
             let book = try kind == .x ? ledger.open() : ledger.openForReading()
             var chosen: Office?
-            if let office {
-                let map = try book.offices()
-                guard let found = map.office(code: office) else {
-                    throw Failure(message: "No office \(TextSafety.quoted(office))"
-                                  + (map.isEmpty ? ": this ledger has no offices" : ": the offices are \(map.offices.map(\.code).joined(separator: ", "))"))
-                }
-                chosen = found
-            }
+            if let office { chosen = try book.offices().required(office) }
             let s = try book.settlement(try Self.day(date, book), office: chosen)
             let width = min(max(width, 32), 132)
             switch kind {

@@ -52,11 +52,7 @@ struct OfficeCommand: ParsableCommand {
         @Argument(help: "The office's code.") var code: String
         func run() throws {
             try reporting {
-                let map = try ledger.openForReading().offices()
-                guard let office = map.office(code: code) else {
-                    throw Failure(message: "No office \(TextSafety.quoted(code))"
-                                  + (map.isEmpty ? ": this ledger has no offices" : ": the offices are \(map.offices.map(\.code).joined(separator: ", "))"))
-                }
+                let office = try ledger.openForReading().offices().required(code)
                 print("""
                     Office \(office.code)\(office.isMain ? " (main office)" : "")
                       Name          \(office.name)
