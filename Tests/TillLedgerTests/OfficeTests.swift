@@ -82,13 +82,9 @@ struct OfficeTests {
     @Test(arguments: Engine.all) func eachOfficesShareAddsUpToTheDay(_ engine: Engine) throws {
         try CounterFixture.on(engine) { f throws in
             let l = f.ledger
-            let main = try l.addOffice(code: "MAIN", name: "Main Office", address: "100 Main St", bankAccount: "111000025",
-                                       by: f.supervisor.id, terminal: "T9")
-            let north = try l.addOffice(code: "NORTH", name: "North Branch", address: "9 Elm St", bankAccount: "222000025",
-                                        by: f.supervisor.id, terminal: "T9")
+            let (main, north) = try f.mainAndNorth()
             let drive = try l.addOffice(code: "DRIVE-UP", name: "Drive-up window", address: "100 Main St (rear)",
                                         bankAccount: "111000025", by: f.supervisor.id, terminal: "T9")
-            try l.placeTerminal("T2", in: "NORTH", by: f.supervisor.id)
             try l.placeTerminal("NPHONE", in: "NORTH", by: f.supervisor.id)
             let lead = try l.addOperator(login: try OperatorLogin("lead"), displayName: "Lee Lead", role: .lead, pin: "5555", by: f.supervisor.id)
             let north1 = try l.addOperator(login: try OperatorLogin("north1"), displayName: "Nora North", role: .cashier, pin: "2222",
@@ -193,16 +189,24 @@ struct OfficeTests {
     }
 }
 
+extension CounterFixture {
+    /// The main office and North, as a supervisor adds them; T2 stands in North.
+    func mainAndNorth() throws -> (main: Office, north: Office) {
+        let main = try ledger.addOffice(code: "MAIN", name: "Main Office", address: "100 Main St", bankAccount: "111000025",
+                                        by: supervisor.id, terminal: "T9")
+        let north = try ledger.addOffice(code: "NORTH", name: "North Branch", address: "9 Elm St", bankAccount: "222000025",
+                                         by: supervisor.id, terminal: "T9")
+        try ledger.placeTerminal("T2", in: "NORTH", by: supervisor.id)
+        return (main, north)
+    }
+}
+
 @Suite("Offices keeping their own days: each opens, closes and deposits its share")
 struct OfficeDayTests {
     @Test(arguments: Engine.all) func eachOfficeOpensClosesAndDepositsItsShare(_ engine: Engine) throws {
         try CounterFixture.on(engine) { f throws in
             let l = f.ledger
-            let main = try l.addOffice(code: "MAIN", name: "Main Office", address: "100 Main St", bankAccount: "111000025",
-                                       by: f.supervisor.id, terminal: "T9")
-            let north = try l.addOffice(code: "NORTH", name: "North Branch", address: "9 Elm St", bankAccount: "222000025",
-                                        by: f.supervisor.id, terminal: "T9")
-            try l.placeTerminal("T2", in: "NORTH", by: f.supervisor.id)
+            let (main, north) = try f.mainAndNorth()
             let lead = try l.addOperator(login: try OperatorLogin("lead"), displayName: "Lee Lead", role: .lead, pin: "5555", by: f.supervisor.id)
             let nora = try l.addOperator(login: try OperatorLogin("nora"), displayName: "Nora North", role: .cashier, pin: "2222",
                                          by: f.supervisor.id)

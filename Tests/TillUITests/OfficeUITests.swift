@@ -123,3 +123,32 @@ struct OfficeFormUITests {
         #expect(try boss.ledger.offices().offices.count == 1)
     }
 }
+
+@Suite("Offices: hostile input on the reports pane")
+struct OfficeFormHostileInputTests {
+    /// A card number pasted into the office form is taken out as it is typed and never shown; a
+    /// pasted NUL never reaches a field; the ledger refuses either one reaching it another way.
+    @Test func aCardNumberOrANulInTheOfficeFormNeverReachesTheScreenOrTheBooks() throws {
+        let boss = try UIFixture()
+        boss.signIn("super", "9999")
+        boss.press(.function(7))
+        boss.type("n")
+        boss.type("north")
+        boss.press(.enter)
+        boss.type("4111 1111 1111 1111")
+        #expect(boss.text.contains("That looks like a full card number"))
+        #expect(!boss.text.contains("4111 1111") && !boss.text.contains("1111 1111"))
+        // A NUL pasted into the name, as the terminal sends it: the key decoder drops it.
+        var decoder = KeyDecoder()
+        for key in decoder.feed(Array("North\u{0}Branch".utf8)) + decoder.flush() { boss.press(key) }
+        #expect(boss.runtime.state.officeForm?.values[1] == "NorthBranch")
+        let id = try boss.supervisor
+        #expect(throws: LedgerError.self) {
+            try boss.ledger.addOffice(code: "X", name: "North\u{0}Branch", address: "9 Elm St", bankAccount: "12345", by: id, terminal: "T1")
+        }
+        #expect(throws: LedgerError.self) {
+            try boss.ledger.addOffice(code: "Y", name: "North", address: "Pay 4111-1111-1111-1111", bankAccount: "12345", by: id, terminal: "T1")
+        }
+        #expect(try boss.ledger.offices().isEmpty)
+    }
+}

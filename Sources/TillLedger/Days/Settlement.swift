@@ -230,8 +230,6 @@ extension Ledger {
         return settlement
     }
 
-    /// `secondHalf` gives the day's second half (`DayScan.SecondHalf`) when it was read on another
-    /// connection (nil: read it here).
     /// Every drawer counted and closed, every drop accepted where drops need acceptance.
     static func requireClosable(_ s: Settlement) throws {
         if !s.allDrawersClosed {
@@ -278,7 +276,8 @@ extension Ledger {
                           businessDate: s.date, accountIDs: [:], db).id
     }
 
-    /// `scope`: one office's share of the day (nil: the whole day).
+    /// `scope`: one office's share of the day (nil: the whole day). `secondHalf` gives the day's
+    /// second half (`DayScan.SecondHalf`) when it was read on another connection (nil: read it here).
     static func settlement(_ date: BusinessDate, _ db: Store, scope: OfficeScope? = nil,
                            secondHalf: () -> DayScan.SecondHalf? = { nil }) throws -> Settlement {
         let day = date.description
@@ -293,7 +292,7 @@ extension Ledger {
         var scan = try DayScan.read(day, db, scope: scope, secondHalf: secondHalf)
         if let scope {
             drawers = drawers.filter { scope.holds(terminal: $0.terminal) }
-            pass = try scope.restrict(pass, day: day, db)
+            pass = try scope.restrict(pass, drawers: Set(drawers.map(\.id)), day: day, db)
             scan.corrections = scan.corrections.filter { scope.holds(terminal: $0.terminal) }
             if !scope.office.isMain { scan.batches = [] }
         }
@@ -319,8 +318,8 @@ extension Ledger {
         settlement.office = scope?.office
         // Where offices keep their own days, an office's share is closed when it closed it.
         if let scope, try officesKeepOwnDays(db) {
-            let share = try officeDays(on: date, db).first { $0.office == scope.office }
-            settlement.closed = share?.closedAt.map { Settlement.ClosedDay(at: $0, by: share?.closedBy ?? "", bag: share?.bag ?? "") }
+            let share = try officeShare(scope.office, on: date, db)
+            settlement.closed = share.closedAt.map { Settlement.ClosedDay(at: $0, by: share.closedBy ?? "", bag: share.bag) }
         }
         settlement.batches = scan.batches
         // Suspense is the utility's, worked by the back office: the main office's to list.
@@ -379,22 +378,15 @@ struct OfficeScope {
 
     func holds(terminal: String) -> Bool { map.holds(office, terminal: terminal) }
 
-    /// The day's tender totals of this office: its drawers' (each drawer's terminal), and what
-    /// its terminals took without a drawer (phone and mail payments), from the tenders themselves.
-    func restrict(_ pass: Ledger.TenderPass, day: String, _ db: Store) throws -> Ledger.TenderPass {
+    /// The day's tender totals of this office: its `drawers`', and what its terminals took
+    /// without a drawer (phone and mail payments), from the tenders themselves.
+    func restrict(_ pass: Ledger.TenderPass, drawers: Set<Int64>, day: String, _ db: Store) throws -> Ledger.TenderPass {
         var own = Ledger.TenderPass()
         func add(_ kind: TenderKind, _ count: Int, _ amount: Money) {
             let all = own.byTender[kind] ?? (0, .zero)
             own.byTender[kind] = (all.count + count, Money(cents: all.amount.cents + amount.cents))
         }
-        let ids = pass.drawers.keys.sorted().map(String.init).joined(separator: ",")
-        var terminals: [Int64: String] = [:]
-        if !ids.isEmpty {
-            for row in try SQLRow.fetchAll(db, sql: "SELECT id, terminal_id FROM drawer_sessions WHERE id IN (\(ids))") {
-                terminals[row[0]] = row[1]
-            }
-        }
-        for (session, drawer) in pass.drawers where holds(terminal: terminals[session] ?? "") {
+        for (session, drawer) in pass.drawers where drawers.contains(session) {
             own.drawers[session] = drawer
             for (kind, total) in drawer.byTender { add(kind, total.count, total.amount) }
         }

@@ -40,12 +40,24 @@ extension Ledger {
     }
 
     static func officeDays(on date: BusinessDate, _ db: Store) throws -> [OfficeDay] {
-        let map = try officeMap(db)
-        var days = map.offices.map { OfficeDay(office: $0, date: date) }
-        for row in try SQLRow.fetchAll(db, sql: """
+        var days = try officeMap(db).offices.map { OfficeDay(office: $0, date: date) }
+        try fillOfficeDays(&days, sql: "d.date = ?", [date.description], db)
+        return days
+    }
+
+    /// One office's share of `date` (what a posting at its terminal asks: one small read).
+    static func officeShare(_ office: Office, on date: BusinessDate, _ db: Store) throws -> OfficeDay {
+        var days = [OfficeDay(office: office, date: date)]
+        try fillOfficeDays(&days, sql: "d.date = ? AND d.office_id = ?", [date.description, office.id], db)
+        return days[0]
+    }
+
+    /// Each office's open and close events of the day into `days`.
+    private static func fillOfficeDays(_ days: inout [OfficeDay], sql condition: String, _ arguments: SQLArguments, _ db: Store) throws {
+        for row in try SQLRow.fetchAll(db.cachedStatement(sql: """
             SELECT d.office_id, d.event, d.at, o.login, d.deposit_bag, d.deposit_transaction_id
-            FROM office_days d JOIN operators o ON o.id = d.operator_id WHERE d.date = ? ORDER BY d.id
-            """, arguments: [date.description]) {
+            FROM office_days d JOIN operators o ON o.id = d.operator_id WHERE \(condition) ORDER BY d.id
+            """), arguments: arguments) {
             guard let index = days.firstIndex(where: { $0.office.id == row[0] as Int64 }) else { continue }
             if row[1] as String == "open" {
                 days[index].openedAt = row[2]
@@ -57,14 +69,13 @@ extension Ledger {
                 days[index].depositTransaction = row[5]
             }
         }
-        return days
     }
 
     /// Where offices keep their own days, a posting or a drawer at `terminal` needs its office's
     /// share of `day` open: not yet opened, or closed already, it is refused with what to do.
     static func requireOfficeOpen(terminal: String, day: BusinessDate, _ db: Store) throws {
-        guard try officesKeepOwnDays(db), let office = try officeMap(db).office(of: terminal),
-              let share = try officeDays(on: day, db).first(where: { $0.office == office }) else { return }
+        guard try officesKeepOwnDays(db), let office = try officeMap(db).office(of: terminal) else { return }
+        let share = try officeShare(office, on: day, db)
         if share.isClosed {
             throw LedgerError(.dayNotOpen, "\(office.name) closed its day \(day) at \(Timestamp.localMinute(share.closedAt ?? "")): "
                               + "nothing more posts there today")
@@ -84,17 +95,14 @@ extension Ledger {
             guard let day = try Self.openDay(db) else {
                 throw LedgerError(.dayNotOpen, "No business day is open: a lead opens it first (F8 o, till day open), then each office its share")
             }
-            let share = try Self.officeDays(on: day, db).first { $0.office == office }
-            if share?.isClosed == true { throw LedgerError(.invalid, "\(office.name) closed its day \(day) already: it opens again tomorrow") }
-            if share?.isOpen == true { throw LedgerError(.invalid, "\(office.name)'s day \(day) is open already") }
+            let share = try Self.officeShare(office, on: day, db)
+            if share.isClosed { throw LedgerError(.invalid, "\(office.name) closed its day \(day) already: it opens again tomorrow") }
+            if share.isOpen { throw LedgerError(.invalid, "\(office.name)'s day \(day) is open already") }
             let now = timestamp()
             try db.execute(sql: "INSERT INTO office_days(office_id, date, event, at, operator_id, terminal_id) VALUES (?, ?, 'open', ?, ?, ?)",
                            arguments: [office.id, day.description, now, operatorID, terminal])
             try Audit.record(db, at: now, operatorID: operatorID, terminal: terminal, event: "office.day.opened", detail: "\(office.code) \(day)")
-            guard let opened = try Self.officeDays(on: day, db).first(where: { $0.office == office }) else {
-                throw LedgerError(.database, "The office's day was not saved")
-            }
-            return opened
+            return try Self.officeShare(office, on: day, db)
         }
     }
 
@@ -109,7 +117,7 @@ extension Ledger {
         return try writeImmediate { db in
             let office = try Self.ownDayOffice(code, operatorID: operatorID, verb: "closes", db)
             guard let day = try Self.openDay(db) else { throw LedgerError(.dayNotOpen, "No business day is open") }
-            guard let share = try Self.officeDays(on: day, db).first(where: { $0.office == office }), share.isOpen else {
+            guard try Self.officeShare(office, on: day, db).isOpen else {
                 throw LedgerError(.dayNotOpen, "\(office.name)'s day \(day) is not open")
             }
             let map = try Self.officeMap(db)
