@@ -118,11 +118,14 @@ public final class Runtime {
             return post(submission)
         case .loadReceipt(let number):
             return [attempt { try self.receiptLoaded(number) }]
+        case .findReceipt(let typed):
+            return [attempt { try self.receiptLoaded(try self.ledger.findReceipt(typed)) }]
         case .printReceipt(let number):
             let (failure, preview) = printReceipt(number)
+            let name = (try? ledger.receiptName(number)) ?? "#\(number)"
             return [.receiptLoaded(preview, queue: reprintQueue()),
-                    .notice(failure.map { AppState.Message("Receipt #\(number) not printed: \($0)", .error) }
-                            ?? AppState.Message("Receipt #\(number) printed"))]
+                    .notice(failure.map { AppState.Message("Receipt \(name) not printed: \($0)", .error) }
+                            ?? AppState.Message("Receipt \(name) printed"))]
         case .printQueue:
             let queue = reprintQueue()
             let failures = queue.compactMap { number in printReceipt(number).failure.map { "#\(number): \($0)" } }
@@ -258,8 +261,10 @@ public final class Runtime {
         let alreadyPrinted = posted.wasAlreadyPosted && ((try? ledger.hasPrinted(receipt)) ?? false)
         let (failure, preview) = alreadyPrinted ? (nil, nil) : printReceipt(receipt)
         let shown = preview.map { Event.receiptLoaded($0, queue: reprintQueue()) } ?? attempt { try self.receiptLoaded(receipt) }
-        return [.paymentPosted(PostedPayment(receipt: receipt, change: change, printFailure: failure,
-                                             wasAlreadyPosted: posted.wasAlreadyPosted, restoreRequests: posted.restoreRequests)), shown]
+        var payment = PostedPayment(receipt: receipt, change: change, printFailure: failure,
+                                    wasAlreadyPosted: posted.wasAlreadyPosted, restoreRequests: posted.restoreRequests)
+        payment.name = (try? ledger.receiptName(receipt)) ?? payment.name
+        return [.paymentPosted(payment), shown]
     }
 
     func printerConfig() -> Result<PrinterConfig, PrintError> { OfficePrinter.config(ledger) }

@@ -81,8 +81,8 @@ extension Runtime {
         func amount(_ name: String) throws -> Money? { (v[name] ?? "").isEmpty ? nil : try Money.parse(v[name]!) }
         func date(_ name: String) throws -> BusinessDate? { (v[name] ?? "").isEmpty ? nil : try BusinessDate(v[name]!) }
         func receipt() throws -> ReceiptNumber {
-            guard let value = Int64(v["receipt"] ?? "") else { throw LedgerError(.invalid, "Give the receipt number") }
-            return ReceiptNumber(value)
+            guard let typed = v["receipt"], !typed.isEmpty else { throw LedgerError(.invalid, "Give the receipt number") }
+            return try ledger.findReceipt(typed)
         }
         func account() throws -> AccountNumber {
             guard let number = s.account else { throw LedgerError(.invalid, "Open the account first") }

@@ -51,7 +51,9 @@ public enum ReceiptLayout {
         if !receipt.header.utilityPhone.isEmpty { center(receipt.header.utilityPhone) }
         out.append(rule)
         if reprint { center("*** REPRINT ***", emphasis: true) }
-        pair("Receipt #\(receipt.number)", receipt.postedAt, emphasis: true)
+        pair("Receipt \(receipt.name)", receipt.postedAt, emphasis: true)
+        // Numbered by its office: the utility's number too, which finds it from any office.
+        if receipt.officeNumber != nil { text("Utility receipt #\(receipt.number)") }
         pair("Business date \(receipt.businessDate)", "Terminal \(receipt.terminal)")
         text("Cashier \(receipt.cashier)")
         out.append(rule)

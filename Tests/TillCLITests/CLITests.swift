@@ -205,7 +205,7 @@ struct CLITests {
         #expect(export.status == 0, "\(export.stderr)")
         let text = try String(contentsOfFile: file, encoding: .utf8)
         let lines = text.split(separator: "\r\n")
-        #expect(lines.first == "business_date,transaction_id,receipt_number,kind,account_number,book,amount,tenders,corrects_receipt,operator,terminal,posted_at,memo,office")
+        #expect(lines.first == "business_date,transaction_id,receipt_number,kind,account_number,book,amount,tenders,corrects_receipt,operator,terminal,posted_at,memo,office,office_receipt")
         #expect(lines.count > 1)
         #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("2026-11-19,") })
         let badDate = try books.till(["export", "postings", "--db", db, "--date", "19/11/2026"])

@@ -10,7 +10,7 @@ struct VerifyTests {
             try f.payCash("100001", cents: 2_000)
             let report = try f.ledger.verify()
             #expect(report.isSound)
-            #expect(report.checks.count == 18)
+            #expect(report.checks.count == 19)
         }
     }
 

@@ -53,6 +53,12 @@ public struct Receipt: Equatable, Sendable {
     public let lines: [Line]
     public let tenders: [Tender]
     public let memo: String
+    /// Its number in its office's own sequence ("NORTH-17"), where each office counts its
+    /// receipts (`receipt.numbering = office`); printed as the receipt's number.
+    public var officeNumber: String?
+
+    /// How the receipt is named to people: "NORTH-17", or "#1042".
+    public var name: String { officeNumber ?? "#\(number)" }
 
     public init(number: ReceiptNumber, header: Header, businessDate: BusinessDate, postedAt: String, terminal: String,
                 cashier: String, lines: [Line], tenders: [Tender], memo: String) {

@@ -49,7 +49,13 @@ enum RecordSeals {
     ]
 
     /// Append-only tables: sealed in ranges of rowid, each range as one digest.
-    static let appended = appendedV12 + appendedV13 + appendedV14 + appendedV16 + appendedV17 + appendedV18 + appendedV19
+    static let appended = appendedV12 + appendedV13 + appendedV14 + appendedV16 + appendedV17 + appendedV18 + appendedV19 + appendedV20
+
+    /// Frozen with migration v20-office-receipts.
+    static let appendedV20: [(table: String, columns: String)] = [
+        ("receipt_numbering", "id, mode, from_receipt, at, operator_id"),
+        ("office_receipts", "id, transaction_id, office_id, number"),
+    ]
 
     /// Frozen with migration v19-offices.
     static let appendedV19: [(table: String, columns: String)] = [

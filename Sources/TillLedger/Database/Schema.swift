@@ -25,6 +25,7 @@ enum Schema {
         migrator.registerMigration("v17-autopay", migrate: createAutopay)
         migrator.registerMigration("v18-returns", migrate: createReturns)
         migrator.registerMigration("v19-offices", migrate: createOffices)
+        migrator.registerMigration("v20-office-receipts", migrate: createOfficeReceipts)
         return migrator
     }
 
@@ -710,11 +711,12 @@ public enum AppendOnly {
     static let v1Tables = ["transactions", "postings", "tenders", "allocations", "audit_events"]
     public static let tables = v1Tables + ["account_notes", "receipt_prints", "cash_counts", "cash_count_lines",
                                            "drawer_closes", "drawer_close_missing"] + v8Tables + v9Tables + v10Tables
-        + v12Tables + v13Tables + v14Tables + v16Tables + v17Tables + v18Tables + v19Tables
+        + v12Tables + v13Tables + v14Tables + v16Tables + v17Tables + v18Tables + v19Tables + v20Tables
     static let v16Tables = ["agencies", "program_enrollments", "pledges", "pledge_payments"]
     static let v17Tables = ["autopay_enrollments", "autopay_stops", "autopay_drafts", "autopay_entries", "autopay_draft_closes"]
     static let v18Tables = ["return_lots", "returned_items"]
     static let v19Tables = ["offices", "terminal_offices", "office_days"]
+    static let v20Tables = ["receipt_numbering", "office_receipts"]
     static let v13Tables = ["suspense_items", "suspense_moves"]
     static let v14Tables = ["drop_acceptances"]
     static let v9Tables = ["transaction_hashes"]
@@ -1081,5 +1083,33 @@ extension Schema {
             """)
         for table in AppendOnly.v19Tables { try db.execute(sql: AppendOnly.triggersSQL(for: table)) }
         try RecordSeals.sealUnsealed(Store(db), appended: RecordSeals.appendedV19)
+    }
+
+    /// Receipt numbers counted per office, where `receipt.numbering = office`: every receipt
+    /// keeps its number in the utility's one gapless sequence (what the ledger finds it by),
+    /// and also takes the next number of its office's own sequence (NORTH-17), printed on it.
+    /// `receipt_numbering` records each change of the setting with the first utility receipt
+    /// number it applies to, so verify knows which receipts must carry an office's number and
+    /// proves each office's sequence gapless. Both append-only.
+    /// Never edit; change it with a new migration.
+    fileprivate static func createOfficeReceipts(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE receipt_numbering (
+                id INTEGER PRIMARY KEY,
+                mode TEXT NOT NULL CHECK (mode IN ('utility', 'office')),
+                from_receipt INTEGER NOT NULL CHECK (from_receipt > 0),
+                at TEXT NOT NULL,
+                operator_id INTEGER NOT NULL REFERENCES operators(id)
+            ) STRICT;
+            CREATE TABLE office_receipts (
+                id INTEGER PRIMARY KEY,
+                transaction_id INTEGER NOT NULL UNIQUE REFERENCES transactions(id),
+                office_id INTEGER NOT NULL REFERENCES offices(id),
+                number INTEGER NOT NULL CHECK (number > 0),
+                UNIQUE (office_id, number)
+            ) STRICT;
+            """)
+        for table in AppendOnly.v20Tables { try db.execute(sql: AppendOnly.triggersSQL(for: table)) }
+        try RecordSeals.sealUnsealed(Store(db), appended: RecordSeals.appendedV20)
     }
 }

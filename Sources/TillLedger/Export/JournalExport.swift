@@ -27,11 +27,13 @@ extension Ledger {
             let offices = try Self.officeMap(db)
             let rows = try SQLRow.fetchCursor(db, sql: """
                 SELECT t.id, t.business_date, t.kind, t.receipt_number, t.memo, o.login, t.terminal_id,
-                       p.book, p.amount_cents, a.number
+                       p.book, p.amount_cents, a.number, f.code, r.number
                 FROM transactions t
                 JOIN postings p ON p.transaction_id = t.id
                 JOIN operators o ON o.id = t.operator_id
                 LEFT JOIN accounts a ON a.id = p.account_id
+                LEFT JOIN office_receipts r ON r.transaction_id = t.id
+                LEFT JOIN offices f ON f.id = r.office_id
                 \(whereClause)
                 ORDER BY t.business_date, t.id, p.id
                 """, arguments: arguments)
@@ -50,7 +52,10 @@ extension Ledger {
                     try write("\(row[1] as String) * \(Self.journalText(title))\n")
                     let terminal: String = row[6]
                     let office = offices.office(of: terminal).map { ", office:\($0.code)" } ?? ""
-                    try write("    ; txn:\(id), operator:\(row[5] as String), terminal:\(Self.journalText(terminal))\(office)\n")
+                    // Where each office counts its receipts, the number the customer holds.
+                    let officeNumber: Int64? = row[11]
+                    let officeReceipt = officeNumber.map { ", office_receipt:\(ReceiptReference.office(code: row[10], number: $0))" } ?? ""
+                    try write("    ; txn:\(id), operator:\(row[5] as String), terminal:\(Self.journalText(terminal))\(office)\(officeReceipt)\n")
                 }
                 guard let book = BookAccount(rawValue: row[7]) else { continue }
                 let amount = Money(cents: row[8])

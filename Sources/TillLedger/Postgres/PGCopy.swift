@@ -23,7 +23,7 @@ enum PGCopy {
         "returned_checks", "transaction_hashes", "record_seals", "suspense_items", "suspense_moves", "drop_acceptances",
         "agencies", "program_enrollments", "pledges", "pledge_payments", "autopay_enrollments", "autopay_stops",
         "autopay_drafts", "autopay_entries", "autopay_draft_closes", "return_lots", "returned_items", "offices",
-        "terminal_offices", "office_days",
+        "terminal_offices", "receipt_numbering", "office_receipts", "office_days",
     ]
     static let kept = ["open_items", "tender_totals"]
     /// Read back from both sides after the copy: what the triggers made must equal the file's.

@@ -211,6 +211,8 @@ extension Ledger {
                                   request.terminal, receipt?.value, request.idempotencyKey, request.corrects,
                                   request.overrideBy, request.drawerSession, request.dueDate?.description, request.memo])
         guard let transactionID: Int64 = inserted.first?[0] else { throw LedgerError(.database, "The new transaction's id did not come back") }
+        // Where each office counts its own receipts, this one takes its office's next number too.
+        if receipt != nil { try Self.numberForOffice(transactionID: transactionID, terminal: request.terminal, db) }
         try Self.insertRows(into: "postings(transaction_id, book, account_id, amount_cents)", columns: 4, request.lines.map { line in
             [transactionID, line.book.rawValue, line.account.flatMap { accountIDs[$0] }, line.amount.cents]
         }, db)

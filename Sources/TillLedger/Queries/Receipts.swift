@@ -61,11 +61,14 @@ extension Ledger {
             var memo: String = row["memo"]
             if let void = try Int64.fetchOne(db, sql: "SELECT receipt_number FROM transactions WHERE corrects_id = ? AND kind = 'void'",
                                              arguments: [id]) {
-                memo = (memo.isEmpty ? "" : memo + " ") + "VOIDED by #\(void)"
+                let name = try Self.officeReceiptNumber(ReceiptNumber(void), db) ?? "#\(void)"
+                memo = (memo.isEmpty ? "" : memo + " ") + "VOIDED by \(name)"
             }
-            return Receipt(number: number, header: header, businessDate: try BusinessDate(row["business_date"]),
-                           postedAt: Timestamp.localMinute(row["posted_at"]), terminal: row["terminal_id"],
-                           cashier: row["display_name"], lines: lines, tenders: tenders, memo: memo)
+            var receipt = Receipt(number: number, header: header, businessDate: try BusinessDate(row["business_date"]),
+                                  postedAt: Timestamp.localMinute(row["posted_at"]), terminal: row["terminal_id"],
+                                  cashier: row["display_name"], lines: lines, tenders: tenders, memo: memo)
+            receipt.officeNumber = try Self.officeReceiptNumber(number, db)
+            return receipt
         }
     }
 

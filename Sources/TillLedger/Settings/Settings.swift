@@ -79,6 +79,10 @@ public enum SettingKey: String, CaseIterable, Sendable {
     /// `shared`: every office follows the main office's business day (the day opens and closes
     /// once); `own`: each office opens and closes its share of the day, with its own deposit.
     case officeDays = "office.days"
+    /// `utility`: one gapless sequence of receipt numbers for the whole utility; `office`: each
+    /// receipt also takes the next number of its office's own sequence (NORTH-17), printed on it
+    /// and found by it. Every change is recorded (`receipt_numbering`) for verify.
+    case receiptNumbering = "receipt.numbering"
 
     /// Checks a value before it is stored: a number of cents, a yes/no, a count, a width.
     public func validate(_ value: String) throws(DomainError) {
@@ -112,6 +116,10 @@ public enum SettingKey: String, CaseIterable, Sendable {
             guard value == "due" || value == "balance" else { throw invalid("due or balance") }
         case .officeDays:
             guard value == "shared" || value == "own" else { throw invalid("shared (every office follows the main office's day) or own") }
+        case .receiptNumbering:
+            guard value == "utility" || value == "office" else {
+                throw invalid("utility (one sequence for every office) or office (each office counts its own)")
+            }
         case .achDestinationRouting:
             guard value.isEmpty || (try? RoutingNumber(value)) != nil else { throw invalid("a nine-digit routing number whose check digit holds") }
         case .achODFI:
@@ -227,6 +235,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
         (.returnCashOnlyAfter, "2"),
         (.returnStopAutopayCodes, "R02,R03,R04,R07,R08,R10,R16,R20,R29"),
         (.officeDays, "shared"),
+        (.receiptNumbering, "utility"),
     ]
 }
 
@@ -256,6 +265,7 @@ extension Ledger {
             guard let op = try Self.fetchOperator(db, id: operatorID), op.role == .supervisor else {
                 throw LedgerError(.notAuthorized, "Only a supervisor changes settings")
             }
+            if key == .receiptNumbering { try Self.recordReceiptNumbering(value, by: operatorID, at: timestamp(), db) }
             try db.execute(sql: "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                            arguments: [key.rawValue, value])
             try Audit.record(db, at: timestamp(), operatorID: operatorID, terminal: nil,

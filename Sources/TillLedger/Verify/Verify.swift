@@ -105,6 +105,9 @@ extension Ledger {
             try timed(18, "each office's day opened before it closed, and nothing posted at its terminals after it closed") {
                 try officeDayFault(db)
             },
+            try timed(19, "receipt numbers by office: each office's gapless, every receipt taken meanwhile numbered") {
+                try officeReceiptFault(db)
+            },
         ]
     }
 
@@ -305,7 +308,7 @@ extension Ledger {
         return lines == ["ok"] ? nil : "SQLite \(thorough ? "integrity_check" : "quick_check"): " + lines.prefix(3).joined(separator: "; ")
     }
 
-    private static func describe(_ db: Store, transaction id: Int64) throws -> String {
+    static func describe(_ db: Store, transaction id: Int64) throws -> String {
         guard let row = try SQLRow.fetchOne(db, sql: "SELECT kind, receipt_number, business_date FROM transactions WHERE id = ?",
                                          arguments: [id]) else { return "transaction #\(id) (missing)" }
         let receipt: Int64? = row["receipt_number"]

@@ -78,7 +78,7 @@ public enum KeyMap {
              KeyBinding([.function(3)], nil, "Add the open account to the cart", .pay),
              KeyBinding([.escape], nil, "Back one step (asks before dropping what was typed); on the cart, leave (asks before discarding)", .back)]
         case .receipt:
-            [KeyBinding([], nil, "Type a receipt number, then Enter to show it", .search),
+            [KeyBinding([], nil, "Type a receipt number (1042, or an office's: NORTH-17), then Enter to show it", .search),
              KeyBinding([.enter], "shows", "Show the receipt whose number is typed", .open),
              KeyBinding([.character("p"), .function(5)], "reprints", "Print the shown receipt again, marked REPRINT", .printReceipt),
              KeyBinding([.character("w")], nil, "Print every receipt waiting in the reprint queue", .printQueue),

@@ -102,7 +102,7 @@ private func renderAccount(_ state: AppState, _ canvas: inout PaneCanvas) {
 private func renderPayment(_ state: AppState, _ canvas: inout PaneCanvas) {
     let draft = state.payment
     if case .done(let posted) = draft.step {
-        canvas.line("Receipt #\(posted.receipt) posted", .title)
+        canvas.line("Receipt \(posted.name) posted", .title)
         canvas.gap()
         canvas.field("Paid", draft.cartTotal.formatted, .moneyPositive)
         for tender in draft.tenders { canvas.field("  " + tenderText(tender), tender.tendered.formatted) }

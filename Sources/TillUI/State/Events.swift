@@ -88,6 +88,8 @@ public enum Effect: Equatable, Sendable {
     case postPayment(PaymentSubmission)
     /// Shows a receipt in the receipt pane: nil is the last one taken at this terminal.
     case loadReceipt(ReceiptNumber?)
+    /// Shows the receipt a person typed: 1042, #1042, or an office's number such as NORTH-17.
+    case findReceipt(String)
     /// Prints a receipt again (marked REPRINT if it printed before).
     case printReceipt(ReceiptNumber)
     /// Prints every receipt waiting in the reprint queue.

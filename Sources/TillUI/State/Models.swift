@@ -102,11 +102,15 @@ public struct PostedPayment: Equatable, Sendable {
     public let wasAlreadyPosted: Bool
     /// Work orders the payment raised: a locked-off account paid up gets its service restored.
     public var restoreRequests: [Int64] = []
+    /// How the receipt is named to the customer: "#1042", or its office's number ("NORTH-17").
+    public var name: String
+
 
     public init(receipt: ReceiptNumber, change: Money, printFailure: String?, wasAlreadyPosted: Bool = false,
                 restoreRequests: [Int64] = []) {
         self.restoreRequests = restoreRequests
         self.receipt = receipt
+        self.name = "#\(receipt)"
         self.change = change
         self.printFailure = printFailure
         self.wasAlreadyPosted = wasAlreadyPosted

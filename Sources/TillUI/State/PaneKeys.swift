@@ -54,10 +54,13 @@ private func accountKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
 }
 
 private func receiptKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
-    // Typing the number: digits, Backspace, Esc to clear it.
+    // Typing the number: digits, or an office's number (NORTH-17: capital letters start it,
+    // so p and w stay keys), Backspace, Esc to clear it.
+    let typing = !state.receiptEntry.isEmpty
     switch key {
-    case .character(let c) where c.isASCIIDigit:
-        Typing.type(c, at: \.receiptEntry, limit: 12, name: "a receipt number", &state)
+    case .character(let c) where c.isASCIIDigit || (c == "#" && !typing) || (c == "-" && typing)
+                                || (c.isASCII && c.isLetter && (c.isUppercase || typing)):
+        Typing.type(Character(c.uppercased()), at: \.receiptEntry, limit: 24, name: "a receipt number", &state)
         return []
     case .backspace:
         _ = state.receiptEntry.popLast()
@@ -69,12 +72,13 @@ private func receiptKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
     }
     switch KeyMap.action(for: key, in: KeyMap.pane(.receipt)) {
     case .open:
-        guard let value = Int64(state.receiptEntry) else {
-            state.message = AppState.Message("Type a receipt number, then Enter", .warning)
+        guard (try? ReceiptReference(state.receiptEntry)) != nil else {
+            state.message = AppState.Message("Type a receipt number (1042) or an office's (NORTH-17), then Enter", .warning)
             return []
         }
+        let typed = state.receiptEntry
         state.receiptEntry = ""
-        return [.loadReceipt(ReceiptNumber(value))]
+        return [.findReceipt(typed)]
     case .scroll: state.receiptScroll = max(0, state.receiptScroll + key.step); return []
     case .printReceipt:
         guard let shown = state.receipt?.number else {

@@ -39,7 +39,11 @@ public struct ServiceForm: Equatable, Sendable {
         var usesOpenAccount: Bool { needsAccount || self == .suspenseApply }
     }
 
-    public enum FieldKind: Equatable, Sendable { case text, money, date, digits }
+    public enum FieldKind: Equatable, Sendable {
+        case text, money, date, digits
+        /// A receipt: its number (1042) or its office's (NORTH-17).
+        case receipt
+    }
 
     public struct Field: Equatable, Sendable {
         public let name: String
@@ -80,9 +84,9 @@ public struct ServiceForm: Equatable, Sendable {
         }
         let reason = f("reason", "Reason", .text, "why, for the audit trail")
         switch kind {
-        case .void, .reversal: return [f("receipt", "Receipt no.", .digits), reason]
-        case .nsf: return [f("receipt", "Receipt no.", .digits), f("check", "Check no.", .text, optional: true, "only if it took several"), reason]
-        case .transfer: return [f("receipt", "Receipt no.", .digits), f("to", "To account", .text),
+        case .void, .reversal: return [f("receipt", "Receipt no.", .receipt), reason]
+        case .nsf: return [f("receipt", "Receipt no.", .receipt), f("check", "Check no.", .text, optional: true, "only if it took several"), reason]
+        case .transfer: return [f("receipt", "Receipt no.", .receipt), f("to", "To account", .text),
                                 f("amount", "Amount", .money, optional: true, "Enter: all of it"), reason]
         case .lateFee: return [f("fee", "Fee", .text, optional: true, "Enter: late; or nsf, reconnect"),
                                f("amount", "Amount", .money, optional: true, "Enter: the whole fee"), reason]
@@ -161,7 +165,7 @@ public struct ServiceForm: Equatable, Sendable {
             do { _ = try Money.parse(value) } catch { return "\(field.label): \(error.description)" }
         case .date:
             do { _ = try BusinessDate(value) } catch { return "\(field.label): \(error.message)" }
-        case .digits, .text:
+        case .digits, .text, .receipt:
             break
         }
         // Each number checked as it is left, not after the last look.
@@ -171,8 +175,11 @@ public struct ServiceForm: Equatable, Sendable {
         if field.name == "item", !(Int64(value).map { $0 > 0 } ?? false) {
             return "\(field.label) is the number in the suspense list below"
         }
-        if ["receipt", "id"].contains(field.name), !(Int64(value).map { $0 > 0 } ?? false) {
-            return "\(field.label) is a number from the receipt or work order"
+        if field.kind == .receipt, (try? ReceiptReference(value)) == nil {
+            return "\(field.label) is the number on the receipt: 1042, or an office's such as NORTH-17"
+        }
+        if field.name == "id", !(Int64(value).map { $0 > 0 } ?? false) {
+            return "\(field.label) is a number from the work order"
         }
         if field.kind == .money, let amount = try? Money.parse(value), !amount.isPositive {
             return "\(field.label) must be more than $0.00"
@@ -291,9 +298,13 @@ private func serviceFormKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
                 state.message = AppState.Message("\(field.label) is an amount: digits and a point", .warning); return []
             case .date where !(c.isASCIIDigit || c == "-"):
                 state.message = AppState.Message("\(field.label) is a date: YYYY-MM-DD", .warning); return []
+            case .receipt where !(c.isASCIIDigit || c == "-" || c == "#" || (c.isASCII && c.isLetter)):
+                state.message = AppState.Message("\(field.label) is a receipt's number: 1042, or an office's such as NORTH-17", .warning)
+                return []
             default: break
             }
-            Typing.type(c, into: &form.fields[form.index].value, limit: field.kind == .text ? 120 : 12,
+            Typing.type(field.kind == .receipt ? Character(c.uppercased()) : c, into: &form.fields[form.index].value,
+                        limit: field.kind == .text ? 120 : field.kind == .receipt ? 24 : 12,
                         field: field.label, &state)
         case .backspace: _ = form.fields[form.index].value.popLast()
         case .enter:

@@ -87,8 +87,8 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
     case .paymentPosted(let posted):
         let accounts = state.payment.lines.compactMap(\.touchedAccount)
         state.payment.step = .done(posted)
-        var text = posted.wasAlreadyPosted ? "Receipt #\(posted.receipt) was already posted: nothing posted twice."
-                                           : "Receipt #\(posted.receipt) posted."
+        var text = posted.wasAlreadyPosted ? "Receipt \(posted.name) was already posted: nothing posted twice."
+                                           : "Receipt \(posted.name) posted."
         if posted.change.isPositive { text += " Change due \(posted.change.formatted)." }
         if !posted.restoreRequests.isEmpty {
             text += " Paid up: service restore requested (work order #\(posted.restoreRequests.map(String.init).joined(separator: ", #")))."

@@ -400,7 +400,7 @@ struct VoidCommand: ParsableCommand {
         discussion: "The cashier who took it may void it; anyone else names --approver (a lead or supervisor; PIN from $TILL_APPROVER_PIN or standard input).")
     @OptionGroup var ledger: LedgerOptions
     @OptionGroup var signIn: OperatorOptions
-    @Argument(help: "The receipt number.") var receipt: Int64
+    @Argument(help: "The receipt: its number (1042) or its office's (NORTH-17).") var receipt: String
     @Option(help: "Why it is voided.") var reason: String
     @Option(help: "The lead or supervisor approving.") var approver: String?
 
@@ -409,7 +409,7 @@ struct VoidCommand: ParsableCommand {
             let book = try ledger.open()
             let op = try signIn.signIn(book)
             let approvedBy = try Approver.signIn(approver, book)
-            let posted = try book.void(receipt: ReceiptNumber(receipt), reason: reason, operatorID: op.id, terminal: Terminal.id,
+            let posted = try book.void(receipt: try book.findReceipt(receipt), reason: reason, operatorID: op.id, terminal: Terminal.id,
                                        approvedBy: approvedBy)
             print(posted.receipt.map { "\($0)" } ?? "")
         }

@@ -14,29 +14,26 @@ struct ReceiptCommand: ParsableCommand {
             """)
 
     @OptionGroup var ledger: LedgerOptions
-    @Argument(help: "The receipt number.") var number: String
+    @Argument(help: "The receipt: its number (1042, #1042) or its office's (NORTH-17).") var number: String
     @Flag(help: "Send it to the office printer (REPRINT if it printed before).") var print = false
     @Option(name: .customLong("operator"), help: "Operator id for --print.") var login: String?
 
     func run() throws {
         try reporting {
-            guard !CardNumber.looksLikeFullCardNumber(number), let value = Int64(number.trimmingSpacesAndTabs()), value > 0 else {
-                throw Failure(message: "A receipt number is a whole number, e.g. 1042")
-            }
-            let receipt = ReceiptNumber(value)
             // Showing a receipt only reads; printing it logs the print.
             let book = try print ? ledger.open() : ledger.openForReading()
+            let receipt = try book.findReceipt(number)
             var operatorID: Int64?
             if print {
                 guard let login else { throw Failure(message: "--print needs --operator: a reprint is logged with who made it") }
                 operatorID = try OperatorOptions(login: login).signIn(book).id
             }
-            guard let found = try OfficePrinter.receiptLines(receipt, book) else { throw Failure(message: "No receipt #\(receipt)") }
+            guard let found = try OfficePrinter.receiptLines(receipt, book) else { throw Failure(message: "No receipt \(number)") }
             Swift.print(found.lines.map(\.text).joined(separator: "\n"))
             guard print else { return }
             let printed = OfficePrinter.printReceipt(receipt, operatorID: operatorID, terminal: Terminal.id, book)
-            if let failure = printed.failure { throw Failure(message: "Receipt #\(receipt) did not print: \(failure)") }
-            FileHandle.standardError.write(Data("Receipt #\(receipt) \(printed.reprint ? "reprinted" : "printed").\n".utf8))
+            if let failure = printed.failure { throw Failure(message: "Receipt \(found.receipt.name) did not print: \(failure)") }
+            FileHandle.standardError.write(Data("Receipt \(found.receipt.name) \(printed.reprint ? "reprinted" : "printed").\n".utf8))
         }
     }
 }

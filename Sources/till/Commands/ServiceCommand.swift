@@ -55,12 +55,12 @@ struct AccountCommand: ParsableCommand {
     struct Reverse: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Reverse a payment whose drawer has closed.")
         @OptionGroup var actor: ActorOptions
-        @Argument(help: "The receipt number.") var receipt: Int64
+        @Argument(help: "The receipt: its number (1042) or its office's (NORTH-17).") var receipt: String
         @Option(help: "Why.") var reason: String
         func run() throws {
             try reporting {
                 let (book, who) = try actor.open()
-                report(try book.reverse(receipt: ReceiptNumber(receipt), reason: reason, actor: who))
+                report(try book.reverse(receipt: try book.findReceipt(receipt), reason: reason, actor: who))
             }
         }
     }
@@ -68,13 +68,13 @@ struct AccountCommand: ParsableCommand {
     struct NSF: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "nsf", abstract: "A returned check: charge back, NSF fee, cash only, letter.")
         @OptionGroup var actor: ActorOptions
-        @Argument(help: "The receipt the check paid.") var receipt: Int64
+        @Argument(help: "The receipt the check paid: 1042 or NORTH-17.") var receipt: String
         @Option(help: "The check number, when the receipt took several.") var check: String?
         @Option(help: "Why (e.g. the bank's return reason).") var reason: String
         func run() throws {
             try reporting {
                 let (book, who) = try actor.open()
-                report(try book.returnCheck(receipt: ReceiptNumber(receipt), checkNumber: check, reason: reason, actor: who))
+                report(try book.returnCheck(receipt: try book.findReceipt(receipt), checkNumber: check, reason: reason, actor: who))
             }
         }
     }
@@ -82,7 +82,7 @@ struct AccountCommand: ParsableCommand {
     struct Transfer: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Move a payment posted to the wrong account.")
         @OptionGroup var actor: ActorOptions
-        @Argument(help: "The receipt number.") var receipt: Int64
+        @Argument(help: "The receipt: its number (1042) or its office's (NORTH-17).") var receipt: String
         @Option(help: "The account it was posted to.") var from: String
         @Option(help: "The account it belongs to.") var to: String
         @Option(help: "How much (default: all the receipt credits to --from).") var amount: String?
@@ -90,7 +90,7 @@ struct AccountCommand: ParsableCommand {
         func run() throws {
             try reporting {
                 let (book, who) = try actor.open()
-                report(try book.transfer(receipt: ReceiptNumber(receipt), from: try AccountNumber(from), to: try AccountNumber(to),
+                report(try book.transfer(receipt: try book.findReceipt(receipt), from: try AccountNumber(from), to: try AccountNumber(to),
                                          amount: try money(amount), reason: reason, actor: who))
             }
         }

@@ -32,7 +32,7 @@ struct PGLedgerTests {
             let roles = try Self.initialized(name)
             let summary = try sqlite.copy(toPostgres: TestPostgres.uri(database: name, user: roles.owner))
             #expect(summary.rows.first { $0.table == "transactions" }!.count > 1_000)
-            #expect(Set(summary.rows.map(\.table)).union(PGCopy.kept).count == 50)
+            #expect(Set(summary.rows.map(\.table)).union(PGCopy.kept).count == 52)
 
             // The terminals read it as they would their own.
             let pg = try Ledger.open(TestPostgres.uri(database: name, user: roles.terminal))
@@ -146,6 +146,10 @@ struct PGLedgerTests {
             let running = Atomic<Int>(8)
             let cuts = Atomic<Int>(0)
             let address = f.ledger.path
+            // Two offices, each counting its own receipts: terminals 2 and 4…7 stand in North.
+            _ = try f.mainAndNorth()
+            for terminal in 4..<8 { _ = try f.ledger.placeTerminal("T\(terminal)", in: "NORTH", by: f.supervisor.id) }
+            try f.ledger.setSetting(.receiptNumbering, "office", by: f.supervisor.id)
             // Cuts every other connection to this database five times a second until the terminals are done.
             let admin = try PGConnection(uri)
             let cutter = Thread {
@@ -198,6 +202,10 @@ struct PGLedgerTests {
                 #expect(acknowledged[key]?.value == receipt, "\(key): the receipt the terminal printed is the one stored")
             }
             #expect(Set(stored.map { $0[1] as Int64 }).count == 160)
+            // Each office's own numbers: one a receipt, 1…N in the utility's order, none skipped.
+            let (expected, officeNumbers) = try OfficeReceiptTests.plainOfficeNumbers(f.ledger)
+            #expect(officeNumbers.count == 160 && officeNumbers == expected)
+            #expect(Set(officeNumbers.values.filter { $0.hasPrefix("NORTH-") }) == Set((1...100).map { "NORTH-\($0)" }))
             let report = try f.ledger.verify()
             #expect(report.isSound, "\(report.firstFault ?? "")")
         }

@@ -18,7 +18,7 @@ struct PGMigration: Sendable {
 enum PGSchema {
     static let name = "till"
     static let migrations: [PGMigration] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007,
-                                          migration008]
+                                          migration008, migration009]
     static var newest: Int { migrations.map(\.version).max() ?? 0 }
 
     /// The ledger tables: the terminals' role may read them and add rows, nothing else, and a
@@ -29,7 +29,7 @@ enum PGSchema {
         "service_request_events", "account_changes", "batches", "batch_lines", "transaction_hashes", "batch_files", "record_seals",
         "suspense_items", "suspense_moves", "drop_acceptances", "agencies", "program_enrollments", "pledges", "pledge_payments",
         "autopay_enrollments", "autopay_stops", "autopay_drafts", "autopay_entries", "autopay_draft_closes", "return_lots", "returned_items",
-        "offices", "terminal_offices", "office_days",
+        "offices", "terminal_offices", "office_days", "receipt_numbering", "office_receipts",
     ]
 
     /// What the terminals' role may change in the tables that are not append-only, column by
