@@ -103,7 +103,48 @@ struct OfficeCLITests {
         // The posting export names each row's office.
         let export = try books.ok(["export", "postings", "--date", "2026-11-20"] + d)
         let lines = export.split(separator: "\r\n")
-        #expect(lines.first?.hasSuffix(",memo,office") == true)
-        #expect(lines.contains { $0.contains(",T2,") && $0.hasSuffix(",NORTH") } && !lines.contains { $0.contains(",T2,") && $0.hasSuffix(",MAIN") })
+        #expect(lines.first?.hasSuffix(",memo,office,office_receipt") == true)
+        #expect(lines.contains { $0.contains(",T2,") && $0.hasSuffix(",NORTH,") } && !lines.contains { $0.contains(",T2,") && $0.hasSuffix(",MAIN,") })
+    }
+
+    /// Each office counting its own receipts, as the hosts would: the numbers printed, typed
+    /// back to find, void and show a receipt, exported and journalled, and proved by verify.
+    @Test(arguments: Engine.all) func eachOfficeNumbersItsReceiptsFromTheCommandLine(_ engine: Engine) throws {
+        let books = try CLIBooks.demo(engine)
+        let d = ["--db", books.db]
+        let early = try books.till(["settings", "receipt.numbering", "office", "--operator", "super"] + d, environment: Self.supervisor)
+        #expect(early.status == 1 && early.stderr.contains("add the offices first"), "\(early.stderr)")
+        try books.ok(["office", "add", "MAIN", "--name", "Main Office", "--address", "100 Main St, Union", "--bank-account", "111000025",
+                      "--operator", "super"] + d, Self.supervisor)
+        try books.ok(["office", "add", "NORTH", "--name", "North Branch", "--address", "9 Elm St, Union", "--bank-account", "222000025",
+                      "--operator", "super"] + d, Self.supervisor)
+        try books.ok(["settings", "receipt.numbering", "office", "--operator", "super"] + d, Self.supervisor)
+        try books.ok(["drawer", "open", "--operator", "csr"] + d, Self.north)
+        try books.ok(["drawer", "open", "--operator", "cashier"] + d, Self.cashier)
+        func pay(_ account: String, _ amount: String, _ env: [String: String], _ op: String) throws -> String {
+            try books.ok(["pay", account, amount, "--tender", "cash", "--operator", op] + d, env).trimmingCharacters(in: .newlines)
+        }
+        let main1 = try pay("100010", "10.00", Self.cashier, "cashier")
+        let north1 = try pay("100011", "11.00", Self.north, "csr")
+        let north2 = try pay("100012", "12.00", Self.north, "csr")
+        // The receipt prints its office's number and the utility's; either finds it.
+        let printed = try books.ok(["receipt", "north-2"] + d)
+        #expect(printed.contains("Receipt NORTH-2") && printed.contains("Utility receipt #\(north2)"), "\(printed)")
+        #expect(try books.ok(["receipt", north1] + d).contains("Receipt NORTH-1"))
+        #expect(try books.ok(["receipt", "#\(main1)"] + d).contains("Receipt MAIN-1"))
+        let missing = try books.till(["receipt", "NORTH-7"] + d)
+        #expect(missing.status == 1 && missing.stderr.contains("No receipt NORTH-7: NORTH's receipts run to NORTH-2"), "\(missing.stderr)")
+        let pasted = try books.till(["receipt", "4111111111111111"] + d)
+        #expect(pasted.status == 1 && !pasted.stderr.contains("4111111111111111") && !pasted.stdout.contains("4111111111111111"))
+        // Voided by its office's number; the void takes North's next.
+        try books.ok(["void", "NORTH-2", "--reason", "wrong account", "--operator", "csr"] + d, Self.north)
+        #expect(try books.ok(["receipt", "NORTH-2"] + d).contains("VOIDED by NORTH-3"))
+        // The export's and the journal's office receipt numbers.
+        let export = try books.ok(["export", "postings", "--date", "2026-11-20"] + d)
+        #expect(export.split(separator: "\r\n").contains { $0.hasSuffix(",NORTH,NORTH-3") }, "\(export)")
+        let journal = try books.ok(["export", "journal", "--from", "2026-11-20", "--to", "2026-11-20"] + d)
+        #expect(journal.contains("office:NORTH, office_receipt:NORTH-1") && journal.contains("office:MAIN, office_receipt:MAIN-1"))
+        let verify = try books.till(["verify"] + d)
+        #expect(verify.status == 0 && verify.stdout.contains("receipt numbers by office"), "\(verify.stdout)")
     }
 }

@@ -48,7 +48,7 @@ struct OfficeReceiptTests {
             // Numbering by office needs offices.
             #expect { try l.setSetting(.receiptNumbering, "office", by: f.supervisor.id) } throws: { "\($0)".contains("add the offices first") }
             let first = try f.payCash("100001", cents: 1_000)
-            _ = try f.mainAndNorth()
+            let offices = try f.mainAndNorth()
             let nora = try l.addOperator(login: try OperatorLogin("nora"), displayName: "Nora North", role: .cashier, pin: "2222",
                                          by: f.supervisor.id)
             let north = try l.openDrawer(operatorID: nora.id, terminal: "T2").id
@@ -107,6 +107,11 @@ struct OfficeReceiptTests {
             #expect(try l.receiptName(try Self.pay(f, "100002", 100, at: "T2", by: nora, drawer: north).receipt!) == "NORTH-6")
             #expect(try l.receiptName(try f.payCash("100002", cents: 100).receipt!) == "MAIN-3")
 
+            // North's share of the day names its own numbers of the day.
+            let share = try l.settlement(CounterFixture.today, office: offices.north)
+            #expect(share.officeReceipts.map { "\($0.code) \($0.first) \($0.last) \($0.count)" } == "NORTH 1 6 6")
+            #expect(ReportText.settlement(share).contains("Office's NORTH-1 to NORTH-6 (6)"))
+            #expect(try l.settlement(CounterFixture.today).officeReceipts == nil)
             // The same numbers re-derived by a plain reading of the rows.
             let (expected, stored) = try Self.plainOfficeNumbers(l)
             #expect(expected.count == 9 && stored == expected)

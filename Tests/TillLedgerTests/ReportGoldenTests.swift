@@ -136,4 +136,40 @@ struct ReportGoldenTests {
         try expectGolden("consolidated-settlement.txt", ReportText.consolidated(consolidated), width: 80)
         #expect(try l.verify().isSound)
     }
+
+    /// A branch counting its own receipts: the receipt is NORTH's first, and names the utility's
+    /// number that finds it from any office; its void says which receipt voided it.
+    @Test(arguments: Engine.all) func aReceiptNumberedByItsOfficePrintsAsTheGoldenFileSays(_ engine: Engine) throws {
+        func papers(_ database: String?) throws {
+            var northCashier: Operator?
+            let (l, boss, _, cashier) = try paperBooks(postgres: database) { file, boss in
+                northCashier = try file.addOperator(login: try OperatorLogin("nora"), displayName: "Nora North", role: .cashier, pin: "2222",
+                                                    by: boss.id)
+                try file.addOffice(code: "MAIN", name: "Main Office", address: "100 Main Street, Union", bankAccount: "111000025", by: boss.id,
+                                   terminal: "BACK")
+                try file.addOffice(code: "NORTH", name: "North Branch", address: "9 Elm Street, North Union", bankAccount: "222000025",
+                                   by: boss.id, terminal: "BACK")
+                try file.placeTerminal("NORTH-01", in: "NORTH", by: boss.id)
+                try file.setSetting(.receiptNumbering, "office", by: boss.id)
+            }
+            let nora = try #require(northCashier)
+            try l.openBusinessDay(CounterFixture.today, by: boss.id, terminal: "T1")
+            _ = try l.importCharges(csv: Array(CounterFixture.chargesCSV.utf8), fileName: "charges.csv", by: boss.id)
+            let front = try l.openDrawer(operatorID: cashier.id, terminal: "T1").id
+            let north = try l.openDrawer(operatorID: nora.id, terminal: "NORTH-01").id
+            _ = try l.post(Payment(lines: [.account(try AccountNumber("100001"), Money(cents: 4_550))], tenders: [.cash(Money(cents: 4_550))]),
+                           operatorID: cashier.id, terminal: "T1", drawerSession: front)
+            let paid = try l.post(Payment(lines: [.account(try AccountNumber("100003"), Money(dollars: 110))],
+                                          tenders: [.cash(Money(dollars: 110), tendered: Money(dollars: 120))]),
+                                  operatorID: nora.id, terminal: "NORTH-01", drawerSession: north)
+            _ = try l.void(receipt: try #require(paid.receipt), reason: "paid twice", operatorID: nora.id, terminal: "NORTH-01")
+            let receipt = try #require(try l.receipt(try l.findReceipt("NORTH-1")))
+            try expectGolden("office-numbered-receipt.txt", ReceiptLayout.lines(receipt, width: 42).map(\.text))
+            #expect(try l.verify().isSound)
+        }
+        switch engine {
+        case .sqlite: try papers(nil)
+        case .postgres: try TestPostgres.withDatabase { _, name in try papers(name) }
+        }
+    }
 }

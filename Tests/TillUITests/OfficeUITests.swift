@@ -74,6 +74,63 @@ struct OfficeUITests {
     }
 }
 
+/// Receipts counted per office, at a branch's counter: the payment's message and the receipt
+/// pane name the office's number; a receipt is found by it (capital letters start it, so p and
+/// w stay keys), and a void form takes it.
+@Suite("Receipt numbers by office at the counter")
+struct OfficeReceiptUITests {
+    @Test func aBranchCashierSeesAndFindsItsOfficesNumbers() throws {
+        let main = try UIFixture()
+        let l = main.ledger, boss = try main.supervisor
+        try l.addOffice(code: "MAIN", name: "Main Office", address: "100 Main St", bankAccount: "111000025", by: boss, terminal: "BACK")
+        try l.addOffice(code: "NORTH", name: "North Branch", address: "9 Elm St", bankAccount: "222000025", by: boss, terminal: "BACK")
+        try l.placeTerminal("N1", in: "NORTH", by: boss)
+        try l.setSetting(.receiptNumbering, "office", by: boss)
+        let counter = CounterTests()
+        let f = try UIFixture(ledger: l, terminal: "N1")
+        try counter.balanceDueInCart(f)
+        f.type("c")
+        f.press(.enter, .enter)
+        #expect(f.text.contains("Receipt NORTH-1 posted"), "\(f.text)")
+        let account = try counter.owingAccount(f, skip: 1)
+        counter.find(f, account)
+        f.press(.function(3), .enter)
+        f.type("c")
+        f.press(.enter, .enter)
+        #expect(f.text.contains("Receipt NORTH-2 posted"), "\(f.text)")
+        // The receipt pane: NORTH-1 typed and found; the receipt shows both numbers.
+        f.press(.enter, .function(5))
+        f.type("NORTH-1")
+        #expect(f.text.contains("Receipt #: NORTH-1"), "\(f.text)")
+        f.press(.enter)
+        let first = try l.findReceipt("NORTH-1")
+        #expect(f.text.contains("Receipt NORTH-1") && f.text.contains("Utility receipt #\(first)"), "\(f.text)")
+        // Lower case goes on a number begun; a number that is not there is said plainly.
+        f.type("N")
+        f.type("orth-9")
+        f.press(.enter)
+        #expect(f.text.contains("No receipt NORTH-9: NORTH's receipts run to NORTH-2"), "\(f.text)")
+        f.type("#\(first)")
+        f.press(.enter)
+        #expect(f.text.contains("Receipt NORTH-1"), "\(f.text)")
+        for _ in 0..<3 { expectWhole(f) }
+        // The void form takes the office's number.
+        f.press(.function(2))
+        f.type(account.number)
+        f.press(.enter)
+        f.press(.function(6))
+        f.type("v")
+        f.type("north-2")
+        f.press(.enter)
+        f.type("wrong account")
+        f.press(.enter, .enter)
+        #expect(try l.receipt(try l.findReceipt("NORTH-2"))?.memo.contains("VOIDED by NORTH-3") == true, "\(f.text)")
+        #expect(try l.verify().isSound)
+    }
+
+    private func expectWhole(_ f: UIFixture) { f.expectWholeAt80() }
+}
+
 @Suite("Offices on the reports pane")
 struct OfficeFormUITests {
     /// A supervisor adds the main office on the reports pane (F7, n), field by field; a lead may

@@ -94,6 +94,8 @@ public struct Settlement: Sendable {
     public let tenders: [TenderLine]
     public let revenue: [RevenueLine]
     public let receipts: (first: ReceiptNumber, last: ReceiptNumber, count: Int)?
+    /// An office's share where each office counts its receipts: its own numbers of the day.
+    public var officeReceipts: (code: String, first: Int64, last: Int64, count: Int)?
     public let corrections: [Correction]
     /// Mail, drop-box and imported batches posted on the day.
     public var batches: [Batch] = []
@@ -316,6 +318,12 @@ extension Ledger {
                           checks: checks, tenders: tenders, revenue: scan.revenue.lines, receipts: scan.receipts,
                           corrections: scan.corrections)
         settlement.office = scope?.office
+        if let scope, let row = try SQLRow.fetchOne(db, sql: """
+            SELECT MIN(r.number), MAX(r.number), COUNT(*) FROM office_receipts r JOIN transactions t ON t.id = r.transaction_id
+            WHERE t.business_date = ? AND r.office_id = ?
+            """, arguments: [day, scope.office.id]), let first: Int64 = row[0] {
+            settlement.officeReceipts = (scope.office.code, first, row[1], Int(row[2] as Int64))
+        }
         // Where offices keep their own days, an office's share is closed when it closed it.
         if let scope, try officesKeepOwnDays(db) {
             let share = try officeShare(scope.office, on: date, db)

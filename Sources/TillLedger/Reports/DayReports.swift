@@ -200,6 +200,10 @@ public enum ReportText {
         lines += [""] + deposit(s, width: width) + [""] + tenders(s, width: width) + [""] + revenue(s, width: width) + [""]
         if let r = s.receipts {
             lines.append("Receipts #\(r.first) to #\(r.last) (\(r.count))")
+            if let o = s.officeReceipts {
+                let named = "Office's \(o.code)-\(o.first) to \(o.code)-\(o.last) (\(o.count))"
+                lines.append(named.count <= width ? named : "\(o.code) \(o.first) to \(o.last) (\(o.count))")
+            }
         } else {
             lines.append("No receipts issued")
         }
