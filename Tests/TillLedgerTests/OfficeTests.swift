@@ -218,7 +218,9 @@ struct OfficeDayTests {
                 try l.post(Payment(lines: [.account(try f.account(account), Money(cents: cents))], tenders: [.cash(Money(cents: cents))]),
                            operatorID: op.id, terminal: terminal, drawerSession: drawer)
             }
-            // Before an office opens its share, nothing posts or opens at its terminals.
+            // Before an office opens its share, its settlement says so, and nothing posts or opens at its terminals.
+            let unopened = ReportText.settlement(try l.settlement(CounterFixture.today, office: north))
+            #expect(unopened.contains("NORTH has not opened its day") && !unopened.contains("Day open"), "\(unopened)")
             #expect(throws: LedgerError.self) { try pay("100001", 1_000, at: "T1", by: f.cashier, drawer: f.drawer) }
             #expect(throws: LedgerError.self) { try l.openDrawer(operatorID: nora.id, terminal: "T2") }
             #expect(throws: LedgerError.self) { try l.openOfficeDay("NORTH", by: nora.id, terminal: "T2") } // a cashier

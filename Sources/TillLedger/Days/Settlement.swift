@@ -80,6 +80,8 @@ public struct Settlement: Sendable {
     /// The office this settlement is of (nil: the whole utility, every office together).
     public internal(set) var office: Office?
     public internal(set) var closed: ClosedDay?
+    /// An office's share of a day where offices keep their own days, before the office opened it.
+    public internal(set) var shareNotOpened = false
     public let drawers: [DrawerSummary]
     /// What each drawer should hold (live for open drawers), by session id.
     public let expectations: [Int64: DrawerExpectation]
@@ -328,6 +330,7 @@ extension Ledger {
         if let scope, try officesKeepOwnDays(db) {
             let share = try officeShare(scope.office, on: date, db)
             settlement.closed = share.closedAt.map { Settlement.ClosedDay(at: $0, by: share.closedBy ?? "", bag: share.bag) }
+            settlement.shareNotOpened = share.openedAt == nil
         }
         settlement.batches = scan.batches
         // Suspense is the utility's, worked by the back office: the main office's to list.

@@ -185,7 +185,8 @@ public enum ReportText {
     /// Everything the closer reviews, in one report.
     public static func settlement(_ s: Settlement, width: Int = 42) -> [String] {
         var lines = [title("SETTLEMENT \(s.date)", width)] + officeLines(s) + [
-                     s.closed.map { "Day closed \($0.at.prefix(16).replacingOccurrences(of: "T", with: " ")) by \($0.by)" } ?? "Day open",
+                     s.closed.map { "Day closed \($0.at.prefix(16).replacingOccurrences(of: "T", with: " ")) by \($0.by)" }
+                         ?? (s.shareNotOpened ? "\(s.office?.code ?? "The office") has not opened its day" : "Day open"),
                      rule(width), "Drawers:"]
         if s.drawers.isEmpty { lines.append("  none opened") }
         for d in s.drawers {
