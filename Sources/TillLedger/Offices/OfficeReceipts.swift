@@ -26,16 +26,16 @@ extension Ledger {
                        arguments: [mode, last + 1, at, operatorID])
     }
 
-    /// Inside a posting's write, after its transaction went in with a receipt number: in
-    /// office mode, the next number of the terminal's office (the main office's for a terminal
-    /// placed nowhere). One statement, nothing read back.
+    /// Inside a posting's write, after its transaction went in with a receipt number, where
+    /// each office counts its receipts (the posting read the mode with its receipt number):
+    /// the next number of the terminal's office (the main office's for a terminal placed
+    /// nowhere). One statement, nothing read back.
     static func numberForOffice(transactionID: Int64, terminal: String, _ db: Store) throws {
         try db.cachedStatement(sql: """
             INSERT INTO office_receipts(transaction_id, office_id, number)
             SELECT ?, f.id, COALESCE((SELECT MAX(r.number) FROM office_receipts r WHERE r.office_id = f.id), 0) + 1
             FROM offices f
             WHERE f.id = COALESCE((SELECT p.office_id FROM terminal_offices p WHERE p.terminal_id = ?), (SELECT MIN(m.id) FROM offices m))
-              AND (SELECT n.mode FROM receipt_numbering n ORDER BY n.id DESC LIMIT 1) = 'office'
             """).execute(arguments: [transactionID, terminal])
     }
 

@@ -195,11 +195,17 @@ extension Ledger {
         let now = timestamp()
         if !terminalRecorded { try Self.recordTerminal(request.terminal, at: now, db) }
         var receipt: ReceiptNumber?
+        var numberedByOffice = false
         if request.kind.issuesReceipt {
             // Inside BEGIN IMMEDIATE no other writer can take the same number, and a
-            // rollback gives it back: receipts stay gapless.
-            let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(receipt_number) FROM transactions WHERE receipt_number IS NOT NULL")) ?? 0
-            receipt = ReceiptNumber(last + 1)
+            // rollback gives it back: receipts stay gapless. The same read says whether each
+            // office counts its receipts (no statement more when it does not).
+            let row = try SQLRow.fetchOne(db.cachedStatement(sql: """
+                SELECT MAX(receipt_number), (SELECT n.mode FROM receipt_numbering n ORDER BY n.id DESC LIMIT 1)
+                FROM transactions WHERE receipt_number IS NOT NULL
+                """))
+            receipt = ReceiptNumber((row?[0] as Int64? ?? 0) + 1)
+            numberedByOffice = row?[1] as String? == "office"
         }
         // The new id comes back with the insert, and a transaction's postings and tenders go
         // in one statement each: on PostgreSQL each statement is a round trip to the server.
@@ -212,7 +218,7 @@ extension Ledger {
                                   request.overrideBy, request.drawerSession, request.dueDate?.description, request.memo])
         guard let transactionID: Int64 = inserted.first?[0] else { throw LedgerError(.database, "The new transaction's id did not come back") }
         // Where each office counts its own receipts, this one takes its office's next number too.
-        if receipt != nil { try Self.numberForOffice(transactionID: transactionID, terminal: request.terminal, db) }
+        if numberedByOffice { try Self.numberForOffice(transactionID: transactionID, terminal: request.terminal, db) }
         try Self.insertRows(into: "postings(transaction_id, book, account_id, amount_cents)", columns: 4, request.lines.map { line in
             [transactionID, line.book.rawValue, line.account.flatMap { accountIDs[$0] }, line.amount.cents]
         }, db)
