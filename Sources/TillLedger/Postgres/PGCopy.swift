@@ -106,9 +106,10 @@ enum PGCopy {
     /// A table's rows, in batches of one multi-row INSERT each, every column as the file holds it.
     private static func copyTable(_ table: String, from db: Database, to target: PGConnection) throws -> Int {
         let columns = try target.execute("""
-            SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position
+            SELECT column_name FROM information_schema.columns
+            WHERE table_schema = $1 AND table_name = $2 AND is_generated = 'NEVER' ORDER BY ordinal_position
             """, [.text(PGSchema.name), .text(table)]).all.map { $0.text(0)! }
-        // Made again by the triggers as the postings go in.
+        // Made again by the triggers as the postings go in (and a generated column by the server).
         let zeroed: Set<String> = table == "accounts" ? ["balance_cents", "deposit_held_cents"]
             : table == "business_days" ? ["deposit_transaction_id"] : []
         let selected = columns.map { zeroed.contains($0) ? (($0 == "deposit_transaction_id" ? "NULL" : "0") + " AS \($0)") : $0 }

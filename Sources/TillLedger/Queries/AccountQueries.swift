@@ -89,11 +89,10 @@ enum AccountSearch {
         """
 
     /// PostgreSQL's lookup: every word typed, folded, as a prefix of one of the account's
-    /// words, answered by the words index (migration 7), in account order. One argument:
-    /// `postgresQuery(words)`.
-    static let postgresMatchSQL = "SELECT \(Ledger.selectedAccountColumns) FROM accounts WHERE to_tsvector('simple'::regconfig, "
-        + "regexp_replace(till_search_text(number, customer_name, service_address, phone, meter_number), '[^[:alnum:]]+', ' ', 'g')) "
-        + "@@ to_tsquery('simple', ?) ORDER BY id LIMIT ?"
+    /// words (the stored `search_words`, migration 10), in account order: the words index for
+    /// a rare word, the accounts in order for a common one. One argument: `postgresQuery(words)`.
+    static let postgresMatchSQL = "SELECT \(Ledger.selectedAccountColumns) FROM accounts "
+        + "WHERE search_words @@ to_tsquery('simple', ?) ORDER BY id LIMIT ?"
 
     /// The words typed as a prefix query, `'smi':* & 'oak':*`: each word folded and quoted
     /// (a word holds letters and digits only; a quote or backslash would be doubled).
