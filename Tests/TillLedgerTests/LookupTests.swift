@@ -10,6 +10,36 @@ struct LookupTests {
         try f.ledger.searchAccounts(text).map(\.number)
     }
 
+    /// Past the first 2,000 accounts (where PostgreSQL tries the first accounts in order for
+    /// a word of one or two characters): the first 50 matches in account order, as a plain
+    /// reading of the accounts' words says, whether the word is everywhere, only among the
+    /// first accounts, only after them, or straddles them.
+    @Test(arguments: Engine.all) func shortWordsOnManyAccounts(_ engine: Engine) throws {
+        try CounterFixture.on(engine) { f throws in
+            var csv = "account_number,customer_name,service_address,mailing_address,phone,email,meter_number,class,status,cash_only_until,deposit_held\n"
+            var people: [(number: String, words: [String])] = [ // the fixture's three, as their words are indexed
+                ("100001", ["100001", "smith", "jane", "12", "oak", "st", "555", "201", "0001", "m10000001"]),
+                ("100002", ["100002", "jose", "nunez", "40", "pine", "ave", "555", "201", "0002", "m10000002"]),
+                ("100003", ["100003", "union", "hardware", "1", "main", "st", "555", "201", "0003", "m10000003"]),
+            ]
+            for i in 0..<2_100 {
+                // Names: Quill among the first 1,990 only twice; Zephyr from 1,980 on (straddling); Kim everywhere.
+                let name = i % 3 == 0 ? "Kim \(i)" : (i >= 1_980 ? "Zephyr \(i)" : (i == 7 || i == 1_500 ? "Quill \(i)" : "Lane \(i)"))
+                let number = String(200_000 + i)
+                csv += "\(number),\(name),\(i) Elm Rd,,,,,residential,active,,\n"
+                people.append((number, [number] + name.lowercased().split(separator: " ").map(String.init) + ["\(i)", "elm", "rd"]))
+            }
+            _ = try f.ledger.importAccounts(csv: Array(csv.utf8), fileName: "many.csv", by: f.supervisor.id)
+            for query in ["2", "20", "k", "ki", "ze", "z", "qu", "q", "el", "7", "99", "zz", "1 k", "ze 2"] {
+                let typed = query.split(separator: " ").map(String.init)
+                let plain = people.filter { person in typed.allSatisfy { word in person.words.contains { $0.hasPrefix(word) } } }
+                    .prefix(50).map(\.number)
+                let found = try numbers(f, query).filter { $0 != query }
+                #expect(found == Array(plain), "\(engine) \(query)")
+            }
+        }
+    }
+
     @Test(arguments: Engine.all) func anExactAccountOrMeterNumberComesFirst(_ engine: Engine) throws {
         try CounterFixture.on(engine) { f throws in
             #expect(try numbers(f, "100002").first == "100002")
