@@ -118,6 +118,12 @@ struct LookupTests {
             _ = try f.ledger.importAccounts(csv: Array(csv.utf8), fileName: "more.csv", by: f.supervisor.id)
             #expect(try numbers(f, "zhang") == ["100004"])
             #expect(try numbers(f, "张伟") == ["100004"])
+            // Renamed through Till: found by its new name's first letters at once, not by the old's.
+            _ = try f.ledger.updateContact(account: try f.account("100004"), field: .name, value: "Qi Ng",
+                                           actor: Actor(operatorID: f.supervisor.id, terminal: "T1"))
+            #expect(try numbers(f, "qi") == ["100004"] && (try numbers(f, "q n")) == ["100004"])
+            #expect(try numbers(f, "zh").isEmpty && (try numbers(f, "张")).isEmpty)
+            #expect(try numbers(f, "9 e") == ["100004"]) // the address stays
             try f.tamper("UPDATE accounts SET customer_name = 'Wei Holdings' WHERE number = '100004'")
             #expect(try numbers(f, "zhang").isEmpty)
             #expect(try numbers(f, "holdings") == ["100004"])

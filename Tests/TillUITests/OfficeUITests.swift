@@ -110,6 +110,10 @@ struct OfficeReceiptUITests {
         f.type("orth-9")
         f.press(.enter)
         #expect(f.text.contains("No receipt NORTH-9: NORTH's receipts run to NORTH-2"), "\(f.text)")
+        // A letter after a utility number is not part of it (p and w stay keys there).
+        f.type("4x")
+        #expect(f.text.contains("Receipt #: 4_"), "\(f.text)")
+        f.press(.escape)
         f.type("#\(first)")
         f.press(.enter)
         #expect(f.text.contains("Receipt NORTH-1"), "\(f.text)")

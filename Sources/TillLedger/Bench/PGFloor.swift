@@ -43,10 +43,13 @@ final class PGFloor: BenchFloor {
         var rows = 0
         rows += (try? connection.execute(PGDialect.translated(AccountSearch.exactSQL),
                                          [.text(trimmed), .text(trimmed.uppercased()), .int(Int64(limit))]).count) ?? 0
-        let arguments: [PGValue] = [.text(AccountSearch.postgresQuery(words)), .int(Int64(limit))]
-        let first = AccountSearch.isShort(words)
-            ? (try? connection.execute(PGDialect.translated(AccountSearch.postgresFirstAccountsSQL), arguments).count) ?? 0 : 0
-        rows += first == limit ? first : (try? connection.execute(PGDialect.translated(AccountSearch.postgresMatchSQL), arguments).count) ?? 0
+        if let short = AccountSearch.shortWords(words) {
+            rows += (try? connection.execute(PGDialect.translated(AccountSearch.postgresShortSQL(short.count)),
+                                             short.map { .text($0) } + [.int(Int64(limit))]).count) ?? 0
+        } else {
+            rows += (try? connection.execute(PGDialect.translated(AccountSearch.postgresMatchSQL),
+                                             [.text(AccountSearch.postgresQuery(words)), .int(Int64(limit))]).count) ?? 0
+        }
         return rows
     }
 

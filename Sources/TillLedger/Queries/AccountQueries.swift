@@ -47,15 +47,16 @@ extension Ledger {
             var matches: [AccountRecord]
             if db.isPostgres {
                 // Every word, folded, starts a word of the account (migration 10's stored words).
-                let query = AccountSearch.postgresQuery(words)
-                matches = []
-                if AccountSearch.isShort(words) {
-                    matches = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.postgresFirstAccountsSQL),
-                                                  arguments: [query, limit]).map(Self.record)
-                }
-                if matches.count < limit {
+                if let short = AccountSearch.shortWords(words) {
+                    // Only words of one or two characters: their accounts in order (migration 11).
+                    var arguments: SQLArguments = []
+                    for word in short { arguments += [word] }
+                    arguments += [limit]
+                    matches = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.postgresShortSQL(short.count)),
+                                                  arguments: arguments).map(Self.record)
+                } else {
                     matches = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.postgresMatchSQL),
-                                                  arguments: [query, limit]).map(Self.record)
+                                                  arguments: [AccountSearch.postgresQuery(words), limit]).map(Self.record)
                 }
             } else {
                 matches = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.matchSQL),
@@ -102,17 +103,25 @@ enum AccountSearch {
     static let postgresMatchSQL = "SELECT \(Ledger.selectedAccountColumns) FROM accounts "
         + "WHERE search_words @@ to_tsquery('simple', ?) ORDER BY id LIMIT ?"
 
-    /// Words of one or two characters match so many accounts that the server's counts cannot
-    /// tell how many (every account number starts with "1", each number a word of its own,
-    /// none common), and reading all of them from the index to sort them took 35 ms. For
-    /// those, the first accounts in order are tried first: where `limit` of the first
-    /// `firstAccounts` match, they are the first `limit` of all, in order — the same answer,
-    /// read from a few hundred rows; otherwise the whole query runs.
-    static func isShort(_ words: [String]) -> Bool { words.allSatisfy { $0.count <= 2 } }
-    static let firstAccounts = 2_000
-    static let postgresFirstAccountsSQL = "SELECT \(Ledger.selectedAccountColumns) FROM "
-        + "(SELECT * FROM accounts ORDER BY id LIMIT \(firstAccounts)) AS accounts "
-        + "WHERE search_words @@ to_tsquery('simple', ?) ORDER BY id LIMIT ?"
+/// Words of one or two characters match so many accounts that reading them all from the
+    /// words index and sorting them for the first 50 took 12–35 ms ("12" starts ten thousand
+    /// account numbers). Where every word typed is that short, PostgreSQL reads the accounts'
+    /// first letters (`account_prefixes`, migration 11) in account order and stops at the
+    /// limit. The words folded and each word once, or nil when any is longer.
+    static func shortWords(_ words: [String]) -> [String]? {
+        let folded = words.map(fold)
+        guard folded.allSatisfy({ $0.count <= 2 }) else { return nil }
+        var seen = Set<String>()
+        return folded.filter { seen.insert($0).inserted }
+    }
+
+    /// `count` short words: the accounts having a word that starts with each, in account
+    /// order. Arguments: the words, then the limit.
+    static func postgresShortSQL(_ count: Int) -> String {
+        let joins = (1..<max(1, count)).map { "JOIN account_prefixes p\($0) ON p\($0).account_id = p0.account_id AND p\($0).prefix = ? " }
+        return "SELECT \(Ledger.selectedAccountColumns) FROM account_prefixes p0 " + joins.joined()
+            + "JOIN accounts ON accounts.id = p0.account_id WHERE p0.prefix = ? ORDER BY p0.account_id LIMIT ?"
+    }
 
     /// The words typed as a prefix query, `'smi':* & 'oak':*`: each word folded and quoted
     /// (a word holds letters and digits only; a quote or backslash would be doubled).

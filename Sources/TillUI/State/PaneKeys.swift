@@ -54,12 +54,14 @@ private func accountKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
 }
 
 private func receiptKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
-    // Typing the number: digits, or an office's number (NORTH-17: capital letters start it,
-    // so p and w stay keys), Backspace, Esc to clear it.
+    // Typing the number: digits, or an office's number (NORTH-17: a capital letter starts it,
+    // so p and w stay keys; once it is started, letters in any case go on with it),
+    // Backspace, Esc to clear it.
     let typing = !state.receiptEntry.isEmpty
+    let officeNumber = state.receiptEntry.first.map { $0.isASCII && $0.isLetter } ?? false
     switch key {
-    case .character(let c) where c.isASCIIDigit || (c == "#" && !typing) || (c == "-" && typing)
-                                || (c.isASCII && c.isLetter && (c.isUppercase || typing)):
+    case .character(let c) where c.isASCIIDigit || (c == "#" && !typing) || (c == "-" && officeNumber)
+                                || (c.isASCII && c.isLetter && (officeNumber || (!typing && c.isUppercase))):
         Typing.type(Character(c.uppercased()), at: \.receiptEntry, limit: 24, name: "a receipt number", &state)
         return []
     case .backspace:

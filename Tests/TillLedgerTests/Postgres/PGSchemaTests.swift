@@ -26,7 +26,8 @@ struct PGSchemaTests {
     @Test("a shipped migration is frozen: its SQL's digest is pinned here")
     func frozen() {
         // Changing the schema is a new migration, never an edit to one that shipped.
-        #expect(PGSchema.migrations.map(\.version) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+        #expect(PGSchema.migrations.map(\.version) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
+        #expect(PGSchema.migration011.digest == "43ccc96c4b53405b93bf79ce903deffd38913d1c1fcc705f00f10d21fe04be72")
         #expect(PGSchema.migration010.digest == "9c28f4fa1e43ff9a9cc56aa7f2bbbb534d946ee53009a3d7689ccfc176c6c0c3")
         #expect(PGSchema.migration009.digest == "f4198a06f67a1840027d8826730b7019779c203ff722a447c62421623a88860c")
         #expect(PGSchema.migration008.digest == "0c410919ea9141558c88f5160aaaeb1a6254c3c0f3ae41ec79ac007d646adb54")
@@ -79,7 +80,9 @@ struct PGSchemaTests {
             let tables = try admin.execute("""
                 SELECT table_name FROM information_schema.tables WHERE table_schema = 'till' AND table_name <> 'migrations' ORDER BY table_name
                 """).all.map { $0.text(0)! }
-            #expect(tables == lite.0.keys.sorted())
+            // The lookup's first letters of each account (migration 11) are the server's own, as
+            // SQLite's FTS5 tables are SQLite's.
+            #expect(tables.filter { $0 != "account_prefixes" } == lite.0.keys.sorted() && tables.contains("account_prefixes"))
             for (table, columns) in lite.0 {
                 let pg = try admin.execute("""
                     SELECT column_name FROM information_schema.columns
