@@ -47,8 +47,9 @@ final class PGFloor: BenchFloor {
             rows += (try? connection.execute(PGDialect.translated(AccountSearch.postgresShortSQL(short.count)),
                                              short.map { .text($0) } + [.int(Int64(limit))]).count) ?? 0
         } else {
-            rows += (try? connection.execute(PGDialect.translated(AccountSearch.postgresMatchSQL),
-                                             [.text(AccountSearch.postgresQuery(words)), .int(Int64(limit))]).count) ?? 0
+            let (long, short) = AccountSearch.longAndShort(words)
+            rows += (try? connection.execute(PGDialect.translated(AccountSearch.postgresMatchSQL(short: short.count)),
+                                             [.text(AccountSearch.postgresQuery(long))] + short.map { .text($0) } + [.int(Int64(limit))]).count) ?? 0
         }
         return rows
     }

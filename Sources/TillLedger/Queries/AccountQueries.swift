@@ -55,8 +55,14 @@ extension Ledger {
                     matches = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.postgresShortSQL(short.count)),
                                                   arguments: arguments).map(Self.record)
                 } else {
-                    matches = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.postgresMatchSQL),
-                                                  arguments: [AccountSearch.postgresQuery(words), limit]).map(Self.record)
+                    // The longer words from the words index; a short word beside them is looked up
+                    // for each of their accounts (in the index it would read thousands of words).
+                    let (long, short) = AccountSearch.longAndShort(words)
+                    var arguments: SQLArguments = [AccountSearch.postgresQuery(long)]
+                    for word in short { arguments += [word] }
+                    arguments += [limit]
+                    matches = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.postgresMatchSQL(short: short.count)),
+                                                  arguments: arguments).map(Self.record)
                 }
             } else {
                 matches = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.matchSQL),
@@ -100,8 +106,20 @@ enum AccountSearch {
     /// PostgreSQL's lookup: every word typed, folded, as a prefix of one of the account's
     /// words (the stored `search_words`, migration 10), in account order: the words index for
     /// a rare word, the accounts in order for a common one. One argument: `postgresQuery(words)`.
-    static let postgresMatchSQL = "SELECT \(Ledger.selectedAccountColumns) FROM accounts "
-        + "WHERE search_words @@ to_tsquery('simple', ?) ORDER BY id LIMIT ?"
+    /// Arguments: `postgresQuery` of the longer words, each short word folded, the limit.
+    static func postgresMatchSQL(short: Int) -> String {
+        "SELECT \(Ledger.selectedAccountColumns) FROM accounts WHERE search_words @@ to_tsquery('simple', ?) "
+            + String(repeating: "AND EXISTS (SELECT 1 FROM account_prefixes p WHERE p.account_id = accounts.id AND p.prefix = ?) ",
+                     count: short)
+            + "ORDER BY id LIMIT ?"
+    }
+
+    /// The words typed of three characters or more (as typed), and the shorter ones folded, each once.
+    static func longAndShort(_ words: [String]) -> (long: [String], short: [String]) {
+        var seen = Set<String>()
+        let short = words.map(fold).filter { $0.count <= 2 && seen.insert($0).inserted }
+        return (words.filter { fold($0).count > 2 }, short)
+    }
 
 /// Words of one or two characters match so many accounts that reading them all from the
     /// words index and sorting them for the first 50 took 12–35 ms ("12" starts ten thousand
