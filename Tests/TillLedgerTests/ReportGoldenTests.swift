@@ -95,15 +95,21 @@ struct ReportGoldenTests {
         }
     }
 
+    /// The main office and the North Branch, its terminal NORTH-01 and its cashier (returned).
+    static func northBranch(_ file: Ledger, _ boss: Operator) throws -> Operator {
+        let nora = try file.addOperator(login: try OperatorLogin("nora"), displayName: "Nora North", role: .cashier, pin: "2222", by: boss.id)
+        try file.addOffice(code: "MAIN", name: "Main Office", address: "100 Main Street, Union", bankAccount: "111000025", by: boss.id,
+                           terminal: "BACK")
+        try file.addOffice(code: "NORTH", name: "North Branch", address: "9 Elm Street, North Union", bankAccount: "222000025",
+                           by: boss.id, terminal: "BACK")
+        try file.placeTerminal("NORTH-01", in: "NORTH", by: boss.id)
+        return nora
+    }
+
     func officeDay(postgres database: String?) throws {
         var northCashier: Operator?
         let (l, boss, lead, cashier) = try paperBooks(postgres: database) { file, boss in
-            northCashier = try file.addOperator(login: try OperatorLogin("nora"), displayName: "Nora North", role: .cashier, pin: "2222", by: boss.id)
-            try file.addOffice(code: "MAIN", name: "Main Office", address: "100 Main Street, Union", bankAccount: "111000025", by: boss.id,
-                               terminal: "BACK")
-            try file.addOffice(code: "NORTH", name: "North Branch", address: "9 Elm Street, North Union", bankAccount: "222000025",
-                               by: boss.id, terminal: "BACK")
-            try file.placeTerminal("NORTH-01", in: "NORTH", by: boss.id)
+            northCashier = try Self.northBranch(file, boss)
             try file.setSetting(.officeDays, "own", by: boss.id)
         }
         let nora = try #require(northCashier)
@@ -143,13 +149,7 @@ struct ReportGoldenTests {
         func papers(_ database: String?) throws {
             var northCashier: Operator?
             let (l, boss, _, cashier) = try paperBooks(postgres: database) { file, boss in
-                northCashier = try file.addOperator(login: try OperatorLogin("nora"), displayName: "Nora North", role: .cashier, pin: "2222",
-                                                    by: boss.id)
-                try file.addOffice(code: "MAIN", name: "Main Office", address: "100 Main Street, Union", bankAccount: "111000025", by: boss.id,
-                                   terminal: "BACK")
-                try file.addOffice(code: "NORTH", name: "North Branch", address: "9 Elm Street, North Union", bankAccount: "222000025",
-                                   by: boss.id, terminal: "BACK")
-                try file.placeTerminal("NORTH-01", in: "NORTH", by: boss.id)
+                northCashier = try Self.northBranch(file, boss)
                 try file.setSetting(.receiptNumbering, "office", by: boss.id)
             }
             let nora = try #require(northCashier)

@@ -10,12 +10,18 @@ import TillLedger
 /// every office at a glance.
 @Suite("Offices at the counter")
 struct OfficeUITests {
-    @Test func aBranchOpensAndClosesItsShareAndTheLastOfficeClosesTheDay() throws {
+    /// A demo ledger with the main office and the North Branch, its terminal N1.
+    static func mainAndNorth() throws -> (ledger: Ledger, supervisor: Int64) {
         let main = try UIFixture()
         let l = main.ledger, boss = try main.supervisor
         try l.addOffice(code: "MAIN", name: "Main Office", address: "100 Main St", bankAccount: "111000025", by: boss, terminal: "BACK")
         try l.addOffice(code: "NORTH", name: "North Branch", address: "9 Elm St", bankAccount: "222000025", by: boss, terminal: "BACK")
         try l.placeTerminal("N1", in: "NORTH", by: boss)
+        return (l, boss)
+    }
+
+    @Test func aBranchOpensAndClosesItsShareAndTheLastOfficeClosesTheDay() throws {
+        let (l, boss) = try OfficeUITests.mainAndNorth()
         try l.setSetting(.officeDays, "own", by: boss)
 
         // A cashier at North before North opens: no drawer.
@@ -80,11 +86,7 @@ struct OfficeUITests {
 @Suite("Receipt numbers by office at the counter")
 struct OfficeReceiptUITests {
     @Test func aBranchCashierSeesAndFindsItsOfficesNumbers() throws {
-        let main = try UIFixture()
-        let l = main.ledger, boss = try main.supervisor
-        try l.addOffice(code: "MAIN", name: "Main Office", address: "100 Main St", bankAccount: "111000025", by: boss, terminal: "BACK")
-        try l.addOffice(code: "NORTH", name: "North Branch", address: "9 Elm St", bankAccount: "222000025", by: boss, terminal: "BACK")
-        try l.placeTerminal("N1", in: "NORTH", by: boss)
+        let (l, boss) = try OfficeUITests.mainAndNorth()
         try l.setSetting(.receiptNumbering, "office", by: boss)
         let counter = CounterTests()
         let f = try UIFixture(ledger: l, terminal: "N1")
