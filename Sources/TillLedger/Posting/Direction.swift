@@ -64,11 +64,7 @@ extension Ledger {
     /// The allocation order (`payment.allocation_order`): `oldest`, or revenue codes in the order
     /// their charges are paid (`OTHER` for charges of no listed code), each rank oldest first.
     static func allocationRanks(_ db: Store) throws -> [String: Int]? {
-        // Most offices keep the default: one indexed read says so, on every payment, before the
-        // sealed read (which digests the settings) is asked for the order itself.
-        let stored = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = ?"),
-                                         arguments: [SettingKey.allocationOrder.rawValue])
-        guard let stored, stored != "oldest" else { return nil }
+        // Most offices keep the default (`setting` says so from one indexed read).
         let order = try setting(.allocationOrder, db)
         guard order != "oldest", (try? SettingKey.allocationOrder.validate(order)) != nil else { return nil }
         return Dictionary(order.split(separator: ",").enumerated().map { (String($0.element), $0.offset) }, uniquingKeysWith: { a, _ in a })

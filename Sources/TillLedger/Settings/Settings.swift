@@ -274,11 +274,14 @@ extension Ledger {
     }
 
     static func setting(_ key: SettingKey, _ db: Store) throws -> String {
-        if let value = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM (\(sealedSettingsSQL(db))) AS sealed WHERE key = ?"),
-                                           arguments: [key.rawValue]) {
-            return value
-        }
-        return SettingKey.defaults.first { $0.0 == key }?.1 ?? ""
+        let fallback = SettingKey.defaultValue(key)
+        // Most settings keep their default, and a payment reads several: one indexed read of
+        // the row says so (a row reading as the default gives the default whether Till sealed
+        // it or not). Only another value is asked of the sealed read, which digests the row.
+        let stored = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = ?"), arguments: [key.rawValue])
+        guard let stored, stored != fallback else { return fallback }
+        return try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM (\(sealedSettingsSQL(db))) AS sealed WHERE key = ?"),
+                                   arguments: [key.rawValue]) ?? fallback
     }
 
     static func intSetting(_ key: SettingKey, _ db: Store) throws -> Int64 {
