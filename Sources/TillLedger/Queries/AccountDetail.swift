@@ -20,6 +20,10 @@ extension Ledger {
     /// notes (newest first), a payment plan and the alerts the cashier must see.
     public func accountDetail(_ number: String) throws -> AccountDetail? {
         try read { db -> AccountDetail? in
+            // On PostgreSQL each of the view's statements was planned again for its values every
+            // time (0.3–0.9 ms each, its run 0.01): one account's rows are read by index whatever
+            // the values, so the view takes each statement's plan made once per connection.
+            if db.isPostgres { try db.execute(sql: "SET LOCAL plan_cache_mode = force_generic_plan") }
             guard let row = try SQLRow.fetchOne(db, sql: "SELECT id, shutoff_date FROM accounts WHERE number = ?",
                                              arguments: [number]),
                   let record = try Self.accountRecord(number, db) else { return nil }
