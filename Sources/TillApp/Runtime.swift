@@ -121,8 +121,8 @@ public final class Runtime {
         case .findReceipt(let typed):
             return [attempt { try self.receiptLoaded(try self.ledger.findReceipt(typed)) }]
         case .printReceipt(let number):
-            let (failure, preview) = printReceipt(number)
-            let name = (try? ledger.receiptName(number)) ?? "#\(number)"
+            let (failure, preview, printedName) = printReceipt(number)
+            let name = printedName ?? (try? ledger.receiptName(number)) ?? "#\(number)"
             return [.receiptLoaded(preview, queue: reprintQueue()),
                     .notice(failure.map { AppState.Message("Receipt \(name) not printed: \($0)", .error) }
                             ?? AppState.Message("Receipt \(name) printed"))]
@@ -259,11 +259,12 @@ public final class Runtime {
         guard let receipt = posted.receipt else { return [.paymentFailed("the ledger issued no receipt number")] }
         let change = (try? Money.sum(submission.tenders.map(\.change))) ?? .zero
         let alreadyPrinted = posted.wasAlreadyPosted && ((try? ledger.hasPrinted(receipt)) ?? false)
-        let (failure, preview) = alreadyPrinted ? (nil, nil) : printReceipt(receipt)
+        let (failure, preview, printedName) = alreadyPrinted ? (nil, nil, nil) : printReceipt(receipt)
         let shown = preview.map { Event.receiptLoaded($0, queue: reprintQueue()) } ?? attempt { try self.receiptLoaded(receipt) }
         var payment = PostedPayment(receipt: receipt, change: change, printFailure: failure,
                                     wasAlreadyPosted: posted.wasAlreadyPosted, restoreRequests: posted.restoreRequests)
-        payment.name = (try? ledger.receiptName(receipt)) ?? payment.name
+        // Its name as printed (NORTH-17 where offices count their own); read when it did not print.
+        payment.name = printedName ?? (try? ledger.receiptName(receipt)) ?? payment.name
         return [.paymentPosted(payment), shown]
     }
 
@@ -274,12 +275,12 @@ public final class Runtime {
     /// Prints a receipt (REPRINT if it printed before) and logs the attempt. Returns why it
     /// failed (nil when it printed) and the receipt as the pane now shows it.
     @discardableResult
-    func printReceipt(_ number: ReceiptNumber) -> (failure: String?, preview: ReceiptPreview?) {
+    func printReceipt(_ number: ReceiptNumber) -> (failure: String?, preview: ReceiptPreview?, name: String?) {
         let printed = OfficePrinter.printReceipt(number, operatorID: state.session?.id, terminal: terminal, ledger)
-        guard let receipt = printed.receipt else { return (printed.failure, nil) }
+        guard let receipt = printed.receipt else { return (printed.failure, nil, nil) }
         // Once printed, the next print is a reprint: the preview shows what it would be.
         let lines = ReceiptLayout.lines(receipt, width: receiptWidth, reprint: printed.reprint || printed.failure == nil).map(\.text)
-        return (printed.failure, ReceiptPreview(number: number, lines: lines))
+        return (printed.failure, ReceiptPreview(number: number, lines: lines), receipt.name)
     }
 
     private func reprintQueue() -> [ReceiptNumber] { (try? ledger.reprintQueue(terminal: terminal)) ?? [] }

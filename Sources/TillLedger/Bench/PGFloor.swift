@@ -43,14 +43,8 @@ final class PGFloor: BenchFloor {
         var rows = 0
         rows += (try? connection.execute(PGDialect.translated(AccountSearch.exactSQL),
                                          [.text(trimmed), .text(trimmed.uppercased()), .int(Int64(limit))]).count) ?? 0
-        if let short = AccountSearch.shortWords(words) {
-            rows += (try? connection.execute(PGDialect.translated(AccountSearch.postgresShortSQL(short.count)),
-                                             short.map { .text($0) } + [.int(Int64(limit))]).count) ?? 0
-        } else {
-            let (long, short) = AccountSearch.longAndShort(words)
-            rows += (try? connection.execute(PGDialect.translated(AccountSearch.postgresMatchSQL(short: short.count)),
-                                             [.text(AccountSearch.postgresQuery(long))] + short.map { .text($0) } + [.int(Int64(limit))]).count) ?? 0
-        }
+        let lookup = AccountSearch.PostgresLookup(words: words)
+        rows += (try? connection.execute(PGDialect.translated(lookup.sql), lookup.texts.map { .text($0) } + [.int(Int64(limit))]).count) ?? 0
         return rows
     }
 

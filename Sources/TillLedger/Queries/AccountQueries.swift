@@ -46,24 +46,12 @@ extension Ledger {
             let plan = AccountSearch.Plan(words: words, limit: limit)
             var matches: [AccountRecord]
             if db.isPostgres {
-                // Every word, folded, starts a word of the account (migration 10's stored words).
-                if let short = AccountSearch.shortWords(words) {
-                    // Only words of one or two characters: their accounts in order (migration 11).
-                    var arguments: SQLArguments = []
-                    for word in short { arguments += [word] }
-                    arguments += [limit]
-                    matches = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.postgresShortSQL(short.count)),
-                                                  arguments: arguments).map(Self.record)
-                } else {
-                    // The longer words from the words index; a short word beside them is looked up
-                    // for each of their accounts (in the index it would read thousands of words).
-                    let (long, short) = AccountSearch.longAndShort(words)
-                    var arguments: SQLArguments = [AccountSearch.postgresQuery(long)]
-                    for word in short { arguments += [word] }
-                    arguments += [limit]
-                    matches = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.postgresMatchSQL(short: short.count)),
-                                                  arguments: arguments).map(Self.record)
-                }
+                // Every word, folded, starts a word of the account (migrations 10 and 11).
+                let lookup = AccountSearch.PostgresLookup(words: words)
+                var arguments: SQLArguments = []
+                for text in lookup.texts { arguments += [text] }
+                arguments += [limit]
+                matches = try SQLRow.fetchAll(db.cachedStatement(sql: lookup.sql), arguments: arguments).map(Self.record)
             } else {
                 matches = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.matchSQL),
                                               arguments: [plan.expression, plan.ftsLimit]).map(Self.record)
@@ -104,48 +92,45 @@ enum AccountSearch {
         """
 
     /// PostgreSQL's lookup: every word typed, folded, as a prefix of one of the account's
-    /// words (the stored `search_words`, migration 10), in account order: the words index for
-    /// a rare word, the accounts in order for a common one. One argument: `postgresQuery(words)`.
-    /// Arguments: `postgresQuery` of the longer words, each short word folded, the limit.
-    static func postgresMatchSQL(short: Int) -> String {
-        "SELECT \(Ledger.selectedAccountColumns) FROM accounts WHERE search_words @@ to_tsquery('simple', ?) "
-            + String(repeating: "AND EXISTS (SELECT 1 FROM account_prefixes p WHERE p.account_id = accounts.id AND p.prefix = ?) ",
-                     count: short)
-            + "ORDER BY id LIMIT ?"
+    /// words, in account order. Words of one or two characters match so many accounts that
+    /// reading them all from the words index and sorting them for the first 50 took 12–35 ms
+    /// ("12" starts ten thousand account numbers); they are read from the accounts' first
+    /// letters (`account_prefixes`, migration 11), which come in account order: where every
+    /// word is that short, the read stops at the limit; beside a longer word, the words index
+    /// (`search_words`, migration 10) is asked for the longer words only and each short word
+    /// is looked up for its candidates. Shared with the bench's bare-libpq floor.
+    struct PostgresLookup {
+        let sql: String
+        /// The statement's text arguments, in order; the limit follows them.
+        let texts: [String]
+
+        init(words: [String]) {
+            var seen = Set<String>()
+            let folded = words.map(AccountSearch.fold)
+            let short = folded.filter { $0.count <= 2 && seen.insert($0).inserted }
+            let long = folded.filter { $0.count > 2 }
+            if long.isEmpty {
+                let joins = short.dropFirst().indices.map {
+                    "JOIN account_prefixes p\($0) ON p\($0).account_id = p0.account_id AND p\($0).prefix = ? "
+                }
+                sql = "SELECT \(Ledger.selectedAccountColumns) FROM account_prefixes p0 " + joins.joined()
+                    + "JOIN accounts ON accounts.id = p0.account_id WHERE p0.prefix = ? ORDER BY p0.account_id LIMIT ?"
+                texts = Array(short.dropFirst()) + short.prefix(1)
+            } else {
+                sql = "SELECT \(Ledger.selectedAccountColumns) FROM accounts WHERE search_words @@ to_tsquery('simple', ?) "
+                    + String(repeating: "AND EXISTS (SELECT 1 FROM account_prefixes p WHERE p.account_id = accounts.id AND p.prefix = ?) ",
+                             count: short.count)
+                    + "ORDER BY id LIMIT ?"
+                texts = [AccountSearch.postgresQuery(folded: long)] + short
+            }
+        }
     }
 
-    /// The words typed of three characters or more (as typed), and the shorter ones folded, each once.
-    static func longAndShort(_ words: [String]) -> (long: [String], short: [String]) {
-        var seen = Set<String>()
-        let short = words.map(fold).filter { $0.count <= 2 && seen.insert($0).inserted }
-        return (words.filter { fold($0).count > 2 }, short)
-    }
-
-/// Words of one or two characters match so many accounts that reading them all from the
-    /// words index and sorting them for the first 50 took 12–35 ms ("12" starts ten thousand
-    /// account numbers). Where every word typed is that short, PostgreSQL reads the accounts'
-    /// first letters (`account_prefixes`, migration 11) in account order and stops at the
-    /// limit. The words folded and each word once, or nil when any is longer.
-    static func shortWords(_ words: [String]) -> [String]? {
-        let folded = words.map(fold)
-        guard folded.allSatisfy({ $0.count <= 2 }) else { return nil }
-        var seen = Set<String>()
-        return folded.filter { seen.insert($0).inserted }
-    }
-
-    /// `count` short words: the accounts having a word that starts with each, in account
-    /// order. Arguments: the words, then the limit.
-    static func postgresShortSQL(_ count: Int) -> String {
-        let joins = (1..<max(1, count)).map { "JOIN account_prefixes p\($0) ON p\($0).account_id = p0.account_id AND p\($0).prefix = ? " }
-        return "SELECT \(Ledger.selectedAccountColumns) FROM account_prefixes p0 " + joins.joined()
-            + "JOIN accounts ON accounts.id = p0.account_id WHERE p0.prefix = ? ORDER BY p0.account_id LIMIT ?"
-    }
-
-    /// The words typed as a prefix query, `'smi':* & 'oak':*`: each word folded and quoted
+    /// Folded words as a prefix query, `'smi':* & 'oak':*`: each word quoted
     /// (a word holds letters and digits only; a quote or backslash would be doubled).
-    static func postgresQuery(_ words: [String]) -> String {
+    static func postgresQuery(folded words: [String]) -> String {
         words.map { word in
-            "'" + fold(word).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "':*"
+            "'" + word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "':*"
         }.joined(separator: " & ")
     }
 
