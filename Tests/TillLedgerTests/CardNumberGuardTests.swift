@@ -74,6 +74,31 @@ struct CardNumberGuardTests {
         #expect(detail == "id (card number withheld) tried")
     }
 
+    /// A person with the database (sqlite3, or a superuser in psql) writes card numbers where
+    /// Till never would: every column of a table is looked at, ASCII and other digits alike,
+    /// five rows named a column at most; near misses (12 digits, 13 that are no card) are not
+    /// named. The same words on both engines (PostgreSQL looks at a table's columns in one pass).
+    @Test(arguments: Engine.all)
+    func verifyNamesEveryColumnAPersonWroteOneInto(_ engine: Engine) throws {
+        try CounterFixture.on(engine) { f in
+            let posted = try f.payCash("100001", cents: 2_000)
+            let notes = Array(repeating: "(1, '2026-11-20T10:00:00Z', \(f.cashier.id), 'T1', 'card 4111111111111111')", count: 6)
+                .joined(separator: ", ")
+            try f.tamper("""
+                UPDATE transactions SET memo = 'paid with 4111 1111 1111 1111' WHERE id = \(posted.id);
+                UPDATE accounts SET email = '４１１１１１１１１１１１１１１１', phone = '3782-822463-10005' WHERE number = '100002';
+                UPDATE accounts SET customer_name = 'Card 4111-1111-1111-1111' WHERE id <= 3;
+                INSERT INTO account_notes(account_id, at, operator_id, terminal_id, text) VALUES \(notes);
+                UPDATE accounts SET mailing_address = 'PO Box 1234 5678 9012', service_address = '1234567890123 Long Road'
+                WHERE number = '100003';
+                """)
+            let fault = try #require(try f.ledger.verify().checks.first { $0.name == "no full card number in any text" }?.fault)
+            #expect(fault == "what looks like a full card number is stored in "
+                    + "accounts.customer_name (id 1, 2, 3); accounts.phone (id 2); accounts.email (id 2); "
+                    + "transactions.memo (id \(posted.id)); account_notes.text (id 1, 2, 3, 4, 5 and maybe more) (docs/RELIABILITY.md: removing one from an older ledger)", "\(fault)")
+        }
+    }
+
     /// Written behind Till's back (or by an older Till): verify names the table, column and
     /// row, never the number; the sqlite3 shell itself is not stopped (the guard lives in Till).
     @Test func verifyNamesWhereAnOlderLedgerHoldsOne() throws {

@@ -90,10 +90,32 @@ final class PGConnection: @unchecked Sendable {
     }
 
     private func execute<T>(_ sql: String, _ parameters: [PGValue], read: (OpaquePointer) -> T) throws -> T {
-        let texts: [String?] = parameters.map(\.text)
-        // libpq takes C strings: a NUL would end the value there and store the rest silently.
-        if let index = texts.firstIndex(where: { $0?.utf8.contains(0) == true }) {
-            throw LedgerError(.invalid, "Value \(index + 1) holds a NUL character: refused, nothing was written")
+        let result = try run(sql, parameters)
+        defer { PQclear(result) }
+        return read(result)
+    }
+
+    /// Runs one statement with `$1`, `$2`… parameters and keeps its result as libpq holds it:
+    /// a cursor reads the values in place (`RawCursor`, the settlement's and verify's walks).
+    func result(_ sql: String, _ parameters: [PGValue] = []) throws -> PGResult {
+        PGResult(try run(sql, parameters))
+    }
+
+    /// One statement with no parameters, unprepared (a cursor's FETCH), its result kept.
+    func queryResult(_ sql: String) throws -> PGResult {
+        PGResult(try runUnprepared(sql))
+    }
+
+    /// The statement's result, which the caller clears; an error is thrown (and its result cleared).
+    /// Statements sent earlier and not yet answered go in the same round trip, ahead of it.
+    private func run(_ sql: String, _ parameters: [PGValue]) throws -> OpaquePointer {
+        let texts = try Self.texts(parameters)
+        if !unanswered.isEmpty {
+            if let statement = prepared[sql] {
+                try send(statement, texts, sql: sql)
+                return try answer(last: true)!
+            }
+            _ = try answer(last: false) // a statement is prepared outside a pipeline only
         }
         let statement = try preparedName(sql, parameters: texts.count)
         let result: OpaquePointer? = withCStrings(texts) { pointers in
@@ -103,16 +125,21 @@ final class PGConnection: @unchecked Sendable {
                 PQexecParams(handle, sql, Int32(texts.count), nil, pointers, nil, nil, 0)
             }
         }
+        return try checked(result, sql: sql)
+    }
+
+    /// `result` when it succeeded; else its error, thrown (the result cleared).
+    private func checked(_ result: OpaquePointer?, sql: String?) throws -> OpaquePointer {
         guard let result else {
             throw PGError(sqlState: "08006", message: String(cString: PQerrorMessage(handle)), detail: nil, connectionLost: true)
         }
-        defer { PQclear(result) }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
-            return read(result)
+            return result
         default:
+            defer { PQclear(result) }
             var error = PGError(result, connectionLost: PQstatus(handle) != CONNECTION_OK, fallback: String(cString: PQerrorMessage(handle)))
-            error.statement = sql
+            if let sql { error.statement = sql }
             throw error
         }
     }
@@ -153,14 +180,121 @@ final class PGConnection: @unchecked Sendable {
 
     /// `sql` through PQexec (no parameters; several statements allowed), its result read by `read`.
     private func unprepared<T>(_ sql: String, _ read: (OpaquePointer) -> T) throws -> T {
-        guard let result = PQexec(handle, sql) else {
-            throw PGError(sqlState: "08006", message: String(cString: PQerrorMessage(handle)), detail: nil, connectionLost: true)
-        }
+        let result = try runUnprepared(sql)
         defer { PQclear(result) }
-        switch PQresultStatus(result) {
-        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY: return read(result)
-        default: throw PGError(result, connectionLost: PQstatus(handle) != CONNECTION_OK, fallback: String(cString: PQerrorMessage(handle)))
+        return read(result)
+    }
+
+    private func runUnprepared(_ sql: String) throws -> OpaquePointer {
+        if !unanswered.isEmpty { _ = try answer(last: false) }
+        return try checked(PQexec(handle, sql), sql: nil)
+    }
+
+    // MARK: Statements answered later
+
+    /// Whether `executeLater` may leave a statement unanswered until the next that needs an
+    /// answer (a write's transaction, which nothing sees until it commits).
+    var answersLater = false
+
+    /// The statements sent and not yet answered (libpq's pipeline mode), for an error's message.
+    private var unanswered: [String] = []
+
+    /// Whether the connection is in the middle of a pipeline (never so when lent out).
+    var isPipelining: Bool { PQpipelineStatus(handle) != PQ_PIPELINE_OFF }
+
+    /// Runs a statement whose answer nobody reads (an insert): in a write (`answersLater`) it
+    /// is sent at once and answered with the next statement that is read, or the COMMIT, in
+    /// one round trip; a posting's inserts cost no round trip of their own. Its error, if it
+    /// has one, is thrown there: the write stops and rolls back as it would have here.
+    func executeLater(_ sql: String, _ parameters: [PGValue]) throws {
+        guard answersLater else {
+            PQclear(try run(sql, parameters))
+            return
         }
+        let texts = try Self.texts(parameters)
+        if prepared[sql] == nil, !unanswered.isEmpty { _ = try answer(last: false) }
+        guard let statement = try preparedName(sql, parameters: texts.count) else {
+            PQclear(try run(sql, parameters)) // past the prepared limit: run it now
+            return
+        }
+        try send(statement, texts, sql: sql)
+    }
+
+    /// Commits the transaction, with whatever is still unanswered, in one round trip.
+    func commit() throws {
+        guard !unanswered.isEmpty else { return try executeScript("COMMIT") }
+        guard PQsendQueryParams(handle, "COMMIT", 0, nil, nil, nil, nil, 0) == 1 else { throw lost() }
+        unanswered.append("COMMIT")
+        if let result = try answer(last: true) { PQclear(result) }
+    }
+
+    /// Rolls the transaction back; what was unanswered is read and dropped first (the write
+    /// failed already, and its first error is the one being thrown).
+    func rollback() throws {
+        if !unanswered.isEmpty { _ = try? answer(last: false) }
+        try executeScript("ROLLBACK")
+    }
+
+    /// Sends a prepared statement in the pipeline, entering it first where needed.
+    private func send(_ statement: String, _ texts: [String?], sql: String) throws {
+        if unanswered.isEmpty { guard PQenterPipelineMode(handle) == 1 else { throw lost() } }
+        let sent = withCStrings(texts) { pointers in
+            PQsendQueryPrepared(handle, statement, Int32(texts.count), pointers, nil, nil, 0)
+        }
+        guard sent == 1 else { throw lost() }
+        unanswered.append(sql)
+    }
+
+    /// Ends the pipeline: a Sync, every statement's answer read in order, the pipeline left.
+    /// With `last`, the last statement's result is the caller's (to clear). The first error
+    /// of any statement is thrown, once everything is read.
+    private func answer(last: Bool) throws -> OpaquePointer? {
+        let statements = unanswered
+        unanswered.removeAll()
+        guard PQpipelineSync(handle) == 1 else { throw lost() }
+        var firstError: PGError?
+        var kept: OpaquePointer?
+        for (index, sql) in statements.enumerated() {
+            while let result = PQgetResult(handle) {
+                switch PQresultStatus(result) {
+                case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+                    if last, index == statements.count - 1, kept == nil { kept = result } else { PQclear(result) }
+                case PGRES_PIPELINE_ABORTED:
+                    PQclear(result) // skipped after an earlier statement's error
+                default:
+                    if firstError == nil {
+                        firstError = PGError(result, connectionLost: PQstatus(handle) != CONNECTION_OK,
+                                             fallback: String(cString: PQerrorMessage(handle)))
+                        firstError?.statement = sql
+                    }
+                    PQclear(result)
+                }
+            }
+            if PQstatus(handle) != CONNECTION_OK { break }
+        }
+        if PQstatus(handle) == CONNECTION_OK, let sync = PQgetResult(handle) { PQclear(sync) } // the Sync's own
+        _ = PQexitPipelineMode(handle)
+        if firstError == nil, PQstatus(handle) != CONNECTION_OK || (last && kept == nil) { firstError = lost() }
+        if let firstError {
+            if let kept { PQclear(kept) }
+            throw firstError
+        }
+        return kept
+    }
+
+    /// The connection broke while statements were in flight.
+    private func lost() -> PGError {
+        PGError(sqlState: "08006", message: String(cString: PQerrorMessage(handle)), detail: nil, connectionLost: true)
+    }
+
+    /// The values as libpq takes them: C strings, so a NUL would end a value there and store
+    /// the rest silently.
+    private static func texts(_ parameters: [PGValue]) throws -> [String?] {
+        let texts: [String?] = parameters.map(\.text)
+        if let index = texts.firstIndex(where: { $0?.utf8.contains(0) == true }) {
+            throw LedgerError(.invalid, "Value \(index + 1) holds a NUL character: refused, nothing was written")
+        }
+        return texts
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
@@ -366,4 +500,37 @@ struct PGRow: Sendable {
         default: nil
         }
     }
+}
+
+/// A statement's result as libpq holds it, read in place: no copy of a value is made until one
+/// is asked for (`RawCursor` walks hundreds of thousands of rows a settlement or verify).
+final class PGResult {
+    private let pointer: OpaquePointer
+    let rowCount: Int32
+    let columnCount: Int32
+    /// Each column's type (its OID).
+    let types: [UInt32]
+
+    init(_ pointer: OpaquePointer) {
+        self.pointer = pointer
+        rowCount = PQntuples(pointer)
+        columnCount = PQnfields(pointer)
+        types = (0..<columnCount).map { UInt32(PQftype(pointer, $0)) }
+    }
+
+    deinit { PQclear(pointer) }
+
+    func isNull(_ row: Int32, _ column: Int32) -> Bool { PQgetisnull(pointer, row, column) == 1 }
+
+    /// The value's bytes as the server sent them in text form (empty for NULL).
+    func bytes(_ row: Int32, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        UnsafeRawBufferPointer(start: PQgetvalue(pointer, row, column), count: Int(PQgetlength(pointer, row, column)))
+            .bindMemory(to: UInt8.self)
+    }
+
+    /// Whether the column is a whole number (bigint, integer, smallint), boolean or bytea:
+    /// what the store reads as such (`PGRows.sqlRows`).
+    static func isWholeNumber(_ type: UInt32) -> Bool { type == 20 || type == 21 || type == 23 }
+    static let boolean: UInt32 = 16
+    static let bytea: UInt32 = 17
 }

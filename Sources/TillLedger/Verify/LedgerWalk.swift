@@ -181,6 +181,22 @@ struct ChainText {
         bytes.append(UInt8(ascii: ";"))
     }
 
+    /// Whether `digits` are a whole number as `integer` writes one: a minus only before a
+    /// number that is not zero, no zero in front (the form PostgreSQL sends).
+    static func isCanonical(_ digits: UnsafeBufferPointer<UInt8>) -> Bool {
+        let negative = digits.first == UInt8(ascii: "-")
+        let start = negative ? 1 : 0
+        guard digits.count > start else { return false }
+        return digits[start] != UInt8(ascii: "0") || digits.count == 1
+    }
+
+    /// A whole number from its decimal digits (and minus), written as `integer` writes it.
+    mutating func integerDigits(_ digits: UnsafeBufferPointer<UInt8>) {
+        bytes.append(UInt8(ascii: "i"))
+        bytes.append(contentsOf: digits)
+        bytes.append(UInt8(ascii: ";"))
+    }
+
     mutating func text(_ pointer: UnsafePointer<UInt8>?, count: Int) {
         bytes.append(UInt8(ascii: "s"))
         decimal(UInt64(count))
@@ -229,13 +245,14 @@ struct ChainText {
 }
 
 /// A read-only statement stepped one row ahead: on SQLite through its C API (no row objects:
-/// verify walks millions), on PostgreSQL over the statement's rows.
+/// verify walks millions), on PostgreSQL over libpq's result, read in place.
 final class RawCursor {
     private let statement: Statement?
     private let raw: SQLiteStatement?
     private let connection: SQLiteConnection?
-    private var buffered: [SQLRow]
-    private var position = -1
+    /// On PostgreSQL, the rows in hand and the one the cursor is on.
+    private var result: PGResult?
+    private var row: Int32 = -1
     /// On PostgreSQL, a whole-table walk is a server-side cursor read a chunk at a time (verify
     /// walks millions of rows; holding them all would take gigabytes).
     private let walk: (connection: PGConnection, cursor: String)?
@@ -252,18 +269,17 @@ final class RawCursor {
             statement = nil
             raw = nil
             connection = nil
-            if arguments == nil {
+            if let arguments {
+                walk = nil
+                result = try pg.result(PGDialect.translated(sql), arguments.pg)
+            } else {
                 let name = "till_walk_\(Self.cursors.add(1, ordering: .relaxed).newValue)"
                 try pg.executeScript("DECLARE \(name) NO SCROLL CURSOR FOR " + PGDialect.translated(sql))
                 walk = (pg, name)
-                buffered = []
-            } else {
-                walk = nil
-                buffered = try SQLRow.fetchAll(db, sql: sql, arguments: arguments ?? [])
             }
             columns = 0
             try advance()
-            columns = Int32(buffered.first?.count ?? 0)
+            columns = result?.columnCount ?? 0
             return
         }
         walk = nil
@@ -275,7 +291,6 @@ final class RawCursor {
             prepared = try db.sqlite.makeStatement(sql: sql)
         }
         statement = prepared
-        buffered = []
         raw = prepared.sqliteStatement
         connection = db.sqlite.sqliteConnection
         columns = sqlite3_column_count(prepared.sqliteStatement)
@@ -286,14 +301,15 @@ final class RawCursor {
 
     func advance() throws {
         guard let raw else {
-            position += 1
-            if position >= buffered.count, let walk, !walkEnded {
-                buffered = try walk.connection.queryRows("FETCH \(Self.chunk) FROM \(walk.cursor)")
-                position = 0
-                walkEnded = buffered.count < Self.chunk
+            row += 1
+            if row >= result?.rowCount ?? 0, let walk, !walkEnded {
+                let next = try walk.connection.queryResult("FETCH \(Self.chunk) FROM \(walk.cursor)")
+                result = next
+                row = 0
+                walkEnded = next.rowCount < Self.chunk
                 if walkEnded { try walk.connection.executeScript("CLOSE \(walk.cursor)") }
             }
-            hasRow = position < buffered.count
+            hasRow = row < result?.rowCount ?? 0
             return
         }
         switch sqlite3_step(raw) {
@@ -305,15 +321,32 @@ final class RawCursor {
         }
     }
 
-    private func value(_ column: Int32) -> SQLValue { buffered[position].values[Int(column)] }
+    /// On PostgreSQL, the value as the store reads it (`PGRows.sqlRows`): whole numbers and
+    /// booleans as numbers, bytea as bytes, the rest as text.
+    private func value(_ column: Int32) -> SQLValue {
+        guard let result, !result.isNull(row, column) else { return .null }
+        let bytes = result.bytes(row, column)
+        switch result.types[Int(column)] {
+        case let type where PGResult.isWholeNumber(type):
+            return PGRows.wholeNumber(bytes).map(SQLValue.int) ?? .text(String(decoding: bytes, as: UTF8.self))
+        case PGResult.boolean: return .int(bytes.first == UInt8(ascii: "t") ? 1 : 0)
+        case PGResult.bytea: return PGRows.hexBytes(bytes).map(SQLValue.blob) ?? .text(String(decoding: bytes, as: UTF8.self))
+        default: return .text(String(decoding: bytes, as: UTF8.self))
+        }
+    }
 
     func int(_ column: Int32) -> Int64 {
-        guard let raw else { return Int64.decode(value(column)) ?? 0 }
+        guard let raw else {
+            if let result, PGResult.isWholeNumber(result.types[Int(column)]) {
+                return result.isNull(row, column) ? 0 : PGRows.wholeNumber(result.bytes(row, column)) ?? 0
+            }
+            return Int64.decode(value(column)) ?? 0
+        }
         return sqlite3_column_int64(raw, column)
     }
 
     func isNull(_ column: Int32) -> Bool {
-        guard let raw else { return value(column) == .null }
+        guard let raw else { return result?.isNull(row, column) ?? true }
         return sqlite3_column_type(raw, column) == SQLITE_NULL
     }
 
@@ -324,11 +357,22 @@ final class RawCursor {
 
     private func append(_ column: Int32, to text: inout ChainText) {
         guard let raw else {
-            switch value(column) {
-            case .null: text.null()
-            case .int(let number): text.integer(number)
-            case .text(let string): text.text(string)
-            case .blob(let bytes): text.blob(Data(bytes))
+            guard let result, !result.isNull(row, column) else { return text.null() }
+            let bytes = result.bytes(row, column)
+            let type = result.types[Int(column)]
+            // The server writes a whole number as the chain does (digits, a minus, no zeros in
+            // front): its digits go in as they came. Anything else is read as the store reads it.
+            if PGResult.isWholeNumber(type), ChainText.isCanonical(bytes), PGRows.wholeNumber(bytes) != nil {
+                text.integerDigits(bytes)
+            } else if type != PGResult.boolean && type != PGResult.bytea && !PGResult.isWholeNumber(type) {
+                text.text(bytes.baseAddress, count: bytes.count)
+            } else {
+                switch value(column) {
+                case .null: text.null()
+                case .int(let number): text.integer(number)
+                case .text(let string): text.text(string)
+                case .blob(let bytes): text.blob(Data(bytes))
+                }
             }
             return
         }
@@ -355,8 +399,14 @@ final class RawCursor {
 
     func textEquals(_ column: Int32, _ expected: [UInt8]) -> Bool {
         guard let raw else {
-            if case .text(let string) = value(column) { return Array(string.utf8) == expected }
-            return false
+            guard let result, !result.isNull(row, column) else { return false }
+            let type = result.types[Int(column)]
+            guard type != PGResult.boolean, type != PGResult.bytea, !PGResult.isWholeNumber(type) else {
+                if case .text(let string) = value(column) { return Array(string.utf8) == expected }
+                return false
+            }
+            let bytes = result.bytes(row, column)
+            return bytes.count == expected.count && (bytes.isEmpty || memcmp(bytes.baseAddress!, expected, bytes.count) == 0)
         }
         guard let pointer = sqlite3_column_text(raw, column) else { return false }
         let count = Int(sqlite3_column_bytes(raw, column))
@@ -365,8 +415,15 @@ final class RawCursor {
 
     func blobEquals(_ column: Int32, _ expected: [UInt8]) -> Bool {
         guard let raw else {
-            if case .blob(let bytes) = value(column) { return bytes == expected }
-            return false
+            guard let result, !result.isNull(row, column), result.types[Int(column)] == PGResult.bytea else { return false }
+            // bytea's hex form (\x…), compared digit by digit with the bytes expected.
+            let hex = result.bytes(row, column)
+            guard hex.count == 2 + 2 * expected.count, hex[0] == UInt8(ascii: "\\"), hex[1] == UInt8(ascii: "x") else { return false }
+            for (index, byte) in expected.enumerated() {
+                guard let high = PGRow.nibble(hex[2 + 2 * index]), let low = PGRow.nibble(hex[3 + 2 * index]),
+                      high << 4 | low == byte else { return false }
+            }
+            return true
         }
         let count = Int(sqlite3_column_bytes(raw, column))
         guard count == expected.count, let pointer = sqlite3_column_blob(raw, column) else { return false }

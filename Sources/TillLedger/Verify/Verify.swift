@@ -235,26 +235,31 @@ extension Ledger {
         var found: [String] = []
         for (table, columns, _) in CardNumberGuard.columns {
             let key = CardNumberGuard.key(of: table)
-            for column in columns {
-                let rows: [String]
-                if db.isPostgres {
-                    // PostgreSQL has no Till function to call: the texts that could hold one (13 or
-                    // more digits, or anything beyond ASCII) come back and are looked at here.
-                    rows = Array(try SQLRow.fetchAll(db, sql: """
-                        SELECT CAST(\(key) AS TEXT), \(column) FROM \(table)
-                        WHERE length(\(column)) >= 13 AND (\(column) ~ '[^\\x01-\\x7f]' OR length(regexp_replace(\(column), '[^0-9]', '', 'g')) >= 13)
-                        ORDER BY \(key)
-                        """).filter { CardNumber.containsFullCardNumber($0[1]) }.map { $0[0] as String }.prefix(5))
-                } else {
-                    rows = try String.fetchAll(db, sql: """
+            let keysByColumn: [[String]]
+            if db.isPostgres {
+                // PostgreSQL has no Till function to call: the texts that could hold one (13 or
+                // more digits, or anything beyond ASCII) come back and are looked at here, every
+                // column of a table in one pass over it.
+                let suspect = columns.map { "(length(\($0)) >= 13 AND \($0) ~ '[^\\x01-\\x7f]|([0-9][^0-9]*){13}')" }
+                let rows = try SQLRow.fetchAll(db, sql: """
+                    SELECT CAST(\(key) AS TEXT), \(columns.joined(separator: ", ")) FROM \(table)
+                    WHERE \(suspect.joined(separator: " OR ")) ORDER BY \(key)
+                    """)
+                keysByColumn = columns.indices.map { index in
+                    Array(rows.filter { ($0[index + 1] as String?).map(CardNumber.containsFullCardNumber) == true }
+                        .map { $0[0] as String }.prefix(5))
+                }
+            } else {
+                keysByColumn = try columns.map { column in
+                    try String.fetchAll(db, sql: """
                         SELECT CAST(\(key) AS TEXT) FROM \(table)
                         WHERE length(CAST(\(column) AS BLOB)) >= 13 AND \(CardNumberGuard.functionName)(\(column))
                         ORDER BY \(key) LIMIT 5
                         """)
                 }
-                if !rows.isEmpty {
-                    found.append("\(table).\(column) (\(key) \(rows.map { CardNumber.withheld($0) }.joined(separator: ", "))\(rows.count == 5 ? " and maybe more" : ""))")
-                }
+            }
+            for (column, rows) in zip(columns, keysByColumn) where !rows.isEmpty {
+                found.append("\(table).\(column) (\(key) \(rows.map { CardNumber.withheld($0) }.joined(separator: ", "))\(rows.count == 5 ? " and maybe more" : ""))")
             }
         }
         guard !found.isEmpty else { return nil }
