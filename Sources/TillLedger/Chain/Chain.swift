@@ -47,8 +47,10 @@ enum Chain {
     /// The newest transaction id, before a write: the write seals only what comes after it, so a
     /// row slipped in by bare SQL stays unsealed and `verify` finds it.
     static func lastTransaction(_ db: Store) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM transactions") ?? 0
+        try Int64.fetchOne(db, sql: lastTransactionSQL) ?? 0
     }
+
+    static let lastTransactionSQL = "SELECT MAX(id) FROM transactions"
 
     /// Seals the transactions after `after` (what this write added), chained to the newest seal:
     /// in one pass over them with their postings and tenders (three range reads, however many a
@@ -76,8 +78,10 @@ enum Chain {
 
     /// The newest seal (empty before the first).
     static func newestSeal(_ db: Store) throws -> Data {
-        try Data.fetchOne(db, sql: "SELECT hash FROM transaction_hashes ORDER BY seq DESC LIMIT 1") ?? Data()
+        try Data.fetchOne(db, sql: newestSealSQL) ?? Data()
     }
+
+    static let newestSealSQL = "SELECT hash FROM transaction_hashes ORDER BY seq DESC LIMIT 1"
 
     /// The highest transaction id sealed (0 before the first).
     static func newestSealedTransaction(_ db: Store) throws -> Int64 {

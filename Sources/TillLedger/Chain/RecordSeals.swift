@@ -224,6 +224,9 @@ enum RecordSeals {
         db.isPostgres ? "pg_temp.till_pending_records" : "temp.till_pending_records"
     }
 
+    /// The rows this write's triggers noted.
+    static func pendingSQL(_ db: Store) -> String { "SELECT tbl, row_key FROM \(pendingTable(db))" }
+
     /// On PostgreSQL, the session's table of rows written, which its triggers fill (emptied at
     /// every commit): made once by each connection that writes.
     static func preparePostgres(_ connection: PGConnection) throws {
@@ -241,8 +244,11 @@ enum RecordSeals {
     /// transactions and no record, a seal that covers them. Returns the head.
     @discardableResult
     static func sealWritten(_ db: Store) throws -> Data {
-        let pending = try SQLRow.fetchAll(db.cachedStatement(sql: "SELECT tbl, row_key FROM \(pendingTable(db))"))
+        try db.readAhead([(pendingSQL(db), []), (Sealer.newestSQL, []), (Sealer.chainSQL, [])])
+        let pending = try SQLRow.fetchAll(db.cachedStatement(sql: pendingSQL(db)))
         var sealer = try Sealer(db)
+        // Where each appended table's new rows start and end, for all of them in one round trip.
+        try db.readAhead(pending.filter { ($0[1] as String) == "*" }.flatMap { Sealer.rangeReads(of: $0[0]) })
         for row in pending {
             let table: String = row[0], key: String = row[1]
             if key == "*" {
@@ -251,7 +257,7 @@ enum RecordSeals {
                 try sealer.sealVersion(of: versioned, key: key)
             }
         }
-        if !pending.isEmpty { try db.execute(sql: "DELETE FROM \(pendingTable(db))") }
+        if !pending.isEmpty { try db.cachedStatement(sql: "DELETE FROM \(pendingTable(db))").execute() }
         try sealer.finish()
         return sealer.head
     }
@@ -332,7 +338,7 @@ enum RecordSeals {
     /// Writes seals one after another, each chained to the one before and to the newest
     /// transaction seal; the last of a commit is marked as its end (`finish`), so the head a
     /// Z report was printed with can be found again for a reprint.
-    private struct Sealer {
+    fileprivate struct Sealer {
         let db: Store
         private(set) var head: Data
         private let headChainSeq: Int64
@@ -341,12 +347,15 @@ enum RecordSeals {
         private var wrote = false
         private var queued: (table: String, key: String?, from: Int64?, to: Int64?, digest: Data)?
 
+        static let newestSQL = "SELECT hash, chain_seq FROM record_seals ORDER BY seq DESC LIMIT 1"
+        static let chainSQL = "SELECT seq, hash FROM transaction_hashes ORDER BY seq DESC LIMIT 1"
+
         init(_ db: Store) throws {
             self.db = db
-            let newest = try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT hash, chain_seq FROM record_seals ORDER BY seq DESC LIMIT 1"))
+            let newest = try SQLRow.fetchOne(db.cachedStatement(sql: Self.newestSQL))
             head = newest?[0] ?? Data()
             headChainSeq = newest?[1] ?? 0
-            let chain = try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM transaction_hashes ORDER BY seq DESC LIMIT 1"))
+            let chain = try SQLRow.fetchOne(db.cachedStatement(sql: Self.chainSQL))
             chainSeq = chain?[0] ?? 0
             chainHash = chain?[1] ?? Data()
         }
@@ -358,10 +367,17 @@ enum RecordSeals {
             try queue(table: table.table, key: key, from: nil, to: nil, digest: digest)
         }
 
+        /// What `sealRange` reads first: where the table's last range ended, and its newest row.
+        static func rangeReads(of table: String) -> [(sql: String, arguments: SQLArguments)] {
+            [(sealedThroughSQL, [table]), ("SELECT MAX(\(RecordSeals.rowNumber(of: table))) FROM \(table)", [])]
+        }
+
+        private static let sealedThroughSQL = "SELECT MAX(to_id) FROM record_seals WHERE tbl = ? AND to_id IS NOT NULL"
+
         mutating func sealRange(of table: String) throws {
-            let after = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(to_id) FROM record_seals WHERE tbl = ? AND to_id IS NOT NULL"),
-                                           arguments: [table]) ?? 0
-            let through = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(\(RecordSeals.rowNumber(of: table))) FROM \(table)")) ?? 0
+            let reads = Self.rangeReads(of: table)
+            let after = try Int64.fetchOne(db.cachedStatement(sql: reads[0].sql), arguments: reads[0].arguments) ?? 0
+            let through = try Int64.fetchOne(db.cachedStatement(sql: reads[1].sql)) ?? 0
             guard through > after else { return }
             try queue(table: table, key: nil, from: after, to: through,
                       digest: try RecordSeals.rangeDigest(db, table: table, after: after, through: through))

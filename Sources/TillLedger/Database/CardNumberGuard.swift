@@ -89,6 +89,18 @@ enum CardNumberGuard {
     /// or changed (its transactions and tenders; the rows migrations 3 and 5 noted) is read
     /// back, and a full card number in any text people write refuses the whole write, with
     /// SQLite's message. (The database cannot call Till's check, so Till calls it there.)
+    /// The texts of the transactions and tenders a write added (after a transaction id).
+    private static let newRowReads: [(sql: String, what: String)] = columns.filter { $0.table == "transactions" || $0.table == "tenders" }
+        .map { table, columns, what in
+            ("SELECT \(columns.joined(separator: ", ")) FROM \(table) WHERE \(table == "transactions" ? "id" : "transaction_id") > ?", what)
+        }
+
+    /// The reads `refuseWritten` starts with, to be asked for ahead with others.
+    static func writtenReads(afterTransaction before: Int64, _ db: Store) -> [(sql: String, arguments: SQLArguments)] {
+        let pending: (sql: String, arguments: SQLArguments) = (RecordSeals.pendingSQL(db), [])
+        return newRowReads.map { read -> (sql: String, arguments: SQLArguments) in (read.sql, [before]) } + [pending]
+    }
+
     static func refuseWritten(_ db: Store, afterTransaction before: Int64) throws {
         func refuse(_ rows: [SQLRow], _ what: String) throws {
             let holdsOne = rows.contains { row in
@@ -100,12 +112,10 @@ enum CardNumberGuard {
                 throw LedgerError(.cardNumber, "Refused: that looks like a full card number in \(what): Till never keeps one; nothing was saved")
             }
         }
-        for (table, columns, what) in columns where table == "transactions" || table == "tenders" {
-            try refuse(try SQLRow.fetchAll(db.cachedStatement(sql: """
-                SELECT \(columns.joined(separator: ", ")) FROM \(table) WHERE \(table == "transactions" ? "id" : "transaction_id") > ?
-                """), arguments: [before]), what)
+        for (sql, what) in newRowReads {
+            try refuse(try SQLRow.fetchAll(db.cachedStatement(sql: sql), arguments: [before]), what)
         }
-        let pending = try SQLRow.fetchAll(db.cachedStatement(sql: "SELECT tbl, row_key FROM \(RecordSeals.pendingTable(db))"))
+        let pending = try SQLRow.fetchAll(db.cachedStatement(sql: RecordSeals.pendingSQL(db)))
         for row in pending {
             let table: String = row[0], key: String = row[1]
             guard let (_, columns, what) = columns.first(where: { $0.table == table }) else { continue }

@@ -96,11 +96,15 @@ extension Ledger {
 
     /// The open day, proved to be as Till sealed it: a closed day reopened with `sqlite3` is
     /// refused here, so nothing posts into it.
+    static func openDaySQL(_ db: Store) -> String {
+        """
+        SELECT date, \(RecordSeals.isSealedSQL(RecordSeals.versioned("business_days"), row: "b", postgres: db.isPostgres))
+        FROM business_days b WHERE closed_at IS NULL
+        """
+    }
+
     static func openDay(_ db: Store) throws -> BusinessDate? {
-        guard let row = try SQLRow.fetchOne(db.cachedStatement(sql: """
-            SELECT date, \(RecordSeals.isSealedSQL(RecordSeals.versioned("business_days"), row: "b", postgres: db.isPostgres))
-            FROM business_days b WHERE closed_at IS NULL
-            """)) else { return nil }
+        guard let row = try SQLRow.fetchOne(db.cachedStatement(sql: openDaySQL(db))) else { return nil }
         let date: String = row[0]
         guard row[1] as Bool else {
             throw LedgerError(.tampered, "Business day \(TextSafety.quoted(date)) is open, but not as Till left it: it was changed "

@@ -27,10 +27,11 @@ extension Ledger {
     /// Whether each office opens and closes its own share of the day (`office.days = own`, and
     /// there are offices).
     static func officesKeepOwnDays(_ db: Store) throws -> Bool {
-        guard try (Int64.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM (SELECT 1 FROM offices LIMIT 1) AS any_office")) ?? 0) > 0
-        else { return false }
+        guard try (Int64.fetchOne(db.cachedStatement(sql: anyOfficeSQL)) ?? 0) > 0 else { return false }
         return try setting(.officeDays, db) == "own"
     }
+
+    static let anyOfficeSQL = "SELECT COUNT(*) FROM (SELECT 1 FROM offices LIMIT 1) AS any_office"
 
     public func officesKeepOwnDays() throws -> Bool { try read { db in try Self.officesKeepOwnDays(db) } }
 

@@ -128,9 +128,10 @@ extension Ledger {
     }
 
     static func fetchOperator(_ db: Store, id: Int64) throws -> Operator? {
-        try SQLRow.fetchOne(db, sql: "SELECT id, login, display_name, role FROM operators WHERE id = ?",
-                         arguments: [id]).flatMap(Self.operatorFrom)
+        try SQLRow.fetchOne(db, sql: operatorByIDSQL, arguments: [id]).flatMap(Self.operatorFrom)
     }
+
+    static let operatorByIDSQL = "SELECT id, login, display_name, role FROM operators WHERE id = ?"
 
     private static func operatorFrom(_ row: SQLRow) -> Operator? {
         guard let login = try? OperatorLogin(row["login"]), let role = Role(rawValue: row["role"]) else { return nil }

@@ -12,6 +12,9 @@ final class PGConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     /// The connection string with any password left out, for messages.
     let described: String
+    /// Round trips to the server so far (each waits for the server's answer): what a posting's
+    /// cost on PostgreSQL mostly is, and what a test holds it to.
+    private(set) var roundTrips = 0
     /// Its session has the table of rows written that a write seals (`RecordSeals.preparePostgres`).
     var preparedForWriting = false
 
@@ -56,6 +59,7 @@ final class PGConnection: @unchecked Sendable {
     }
 
     deinit {
+        dropReadAhead()
         PQfinish(handle)
     }
 
@@ -110,6 +114,10 @@ final class PGConnection: @unchecked Sendable {
     /// Statements sent earlier and not yet answered go in the same round trip, ahead of it.
     private func run(_ sql: String, _ parameters: [PGValue]) throws -> OpaquePointer {
         let texts = try Self.texts(parameters)
+        if let index = readAhead.firstIndex(where: { $0.sql == sql && $0.texts == texts }) {
+            return readAhead.remove(at: index).result
+        }
+        if !Self.isRead(sql) { dropReadAhead() }
         if !unanswered.isEmpty {
             if let statement = prepared[sql] {
                 try send(statement, texts, sql: sql)
@@ -118,6 +126,7 @@ final class PGConnection: @unchecked Sendable {
             _ = try answer(last: false) // a statement is prepared outside a pipeline only
         }
         let statement = try preparedName(sql, parameters: texts.count)
+        roundTrips += 1
         let result: OpaquePointer? = withCStrings(texts) { pointers in
             if let statement {
                 PQexecPrepared(handle, statement, Int32(texts.count), pointers, nil, nil, 0)
@@ -152,6 +161,7 @@ final class PGConnection: @unchecked Sendable {
         if let name = prepared[sql] { return name }
         guard prepared.count < Self.preparedLimit else { return nil }
         let name = "till_\(prepared.count)"
+        roundTrips += 1
         guard let result = PQprepare(handle, name, sql, Int32(parameters), nil) else {
             throw PGError(sqlState: "08006", message: String(cString: PQerrorMessage(handle)), detail: nil, connectionLost: true)
         }
@@ -186,7 +196,9 @@ final class PGConnection: @unchecked Sendable {
     }
 
     private func runUnprepared(_ sql: String) throws -> OpaquePointer {
+        dropReadAhead()
         if !unanswered.isEmpty { _ = try answer(last: false) }
+        roundTrips += 1
         return try checked(PQexec(handle, sql), sql: nil)
     }
 
@@ -212,6 +224,7 @@ final class PGConnection: @unchecked Sendable {
             return
         }
         let texts = try Self.texts(parameters)
+        dropReadAhead()
         if prepared[sql] == nil, !unanswered.isEmpty { _ = try answer(last: false) }
         guard let statement = try preparedName(sql, parameters: texts.count) else {
             PQclear(try run(sql, parameters)) // past the prepared limit: run it now
@@ -220,8 +233,47 @@ final class PGConnection: @unchecked Sendable {
         try send(statement, texts, sql: sql)
     }
 
+    // MARK: Reads asked for ahead
+
+    /// Results read ahead of the code that asks for them (`readAhead(_:)`), each answered once.
+    private var readAhead: [(sql: String, texts: [String?], result: OpaquePointer)] = []
+
+    /// Sends these reads together, with whatever is unanswered, in one round trip; each result
+    /// is kept for the first statement that asks for the same SQL with the same values. A
+    /// statement that writes drops what is kept (it may change what they read), so a result
+    /// handed out is what the read would have returned when asked.
+    func readAhead(_ statements: [(sql: String, parameters: [PGValue])]) throws {
+        dropReadAhead()
+        guard !statements.isEmpty else { return }
+        let texts = try statements.map { try Self.texts($0.parameters) }
+        var names: [String] = []
+        for (statement, values) in zip(statements, texts) {
+            if prepared[statement.sql] == nil, !unanswered.isEmpty { _ = try answer(last: false) }
+            guard let name = try preparedName(statement.sql, parameters: values.count) else { return } // past the limit: asked as usual
+            names.append(name)
+        }
+        let before = unanswered.count
+        for (index, name) in names.enumerated() { try send(name, texts[index], sql: statements[index].sql) }
+        let results = try answer(keeping: Set(before..<(before + names.count)))
+        for (index, statement) in statements.enumerated() {
+            guard let result = results[before + index] else { continue }
+            readAhead.append((statement.sql, texts[index], result))
+        }
+    }
+
+    /// Whether a statement only reads (what a read ahead may be kept across).
+    private static func isRead(_ sql: String) -> Bool {
+        sql.drop(while: \.isWhitespace).prefix(6).uppercased() == "SELECT"
+    }
+
+    private func dropReadAhead() {
+        for kept in readAhead { PQclear(kept.result) }
+        readAhead.removeAll()
+    }
+
     /// Commits the transaction, with whatever is still unanswered, in one round trip.
     func commit() throws {
+        dropReadAhead()
         guard !unanswered.isEmpty else { return try executeScript("COMMIT") }
         guard PQsendQueryParams(handle, "COMMIT", 0, nil, nil, nil, nil, 0) == 1 else { throw lost() }
         unanswered.append("COMMIT")
@@ -231,6 +283,7 @@ final class PGConnection: @unchecked Sendable {
     /// Rolls the transaction back; what was unanswered is read and dropped first (the write
     /// failed already, and its first error is the one being thrown).
     func rollback() throws {
+        dropReadAhead()
         if !unanswered.isEmpty { _ = try? answer(last: false) }
         try executeScript("ROLLBACK")
     }
@@ -249,16 +302,27 @@ final class PGConnection: @unchecked Sendable {
     /// With `last`, the last statement's result is the caller's (to clear). The first error
     /// of any statement is thrown, once everything is read.
     private func answer(last: Bool) throws -> OpaquePointer? {
+        let index = unanswered.count - 1
+        let results = try answer(keeping: last ? [index] : [])
+        guard last else { return nil }
+        guard let result = results[index] else { throw lost() }
+        return result
+    }
+
+    /// The same, keeping the results of the statements at `keeping` (the caller's to clear).
+    private func answer(keeping: Set<Int>) throws -> [Int: OpaquePointer] {
         let statements = unanswered
+        guard !statements.isEmpty else { return [:] }
         unanswered.removeAll()
+        roundTrips += 1
         guard PQpipelineSync(handle) == 1 else { throw lost() }
         var firstError: PGError?
-        var kept: OpaquePointer?
+        var kept: [Int: OpaquePointer] = [:]
         for (index, sql) in statements.enumerated() {
             while let result = PQgetResult(handle) {
                 switch PQresultStatus(result) {
                 case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
-                    if last, index == statements.count - 1, kept == nil { kept = result } else { PQclear(result) }
+                    if keeping.contains(index), kept[index] == nil { kept[index] = result } else { PQclear(result) }
                 case PGRES_PIPELINE_ABORTED:
                     PQclear(result) // skipped after an earlier statement's error
                 default:
@@ -274,9 +338,9 @@ final class PGConnection: @unchecked Sendable {
         }
         if PQstatus(handle) == CONNECTION_OK, let sync = PQgetResult(handle) { PQclear(sync) } // the Sync's own
         _ = PQexitPipelineMode(handle)
-        if firstError == nil, PQstatus(handle) != CONNECTION_OK || (last && kept == nil) { firstError = lost() }
+        if firstError == nil, PQstatus(handle) != CONNECTION_OK || kept.count != keeping.count { firstError = lost() }
         if let firstError {
-            if let kept { PQclear(kept) }
+            kept.values.forEach { PQclear($0) }
             throw firstError
         }
         return kept

@@ -17,8 +17,11 @@ final class PGPool: Sendable {
         return connection
     }
 
+    /// The round trips of the connections idle in the pool (a test's measure of a write).
+    var roundTrips: Int { idle.withLock { $0.reduce(0) { $0 + $1.roundTrips } } }
+
     func giveBack(_ connection: PGConnection) {
-        guard connection.isUp, !connection.inTransaction else { return }
+        guard connection.isUp, !connection.inTransaction, !connection.isPipelining else { return }
         idle.withLock { $0.append(connection) }
     }
 }

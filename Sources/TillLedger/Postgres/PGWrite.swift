@@ -111,11 +111,16 @@ enum PGWrite {
             try RecordSeals.preparePostgres(connection)
             connection.preparedForWriting = true
         }
-        try connection.executeScript("BEGIN; SET LOCAL lock_timeout = '\(lockTimeout)'; \(lockSQL)")
+        // One round trip: the transaction, the write lock, and the newest transaction id (the
+        // write seals only what comes after it).
+        let newest = try connection.query("BEGIN; SET LOCAL lock_timeout = '\(lockTimeout)'; \(lockSQL); \(Chain.lastTransactionSQL)")
+        // Inserts are answered with the next read or the COMMIT (PGConnection.executeLater).
+        connection.answersLater = true
+        defer { connection.answersLater = false }
         do {
             waits.finished()
             let db = Store(connection)
-            let before = try Chain.lastTransaction(db)
+            let before = newest.scalar.flatMap { Int64($0) } ?? 0
             // A long write (a payment file) gives way as on SQLite: when another terminal waits
             // for the write lock it commits at its next line, and the lock queue serves that
             // terminal next. Asked of the server at most every 10 ms (a line takes a few).
@@ -126,13 +131,15 @@ enum PGWrite {
                 someoneWaits = (try? connection.execute(waitersSQL).scalar) == "t"
                 return someoneWaits
             }
+            // What the guard and the chain read first, in one round trip with the body's last inserts.
+            try db.readAhead(CardNumberGuard.writtenReads(afterTransaction: before, db) + LedgerWalk.sealReads(after: before))
             try CardNumberGuard.refuseWritten(db, afterTransaction: before)
             try Chain.seal(db, after: before)
             try RecordSeals.sealWritten(db)
-            try connection.executeScript("COMMIT")
+            try connection.commit()
             return result
         } catch {
-            if connection.isUp { try? connection.executeScript("ROLLBACK") }
+            if connection.isUp { try? connection.rollback() }
             throw error
         }
     }

@@ -13,6 +13,7 @@ extension Ledger {
             do { try tender.validate() } catch { throw LedgerError(domain: error) }
         }
         let posted = try writeImmediate { db in
+            try db.readAhead(Self.readsBeforePosting(request, db))
             if let key = request.idempotencyKey, let earlier = try Self.postedWithKey(key, db) {
                 // As payment APIs do: the same key with the same request is the same payment; the
                 // same key with anything different is a mistake that must not swallow a payment.
@@ -68,9 +69,28 @@ extension Ledger {
         return try post(request)
     }
 
+    /// What `post` reads before it writes anything: on PostgreSQL asked for in one round trip
+    /// (each is still read, in its place, by the code that checks it; on SQLite nothing changes).
+    private static func readsBeforePosting(_ request: PostingRequest, _ db: Store) -> [(sql: String, arguments: SQLArguments)] {
+        var reads: [(sql: String, arguments: SQLArguments)] = [
+            (openDaySQL(db), []), (anyOfficeSQL, []), (operatorByIDSQL, [request.operatorID]),
+            (storedSettingSQL, [SettingKey.amountCeilingCents.rawValue]),
+        ]
+        if let key = request.idempotencyKey { reads.append((keySQL, [key])) }
+        if let session = request.drawerSession {
+            reads.append((drawerSQL, [session]))
+            reads.append((storedSettingSQL, [SettingKey.drawerCashLimitCents.rawValue]))
+        }
+        for number in Set(request.lines.compactMap(\.account)) { reads.append((accountSQL, [number.rawValue])) }
+        return reads
+    }
+
+    private static let keySQL = "SELECT id, receipt_number, business_date FROM transactions WHERE idempotency_key = ?"
+    private static let drawerSQL = "SELECT operator_id, terminal_id, closed_at FROM drawer_sessions WHERE id = ?"
+    private static let accountSQL = "SELECT id, cash_only_until FROM accounts WHERE number = ?"
+
     static func postedWithKey(_ key: String, _ db: Store) throws -> PostedTransaction? {
-        var row = try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT id, receipt_number, business_date FROM transactions WHERE idempotency_key = ?"),
-                                   arguments: [key])
+        var row = try SQLRow.fetchOne(db.cachedStatement(sql: keySQL), arguments: [key])
         // A script's key stored before keys had namespaces is still the same key.
         if row == nil, let legacy = IdempotencyKey.legacy(key) {
             row = try SQLRow.fetchOne(db, sql: "SELECT id, receipt_number, business_date FROM transactions WHERE idempotency_key = ?",
@@ -121,8 +141,7 @@ extension Ledger {
         // An agency's check is the agency's, not the customer's: a cash-only account takes it.
         let takesCheck = request.tenders.contains { $0.kind == .check } && request.agencyID == nil
         for number in Set(request.lines.compactMap(\.account)).sorted(by: { $0.rawValue < $1.rawValue }) {
-            guard let row = try SQLRow.fetchOne(db, sql: "SELECT id, cash_only_until FROM accounts WHERE number = ?",
-                                             arguments: [number.rawValue]) else {
+            guard let row = try SQLRow.fetchOne(db, sql: accountSQL, arguments: [number.rawValue]) else {
                 throw LedgerError(.unknownAccount, "No account \(number)")
             }
             // After a returned check an account pays cash (or money order, card) until a date.
@@ -159,8 +178,7 @@ extension Ledger {
 
     /// The drawer session exists, is open, and is this operator's at this terminal.
     static func checkOwnOpenDrawer(_ session: Int64, operatorID: Int64, terminal: String, _ db: Store) throws {
-        guard let row = try SQLRow.fetchOne(db, sql: "SELECT operator_id, terminal_id, closed_at FROM drawer_sessions WHERE id = ?",
-                                         arguments: [session]) else {
+        guard let row = try SQLRow.fetchOne(db, sql: drawerSQL, arguments: [session]) else {
             throw LedgerError(.noDrawer, "Drawer session #\(session) does not exist")
         }
         guard (row["closed_at"] as String?) == nil else {
@@ -298,9 +316,10 @@ extension Ledger {
         // The account's open items (kept by triggers, re-proved by verify): a charge has
         // something left to pay (> 0), a credit something left to apply (< 0).
         var charges: [Allocation.OpenItem] = [], credits: [Allocation.OpenItem] = []
-        let rows = try SQLRow.fetchAll(db.cachedStatement(sql: """
-            SELECT posting_id, remaining_cents, sort_date FROM open_items WHERE account_id = ?
-            """), arguments: [accountID])
+        let openItemsSQL = "SELECT posting_id, remaining_cents, sort_date FROM open_items WHERE account_id = ?"
+        // With the allocation order's setting, which more than one item asks (one round trip on PostgreSQL).
+        try db.readAhead([(openItemsSQL, [accountID]), (storedSettingSQL, [SettingKey.allocationOrder.rawValue])])
+        let rows = try SQLRow.fetchAll(db.cachedStatement(sql: openItemsSQL), arguments: [accountID])
         // Oldest first by default; where the settings give an order of revenue codes, by that
         // order and then oldest first. A directed charge (`first`) goes before all.
         let ranks = rows.count > 1 ? try allocationRanks(db) : nil

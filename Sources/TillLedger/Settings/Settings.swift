@@ -278,11 +278,14 @@ extension Ledger {
         // Most settings keep their default, and a payment reads several: one indexed read of
         // the row says so (a row reading as the default gives the default whether Till sealed
         // it or not). Only another value is asked of the sealed read, which digests the row.
-        let stored = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM settings WHERE key = ?"), arguments: [key.rawValue])
+        let stored = try String.fetchOne(db.cachedStatement(sql: storedSettingSQL), arguments: [key.rawValue])
         guard let stored, stored != fallback else { return fallback }
         return try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM (\(sealedSettingsSQL(db))) AS sealed WHERE key = ?"),
                                    arguments: [key.rawValue]) ?? fallback
     }
+
+    /// A setting's row as stored (sealed or not): what `setting` asks first.
+    static let storedSettingSQL = "SELECT value FROM settings WHERE key = ?"
 
     static func intSetting(_ key: SettingKey, _ db: Store) throws -> Int64 {
         Int64(try setting(key, db)) ?? Int64(SettingKey.defaults.first { $0.0 == key }.flatMap { Int64($0.1) } ?? 0)

@@ -42,6 +42,21 @@ struct LedgerWalk {
 
     static func run(_ db: Store) throws -> LedgerWalk { try run(db, sealingAfter: nil) }
 
+    /// The walk's three reads: of everything (verify), or after a transaction id (a write's seal).
+    private static func reads(after: Int64?) -> (transactions: String, postings: String, tenders: String) {
+        let transactionRange = after == nil ? "" : " WHERE id > ?"
+        let contentRange = after == nil ? "" : " WHERE transaction_id > ?"
+        return ("SELECT \(Chain.transactionColumns) FROM transactions\(transactionRange) ORDER BY id",
+                "SELECT transaction_id, \(Chain.postingColumns) FROM postings\(contentRange) ORDER BY transaction_id, id",
+                "SELECT transaction_id, \(Chain.tenderColumns) FROM tenders\(contentRange) ORDER BY transaction_id, id")
+    }
+
+    /// What sealing after `after` reads first, to be asked for ahead with others.
+    static func sealReads(after: Int64) -> [(sql: String, arguments: SQLArguments)] {
+        let reads = Self.reads(after: after)
+        return [(reads.transactions, [after]), (reads.postings, [after]), (reads.tenders, [after]), (Chain.newestSealSQL, [])]
+    }
+
     /// Seals every transaction after `after` in id order, chained to the newest seal, in one
     /// pass (a migration, the demo load, the benchmark's floor).
     static func seal(_ db: Store, after: Int64) throws {
@@ -51,20 +66,13 @@ struct LedgerWalk {
     /// Verifies the seals (nil), or writes them for the transactions after `sealingAfter`.
     private static func run(_ db: Store, sealingAfter: Int64?) throws -> LedgerWalk {
         var walk = LedgerWalk()
-        let transactionRange = sealingAfter == nil ? "" : " WHERE id > ?"
-        let contentRange = sealingAfter == nil ? "" : " WHERE transaction_id > ?"
         let arguments: SQLArguments? = sealingAfter.map { [$0] }
+        let reads = Self.reads(after: sealingAfter)
         let seals = try sealingAfter == nil ? RawCursor(db, "SELECT transaction_id, hash FROM transaction_hashes ORDER BY seq") : nil
         let insert = try sealingAfter == nil ? nil : db.cachedStatement(sql: "INSERT INTO transaction_hashes(transaction_id, hash) VALUES (?, ?)")
-        let transactions = try RawCursor(db, "SELECT \(Chain.transactionColumns) FROM transactions\(transactionRange) ORDER BY id", arguments: arguments)
-        let postings = try RawCursor(db, """
-            SELECT transaction_id, \(Chain.postingColumns) FROM postings\(contentRange)
-            ORDER BY transaction_id, id
-            """, arguments: arguments)
-        let tenders = try RawCursor(db, """
-            SELECT transaction_id, \(Chain.tenderColumns) FROM tenders\(contentRange)
-            ORDER BY transaction_id, id
-            """, arguments: arguments)
+        let transactions = try RawCursor(db, reads.transactions, arguments: arguments)
+        let postings = try RawCursor(db, reads.postings, arguments: arguments)
+        let tenders = try RawCursor(db, reads.tenders, arguments: arguments)
         var previous = try sealingAfter == nil ? [] : Array(Chain.newestSeal(db))
         let verifying = sealingAfter == nil // sealing skips the tender totals
         let tenderBooks = TenderKind.allCases.map { Array($0.book.rawValue.utf8) }

@@ -125,4 +125,100 @@ struct PGConnectionTests {
         #expect(LedgerAddress("postgresql:///till?user=x&password=hunter2&sslmode=require").described
                 == "postgresql:///till?user=x&password=***&sslmode=require")
     }
+
+    /// In a write, an insert is sent at once and answered with the next read (libpq's pipeline):
+    /// answers come in order, a read sees every insert before it, an insert's error stops the
+    /// write where the next answer is read, and the connection is clean after a rollback.
+    @Test("statements answered later: in order, in one round trip, and their errors stop the write")
+    func answeredLater() throws {
+        try TestPostgres.withDatabase { uri, _ in
+            let db = try PGConnection(uri)
+            try db.execute("CREATE TABLE t(id BIGINT PRIMARY KEY, name TEXT NOT NULL)")
+            let insert = "INSERT INTO t VALUES ($1, $2)", count = "SELECT COUNT(*), MAX(name) FROM t WHERE id > $1"
+            // Prepared once per connection (a round trip each, the first time only).
+            try db.execute(insert, [.int(0), .text("warm")])
+            _ = try db.execute(count, [.int(0)])
+
+            try db.executeScript("BEGIN")
+            db.answersLater = true
+            var trips = db.roundTrips
+            try db.executeLater(insert, [.int(1), .text("a")])
+            try db.executeLater(insert, [.int(2), .text("b")])
+            #expect(db.roundTrips == trips && db.isPipelining)
+            #expect(try db.execute(count, [.int(0)]).rows == [["2", "b"]])
+            #expect(db.roundTrips == trips + 1 && !db.isPipelining)
+
+            // Reads asked for ahead: one round trip for both, each answered once, as when asked.
+            trips = db.roundTrips
+            try db.readAhead([(count, [.int(0)]), (count, [.int(1)])])
+            #expect(try db.execute(count, [.int(1)]).rows == [["1", "b"]])
+            #expect(try db.execute(count, [.int(0)]).rows == [["2", "b"]])
+            #expect(db.roundTrips == trips + 1)
+            // A write in between drops what was read ahead: the read sees the write.
+            try db.readAhead([(count, [.int(0)])])
+            try db.executeLater(insert, [.int(3), .text("c")])
+            #expect(try db.execute(count, [.int(0)]).rows == [["3", "c"]])
+            trips = db.roundTrips
+            try db.executeLater(insert, [.int(4), .text("d")])
+            try db.commit()
+            #expect(db.roundTrips == trips + 1 && !db.inTransaction)
+
+            // An insert that fails: the statements after it are skipped, its error is thrown
+            // where the next answer is read, and nothing of the write stays.
+            try db.executeScript("BEGIN")
+            try db.executeLater(insert, [.int(5), .text("e")])
+            try db.executeLater(insert, [.int(1), .text("again")]) // id 1 exists
+            try db.executeLater(insert, [.int(6), .text("f")])
+            #expect { try db.execute(count, [.int(0)]) } throws: { ($0 as? PGError)?.sqlState == "23505" }
+            try db.rollback()
+            #expect(!db.inTransaction && !db.isPipelining)
+            // The same at the commit.
+            try db.executeScript("BEGIN")
+            try db.executeLater(insert, [.int(7), .text("g")])
+            try db.executeLater(insert, [.int(2), .text("again")])
+            #expect { try db.commit() } throws: { ($0 as? PGError)?.sqlState == "23505" }
+            try db.rollback()
+            // A failure before anything was read back (a rule checked in Swift): rolled back too.
+            try db.executeScript("BEGIN")
+            try db.executeLater(insert, [.int(8), .text("h")])
+            try db.rollback()
+            db.answersLater = false
+            #expect(try db.execute("SELECT string_agg(name, ',' ORDER BY id) FROM t").scalar == "warm,a,b,c,d")
+        }
+    }
+
+    /// The settlement's and verify's cursor reads libpq's result in place: what it puts into
+    /// the chain is what the store's decoded values put there, for every type and edge.
+    @Test("the raw cursor seals each value as the store reads it")
+    func rawCursorSealsAsTheStoreReads() throws {
+        try TestPostgres.withDatabase { uri, _ in
+            let db = try PGConnection(uri)
+            let probe = """
+                SELECT * FROM (VALUES (9223372036854775807::bigint, 'Núñez'::text, '\\x00ff'::bytea, true, 0::integer, NULL::text),
+                                      (-9223372036854775808, '', '\\x'::bytea, false, -7, 'x'),
+                                      (-1, '4;s2:', NULL, NULL, 12, NULL)) AS v(a, b, c, d, e, f) WHERE a <> $1
+                """
+            let rows = try db.rows(probe, [.int(42)])
+            let cursor = try RawCursor(Store(db), probe.replacingOccurrences(of: "$1", with: "?"), arguments: [42])
+            for row in rows {
+                #expect(cursor.hasRow)
+                var raw = ChainText(), decoded = ChainText()
+                raw.start()
+                cursor.append(from: 0, to: &raw)
+                decoded.start()
+                for value in row.values {
+                    switch value {
+                    case .null: decoded.null()
+                    case .int(let number): decoded.integer(number)
+                    case .text(let text): decoded.text(text)
+                    case .blob(let bytes): decoded.blob(Data(bytes))
+                    }
+                }
+                #expect(raw.bytes == decoded.bytes)
+                #expect(cursor.int(0) == (Int64.decode(row.values[0]) ?? 0) && cursor.string(1) == (String.decode(row.values[1]) ?? ""))
+                try cursor.advance()
+            }
+            #expect(!cursor.hasRow)
+        }
+    }
 }

@@ -25,6 +25,37 @@ struct PGLedgerTests {
         return (text, head)
     }
 
+    /// A payment's cost on PostgreSQL is its round trips to the server: its reads before it
+    /// writes go together, its inserts with the next read, the seal's reads together, the
+    /// last seal with the COMMIT. Held here so a change that adds round trips is seen.
+    @Test("a payment on PostgreSQL takes eleven round trips; one to two accounts in two tenders, seventeen")
+    func aPaymentsRoundTrips() throws {
+        try CounterFixture.on(.postgres) { f in
+            guard case .postgres(let pool) = f.ledger.backend else { Issue.record("not on PostgreSQL"); return }
+            _ = try f.payCash("100001", cents: 500, key: "warm") // each statement prepared once per connection
+            var before = pool.roundTrips
+            let posted = try f.payCash("100002", cents: 700, key: "k-1")
+            // BEGIN with the lock and the newest id; the reads before writing; the terminal with
+            // the receipt number; the transaction; its postings and tender with the open items;
+            // the allocation with the account's status; the guard's and chain's reads; the
+            // chain's seal with the record seals' reads; the allocations' range; its digest;
+            // the last seal with the COMMIT.
+            #expect(pool.roundTrips - before == 11, "\(pool.roundTrips - before) round trips")
+            #expect(try f.ledger.receipt(try #require(posted.receipt))?.tenders.first?.amount == Money(cents: 700))
+            before = pool.roundTrips
+            _ = try f.ledger.post(Payment(lines: [.account(try f.account("100001"), Money(cents: 300)),
+                                                  .account(try f.account("100003"), Money(cents: 400))],
+                                          tenders: [.cash(Money(cents: 500)), .check(Money(cents: 200), number: "1001")]),
+                                  operatorID: f.cashier.id, terminal: "T1", idempotencyKey: "k-2", drawerSession: f.drawer)
+            #expect(pool.roundTrips - before <= 17, "\(pool.roundTrips - before) round trips")
+            // The same key again is answered from the reads alone.
+            before = pool.roundTrips
+            #expect(try f.payCash("100002", cents: 700, key: "k-1").wasAlreadyPosted)
+            #expect(pool.roundTrips - before <= 11, "\(pool.roundTrips - before) round trips")
+            #expect(try f.ledger.verify().isSound)
+        }
+    }
+
     @Test("a demo ledger copied to PostgreSQL gives the same journal, head, settlement, receipts and accounts")
     func copiedDemoReadsTheSame() throws {
         let (sqlite, _) = try DemoAndExportTests.demo(accounts: 120, seed: 11)

@@ -42,9 +42,18 @@ struct Store {
             if arguments.values.isEmpty {
                 try db.executeScript(sql)
             } else {
-                try db.execute(PGDialect.translated(sql), arguments.pg)
+                try db.executeLater(PGDialect.translated(sql), arguments.pg)
             }
         }
+    }
+
+    /// Reads a write is about to make, asked for together in one round trip (PostgreSQL, in a
+    /// write: each statement is a round trip there). Each is answered to the first statement
+    /// that asks for the same SQL with the same values, until the write writes again. On SQLite
+    /// nothing: a read is a call into the library.
+    func readAhead(_ reads: [(sql: String, arguments: SQLArguments)]) throws {
+        guard case .postgres(let db) = engine, db.answersLater else { return }
+        try db.readAhead(reads.map { (PGDialect.translated($0.sql), $0.arguments.pg) })
     }
 
     /// A statement prepared once per connection and reused (the write path's statements).
@@ -124,7 +133,7 @@ struct SQLStatement {
         if let sqlite {
             try SQLiteDirect.execute(sqlite, arguments.values)
         } else if case .postgres(let db) = store.engine {
-            try db.execute(sql, arguments.pg)
+            try db.executeLater(sql, arguments.pg)
         }
     }
 
