@@ -271,6 +271,14 @@ final class PGConnection: @unchecked Sendable {
         readAhead.removeAll()
     }
 
+    /// Begins a transaction with the next statement that is answered, in its round trip (a
+    /// read's `BEGIN … READ ONLY`: a lookup is one round trip and its COMMIT).
+    func beginLater(_ begin: String) throws {
+        if unanswered.isEmpty { guard PQenterPipelineMode(handle) == 1 else { throw lost() } }
+        guard PQsendQueryParams(handle, begin, 0, nil, nil, nil, nil, 0) == 1 else { throw lost() }
+        unanswered.append(begin)
+    }
+
     /// Commits the transaction, with whatever is still unanswered, in one round trip.
     func commit() throws {
         dropReadAhead()

@@ -38,14 +38,15 @@ enum PGWrite {
         try retrying(waits: waits, address: address) {
             let connection = try acquire(pool)
             defer { pool.giveBack(connection) }
-            try connection.executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            // The BEGIN goes with the read's first statement, in its round trip.
+            try connection.beginLater("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             waits.finished() // a long report is not a wait
             do {
                 let value = try body(Store(connection))
-                try connection.executeScript("COMMIT")
+                try connection.commit()
                 return value
             } catch {
-                if connection.isUp { try? connection.executeScript("ROLLBACK") }
+                if connection.isUp { try? connection.rollback() }
                 throw error
             }
         }

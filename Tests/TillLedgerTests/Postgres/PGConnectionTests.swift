@@ -184,6 +184,20 @@ struct PGConnectionTests {
             try db.rollback()
             db.answersLater = false
             #expect(try db.execute("SELECT string_agg(name, ',' ORDER BY id) FROM t").scalar == "warm,a,b,c,d")
+            // A read's BEGIN goes with its first statement: a read of one statement is that
+            // round trip and its COMMIT's, in a snapshot of its own.
+            trips = db.roundTrips
+            try db.beginLater("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            #expect(try db.execute(count, [.int(0)]).rows == [["4", "d"]])
+            #expect(db.inTransaction && db.roundTrips == trips + 1)
+            try db.commit()
+            #expect(!db.inTransaction && db.roundTrips == trips + 2)
+            // A read that fails rolls back and leaves the connection as it was.
+            try db.beginLater("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            #expect(throws: PGError.self) { try db.execute("SELECT 1 / (COUNT(*) - COUNT(*)) FROM t WHERE id > $1", [.int(0)]) }
+            try db.rollback()
+            #expect(!db.inTransaction && !db.isPipelining)
+            #expect(try db.execute(count, [.int(2)]).rows == [["2", "d"]])
         }
     }
 
