@@ -77,6 +77,7 @@ extension Ledger {
             (storedSettingSQL, [SettingKey.amountCeilingCents.rawValue]),
         ]
         if let key = request.idempotencyKey { reads.append((keySQL, [key])) }
+        if request.kind.issuesReceipt { reads.append((nextReceiptSQL, [])) }
         if let session = request.drawerSession {
             reads.append((drawerSQL, [session]))
             reads.append((storedSettingSQL, [SettingKey.drawerCashLimitCents.rawValue]))
@@ -211,20 +212,17 @@ extension Ledger {
         // The statements of the write path are prepared once per connection: preparing them
         // again for every payment was a quarter of a payment file's import.
         let now = timestamp()
-        if !terminalRecorded { try Self.recordTerminal(request.terminal, at: now, db) }
         var receipt: ReceiptNumber?
         var numberedByOffice = false
         if request.kind.issuesReceipt {
             // Inside BEGIN IMMEDIATE no other writer can take the same number, and a
             // rollback gives it back: receipts stay gapless. The same read says whether each
             // office counts its receipts (no statement more when it does not).
-            let row = try SQLRow.fetchOne(db.cachedStatement(sql: """
-                SELECT MAX(receipt_number), (SELECT n.mode FROM receipt_numbering n ORDER BY n.id DESC LIMIT 1)
-                FROM transactions WHERE receipt_number IS NOT NULL
-                """))
+            let row = try SQLRow.fetchOne(db.cachedStatement(sql: Self.nextReceiptSQL))
             receipt = ReceiptNumber((row?[0] as Int64? ?? 0) + 1)
             numberedByOffice = row?[1] as String? == "office"
         }
+        if !terminalRecorded { try Self.recordTerminal(request.terminal, at: now, db) }
         // The new id comes back with the insert, and a transaction's postings and tenders go
         // in one statement each: on PostgreSQL each statement is a round trip to the server.
         let inserted = try db.cachedStatement(sql: """
@@ -252,6 +250,14 @@ extension Ledger {
             try Self.recordPledgePayments(request, agencyID: agencyID, transactionID: transactionID, db)
         }
         let touched = Set(request.lines.filter { $0.book == .receivable }.compactMap { $0.account.flatMap { accountIDs[$0] } })
+        // What the allocations and a payment's restore check read next, in one round trip on
+        // PostgreSQL (an allocation written in between drops what is left of it).
+        var reads: [(sql: String, arguments: SQLArguments)] = touched.sorted().map { (Self.openItemsSQL, [$0]) }
+        if !touched.isEmpty { reads.append((Self.storedSettingSQL, [SettingKey.allocationOrder.rawValue])) }
+        if request.kind == .payment {
+            reads += Self.credited(request).compactMap { accountIDs[$0] }.map { (Self.restoreStatusSQL, [$0]) }
+        }
+        try db.readAhead(reads)
         for accountID in touched.sorted() {
             try Self.allocate(accountID: accountID, transactionID: transactionID, first: request.allocateFirst, db)
         }
@@ -282,10 +288,9 @@ extension Ledger {
     func restoreIfPaidUp(_ request: PostingRequest, _ posted: PostedTransaction, accountIDs: [AccountNumber: Int64],
                          _ db: Store) throws -> [Int64] {
         var raised: [Int64] = []
-        let credited = Set(request.lines.filter { $0.book == .receivable && $0.amount.isNegative }.compactMap(\.account))
-        for number in credited.sorted(by: { $0.rawValue < $1.rawValue }) {
+        for number in Self.credited(request) {
             guard let id = accountIDs[number],
-                  let row = try SQLRow.fetchOne(db.cachedStatement(sql: "SELECT status, balance_cents FROM accounts WHERE id = ?"), arguments: [id]),
+                  let row = try SQLRow.fetchOne(db.cachedStatement(sql: Self.restoreStatusSQL), arguments: [id]),
                   (row["status"] as String) == "locked-off" else { continue }
             let fee = Money(cents: try Self.intSetting(.reconnectFeeCents, db))
             guard (row["balance_cents"] as Int64) <= -fee.cents,
@@ -310,15 +315,25 @@ extension Ledger {
         return raised
     }
 
+    /// The accounts a request credits on the receivable book, in number order.
+    static func credited(_ request: PostingRequest) -> [AccountNumber] {
+        Set(request.lines.filter { $0.book == .receivable && $0.amount.isNegative }.compactMap(\.account))
+            .sorted { $0.rawValue < $1.rawValue }
+    }
+
+    static let restoreStatusSQL = "SELECT status, balance_cents FROM accounts WHERE id = ?"
+    static let openItemsSQL = "SELECT posting_id, remaining_cents, sort_date FROM open_items WHERE account_id = ?"
+    static let nextReceiptSQL = """
+        SELECT MAX(receipt_number), (SELECT n.mode FROM receipt_numbering n ORDER BY n.id DESC LIMIT 1)
+        FROM transactions WHERE receipt_number IS NOT NULL
+        """
+
     /// Matches the account's unapplied receivable credits with its open charges, oldest
     /// charge first, and records the matches as allocations of `transactionID`.
     static func allocate(accountID: Int64, transactionID: Int64, first: Int64? = nil, _ db: Store) throws {
         // The account's open items (kept by triggers, re-proved by verify): a charge has
         // something left to pay (> 0), a credit something left to apply (< 0).
         var charges: [Allocation.OpenItem] = [], credits: [Allocation.OpenItem] = []
-        let openItemsSQL = "SELECT posting_id, remaining_cents, sort_date FROM open_items WHERE account_id = ?"
-        // With the allocation order's setting, which more than one item asks (one round trip on PostgreSQL).
-        try db.readAhead([(openItemsSQL, [accountID]), (storedSettingSQL, [SettingKey.allocationOrder.rawValue])])
         let rows = try SQLRow.fetchAll(db.cachedStatement(sql: openItemsSQL), arguments: [accountID])
         // Oldest first by default; where the settings give an order of revenue codes, by that
         // order and then oldest first. A directed charge (`first`) goes before all.
