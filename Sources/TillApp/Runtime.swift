@@ -122,13 +122,13 @@ public final class Runtime {
             return [attempt { try self.receiptLoaded(try self.ledger.findReceipt(typed)) }]
         case .printReceipt(let number):
             let (failure, preview, printedName) = printReceipt(number)
-            let name = printedName ?? (try? ledger.receiptName(number)) ?? "#\(number)"
-            return [.receiptLoaded(preview, queue: reprintQueue()),
+            let name = printedName ?? receiptName(number)
+            return [.receiptLoaded(preview, queue: queueNames()),
                     .notice(failure.map { AppState.Message("Receipt \(name) not printed: \($0)", .error) }
                             ?? AppState.Message("Receipt \(name) printed"))]
         case .printQueue:
             let queue = reprintQueue()
-            let failures = queue.compactMap { number in printReceipt(number).failure.map { "#\(number): \($0)" } }
+            let failures = queue.compactMap { number in printReceipt(number).failure.map { "\(receiptName(number)): \($0)" } }
             return [attempt { try self.receiptLoaded(nil) },
                     .notice(failures.isEmpty ? AppState.Message("Printed \(queue.count) waiting receipt(s)")
                                              : AppState.Message("Not printed: " + failures.joined(separator: "; "), .error))]
@@ -185,7 +185,7 @@ public final class Runtime {
                     status.drawerSession = drawer?.id
                 }
                 return .status(status)
-            }, .receiptLoaded(nil, queue: reprintQueue())]
+            }, .receiptLoaded(nil, queue: queueNames())]
         case .switchTheme(let name):
             let choice = themes.resolve(requested: name, colors: colors)
             theme = choice.theme
@@ -260,7 +260,7 @@ public final class Runtime {
         let change = (try? Money.sum(submission.tenders.map(\.change))) ?? .zero
         let alreadyPrinted = posted.wasAlreadyPosted && ((try? ledger.hasPrinted(receipt)) ?? false)
         let (failure, preview, printedName) = alreadyPrinted ? (nil, nil, nil) : printReceipt(receipt)
-        let shown = preview.map { Event.receiptLoaded($0, queue: reprintQueue()) } ?? attempt { try self.receiptLoaded(receipt) }
+        let shown = preview.map { Event.receiptLoaded($0, queue: queueNames()) } ?? attempt { try self.receiptLoaded(receipt) }
         var payment = PostedPayment(receipt: receipt, change: change, printFailure: failure,
                                     wasAlreadyPosted: posted.wasAlreadyPosted, restoreRequests: posted.restoreRequests)
         // Its name as printed (NORTH-17 where offices count their own); read when it did not print.
@@ -285,8 +285,13 @@ public final class Runtime {
 
     private func reprintQueue() -> [ReceiptNumber] { (try? ledger.reprintQueue(terminal: terminal)) ?? [] }
 
+    /// The waiting receipts by the names people read them by (NORTH-17 where offices count their own).
+    private func queueNames() -> [String] { reprintQueue().map(receiptName) }
+
+    private func receiptName(_ number: ReceiptNumber) -> String { (try? ledger.receiptName(number)) ?? "#\(number)" }
+
     private func receiptLoaded(_ number: ReceiptNumber?) throws -> Event {
-        let queue = try ledger.reprintQueue(terminal: terminal)
+        let queue = try ledger.reprintQueue(terminal: terminal).map(receiptName)
         let last = try ledger.lastReceipt(terminal: terminal)
         guard let number = number ?? last else { return .receiptLoaded(nil, queue: queue) }
         guard let receipt = try ledger.receipt(number) else {

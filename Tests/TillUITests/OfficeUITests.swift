@@ -134,6 +134,29 @@ struct OfficeReceiptUITests {
         #expect(try l.verify().isSound)
     }
 
+    /// A receipt the printer did not print waits under the name the customer's receipt will
+    /// carry (NORTH-1), and w prints it.
+    @Test func theReprintQueueNamesTheOfficesNumbers() throws {
+        let (l, boss) = try OfficeUITests.mainAndNorth()
+        try l.setSetting(.receiptNumbering, "office", by: boss)
+        try l.setSetting(.printerKind, "escpos", by: boss)
+        try l.setSetting(.printerTarget, "/nonexistent/usb/lp0", by: boss)
+        let counter = CounterTests()
+        let f = try UIFixture(ledger: l, terminal: "N1")
+        try counter.balanceDueInCart(f)
+        f.type("c")
+        f.press(.enter, .enter)
+        #expect(f.text.contains("reprint queue"), "\(f.text)")
+        try l.setSetting(.printerKind, "spool", by: boss)
+        try l.setSetting(.printerTarget, "", by: boss)
+        f.press(.enter, .function(5))
+        #expect(f.text.contains("1 waiting to print: NORTH-1 (w prints)"), "\(f.text)")
+        expectWhole(f)
+        f.type("w")
+        #expect(try l.reprintQueue(terminal: "N1").isEmpty)
+        #expect(f.text.contains("Printed 1 waiting receipt(s)") && !f.text.contains("waiting to print:"), "\(f.text)")
+    }
+
     private func expectWhole(_ f: UIFixture) { f.expectWholeAt80() }
 }
 

@@ -203,8 +203,8 @@ func tenderText(_ tender: Tender) -> String {
 private func renderReceipt(_ state: AppState, _ canvas: inout PaneCanvas) {
     canvas.reserved = 2
     if !state.reprintQueue.isEmpty {
-        let numbers = state.reprintQueue.prefix(6).map { "#\($0)" }.joined(separator: " ")
-        canvas.line("\(state.reprintQueue.count) waiting to print: \(numbers) (w prints them)", .warning)
+        let numbers = state.reprintQueue.prefix(6).joined(separator: " ")
+        canvas.line("\(state.reprintQueue.count) waiting to print: \(numbers) (w prints)", .warning)
     }
     if let receipt = state.receipt {
         canvas.skip = state.receiptScroll

@@ -89,8 +89,9 @@ public struct AppState: Equatable, Sendable {
     public var receipt: ReceiptPreview?
     public var receiptEntry = ""
     public var receiptScroll = 0
-    /// Receipts of the open day at this terminal that have not printed.
-    public var reprintQueue: [ReceiptNumber] = []
+    /// Receipts of the open day at this terminal that have not printed, by the names people
+    /// read them by: "#1042", or "NORTH-17" where each office counts its own.
+    public var reprintQueue: [String] = []
 
     /// The drawer pane: its figures, and a count being entered.
     public var drawer: DrawerView?

@@ -19,7 +19,8 @@ public enum Event: Equatable, Sendable {
     case accountRefreshed(AccountView)
     case paymentPosted(PostedPayment)
     case paymentFailed(String)
-    case receiptLoaded(ReceiptPreview?, queue: [ReceiptNumber])
+    /// The receipt to show, and the names of the receipts waiting to print ("#1042", "NORTH-17").
+    case receiptLoaded(ReceiptPreview?, queue: [String])
     case notice(AppState.Message)
     /// The drawer pane's figures: the operator's drawer now (X report), or its last close.
     case drawerLoaded(DrawerView)
