@@ -149,6 +149,9 @@ final class PGConnection: @unchecked Sendable {
             defer { PQclear(result) }
             var error = PGError(result, connectionLost: PQstatus(handle) != CONNECTION_OK, fallback: String(cString: PQerrorMessage(handle)))
             if let sql { error.statement = sql }
+            // "Current transaction is aborted": the error that aborted it is the one to tell
+            // (and to retry by, where it was a lost race or connection).
+            if error.sqlState == Self.transactionAborted, let abortedBy { throw abortedBy }
             throw error
         }
     }
@@ -210,6 +213,12 @@ final class PGConnection: @unchecked Sendable {
 
     /// The statements sent and not yet answered (libpq's pipeline mode), for an error's message.
     private var unanswered: [String] = []
+
+    /// The error of a statement answered later that aborted the transaction: a statement after
+    /// it fails only with "current transaction is aborted" (25P02), and whoever swallowed the
+    /// first (a `try?` that asks the server something) must not hide what went wrong.
+    private var abortedBy: PGError?
+    private static let transactionAborted = "25P02"
 
     /// Whether the connection is in the middle of a pipeline (never so when lent out).
     var isPipelining: Bool { PQpipelineStatus(handle) != PQ_PIPELINE_OFF }
@@ -274,23 +283,38 @@ final class PGConnection: @unchecked Sendable {
     /// Begins a transaction with the next statement that is answered, in its round trip (a
     /// read's `BEGIN … READ ONLY`: a lookup is one round trip and its COMMIT).
     func beginLater(_ begin: String) throws {
+        abortedBy = nil
         if unanswered.isEmpty { guard PQenterPipelineMode(handle) == 1 else { throw lost() } }
         guard PQsendQueryParams(handle, begin, 0, nil, nil, nil, nil, 0) == 1 else { throw lost() }
         unanswered.append(begin)
     }
 
     /// Commits the transaction, with whatever is still unanswered, in one round trip.
+    /// A transaction an error aborted is not committed: PostgreSQL answers its COMMIT with a
+    /// ROLLBACK and no error, so the error that aborted it is thrown (the caller rolls back).
     func commit() throws {
+        defer { abortedBy = nil }
         dropReadAhead()
-        guard !unanswered.isEmpty else { return try executeScript("COMMIT") }
-        guard PQsendQueryParams(handle, "COMMIT", 0, nil, nil, nil, nil, 0) == 1 else { throw lost() }
-        unanswered.append("COMMIT")
-        if let result = try answer(last: true) { PQclear(result) }
+        var status: String
+        if unanswered.isEmpty {
+            status = try unprepared("COMMIT") { String(cString: PQcmdStatus($0)) }
+        } else {
+            guard PQsendQueryParams(handle, "COMMIT", 0, nil, nil, nil, nil, 0) == 1 else { throw lost() }
+            unanswered.append("COMMIT")
+            guard let result = try answer(last: true) else { throw lost() }
+            status = String(cString: PQcmdStatus(result))
+            PQclear(result)
+        }
+        guard status == "COMMIT" else {
+            throw abortedBy ?? PGError(sqlState: Self.transactionAborted, message: "the transaction was rolled back at its commit: an earlier "
+                                       + "statement of it had failed", detail: nil, connectionLost: false)
+        }
     }
 
     /// Rolls the transaction back; what was unanswered is read and dropped first (the write
     /// failed already, and its first error is the one being thrown).
     func rollback() throws {
+        defer { abortedBy = nil }
         dropReadAhead()
         if !unanswered.isEmpty { _ = try? answer(last: false) }
         try executeScript("ROLLBACK")
@@ -349,6 +373,8 @@ final class PGConnection: @unchecked Sendable {
         if firstError == nil, PQstatus(handle) != CONNECTION_OK || kept.count != keeping.count { firstError = lost() }
         if let firstError {
             kept.values.forEach { PQclear($0) }
+            if firstError.sqlState == Self.transactionAborted, let abortedBy { throw abortedBy }
+            abortedBy = abortedBy ?? firstError
             throw firstError
         }
         return kept

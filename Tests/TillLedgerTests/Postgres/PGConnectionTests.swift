@@ -172,6 +172,15 @@ struct PGConnectionTests {
             #expect { try db.execute(count, [.int(0)]) } throws: { ($0 as? PGError)?.sqlState == "23505" }
             try db.rollback()
             #expect(!db.inTransaction && !db.isPipelining)
+            // An error swallowed where the server was asked something on the side (`try?`)
+            // is still the one told: not "current transaction is aborted" after it.
+            try db.executeScript("BEGIN")
+            try db.executeLater(insert, [.int(1), .text("again")])
+            _ = try? db.execute(count, [.int(0)])
+            #expect { try db.execute(count, [.int(1)]) } throws: { ($0 as? PGError)?.sqlState == "23505" }
+            #expect { try db.commit() } throws: { ($0 as? PGError)?.sqlState == "23505" }
+            try db.rollback()
+            #expect(!db.inTransaction && !db.isPipelining)
             // The same at the commit.
             try db.executeScript("BEGIN")
             try db.executeLater(insert, [.int(7), .text("g")])
