@@ -85,14 +85,22 @@ struct OfficeUITests {
 /// w stay keys), and a void form takes it.
 @Suite("Receipt numbers by office at the counter")
 struct OfficeReceiptUITests {
-    @Test func aBranchCashierSeesAndFindsItsOfficesNumbers() throws {
+    /// A North cashier at N1, offices counting their own receipts, pays an account in cash;
+    /// `settings` are set first (by the supervisor).
+    private func northCashierPays(_ settings: [(SettingKey, String)] = []) throws -> (Ledger, Int64, CounterTests, UIFixture) {
         let (l, boss) = try OfficeUITests.mainAndNorth()
         try l.setSetting(.receiptNumbering, "office", by: boss)
+        for (key, value) in settings { try l.setSetting(key, value, by: boss) }
         let counter = CounterTests()
         let f = try UIFixture(ledger: l, terminal: "N1")
         try counter.balanceDueInCart(f)
         f.type("c")
         f.press(.enter, .enter)
+        return (l, boss, counter, f)
+    }
+
+    @Test func aBranchCashierSeesAndFindsItsOfficesNumbers() throws {
+        let (l, _, counter, f) = try northCashierPays()
         #expect(f.text.contains("Receipt NORTH-1 posted"), "\(f.text)")
         let account = try counter.owingAccount(f, skip: 1)
         counter.find(f, account)
@@ -137,15 +145,7 @@ struct OfficeReceiptUITests {
     /// A receipt the printer did not print waits under the name the customer's receipt will
     /// carry (NORTH-1), and w prints it.
     @Test func theReprintQueueNamesTheOfficesNumbers() throws {
-        let (l, boss) = try OfficeUITests.mainAndNorth()
-        try l.setSetting(.receiptNumbering, "office", by: boss)
-        try l.setSetting(.printerKind, "escpos", by: boss)
-        try l.setSetting(.printerTarget, "/nonexistent/usb/lp0", by: boss)
-        let counter = CounterTests()
-        let f = try UIFixture(ledger: l, terminal: "N1")
-        try counter.balanceDueInCart(f)
-        f.type("c")
-        f.press(.enter, .enter)
+        let (l, boss, _, f) = try northCashierPays([(.printerKind, "escpos"), (.printerTarget, "/nonexistent/usb/lp0")])
         #expect(f.text.contains("reprint queue"), "\(f.text)")
         try l.setSetting(.printerKind, "spool", by: boss)
         try l.setSetting(.printerTarget, "", by: boss)
