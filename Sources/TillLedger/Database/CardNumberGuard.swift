@@ -85,10 +85,6 @@ enum CardNumberGuard {
         }
     }
 
-    /// PostgreSQL's guard, run by each write just before it commits: every row the write added
-    /// or changed (its transactions and tenders; the rows migrations 3 and 5 noted) is read
-    /// back, and a full card number in any text people write refuses the whole write, with
-    /// SQLite's message. (The database cannot call Till's check, so Till calls it there.)
     /// The texts of the transactions and tenders a write added (after a transaction id).
     private static let newRowReads: [(sql: String, what: String)] = columns.filter { $0.table == "transactions" || $0.table == "tenders" }
         .map { table, columns, what in
@@ -101,6 +97,10 @@ enum CardNumberGuard {
         return newRowReads.map { read -> (sql: String, arguments: SQLArguments) in (read.sql, [before]) } + [pending]
     }
 
+    /// PostgreSQL's guard, run by each write just before it commits: every row the write added
+    /// or changed (its transactions and tenders; the rows migrations 3 and 5 noted) is read
+    /// back, and a full card number in any text people write refuses the whole write, with
+    /// SQLite's message. (The database cannot call Till's check, so Till calls it there.)
     static func refuseWritten(_ db: Store, afterTransaction before: Int64) throws {
         func refuse(_ rows: [SQLRow], _ what: String) throws {
             let holdsOne = rows.contains { row in

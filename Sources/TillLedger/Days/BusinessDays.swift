@@ -94,8 +94,7 @@ extension Ledger {
     /// Today's local calendar date by the ledger's clock: the date the opener opens.
     public func localToday() -> BusinessDate { Timestamp.localDate(clock()) }
 
-    /// The open day, proved to be as Till sealed it: a closed day reopened with `sqlite3` is
-    /// refused here, so nothing posts into it.
+    /// The open day's date and whether its row is as Till sealed it.
     static func openDaySQL(_ db: Store) -> String {
         """
         SELECT date, \(RecordSeals.isSealedSQL(RecordSeals.versioned("business_days"), row: "b", postgres: db.isPostgres))
@@ -103,6 +102,8 @@ extension Ledger {
         """
     }
 
+    /// The open day, proved to be as Till sealed it: a closed day reopened with `sqlite3` is
+    /// refused here, so nothing posts into it.
     static func openDay(_ db: Store) throws -> BusinessDate? {
         guard let row = try SQLRow.fetchOne(db.cachedStatement(sql: openDaySQL(db))) else { return nil }
         let date: String = row[0]

@@ -117,7 +117,7 @@ final class PGConnection: @unchecked Sendable {
         if let index = readAhead.firstIndex(where: { $0.sql == sql && $0.texts == texts }) {
             return readAhead.remove(at: index).result
         }
-        if !Self.isRead(sql) { dropReadAhead() }
+        if !readAhead.isEmpty, !Self.isRead(sql) { dropReadAhead() }
         if !unanswered.isEmpty {
             if let statement = prepared[sql] {
                 try send(statement, texts, sql: sql)
@@ -505,16 +505,23 @@ struct PGRows: Sendable {
                 if PQgetisnull(result, row, column) == 1 { values.append(.null); continue }
                 let bytes = UnsafeRawBufferPointer(start: PQgetvalue(result, row, column), count: Int(PQgetlength(result, row, column)))
                     .bindMemory(to: UInt8.self)
-                switch types[Int(column)] {
-                case 20, 21, 23: values.append(wholeNumber(bytes).map(SQLValue.int) ?? .text(String(decoding: bytes, as: UTF8.self)))
-                case 16: values.append(.int(bytes.first == UInt8(ascii: "t") ? 1 : 0))
-                case 17: values.append(hexBytes(bytes).map(SQLValue.blob) ?? .text(String(decoding: bytes, as: UTF8.self)))
-                default: values.append(.text(String(decoding: bytes, as: UTF8.self)))
-                }
+                values.append(value(bytes, type: types[Int(column)]))
             }
             rows.append(SQLRow(columns: names, values: values))
         }
         return rows
+    }
+
+    /// A value (not NULL) of a column of `type` as the store reads it: whole numbers parsed
+    /// from their digits, booleans from their letter, bytea from its hex form, the rest text.
+    /// A value that does not parse as its type says it is stays text.
+    static func value(_ bytes: UnsafeBufferPointer<UInt8>, type: UInt32) -> SQLValue {
+        switch type {
+        case let type where PGResult.isWholeNumber(type): wholeNumber(bytes).map(SQLValue.int) ?? .text(String(decoding: bytes, as: UTF8.self))
+        case PGResult.boolean: .int(bytes.first == UInt8(ascii: "t") ? 1 : 0)
+        case PGResult.bytea: hexBytes(bytes).map(SQLValue.blob) ?? .text(String(decoding: bytes, as: UTF8.self))
+        default: .text(String(decoding: bytes, as: UTF8.self))
+        }
     }
 
     /// A whole number in decimal digits with an optional minus (what the server sends for
@@ -626,9 +633,10 @@ final class PGResult {
             .bindMemory(to: UInt8.self)
     }
 
-    /// Whether the column is a whole number (bigint, integer, smallint), boolean or bytea:
-    /// what the store reads as such (`PGRows.sqlRows`).
+    /// Whether a column of `type` holds whole numbers (bigint, integer, smallint).
     static func isWholeNumber(_ type: UInt32) -> Bool { type == 20 || type == 21 || type == 23 }
     static let boolean: UInt32 = 16
     static let bytea: UInt32 = 17
+    /// Whether the store reads a column of `type` as text (not a number, boolean or bytes).
+    static func isText(_ type: UInt32) -> Bool { type != boolean && type != bytea && !isWholeNumber(type) }
 }

@@ -94,8 +94,7 @@ extension Ledger {
         var row = try SQLRow.fetchOne(db.cachedStatement(sql: keySQL), arguments: [key])
         // A script's key stored before keys had namespaces is still the same key.
         if row == nil, let legacy = IdempotencyKey.legacy(key) {
-            row = try SQLRow.fetchOne(db, sql: "SELECT id, receipt_number, business_date FROM transactions WHERE idempotency_key = ?",
-                                   arguments: [legacy])
+            row = try SQLRow.fetchOne(db.cachedStatement(sql: keySQL), arguments: [legacy])
         }
         guard let row else { return nil }
         let receipt: Int64? = row["receipt_number"]

@@ -333,14 +333,7 @@ final class RawCursor {
     /// booleans as numbers, bytea as bytes, the rest as text.
     private func value(_ column: Int32) -> SQLValue {
         guard let result, !result.isNull(row, column) else { return .null }
-        let bytes = result.bytes(row, column)
-        switch result.types[Int(column)] {
-        case let type where PGResult.isWholeNumber(type):
-            return PGRows.wholeNumber(bytes).map(SQLValue.int) ?? .text(String(decoding: bytes, as: UTF8.self))
-        case PGResult.boolean: return .int(bytes.first == UInt8(ascii: "t") ? 1 : 0)
-        case PGResult.bytea: return PGRows.hexBytes(bytes).map(SQLValue.blob) ?? .text(String(decoding: bytes, as: UTF8.self))
-        default: return .text(String(decoding: bytes, as: UTF8.self))
-        }
+        return PGRows.value(result.bytes(row, column), type: result.types[Int(column)])
     }
 
     func int(_ column: Int32) -> Int64 {
@@ -372,7 +365,7 @@ final class RawCursor {
             // front): its digits go in as they came. Anything else is read as the store reads it.
             if PGResult.isWholeNumber(type), ChainText.isCanonical(bytes), PGRows.wholeNumber(bytes) != nil {
                 text.integerDigits(bytes)
-            } else if type != PGResult.boolean && type != PGResult.bytea && !PGResult.isWholeNumber(type) {
+            } else if PGResult.isText(type) {
                 text.text(bytes.baseAddress, count: bytes.count)
             } else {
                 switch value(column) {
@@ -408,8 +401,7 @@ final class RawCursor {
     func textEquals(_ column: Int32, _ expected: [UInt8]) -> Bool {
         guard let raw else {
             guard let result, !result.isNull(row, column) else { return false }
-            let type = result.types[Int(column)]
-            guard type != PGResult.boolean, type != PGResult.bytea, !PGResult.isWholeNumber(type) else {
+            guard PGResult.isText(result.types[Int(column)]) else {
                 if case .text(let string) = value(column) { return Array(string.utf8) == expected }
                 return false
             }
