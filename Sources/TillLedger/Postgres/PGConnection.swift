@@ -181,6 +181,9 @@ final class PGConnection: @unchecked Sendable {
     private var prepared: [String: String] = [:]
     static let preparedLimit = 400
 
+    /// Sealed rows this connection has proved, by the version proved (`Store.provedVersion`).
+    var provedVersions: [String: String] = [:]
+
     /// One statement with no parameters, unprepared, and its rows (a cursor's FETCH).
     func query(_ sql: String) throws -> PGRows {
         try unprepared(sql) { PGRows($0) }
@@ -204,6 +207,61 @@ final class PGConnection: @unchecked Sendable {
         roundTrips += 1
         return try checked(PQexec(handle, sql), sql: nil)
     }
+
+    // MARK: COPY
+
+    /// `COPY table (columns) FROM STDIN` (`sql`), its rows in COPY's text format
+    /// (`PGCopyText`): `row` appends one row to the buffer and says whether there was one;
+    /// the buffer goes to the server a megabyte at a time while the next rows are made. An
+    /// error of `row`'s ends the COPY (the server keeps none of it) and is thrown; the server's
+    /// own (a refused row, with its line) is thrown once the rows are sent. Returns the rows.
+    func copyIn(_ sql: String, row: (inout [UInt8]) throws -> Bool) throws -> Int {
+        dropReadAhead()
+        if !unanswered.isEmpty { _ = try answer(last: false) }
+        roundTrips += 1
+        guard let started = PQexec(handle, sql) else { throw lost() }
+        guard PQresultStatus(started) == PGRES_COPY_IN else {
+            _ = try checked(started, sql: sql)
+            PQclear(started)
+            throw LedgerError(.database, "The server did not take rows for \(sql.prefix(60))")
+        }
+        PQclear(started)
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(Self.copyChunk + 4_096)
+        var count = 0
+        func send() throws {
+            let sent = buffer.withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }
+            }
+            guard sent == 1 else { throw lost() }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        do {
+            while try row(&buffer) {
+                count += 1
+                if buffer.count >= Self.copyChunk { try send() }
+            }
+            if !buffer.isEmpty { try send() }
+        } catch {
+            PQputCopyEnd(handle, "the rows could not be sent")
+            while let result = PQgetResult(handle) { PQclear(result) }
+            throw error
+        }
+        guard PQputCopyEnd(handle, nil) == 1 else { throw lost() }
+        var failure: Error?
+        while let result = PQgetResult(handle) {
+            if failure == nil, PQresultStatus(result) != PGRES_COMMAND_OK {
+                do { _ = try checked(result, sql: sql) } catch { failure = error }
+                continue // checked cleared it
+            }
+            PQclear(result)
+        }
+        if let failure { throw failure }
+        return count
+    }
+
+    /// Bytes of COPY rows sent to the server at a time.
+    static let copyChunk = 1 << 20
 
     // MARK: Statements answered later
 

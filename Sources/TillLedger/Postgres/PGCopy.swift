@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// What a copy moved: rows by table, and the head both sides show.
 public struct LedgerCopySummary: Sendable {
@@ -10,9 +11,9 @@ public struct LedgerCopySummary: Sendable {
 
 /// `till copy --from FILE --to postgresql://…`: a SQLite ledger's rows into an empty
 /// PostgreSQL ledger, ids and seals as they are, in one transaction (a failure leaves the
-/// database as it was). What the database keeps by triggers (balances, open items, tender
-/// totals) is not copied: the triggers make it again from the copied rows, and the copy then
-/// checks it against the file's, row for row.
+/// database as it was). The rows go by `COPY`. What the database keeps by triggers (balances,
+/// open items, tender totals) is not copied: it is made again from the copied rows, and the
+/// copy then checks it against the file's, row for row.
 enum PGCopy {
     /// Every table, parents before children; `kept` ones are made by the triggers.
     static let order = [
@@ -32,6 +33,41 @@ enum PGCopy {
         "SELECT posting_id, account_id, remaining_cents, sort_date, bill_date FROM open_items ORDER BY posting_id",
         "SELECT business_date, drawer_session_id, kind, receipt, count, amount_cents FROM tender_totals "
             + "ORDER BY business_date, drawer_session_id, kind, receipt",
+    ]
+    /// The triggers that keep balances, open items and tender totals as rows go in (migration 1).
+    static let keptTriggers = [("postings", "postings_kept"), ("tenders", "tenders_kept"), ("allocations", "allocations_kept")]
+    /// What those triggers would have made from the copied rows, made from all of them at once:
+    /// each account's balance and deposit held (its receivable and deposit postings), each
+    /// receivable posting's open remainder (its amount less what was matched to it as a charge,
+    /// plus what was matched from it as a credit; none where that is nothing), and each day's,
+    /// drawer's and tender's count and sum. `keptChecks` then holds all of it to the file's.
+    static let keptSQL = [
+        """
+        UPDATE accounts a SET balance_cents = s.balance, deposit_held_cents = s.held
+        FROM (SELECT account_id,
+                     SUM(CASE WHEN book = 'AR' THEN amount_cents ELSE 0 END) AS balance,
+                     -SUM(CASE WHEN book = 'DEPOSITS' THEN amount_cents ELSE 0 END) AS held
+              FROM postings WHERE account_id IS NOT NULL GROUP BY account_id) s
+        WHERE a.id = s.account_id AND (s.balance <> 0 OR s.held <> 0)
+        """,
+        """
+        INSERT INTO open_items(posting_id, account_id, remaining_cents, sort_date, bill_date)
+        SELECT p.id, p.account_id, p.amount_cents - COALESCE(c.matched, 0) + COALESCE(d.matched, 0),
+               COALESCE(t.due_date, t.business_date), COALESCE(t.bill_date, t.business_date)
+        FROM postings p JOIN transactions t ON t.id = p.transaction_id
+        LEFT JOIN (SELECT charge_posting_id AS id, SUM(amount_cents) AS matched FROM allocations GROUP BY 1) c ON c.id = p.id
+        LEFT JOIN (SELECT credit_posting_id AS id, SUM(amount_cents) AS matched FROM allocations GROUP BY 1) d ON d.id = p.id
+        WHERE p.book = 'AR' AND p.account_id IS NOT NULL AND p.amount_cents <> 0
+          AND p.amount_cents - COALESCE(c.matched, 0) + COALESCE(d.matched, 0) <> 0
+        ORDER BY p.id
+        """,
+        """
+        INSERT INTO tender_totals(business_date, drawer_session_id, kind, receipt, count, amount_cents)
+        SELECT t.business_date, COALESCE(t.drawer_session_id, 0), d.kind, (t.kind IN ('payment', 'misc-receipt', 'void'))::int,
+               SUM(CASE WHEN d.amount_cents > 0 THEN 1 ELSE -1 END), SUM(d.amount_cents)
+        FROM tenders d JOIN transactions t ON t.id = d.transaction_id
+        GROUP BY 1, 2, 3, 4
+        """,
     ]
     /// Rows to a statement: PostgreSQL takes up to 65,535 parameters in one.
     static let batchParameters = 30_000
@@ -64,6 +100,12 @@ enum PGCopy {
                 for table in RecordSeals.versioned.map(\.table) {
                     try target.execute("ALTER TABLE \(table) DISABLE TRIGGER \(table)_guarded")
                 }
+                // What the database keeps is made once from all the rows (below), not row by
+                // row as each goes in: the postings' trigger alone updated an account's row
+                // once per posting, 130 µs a posting, most of a copy's time.
+                for (table, trigger) in keptTriggers {
+                    try target.execute("ALTER TABLE \(table) DISABLE TRIGGER \(trigger)")
+                }
                 for table in order {
                     let count = try copyTable(table, from: db.sqlite, to: target)
                     summary.rows.append((table, count))
@@ -76,9 +118,14 @@ enum PGCopy {
                     try target.execute("UPDATE business_days SET deposit_transaction_id = $1 WHERE date = $2",
                                        [.int(row[1]), .text(row[0])])
                 }
+                progress("balances, open items and tender totals")
+                for sql in keptSQL { try target.executeScript(sql) }
                 try setSequences(target)
                 for table in RecordSeals.versioned.map(\.table) {
                     try target.execute("ALTER TABLE \(table) ENABLE TRIGGER \(table)_guarded")
+                }
+                for (table, trigger) in keptTriggers {
+                    try target.execute("ALTER TABLE \(table) ENABLE TRIGGER \(trigger)")
                 }
                 for check in keptChecks {
                     let file = try Row.fetchAll(db.sqlite, sql: check).map { row in Array(row.databaseValues.map { SQLValue($0) }) }
@@ -103,18 +150,57 @@ enum PGCopy {
         return summary
     }
 
-    /// A table's rows, in batches of one multi-row INSERT each, every column as the file holds it.
+    /// A table's rows, every column as the file holds it, through one `COPY … FROM STDIN`
+    /// (the settings and book accounts, which the migrations began, by INSERT … ON CONFLICT).
     private static func copyTable(_ table: String, from db: Database, to target: PGConnection) throws -> Int {
         let columns = try target.execute("""
             SELECT column_name FROM information_schema.columns
             WHERE table_schema = $1 AND table_name = $2 AND is_generated = 'NEVER' ORDER BY ordinal_position
             """, [.text(PGSchema.name), .text(table)]).all.map { $0.text(0)! }
-        // Made again by the triggers as the postings go in (and a generated column by the server).
+        // Made again after the rows are in (and a generated column by the server).
         let zeroed: Set<String> = table == "accounts" ? ["balance_cents", "deposit_held_cents"]
             : table == "business_days" ? ["deposit_transaction_id"] : []
         let selected = columns.map { zeroed.contains($0) ? (($0 == "deposit_transaction_id" ? "NULL" : "0") + " AS \($0)") : $0 }
-        let conflict = table == "settings" ? " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-            : table == "book_accounts" ? " ON CONFLICT (code) DO NOTHING" : ""
+        let sql = "SELECT \(selected.joined(separator: ", ")) FROM \(table) ORDER BY 1"
+        if let conflict = conflicts[table] {
+            return try insertRows(try Row.fetchCursor(db, sql: sql), into: table, columns: columns, conflict: conflict, target: target)
+        }
+        // Read with SQLite's C API, each text by its byte length: GRDB's strings stop at a NUL,
+        // and a text cut there would arrive shorter with nothing said.
+        let statement = try db.makeStatement(sql: sql)
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        let count = sqlite3_column_count(handle)
+        var line = 0
+        do {
+            return try target.copyIn("COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN") { buffer in
+                let step = sqlite3_step(handle)
+                guard step == SQLITE_ROW else {
+                    if step == SQLITE_DONE { return false }
+                    throw SQLiteDirect.error(step, statement)
+                }
+                line += 1
+                for column in 0..<count {
+                    if column > 0 { buffer.append(PGCopyText.tab) }
+                    try PGCopyText.append(column: column, of: handle, to: &buffer)
+                }
+                buffer.append(PGCopyText.newline)
+                return true
+            }
+        } catch let refusal as PGCopyText.Refusal {
+            throw LedgerError(.invalid, "\(table), row \(line) of the file (in \(columns[0]) order): \(refusal.reason); nothing was copied")
+        } catch let error as PGError where !error.connectionLost {
+            throw LedgerError(.invalid, "\(table): the server refused a row of the file: \(error.message); nothing was copied")
+        }
+    }
+
+    /// The tables the migrations began: the file's rows replace or join what is there.
+    static let conflicts = ["settings": " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                            "book_accounts": " ON CONFLICT (code) DO NOTHING"]
+
+    /// Rows in batches of one multi-row INSERT each.
+    private static func insertRows(_ rows: RowCursor, into table: String, columns: [String], conflict: String,
+                                   target: PGConnection) throws -> Int {
         let rowsPerBatch = max(1, batchParameters / columns.count)
         var batch: [PGValue] = []
         var inBatch = 0, count = 0
@@ -130,7 +216,6 @@ enum PGCopy {
             batch.removeAll(keepingCapacity: true)
             inBatch = 0
         }
-        let rows = try Row.fetchCursor(db, sql: "SELECT \(selected.joined(separator: ", ")) FROM \(table) ORDER BY 1")
         while let row = try rows.next() {
             for value in row.databaseValues { batch.append(SQLValue(value).pg) }
             inBatch += 1
@@ -152,6 +237,55 @@ enum PGCopy {
                 SELECT setval(pg_get_serial_sequence('\(PGSchema.name).\(table)', '\(column)'), COALESCE(MAX(\(column)), 1), MAX(\(column)) IS NOT NULL)
                 FROM \(table)
                 """)
+        }
+    }
+}
+
+/// A value in `COPY`'s text format: `\N` for NULL, digits for a whole number, a text with its
+/// backslashes, newlines, carriage returns and tabs escaped, bytes as bytea's `\x` hex (its
+/// backslash escaped in turn). A NUL, which no PostgreSQL text can hold, is refused.
+enum PGCopyText {
+    struct Refusal: Error { let reason: String }
+
+    static let tab = UInt8(ascii: "\t"), newline = UInt8(ascii: "\n")
+    private static let backslash = UInt8(ascii: "\\")
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Column `index` of SQLite's current row: a text as its bytes (all of them, to its length).
+    static func append(column index: Int32, of handle: SQLiteStatement, to buffer: inout [UInt8]) throws {
+        switch sqlite3_column_type(handle, index) {
+        case SQLITE_NULL:
+            buffer.append(backslash)
+            buffer.append(UInt8(ascii: "N"))
+        case SQLITE_INTEGER:
+            buffer.append(contentsOf: String(sqlite3_column_int64(handle, index)).utf8)
+        case SQLITE_BLOB:
+            buffer.append(backslash)
+            buffer.append(backslash)
+            buffer.append(UInt8(ascii: "x"))
+            let count = Int(sqlite3_column_bytes(handle, index))
+            guard count > 0, let start = sqlite3_column_blob(handle, index) else { return }
+            for byte in UnsafeRawBufferPointer(start: start, count: count) {
+                buffer.append(hexDigits[Int(byte >> 4)])
+                buffer.append(hexDigits[Int(byte & 0x0f)])
+            }
+        default:
+            // Text, and (no ledger column holds one) a floating value as SQLite writes it as text.
+            guard let start = sqlite3_column_text(handle, index) else { return }
+            try append(text: UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(handle, index))), to: &buffer)
+        }
+    }
+
+    static func append(text: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) throws {
+        for byte in text {
+            switch byte {
+            case 0: throw Refusal(reason: "a text holds a NUL character, which PostgreSQL cannot store")
+            case backslash: buffer.append(backslash); buffer.append(backslash)
+            case newline: buffer.append(backslash); buffer.append(UInt8(ascii: "n"))
+            case UInt8(ascii: "\r"): buffer.append(backslash); buffer.append(UInt8(ascii: "r"))
+            case tab: buffer.append(backslash); buffer.append(UInt8(ascii: "t"))
+            default: buffer.append(byte)
+            }
         }
     }
 }
@@ -248,8 +382,7 @@ enum PGCopyBack {
         let zeroed: Set<String> = table == "accounts" ? ["balance_cents", "deposit_held_cents"]
             : table == "business_days" ? ["deposit_transaction_id"] : []
         let selected = columns.map { zeroed.contains($0) ? (($0 == "deposit_transaction_id" ? "NULL" : "0") + " AS \($0)") : $0 }
-        let conflict = table == "settings" ? " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-            : table == "book_accounts" ? " ON CONFLICT (code) DO NOTHING" : ""
+        let conflict = PGCopy.conflicts[table] ?? ""
         let insert = try db.makeStatement(sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES ("
                                           + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")" + conflict)
         let key = columns[0]

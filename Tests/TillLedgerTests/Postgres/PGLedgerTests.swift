@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Synchronization
 import Testing
 import TillCore
@@ -123,6 +124,57 @@ struct PGLedgerTests {
             #expect(try admin.execute("SELECT COUNT(*) FROM till.transactions").scalar == "0")
             _ = try sqlite.copy(toPostgres: owner)
             #expect { try sqlite.copy(toPostgres: owner) } throws: { "\($0)".contains("holds books already") }
+        }
+    }
+
+    /// The rows go by COPY's text format, where a tab ends a value, a newline a row and a
+    /// backslash starts an escape: a note holding each of them (and a name in other alphabets)
+    /// arrives as the file holds it, byte for byte, and the seals' bytes with it; a text with a
+    /// NUL, which PostgreSQL cannot hold, is refused by table and row and leaves the ledger empty.
+    @Test("a copy moves every text byte for byte, and refuses a NUL by table and row, copying nothing")
+    func copyMovesHostileTextExactly() throws {
+        let (sqlite, _) = try DemoAndExportTests.demo(accounts: 20, seed: 5)
+        let hostile = ["tab\there", "back\\slash \\N \\x41", "line\nbreak", "cr\rlf\r\n", "\\.", "\t", "zoë Ñandú 東京 ✓", " trailing "]
+        let queue = try DatabaseQueue(path: sqlite.path)
+        try queue.write { db in
+            for (index, text) in hostile.enumerated() {
+                try db.execute(sql: """
+                    INSERT INTO account_notes(account_id, at, operator_id, terminal_id, text)
+                    VALUES (?, '2026-11-20T10:00:00Z', (SELECT MIN(id) FROM operators), 'T1', ?)
+                    """, arguments: [index + 1, text])
+            }
+            try db.execute(sql: "UPDATE accounts SET mailing_address = ? WHERE id = 3", arguments: ["PO Box 7\tSuite \\4\nSpringfield"])
+        }
+        let notes = "SELECT id, account_id, text FROM account_notes ORDER BY id"
+        let address = "SELECT mailing_address FROM accounts WHERE id = 3"
+        let seals = "SELECT transaction_id, hash FROM transaction_hashes ORDER BY transaction_id"
+        try TestPostgres.withDatabase { _, name in
+            let roles = try Self.initialized(name)
+            let summary = try sqlite.copy(toPostgres: TestPostgres.uri(database: name, user: roles.owner))
+            let pg = try Ledger.open(TestPostgres.uri(database: name, user: roles.terminal))
+            for sql in [notes, address, seals] {
+                let file = try sqlite.read { db in try SQLRow.fetchAll(db, sql: sql).map(\.values) }
+                let copied = try pg.read { db in try SQLRow.fetchAll(db, sql: sql).map(\.values) }
+                #expect(copied == file, "\(sql)")
+                #expect(!file.isEmpty)
+            }
+            let texts = try pg.read { db in try String.fetchAll(db, sql: "SELECT text FROM account_notes ORDER BY id") }
+            #expect(texts.suffix(hostile.count) == hostile[...])
+            #expect(summary.head == (try journal(pg).head))
+            // The notes were written behind Till's back: verify says so the same way on both.
+            let (onServer, inFile) = (try pg.verify().firstFault, try sqlite.verify().firstFault)
+            #expect(onServer != nil && onServer == inFile, "\(String(describing: onServer)) against \(String(describing: inFile))")
+        }
+        try queue.write { db in
+            try db.execute(sql: "UPDATE accounts SET email = CAST('a' || X'00' || 'b' AS TEXT) WHERE id = 4")
+        }
+        try TestPostgres.withDatabase { _, name in
+            let roles = try Self.initialized(name)
+            #expect { try sqlite.copy(toPostgres: TestPostgres.uri(database: name, user: roles.owner)) } throws: { error in
+                "\(error)".contains("accounts, row 4") && "\(error)".contains("NUL") && "\(error)".contains("nothing was copied")
+            }
+            let admin = try PGConnection(TestPostgres.uri(database: name, user: roles.owner))
+            #expect(try admin.execute("SELECT (SELECT COUNT(*) FROM till.accounts) + (SELECT COUNT(*) FROM till.operators)").scalar == "0")
         }
     }
 
