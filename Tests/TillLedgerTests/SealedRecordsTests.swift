@@ -87,6 +87,27 @@ struct SealedRecordsTests {
         }
     }
 
+    /// On PostgreSQL a connection proves the open day's row once per version: a payment, an
+    /// account view and a second payment have proved it on the terminal's connections when the
+    /// row is changed behind Till's back. The next payment and drawer are still refused, on
+    /// the connections that proved the old version, and nothing is written.
+    @Test(arguments: Engine.all) func anOpenDayChangedAfterItWasProvedTakesNoPayment(_ engine: Engine) throws {
+        try CounterFixture.on(engine) { f throws in
+            _ = try f.payCash("100001", cents: 500)
+            _ = try f.ledger.accountDetail("100001")
+            _ = try f.payCash("100002", cents: 700)
+            let before = try f.count("transactions")
+            try f.tamper("UPDATE business_days SET opened_by = \(f.supervisor.id), opened_at = '2026-11-20T06:00:00.000Z' WHERE closed_at IS NULL")
+            for _ in 0..<3 {
+                let error = #expect(throws: LedgerError.self) { try f.payCash("100003", cents: 900) }
+                #expect(error?.code == .tampered && error?.message.contains("not as Till left it") == true)
+            }
+            #expect(try f.count("transactions") == before)
+            #expect((try? f.ledger.openDrawer(operatorID: f.supervisor.id, terminal: "T2")) == nil)
+            #expect(try Self.sealedLogFault(f)?.contains("business_days row 2026-11-20 was changed outside Till") == true)
+        }
+    }
+
     /// A setting changed with `sqlite3` is not laundered by Till's next change to it.
     @Test(arguments: Engine.all) func tillWillNotChangeARowThatWasChangedOutsideIt(_ engine: Engine) throws {
         try CounterFixture.on(engine) { f throws in

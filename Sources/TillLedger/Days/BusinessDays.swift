@@ -94,23 +94,36 @@ extension Ledger {
     /// Today's local calendar date by the ledger's clock: the date the opener opens.
     public func localToday() -> BusinessDate { Timestamp.localDate(clock()) }
 
-    /// The open day's date and whether its row is as Till sealed it.
-    static func openDaySQL(_ db: Store) -> String {
-        """
-        SELECT date, \(RecordSeals.isSealedSQL(RecordSeals.versioned("business_days"), row: "b", postgres: db.isPostgres))
-        FROM business_days b WHERE closed_at IS NULL
-        """
+    /// The open day's date and whether its row is as Till sealed it. On PostgreSQL the row's
+    /// version (`xmin`, the transaction that wrote it, and `ctid`, where it lies) comes with
+    /// it, and the seal is not worked out again for the version this connection has already
+    /// proved (`Store.provedVersion`): the day's row is the same row every payment reads, and
+    /// hashing it was a tenth of a payment's server time. Any change to the row, by Till or
+    /// behind its back, is a new version, proved afresh.
+    static func openDayRead(_ db: Store) -> (sql: String, arguments: SQLArguments) {
+        let sealed = RecordSeals.isSealedSQL(RecordSeals.versioned("business_days"), row: "b", postgres: db.isPostgres)
+        guard db.isPostgres else { return ("SELECT date, \(sealed) FROM business_days b WHERE closed_at IS NULL", []) }
+        return ("""
+            SELECT date, CASE WHEN b.xmin::text || '/' || b.ctid::text = ? THEN NULL ELSE \(sealed) END, b.xmin::text || '/' || b.ctid::text
+            FROM business_days b WHERE closed_at IS NULL
+            """, [db.provedVersion(of: Self.openDayProof) ?? ""])
     }
+
+    private static let openDayProof = "business_days: the open day"
 
     /// The open day, proved to be as Till sealed it: a closed day reopened with `sqlite3` is
     /// refused here, so nothing posts into it.
     static func openDay(_ db: Store) throws -> BusinessDate? {
-        guard let row = try SQLRow.fetchOne(db.cachedStatement(sql: openDaySQL(db))) else { return nil }
+        let (sql, arguments) = openDayRead(db)
+        guard let row = try SQLRow.fetchOne(db.cachedStatement(sql: sql), arguments: arguments) else { return nil }
         let date: String = row[0]
-        guard row[1] as Bool else {
+        // No verdict: the version this connection proved before (PostgreSQL only).
+        let proved: Bool? = row[1]
+        guard proved ?? true else {
             throw LedgerError(.tampered, "Business day \(TextSafety.quoted(date)) is open, but not as Till left it: it was changed "
                               + "outside Till. Nothing is posted into it; a supervisor runs `till verify` (docs/RELIABILITY.md)")
         }
+        if proved == true, db.isPostgres { db.noteProved(Self.openDayProof, version: row[2]) }
         return try? BusinessDate(date)
     }
 }

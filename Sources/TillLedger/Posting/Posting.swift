@@ -73,7 +73,7 @@ extension Ledger {
     /// (each is still read, in its place, by the code that checks it; on SQLite nothing changes).
     private static func readsBeforePosting(_ request: PostingRequest, _ db: Store) -> [(sql: String, arguments: SQLArguments)] {
         var reads: [(sql: String, arguments: SQLArguments)] = [
-            (openDaySQL(db), []), (anyOfficeSQL, []), (operatorByIDSQL, [request.operatorID]),
+            openDayRead(db), (anyOfficeSQL, []), (operatorByIDSQL, [request.operatorID]),
             (storedSettingSQL, [SettingKey.amountCeilingCents.rawValue]),
         ]
         if let key = request.idempotencyKey { reads.append((keySQL, [key])) }

@@ -56,6 +56,19 @@ struct Store {
         try db.readAhead(reads.map { (PGDialect.translated($0.sql), $0.arguments.pg) })
     }
 
+    /// The row version (PostgreSQL's `xmin/ctid`) this connection last proved to be as Till
+    /// sealed it, for `what`; nil on SQLite, or before one was proved on this connection.
+    func provedVersion(of what: String) -> String? {
+        guard case .postgres(let db) = engine else { return nil }
+        return db.provedVersions[what]
+    }
+
+    /// Notes that `version` of the row for `what` was proved sealed on this connection.
+    func noteProved(_ what: String, version: String) {
+        guard case .postgres(let db) = engine else { return }
+        db.provedVersions[what] = version
+    }
+
     /// A statement prepared once per connection and reused (the write path's statements).
     func cachedStatement(sql: String) throws -> SQLStatement {
         switch engine {
