@@ -25,7 +25,7 @@ struct DayUITests {
         let account = try #require(try f.ledger.writer.read { db in
             try String.fetchOne(db, sql: "SELECT number FROM accounts WHERE status = 'active' AND cash_only_until IS NULL ORDER BY id LIMIT 1")
         })
-        try f.ledger.post(Payment(lines: [.account(try AccountNumber(account), Money(dollars: 45))], tenders: [.cash(Money(dollars: 45))]),
+        _ = try f.ledger.post(Payment(lines: [.account(try AccountNumber(account), Money(dollars: 45))], tenders: [.cash(Money(dollars: 45))]),
                           operatorID: f.runtime.state.session!.id, terminal: "T1", drawerSession: session)
         f.press(.function(2), .function(4))
         #expect(f.text.contains("X REPORT") && f.text.contains("$245.00"))

@@ -178,6 +178,38 @@ struct PGLedgerTests {
         }
     }
 
+    /// The foreign keys are checked once over all the rows at the end of a copy, not as each
+    /// goes in: a file whose note names an account it does not hold (written with SQLite's
+    /// own checks off) is still refused, by the key's name, and nothing is copied.
+    @Test("a copy of a file with a row naming a missing account is refused by the foreign key, copying nothing")
+    func copyRefusesADanglingReference() throws {
+        let (sqlite, _) = try DemoAndExportTests.demo(accounts: 20, seed: 5)
+        let queue = try DatabaseQueue(path: sqlite.path)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            try db.execute(sql: """
+                INSERT INTO account_notes(account_id, at, operator_id, terminal_id, text)
+                VALUES (999999, '2026-11-20T10:00:00Z', (SELECT MIN(id) FROM operators), 'T1', 'nobody')
+                """)
+        }
+        try TestPostgres.withDatabase { _, name in
+            let roles = try Self.initialized(name)
+            #expect { try sqlite.copy(toPostgres: TestPostgres.uri(database: name, user: roles.owner)) } throws: { error in
+                "\(error)".contains("account_notes_account_id_fkey")
+            }
+            let admin = try PGConnection(TestPostgres.uri(database: name, user: roles.owner))
+            #expect(try admin.execute("SELECT (SELECT COUNT(*) FROM till.account_notes) + (SELECT COUNT(*) FROM till.accounts)").scalar == "0")
+            // The keys are back as the migrations made them, and the triggers on.
+            #expect(try admin.execute("""
+                SELECT COUNT(*) FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace WHERE n.nspname = 'till' AND k.contype = 'f'
+                """).scalar != "0")
+            #expect(try admin.execute("""
+                SELECT COUNT(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'till' AND t.tgenabled = 'D'
+                """).scalar == "0")
+        }
+    }
+
     /// A settlement's figures, as the closer reads them (the clock's times left out: the two
     /// runs post at different moments).
     static func figures(_ s: Settlement) -> [String] {
