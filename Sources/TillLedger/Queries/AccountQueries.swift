@@ -46,11 +46,11 @@ extension Ledger {
             let plan = AccountSearch.Plan(words: words, limit: limit)
             var matches: [AccountRecord]
             if db.isPostgres {
-                // Every word, folded, starts a word of the account (migrations 10 and 11).
-                let lookup = AccountSearch.PostgresLookup(words: words)
+                // Every word, folded, starts a word of the account (migrations 11 and 12).
+                let lookup = AccountSearch.PostgresLookup(words: words, limit: limit)
                 var arguments: SQLArguments = []
                 for text in lookup.texts { arguments += [text] }
-                arguments += [limit]
+                arguments += [lookup.limit]
                 matches = try SQLRow.fetchAll(db.cachedStatement(sql: lookup.sql), arguments: arguments).map(Self.record)
             } else {
                 matches = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.matchSQL),
@@ -92,37 +92,36 @@ enum AccountSearch {
         """
 
     /// PostgreSQL's lookup: every word typed, folded, as a prefix of one of the account's
-    /// words, in account order. Words of one or two characters match so many accounts that
-    /// reading them all from the words index and sorting them for the first 50 took 12–35 ms
-    /// ("12" starts ten thousand account numbers); they are read from the accounts' first
-    /// letters (`account_prefixes`, migration 11), which come in account order: where every
-    /// word is that short, the read stops at the limit; beside a longer word, the words index
-    /// (`search_words`, migration 10) is asked for the longer words only and each short word
-    /// is looked up for its candidates. Shared with the bench's bare-libpq floor.
+    /// words, in account order, read from the accounts' word prefixes (`account_prefixes`,
+    /// the first one to six characters of each word, migrations 11 and 12) as SQLite reads its
+    /// FTS5 prefix indexes: the longest word's prefix is read in account order from the
+    /// primary key, each other word is looked up for that account, and the read stops at the
+    /// limit. A word longer than six characters is matched by its first six, more rows are
+    /// asked for, and the whole word is checked on them, exactly as `Plan` does on SQLite
+    /// (the same rows on both). Reading every account with a common word from the words index
+    /// and sorting them took 35–135 ms on a million accounts. Shared with the bench's floor.
     struct PostgresLookup {
         let sql: String
-        /// The statement's text arguments, in order; the limit follows them.
+        /// The statement's text arguments, in order; `limit` follows them.
         let texts: [String]
+        /// The rows to ask for (`Plan.ftsLimit`).
+        let limit: Int
 
-        init(words: [String]) {
+        init(words: [String], limit: Int) {
             var seen = Set<String>()
-            let folded = words.map(AccountSearch.fold)
-            let short = folded.filter { $0.count <= 2 && seen.insert($0).inserted }
-            let long = folded.filter { $0.count > 2 }
-            if long.isEmpty {
-                let joins = short.dropFirst().indices.map {
-                    "JOIN account_prefixes p\($0) ON p\($0).account_id = p0.account_id AND p\($0).prefix = ? "
-                }
-                sql = "SELECT \(Ledger.selectedAccountColumns) FROM account_prefixes p0 " + joins.joined()
-                    + "JOIN accounts ON accounts.id = p0.account_id WHERE p0.prefix = ? ORDER BY p0.account_id LIMIT ?"
-                texts = Array(short.dropFirst()) + short.prefix(1)
-            } else {
-                sql = "SELECT \(Ledger.selectedAccountColumns) FROM accounts WHERE search_words @@ to_tsquery('simple', ?) "
-                    + String(repeating: "AND EXISTS (SELECT 1 FROM account_prefixes p WHERE p.account_id = accounts.id AND p.prefix = ?) ",
-                             count: short.count)
-                    + "ORDER BY id LIMIT ?"
-                texts = [AccountSearch.postgresQuery(folded: long)] + short
+            let prefixes = words.map { String(AccountSearch.fold($0).prefix(AccountSearch.indexedPrefix)) }
+                .filter { seen.insert($0).inserted }
+                .sorted { $0.count > $1.count } // stable: the longest, most selective, drives the read
+            let joins = prefixes.dropFirst().indices.map {
+                "JOIN account_prefixes p\($0) ON p\($0).account_id = p0.account_id AND p\($0).prefix = ? "
             }
+            // The account's words themselves (the generated `search_words`) must still hold the
+            // prefixes: a row changed with its triggers off has prefixes that no longer say.
+            sql = "SELECT \(Ledger.selectedAccountColumns) FROM account_prefixes p0 " + joins.joined()
+                + "JOIN accounts ON accounts.id = p0.account_id WHERE p0.prefix = ? AND accounts.search_words @@ to_tsquery('simple', ?) "
+                + "ORDER BY p0.account_id LIMIT ?"
+            texts = Array(prefixes.dropFirst()) + prefixes.prefix(1) + [AccountSearch.postgresQuery(folded: prefixes)]
+            self.limit = AccountSearch.Plan(words: words, limit: limit).ftsLimit
         }
     }
 

@@ -226,7 +226,7 @@ extension PGCatalog {
         "constraint transactions.transactions_override_operator_id_fkey": "9ca8058cba2a7dea",
         "constraint transactions.transactions_pkey": "8c8464f42472e42e",
         "constraint transactions.transactions_terminal_id_fkey": "2be24cb0472ef7c6",
-        "function till_account_prefixes_kept()": "c9c011bca38e5a88",
+        "function till_account_prefixes_kept()": "a8db876e3cc97841",
         "function till_allocations_kept()": "50817577633804c4",
         "function till_append_only()": "98c804e8c2fef7bc",
         "function till_field(value bigint)": "e541415d83b3724a",
