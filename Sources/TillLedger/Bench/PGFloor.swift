@@ -44,7 +44,7 @@ final class PGFloor: BenchFloor {
         rows += (try? connection.execute(PGDialect.translated(AccountSearch.exactSQL),
                                          [.text(trimmed), .text(trimmed.uppercased()), .int(Int64(limit))]).count) ?? 0
         let lookup = AccountSearch.PostgresLookup(words: words, limit: limit)
-        rows += (try? connection.execute(PGDialect.translated(lookup.sql), lookup.texts.map { .text($0) } + [.int(Int64(lookup.limit))]).count) ?? 0
+        rows += (try? connection.execute(PGDialect.translated(lookup.sql), lookup.arguments.map(\.pg)).count) ?? 0
         return rows
     }
 

@@ -18,7 +18,8 @@ struct PGMigration: Sendable {
 enum PGSchema {
     static let name = "till"
     static let migrations: [PGMigration] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007,
-                                          migration008, migration009, migration010, migration011, migration012]
+                                          migration008, migration009, migration010, migration011, migration012,
+                                          migration013]
     static var newest: Int { migrations.map(\.version).max() ?? 0 }
 
     /// The ledger tables: the terminals' role may read them and add rows, nothing else, and a
