@@ -91,9 +91,8 @@ enum AccountSearch {
     /// PostgreSQL's lookup: every word typed, folded, as a prefix of one of the account's
     /// words, in account order, read from the accounts' word prefixes (`account_prefixes`,
     /// the first one to six characters of each word, migrations 11 and 12) as SQLite reads its
-    /// FTS5 prefix indexes: the longest word's prefix is read in account order from the
-    /// primary key, each other word is looked up for that account, and the read stops at the
-    /// limit. A word longer than six characters is matched by its first six, more rows are
+    /// FTS5 prefix indexes: one word's prefix is read in account order from the primary key,
+    /// each other word's matched for the same accounts, and the read stops at the limit. A word longer than six characters is matched by its first six, more rows are
     /// asked for, and the whole word is checked on them, exactly as `Plan` does on SQLite
     /// (the same rows on both). Reading every account with a common word from the words index
     /// and sorting them took 35–135 ms on a million accounts. Shared with the bench's floor.
@@ -109,18 +108,23 @@ enum AccountSearch {
             var seen = Set<String>()
             let prefixes = words.map { String(AccountSearch.fold($0).prefix(AccountSearch.indexedPrefix)) }
                 .filter { seen.insert($0).inserted }
-                .sorted { $0.count > $1.count } // stable: the longest, most selective, drives the read
+                .sorted { $0.count > $1.count } // the longest first (the planner may start from another)
             let joins = prefixes.dropFirst().indices.map {
                 "JOIN account_prefixes p\($0) ON p\($0).account_id = p0.account_id AND p\($0).prefix = ? "
             }
             // The account's words themselves (the generated `search_words`) must still hold the
             // prefixes: a row changed with its triggers off has prefixes that no longer say.
-            // Checked on the rows the prefixes found, after their limit: beside it, the planner
+            // Checked on the rows the prefixes found, after their limit, and never through the
+            // words index (`IS TRUE` is no index condition): beside the prefixes, the planner
             // guessed the check would leave fewer rows than the limit and read every account
-            // with the prefix to sort them (350–630 ms for "m8" on a million accounts).
+            // with the prefix to sort them (350–630 ms for "m8" on a million accounts); after
+            // them, it asked the words index for every account with all the words (84 ms for
+            // "union hardware #1") to join to the hundred found. Which word's prefixes are read
+            // first and how the others are matched is the planner's (migration 13's counts):
+            // a rare word drives, a common one is looked up or merged.
             sql = "SELECT \(Ledger.selectedAccountColumns) FROM (SELECT p0.account_id FROM account_prefixes p0 " + joins.joined()
                 + "WHERE p0.prefix = ? ORDER BY p0.account_id LIMIT ?) found JOIN accounts ON accounts.id = found.account_id "
-                + "WHERE accounts.search_words @@ to_tsquery('simple', ?) ORDER BY found.account_id"
+                + "WHERE (accounts.search_words @@ to_tsquery('simple', ?)) IS TRUE ORDER BY found.account_id"
             texts = Array(prefixes.dropFirst()) + prefixes.prefix(1) + [AccountSearch.postgresQuery(folded: prefixes)]
             self.limit = AccountSearch.Plan(words: words, limit: limit).ftsLimit
         }
