@@ -250,11 +250,11 @@ final class PGConnection: @unchecked Sendable {
         guard PQputCopyEnd(handle, nil) == 1 else { throw lost() }
         var failure: Error?
         while let result = PQgetResult(handle) {
-            if failure == nil, PQresultStatus(result) != PGRES_COMMAND_OK {
-                do { _ = try checked(result, sql: sql) } catch { failure = error }
-                continue // checked cleared it
+            guard failure == nil, PQresultStatus(result) != PGRES_COMMAND_OK else {
+                PQclear(result)
+                continue
             }
-            PQclear(result)
+            do { PQclear(try checked(result, sql: sql)) } catch { failure = error } // a refusal's result is cleared by checked
         }
         if let failure { throw failure }
         return count
