@@ -29,6 +29,8 @@ extension Ledger {
 /// payment, as `SQLiteFloor` does on a file.
 final class PGFloor: BenchFloor {
     private let connection: PGConnection
+    /// The lookup's commonest prefixes, read once as a terminal's connection reads them.
+    private var shares: [String: Double]?
 
     init(uri: String) throws {
         connection = try PGConnection(uri)
@@ -43,7 +45,8 @@ final class PGFloor: BenchFloor {
         var rows = 0
         rows += (try? connection.execute(PGDialect.translated(AccountSearch.exactSQL),
                                          [.text(trimmed), .text(trimmed.uppercased()), .int(Int64(limit))]).count) ?? 0
-        let lookup = AccountSearch.PostgresLookup(words: words, limit: limit)
+        if shares == nil { shares = (try? AccountSearch.prefixShares(connection)) ?? [:] }
+        let lookup = AccountSearch.PostgresLookup(words: words, limit: limit, shares: shares ?? [:])
         rows += (try? connection.execute(PGDialect.translated(lookup.sql), lookup.arguments.map(\.pg)).count) ?? 0
         return rows
     }

@@ -47,7 +47,7 @@ extension Ledger {
             var matches: [AccountRecord]
             if db.isPostgres {
                 // Every word, folded, starts a word of the account (migrations 11 and 12).
-                let lookup = AccountSearch.PostgresLookup(words: words, limit: limit)
+                let lookup = AccountSearch.PostgresLookup(words: words, limit: limit, shares: try db.lookupPrefixShares())
                 matches = try SQLRow.fetchAll(db.cachedStatement(sql: lookup.sql), arguments: SQLArguments(values: lookup.arguments)).map(Self.record)
             } else {
                 matches = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.matchSQL),
@@ -104,14 +104,12 @@ enum AccountSearch {
         let limit: Int
         var arguments: [SQLValue] { texts.dropLast().map { .text($0) } + [.int(Int64(limit)), .text(texts.last!)] }
 
-        init(words: [String], limit: Int) {
+        /// `shares`: the planner's counts of the commonest prefixes, as shares of them all
+        /// (`Store.lookupPrefixShares`; empty where the server has none yet).
+        init(words: [String], limit: Int, shares: [String: Double] = [:]) {
             var seen = Set<String>()
             let prefixes = words.map { String(AccountSearch.fold($0).prefix(AccountSearch.indexedPrefix)) }
                 .filter { seen.insert($0).inserted }
-                .sorted { $0.count > $1.count } // the longest first (the planner may start from another)
-            let joins = prefixes.dropFirst().indices.map {
-                "JOIN account_prefixes p\($0) ON p\($0).account_id = p0.account_id AND p\($0).prefix = ? "
-            }
             // The account's words themselves (the generated `search_words`) must still hold the
             // prefixes: a row changed with its triggers off has prefixes that no longer say.
             // Checked on the rows the prefixes found, after their limit, and never through the
@@ -119,15 +117,48 @@ enum AccountSearch {
             // guessed the check would leave fewer rows than the limit and read every account
             // with the prefix to sort them (350–630 ms for "m8" on a million accounts); after
             // them, it asked the words index for every account with all the words (84 ms for
-            // "union hardware #1") to join to the hundred found. Which word's prefixes are read
-            // first and how the others are matched is the planner's (migration 13's counts):
-            // a rare word drives, a common one is looked up or merged.
-            sql = "SELECT \(Ledger.selectedAccountColumns) FROM (SELECT p0.account_id FROM account_prefixes p0 " + joins.joined()
-                + "WHERE p0.prefix = ? ORDER BY p0.account_id LIMIT ?) found JOIN accounts ON accounts.id = found.account_id "
+            // "union hardware #1") to join to the hundred found.
+            let checked = ") found JOIN accounts ON accounts.id = found.account_id "
                 + "WHERE (accounts.search_words @@ to_tsquery('simple', ?)) IS TRUE ORDER BY found.account_id"
-            texts = Array(prefixes.dropFirst()) + prefixes.prefix(1) + [AccountSearch.postgresQuery(folded: prefixes)]
+            let query = AccountSearch.postgresQuery(folded: prefixes)
+            if shares.isEmpty || prefixes.count == 1 {
+                // Which word's prefixes are read and how the others are matched is the planner's.
+                let ordered = prefixes.sorted { $0.count > $1.count }
+                let joins = ordered.dropFirst().indices.map {
+                    "JOIN account_prefixes p\($0) ON p\($0).account_id = p0.account_id AND p\($0).prefix = ? "
+                }
+                sql = "SELECT \(Ledger.selectedAccountColumns) FROM (SELECT p0.account_id FROM account_prefixes p0 " + joins.joined()
+                    + "WHERE p0.prefix = ? ORDER BY p0.account_id LIMIT ?" + checked
+                texts = Array(ordered.dropFirst()) + ordered.prefix(1) + [query]
+            } else {
+                // The rarest word's prefixes are read, by the counts (a prefix not among the
+                // commonest is rarer than all of them), and each other word is looked up for
+                // each account read (a subquery for a value runs for each row). Left to itself
+                // the planner merged the two words' accounts, reading all 47,000 of "riv" for
+                // the 746 of "1018" (10 ms where looking them up takes 2); and reading the
+                // longer word first looked "1018" up in every account of "river" (80 ms).
+                let ordered = prefixes.sorted { (shares[$0] ?? 0, -$0.count) < (shares[$1] ?? 0, -$1.count) }
+                let others = ordered.dropFirst().indices.map {
+                    "AND (SELECT true FROM account_prefixes p\($0) WHERE p\($0).prefix = ? AND p\($0).account_id = p0.account_id) "
+                }
+                sql = "SELECT \(Ledger.selectedAccountColumns) FROM (SELECT p0.account_id FROM account_prefixes p0 WHERE p0.prefix = ? "
+                    + others.joined() + "ORDER BY p0.account_id LIMIT ?" + checked
+                texts = ordered + [query]
+            }
             self.limit = AccountSearch.Plan(words: words, limit: limit).ftsLimit
         }
+    }
+
+    /// The planner's counts of the commonest prefixes (migration 13) as shares of them all.
+    static func prefixShares(_ connection: PGConnection) throws -> [String: Double] {
+        var shares: [String: Double] = [:]
+        for row in try connection.execute("""
+            SELECT m.prefix, m.share::text FROM pg_stats s, unnest(s.most_common_vals::text::text[], s.most_common_freqs) AS m(prefix, share)
+            WHERE s.schemaname = $1 AND s.tablename = 'account_prefixes' AND s.attname = 'prefix'
+            """, [.text(PGSchema.name)]).all {
+            if let prefix = row.text(0), let share = row.text(1).flatMap(Double.init) { shares[prefix] = share }
+        }
+        return shares
     }
 
     /// Folded words as a prefix query, `'smi':* & 'oak':*`: each word quoted

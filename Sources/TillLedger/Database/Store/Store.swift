@@ -69,6 +69,17 @@ struct Store {
         db.provedVersions[what] = version
     }
 
+    /// On PostgreSQL, the planner's counts of the lookup's commonest word prefixes (migration
+    /// 13), as shares of all of them: read once per connection (10,000 at most), so a lookup
+    /// can start from its rarest word. Empty on SQLite, and where the server has no counts yet.
+    func lookupPrefixShares() throws -> [String: Double] {
+        guard case .postgres(let db) = engine else { return [:] }
+        if let shares = db.lookupPrefixShares { return shares }
+        let shares = try AccountSearch.prefixShares(db)
+        db.lookupPrefixShares = shares
+        return shares
+    }
+
     /// A statement prepared once per connection and reused (the write path's statements).
     func cachedStatement(sql: String) throws -> SQLStatement {
         switch engine {
