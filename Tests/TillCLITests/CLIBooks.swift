@@ -56,7 +56,7 @@ final class CLIBooks: @unchecked Sendable {
             let file = directory.appendingPathComponent("\(name).sqlite").path
             return (CLIBooks(engine: engine, directory: directory, db: file, superuser: file, database: nil), file)
         case .postgres:
-            let database = "till_cli_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+            let database = "till_cli_" + TestPostgres.randomLetters()
             let admin = try PGConnection(TestPostgres.serverURI!)
             try admin.execute("CREATE DATABASE \(database)")
             let books = CLIBooks(engine: engine, directory: directory, db: TestPostgres.uri(database: database, user: database + "_terminal"),
