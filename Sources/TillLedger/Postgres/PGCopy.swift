@@ -16,7 +16,7 @@ public struct LedgerCopySummary: Sendable {
 /// not copied: it is made again from the copied rows, and the copy then checks it against the
 /// file's, row for row.
 enum PGCopy {
-    /// Every table, parents before children; `kept` ones are made by the triggers.
+    /// Every table, parents before children; the `kept` ones are made from the copied rows (`keptSQL`).
     static let order = [
         "settings", "book_accounts", "operators", "terminals", "business_days", "accounts", "drawer_sessions", "transactions",
         "postings", "tenders", "allocations", "audit_events", "account_notes", "payment_plans", "receipt_prints", "cash_counts",
