@@ -142,13 +142,13 @@ struct LookupTests {
     /// planner's counts and looks the others up for each account read; a prefix not among the
     /// commonest counts as rarer than all; without counts the planner orders the words.
     @Test func postgresLookupStartsFromTheRarestWord() {
-        let counted = AccountSearch.PostgresLookup(words: ["1018", "River", "rd"], limit: 50, shares: ["river": 0.0011, "rd": 0.004, "1": 0.02])
+        let counted = AccountSearch.PostgresLookup(words: ["1018", "River", "rd"], limit: 50, ranks: ["1": 1, "rd": 2, "river": 3])
         #expect(counted.texts.prefix(3) == ["1018", "river", "rd"])
         #expect(counted.sql.contains("WHERE p0.prefix = ? AND (SELECT true FROM account_prefixes p1 WHERE p1.prefix = ?"))
-        let common = AccountSearch.PostgresLookup(words: ["rd", "river"], limit: 50, shares: ["river": 0.0011, "rd": 0.004])
+        let common = AccountSearch.PostgresLookup(words: ["rd", "river"], limit: 50, ranks: ["rd": 1, "river": 2])
         #expect(common.texts.prefix(2) == ["river", "rd"])
         // A word longer than six is read by its first six, and more rows asked for (checked whole after).
-        let long = AccountSearch.PostgresLookup(words: ["Hernandez", "j"], limit: 50, shares: ["j": 0.01])
+        let long = AccountSearch.PostgresLookup(words: ["Hernandez", "j"], limit: 50, ranks: ["j": 1])
         #expect(long.texts.prefix(2) == ["hernan", "j"] && long.limit == 100)
         #expect(long.arguments.last == .text("'hernan':* & 'j':*"))
         let planned = AccountSearch.PostgresLookup(words: ["1018", "river"], limit: 50)

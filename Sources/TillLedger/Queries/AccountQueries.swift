@@ -47,7 +47,7 @@ extension Ledger {
             var matches: [AccountRecord]
             if db.isPostgres {
                 // Every word, folded, starts a word of the account (migrations 11 and 12).
-                let lookup = AccountSearch.PostgresLookup(words: words, limit: limit, shares: try db.lookupPrefixShares())
+                let lookup = AccountSearch.PostgresLookup(words: words, limit: limit, ranks: try db.lookupPrefixRanks())
                 matches = try SQLRow.fetchAll(db.cachedStatement(sql: lookup.sql), arguments: SQLArguments(values: lookup.arguments)).map(Self.record)
             } else {
                 matches = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.matchSQL),
@@ -104,9 +104,9 @@ enum AccountSearch {
         let limit: Int
         var arguments: [SQLValue] { texts.dropLast().map { .text($0) } + [.int(Int64(limit)), .text(texts.last!)] }
 
-        /// `shares`: the planner's counts of the commonest prefixes, as shares of them all
-        /// (`Store.lookupPrefixShares`; empty where the server has none yet).
-        init(words: [String], limit: Int, shares: [String: Double] = [:]) {
+        /// `ranks`: the commonest prefixes by the planner's counts, 1 the commonest
+        /// (`Store.lookupPrefixRanks`; empty where the server has none yet).
+        init(words: [String], limit: Int, ranks: [String: Int] = [:]) {
             var seen = Set<String>()
             let prefixes = words.map { String(AccountSearch.fold($0).prefix(AccountSearch.indexedPrefix)) }
                 .filter { seen.insert($0).inserted }
@@ -121,7 +121,7 @@ enum AccountSearch {
             let checked = ") found JOIN accounts ON accounts.id = found.account_id "
                 + "WHERE (accounts.search_words @@ to_tsquery('simple', ?)) IS TRUE ORDER BY found.account_id"
             let query = AccountSearch.postgresQuery(folded: prefixes)
-            if shares.isEmpty || prefixes.count == 1 {
+            if ranks.isEmpty || prefixes.count == 1 {
                 // Which word's prefixes are read and how the others are matched is the planner's.
                 let ordered = prefixes.sorted { $0.count > $1.count }
                 let joins = ordered.dropFirst().indices.map {
@@ -137,7 +137,7 @@ enum AccountSearch {
                 // the planner merged the two words' accounts, reading all 47,000 of "riv" for
                 // the 746 of "1018" (10 ms where looking them up takes 2); and reading the
                 // longer word first looked "1018" up in every account of "river" (80 ms).
-                let ordered = prefixes.sorted { (shares[$0] ?? 0, -$0.count) < (shares[$1] ?? 0, -$1.count) }
+                let ordered = prefixes.sorted { (-(ranks[$0] ?? .max), -$0.count) < (-(ranks[$1] ?? .max), -$1.count) }
                 let others = ordered.dropFirst().indices.map {
                     "AND (SELECT true FROM account_prefixes p\($0) WHERE p\($0).prefix = ? AND p\($0).account_id = p0.account_id) "
                 }
@@ -149,16 +149,17 @@ enum AccountSearch {
         }
     }
 
-    /// The planner's counts of the commonest prefixes (migration 13) as shares of them all.
-    static func prefixShares(_ connection: PGConnection) throws -> [String: Double] {
-        var shares: [String: Double] = [:]
+    /// The commonest prefixes by the planner's counts (migration 13), 1 the commonest: the
+    /// server lists them commonest first, so their place is all the lookup needs.
+    static func prefixRanks(_ connection: PGConnection) throws -> [String: Int] {
+        var ranks: [String: Int] = [:]
         for row in try connection.execute("""
-            SELECT m.prefix, m.share::text FROM pg_stats s, unnest(s.most_common_vals::text::text[], s.most_common_freqs) AS m(prefix, share)
+            SELECT m.prefix, m.rank FROM pg_stats s, unnest(s.most_common_vals::text::text[]) WITH ORDINALITY AS m(prefix, rank)
             WHERE s.schemaname = $1 AND s.tablename = 'account_prefixes' AND s.attname = 'prefix'
             """, [.text(PGSchema.name)]).all {
-            if let prefix = row.text(0), let share = row.text(1).flatMap(Double.init) { shares[prefix] = share }
+            if let prefix = row.text(0), let rank = try row.int(1) { ranks[prefix] = Int(rank) }
         }
-        return shares
+        return ranks
     }
 
     /// Folded words as a prefix query, `'smi':* & 'oak':*`: each word quoted

@@ -96,7 +96,7 @@ struct PGLedgerTests {
             }
             // The counter's lookup finds the same accounts, in the same order, on both (on
             // PostgreSQL starting from each query's rarest word: the copy's ANALYZE counted them).
-            #expect(try pg.read { db in try db.lookupPrefixShares() }.count > 100)
+            #expect(try pg.read { db in try db.lookupPrefixRanks() }.count > 100)
             let names = try sqlite.read { db in try String.fetchAll(db, sql: "SELECT customer_name FROM accounts ORDER BY id LIMIT 40") }
             let typed: [String] = ["1000", "100042", "a", "ma", "st", "oak st", "555", "(555) 2", "M1000", "zzz", "m", "84", "1", "5 2", "fl",
                                    "w a", "o'b", "-0001", "zoë", "ZOE", "12.5"]

@@ -70,14 +70,14 @@ struct Store {
     }
 
     /// On PostgreSQL, the planner's counts of the lookup's commonest word prefixes (migration
-    /// 13), as shares of all of them: read once per connection (10,000 at most), so a lookup
+    /// 13), by rank, 1 the commonest: read once per connection (10,000 at most), so a lookup
     /// can start from its rarest word. Empty on SQLite, and where the server has no counts yet.
-    func lookupPrefixShares() throws -> [String: Double] {
+    func lookupPrefixRanks() throws -> [String: Int] {
         guard case .postgres(let db) = engine else { return [:] }
-        if let shares = db.lookupPrefixShares { return shares }
-        let shares = try AccountSearch.prefixShares(db)
-        db.lookupPrefixShares = shares
-        return shares
+        if let ranks = db.lookupPrefixRanks { return ranks }
+        let ranks = try AccountSearch.prefixRanks(db)
+        db.lookupPrefixRanks = ranks
+        return ranks
     }
 
     /// A statement prepared once per connection and reused (the write path's statements).
