@@ -227,14 +227,21 @@ enum RecordSeals {
     /// The rows this write's triggers noted.
     static func pendingSQL(_ db: Store) -> String { "SELECT tbl, row_key FROM \(pendingTable(db))" }
 
-    /// On PostgreSQL, the session's table of rows written, which its triggers fill (emptied at
-    /// every commit): made once by each connection that writes.
+    /// On PostgreSQL, the session's table of rows written, which its triggers fill: made once
+    /// by each connection that writes. `sealWritten` empties it before the commit, and each
+    /// write empties it first (`clearPendingSQL`), so no write seals what another noted. Not
+    /// `ON COMMIT DELETE ROWS`: the server then truncates the table and rebuilds its index at
+    /// every commit that touched a temporary table, 0.3 ms of each payment's 0.5 ms commit.
     static func preparePostgres(_ connection: PGConnection) throws {
         try connection.executeScript("""
             CREATE TEMP TABLE IF NOT EXISTS till_pending_records (
-                tbl TEXT NOT NULL, row_key TEXT NOT NULL, PRIMARY KEY (tbl, row_key)) ON COMMIT DELETE ROWS
+                tbl TEXT NOT NULL, row_key TEXT NOT NULL, PRIMARY KEY (tbl, row_key))
             """)
     }
+
+    /// Empties the session's table of rows written, as a PostgreSQL write begins (a table left
+    /// with rows by an earlier transaction is not this write's to seal).
+    static let clearPendingSQL = "DELETE FROM pg_temp.till_pending_records"
 
     /// An append-only table's row number, which its ranges of seals count: its `id` (SQLite's
     /// rowid), or for `batch_files` its batch's.

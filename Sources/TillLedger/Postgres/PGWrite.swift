@@ -112,9 +112,10 @@ enum PGWrite {
             try RecordSeals.preparePostgres(connection)
             connection.preparedForWriting = true
         }
-        // One round trip: the transaction, the write lock, and the newest transaction id (the
-        // write seals only what comes after it).
-        let newest = try connection.query("BEGIN; SET LOCAL lock_timeout = '\(lockTimeout)'; \(lockSQL); \(Chain.lastTransactionSQL)")
+        // One round trip: the transaction, the write lock, the session's table of rows written
+        // emptied, and the newest transaction id (the write seals only what comes after it).
+        let newest = try connection.query("BEGIN; SET LOCAL lock_timeout = '\(lockTimeout)'; \(lockSQL); "
+                                          + "\(RecordSeals.clearPendingSQL); \(Chain.lastTransactionSQL)")
         // Inserts are answered with the next read or the COMMIT (PGConnection.executeLater).
         connection.answersLater = true
         defer { connection.answersLater = false }
