@@ -139,17 +139,30 @@ struct LookupTests {
     }
 
     /// On PostgreSQL a lookup of several words reads the rarest word's prefixes by the
-    /// planner's counts and looks the others up for each account read; a prefix not among the
-    /// commonest counts as rarer than all; without counts the planner orders the words.
+    /// planner's counts: a rare word beside a common one is looked up in the common one for
+    /// each account read; words of about the same count are read side by side; a prefix not
+    /// among the commonest counts as rarer than all; without counts the planner orders them.
     @Test func postgresLookupStartsFromTheRarestWord() {
-        let counted = AccountSearch.PostgresLookup(words: ["1018", "River", "rd"], limit: 50, ranks: ["1": 1, "rd": 2, "river": 3])
-        #expect(counted.texts.prefix(3) == ["1018", "river", "rd"])
-        #expect(counted.sql.contains("WHERE p0.prefix = ? AND (SELECT true FROM account_prefixes p1 WHERE p1.prefix = ?"))
-        let common = AccountSearch.PostgresLookup(words: ["rd", "river"], limit: 50, ranks: ["rd": 1, "river": 2])
-        #expect(common.texts.prefix(2) == ["river", "rd"])
+        let counts = ["1": 90_000, "rd": 60_000, "river": 47_000, "gonzal": 13_248, "fa": 18_388, "j": 95_000, "smith": 9_000]
+        let counted = AccountSearch.PostgresLookup(words: ["1018", "River", "rd"], limit: 50, counts: counts)
+        #expect(counted.texts.prefix(3) == ["1018", "river", "rd"] && counted.form == .lookedUp)
+        #expect(counted.sql.contains("WHERE p0.prefix = (SELECT ?::text) AND (SELECT true FROM account_prefixes p1 WHERE p1.prefix = (SELECT ?::text)"))
+        // Both common, of about the same count: side by side, the rarer as p0 (its value after the others').
+        let alike = AccountSearch.PostgresLookup(words: ["fa", "gonzalez"], limit: 50, counts: counts)
+        #expect(alike.form == .sideBySide && alike.texts.prefix(2) == ["fa", "gonzal"])
+        #expect(alike.sql.contains("JOIN account_prefixes p1 ON p1.account_id = p0.account_id AND p1.prefix = ? WHERE p0.prefix = ?"))
+        // Seven times the rarest or more: looked up ("smith j": 9,000 against 95,000).
+        let apart = AccountSearch.PostgresLookup(words: ["smith", "j"], limit: 50, counts: counts)
+        #expect(apart.form == .lookedUp && apart.texts.prefix(2) == ["smith", "j"])
+        #expect(AccountSearch.PostgresLookup.form(["a", "b"], counts: ["a": 100, "b": 699]) == .sideBySide)
+        #expect(AccountSearch.PostgresLookup.form(["a", "b"], counts: ["a": 100, "b": 700]) == .lookedUp)
+        #expect(AccountSearch.PostgresLookup.form(["a", "b", "c"], counts: ["a": 100, "b": 300, "c": 300]) == .sideBySide)
+        // One word: its prefix read in account order, its value unseen by the planner once counts exist.
+        #expect(AccountSearch.PostgresLookup(words: ["rd"], limit: 50, counts: counts).form == .lookedUp)
+        #expect(AccountSearch.PostgresLookup(words: ["rd"], limit: 50).form == .sideBySide)
         // A word longer than six is read by its first six, and more rows asked for (checked whole after).
-        let long = AccountSearch.PostgresLookup(words: ["Hernandez", "j"], limit: 50, ranks: ["j": 1])
-        #expect(long.texts.prefix(2) == ["hernan", "j"] && long.limit == 100)
+        let long = AccountSearch.PostgresLookup(words: ["Hernandez", "j"], limit: 50, counts: ["j": 1])
+        #expect(long.texts.prefix(2) == ["hernan", "j"] && long.limit == 100 && long.form == .lookedUp)
         #expect(long.arguments.last == .text("'hernan':* & 'j':*"))
         let planned = AccountSearch.PostgresLookup(words: ["1018", "river"], limit: 50)
         #expect(planned.sql.contains("JOIN account_prefixes p1 ON") && planned.texts == ["1018", "river", "'1018':* & 'river':*"])

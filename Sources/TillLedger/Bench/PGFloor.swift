@@ -30,7 +30,7 @@ extension Ledger {
 final class PGFloor: BenchFloor {
     private let connection: PGConnection
     /// The lookup's commonest prefixes, read once as a terminal's connection reads them.
-    private var ranks: [String: Int]?
+    private var counts: [String: Int]?
 
     init(uri: String) throws {
         connection = try PGConnection(uri)
@@ -45,8 +45,8 @@ final class PGFloor: BenchFloor {
         var rows = 0
         rows += (try? connection.execute(PGDialect.translated(AccountSearch.exactSQL),
                                          [.text(trimmed), .text(trimmed.uppercased()), .int(Int64(limit))]).count) ?? 0
-        if ranks == nil { ranks = (try? AccountSearch.prefixRanks(connection)) ?? [:] }
-        let lookup = AccountSearch.PostgresLookup(words: words, limit: limit, ranks: ranks ?? [:])
+        if counts == nil { counts = (try? AccountSearch.prefixCounts(connection)) ?? [:] }
+        let lookup = AccountSearch.PostgresLookup(words: words, limit: limit, counts: counts ?? [:])
         rows += (try? connection.execute(PGDialect.translated(lookup.sql), lookup.arguments.map(\.pg)).count) ?? 0
         return rows
     }

@@ -184,8 +184,8 @@ final class PGConnection: @unchecked Sendable {
     /// Sealed rows this connection has proved, by the version proved (`Store.provedVersion`).
     var provedVersions: [String: String] = [:]
 
-    /// The lookup's commonest prefixes by rank, once read (`Store.lookupPrefixRanks`).
-    var lookupPrefixRanks: [String: Int]?
+    /// The lookup's commonest prefixes' counts, once read (`Store.lookupPrefixCounts`).
+    var lookupPrefixCounts: [String: Int]?
 
     /// One statement with no parameters, unprepared, and its rows (a cursor's FETCH).
     func query(_ sql: String) throws -> PGRows {

@@ -47,7 +47,7 @@ extension Ledger {
             var matches: [AccountRecord]
             if db.isPostgres {
                 // Every word, folded, starts a word of the account (migrations 11 and 12).
-                let lookup = AccountSearch.PostgresLookup(words: words, limit: limit, ranks: try db.lookupPrefixRanks())
+                let lookup = AccountSearch.PostgresLookup(words: words, limit: limit, counts: try db.lookupPrefixCounts())
                 matches = try SQLRow.fetchAll(db.cachedStatement(sql: lookup.sql), arguments: SQLArguments(values: lookup.arguments)).map(Self.record)
             } else {
                 matches = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.matchSQL),
@@ -102,11 +102,27 @@ enum AccountSearch {
         let texts: [String]
         /// The rows to ask for (`Plan.ftsLimit`).
         let limit: Int
+        /// How the words' accounts are met (`Form`).
+        let form: Form
         var arguments: [SQLValue] { texts.dropLast().map { .text($0) } + [.int(Int64(limit)), .text(texts.last!)] }
 
-        /// `ranks`: the commonest prefixes by the planner's counts, 1 the commonest
-        /// (`Store.lookupPrefixRanks`; empty where the server has none yet).
-        init(words: [String], limit: Int, ranks: [String: Int] = [:]) {
+        /// How a lookup of several words meets their accounts, each word's read from the
+        /// prefixes in account order.
+        enum Form: Equatable {
+            /// The rarest word's accounts are read and each other word looked up for each one:
+            /// for a rare word beside a common one ("1018 riv": 746 accounts looked up in
+            /// "riv", where reading both lists side by side reads all 47,000 of "riv").
+            case lookedUp
+            /// The words' lists are read side by side, as the planner joins them (a merge join
+            /// of the two in account order): for words of about the same count ("gonzal fa":
+            /// 13,248 and 18,388 accounts on a million, 50 found together after 3,615 of the
+            /// first; looking each up took 4.3 ms, reading both 0.75).
+            case sideBySide
+        }
+
+        /// `counts`: the commonest prefixes' accounts as the planner counts them
+        /// (`Store.lookupPrefixCounts`; empty where the server has none yet).
+        init(words: [String], limit: Int, counts: [String: Int] = [:]) {
             var seen = Set<String>()
             let prefixes = words.map { String(AccountSearch.fold($0).prefix(AccountSearch.indexedPrefix)) }
                 .filter { seen.insert($0).inserted }
@@ -121,9 +137,13 @@ enum AccountSearch {
             let checked = ") found JOIN accounts ON accounts.id = found.account_id "
                 + "WHERE (accounts.search_words @@ to_tsquery('simple', ?)) IS TRUE ORDER BY found.account_id"
             let query = AccountSearch.postgresQuery(folded: prefixes)
-            if ranks.isEmpty || prefixes.count == 1 {
-                // Which word's prefixes are read and how the others are matched is the planner's.
-                let ordered = prefixes.sorted { $0.count > $1.count }
+            // The rarest word first, by the counts (a prefix not among the commonest is rarer
+            // than all of them); the longer of two alike.
+            let ordered = prefixes.sorted { ((counts[$0] ?? 0), -$0.count) < ((counts[$1] ?? 0), -$1.count) }
+            form = Self.form(ordered, counts: counts)
+            if form == .sideBySide {
+                // Which word's prefixes are read and how the others are met is the planner's,
+                // from the counts (each prefix a value it sees, so it knows them).
                 let joins = ordered.dropFirst().indices.map {
                     "JOIN account_prefixes p\($0) ON p\($0).account_id = p0.account_id AND p\($0).prefix = ? "
                 }
@@ -131,35 +151,51 @@ enum AccountSearch {
                     + "WHERE p0.prefix = ? ORDER BY p0.account_id LIMIT ?" + checked
                 texts = Array(ordered.dropFirst()) + ordered.prefix(1) + [query]
             } else {
-                // The rarest word's prefixes are read, by the counts (a prefix not among the
-                // commonest is rarer than all of them), and each other word is looked up for
-                // each account read (a subquery for a value runs for each row). Left to itself
-                // the planner merged the two words' accounts, reading all 47,000 of "riv" for
-                // the 746 of "1018" (10 ms where looking them up takes 2); and reading the
-                // longer word first looked "1018" up in every account of "river" (80 ms).
-                let ordered = prefixes.sorted { (-(ranks[$0] ?? .max), -$0.count) < (-(ranks[$1] ?? .max), -$1.count) }
+                // The rarest word's prefixes are read, and each other word is looked up for
+                // each account read (a subquery for a value runs for each row). Each prefix is
+                // a value the planner does not see (`(SELECT ?::text)`): the plan is the same
+                // for any, and planning with a value compared it with each of the 10,000
+                // commonest prefixes' counts (0.48 ms of planning for two words; 0.15 so).
                 let others = ordered.dropFirst().indices.map {
-                    "AND (SELECT true FROM account_prefixes p\($0) WHERE p\($0).prefix = ? AND p\($0).account_id = p0.account_id) "
+                    "AND (SELECT true FROM account_prefixes p\($0) WHERE p\($0).prefix = (SELECT ?::text) AND p\($0).account_id = p0.account_id) "
                 }
-                sql = "SELECT \(Ledger.selectedAccountColumns) FROM (SELECT p0.account_id FROM account_prefixes p0 WHERE p0.prefix = ? "
+                sql = "SELECT \(Ledger.selectedAccountColumns) FROM (SELECT p0.account_id FROM account_prefixes p0 WHERE p0.prefix = (SELECT ?::text) "
                     + others.joined() + "ORDER BY p0.account_id LIMIT ?" + checked
                 texts = ordered + [query]
             }
             self.limit = AccountSearch.Plan(words: words, limit: limit).ftsLimit
         }
+
+        /// Side by side where every word is counted and the others' accounts together are
+        /// fewer than seven times the rarest's. Either way the lookup reads the rarest word's
+        /// accounts up to where the limit is found (the same share of its list); looked up,
+        /// each costs an index probe per other word (1.3 µs on a million accounts), side by
+        /// side, the same share of every list is read in order (0.09–0.27 µs an entry). A word
+        /// without a count is rare (fewer accounts than the least of the counted): looked up.
+        /// Without counts at all the planner chooses (side by side in the SQL).
+        static func form(_ ordered: [String], counts: [String: Int]) -> Form {
+            guard ordered.count > 1 else { return counts.isEmpty ? .sideBySide : .lookedUp }
+            guard !counts.isEmpty else { return .sideBySide }
+            let known = ordered.compactMap { counts[$0] }
+            guard known.count == ordered.count, let rarest = known.first else { return .lookedUp }
+            return known.dropFirst().reduce(0, +) < 7 * rarest ? .sideBySide : .lookedUp
+        }
     }
 
-    /// The commonest prefixes by the planner's counts (migration 13), 1 the commonest: the
-    /// server lists them commonest first, so their place is all the lookup needs.
-    static func prefixRanks(_ connection: PGConnection) throws -> [String: Int] {
-        var ranks: [String: Int] = [:]
+    /// The commonest prefixes and how many accounts have each, as the planner counts them
+    /// (migration 13: the 10,000 commonest, from its sample). The server multiplies each
+    /// prefix's share of the rows by the rows it counts and hands back whole numbers.
+    static func prefixCounts(_ connection: PGConnection) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
         for row in try connection.execute("""
-            SELECT m.prefix, m.rank FROM pg_stats s, unnest(s.most_common_vals::text::text[]) WITH ORDINALITY AS m(prefix, rank)
+            SELECT m.prefix, round(m.share * c.reltuples)::bigint
+            FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = s.schemaname::regnamespace,
+                 unnest(s.most_common_vals::text::text[], s.most_common_freqs) AS m(prefix, share)
             WHERE s.schemaname = $1 AND s.tablename = 'account_prefixes' AND s.attname = 'prefix'
             """, [.text(PGSchema.name)]).all {
-            if let prefix = row.text(0), let rank = try row.int(1) { ranks[prefix] = Int(rank) }
+            if let prefix = row.text(0), let count = try row.int(1) { counts[prefix] = Int(count) }
         }
-        return ranks
+        return counts
     }
 
     /// Folded words as a prefix query, `'smi':* & 'oak':*`: each word quoted

@@ -122,12 +122,22 @@ struct PGLedgerTests {
             }
             // The counter's lookup finds the same accounts, in the same order, on both (on
             // PostgreSQL starting from each query's rarest word: the copy's ANALYZE counted them).
-            #expect(try pg.read { db in try db.lookupPrefixRanks() }.count > 100)
+            #expect(try pg.read { db in try db.lookupPrefixCounts() }.count > 100)
             let names = try sqlite.read { db in try String.fetchAll(db, sql: "SELECT customer_name FROM accounts ORDER BY id LIMIT 40") }
             let typed: [String] = ["1000", "100042", "a", "ma", "st", "oak st", "555", "(555) 2", "M1000", "zzz", "m", "84", "1", "5 2", "fl",
                                    "w a", "o'b", "-0001", "zoë", "ZOE", "12.5"]
             let words: [String] = names.flatMap { $0.split(separator: " ") }.map(String.init)
-            let queries: [String] = typed + words.map { String($0.prefix(4)) }.prefix(30) + words.map { String($0.prefix(2)) }.prefix(20)
+            // Two words from each name and address, the way a cashier types them ("smi jo",
+            // "12 oak"): some read side by side, some looked up, by the counts.
+            let addresses = try sqlite.read { db in try String.fetchAll(db, sql: "SELECT service_address FROM accounts ORDER BY id LIMIT 40") }
+            let pairs: [String] = (names + addresses).compactMap { text in
+                let parts = text.split { !($0.isLetter || $0.isNumber) }
+                return parts.count > 1 ? parts[0].prefix(3).lowercased() + " " + parts[1].prefix(2).lowercased() : nil
+            } + ["m j", "1 s", "s 1", "a e", "e a"]
+            let counts = try pg.read { db in try db.lookupPrefixCounts() }
+            let forms = Set(pairs.map { AccountSearch.PostgresLookup(words: AccountSearch.words($0), limit: 50, counts: counts).form })
+            #expect(forms == [.lookedUp, .sideBySide], "\(forms)")
+            let queries: [String] = typed + words.map { String($0.prefix(4)) }.prefix(30) + words.map { String($0.prefix(2)) }.prefix(20) + pairs
             for query in queries {
                 let (p, l) = (try pg.searchAccounts(query).map(\.number), try sqlite.searchAccounts(query).map(\.number))
                 #expect(p == l, "lookup \(query): \(p) against \(l)")

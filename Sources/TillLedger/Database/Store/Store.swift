@@ -70,14 +70,14 @@ struct Store {
     }
 
     /// On PostgreSQL, the planner's counts of the lookup's commonest word prefixes (migration
-    /// 13), by rank, 1 the commonest: read once per connection (10,000 at most), so a lookup
-    /// can start from its rarest word. Empty on SQLite, and where the server has no counts yet.
-    func lookupPrefixRanks() throws -> [String: Int] {
+    /// 13), as accounts with each: read once per connection (10,000 at most), so a lookup can
+    /// start from its rarest word. Empty on SQLite, and where the server has no counts yet.
+    func lookupPrefixCounts() throws -> [String: Int] {
         guard case .postgres(let db) = engine else { return [:] }
-        if let ranks = db.lookupPrefixRanks { return ranks }
-        let ranks = try AccountSearch.prefixRanks(db)
-        db.lookupPrefixRanks = ranks
-        return ranks
+        if let counts = db.lookupPrefixCounts { return counts }
+        let counts = try AccountSearch.prefixCounts(db)
+        db.lookupPrefixCounts = counts
+        return counts
     }
 
     /// A statement prepared once per connection and reused (the write path's statements).
