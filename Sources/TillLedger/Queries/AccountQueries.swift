@@ -40,14 +40,18 @@ extension Ledger {
         guard !words.isEmpty else { return [] }
         let exactText = text.trimmingCharacters(in: .whitespaces)
         return try read { db in
+            let exactArguments: SQLArguments = [exactText, exactText.uppercased(), limit]
+            // Every word, folded, starts a word of the account (PostgreSQL migrations 11 and 12);
+            // both statements asked in one round trip, with the read's BEGIN.
+            let lookup = db.isPostgres ? AccountSearch.PostgresLookup(words: words, limit: limit, counts: try db.lookupPrefixCounts()) : nil
+            if let lookup {
+                try db.readTogether([(AccountSearch.exactSQL, exactArguments), (lookup.sql, SQLArguments(values: lookup.arguments))])
+            }
             // Prepared once per connection, as a keystroke's lookup runs them again and again.
-            let exact = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.exactSQL),
-                                         arguments: [exactText, exactText.uppercased(), limit]).map(Self.record)
+            let exact = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.exactSQL), arguments: exactArguments).map(Self.record)
             let plan = AccountSearch.Plan(words: words, limit: limit)
             var matches: [AccountRecord]
-            if db.isPostgres {
-                // Every word, folded, starts a word of the account (migrations 11 and 12).
-                let lookup = AccountSearch.PostgresLookup(words: words, limit: limit, counts: try db.lookupPrefixCounts())
+            if let lookup {
                 matches = try SQLRow.fetchAll(db.cachedStatement(sql: lookup.sql), arguments: SQLArguments(values: lookup.arguments)).map(Self.record)
             } else {
                 matches = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.matchSQL),

@@ -71,6 +71,23 @@ struct PGLedgerTests {
         }
     }
 
+    /// A keystroke's lookup is two round trips: its BEGIN, the exact-number statement and the
+    /// words' statement together, then its COMMIT.
+    @Test("a lookup on PostgreSQL takes two round trips")
+    func aLookupsRoundTrips() throws {
+        try CounterFixture.on(.postgres) { f in
+            guard case .postgres(let pool) = f.ledger.backend else { Issue.record("not on PostgreSQL"); return }
+            for text in ["1000", "o", "oak st", "100001"] {
+                let first = try f.ledger.searchAccounts(text).map(\.number) // statements prepared once per connection
+                let before = pool.roundTrips
+                let again = try f.ledger.searchAccounts(text).map(\.number)
+                #expect(pool.roundTrips - before == 2, "\(text): \(pool.roundTrips - before) round trips")
+                #expect(again == first)
+            }
+            #expect(try f.ledger.searchAccounts("100001").first?.number == "100001")
+        }
+    }
+
     /// The session's table of rows written is not emptied by the server at each commit (that
     /// cost 0.3 ms a payment): each write empties it as it begins, so a note left there by a
     /// transaction that was not a write's is never sealed as if the write had made it.

@@ -56,6 +56,13 @@ struct Store {
         try db.readAhead(reads.map { (PGDialect.translated($0.sql), $0.arguments.pg) })
     }
 
+    /// The statements of a read asked for together in one round trip, with its BEGIN
+    /// (PostgreSQL; a lookup's two), answered as `readAhead`'s are. On SQLite nothing.
+    func readTogether(_ reads: [(sql: String, arguments: SQLArguments)]) throws {
+        guard case .postgres(let db) = engine else { return }
+        try db.readAhead(reads.map { (PGDialect.translated($0.sql), $0.arguments.pg) })
+    }
+
     /// The row version (PostgreSQL's `xmin/ctid`) this connection last proved to be as Till
     /// sealed it, for `what`; nil on SQLite, or before one was proved on this connection.
     func provedVersion(of what: String) -> String? {
