@@ -156,7 +156,8 @@ struct LookupTests {
         #expect(apart.form == .lookedUp && apart.texts.prefix(2) == ["smith", "j"])
         #expect(AccountSearch.PostgresLookup.form(["a", "b"], counts: ["a": 100, "b": 699]) == .sideBySide)
         #expect(AccountSearch.PostgresLookup.form(["a", "b"], counts: ["a": 100, "b": 700]) == .lookedUp)
-        #expect(AccountSearch.PostgresLookup.form(["a", "b", "c"], counts: ["a": 100, "b": 300, "c": 300]) == .sideBySide)
+        #expect(AccountSearch.PostgresLookup.form(["a", "b", "c"], counts: ["a": 100, "b": 300, "c": 300]) == .lookedUp)
+        #expect(AccountSearch.PostgresLookup.form(["x", "b"], counts: ["a": 100, "b": 300]) == .lookedUp)
         // One word: its prefix read in account order, its value unseen by the planner once counts exist.
         #expect(AccountSearch.PostgresLookup(words: ["rd"], limit: 50, counts: counts).form == .lookedUp)
         #expect(AccountSearch.PostgresLookup(words: ["rd"], limit: 50).form == .sideBySide)

@@ -389,12 +389,23 @@ public final class Ledger: Sendable {
     }
 
     func read<T>(_ body: (Store) throws -> T) throws -> T {
+        try read(inOneSnapshot: true, body)
+    }
+
+    /// A read whose statements need not see one snapshot (a lookup): on PostgreSQL outside a
+    /// transaction, its statements asked together in one round trip (`PGWrite.readAtOnce`).
+    func readAtOnce<T>(_ body: (Store) throws -> T) throws -> T {
+        try read(inOneSnapshot: false, body)
+    }
+
+    private func read<T>(inOneSnapshot: Bool, _ body: (Store) throws -> T) throws -> T {
         do {
             switch backend {
             case .sqlite(let pool):
                 return try pool.read { db in try body(Store(db)) }
             case .postgres(let pool):
-                return try PGWrite.read(pool, waits: waits, address: path, body)
+                return inOneSnapshot ? try PGWrite.read(pool, waits: waits, address: path, body)
+                    : try PGWrite.readAtOnce(pool, waits: waits, address: path, body)
             }
         } catch let error as DatabaseError {
             throw LedgerError(database: error, path: path)

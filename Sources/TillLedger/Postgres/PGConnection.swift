@@ -336,7 +336,7 @@ final class PGConnection: @unchecked Sendable {
         sql.drop(while: \.isWhitespace).prefix(6).uppercased() == "SELECT"
     }
 
-    private func dropReadAhead() {
+    func dropReadAhead() {
         for kept in readAhead { PQclear(kept.result) }
         readAhead.removeAll()
     }

@@ -52,6 +52,22 @@ enum PGWrite {
         }
     }
 
+    /// A read whose statements need no snapshot in common (a lookup's exact number and its
+    /// words), outside any transaction: asked together (`Store.readTogether`), they are one
+    /// round trip, where a transaction's BEGIN and COMMIT made two. Run again on a fresh
+    /// connection when its connection was lost.
+    static func readAtOnce<T>(_ pool: PGPool, waits: LedgerWaits, address: String, _ body: (Store) throws -> T) throws -> T {
+        try retrying(waits: waits, address: address) {
+            let connection = try acquire(pool)
+            defer {
+                connection.dropReadAhead() // nothing asked ahead outlives the read
+                pool.giveBack(connection)
+            }
+            waits.finished()
+            return try body(Store(connection))
+        }
+    }
+
     /// `body` on a connection of its own, outside any transaction (opening a ledger), run again
     /// on a fresh one when the connection was lost.
     static func connected<T>(_ pool: PGPool, waits: LedgerWaits, address: String, _ body: (PGConnection) throws -> T) throws -> T {
