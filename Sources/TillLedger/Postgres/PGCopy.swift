@@ -163,6 +163,12 @@ enum PGCopy {
         let tables = try target.execute("SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = $1 ORDER BY 1",
                                         [.text(PGSchema.name)]).rows.compactMap { $0.first ?? nil }
         if !tables.isEmpty { try target.executeScript("ANALYZE " + tables.joined(separator: ", ")) }
+        // The lookup reads its prefixes from the index alone only on pages the visibility map
+        // calls all-visible, and a table just copied has none until a VACUUM: on a million
+        // accounts "gonzal fa" read 3,615 rows from the table as well (8.3 ms; 4.8 after).
+        // Those two now (seconds); autovacuum sees to the rest in its own time.
+        progress("the lookup's tables made all-visible (VACUUM)")
+        try target.executeScript("VACUUM account_prefixes, accounts")
         return summary
     }
 

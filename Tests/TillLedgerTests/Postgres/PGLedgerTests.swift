@@ -121,6 +121,9 @@ struct PGLedgerTests {
             let roles = try Self.initialized(name)
             let summary = try sqlite.copy(toPostgres: TestPostgres.uri(database: name, user: roles.owner))
             #expect(summary.rows.first { $0.table == "transactions" }!.count > 1_000)
+            // The lookup's prefixes are read from the index alone from the first keystroke.
+            let admin = try PGConnection(TestPostgres.uri(database: name))
+            #expect(try admin.execute("SELECT relallvisible > 0 FROM pg_class WHERE oid = 'till.account_prefixes'::regclass").scalar == "t")
             #expect(Set(summary.rows.map(\.table)).union(PGCopy.kept).count == 52)
 
             // The terminals read it as they would their own.
