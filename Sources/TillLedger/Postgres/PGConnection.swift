@@ -342,7 +342,7 @@ final class PGConnection: @unchecked Sendable {
     }
 
     /// Begins a transaction with the next statement that is answered, in its round trip (a
-    /// read's `BEGIN … READ ONLY`: a lookup is one round trip and its COMMIT).
+    /// read's `BEGIN … READ ONLY`: an account view's first statement and its BEGIN are one).
     func beginLater(_ begin: String) throws {
         abortedBy = nil
         if unanswered.isEmpty { guard PQenterPipelineMode(handle) == 1 else { throw lost() } }
