@@ -26,9 +26,10 @@ struct PGRestartTests {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Four terminals post 25 payments each while the server is restarted three times: each
-    /// payment a terminal was told was posted is stored once with its receipt, no payment is
-    /// lost or doubled, the receipts have no gap, and verify is sound.
+    /// Four terminals post 25 payments each, and look the next account up after each, while
+    /// the server is restarted three times: each payment a terminal was told was posted is
+    /// stored once with its receipt, no payment is lost or doubled, the receipts have no gap,
+    /// every lookup finds its account, and verify is sound.
     @Test func terminalsCarryOnThroughRestarts() throws {
         let directory = try Self.cluster(["start"])
         defer { _ = try? Self.cluster(["stop", directory]) }
@@ -69,6 +70,11 @@ struct PGRestartTests {
                                                            tenders: [.card(Money(cents: cents), lastFour: "4242", authorization: "R\(n)")]),
                                                    operatorID: cashier, terminal: "R\(terminal)", idempotencyKey: key)
                         posted.withLock { $0[key] = done.receipt?.value }
+                        // The next customer looked up, through the restarts too (one round
+                        // trip outside a transaction, run again on a fresh connection).
+                        let number = "10000\(1 + (n + 1) % 5)"
+                        let found = try ledger.searchAccounts(number).map(\.number)
+                        if found.first != number { failures.withLock { $0.append("R\(terminal): lookup of \(number) found \(found.prefix(3))") } }
                         usleep(20_000) // a cashier's pace, more or less
                     }
                 } catch {
