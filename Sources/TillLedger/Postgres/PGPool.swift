@@ -20,7 +20,10 @@ final class PGPool: Sendable {
     /// The round trips of the connections idle in the pool (a test's measure of a write).
     var roundTrips: Int { idle.withLock { $0.reduce(0) { $0 + $1.roundTrips } } }
 
+    /// Takes a connection back, dropping whatever was asked ahead on it and not read (it
+    /// would answer a later borrower's same statement with what was true earlier).
     func giveBack(_ connection: PGConnection) {
+        connection.dropReadAhead()
         guard connection.isUp, !connection.inTransaction, !connection.isPipelining else { return }
         idle.withLock { $0.append(connection) }
     }

@@ -53,19 +53,11 @@ enum PGWrite {
     }
 
     /// A read whose statements need no snapshot in common (a lookup's exact number and its
-    /// words), outside any transaction: asked together (`Store.readTogether`), they are one
+    /// words), outside any transaction: asked together (`Store.readAhead`), they are one
     /// round trip, where a transaction's BEGIN and COMMIT made two. Run again on a fresh
     /// connection when its connection was lost.
     static func readAtOnce<T>(_ pool: PGPool, waits: LedgerWaits, address: String, _ body: (Store) throws -> T) throws -> T {
-        try retrying(waits: waits, address: address) {
-            let connection = try acquire(pool)
-            defer {
-                connection.dropReadAhead() // nothing asked ahead outlives the read
-                pool.giveBack(connection)
-            }
-            waits.finished()
-            return try body(Store(connection))
-        }
+        try connected(pool, waits: waits, address: address) { try body(Store($0)) }
     }
 
     /// `body` on a connection of its own, outside any transaction (opening a ledger), run again

@@ -45,15 +45,16 @@ extension Ledger {
             // both statements asked in one round trip, outside a transaction (the two need no
             // snapshot in common: the exact number and the words each answer on their own).
             let lookup = db.isPostgres ? AccountSearch.PostgresLookup(words: words, limit: limit, counts: try db.lookupPrefixCounts()) : nil
-            if let lookup {
-                try db.readTogether([(AccountSearch.exactSQL, exactArguments), (lookup.sql, SQLArguments(values: lookup.arguments))])
+            let lookupArguments = lookup.map { SQLArguments(values: $0.arguments) }
+            if let lookup, let lookupArguments {
+                try db.readAhead([(AccountSearch.exactSQL, exactArguments), (lookup.sql, lookupArguments)])
             }
             // Prepared once per connection, as a keystroke's lookup runs them again and again.
             let exact = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.exactSQL), arguments: exactArguments).map(Self.record)
             let plan = AccountSearch.Plan(words: words, limit: limit)
             var matches: [AccountRecord]
-            if let lookup {
-                matches = try SQLRow.fetchAll(db.cachedStatement(sql: lookup.sql), arguments: SQLArguments(values: lookup.arguments)).map(Self.record)
+            if let lookup, let lookupArguments {
+                matches = try SQLRow.fetchAll(db.cachedStatement(sql: lookup.sql), arguments: lookupArguments).map(Self.record)
             } else {
                 matches = try SQLRow.fetchAll(db.cachedStatement(sql: AccountSearch.matchSQL),
                                               arguments: [plan.expression, plan.ftsLimit]).map(Self.record)

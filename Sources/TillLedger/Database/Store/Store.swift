@@ -47,18 +47,12 @@ struct Store {
         }
     }
 
-    /// Reads a write is about to make, asked for together in one round trip (PostgreSQL, in a
-    /// write: each statement is a round trip there). Each is answered to the first statement
-    /// that asks for the same SQL with the same values, until the write writes again. On SQLite
-    /// nothing: a read is a call into the library.
+    /// Reads about to be made, asked for together in one round trip (PostgreSQL: each
+    /// statement is a round trip there; a write's reads before it writes, a lookup's two).
+    /// Each is answered to the first statement that asks for the same SQL with the same
+    /// values, until a write in between; what is left is dropped when the connection goes back
+    /// to the pool. On SQLite nothing: a read is a call into the library.
     func readAhead(_ reads: [(sql: String, arguments: SQLArguments)]) throws {
-        guard case .postgres(let db) = engine, db.answersLater else { return }
-        try db.readAhead(reads.map { (PGDialect.translated($0.sql), $0.arguments.pg) })
-    }
-
-    /// The statements of a read asked for together in one round trip, with its BEGIN
-    /// (PostgreSQL; a lookup's two), answered as `readAhead`'s are. On SQLite nothing.
-    func readTogether(_ reads: [(sql: String, arguments: SQLArguments)]) throws {
         guard case .postgres(let db) = engine else { return }
         try db.readAhead(reads.map { (PGDialect.translated($0.sql), $0.arguments.pg) })
     }
